@@ -1,0 +1,164 @@
+// The library entry point: run one litmus test under a model and summarise it as herd7
+// does. The CLI, the batch runner and the web page are thin shells around `runTest`.
+
+import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { OrdoError, LimitError } from '../diagnostics.js';
+import type { LitmusTest, Quantifier, StateLoc } from '../program/ir.js';
+import { parseConfig, loadModel, evaluateModel, type CompiledModel, type ModelConfig } from '../cat/index.js';
+import { parseMacros, parseCLitmus, detectArch, type MacroTable } from '../frontend/c/index.js';
+import { buildTraces, enumerateCandidates, initialMemory, observedLocations } from '../executions/enumerate.js';
+import { finalState, formatState, holds, sortColumns, compareStates, type FinalState } from '../outcomes/final-state.js';
+
+export interface RunOptions {
+  /** A herd .cfg file; when absent (and no model given), Ordo's own LKMM is used. */
+  conf?: string;
+  /** Overrides of the cfg's entries. */
+  model?: string;
+  bell?: string;
+  macros?: string;
+  variants?: string[];
+  includeDirs?: string[];
+  /** Seconds; 0 or undefined for no limit. */
+  timeout?: number;
+  /** herd7's -speedcheck: stop as soon as the condition's verdict is known. */
+  speedcheck?: 'false' | 'true' | 'fast';
+  /** Cap on candidate executions. */
+  maxExecutions?: number;
+}
+
+export interface TestResult {
+  name: string;
+  file: string;
+  quantifier: Quantifier;
+  /** Formatted final states, in herd7's order. */
+  states: string[];
+  ok: boolean;
+  positive: number;
+  negative: number;
+  flags: string[];
+  conditionText: string;
+  observation: 'Always' | 'Sometimes' | 'Never';
+  seconds: number;
+  hash: string;
+  /** Set when a limit stopped the run early: the figures above are partial. */
+  limit?: string;
+}
+
+const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+/** Ordo's own Linux-kernel memory model, shipped in the package. */
+export const defaultLkmmConfig = join(packageRoot, 'models', 'lkmm', 'lkmm.cfg');
+
+interface LoadedSetup {
+  config: ModelConfig;
+  model: CompiledModel;
+  macros: MacroTable;
+}
+
+const setupCache = new Map<string, LoadedSetup>();
+
+function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    throw new OrdoError(`cannot read file ${path}`, { file: path, line: 0, col: 0 });
+  }
+}
+
+export function loadSetup(opts: RunOptions): LoadedSetup {
+  const key = JSON.stringify([opts.conf, opts.model, opts.bell, opts.macros, opts.variants, opts.includeDirs]);
+  const cached = setupCache.get(key);
+  if (cached) return cached;
+  const base: ModelConfig = opts.conf || !(opts.model)
+    ? parseConfig(opts.conf ?? defaultLkmmConfig)
+    : { catFile: opts.model, variants: [], includeDirs: [] };
+  const config: ModelConfig = {
+    ...base,
+    catFile: opts.model ?? base.catFile,
+    bellFile: opts.bell ?? base.bellFile,
+    macrosFile: opts.macros ?? base.macrosFile,
+    variants: [...base.variants, ...(opts.variants ?? [])],
+    includeDirs: [...(opts.includeDirs ?? []), ...base.includeDirs],
+  };
+  const model = loadModel(config);
+  const macroFile = config.macrosFile ?? join(packageRoot, 'models', 'lkmm', 'lkmm.def');
+  const macros = parseMacros(readText(macroFile), macroFile);
+  const setup = { config, model, macros };
+  setupCache.set(key, setup);
+  return setup;
+}
+
+export function parseTest(file: string, text: string, setup: LoadedSetup): LitmusTest {
+  const arch = detectArch(text);
+  if (arch !== 'C') throw new OrdoError(`unsupported litmus architecture ${arch}`, { file, line: 1, col: 1 });
+  return parseCLitmus(text, file, setup.macros);
+}
+
+export function runTest(file: string, opts: RunOptions = {}): TestResult {
+  const text = readText(file);
+  return runTestText(file, text, opts);
+}
+
+export function runTestText(file: string, text: string, opts: RunOptions = {}): TestResult {
+  const started = performance.now();
+  const setup = loadSetup(opts);
+  const test = parseTest(file, text, setup);
+  const memory = initialMemory(test);
+  const columns = sortColumns(observedLocations(test));
+  const traces = buildTraces(test, memory, 1 << 14);
+  const deadline = opts.timeout ? Date.now() + opts.timeout * 1000 : Infinity;
+  const speed = opts.speedcheck ?? 'false';
+
+  const states = new Map<string, FinalState>();
+  const flags = new Set<string>();
+  let positive = 0;
+  let negative = 0;
+  let limit: string | undefined;
+  const q = test.condition.quantifier;
+  try {
+    enumerateCandidates(test, traces, memory, { maxCandidates: opts.maxExecutions ?? Infinity, deadline }, (cand, input) => {
+      const outcomes = evaluateModel(setup.model, input);
+      for (const o of outcomes) {
+        if (!o.allowed) continue;
+        const st = finalState(cand, columns, memory);
+        if (test.filter && !holds(test.filter, st)) continue;
+        for (const f of o.flags) flags.add(f);
+        states.set(formatState(st, columns), st);
+        if (holds(test.condition.prop, st)) positive++;
+        else negative++;
+        if (speed !== 'false') {
+          const decided = q === 'forall' ? negative > 0 : positive > 0;
+          if (decided) return false;
+        }
+      }
+      return true;
+    });
+  } catch (err) {
+    if (err instanceof LimitError) limit = err.message;
+    else throw err;
+  }
+
+  const sorted = [...states.entries()].sort((a, b) => compareStates(a[1], b[1], columns));
+  const ok = q === 'exists' ? positive > 0 : q === 'notExists' ? positive === 0 : negative === 0;
+  const observation = positive === 0 ? 'Never' : negative === 0 ? 'Always' : 'Sometimes';
+  return {
+    name: test.name,
+    file,
+    quantifier: q,
+    states: sorted.map(([s]) => s),
+    ok,
+    positive,
+    negative,
+    flags: [...flags].sort(),
+    conditionText: test.condition.text,
+    observation,
+    seconds: (performance.now() - started) / 1000,
+    hash: createHash('md5').update(text).digest('hex'),
+    limit,
+  };
+}
+
+export type { StateLoc };

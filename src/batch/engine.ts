@@ -1,0 +1,202 @@
+// The batch engine: run a sorted list of tests through an Executor (a worker pool, or any
+// per-test runner), print each test's herd7 report in path order as soon as every earlier
+// test is done, judge outcomes against `Result:` lines, save `.out` files, write JSON /
+// JUnit reports, and stop cleanly when aborted (Ctrl-C).
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RunOptions } from '../api/run.js';
+import { formatHerdReport } from '../report/herd-text.js';
+import { extractResult, judgeOutcome } from './judge.js';
+import type { BatchTest } from './inputs.js';
+import type { Executor, TaskOutcome } from './protocol.js';
+import type { Progress } from './progress.js';
+import {
+  allGood,
+  makeReport,
+  summaryLine,
+  writeFileAtomic,
+  writeJsonReport,
+  writeJunitReport,
+  type BatchReport,
+  type TestRecord,
+} from './report.js';
+
+export interface BatchOptions {
+  tests: BatchTest[];
+  /** Absolute common root of the inputs (recorded in reports). */
+  root: string;
+  runOptions: RunOptions;
+  executor: Executor;
+  judge?: boolean;
+  /** Directory for `<path>.out` files. */
+  save?: string;
+  json?: string;
+  junit?: string;
+  shard?: string | null;
+  /** Do not print the per-test reports. */
+  quiet?: boolean;
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  progress?: Progress | null;
+  /** Abort (Ctrl-C): running tests are dropped, results so far printed and saved. */
+  signal?: AbortSignal;
+}
+
+export interface BatchOutcome {
+  records: TestRecord[];
+  report: BatchReport;
+  interrupted: boolean;
+  /** 0 all good, 1 something failed, 130 interrupted. */
+  exitCode: number;
+}
+
+/** The text a test contributes to stdout / its .out file (herd7's report, or nothing). */
+function reportText(o: TaskOutcome): string {
+  if (!o.result) return '';
+  let text = formatHerdReport(o.result);
+  if (o.result.limit) text += `Limit ${o.result.name} ${o.result.limit}: the figures above are partial\n`;
+  return text;
+}
+
+/** The .out file contents: the report, or the error as herd7's output would carry it. */
+function outFileText(o: TaskOutcome): string {
+  if (o.result) return reportText(o);
+  let text = `ordo: ${o.error ?? o.status}\n`;
+  // judgelitmus.sh recognises timeouts by timeout(1)'s status as reported by time(1).
+  if (o.status === 'timeout') text += 'Command exited with non-zero status 124\n';
+  return text;
+}
+
+export function makeRecord(test: BatchTest, o: TaskOutcome, judge: boolean, seconds: number): TestRecord {
+  const status = o.status === 'cancelled' ? 'error' : o.status;
+  const rec: TestRecord = { path: test.path, status, time: Math.round(seconds * 1000) / 1000 };
+  if (o.result) {
+    const r = o.result;
+    rec.name = r.name;
+    rec.verdict = r.observation;
+    rec.ok = r.ok;
+    rec.states = r.states;
+    rec.positive = r.positive;
+    rec.negative = r.negative;
+    rec.flags = r.flags;
+  }
+  if (o.error) rec.error = o.error;
+  if (o.limit) rec.limit = o.limit;
+  let spec = null;
+  try {
+    spec = extractResult(readFileSync(test.file, 'utf8'));
+  } catch {
+    /* unreadable: the run reported it */
+  }
+  if (spec) rec.expected = spec.text;
+  if (judge && o.result && status === 'ok') {
+    rec.judgement = judgeOutcome(spec, o.result);
+  }
+  return rec;
+}
+
+/** One line describing a failed / not-passed test, for the --judge listing. */
+export function failureLine(r: TestRecord): string | null {
+  switch (r.status) {
+    case 'error': return r.error?.includes(r.path) ? `FAIL ${r.error}` : `FAIL ${r.path}: ${r.error ?? 'error'}`;
+    case 'oom': return `FAIL ${r.path}: out of memory: ${r.error ?? ''}`.trimEnd();
+    case 'timeout': return `TIMEOUT ${r.path}: ${r.error ?? 'timed out'}`;
+    case 'limit': return `TIMEOUT ${r.path}: stopped by a limit (${r.limit ?? ''})${r.expected ? `, Result: ${r.expected}` : ''}`;
+    default:
+      if (r.judgement?.status === 'fail') return `FAIL ${r.path}: ${r.judgement.message ?? 'failed'}${r.expected ? ` (Result: ${r.expected})` : ''}`;
+      return null;
+  }
+}
+
+function passedForProgress(r: TestRecord, judge: boolean): boolean {
+  if (r.status !== 'ok') return false;
+  return !judge || r.judgement?.status !== 'fail';
+}
+
+export async function runBatch(o: BatchOptions): Promise<BatchOutcome> {
+  const n = o.tests.length;
+  const records: Array<TestRecord | undefined> = new Array(n);
+  const texts: Array<string | undefined> = new Array(n);
+  const outcomes: Array<TaskOutcome | undefined> = new Array(n);
+  let nextToPrint = 0;
+  let interrupted = false;
+
+  const emit = (i: number): void => {
+    const oc = outcomes[i]!;
+    const out = o.quiet ? '' : texts[i]!;
+    const err = oc.result ? '' : `ordo: ${oc.error ?? oc.status}\n`;
+    const write = () => {
+      if (out) o.stdout(out);
+      if (err) o.stderr(err);
+    };
+    if (o.progress) o.progress.around(write);
+    else write();
+    texts[i] = undefined;
+  };
+
+  const flush = (): void => {
+    while (nextToPrint < n && records[nextToPrint]) emit(nextToPrint++);
+  };
+
+  const done = (i: number, oc: TaskOutcome): void => {
+    if (oc.status === 'cancelled' || interrupted) return;
+    const test = o.tests[i];
+    outcomes[i] = oc;
+    texts[i] = reportText(oc);
+    const rec = makeRecord(test, oc, !!o.judge, oc.seconds);
+    records[i] = rec;
+    if (o.save) {
+      try {
+        writeFileAtomic(join(o.save, `${test.path}.out`), outFileText(oc));
+      } catch (err) {
+        o.stderr(`ordo: cannot save ${test.path}.out: ${(err as Error).message}\n`);
+      }
+    }
+    o.progress?.tick(passedForProgress(rec, !!o.judge));
+    flush();
+  };
+
+  const all = Promise.all(o.tests.map((t, i) => o.executor.run({ id: i, file: t.file, opts: o.runOptions }).then((oc) => done(i, oc))));
+  const onAbort = () => {
+    interrupted = true;
+    void o.executor.stop();
+  };
+  if (o.signal) {
+    if (o.signal.aborted) onAbort();
+    else o.signal.addEventListener('abort', onAbort, { once: true });
+  }
+  await all;
+  o.signal?.removeEventListener('abort', onAbort);
+  await o.executor.close();
+
+  // Interrupted: print what finished, in order, skipping the tests that did not.
+  for (let i = nextToPrint; i < n; i++) if (records[i]) emit(i);
+  o.progress?.stop();
+
+  const finished = records.filter((r): r is TestRecord => r !== undefined);
+  const report = makeReport(o.root, finished, {
+    judged: !!o.judge,
+    shard: o.shard ?? null,
+    interrupted,
+    notRun: n - finished.length,
+  });
+  try {
+    if (o.json) writeJsonReport(o.json, report);
+    if (o.junit) writeJunitReport(o.junit, report);
+  } catch (err) {
+    o.stderr(`ordo: cannot write report: ${(err as Error).message}\n`);
+  }
+
+  if (o.judge) {
+    const lines = finished.map(failureLine).filter((l): l is string => l !== null);
+    let text = lines.map((l) => l + '\n').join('');
+    text += summaryLine(report.summary);
+    if (interrupted) text += ` (interrupted: ${n - finished.length} not run)`;
+    o.stdout(text + '\n');
+  } else if (interrupted) {
+    o.stderr(`ordo: interrupted: ${finished.length} of ${n} tests done\n`);
+  }
+  const exitCode = interrupted ? 130 : allGood(report.summary) ? 0 : 1;
+  return { records: finished, report, interrupted, exitCode };
+}

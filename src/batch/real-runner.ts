@@ -1,0 +1,3 @@
+// The batch workers' default runner: the library's runTest.
+
+export { runTest as runOne } from '../api/run.js';

@@ -1,0 +1,176 @@
+// Public API of the cat component: read a herd configuration, load a model (stdlib,
+// bell file, cat file and their includes) and evaluate it on candidate executions.
+
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { OrdoError, type Location } from '../diagnostics.js';
+import type { CatFile } from './ast.js';
+import { Compiler, type CompiledProgram } from './compile.js';
+import type { ModelInput } from './input.js';
+import { evaluate, type CatOutcome, type EvalOptions } from './interp.js';
+import { parseCat } from './parser.js';
+
+export type { CatOutcome, EvalOptions } from './interp.js';
+export { CatError } from './values.js';
+
+export interface ModelConfig {
+  catFile: string;
+  bellFile?: string;
+  macrosFile?: string;
+  variants: string[];
+  includeDirs: string[];
+}
+
+export interface CompiledModel {
+  /** True when a loaded file's header says `withoutco`: the model generates co itself. */
+  withoutCo: boolean;
+  /** Every tag declared by `enum` in the loaded files, in declaration order. */
+  declaredTags: string[];
+  /** Header options seen in any loaded file (withoutco, withinit, ...). */
+  options: string[];
+  /** Title of the main cat file. */
+  title: string | null;
+  /** Absolute paths of all files read (stdlib, bell, cat, includes). */
+  files: string[];
+  config: ModelConfig;
+  program: CompiledProgram;
+}
+
+/** Directory of Ordo's own cat library (models/lib at the package root). */
+export function libraryDir(): string {
+  // This file is <root>/src/cat/index.ts or <root>/dist/src/cat/index.js.
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    const cand = join(dir, 'models', 'lib');
+    if (existsSync(join(cand, 'stdlib.cat'))) return cand;
+    dir = dirname(dir);
+  }
+  return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'models', 'lib');
+}
+
+/** Read a herd `.cfg` file. Paths are resolved against the cfg's directory, then includeDirs. */
+export function parseConfig(cfgPath: string, includeDirs: string[] = []): ModelConfig {
+  let text: string;
+  try {
+    text = readFileSync(cfgPath, 'utf8');
+  } catch (e) {
+    throw new OrdoError(`cannot read configuration file: ${(e as Error).message}`, { file: cfgPath, line: 1, col: 1 });
+  }
+  const dir = dirname(resolve(cfgPath));
+  const dirs = [dir, ...includeDirs];
+  const cfg: ModelConfig = { catFile: '', variants: [], includeDirs: dirs };
+  const find = (name: string, line: number, col: number): string => {
+    const p = findFile(name, dirs);
+    if (!p) throw new OrdoError(`cannot find file "${name}"`, { file: cfgPath, line, col });
+    return p;
+  };
+  text.split(/\r?\n/).forEach((raw, idx) => {
+    const line = raw.replace(/(^|\s)#.*$/, '').trim();
+    if (line === '' || line.startsWith('//')) return;
+    const m = /^(\S+)\s*(.*)$/.exec(line);
+    if (!m) return;
+    const [, key, rest] = m;
+    const col = raw.indexOf(rest) + 1;
+    const val = rest.trim();
+    switch (key) {
+      case 'model': case '-model': cfg.catFile = find(val, idx + 1, col); break;
+      case 'bell': case '-bell': cfg.bellFile = find(val, idx + 1, col); break;
+      case 'macros': case '-macros': cfg.macrosFile = find(val, idx + 1, col); break;
+      case 'variant': case '-variant':
+        for (const v of val.split(/[,\s]+/)) if (v && !cfg.variants.includes(v)) cfg.variants.push(v);
+        break;
+      default: break; // display settings (graph, squished, edgeattr, ...) do not affect verdicts
+    }
+  });
+  if (!cfg.catFile) throw new OrdoError('configuration does not name a model (`model FILE`)', { file: cfgPath, line: 1, col: 1 });
+  return cfg;
+}
+
+function findFile(name: string, dirs: string[]): string | null {
+  if (isAbsolute(name)) return existsSync(name) ? name : null;
+  for (const d of dirs) {
+    const p = resolve(d, name);
+    if (existsSync(p) && statSync(p).isFile()) return p;
+  }
+  return null;
+}
+
+const parseCache = new Map<string, { mtimeMs: number; file: CatFile }>();
+
+function parseFile(path: string, where: Location | null): CatFile {
+  let st;
+  try {
+    st = statSync(path);
+  } catch (e) {
+    throw new OrdoError(`cannot read "${path}": ${(e as Error).message}`, where);
+  }
+  const hit = parseCache.get(path);
+  if (hit && hit.mtimeMs === st.mtimeMs) return hit.file;
+  const src = readFileSync(path, 'utf8');
+  const file = parseCat(src, path);
+  parseCache.set(path, { mtimeMs: st.mtimeMs, file });
+  return file;
+}
+
+const modelCache = new Map<string, CompiledModel>();
+
+/**
+ * Parse and resolve a model: herd's stdlib.cat first, then the bell file, then the cat
+ * file, all in one environment. `include "f"` looks in the including file's directory,
+ * then cfg.includeDirs, then Ordo's models/lib.
+ */
+export function loadModel(cfg: ModelConfig): CompiledModel {
+  const key = JSON.stringify([cfg.catFile, cfg.bellFile ?? '', cfg.variants, cfg.includeDirs]);
+  const files: string[] = [];
+  const lib = libraryDir();
+  const fresh = (): CompiledModel => {
+    const load = (name: string, fromDir: string | null, where: Location | null): CatFile => {
+      const dirs = [...(fromDir ? [fromDir] : []), ...cfg.includeDirs, lib];
+      const p = findFile(name, dirs);
+      if (!p) throw new OrdoError(`cannot find file "${name}"`, where);
+      if (!files.includes(p)) files.push(p);
+      return parseFile(p, where);
+    };
+    const stdlib = load('stdlib.cat', null, null);
+    const parts: CatFile[] = [stdlib];
+    if (cfg.bellFile) parts.push(load(resolve(cfg.bellFile), null, null));
+    const main = load(resolve(cfg.catFile), null, null);
+    parts.push(main);
+    const compiler = new Compiler(new Set(cfg.variants), (name, fromFile, loc) => load(name, dirname(fromFile), loc));
+    const program = compiler.compileFiles(parts);
+    return {
+      withoutCo: program.withoutCo,
+      declaredTags: program.declaredTags,
+      options: program.options,
+      title: main.title ?? main.ident,
+      files,
+      config: cfg,
+      program,
+    };
+  };
+  const hit = modelCache.get(key);
+  if (hit && hit.files.every((f) => parseCache.get(f)?.mtimeMs === safeMtime(f))) return hit;
+  const m = fresh();
+  modelCache.set(key, m);
+  return m;
+}
+
+function safeMtime(p: string): number {
+  try {
+    return statSync(p).mtimeMs;
+  } catch {
+    return -1;
+  }
+}
+
+/**
+ * Run the model on one candidate execution. Returns one outcome per complete path of
+ * the model (paths fork at `with x from S`). Rejected paths ARE included, with
+ * allowed=false, flags=[] (flags of rejected paths do not count) and failedCheck set;
+ * a `with x from S` over an empty S also yields one rejected outcome. An execution is
+ * allowed by the model when some outcome has allowed=true.
+ */
+export function evaluateModel(model: CompiledModel, input: ModelInput, opts?: EvalOptions): CatOutcome[] {
+  return evaluate(model.program, input, opts);
+}

@@ -1,0 +1,40 @@
+// What a candidate execution looks like to a cat model: the contract between the
+// execution enumerator (src/executions) and the cat interpreter (src/cat).
+
+import type { EventSet, Relation } from '../relations/index.js';
+import type { Value } from '../program/ir.js';
+
+/** One event as the interpreter's built-in functions need to see it. */
+export interface ModelEvent {
+  /** Index in 0..n-1; equals the position in ModelInput.events. */
+  id: number;
+  /** Thread number, or -1 for initial writes. */
+  thread: number;
+  /** Memory location name for memory events (and lock/srcu events), else null. */
+  loc: string | null;
+  /** Value read or written, when the event has one. */
+  value: Value | null;
+}
+
+/**
+ * The primitive sets and relations that herd7 gives a model. Names are exactly the
+ * identifiers a cat file uses: sets `_`, `R`, `W`, `M`, `F`, `IW`, `FW`, `I`(init), the
+ * annotation sets (`ONCE`, `Rmb` ...), `LKR`, `LKW`, `UL`, `LF`, `RL`, `RU`, and
+ * relations `po`, `rf`, `addr`, `data`, `ctrl`, `rmw`, `amo`, `loc`, `int`, `ext`, `id`
+ * (and `co` when the enumerator, not the model, chooses coherence).
+ */
+export interface ModelInput {
+  events: ModelEvent[];
+  sets: Map<string, EventSet>;
+  relations: Map<string, Relation>;
+}
+
+/** The result of one complete evaluation path of a model over one candidate execution. */
+export interface ModelOutcome {
+  /** True when every check (acyclic/irreflexive/empty, not flagged) held. */
+  allowed: boolean;
+  /** Names of the `flag` checks that fired, in model order, without duplicates. */
+  flags: string[];
+  /** For diagnostics: the name (or text) of the first failed check, when not allowed. */
+  failedCheck?: string;
+}

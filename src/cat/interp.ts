@@ -1,0 +1,799 @@
+// Evaluation of a compiled cat program over one candidate execution.
+//
+// Expression semantics follow herd7's interpreter: `{}` and `_` are polymorphic, a tag
+// in a set operation stands for the singleton set of that tag, `;` with an empty operand
+// is empty, checks act on relations or (for `empty`) event sets, and `with x from S`
+// continues the rest of the model once per element of S (each complete path is one
+// outcome). Top-level `let` bindings are lazy, as in herd: a definition is evaluated
+// only when something uses it.
+
+import type { Location } from '../diagnostics.js';
+import { EventSet, Relation } from '../relations/index.js';
+import type { CIns, RCond, RExp, RPat, CompiledProgram } from './compile.js';
+import type { ModelInput, ModelOutcome } from './input.js';
+import {
+  CatError, EMPTY, Frame, UNV, compareV, freshId, kindOf, mkValSet, typeName, valSetAdd, valSetHas,
+  type PrimContext, type V, type VClo, type VPair, type VTag, type VTuple, type VValSet,
+} from './values.js';
+
+class Thunk {
+  value: V | null = null;
+  constructor(public e: RExp) {}
+}
+
+type Slot = V | Thunk | undefined;
+
+const UNBOUND = Symbol('unbound');
+
+/** Names herd always provides; absent from the input they default to empty. */
+const DEFAULT_EMPTY_SETS = new Set(['LKR', 'LKW', 'UL', 'LF', 'RL', 'RU']);
+const DEFAULT_EMPTY_RELS = new Set(['rmw', 'amo', 'addr', 'data', 'ctrl']);
+
+export interface EvalOptions {
+  /** Top-level names whose final values (relations or event sets) each outcome should carry. */
+  capture?: string[];
+}
+
+export interface CatOutcome extends ModelOutcome {
+  /** Values of the names requested with EvalOptions.capture, on this path. */
+  values?: Map<string, Relation | EventSet>;
+}
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+export class Evaluator implements PrimContext {
+  readonly n: number;
+  readonly events: ModelInput['events'];
+  private G: Slot[];
+  private I: Array<V | typeof UNBOUND>;
+  private unvRel: Relation | null = null;
+  private idRel: Relation | null = null;
+  private outcomes: CatOutcome[] = [];
+
+  constructor(private prog: CompiledProgram, private input: ModelInput, private opts: EvalOptions = {}) {
+    this.n = input.events.length;
+    this.events = input.events;
+    this.G = new Array<Slot>(prog.nslots);
+    const tagForms = new Map<string, string>();
+    for (const t of prog.declaredTags) {
+      tagForms.set(t, t);
+      tagForms.set(capitalise(t), t);
+    }
+    this.tagForms = tagForms;
+    this.I = prog.inputNames.map((name) => this.resolveInput(name));
+  }
+
+  private tagForms: Map<string, string>;
+
+  /** The value of a name the model uses but never defines. */
+  private resolveInput(name: string): V | typeof UNBOUND {
+    const input = this.input;
+    const s = input.sets.get(name);
+    if (s) return s;
+    const r = input.relations.get(name);
+    if (r) return r;
+    const tag = this.tagForms.get(name);
+    if (tag !== undefined) {
+      return input.sets.get(tag) ?? input.sets.get(capitalise(tag)) ?? new EventSet(this.n);
+    }
+    if (name === 'id') return this.id();
+    if (DEFAULT_EMPTY_SETS.has(name)) return new EventSet(this.n);
+    if (DEFAULT_EMPTY_RELS.has(name)) return new Relation(this.n);
+    return UNBOUND;
+  }
+
+  // ----------------------------------------------------------- PrimContext
+
+  inputSet(name: string): EventSet | null {
+    return this.input.sets.get(name) ?? null;
+  }
+  relation(name: string): Relation | null {
+    return this.input.relations.get(name) ?? null;
+  }
+
+  private unv(): Relation {
+    return (this.unvRel ??= Relation.full(this.n));
+  }
+  private id(): Relation {
+    return (this.idRel ??= this.input.relations.get('id') ?? Relation.identity(this.n));
+  }
+
+  // ----------------------------------------------------------- running
+
+  run(): CatOutcome[] {
+    this.exec(this.prog.code, 0, null, [], (flags) => {
+      const o: CatOutcome = { allowed: true, flags };
+      if (this.opts.capture) o.values = this.captureValues(this.opts.capture);
+      this.outcomes.push(o);
+    });
+    return this.outcomes;
+  }
+
+  private captureValues(names: string[]): Map<string, Relation | EventSet> {
+    const m = new Map<string, Relation | EventSet>();
+    for (const name of names) {
+      const g = this.prog.finalGlobals.get(name);
+      let v: V | undefined;
+      try {
+        if (g) v = g.kind === 'slot' ? this.force(g.s) : g.v;
+        else {
+          const i = this.prog.inputNames.indexOf(name);
+          const iv = i >= 0 ? this.I[i] : this.resolveInput(name);
+          if (iv !== UNBOUND) v = iv as V;
+        }
+      } catch {
+        v = undefined;
+      }
+      if (v instanceof Relation || v instanceof EventSet) m.set(name, v);
+      else if (v && kindOf(v) === 'empty') m.set(name, new Relation(this.n));
+    }
+    return m;
+  }
+
+  private reject(check: string): void {
+    this.outcomes.push({ allowed: false, flags: [], failedCheck: check });
+  }
+
+  private exec(code: CIns[], start: number, frame: Frame | null, flags: string[], k: (flags: string[]) => void): void {
+    for (let i = start; i < code.length; i++) {
+      const ins = code[i];
+      switch (ins.t) {
+        case 'glet': {
+          for (let b = 0, s = 0; b < ins.e.length; b++) {
+            const pat = ins.pats[b];
+            if (!pat.tuple) {
+              this.G[ins.slots[s++]] = new Thunk(ins.e[b]);
+            } else {
+              const vals = this.destructure(pat, this.ev(ins.e[b], null), ins.loc);
+              for (const v of vals) this.G[ins.slots[s++]] = v;
+            }
+          }
+          break;
+        }
+        case 'grec': {
+          const vals = this.fixpoint(ins.pats, ins.e, ins.isFun, null, ins.loc, (idx, v) => { this.G[ins.slots[idx]] = v; });
+          vals.forEach((v, idx) => { this.G[ins.slots[idx]] = v; });
+          break;
+        }
+        case 'llet': {
+          const vals: V[] = [];
+          for (let b = 0; b < ins.e.length; b++) vals.push(...this.destructure(ins.pats[b], this.ev(ins.e[b], frame), ins.loc));
+          frame = new Frame(vals, frame);
+          break;
+        }
+        case 'lrec': {
+          const f = new Frame(new Array<V>(ins.size).fill(EMPTY), frame);
+          const vals = this.fixpoint(ins.pats, ins.e, ins.isFun, f, ins.loc, (idx, v) => { f.v[idx] = v; });
+          f.v = vals;
+          frame = f;
+          break;
+        }
+        case 'lconst':
+          frame = new Frame([ins.v], frame);
+          break;
+        case 'lproc': {
+          const f = new Frame([EMPTY], frame);
+          f.v[0] = { k: 'proc', pat: ins.pat, body: ins.body, frame: f, name: ins.name };
+          frame = f;
+          break;
+        }
+        case 'test': {
+          const ok = this.test(ins, frame);
+          if (ok) {
+            if (ins.type === 'flag') {
+              if (ins.name !== null && !flags.includes(ins.name)) flags = [...flags, ins.name];
+            }
+          } else if (ins.type === 'check') {
+            this.reject(ins.name ?? ins.text);
+            return;
+          } else if (ins.type === 'undefined_unless') {
+            if (!flags.includes('undefined')) flags = [...flags, 'undefined'];
+          }
+          break;
+        }
+        case 'with': {
+          const set = this.ev(ins.set, frame);
+          const elems = this.elements(set, ins.loc, 'with ... from');
+          if (elems.length === 0) {
+            this.reject(`with ... from: empty set at ${ins.loc.file}:${ins.loc.line}:${ins.loc.col}`);
+            return;
+          }
+          for (const el of elems) {
+            if (ins.slot >= 0) {
+              this.G[ins.slot] = el;
+              this.exec(code, i + 1, frame, flags, k);
+            } else {
+              this.exec(code, i + 1, new Frame([el], frame), flags, k);
+            }
+          }
+          return;
+        }
+        case 'call': {
+          const p = this.ev(ins.p, frame);
+          if (kindOf(p) !== 'proc') throw new CatError(`procedure expected, found ${typeName(p)}`, ins.loc);
+          const proc = p as Extract<V, { k: 'proc' }>;
+          const arg = this.ev(ins.arg, frame);
+          const pf = new Frame(this.destructure(proc.pat, arg, ins.loc), proc.frame);
+          const here = frame;
+          this.exec(proc.body, 0, pf, flags, (fl) => this.exec(code, i + 1, here, fl, k));
+          return;
+        }
+        case 'forall': {
+          const elems = this.elements(this.ev(ins.set, frame), ins.loc, 'forall');
+          const here = frame;
+          const step = (j: number, fl: string[]): void => {
+            if (j === elems.length) this.exec(code, i + 1, here, fl, k);
+            else this.exec(ins.body, 0, new Frame([elems[j]], here), fl, (fl2) => step(j + 1, fl2));
+          };
+          step(0, flags);
+          return;
+        }
+        case 'insmatch': {
+          const v = this.ev(ins.a, frame);
+          if (kindOf(v) !== 'tag') throw new CatError(`matching on non-tag value of type ${typeName(v)}`, ins.loc);
+          const body = ins.tags.get((v as VTag).name) ?? ins.dflt;
+          if (!body) throw new CatError(`pattern matching failed on value '${(v as VTag).name}`, ins.loc);
+          const here = frame;
+          this.exec(body, 0, new Frame([], here), flags, (fl) => this.exec(code, i + 1, here, fl, k));
+          return;
+        }
+      }
+    }
+    k(flags);
+  }
+
+  private test(ins: Extract<CIns, { t: 'test' }>, frame: Frame | null): boolean {
+    const v = this.ev(ins.e, frame);
+    let r: boolean;
+    if (v instanceof Relation) {
+      r = ins.test === 'acyclic' ? v.isAcyclic() : ins.test === 'irreflexive' ? v.isIrreflexive() : v.isEmpty();
+    } else if (v instanceof EventSet) {
+      if (ins.test !== 'empty') throw new CatError('relation expected', ins.loc);
+      r = v.isEmpty();
+    } else {
+      switch (kindOf(v)) {
+        case 'empty': r = true; break;
+        case 'unv': {
+          const u = this.unv();
+          r = ins.test === 'acyclic' ? u.isAcyclic() : ins.test === 'irreflexive' ? u.isIrreflexive() : u.isEmpty();
+          break;
+        }
+        case 'event': r = ins.test === 'empty' ? false : (() => { throw new CatError('relation expected', ins.loc); })(); break;
+        case 'pair': {
+          const p = v as VPair;
+          r = ins.test === 'acyclic' || ins.test === 'irreflexive' ? p.a !== p.b : false;
+          break;
+        }
+        default:
+          throw new CatError(`relation or set expected, found ${typeName(v)}`, ins.loc);
+      }
+    }
+    return ins.neg ? !r : r;
+  }
+
+  /** Elements of a set value, for `with ... from` and `forall`. */
+  private elements(v: V, loc: Location, what: string): V[] {
+    if (v instanceof EventSet) return v.toArray().map((e) => ({ k: 'event', e }));
+    if (v instanceof Relation) return v.pairs().map(([a, b]) => ({ k: 'pair', a, b }));
+    switch (kindOf(v)) {
+      case 'empty': return [];
+      case 'valset': return (v as VValSet).items;
+      case 'tag': return [v];
+    }
+    throw new CatError(`${what}: set expected, found ${typeName(v)}`, loc);
+  }
+
+  // ----------------------------------------------------------- bindings
+
+  private destructure(pat: RPat, v: V, loc: Location): V[] {
+    if (!pat.tuple) return [v];
+    let items: V[];
+    const kv = kindOf(v);
+    if (kv === 'tuple') items = (v as VTuple).items;
+    else if (kv === 'pair') items = [{ k: 'event', e: (v as VPair).a }, { k: 'event', e: (v as VPair).b }];
+    else items = [v];
+    if (items.length !== pat.size) throw new CatError(`binding mismatch: ${pat.size} names for ${typeName(v)}`, loc);
+    return items;
+  }
+
+  /**
+   * `let rec`: functions are bound once; other bindings start at `{}` and are
+   * re-evaluated in order (each seeing the newest values) until no value grows.
+   */
+  private fixpoint(
+    pats: RPat[], exps: RExp[], isFun: boolean[], frame: Frame | null, loc: Location,
+    set: (idx: number, v: V) => void,
+  ): V[] {
+    const positions: number[] = [];
+    let pos = 0;
+    for (const p of pats) { positions.push(pos); pos += p.size; }
+    const vals: V[] = new Array<V>(pos).fill(EMPTY);
+    const init = (b: number) => {
+      if (pats[b].tuple) {
+        const t: VTuple = { k: 'tuple', items: new Array<V>(pats[b].size).fill(EMPTY) };
+        this.destructure(pats[b], t, loc).forEach((x, j) => { vals[positions[b] + j] = x; set(positions[b] + j, x); });
+      } else { vals[positions[b]] = EMPTY; set(positions[b], EMPTY); }
+    };
+    for (let b = 0; b < pats.length; b++) init(b);
+    // Functions first: closures capture the frame (or read the global slots) directly.
+    for (let b = 0; b < pats.length; b++) {
+      if (!isFun[b]) continue;
+      const v = this.ev(exps[b], frame);
+      vals[positions[b]] = v;
+      set(positions[b], v);
+    }
+    if (isFun.every((x) => x)) return vals;
+    for (let iter = 0; ; iter++) {
+      if (iter > 100000) throw new CatError('recursive definition does not stabilise', loc);
+      let stable = true;
+      for (let b = 0; b < pats.length; b++) {
+        if (isFun[b]) continue;
+        const nv = this.ev(exps[b], frame);
+        const parts = this.destructure(pats[b], nv, loc);
+        parts.forEach((x, j) => {
+          const at = positions[b] + j;
+          if (!this.stabilised(vals[at], x, loc)) stable = false;
+          vals[at] = x;
+          set(at, x);
+        });
+      }
+      if (stable) return vals;
+    }
+  }
+
+  /** herd's test: the new value w adds nothing to the old value v. */
+  private stabilised(v: V, w: V, loc: Location): boolean {
+    const kw = kindOf(w), kv = kindOf(v);
+    if (kw === 'empty' || kv === 'unv') return true;
+    if (w instanceof Relation) {
+      if (kv === 'empty') return w.isEmpty();
+      if (v instanceof Relation) return w.isSubsetOf(v);
+    } else if (w instanceof EventSet) {
+      if (kv === 'empty') return w.isEmpty();
+      if (v instanceof EventSet) return w.isSubsetOf(v);
+    } else if (kw === 'unv') {
+      if (v instanceof Relation) return this.unv().isSubsetOf(v);
+      if (v instanceof EventSet) return EventSet.full(this.n).isSubsetOf(v);
+    } else if (kw === 'valset') {
+      const ws = (w as VValSet).items;
+      if (kv === 'empty') return ws.length === 0;
+      if (kv === 'valset') return ws.every((x) => valSetHas(v as VValSet, x));
+    }
+    throw new CatError(`illegal recursion on type ${typeName(w)}`, loc);
+  }
+
+  private force(slot: number): V {
+    const s = this.G[slot];
+    if (s instanceof Thunk) {
+      if (s.value === null) s.value = this.ev(s.e, null);
+      return s.value;
+    }
+    return s as V;
+  }
+
+  // ----------------------------------------------------------- expressions
+
+  ev(e: RExp, f: Frame | null): V {
+    switch (e.t) {
+      case 'const': return e.v;
+      case 'zero': return new Relation(this.n);
+      case 'glob': return this.force(e.s);
+      case 'local': {
+        let fr = f!;
+        for (let d = e.d; d > 0; d--) fr = fr.p!;
+        return fr.v[e.i];
+      }
+      case 'input': {
+        const v = this.I[e.i];
+        if (v === UNBOUND) throw new CatError(`unbound var: ${e.name}`, e.loc);
+        return v;
+      }
+      case 'op1': return this.op1(e.op, this.ev(e.a, f), e.loc);
+      case 'union': return this.union(e.a, f, e.loc);
+      case 'seq': return this.seq(e.a, f, e.loc);
+      case 'inter': return this.inter(this.ev(e.l, f), this.ev(e.r, f), e.loc);
+      case 'intercart': {
+        const r = this.asRel(this.ev(e.r, f), e.loc);
+        return r.restrict(this.asEvents(this.ev(e.s1, f), e.loc), this.asEvents(this.ev(e.s2, f), e.loc));
+      }
+      case 'diff': return this.diff(this.ev(e.l, f), this.ev(e.r, f), e.loc);
+      case 'cart': return Relation.cartesian(this.asEvents(this.ev(e.l, f), e.loc), this.asEvents(this.ev(e.r, f), e.loc));
+      case 'add': return this.add(this.ev(e.l, f), this.ev(e.r, f), e.loc);
+      case 'set': return this.explicitSet(e.a.map((x) => this.ev(x, f)), e.loc);
+      case 'tuple': return { k: 'tuple', items: e.a.map((x) => this.ev(x, f)) };
+      case 'app': return this.apply(this.ev(e.f, f), this.ev(e.x, f), e.loc);
+      case 'fun': return { k: 'clo', id: freshId(), pat: e.pat, body: e.body, frame: f, name: e.name };
+      case 'let': {
+        const vals: V[] = [];
+        for (let b = 0; b < e.e.length; b++) vals.push(...this.destructure(e.pats[b], this.ev(e.e[b], f), e.loc));
+        return this.ev(e.body, new Frame(vals, f));
+      }
+      case 'letrec': {
+        const nf = new Frame(new Array<V>(e.size).fill(EMPTY), f);
+        nf.v = this.fixpoint(e.pats, e.e, e.isFun, nf, e.loc, (idx, v) => { nf.v[idx] = v; });
+        return this.ev(e.body, nf);
+      }
+      case 'match': {
+        const v = this.ev(e.a, f);
+        if (kindOf(v) !== 'tag') throw new CatError(`matching on non-tag value of type ${typeName(v)}`, e.loc);
+        const body = e.tags.get((v as VTag).name) ?? e.dflt;
+        if (!body) throw new CatError(`pattern matching failed on value '${(v as VTag).name}`, e.loc);
+        return this.ev(body, f);
+      }
+      case 'matchset': return this.matchSet(e, f);
+      case 'try': {
+        try {
+          return this.ev(e.b, f);
+        } catch (err) {
+          if (err instanceof CatError) return this.ev(e.h, f);
+          throw err;
+        }
+      }
+      case 'if': return this.cond(e.c, f) ? this.ev(e.th, f) : this.ev(e.el, f);
+    }
+  }
+
+  private cond(c: RCond, f: Frame | null): boolean {
+    switch (c.t) {
+      case 'const': return c.b;
+      case 'not': return !this.cond(c.c, f);
+      case 'and': return this.cond(c.l, f) && this.cond(c.r, f);
+      case 'or': return this.cond(c.l, f) || this.cond(c.r, f);
+      case 'eq': {
+        const a = this.ev(c.l, f), b = this.ev(c.r, f);
+        return this.cmp(a, b, c.loc) === 0;
+      }
+      case 'subset': {
+        const a = this.ev(c.l, f), b = this.ev(c.r, f);
+        if (a instanceof Relation || b instanceof Relation) return this.asRel(a, c.loc).isSubsetOf(this.asRel(b, c.loc));
+        if (a instanceof EventSet || b instanceof EventSet) return this.asEvents(a, c.loc).isSubsetOf(this.asEvents(b, c.loc));
+        const sa = this.asValSet(a, c.loc), sb = this.asValSet(b, c.loc);
+        return sa.items.every((x) => valSetHas(sb, x));
+      }
+      case 'in': {
+        const a = this.ev(c.l, f);
+        const ka = kindOf(a);
+        if (ka === 'event') return this.asEvents(this.ev(c.r, f), c.loc).has((a as { e: number }).e);
+        if (ka === 'pair') return this.asRel(this.ev(c.r, f), c.loc).has((a as VPair).a, (a as VPair).b);
+        const b = this.ev(c.r, f);
+        return valSetHas(this.asValSet(b, c.loc), a);
+      }
+    }
+  }
+
+  private cmp(a: V, b: V, loc: Location): number {
+    try {
+      return compareV(a, b);
+    } catch (err) {
+      throw new CatError((err as Error).message, loc);
+    }
+  }
+
+  private asValSet(v: V, loc: Location): VValSet {
+    const k = kindOf(v);
+    if (k === 'valset') return v as VValSet;
+    if (k === 'empty') return { k: 'valset', items: [] };
+    if (k === 'tag') return { k: 'valset', items: [v] };
+    throw new CatError(`set expected, found ${typeName(v)}`, loc);
+  }
+
+  asRel(v: V, loc: Location): Relation {
+    if (v instanceof Relation) return v;
+    switch (kindOf(v)) {
+      case 'empty': return new Relation(this.n);
+      case 'unv': return this.unv();
+      case 'pair': return Relation.fromPairs(this.n, [[(v as VPair).a, (v as VPair).b]]);
+    }
+    throw new CatError(`type relation expected, ${typeName(v)} found`, loc);
+  }
+
+  asEvents(v: V, loc: Location): EventSet {
+    if (v instanceof EventSet) return v;
+    switch (kindOf(v)) {
+      case 'empty': return new EventSet(this.n);
+      case 'unv': return EventSet.full(this.n);
+      case 'event': return EventSet.of(this.n, [(v as { e: number }).e]);
+    }
+    throw new CatError(`type event set expected, ${typeName(v)} found`, loc);
+  }
+
+  private op1(op: string, v: V, loc: Location): V {
+    const k = kindOf(v);
+    switch (op) {
+      case 'plus':
+        if (v instanceof Relation) return v.plus();
+        if (k === 'empty' || k === 'unv') return v;
+        if (k === 'pair') return this.asRel(v, loc);
+        break;
+      case 'star':
+        if (v instanceof Relation) return v.star();
+        if (k === 'empty') return this.id();
+        if (k === 'unv') return v;
+        if (k === 'pair') return this.asRel(v, loc).star();
+        break;
+      case 'opt':
+        if (v instanceof Relation) return v.opt();
+        if (k === 'empty') return this.id();
+        if (k === 'unv') return v;
+        if (k === 'pair') return this.asRel(v, loc).opt();
+        break;
+      case 'inv':
+        if (v instanceof Relation) return v.inverse();
+        if (k === 'empty' || k === 'unv') return v;
+        if (k === 'pair') return { k: 'pair', a: (v as VPair).b, b: (v as VPair).a };
+        break;
+      case 'toid':
+        if (v instanceof EventSet) return Relation.idOn(v);
+        if (k === 'empty') return EMPTY;
+        if (k === 'unv') return this.id();
+        if (k === 'event') return Relation.idOn(this.asEvents(v, loc));
+        throw new CatError(`type event set expected, ${typeName(v)} found`, loc);
+      case 'comp':
+        if (v instanceof EventSet) return v.complement();
+        if (v instanceof Relation) return v.complement();
+        if (k === 'empty') return UNV;
+        if (k === 'unv') return EMPTY;
+        if (k === 'valset' || k === 'tag') {
+          const s = this.asValSet(v, loc);
+          const universe = this.tagUniverse(s, loc);
+          return mkValSet(universe.items.filter((x) => !valSetHas(s, x)));
+        }
+        throw new CatError(`set or relation expected, ${typeName(v)} found`, loc);
+    }
+    throw new CatError(`type relation expected, ${typeName(v)} found`, loc);
+  }
+
+  private tagUniverse(s: VValSet, loc: Location): VValSet {
+    const first = s.items[0];
+    if (!first || kindOf(first) !== 'tag') throw new CatError('cannot build the universe of this set', loc);
+    const en = (first as VTag).enumName;
+    const g = this.prog.finalGlobals.get(en);
+    if (g && g.kind === 'const' && kindOf(g.v) === 'valset') return g.v as VValSet;
+    throw new CatError(`cannot build the universe of tags of ${en}`, loc);
+  }
+
+  private union(args: RExp[], f: Frame | null, loc: Location): V {
+    const vs: V[] = [];
+    let sawUnv = false;
+    for (const a of args) {
+      let v = this.ev(a, f);
+      const k = kindOf(v);
+      if (k === 'empty') continue;
+      if (k === 'unv') { sawUnv = true; continue; }
+      if (k === 'tag') v = { k: 'valset', items: [v] };
+      vs.push(v);
+    }
+    if (sawUnv) return UNV;
+    if (vs.length === 0) return EMPTY;
+    const first = vs[0];
+    if (first instanceof Relation) {
+      const w = first.words.slice();
+      for (let i = 1; i < vs.length; i++) {
+        const o = vs[i];
+        if (!(o instanceof Relation)) throw new CatError(`type relation expected, ${typeName(o)} found`, loc);
+        const ow = o.words;
+        for (let q = 0; q < w.length; q++) w[q] |= ow[q];
+      }
+      return new Relation(this.n, w);
+    }
+    if (first instanceof EventSet) {
+      const w = first.words.slice();
+      for (let i = 1; i < vs.length; i++) {
+        const o = vs[i];
+        if (!(o instanceof EventSet)) throw new CatError(`type event set expected, ${typeName(o)} found`, loc);
+        const ow = o.words;
+        for (let q = 0; q < w.length; q++) w[q] |= ow[q];
+      }
+      return new EventSet(this.n, w);
+    }
+    if (kindOf(first) === 'valset') {
+      const items: V[] = [];
+      for (const o of vs) {
+        if (kindOf(o) !== 'valset') throw new CatError(`type set expected, ${typeName(o)} found`, loc);
+        items.push(...(o as VValSet).items);
+      }
+      try {
+        return mkValSet(items);
+      } catch (err) {
+        throw new CatError((err as Error).message, loc);
+      }
+    }
+    throw new CatError(`cannot perform union on type ${typeName(first)}`, loc);
+  }
+
+  /** Sequence, treating `[S]` operands as filters instead of composing with them. */
+  private seq(args: RExp[], f: Frame | null, loc: Location): V {
+    let acc: Relation | null = null;
+    let filter: EventSet | null = null; // pending filter when acc is null
+    let empty = false;
+    for (const a of args) {
+      if (a.t === 'op1' && a.op === 'toid') {
+        const sv = this.ev(a.a, f);
+        const ks = kindOf(sv);
+        if (ks === 'empty') { empty = true; continue; }
+        if (ks === 'unv') continue;
+        const s = this.asEvents(sv, a.loc);
+        if (acc) acc = acc.restrict(null, s);
+        else filter = filter ? filter.inter(s) : s;
+        continue;
+      }
+      const v = this.ev(a, f);
+      const k = kindOf(v);
+      if (k === 'empty') { empty = true; continue; }
+      let r: Relation;
+      if (v instanceof Relation) r = v;
+      else if (k === 'unv') r = this.unv();
+      else if (k === 'pair') r = this.asRel(v, loc);
+      else throw new CatError(`type relation expected, ${typeName(v)} found`, a.t === 'input' || a.t === 'op1' ? a.loc : loc);
+      if (acc) acc = acc.seq(r);
+      else if (filter) { acc = r.restrict(filter, null); filter = null; }
+      else acc = r;
+    }
+    if (empty) return EMPTY;
+    if (acc) return acc;
+    return filter ? Relation.idOn(filter) : this.id();
+  }
+
+  private inter(a: V, b: V, loc: Location): V {
+    if (kindOf(a) === 'tag') a = { k: 'valset', items: [a] };
+    if (kindOf(b) === 'tag') b = { k: 'valset', items: [b] };
+    if (a instanceof Relation && b instanceof Relation) return a.inter(b);
+    if (a instanceof EventSet && b instanceof EventSet) return a.inter(b);
+    const ka = kindOf(a), kb = kindOf(b);
+    if (ka === 'valset' && kb === 'valset') {
+      const sb = b as VValSet;
+      return { k: 'valset', items: (a as VValSet).items.filter((x) => valSetHas(sb, x)) };
+    }
+    if (ka === 'unv') return b;
+    if (kb === 'unv') return a;
+    if (ka === 'empty' || kb === 'empty') return EMPTY;
+    throw new CatError(`intersection of ${typeName(a)} and ${typeName(b)}`, loc);
+  }
+
+  private diff(a: V, b: V, loc: Location): V {
+    if (kindOf(a) === 'tag') a = { k: 'valset', items: [a] };
+    if (kindOf(b) === 'tag') b = { k: 'valset', items: [b] };
+    if (a instanceof Relation && b instanceof Relation) return a.diff(b);
+    if (a instanceof EventSet && b instanceof EventSet) return a.diff(b);
+    const ka = kindOf(a), kb = kindOf(b);
+    if (ka === 'valset' && kb === 'valset') {
+      const sb = b as VValSet;
+      return { k: 'valset', items: (a as VValSet).items.filter((x) => !valSetHas(sb, x)) };
+    }
+    if (ka === 'unv') {
+      if (b instanceof Relation) return this.unv().diff(b);
+      if (b instanceof EventSet) return b.complement();
+      if (kb === 'valset') {
+        const sb = b as VValSet;
+        return mkValSet(this.tagUniverse(sb, loc).items.filter((x) => !valSetHas(sb, x)));
+      }
+      if (kb === 'empty') return UNV;
+      if (kb === 'unv') return EMPTY;
+    }
+    if (kb === 'unv') {
+      if (a instanceof Relation || a instanceof EventSet || ka === 'valset' || ka === 'empty') return EMPTY;
+    }
+    if (ka === 'empty' && (b instanceof Relation || b instanceof EventSet || kb === 'valset' || kb === 'empty')) return EMPTY;
+    if (kb === 'empty' && (a instanceof Relation || a instanceof EventSet || ka === 'valset')) return a;
+    throw new CatError(`difference of ${typeName(a)} and ${typeName(b)}`, loc);
+  }
+
+  private add(v1: V, v2: V, loc: Location): V {
+    const k1 = kindOf(v1), k2 = kindOf(v2);
+    if (k1 === 'unv') throw new CatError('universe in set ++', loc);
+    if (k2 === 'unv') return UNV;
+    if (k2 === 'empty') {
+      if (k1 === 'event') return EventSet.of(this.n, [(v1 as { e: number }).e]);
+      if (k1 === 'pair') return Relation.fromPairs(this.n, [[(v1 as VPair).a, (v1 as VPair).b]]);
+      return { k: 'valset', items: [v1] };
+    }
+    if (k2 === 'valset') {
+      try {
+        return valSetAdd(v2 as VValSet, v1);
+      } catch (err) {
+        throw new CatError((err as Error).message, loc);
+      }
+    }
+    if (v2 instanceof Relation) {
+      let p: [number, number] | null = null;
+      if (k1 === 'pair') p = [(v1 as VPair).a, (v1 as VPair).b];
+      else if (k1 === 'tuple') {
+        const it = (v1 as VTuple).items;
+        if (it.length === 2 && kindOf(it[0]) === 'event' && kindOf(it[1]) === 'event') {
+          p = [(it[0] as { e: number }).e, (it[1] as { e: number }).e];
+        }
+      }
+      if (!p) throw new CatError(`this expression of type ${typeName(v1)} should be a pair`, loc);
+      const r = v2.clone();
+      r.add(p[0], p[1]);
+      return r;
+    }
+    if (v2 instanceof EventSet) {
+      if (k1 !== 'event') throw new CatError(`this expression of type ${typeName(v1)} should be an event`, loc);
+      const s = v2.clone();
+      s.add((v1 as { e: number }).e);
+      return s;
+    }
+    throw new CatError(`this expression of type ${typeName(v2)} should be a set`, loc);
+  }
+
+  private explicitSet(vs: V[], loc: Location): V {
+    if (vs.length === 0) return EMPTY;
+    for (const v of vs) if (kindOf(v) === 'unv') throw new CatError('universe in explicit set', loc);
+    const k0 = kindOf(vs[0]);
+    if (k0 === 'event' && vs.every((v) => kindOf(v) === 'event')) {
+      return EventSet.of(this.n, vs.map((v) => (v as { e: number }).e));
+    }
+    if (k0 === 'pair' && vs.every((v) => kindOf(v) === 'pair')) {
+      return Relation.fromPairs(this.n, vs.map((v) => [(v as VPair).a, (v as VPair).b] as [number, number]));
+    }
+    try {
+      return mkValSet(vs);
+    } catch (err) {
+      throw new CatError((err as Error).message, loc);
+    }
+  }
+
+  private matchSet(e: Extract<RExp, { t: 'matchset' }>, f: Frame | null): V {
+    const v = this.ev(e.a, f);
+    const k = kindOf(v);
+    if (k === 'empty') return this.ev(e.ifEmpty, f);
+    if (v instanceof EventSet) {
+      if (v.isEmpty()) return this.ev(e.ifEmpty, f);
+      const xs = v.toArray();
+      const at = e.split ? xs.length >>> 1 : 0;
+      const x = xs[at];
+      if (e.split) {
+        const pre = EventSet.of(this.n, xs.slice(0, at));
+        const post = EventSet.of(this.n, xs.slice(at + 1));
+        return this.ev(e.body, new Frame([pre, { k: 'event', e: x }, post], f));
+      }
+      const rest = v.clone();
+      rest.delete(x);
+      return this.ev(e.body, new Frame([{ k: 'event', e: x }, rest], f));
+    }
+    if (v instanceof Relation) {
+      const ps = v.pairs();
+      if (ps.length === 0) return this.ev(e.ifEmpty, f);
+      const at = e.split ? ps.length >>> 1 : 0;
+      const [a, b] = ps[at];
+      if (e.split) {
+        const pre = Relation.fromPairs(this.n, ps.slice(0, at));
+        const post = Relation.fromPairs(this.n, ps.slice(at + 1));
+        return this.ev(e.body, new Frame([pre, { k: 'pair', a, b }, post], f));
+      }
+      const rest = v.clone();
+      rest.delete(a, b);
+      return this.ev(e.body, new Frame([{ k: 'pair', a, b }, rest], f));
+    }
+    if (k === 'valset') {
+      const items = (v as VValSet).items;
+      if (items.length === 0) return this.ev(e.ifEmpty, f);
+      const at = e.split ? items.length >>> 1 : 0;
+      if (e.split) {
+        const pre: VValSet = { k: 'valset', items: items.slice(0, at) };
+        const post: VValSet = { k: 'valset', items: items.slice(at + 1) };
+        return this.ev(e.body, new Frame([pre, items[at], post], f));
+      }
+      return this.ev(e.body, new Frame([items[0], { k: 'valset', items: items.slice(1) }], f));
+    }
+    if (k === 'unv') throw new CatError('cannot set-match on universe', e.loc);
+    throw new CatError(`set-matching on non-set value of type ${typeName(v)}`, e.loc);
+  }
+
+  private apply(fn: V, arg: V, loc: Location): V {
+    const k = kindOf(fn);
+    if (k === 'clo') {
+      const c = fn as VClo;
+      return this.ev(c.body, new Frame(this.destructure(c.pat, arg, loc), c.frame));
+    }
+    if (k === 'prim') return (fn as Extract<V, { k: 'prim' }>).fn(arg, this, loc);
+    throw new CatError(`closure or primitive expected, found ${typeName(fn)}`, loc);
+  }
+}
+
+export function evaluate(prog: CompiledProgram, input: ModelInput, opts?: EvalOptions): CatOutcome[] {
+  return new Evaluator(prog, input, opts).run();
+}

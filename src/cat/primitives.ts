@@ -1,0 +1,193 @@
+// Built-in functions that herd7 predefines for cat models.
+
+import type { Location } from '../diagnostics.js';
+import { EventSet, Relation } from '../relations/index.js';
+import type { Value } from '../program/ir.js';
+import { CatError, EMPTY, UNV, kindOf, mkValSet, typeName, type PrimFn, type PrimContext, type V } from './values.js';
+
+function mismatch(name: string, v: V, loc: Location): never {
+  throw new CatError(`primitive ${name}: argument mismatch (got ${typeName(v)})`, loc);
+}
+
+function asEvents(name: string, v: V, ctx: PrimContext, loc: Location): EventSet {
+  if (v instanceof EventSet) return v;
+  const k = kindOf(v);
+  if (k === 'empty') return new EventSet(ctx.n);
+  if (k === 'unv') return EventSet.full(ctx.n);
+  if (k === 'event') return EventSet.of(ctx.n, [(v as { e: number }).e]);
+  return mismatch(name, v, loc);
+}
+
+function asRel(name: string, v: V, ctx: PrimContext, loc: Location): Relation {
+  if (v instanceof Relation) return v;
+  const k = kindOf(v);
+  if (k === 'empty') return new Relation(ctx.n);
+  if (k === 'unv') return Relation.full(ctx.n);
+  if (k === 'pair') {
+    const p = v as { a: number; b: number };
+    return Relation.fromPairs(ctx.n, [[p.a, p.b]]);
+  }
+  return mismatch(name, v, loc);
+}
+
+function tupleArgs(name: string, v: V, count: number, loc: Location): V[] {
+  if (kindOf(v) === 'tuple') {
+    const items = (v as { items: V[] }).items;
+    if (items.length === count) return items;
+  }
+  return mismatch(name, v, loc);
+}
+
+function sameValue(a: Value | null, b: Value | null): boolean {
+  if (a === null || b === null) return a === b;
+  if (typeof a === 'number' || typeof b === 'number') return a === b;
+  return a.addr === b.addr;
+}
+
+const domain: PrimFn = (v, ctx, loc) => {
+  if (v instanceof Relation) return v.domain();
+  const k = kindOf(v);
+  if (k === 'empty' || k === 'unv') return v;
+  if (k === 'pair') return EventSet.of(ctx.n, [(v as { a: number }).a]);
+  return mismatch('domain', v, loc);
+};
+
+const range: PrimFn = (v, ctx, loc) => {
+  if (v instanceof Relation) return v.range();
+  const k = kindOf(v);
+  if (k === 'empty' || k === 'unv') return v;
+  if (k === 'pair') return EventSet.of(ctx.n, [(v as { b: number }).b]);
+  return mismatch('range', v, loc);
+};
+
+/** Partition a set of events by memory location (events without one are left out). */
+const classesLoc: PrimFn = (v, ctx, loc) => {
+  const s = asEvents('classes-loc', v, ctx, loc);
+  const byLoc = new Map<string, EventSet>();
+  for (const e of s.toArray()) {
+    const l = ctx.events[e]?.loc;
+    if (l === null || l === undefined) continue;
+    let c = byLoc.get(l);
+    if (!c) { c = new EventSet(ctx.n); byLoc.set(l, c); }
+    c.add(e);
+  }
+  return mkValSet([...byLoc.values()]);
+};
+
+/** Equivalence classes of a relation (taken as an equivalence on its field). */
+const classes: PrimFn = (v, ctx, loc) => {
+  const r = asRel('classes', v, ctx, loc);
+  const seen = new EventSet(ctx.n);
+  const out: V[] = [];
+  const field = r.domain().union(r.range());
+  for (const e of field.toArray()) {
+    if (seen.has(e)) continue;
+    const c = r.row(e);
+    c.add(e);
+    for (const x of c.toArray()) seen.add(x);
+    out.push(c);
+  }
+  return mkValSet(out);
+};
+
+/**
+ * All strict total orders on S that contain r restricted to S (each as a transitive
+ * relation). None when r is cyclic on S.
+ */
+const linearisations: PrimFn = (v, ctx, loc) => {
+  const [sv, rv] = tupleArgs('linearisations', v, 2, loc);
+  const s = asEvents('linearisations', sv, ctx, loc);
+  const r = asRel('linearisations', rv, ctx, loc).restrict(s, s);
+  const nodes = s.toArray();
+  const m = nodes.length;
+  const preds: number[][] = nodes.map(() => []);
+  const index = new Map<number, number>();
+  nodes.forEach((x, i) => index.set(x, i));
+  for (const [a, b] of r.pairs()) {
+    if (a !== b) preds[index.get(b)!].push(index.get(a)!);
+    else return mkValSet([]);
+  }
+  const out: V[] = [];
+  const placed = new Array<boolean>(m).fill(false);
+  const order: number[] = [];
+  const rec = (): void => {
+    if (order.length === m) {
+      const o = new Relation(ctx.n);
+      for (let i = 0; i < m; i++) for (let j = i + 1; j < m; j++) o.add(nodes[order[i]], nodes[order[j]]);
+      out.push(o);
+      return;
+    }
+    for (let i = 0; i < m; i++) {
+      if (placed[i]) continue;
+      if (!preds[i].every((p) => placed[p])) continue;
+      placed[i] = true;
+      order.push(i);
+      rec();
+      order.pop();
+      placed[i] = false;
+    }
+  };
+  rec();
+  return mkValSet(out);
+};
+
+const differentValues: PrimFn = (v, ctx, loc) => {
+  const r = asRel('different-values', v, ctx, loc);
+  const out = new Relation(ctx.n);
+  for (const [a, b] of r.pairs()) {
+    if (!sameValue(ctx.events[a]?.value ?? null, ctx.events[b]?.value ?? null)) out.add(a, b);
+  }
+  return out;
+};
+
+function tagName(name: string, v: V, loc: Location): string {
+  if (kindOf(v) !== 'tag') mismatch(name, v, loc);
+  return (v as { name: string }).name;
+}
+
+const tag2events: PrimFn = (v, ctx, loc) => {
+  const t = tagName('tag2events', v, loc);
+  const cap = t.charAt(0).toUpperCase() + t.slice(1);
+  return ctx.inputSet(cap) ?? ctx.inputSet(t) ?? new EventSet(ctx.n);
+};
+
+const loc2events: PrimFn = (v, ctx, loc) => {
+  const t = tagName('loc2events', v, loc);
+  const out = new EventSet(ctx.n);
+  ctx.events.forEach((e, i) => { if (e.loc === t) out.add(i); });
+  return out;
+};
+
+/** Pairs of events separated in program order by an event of S. */
+const fromto: PrimFn = (v, ctx, loc) => {
+  const s = asEvents('fromto', v, ctx, loc);
+  const po = ctx.relation('po') ?? new Relation(ctx.n);
+  return po.restrict(null, s).seq(po);
+};
+
+const interTransitive: PrimFn = (v, ctx, loc) => {
+  const [a, b] = tupleArgs('inter_transitive', v, 2, loc);
+  return asRel('inter_transitive', b, ctx, loc).inter(asRel('inter_transitive', a, ctx, loc).plus());
+};
+
+const fail: PrimFn = (v, _ctx, loc) => {
+  throw new CatError(`primitive fail: fail on ${typeName(v)}`, loc);
+};
+
+export const PRIMITIVES: Array<[string, PrimFn]> = [
+  ['domain', domain],
+  ['range', range],
+  ['classes-loc', classesLoc],
+  ['classes', classes],
+  ['linearisations', linearisations],
+  ['different-values', differentValues],
+  ['tag2events', tag2events],
+  ['tag2instrs', tag2events],
+  ['loc2events', loc2events],
+  ['fromto', fromto],
+  ['inter_transitive', interTransitive],
+  ['fail', fail],
+];
+
+// Referenced so that unused-import checks stay quiet when the helpers evolve.
+void EMPTY; void UNV;

@@ -1,0 +1,166 @@
+// Runtime values of the cat interpreter.
+//
+// Event sets and relations are the bit-set classes themselves; everything else is a
+// small object with a `k` discriminant. `{}` is a polymorphic empty value and `_` the
+// polymorphic universe: both take their meaning from the operator that consumes them.
+
+import { OrdoError, type Location } from '../diagnostics.js';
+import { EventSet, Relation } from '../relations/index.js';
+import type { RExp } from './compile.js';
+import type { CIns, RPat } from './compile.js';
+
+export class CatError extends OrdoError {
+  constructor(message: string, where: Location | null) {
+    super(message, where);
+    this.name = 'CatError';
+  }
+}
+
+export interface VEmpty { k: 'empty' }
+export interface VUnv { k: 'unv' }
+export interface VEvent { k: 'event'; e: number }
+export interface VPair { k: 'pair'; a: number; b: number }
+export interface VTag { k: 'tag'; enumName: string; name: string }
+export interface VValSet { k: 'valset'; items: V[] }
+export interface VTuple { k: 'tuple'; items: V[] }
+export interface VClo { k: 'clo'; id: number; pat: RPat; body: RExp; frame: Frame | null; name: string }
+export interface VPrim { k: 'prim'; id: number; name: string; fn: PrimFn }
+export interface VProc { k: 'proc'; pat: RPat; body: CIns[]; frame: Frame | null; name: string }
+
+export type V = EventSet | Relation | VEmpty | VUnv | VEvent | VPair | VTag | VValSet | VTuple | VClo | VPrim | VProc;
+
+export type PrimFn = (arg: V, ctx: PrimContext, loc: Location) => V;
+
+/** What primitives may consult about the current execution. */
+export interface PrimContext {
+  n: number;
+  events: import('./input.js').ModelEvent[];
+  inputSet(name: string): EventSet | null;
+  relation(name: string): Relation | null;
+}
+
+export class Frame {
+  constructor(public v: V[], public p: Frame | null) {}
+}
+
+export const EMPTY: VEmpty = { k: 'empty' };
+export const UNV: VUnv = { k: 'unv' };
+
+export function kindOf(v: V): string {
+  if (v instanceof Relation) return 'rel';
+  if (v instanceof EventSet) return 'events';
+  return v.k;
+}
+
+export function typeName(v: V): string {
+  switch (kindOf(v)) {
+    case 'rel': return 'relation';
+    case 'events': return 'event set';
+    case 'empty': return '{}';
+    case 'unv': return 'universe';
+    case 'event': return 'event';
+    case 'pair': return 'pair';
+    case 'tag': return `tag (${(v as VTag).enumName})`;
+    case 'valset': return 'set';
+    case 'tuple': return 'tuple';
+    case 'clo': case 'prim': return 'function';
+    case 'proc': return 'procedure';
+  }
+  return 'value';
+}
+
+let nextId = 0;
+export function freshId(): number {
+  return nextId++;
+}
+
+const RANK: Record<string, number> = {
+  empty: 0, events: 1, rel: 2, event: 3, pair: 4, tag: 5, valset: 6, tuple: 7, clo: 8, prim: 9, proc: 10, unv: 11,
+};
+
+/** True when v is an empty collection (used to compare `{}` against typed empties). */
+function isEmptyCollection(v: V): boolean {
+  if (v instanceof Relation || v instanceof EventSet) return v.isEmpty();
+  if (v.k === 'valset') return v.items.length === 0;
+  return v.k === 'empty';
+}
+
+/** Total order on values that may share a set; throws a plain Error on illegal mixes. */
+export function compareV(a: V, b: V): number {
+  const ka = kindOf(a), kb = kindOf(b);
+  if (ka === 'empty' || kb === 'empty') {
+    if (ka === kb) return 0;
+    const other = ka === 'empty' ? b : a;
+    if (!(other instanceof Relation || other instanceof EventSet || kindOf(other) === 'valset')) {
+      throw new Error(`heterogeneous set elements: ${typeName(a)} and ${typeName(b)}`);
+    }
+    const oe = isEmptyCollection(other);
+    if (oe) return 0;
+    return ka === 'empty' ? -1 : 1;
+  }
+  if (ka !== kb) {
+    if ((ka === 'clo' && kb === 'prim') || (ka === 'prim' && kb === 'clo')) return RANK[ka] - RANK[kb];
+    throw new Error(`heterogeneous set elements: ${typeName(a)} and ${typeName(b)}`);
+  }
+  switch (ka) {
+    case 'events': return (a as EventSet).compare(b as EventSet);
+    case 'rel': return (a as Relation).compare(b as Relation);
+    case 'event': return (a as VEvent).e - (b as VEvent).e;
+    case 'pair': {
+      const pa = a as VPair, pb = b as VPair;
+      return pa.a !== pb.a ? pa.a - pb.a : pa.b - pb.b;
+    }
+    case 'tag': {
+      const x = (a as VTag).name, y = (b as VTag).name;
+      return x < y ? -1 : x > y ? 1 : 0;
+    }
+    case 'valset': case 'tuple': {
+      const xa = (a as VValSet | VTuple).items, xb = (b as VValSet | VTuple).items;
+      const m = Math.min(xa.length, xb.length);
+      for (let i = 0; i < m; i++) {
+        const c = compareV(xa[i], xb[i]);
+        if (c !== 0) return c;
+      }
+      return xa.length - xb.length;
+    }
+    case 'clo': case 'prim': return (a as VClo | VPrim).id - (b as VClo | VPrim).id;
+  }
+  throw new Error(`sets of ${typeName(a)} are illegal`);
+}
+
+/** Sorted, duplicate-free value set. */
+export function mkValSet(items: V[]): VValSet {
+  if (items.length <= 1) return { k: 'valset', items };
+  const sorted = items.slice().sort(compareV);
+  const out: V[] = [sorted[0]];
+  for (let i = 1; i < sorted.length; i++) {
+    if (compareV(out[out.length - 1], sorted[i]) !== 0) out.push(sorted[i]);
+  }
+  return { k: 'valset', items: out };
+}
+
+export function valSetAdd(s: VValSet, v: V): VValSet {
+  const items = s.items;
+  let lo = 0, hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const c = compareV(items[mid], v);
+    if (c === 0) return s;
+    if (c < 0) lo = mid + 1; else hi = mid;
+  }
+  const out = items.slice();
+  out.splice(lo, 0, v);
+  return { k: 'valset', items: out };
+}
+
+export function valSetHas(s: VValSet, v: V): boolean {
+  const items = s.items;
+  let lo = 0, hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const c = compareV(items[mid], v);
+    if (c === 0) return true;
+    if (c < 0) lo = mid + 1; else hi = mid;
+  }
+  return false;
+}

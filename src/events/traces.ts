@@ -1,0 +1,379 @@
+// Per-thread event traces. Each thread of the program IR is explored along every control
+// path (both sides of each `if`, success and failure of conditional RMWs and trylocks),
+// producing the memory events that path performs, their annotations, and the syntactic
+// dependencies (addr, data, ctrl) herd7 derives from register data flow. Values stay
+// symbolic; a path records the conditions its choices assumed, checked later once the
+// reads-from relation fixes every read's value.
+
+import type { Annot, Expr, SourcePos, Stmt, Thread, Value } from '../program/ir.js';
+import { OrdoError } from '../diagnostics.js';
+import {
+  type Sym, ONE, ZERO, binary, choose, evaluate, konst, readsOf, unary, valueKey,
+} from './symbolic.js';
+
+export type EventKind = 'R' | 'W' | 'F' | 'LKR' | 'LKW' | 'UL' | 'LF' | 'RL' | 'RU' | 'SRCU';
+
+export interface TraceEvent {
+  kind: EventKind;
+  /** Shared location touched, or null for fences. */
+  loc: string | null;
+  annot: Annot;
+  /** True for the accesses of an atomic read-modify-write (herd7's RMW set), even failed ones. */
+  atomic: boolean;
+  /** For W: the value written; for R: the value read (`{k:'r', ev: self}`); else null. */
+  value: Sym | null;
+  /** Local read events this event depends on, by kind of dependency. */
+  addrDeps: number[];
+  dataDeps: number[];
+  ctrlDeps: number[];
+  /** For the write of a successful RMW: the index of its read. */
+  rmwRead?: number;
+  pos?: SourcePos;
+}
+
+/** A condition a path assumed: `evaluate(sym)` must be truthy (or falsy) / equal a value. */
+export type Assumption =
+  | { kind: 'truth'; sym: Sym; expect: boolean }
+  | { kind: 'equals'; sym: Sym; value: Value };
+
+export interface ThreadTrace {
+  thread: number;
+  events: TraceEvent[];
+  assumptions: Assumption[];
+  /** Final symbolic value of every register the thread knows. */
+  registers: Map<string, Sym>;
+}
+
+interface Tracked {
+  sym: Sym;
+  deps: number[];
+}
+
+interface PathState {
+  events: TraceEvent[];
+  regs: Map<string, Tracked>;
+  assumptions: Assumption[];
+  /** Reads every later event control-depends on (branch conditions so far). */
+  ctrl: number[];
+}
+
+export interface ExploreOptions {
+  /** Possible values of each location, used only to resolve symbolic addresses. */
+  domains: Map<string, Value[]>;
+  /** Initial register values for this thread (`0:r1=...` in the init block). */
+  initRegs: Map<string, Value>;
+  /** Upper bound on paths per thread, to fail clearly instead of exhausting memory. */
+  maxPaths: number;
+}
+
+function unionDeps(a: number[], b: number[]): number[] {
+  if (a.length === 0) return b;
+  if (b.length === 0) return a;
+  const s = new Set(a);
+  for (const x of b) s.add(x);
+  return [...s].sort((x, y) => x - y);
+}
+
+function cloneState(s: PathState): PathState {
+  return {
+    events: s.events.slice(),
+    regs: new Map(s.regs),
+    assumptions: s.assumptions.slice(),
+    ctrl: s.ctrl,
+  };
+}
+
+type Cont<T> = (state: PathState, value: T) => void;
+
+export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace[] {
+  const results: ThreadTrace[] = [];
+  const initial: PathState = { events: [], regs: new Map(), assumptions: [], ctrl: [] };
+  for (const p of thread.params) initial.regs.set(p.name, { sym: konst({ addr: p.name }), deps: [] });
+  for (const [name, v] of opts.initRegs) initial.regs.set(name, { sym: konst(v), deps: [] });
+
+  const where = (pos: SourcePos | undefined) => (pos ? { file: pos.file, line: pos.line, col: pos.col } : null);
+
+  function push(state: PathState, ev: Omit<TraceEvent, 'ctrlDeps'>): number {
+    state.events.push({ ...ev, ctrlDeps: state.ctrl });
+    return state.events.length - 1;
+  }
+
+  // Resolve an address expression to a location, forking when it depends on reads.
+  function address(e: Expr, state: PathState, k: Cont<{ loc: string; deps: number[] }>): void {
+    expr(e, state, (st, t) => {
+      if (t.sym.k === 'c') {
+        const v = t.sym.v;
+        if (typeof v === 'number') {
+          throw new OrdoError(`value ${v} is used as an address`, where(e.pos));
+        }
+        k(st, { loc: v.addr, deps: t.deps });
+        return;
+      }
+      // Symbolic address: one path per location it may denote.
+      const reads = [...readsOf(t.sym)];
+      const candidates = new Map<string, Value>();
+      const assign = new Map<number, Value>();
+      const visit = (i: number): void => {
+        if (i === reads.length) {
+          let v: Value;
+          try {
+            v = evaluate(t.sym, (ev) => assign.get(ev)!);
+          } catch {
+            return;
+          }
+          if (typeof v !== 'number') candidates.set(v.addr, v);
+          return;
+        }
+        const ev = st.events[reads[i]];
+        for (const val of opts.domains.get(ev.loc!) ?? [0]) {
+          assign.set(reads[i], val);
+          visit(i + 1);
+        }
+      };
+      visit(0);
+      if (candidates.size === 0) {
+        throw new OrdoError('an address depends on values that are never pointers', where(e.pos));
+      }
+      for (const [loc, v] of candidates) {
+        const branch = cloneState(st);
+        branch.assumptions.push({ kind: 'equals', sym: t.sym, value: v });
+        k(branch, { loc, deps: t.deps });
+      }
+    });
+  }
+
+  function read(state: PathState, loc: string, annot: Annot, atomic: boolean, addrDeps: number[], pos?: SourcePos): Tracked {
+    const idx = state.events.length;
+    push(state, { kind: 'R', loc, annot, atomic, value: { k: 'r', ev: idx }, addrDeps, dataDeps: [], pos });
+    return { sym: { k: 'r', ev: idx }, deps: [idx] };
+  }
+
+  function write(state: PathState, loc: string, annot: Annot, atomic: boolean, value: Tracked, addrDeps: number[], pos?: SourcePos, rmwRead?: number): void {
+    push(state, { kind: 'W', loc, annot, atomic, value: value.sym, addrDeps, dataDeps: value.deps, rmwRead, pos });
+  }
+
+  function exprs(es: Expr[], state: PathState, k: Cont<Tracked[]>): void {
+    const go = (i: number, st: PathState, acc: Tracked[]): void => {
+      if (i === es.length) { k(st, acc); return; }
+      expr(es[i], st, (st2, v) => go(i + 1, st2, [...acc, v]));
+    };
+    go(0, state, []);
+  }
+
+  function expr(e: Expr, state: PathState, k: Cont<Tracked>): void {
+    switch (e.kind) {
+      case 'const':
+        k(state, { sym: konst(e.value), deps: [] });
+        return;
+      case 'addr':
+        k(state, { sym: konst({ addr: e.name }), deps: [] });
+        return;
+      case 'reg': {
+        const r = state.regs.get(e.name);
+        k(state, r ?? { sym: ZERO, deps: [] });
+        return;
+      }
+      case 'unop':
+        expr(e.arg, state, (st, a) => k(st, { sym: unary(e.op, a.sym), deps: a.deps }));
+        return;
+      case 'binop':
+        exprs([e.left, e.right], state, (st, [a, b]) =>
+          k(st, { sym: binary(e.op, a.sym, b.sym), deps: unionDeps(a.deps, b.deps) }));
+        return;
+      case 'cond':
+        exprs([e.test, e.then, e.else], state, (st, [t, a, b]) =>
+          k(st, { sym: choose(t.sym, a.sym, b.sym), deps: unionDeps(t.deps, unionDeps(a.deps, b.deps)) }));
+        return;
+      case 'load':
+        address(e.addr, state, (st, a) => k(st, read(st, a.loc, e.annot, false, a.deps, e.pos)));
+        return;
+      case 'xchg':
+        address(e.addr, state, (st, a) => expr(e.value, st, (st2, v) => {
+          const r = read(st2, a.loc, e.annot, true, a.deps, e.pos);
+          write(st2, a.loc, e.annot, true, v, a.deps, e.pos, r.deps[0]);
+          k(st2, r);
+        }));
+        return;
+      case 'cmpxchg':
+        address(e.addr, state, (st, a) => exprs([e.expected, e.desired], st, (st2, [exp, des]) => {
+          // Success and failure are separate paths, told apart by the value read.
+          const ok = cloneState(st2);
+          const r1 = read(ok, a.loc, e.annot, true, a.deps, e.pos);
+          ok.assumptions.push({ kind: 'truth', sym: binary('==', r1.sym, exp.sym), expect: true });
+          write(ok, a.loc, e.annot, true, des, a.deps, e.pos, r1.deps[0]);
+          k(ok, r1);
+          const ko = st2;
+          const r2 = read(ko, a.loc, e.annot, true, a.deps, e.pos);
+          ko.assumptions.push({ kind: 'truth', sym: binary('==', r2.sym, exp.sym), expect: false });
+          k(ko, r2);
+        }));
+        return;
+      case 'atomicOp':
+        address(e.addr, state, (st, a) => expr(e.operand, st, (st2, v) => {
+          const r = read(st2, a.loc, e.annot, true, a.deps, e.pos);
+          // The stored value is computed from the value read: a data dependency.
+          const nv: Tracked = { sym: binary(e.op, r.sym, v.sym), deps: unionDeps(r.deps, v.deps) };
+          write(st2, a.loc, e.annot, true, nv, a.deps, e.pos, r.deps[0]);
+          if (e.ret === 'new') k(st2, nv);
+          else if (e.ret === 'old') k(st2, r);
+          else k(st2, { sym: ZERO, deps: [] });
+        }));
+        return;
+      case 'addUnless':
+        address(e.addr, state, (st, a) => exprs([e.add, e.unless], st, (st2, [add, unless]) => {
+          const ok = cloneState(st2);
+          const r1 = read(ok, a.loc, e.annot, true, a.deps, e.pos);
+          ok.assumptions.push({ kind: 'truth', sym: binary('==', r1.sym, unless.sym), expect: false });
+          const nv: Tracked = { sym: binary('+', r1.sym, add.sym), deps: unionDeps(r1.deps, add.deps) };
+          write(ok, a.loc, e.annot, true, nv, a.deps, e.pos, r1.deps[0]);
+          k(ok, { sym: ONE, deps: r1.deps });
+          const ko = st2;
+          const r2 = read(ko, a.loc, e.annot, true, a.deps, e.pos);
+          ko.assumptions.push({ kind: 'truth', sym: binary('==', r2.sym, unless.sym), expect: true });
+          k(ko, { sym: ZERO, deps: r2.deps });
+        }));
+        return;
+      case 'trylock':
+        address(e.addr, state, (st, a) => {
+          const ok = cloneState(st);
+          push(ok, { kind: 'LKR', loc: a.loc, annot: [], atomic: false, value: null, addrDeps: a.deps, dataDeps: [], pos: e.pos });
+          push(ok, { kind: 'LKW', loc: a.loc, annot: [], atomic: false, value: null, addrDeps: a.deps, dataDeps: [], pos: e.pos });
+          k(ok, { sym: ONE, deps: [] });
+          push(st, { kind: 'LF', loc: a.loc, annot: [], atomic: false, value: null, addrDeps: a.deps, dataDeps: [], pos: e.pos });
+          k(st, { sym: ZERO, deps: [] });
+        });
+        return;
+      case 'islocked':
+        address(e.addr, state, (st, a) => {
+          const yes = cloneState(st);
+          push(yes, { kind: 'RL', loc: a.loc, annot: [], atomic: false, value: null, addrDeps: a.deps, dataDeps: [], pos: e.pos });
+          k(yes, { sym: ONE, deps: [] });
+          push(st, { kind: 'RU', loc: a.loc, annot: [], atomic: false, value: null, addrDeps: a.deps, dataDeps: [], pos: e.pos });
+          k(st, { sym: ZERO, deps: [] });
+        });
+        return;
+    }
+  }
+
+  function stmts(list: Stmt[], i: number, state: PathState, k: (st: PathState) => void): void {
+    if (i === list.length) { k(state); return; }
+    stmt(list[i], state, (st) => stmts(list, i + 1, st, k));
+  }
+
+  function stmt(s: Stmt, state: PathState, k: (st: PathState) => void): void {
+    switch (s.kind) {
+      case 'assign':
+        expr(s.value, state, (st, v) => { st.regs.set(s.reg, v); k(st); });
+        return;
+      case 'eval':
+        expr(s.value, state, (st) => k(st));
+        return;
+      case 'store':
+        address(s.addr, state, (st, a) => expr(s.value, st, (st2, v) => {
+          write(st2, a.loc, s.annot, false, v, a.deps, s.pos);
+          k(st2);
+        }));
+        return;
+      case 'fence':
+        push(state, { kind: 'F', loc: null, annot: s.annot, atomic: false, value: null, addrDeps: [], dataDeps: [], pos: s.pos });
+        k(state);
+        return;
+      case 'lock':
+        address(s.addr, state, (st, a) => {
+          push(st, { kind: 'LKR', loc: a.loc, annot: [], atomic: false, value: null, addrDeps: a.deps, dataDeps: [], pos: s.pos });
+          push(st, { kind: 'LKW', loc: a.loc, annot: [], atomic: false, value: null, addrDeps: a.deps, dataDeps: [], pos: s.pos });
+          k(st);
+        });
+        return;
+      case 'unlock':
+        address(s.addr, state, (st, a) => {
+          push(st, { kind: 'UL', loc: a.loc, annot: [], atomic: false, value: null, addrDeps: a.deps, dataDeps: [], pos: s.pos });
+          k(st);
+        });
+        return;
+      case 'srcuSync':
+        address(s.addr, state, (st, a) => {
+          push(st, { kind: 'SRCU', loc: a.loc, annot: s.annot, atomic: false, value: null, addrDeps: a.deps, dataDeps: [], pos: s.pos });
+          k(st);
+        });
+        return;
+      case 'block':
+        stmts(s.body, 0, state, k);
+        return;
+      case 'if':
+        expr(s.test, state, (st, t) => {
+          // Everything after the branch point depends on the condition's reads.
+          const ctrl = unionDeps(st.ctrl, t.deps);
+          if (t.sym.k === 'c') {
+            st.ctrl = ctrl;
+            stmts(truthyConst(t.sym) ? s.then : s.else, 0, st, k);
+            return;
+          }
+          const yes = cloneState(st);
+          yes.ctrl = ctrl;
+          yes.assumptions.push({ kind: 'truth', sym: t.sym, expect: true });
+          stmts(s.then, 0, yes, k);
+          const no = st;
+          no.ctrl = ctrl;
+          no.assumptions.push({ kind: 'truth', sym: t.sym, expect: false });
+          stmts(s.else, 0, no, k);
+        });
+        return;
+      case 'while':
+        throw new OrdoError('while loops are not supported yet', where(s.pos));
+    }
+  }
+
+  stmts(thread.body, 0, initial, (st) => {
+    if (results.length >= opts.maxPaths) {
+      throw new OrdoError(`thread P${thread.id} has more than ${opts.maxPaths} control paths`);
+    }
+    const registers = new Map<string, Sym>();
+    for (const [name, t] of st.regs) registers.set(name, t.sym);
+    results.push({ thread: thread.id, events: st.events, assumptions: st.assumptions, registers });
+  });
+  return results;
+}
+
+function truthyConst(s: Sym): boolean {
+  return s.k === 'c' && (typeof s.v !== 'number' || s.v !== 0);
+}
+
+/**
+ * Every value a write in these traces may store, given the current location domains:
+ * used to grow the domains until they cover every value a read can return.
+ */
+export function possibleWrites(traces: ThreadTrace[], domains: Map<string, Value[]>, limit: number): Map<string, Value[]> {
+  const out = new Map<string, Map<string, Value>>();
+  const add = (loc: string, v: Value) => {
+    let m = out.get(loc);
+    if (!m) out.set(loc, (m = new Map()));
+    m.set(valueKey(v), v);
+  };
+  for (const t of traces) {
+    for (const ev of t.events) {
+      if (ev.kind !== 'W' || ev.value === null) continue;
+      const sym = ev.value;
+      if (sym.k === 'c') { add(ev.loc!, sym.v); continue; }
+      const reads = [...readsOf(sym)];
+      const assign = new Map<number, Value>();
+      let budget = limit;
+      const visit = (i: number): void => {
+        if (budget-- <= 0) throw new OrdoError('too many possible values: the value domain grows without bound');
+        if (i === reads.length) {
+          try { add(ev.loc!, evaluate(sym, (r) => assign.get(r)!)); } catch { /* impossible combination */ }
+          return;
+        }
+        for (const v of domains.get(t.events[reads[i]].loc!) ?? [0]) {
+          assign.set(reads[i], v);
+          visit(i + 1);
+        }
+      };
+      visit(0);
+    }
+  }
+  const res = new Map<string, Value[]>();
+  for (const [loc, m] of out) res.set(loc, [...m.values()]);
+  return res;
+}
+

@@ -1,0 +1,385 @@
+// Candidate executions. Combines one control path per thread, chooses for every read the
+// write it reads from (rf) and for every observed location its final write (FW), fixes
+// the values, and hands each consistent candidate to the model. Coherence orders are left
+// to the model when it generates them itself (`withoutco`, as LKMM and the BPF model do).
+
+import type { LitmusTest, Value, StateLoc, Prop } from '../program/ir.js';
+import { OrdoError, LimitError } from '../diagnostics.js';
+import { EventSet, Relation } from '../relations/index.js';
+import type { ModelEvent, ModelInput } from '../cat/input.js';
+import { evaluate, sameValue, valueKey, isTrue } from '../events/symbolic.js';
+import { exploreThread, possibleWrites, type ThreadTrace, type EventKind } from '../events/traces.js';
+
+/** One event of a candidate execution, with its global index. */
+export interface ExecEvent {
+  id: number;
+  /** -1 for an initial write. */
+  thread: number;
+  /** Index in its thread's trace (-1 for initial writes). */
+  local: number;
+  kind: EventKind;
+  loc: string | null;
+  annot: string[];
+  atomic: boolean;
+  init: boolean;
+}
+
+/** The data of one candidate execution that the model does not decide. */
+export interface Candidate {
+  events: ExecEvent[];
+  /** Value of each event (read or written), or null. */
+  values: (Value | null)[];
+  readsFrom: Array<[number, number]>;
+  finalWrites: Map<string, number>;
+  /** Final register values per thread. */
+  registers: Map<number, Map<string, Value>>;
+}
+
+export interface EnumerationLimits {
+  /** Maximum number of candidate executions handed to the model. */
+  maxCandidates: number;
+  /** Deadline (Date.now() value) or Infinity. */
+  deadline: number;
+}
+
+/** Every shared location a test names, with its initial value. */
+export function initialMemory(test: LitmusTest): Map<string, Value> {
+  const mem = new Map<string, Value>();
+  const note = (name: string) => { if (!mem.has(name)) mem.set(name, 0); };
+  for (const t of test.threads) for (const p of t.params) note(p.name);
+  for (const e of test.init) {
+    if (e.thread === null) mem.set(e.name, e.value);
+    if (typeof e.value === 'object') note(e.value.addr);
+  }
+  const visitLoc = (l: StateLoc) => { if (l.kind === 'mem') note(l.name); };
+  const visitProp = (p: Prop): void => {
+    switch (p.kind) {
+      case 'eq': visitLoc(p.loc); if (typeof p.value === 'object') note(p.value.addr); break;
+      case 'eqLoc': visitLoc(p.loc); visitLoc(p.other); break;
+      case 'not': visitProp(p.arg); break;
+      case 'and': case 'or': p.args.forEach(visitProp); break;
+      case 'implies': visitProp(p.left); visitProp(p.right); break;
+      default: break;
+    }
+  };
+  test.locations.forEach(visitLoc);
+  if (test.filter) visitProp(test.filter);
+  visitProp(test.condition.prop);
+  return mem;
+}
+
+/** Memory locations whose final value the report shows or the condition tests. */
+export function observedLocations(test: LitmusTest): StateLoc[] {
+  const seen = new Map<string, StateLoc>();
+  const add = (l: StateLoc) => {
+    const key = l.kind === 'reg' ? `${l.thread}:${l.name}` : l.name;
+    if (!seen.has(key)) seen.set(key, l);
+  };
+  const visitProp = (p: Prop): void => {
+    switch (p.kind) {
+      case 'eq': add(p.loc); break;
+      case 'eqLoc': add(p.loc); add(p.other); break;
+      case 'not': visitProp(p.arg); break;
+      case 'and': case 'or': p.args.forEach(visitProp); break;
+      case 'implies': visitProp(p.left); visitProp(p.right); break;
+      default: break;
+    }
+  };
+  test.locations.forEach(add);
+  visitProp(test.condition.prop);
+  if (test.filter) visitProp(test.filter);
+  return [...seen.values()];
+}
+
+/** Explore all threads, growing the value domains until every readable value is known. */
+export function buildTraces(test: LitmusTest, memory: Map<string, Value>, maxPaths: number): ThreadTrace[][] {
+  const domains = new Map<string, Value[]>();
+  for (const [loc, v] of memory) domains.set(loc, [v]);
+  const initRegs = new Map<number, Map<string, Value>>();
+  for (const e of test.init) {
+    if (e.thread === null) continue;
+    if (!initRegs.has(e.thread)) initRegs.set(e.thread, new Map());
+    initRegs.get(e.thread)!.set(e.name, e.value);
+  }
+  let traces: ThreadTrace[][] = [];
+  for (let round = 0; round < 16; round++) {
+    traces = test.threads.map((t) => exploreThread(t, { domains, initRegs: initRegs.get(t.id) ?? new Map(), maxPaths }));
+    const written = possibleWrites(traces.flat(), domains, 1 << 16);
+    let grew = false;
+    for (const [loc, vals] of written) {
+      const cur = domains.get(loc) ?? [];
+      const keys = new Set(cur.map(valueKey));
+      for (const v of vals) {
+        if (!keys.has(valueKey(v))) { cur.push(v); keys.add(valueKey(v)); grew = true; }
+      }
+      domains.set(loc, cur);
+    }
+    if (!grew) return traces;
+  }
+  return traces;
+}
+
+/**
+ * Enumerate candidate executions. `visit` receives each consistent candidate together with
+ * the model input built for it; it returns false to stop the enumeration early.
+ */
+export function enumerateCandidates(
+  test: LitmusTest,
+  traces: ThreadTrace[][],
+  memory: Map<string, Value>,
+  limits: EnumerationLimits,
+  visit: (cand: Candidate, input: ModelInput) => boolean,
+): void {
+  const observedMem = observedLocations(test).filter((l) => l.kind === 'mem').map((l) => (l as { name: string }).name);
+  const locNames = [...memory.keys()].sort();
+  let candidates = 0;
+
+  const choice = new Array<number>(traces.length).fill(0);
+  const combine = (t: number): boolean => {
+    if (t === traces.length) return forCombination(traces.map((ts, i) => ts[choice[i]]));
+    for (let i = 0; i < traces[t].length; i++) {
+      choice[t] = i;
+      if (!combine(t + 1)) return false;
+    }
+    return true;
+  };
+
+  const forCombination = (paths: ThreadTrace[]): boolean => {
+    // Global events: initial writes first, then each thread's events in program order.
+    const events: ExecEvent[] = [];
+    const initOf = new Map<string, number>();
+    for (const loc of locNames) {
+      initOf.set(loc, events.length);
+      events.push({ id: events.length, thread: -1, local: -1, kind: 'W', loc, annot: [], atomic: false, init: true });
+    }
+    const base: number[] = [];
+    for (const p of paths) {
+      base.push(events.length);
+      p.events.forEach((ev, i) => {
+        events.push({ id: events.length, thread: p.thread, local: i, kind: ev.kind, loc: ev.loc, annot: ev.annot, atomic: ev.atomic, init: false });
+      });
+    }
+    const n = events.length;
+    const threadIndexMap = new Map<number, number>();
+    paths.forEach((p, i) => threadIndexMap.set(p.thread, i));
+    function threadIndex(th: number): number { return threadIndexMap.get(th)!; }
+
+    // Writes per location, for rf and final-write candidates.
+    const writesAt = new Map<string, number[]>();
+    for (const e of events) {
+      if (e.kind !== 'W') continue;
+      if (!writesAt.has(e.loc!)) writesAt.set(e.loc!, []);
+      writesAt.get(e.loc!)!.push(e.id);
+    }
+    for (const e of events) {
+      if (e.loc !== null && !initOf.has(e.loc)) {
+        throw new OrdoError(`location ${e.loc} is not declared in the test`);
+      }
+    }
+
+    // rf candidates, pruned by per-thread coherence (a read never sees a write that is
+    // po-after it, nor one overwritten po-before it by its own thread).
+    const reads = events.filter((e) => e.kind === 'R');
+    const rfCands: number[][] = reads.map((r) => {
+      const all = writesAt.get(r.loc!) ?? [];
+      let lastOwn = -1;
+      for (const w of all) {
+        const we = events[w];
+        if (we.thread === r.thread && we.local < r.local && (lastOwn < 0 || events[lastOwn].local < we.local)) lastOwn = w;
+      }
+      return all.filter((w) => {
+        const we = events[w];
+        if (we.thread === r.thread) return we.local < r.local && w === lastOwn;
+        if (we.init) return lastOwn < 0;
+        return true;
+      });
+    });
+    // Final-write candidates: the last write of its thread to that location; the initial
+    // write only when nobody else writes there.
+    const fwLocs = observedMem.filter((l) => initOf.has(l));
+    const fwCands: number[][] = fwLocs.map((loc) => {
+      const all = writesAt.get(loc)!;
+      if (all.length === 1) return all;
+      return all.filter((w) => {
+        const we = events[w];
+        if (we.init) return false;
+        return !all.some((o) => o !== w && events[o].thread === we.thread && events[o].local > we.local);
+      });
+    });
+
+    const rfSource = new Array<number>(reads.length).fill(-1);
+    const readIndex = new Map<number, number>();
+    reads.forEach((r, i) => readIndex.set(r.id, i));
+
+    const values: (Value | null)[] = new Array(n).fill(null);
+    const state = new Uint8Array(n); // 0 = unknown, 1 = computing, 2 = known
+
+    const valueOf = (id: number): Value => {
+      if (state[id] === 2) return values[id]!;
+      if (state[id] === 1) throw CYCLE;
+      state[id] = 1;
+      const e = events[id];
+      let v: Value;
+      if (e.init) v = memory.get(e.loc!)!;
+      else if (e.kind === 'R') v = valueOf(rfSource[readIndex.get(id)!]);
+      else {
+        const p = paths[threadIndex(e.thread)];
+        v = evaluate(p.events[e.local].value!, (local) => valueOf(base[threadIndex(e.thread)] + local));
+      }
+      values[id] = v;
+      state[id] = 2;
+      return v;
+    };
+
+    const resolve = (): boolean => {
+      state.fill(0);
+      try {
+        for (let i = 0; i < n; i++) {
+          const e = events[i];
+          if (e.kind === 'R' || e.kind === 'W') valueOf(i);
+        }
+        for (let t = 0; t < paths.length; t++) {
+          const p = paths[t];
+          const rd = (local: number) => valueOf(base[t] + local);
+          for (const a of p.assumptions) {
+            const v = evaluate(a.sym, rd);
+            if (a.kind === 'truth' ? isTrue(v) !== a.expect : !sameValue(v, a.value)) return false;
+          }
+        }
+      } catch (err) {
+        if (err === CYCLE) return false;
+        if (err instanceof OrdoError) return false;
+        throw err;
+      }
+      return true;
+    };
+
+    // Static relations of this combination.
+    const stat = staticRelations(events, paths, base, threadIndex);
+
+    const fwChoice = new Array<number>(fwLocs.length).fill(0);
+    const emit = (): boolean => {
+      if (++candidates > limits.maxCandidates) {
+        throw new LimitError('executions', `more than ${limits.maxCandidates} candidate executions`);
+      }
+      if ((candidates & 255) === 0 && Date.now() > limits.deadline) {
+        throw new LimitError('time', 'time limit reached');
+      }
+      const finalWrites = new Map<string, number>();
+      fwLocs.forEach((loc, i) => finalWrites.set(loc, fwCands[i][fwChoice[i]]));
+      const registers = new Map<number, Map<string, Value>>();
+      paths.forEach((p, t) => {
+        const regs = new Map<string, Value>();
+        for (const [name, sym] of p.registers) regs.set(name, evaluate(sym, (local) => values[base[t] + local]!));
+        registers.set(p.thread, regs);
+      });
+      const readsFrom: Array<[number, number]> = reads.map((r, i) => [rfSource[i], r.id]);
+      const cand: Candidate = { events, values: values.slice(), readsFrom, finalWrites, registers };
+      return visit(cand, buildModelInput(cand, stat));
+    };
+    const chooseFw = (i: number): boolean => {
+      if (i === fwLocs.length) return emit();
+      for (let c = 0; c < fwCands[i].length; c++) {
+        fwChoice[i] = c;
+        if (!chooseFw(i + 1)) return false;
+      }
+      return true;
+    };
+    const chooseRf = (i: number): boolean => {
+      if (i === reads.length) {
+        if (!resolve()) return true;
+        return chooseFw(0);
+      }
+      for (const w of rfCands[i]) {
+        rfSource[i] = w;
+        if (!chooseRf(i + 1)) return false;
+      }
+      return true;
+    };
+    return chooseRf(0);
+  };
+
+  combine(0);
+}
+
+const CYCLE = new Error('value cycle');
+
+interface StaticRelations {
+  po: Relation;
+  addr: Relation;
+  data: Relation;
+  ctrl: Relation;
+  rmw: Relation;
+  loc: Relation;
+  int: Relation;
+  ext: Relation;
+  id: Relation;
+  sets: Map<string, EventSet>;
+}
+
+function staticRelations(events: ExecEvent[], paths: ThreadTrace[], base: number[], threadIndex: (t: number) => number): StaticRelations {
+  const n = events.length;
+  const po = new Relation(n), addr = new Relation(n), data = new Relation(n), ctrl = new Relation(n);
+  const rmw = new Relation(n), loc = new Relation(n), int = new Relation(n);
+  for (let i = 0; i < n; i++) {
+    const a = events[i];
+    for (let j = 0; j < n; j++) {
+      const b = events[j];
+      if (a.thread === b.thread) {
+        int.add(i, j);
+        if (!a.init && a.local < b.local) po.add(i, j);
+      }
+      if (a.loc !== null && a.loc === b.loc) loc.add(i, j);
+    }
+    if (a.init) continue;
+    const t = threadIndex(a.thread);
+    const ev = paths[t].events[a.local];
+    for (const d of ev.addrDeps) addr.add(base[t] + d, i);
+    for (const d of ev.dataDeps) data.add(base[t] + d, i);
+    for (const d of ev.ctrlDeps) ctrl.add(base[t] + d, i);
+    if (ev.rmwRead !== undefined) rmw.add(base[t] + ev.rmwRead, i);
+  }
+  const ext = int.complement();
+  const id = Relation.identity(n);
+
+  const sets = new Map<string, EventSet>();
+  const set = (name: string) => {
+    let s = sets.get(name);
+    if (!s) sets.set(name, (s = new EventSet(n)));
+    return s;
+  };
+  set('_');
+  for (const name of ['R', 'W', 'M', 'F', 'IW', 'RMW', 'LKR', 'LKW', 'LK', 'UL', 'LF', 'RL', 'RU', 'SRCU']) set(name);
+  for (const e of events) {
+    set('_').add(e.id);
+    switch (e.kind) {
+      case 'R': set('R').add(e.id); set('M').add(e.id); break;
+      case 'W': set('W').add(e.id); set('M').add(e.id); break;
+      case 'F': set('F').add(e.id); break;
+      case 'LKR': case 'LKW': set(e.kind).add(e.id); set('LK').add(e.id); break;
+      default: set(e.kind).add(e.id); break;
+    }
+    if (e.init) set('IW').add(e.id);
+    if (e.atomic) set('RMW').add(e.id);
+    for (const a of e.annot) set(a).add(e.id);
+  }
+  return { po, addr, data, ctrl, rmw, loc, int, ext, id, sets };
+}
+
+function buildModelInput(cand: Candidate, stat: StaticRelations): ModelInput {
+  const n = cand.events.length;
+  const rf = new Relation(n);
+  for (const [w, r] of cand.readsFrom) rf.add(w, r);
+  const fw = new EventSet(n);
+  for (const w of cand.finalWrites.values()) fw.add(w);
+  const events: ModelEvent[] = cand.events.map((e) => ({ id: e.id, thread: e.thread, loc: e.loc, value: cand.values[e.id] }));
+  const sets = new Map(stat.sets);
+  sets.set('FW', fw);
+  const relations = new Map<string, Relation>([
+    ['po', stat.po], ['addr', stat.addr], ['data', stat.data], ['ctrl', stat.ctrl],
+    ['rmw', stat.rmw], ['amo', new Relation(n)], ['loc', stat.loc], ['int', stat.int],
+    ['ext', stat.ext], ['id', stat.id], ['rf', rf],
+  ]);
+  return { events, sets, relations };
+}
+

@@ -1,0 +1,346 @@
+// The litmus "state" language: init block, `locations`, `filter` and the final condition,
+// plus herd7's printing of conditions (the text of the `Condition` line).
+
+import type { Condition, InitEntry, Prop, Quantifier, StateLoc, Value } from '../../program/ir.js';
+import { CParser } from './cparser.js';
+import { parseIntLiteral, type Lexer, type Token } from './lexer.js';
+
+// ------------------------------------------------------------------------- init block
+
+/** Parses `{ entry; entry; ... }` (the opening brace is the next token). */
+export function parseInit(lx: Lexer, p: CParser): InitEntry[] {
+  p.expect('{', 'to open the initial state');
+  const out: InitEntry[] = [];
+  for (;;) {
+    const t = lx.peek();
+    if (t.kind === 'punct' && t.text === '}') {
+      lx.next();
+      return out;
+    }
+    if (t.kind === 'punct' && t.text === ';') {
+      lx.next();
+      continue;
+    }
+    if (t.kind === 'eof') p.err(`Syntax error: missing '}' at the end of the initial state.`, t.pos);
+    const toks: Token[] = [];
+    let depth = 0;
+    for (;;) {
+      const u = lx.peek();
+      if (u.kind === 'eof') break;
+      if (depth === 0 && u.kind === 'punct' && (u.text === ';' || u.text === '}')) break;
+      if (u.kind === 'punct' && u.text === '{') {
+        p.err(`Syntax error: missing '}' to close the initial state before '${t.text}'.`, t.pos);
+      }
+      if (u.kind === 'punct' && u.text === '(') depth++;
+      if (u.kind === 'punct' && u.text === ')') depth--;
+      toks.push(lx.next());
+    }
+    out.push(initEntry(toks, p));
+  }
+}
+
+function isP(t: Token | undefined, text: string): boolean {
+  return !!t && t.kind === 'punct' && t.text === text;
+}
+
+function initEntry(toks: Token[], p: CParser): InitEntry {
+  const first = toks[0]!;
+  const eq = toks.findIndex((t) => isP(t, '='));
+  const lhs = eq < 0 ? toks : toks.slice(0, eq);
+  const rhs = eq < 0 ? [] : toks.slice(eq + 1);
+  if (eq >= 0 && rhs.length === 0) p.err(`Syntax error: missing value after '=' in the initial state.`, toks[eq]!.pos);
+  // Location at the end of lhs: N:name, [name] or name.
+  let thread: number | null = null;
+  let name: string;
+  let locLen: number;
+  const n = lhs.length;
+  const last = lhs[n - 1];
+  if (!last) return p.err(`Syntax error: missing location name in the initial state.`, first.pos);
+  if (isP(last, ']') && n >= 3 && lhs[n - 2]!.kind === 'ident' && isP(lhs[n - 3], '[')) {
+    name = lhs[n - 2]!.text;
+    locLen = 3;
+  } else if (last.kind === 'ident') {
+    name = last.text;
+    locLen = 1;
+    if (n >= 3 && isP(lhs[n - 2], ':') && lhs[n - 3]!.kind === 'num') {
+      thread = parseIntLiteral(lhs[n - 3]!.text);
+      locLen = 3;
+    }
+  } else {
+    return p.err(`Syntax error: expected a location name in the initial state but found '${last.text}'.`, last.pos);
+  }
+  const typeToks = lhs.slice(0, n - locLen);
+  let type: string | undefined;
+  if (typeToks.length > 0) {
+    const words: string[] = [];
+    let stars = '';
+    for (const t of typeToks) {
+      if (t.kind === 'ident' && stars === '') words.push(t.text);
+      else if (isP(t, '*')) stars += '*';
+      else return p.err(`Syntax error: unexpected '${t.text}' in the initial state.`, t.pos);
+    }
+    if (words.length === 0 && stars) type = undefined;
+    else type = words.join(' ') + stars;
+  }
+  const pos = first.pos;
+  let value: Value = 0;
+  if (rhs.length > 0) value = initValue(rhs, p);
+  const e: InitEntry = { thread, name, value, pos };
+  if (type !== undefined) e.type = type;
+  return e;
+}
+
+function initValue(rhs: Token[], p: CParser): Value {
+  const [a, b, c, d] = rhs;
+  if (rhs.length === 1 && a!.kind === 'num') return parseIntLiteral(a!.text);
+  if (rhs.length === 2 && isP(a, '-') && b!.kind === 'num') return -parseIntLiteral(b!.text);
+  if (rhs.length === 1 && a!.kind === 'ident') return a!.text === 'NULL' ? 0 : { addr: a!.text };
+  if (rhs.length === 2 && isP(a, '&') && b!.kind === 'ident') return { addr: b!.text };
+  if (a!.kind === 'ident' && a!.text === 'ATOMIC_INIT' && isP(b, '(') && isP(rhs[rhs.length - 1], ')')) {
+    const inner = rhs.slice(2, rhs.length - 1);
+    if (inner.length === 0) p.err(`Syntax error: ATOMIC_INIT needs a value.`, a!.pos);
+    return initValue(inner, p);
+  }
+  void c;
+  void d;
+  return p.err(`Syntax error: bad initial value (expected a number, a location name or &name).`, a!.pos);
+}
+
+// ------------------------------------------------------------------------- clauses
+
+export interface Clauses {
+  locations: StateLoc[];
+  filter: Prop | null;
+  condition: Condition;
+}
+
+function isIdent(t: Token, text: string): boolean {
+  return t.kind === 'ident' && t.text === text;
+}
+
+export function parseClauses(lx: Lexer, p: CParser): Clauses {
+  const locations: StateLoc[] = [];
+  let filter: Prop | null = null;
+  let t = lx.peek();
+  if (isIdent(t, 'locations')) {
+    lx.next();
+    p.expect('[', "after 'locations'");
+    while (!p.isPunct(']')) {
+      locations.push(parseLoc(lx, p, 'a location'));
+      if (p.accept(';')) continue;
+      if (!p.isPunct(']')) {
+        const u = lx.peek();
+        p.err(`Syntax error: expected ';' or ']' in locations but found ${p.describe(u)}.`, u.pos);
+      }
+    }
+    lx.next();
+    t = lx.peek();
+  }
+  if (isIdent(t, 'filter')) {
+    lx.next();
+    filter = parseProp(lx, p);
+    t = lx.peek();
+  }
+  let quantifier: Quantifier;
+  let prop: Prop;
+  if (t.kind === 'eof') {
+    quantifier = 'forall';
+    prop = { kind: 'true' };
+  } else {
+    if (isIdent(t, 'exists')) {
+      lx.next();
+      quantifier = 'exists';
+    } else if (isIdent(t, 'forall')) {
+      lx.next();
+      quantifier = 'forall';
+    } else if (isIdent(t, 'final')) {
+      lx.next();
+      quantifier = 'exists';
+    } else if (isP(t, '~') || isIdent(t, 'not')) {
+      lx.next();
+      const u = lx.next();
+      if (!isIdent(u, 'exists')) p.err(`Syntax error: expected 'exists' after '${t.text}' but found ${p.describe(u)}.`, u.pos);
+      quantifier = 'notExists';
+    } else if (isP(t, '(')) {
+      quantifier = 'exists';
+    } else {
+      return p.err(
+        `Syntax error: expected a process PN(...), 'locations', 'filter', 'exists', '~exists' or 'forall' but found ${p.describe(t)}.`,
+        t.pos,
+      );
+    }
+    prop = parseProp(lx, p);
+    p.accept(';');
+    const end = lx.peek();
+    if (end.kind !== 'eof' && !isIdent(end, 'with')) {
+      p.err(`Syntax error: unexpected ${p.describe(end)} after the final condition.`, end.pos);
+    }
+  }
+  const text = `${quantifier === 'exists' ? 'exists' : quantifier === 'forall' ? 'forall' : '~exists'} (${ppProp(prop)})`;
+  return { locations, filter, condition: { quantifier, prop, text } };
+}
+
+/** `N:reg`, `name` or `[name]`. */
+function parseLoc(lx: Lexer, p: CParser, what: string): StateLoc {
+  const t = lx.next();
+  if (t.kind === 'num') {
+    p.expect(':', `after the thread number ${t.text}`);
+    const r = p.expectIdent('a register name');
+    return { kind: 'reg', thread: parseIntLiteral(t.text), name: r.text };
+  }
+  if (t.kind === 'ident') return { kind: 'mem', name: t.text };
+  if (isP(t, '[')) {
+    const r = p.expectIdent('a location name');
+    p.expect(']');
+    return { kind: 'mem', name: r.text };
+  }
+  return p.err(`Syntax error: expected ${what} but found ${p.describe(t)}.`, t.pos);
+}
+
+// Grammar (herd7's stateParser): %left OR, %left AND, %right IMPLIES, %nonassoc NOT,
+// i.e. `=>` binds tighter than `/\`, which binds tighter than `\/`; `~`/`not` tightest.
+export function parseProp(lx: Lexer, p: CParser): Prop {
+  return parseOr(lx, p);
+}
+
+function parseOr(lx: Lexer, p: CParser): Prop {
+  let left = parseAnd(lx, p);
+  while (p.isPunct('\\/')) {
+    lx.next();
+    const right = parseAnd(lx, p);
+    left = { kind: 'or', args: [...(left.kind === 'or' ? left.args : [left]), ...(right.kind === 'or' ? right.args : [right])] };
+  }
+  return left;
+}
+
+function parseAnd(lx: Lexer, p: CParser): Prop {
+  let left = parseImplies(lx, p);
+  while (p.isPunct('/\\')) {
+    lx.next();
+    const right = parseImplies(lx, p);
+    left = { kind: 'and', args: [...(left.kind === 'and' ? left.args : [left]), ...(right.kind === 'and' ? right.args : [right])] };
+  }
+  return left;
+}
+
+function parseImplies(lx: Lexer, p: CParser): Prop {
+  const left = parseNot(lx, p);
+  if (p.isPunct('=>')) {
+    lx.next();
+    return { kind: 'implies', left, right: parseImplies(lx, p) };
+  }
+  return left;
+}
+
+function parseNot(lx: Lexer, p: CParser): Prop {
+  const t = lx.peek();
+  if (isP(t, '~') || isIdent(t, 'not')) {
+    lx.next();
+    return { kind: 'not', arg: parseNot(lx, p) };
+  }
+  if (isIdent(t, 'true')) {
+    lx.next();
+    return { kind: 'true' };
+  }
+  if (isIdent(t, 'false')) {
+    lx.next();
+    return { kind: 'false' };
+  }
+  if (isP(t, '(')) {
+    lx.next();
+    const inner = parseOr(lx, p);
+    p.expect(')', 'to close the parenthesis in the condition');
+    return inner;
+  }
+  return parseAtom(lx, p);
+}
+
+function parseAtom(lx: Lexer, p: CParser): Prop {
+  const start = lx.peek();
+  let loc: StateLoc;
+  if (isP(start, '*')) {
+    lx.next();
+    loc = { kind: 'mem', name: p.expectIdent('a location name after *').text };
+  } else {
+    loc = parseLoc(lx, p, 'a location (N:reg, x or [x]) in the condition');
+  }
+  const op = lx.next();
+  let negate = false;
+  if (isP(op, '!=')) negate = true;
+  else if (!isP(op, '=') && !isP(op, '==')) {
+    p.err(`Syntax error: expected '=' after the location in the condition but found ${p.describe(op)}.`, op.pos);
+  }
+  const v = lx.peek();
+  let atom: Prop;
+  if (v.kind === 'num') {
+    lx.next();
+    if (p.isPunct(':')) {
+      lx.next();
+      const r = p.expectIdent('a register name');
+      atom = { kind: 'eqLoc', loc, other: { kind: 'reg', thread: parseIntLiteral(v.text), name: r.text } };
+    } else {
+      atom = { kind: 'eq', loc, value: parseIntLiteral(v.text) };
+    }
+  } else if (isP(v, '-')) {
+    lx.next();
+    const n = lx.next();
+    if (n.kind !== 'num') p.err(`Syntax error: expected a number after '-' but found ${p.describe(n)}.`, n.pos);
+    atom = { kind: 'eq', loc, value: -parseIntLiteral(n.text) };
+  } else if (v.kind === 'ident') {
+    lx.next();
+    atom = { kind: 'eq', loc, value: { addr: v.text } };
+  } else if (isP(v, '[') || isP(v, '*')) {
+    lx.next();
+    const r = p.expectIdent('a location name');
+    if (isP(v, '[')) p.expect(']');
+    atom = { kind: 'eqLoc', loc, other: { kind: 'mem', name: r.text } };
+  } else {
+    return p.err(`Syntax error: expected a value after '=' in the condition but found ${p.describe(v)}.`, v.pos);
+  }
+  return negate ? { kind: 'not', arg: atom } : atom;
+}
+
+// ------------------------------------------------------------------------- printing
+
+export function ppLoc(l: StateLoc): string {
+  return l.kind === 'reg' ? `${l.thread}:${l.name}` : `[${l.name}]`;
+}
+
+export function ppValue(v: Value): string {
+  return typeof v === 'number' ? String(v) : v.addr;
+}
+
+type Ctx = 'top' | 'and' | 'or' | 'implies';
+
+function needParen(above: Ctx, here: Exclude<Ctx, 'top'>): boolean {
+  if (above === 'top') return false;
+  if (above === 'implies') return here !== 'implies';
+  if (above === 'and') return here !== 'and';
+  return here === 'implies'; // above === 'or'
+}
+
+/** herd7's printing of a proposition (ConstrGen.pp_prop). */
+export function ppProp(p: Prop, above: Ctx = 'top'): string {
+  const paren = (here: Exclude<Ctx, 'top'>, s: string) => (needParen(above, here) ? `(${s})` : s);
+  switch (p.kind) {
+    case 'true':
+      return 'true';
+    case 'false':
+      return 'false';
+    case 'eq':
+      return `${ppLoc(p.loc)}=${ppValue(p.value)}`;
+    case 'eqLoc':
+      return `${ppLoc(p.loc)}=${ppLoc(p.other)}`;
+    case 'not':
+      return `not (${ppProp(p.arg, 'top')})`;
+    case 'and':
+      if (p.args.length === 0) return 'true';
+      return paren('and', p.args.map((a) => ppProp(a, 'and')).join(' /\\ '));
+    case 'or':
+      if (p.args.length === 0) return 'false';
+      return paren('or', p.args.map((a) => ppProp(a, 'or')).join(' \\/ '));
+    case 'implies':
+      return paren('implies', `${ppProp(p.left, 'implies')} => ${ppProp(p.right, 'implies')}`);
+  }
+}
+

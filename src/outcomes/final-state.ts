@@ -1,0 +1,73 @@
+// Final states and the test's condition: what each accepted execution leaves in the
+// observed registers and memory, and whether the `exists`/`forall`/`filter` clauses hold.
+
+import type { Prop, StateLoc, Value } from '../program/ir.js';
+import type { Candidate } from '../executions/enumerate.js';
+import { formatValue, sameValue } from '../events/symbolic.js';
+
+export type FinalState = Map<string, Value>;
+
+export function stateKey(l: StateLoc): string {
+  return l.kind === 'reg' ? `${l.thread}:${l.name}` : l.name;
+}
+
+/** herd7's column order: registers by thread then name, then memory locations by name. */
+export function sortColumns(locs: StateLoc[]): StateLoc[] {
+  return locs.slice().sort((a, b) => {
+    if (a.kind !== b.kind) return a.kind === 'reg' ? -1 : 1;
+    if (a.kind === 'reg' && b.kind === 'reg' && a.thread !== b.thread) return a.thread - b.thread;
+    return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+  });
+}
+
+export function readFinal(cand: Candidate, l: StateLoc, initial: Map<string, Value>): Value {
+  if (l.kind === 'reg') return cand.registers.get(l.thread)?.get(l.name) ?? 0;
+  const w = cand.finalWrites.get(l.name);
+  if (w === undefined) return initial.get(l.name) ?? 0;
+  return cand.values[w] ?? 0;
+}
+
+export function finalState(cand: Candidate, columns: StateLoc[], initial: Map<string, Value>): FinalState {
+  const st: FinalState = new Map();
+  for (const l of columns) st.set(stateKey(l), readFinal(cand, l, initial));
+  return st;
+}
+
+export function holds(p: Prop, st: FinalState): boolean {
+  switch (p.kind) {
+    case 'true': return true;
+    case 'false': return false;
+    case 'eq': return sameValue(st.get(stateKey(p.loc)) ?? 0, p.value);
+    case 'eqLoc': return sameValue(st.get(stateKey(p.loc)) ?? 0, st.get(stateKey(p.other)) ?? 0);
+    case 'not': return !holds(p.arg, st);
+    case 'and': return p.args.every((a) => holds(a, st));
+    case 'or': return p.args.some((a) => holds(a, st));
+    case 'implies': return !holds(p.left, st) || holds(p.right, st);
+  }
+}
+
+export function formatState(st: FinalState, columns: StateLoc[]): string {
+  return columns
+    .map((l) => {
+      const v = formatValue(st.get(stateKey(l)) ?? 0);
+      return l.kind === 'reg' ? `${l.thread}:${l.name}=${v};` : `[${l.name}]=${v};`;
+    })
+    .join(' ');
+}
+
+function compareValues(a: Value, b: Value): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if (typeof a === 'number') return -1;
+  if (typeof b === 'number') return 1;
+  return a.addr < b.addr ? -1 : a.addr > b.addr ? 1 : 0;
+}
+
+/** Order of the `States` list: column by column, by value. */
+export function compareStates(a: FinalState, b: FinalState, columns: StateLoc[]): number {
+  for (const l of columns) {
+    const k = stateKey(l);
+    const c = compareValues(a.get(k) ?? 0, b.get(k) ?? 0);
+    if (c !== 0) return c;
+  }
+  return 0;
+}

@@ -1,0 +1,146 @@
+// Program IR: what every litmus front-end (C, BPF, later asm) produces and what the
+// event generator (src/events) consumes. Front-ends resolve syntax and macros; the IR
+// only holds the primitive operations whose memory effects the models talk about.
+
+/** Where a construct came from, for error messages. */
+export interface SourcePos {
+  file: string;
+  line: number;
+  col: number;
+}
+
+/**
+ * A runtime value: an integer, or the address of a shared location (a "pointer").
+ * Pointer values print as the location name (herd7 prints `1:r1=x`).
+ */
+export type Value = number | { addr: string };
+
+/** Annotations are the bell-file tags carried by events, e.g. ['ONCE'] or ['rmb']. */
+export type Annot = string[];
+
+export type BinaryOp =
+  | '+' | '-' | '*' | '/' | '%'
+  | '&' | '|' | '^' | '<<' | '>>' | '&~'
+  | '==' | '!=' | '<' | '<=' | '>' | '>='
+  | '&&' | '||';
+
+export type UnaryOp = '-' | '!' | '~';
+
+/**
+ * Expressions. Memory-touching primitives are expressions because C lets their results
+ * flow into registers, conditions and other expressions. Addresses are expressions that
+ * evaluate to pointer values (`*x` in C becomes an address expression `reg x`).
+ */
+export type Expr =
+  | { kind: 'const'; value: number; pos?: SourcePos }
+  /** The address of shared location `name` (`&x`, or a location used as a value). */
+  | { kind: 'addr'; name: string; pos?: SourcePos }
+  /** A thread-local register / local variable / parameter. */
+  | { kind: 'reg'; name: string; pos?: SourcePos }
+  | { kind: 'unop'; op: UnaryOp; arg: Expr; pos?: SourcePos }
+  | { kind: 'binop'; op: BinaryOp; left: Expr; right: Expr; pos?: SourcePos }
+  /** `c ? a : b` */
+  | { kind: 'cond'; test: Expr; then: Expr; else: Expr; pos?: SourcePos }
+  /** One read event: `__load{annot}(*addr)`. */
+  | { kind: 'load'; annot: Annot; addr: Expr; pos?: SourcePos }
+  /** `__xchg{annot}(*addr, value)`: returns the old value. */
+  | { kind: 'xchg'; annot: Annot; addr: Expr; value: Expr; pos?: SourcePos }
+  /** `__cmpxchg{annot}(*addr, expected, desired)`: returns the old value; writes only on success. */
+  | { kind: 'cmpxchg'; annot: Annot; addr: Expr; expected: Expr; desired: Expr; pos?: SourcePos }
+  /**
+   * Atomic read-modify-write with an operator: `__atomic_op{annot}` (returns nothing,
+   * ret = 'none'), `__atomic_op_return{annot}` (ret = 'new'), `__atomic_fetch_op{annot}`
+   * (ret = 'old').
+   */
+  | { kind: 'atomicOp'; annot: Annot; addr: Expr; op: BinaryOp; operand: Expr; ret: 'none' | 'new' | 'old'; pos?: SourcePos }
+  /** `__atomic_add_unless{annot}(*addr, a, u)`: adds a unless the value is u; returns whether it added. */
+  | { kind: 'addUnless'; annot: Annot; addr: Expr; add: Expr; unless: Expr; pos?: SourcePos }
+  /** `spin_trylock`: returns 1 (lock taken) or 0. */
+  | { kind: 'trylock'; addr: Expr; pos?: SourcePos }
+  /** `spin_is_locked`: returns 1 or 0. */
+  | { kind: 'islocked'; addr: Expr; pos?: SourcePos };
+
+export type Stmt =
+  /** `r = e;` (also declarations with initialisers). */
+  | { kind: 'assign'; reg: string; value: Expr; pos?: SourcePos }
+  /** `e;` evaluated for its effects (e.g. `atomic_inc(x);`, `xchg(x, 1);`). */
+  | { kind: 'eval'; value: Expr; pos?: SourcePos }
+  /** One write event: `__store{annot}(*addr, value)`; plain `*x = v` has annot []. */
+  | { kind: 'store'; annot: Annot; addr: Expr; value: Expr; pos?: SourcePos }
+  /** `__fence{annot}`. */
+  | { kind: 'fence'; annot: Annot; pos?: SourcePos }
+  /** `spin_lock(addr)`. */
+  | { kind: 'lock'; addr: Expr; pos?: SourcePos }
+  /** `spin_unlock(addr)`. */
+  | { kind: 'unlock'; addr: Expr; pos?: SourcePos }
+  /** `__srcu{annot}(addr)`, e.g. synchronize_srcu: an event on an srcu_struct location. */
+  | { kind: 'srcuSync'; annot: Annot; addr: Expr; pos?: SourcePos }
+  | { kind: 'if'; test: Expr; then: Stmt[]; else: Stmt[]; pos?: SourcePos }
+  /** `while (test) body`: herd7 unrolls a bounded number of times. */
+  | { kind: 'while'; test: Expr; body: Stmt[]; pos?: SourcePos }
+  | { kind: 'block'; body: Stmt[]; pos?: SourcePos };
+
+export interface ThreadParam {
+  /** The parameter name, e.g. `x` in `P0(int *x)`; it holds the address of location `x`. */
+  name: string;
+  /** The C type as written, e.g. `int *`, `spinlock_t *`, `struct srcu_struct *`. */
+  type: string;
+}
+
+export interface Thread {
+  /** Thread number: 0 for P0. */
+  id: number;
+  params: ThreadParam[];
+  body: Stmt[];
+  pos?: SourcePos;
+}
+
+/** Initial state entry. `thread` is null for a shared location, N for `N:reg`. */
+export interface InitEntry {
+  thread: number | null;
+  name: string;
+  /** Declared C type, if given (`int *p = &x;` gives 'int*'). */
+  type?: string;
+  value: Value;
+  pos?: SourcePos;
+}
+
+/** Final-condition atoms and propositions (the `exists`/`forall`/`filter` language). */
+export type StateLoc =
+  | { kind: 'reg'; thread: number; name: string }
+  | { kind: 'mem'; name: string };
+
+export type Prop =
+  | { kind: 'true' }
+  | { kind: 'false' }
+  | { kind: 'eq'; loc: StateLoc; value: Value }
+  /** `0:r1=1:r2` style comparison between two locations. */
+  | { kind: 'eqLoc'; loc: StateLoc; other: StateLoc }
+  | { kind: 'not'; arg: Prop }
+  | { kind: 'and'; args: Prop[] }
+  | { kind: 'or'; args: Prop[] }
+  | { kind: 'implies'; left: Prop; right: Prop };
+
+export type Quantifier = 'exists' | 'notExists' | 'forall';
+
+export interface Condition {
+  quantifier: Quantifier;
+  prop: Prop;
+  /** The condition as herd7 prints it on the `Condition` line, e.g. `exists (0:r0=0 /\ 1:r0=0)`. */
+  text: string;
+}
+
+export interface LitmusTest {
+  /** 'C', 'BPF', ... */
+  arch: string;
+  name: string;
+  file: string;
+  init: InitEntry[];
+  threads: Thread[];
+  /** `locations [...]` entries, in source order. */
+  locations: StateLoc[];
+  filter: Prop | null;
+  condition: Condition;
+  /** Text of the `Result:` line of the header comment, if any (for batch judging). */
+  expectedResult?: string;
+}

@@ -1,0 +1,419 @@
+// Bit-set event sets and bit-matrix relations over events 0..n-1.
+// These are the values the cat interpreter computes with on every candidate execution,
+// so operations work word-at-a-time on Uint32Array rows and allocate only their result.
+
+function popcount32(x: number): number {
+  x = x - ((x >>> 1) & 0x55555555);
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  x = (x + (x >>> 4)) & 0x0f0f0f0f;
+  return Math.imul(x, 0x01010101) >>> 24;
+}
+
+/** Mask of the valid bits of the last word for a universe of n elements. */
+function lastMask(n: number): number {
+  const r = n & 31;
+  return r === 0 ? 0xffffffff : ((1 << r) - 1) >>> 0;
+}
+
+function compareWords(a: Uint32Array, b: Uint32Array): number {
+  const len = Math.min(a.length, b.length);
+  for (let i = 0; i < len; i++) {
+    if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
+  }
+  return a.length - b.length;
+}
+
+export class EventSet {
+  readonly n: number;
+  words: Uint32Array;
+
+  constructor(n: number, words?: Uint32Array) {
+    this.n = n;
+    this.words = words ?? new Uint32Array((n + 31) >>> 5);
+  }
+
+  static full(n: number): EventSet {
+    const s = new EventSet(n);
+    const w = s.words;
+    if (w.length > 0) {
+      w.fill(0xffffffff);
+      w[w.length - 1] = lastMask(n);
+    }
+    return s;
+  }
+
+  static of(n: number, ids: Iterable<number>): EventSet {
+    const s = new EventSet(n);
+    for (const i of ids) s.add(i);
+    return s;
+  }
+
+  has(i: number): boolean {
+    return (this.words[i >>> 5] & (1 << (i & 31))) !== 0;
+  }
+  add(i: number): void {
+    this.words[i >>> 5] |= 1 << (i & 31);
+  }
+  delete(i: number): void {
+    this.words[i >>> 5] &= ~(1 << (i & 31));
+  }
+
+  union(o: EventSet): EventSet {
+    const a = this.words, b = o.words, r = new Uint32Array(a.length);
+    for (let i = 0; i < a.length; i++) r[i] = a[i] | b[i];
+    return new EventSet(this.n, r);
+  }
+  inter(o: EventSet): EventSet {
+    const a = this.words, b = o.words, r = new Uint32Array(a.length);
+    for (let i = 0; i < a.length; i++) r[i] = a[i] & b[i];
+    return new EventSet(this.n, r);
+  }
+  diff(o: EventSet): EventSet {
+    const a = this.words, b = o.words, r = new Uint32Array(a.length);
+    for (let i = 0; i < a.length; i++) r[i] = a[i] & ~b[i];
+    return new EventSet(this.n, r);
+  }
+  complement(): EventSet {
+    const a = this.words, r = new Uint32Array(a.length);
+    for (let i = 0; i < a.length; i++) r[i] = ~a[i];
+    if (r.length > 0) r[r.length - 1] &= lastMask(this.n);
+    return new EventSet(this.n, r);
+  }
+
+  isEmpty(): boolean {
+    const a = this.words;
+    for (let i = 0; i < a.length; i++) if (a[i] !== 0) return false;
+    return true;
+  }
+  size(): number {
+    let c = 0;
+    const a = this.words;
+    for (let i = 0; i < a.length; i++) if (a[i] !== 0) c += popcount32(a[i]);
+    return c;
+  }
+  equals(o: EventSet): boolean {
+    const a = this.words, b = o.words;
+    if (a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+    return true;
+  }
+  /** True when every element of this set is in o. */
+  isSubsetOf(o: EventSet): boolean {
+    const a = this.words, b = o.words;
+    for (let i = 0; i < a.length; i++) if ((a[i] & ~b[i]) !== 0) return false;
+    return true;
+  }
+  /** A total order consistent with equals (for sets of sets). */
+  compare(o: EventSet): number {
+    return compareWords(this.words, o.words);
+  }
+  clone(): EventSet {
+    return new EventSet(this.n, this.words.slice());
+  }
+  toArray(): number[] {
+    const out: number[] = [];
+    const a = this.words;
+    for (let w = 0; w < a.length; w++) {
+      let x = a[w];
+      while (x !== 0) {
+        const t = x & -x;
+        out.push((w << 5) + (31 - Math.clz32(t)));
+        x ^= t;
+      }
+    }
+    return out;
+  }
+  /** Smallest element, or -1 when empty. */
+  min(): number {
+    const a = this.words;
+    for (let w = 0; w < a.length; w++) {
+      const x = a[w];
+      if (x !== 0) return (w << 5) + (31 - Math.clz32(x & -x));
+    }
+    return -1;
+  }
+}
+
+export class Relation {
+  readonly n: number;
+  readonly stride: number;
+  words: Uint32Array;
+
+  constructor(n: number, words?: Uint32Array) {
+    this.n = n;
+    this.stride = (n + 31) >>> 5;
+    this.words = words ?? new Uint32Array(this.stride * n);
+  }
+
+  static identity(n: number): Relation {
+    const r = new Relation(n);
+    for (let i = 0; i < n; i++) r.add(i, i);
+    return r;
+  }
+  static fromPairs(n: number, pairs: Iterable<[number, number]>): Relation {
+    const r = new Relation(n);
+    for (const [i, j] of pairs) r.add(i, j);
+    return r;
+  }
+  static cartesian(a: EventSet, b: EventSet): Relation {
+    const n = a.n;
+    const r = new Relation(n);
+    const s = r.stride, bw = b.words, w = r.words;
+    for (let i = 0; i < n; i++) {
+      if (!a.has(i)) continue;
+      const off = i * s;
+      for (let k = 0; k < s; k++) w[off + k] = bw[k];
+    }
+    return r;
+  }
+  /** [S]: the identity restricted to S. */
+  static idOn(s: EventSet): Relation {
+    const r = new Relation(s.n);
+    for (const i of s.toArray()) r.add(i, i);
+    return r;
+  }
+  static full(n: number): Relation {
+    return Relation.cartesian(EventSet.full(n), EventSet.full(n));
+  }
+
+  has(i: number, j: number): boolean {
+    return (this.words[i * this.stride + (j >>> 5)] & (1 << (j & 31))) !== 0;
+  }
+  add(i: number, j: number): void {
+    this.words[i * this.stride + (j >>> 5)] |= 1 << (j & 31);
+  }
+  delete(i: number, j: number): void {
+    this.words[i * this.stride + (j >>> 5)] &= ~(1 << (j & 31));
+  }
+
+  union(o: Relation): Relation {
+    const a = this.words, b = o.words, r = new Uint32Array(a.length);
+    for (let i = 0; i < a.length; i++) r[i] = a[i] | b[i];
+    return new Relation(this.n, r);
+  }
+  inter(o: Relation): Relation {
+    const a = this.words, b = o.words, r = new Uint32Array(a.length);
+    for (let i = 0; i < a.length; i++) r[i] = a[i] & b[i];
+    return new Relation(this.n, r);
+  }
+  diff(o: Relation): Relation {
+    const a = this.words, b = o.words, r = new Uint32Array(a.length);
+    for (let i = 0; i < a.length; i++) r[i] = a[i] & ~b[i];
+    return new Relation(this.n, r);
+  }
+  complement(): Relation {
+    const n = this.n, s = this.stride, a = this.words, r = new Uint32Array(a.length);
+    const m = lastMask(n);
+    for (let i = 0; i < n; i++) {
+      const off = i * s;
+      for (let k = 0; k < s; k++) r[off + k] = ~a[off + k];
+      if (s > 0) r[off + s - 1] &= m;
+    }
+    return new Relation(n, r);
+  }
+
+  /** Composition this;o: i -> j when i -> k in this and k -> j in o. */
+  seq(o: Relation): Relation {
+    const n = this.n, s = this.stride, a = this.words, b = o.words;
+    const r = new Uint32Array(a.length);
+    for (let i = 0; i < n; i++) {
+      const off = i * s;
+      for (let w = 0; w < s; w++) {
+        let x = a[off + w];
+        while (x !== 0) {
+          const t = x & -x;
+          const k = (w << 5) + (31 - Math.clz32(t));
+          x ^= t;
+          const ko = k * s;
+          for (let q = 0; q < s; q++) r[off + q] |= b[ko + q];
+        }
+      }
+    }
+    return new Relation(n, r);
+  }
+
+  inverse(): Relation {
+    const n = this.n, r = new Relation(n);
+    const s = this.stride, a = this.words;
+    for (let i = 0; i < n; i++) {
+      const off = i * s;
+      for (let w = 0; w < s; w++) {
+        let x = a[off + w];
+        while (x !== 0) {
+          const t = x & -x;
+          const j = (w << 5) + (31 - Math.clz32(t));
+          x ^= t;
+          r.words[j * s + (i >>> 5)] |= 1 << (i & 31);
+        }
+      }
+    }
+    return r;
+  }
+
+  /** Transitive closure (Warshall over bit rows). */
+  plus(): Relation {
+    const n = this.n, s = this.stride;
+    const r = this.words.slice();
+    for (let k = 0; k < n; k++) {
+      const kw = k >>> 5, kb = 1 << (k & 31), ko = k * s;
+      for (let i = 0; i < n; i++) {
+        const io = i * s;
+        if ((r[io + kw] & kb) !== 0) {
+          for (let q = 0; q < s; q++) r[io + q] |= r[ko + q];
+        }
+      }
+    }
+    return new Relation(n, r);
+  }
+  star(): Relation {
+    const r = this.plus();
+    for (let i = 0; i < this.n; i++) r.add(i, i);
+    return r;
+  }
+  opt(): Relation {
+    const r = this.clone();
+    for (let i = 0; i < this.n; i++) r.add(i, i);
+    return r;
+  }
+
+  domain(): EventSet {
+    const n = this.n, s = this.stride, a = this.words, d = new EventSet(n);
+    for (let i = 0; i < n; i++) {
+      const off = i * s;
+      for (let q = 0; q < s; q++) {
+        if (a[off + q] !== 0) {
+          d.add(i);
+          break;
+        }
+      }
+    }
+    return d;
+  }
+  range(): EventSet {
+    const n = this.n, s = this.stride, a = this.words, r = new Uint32Array(s);
+    for (let i = 0; i < n; i++) {
+      const off = i * s;
+      for (let q = 0; q < s; q++) r[q] |= a[off + q];
+    }
+    return new EventSet(n, r);
+  }
+  /** Keep the pairs whose source is in dom and target in rng (null: no constraint). */
+  restrict(dom: EventSet | null, rng: EventSet | null): Relation {
+    const n = this.n, s = this.stride, a = this.words, r = new Uint32Array(a.length);
+    const rw = rng ? rng.words : null;
+    for (let i = 0; i < n; i++) {
+      if (dom && !dom.has(i)) continue;
+      const off = i * s;
+      if (rw) for (let q = 0; q < s; q++) r[off + q] = a[off + q] & rw[q];
+      else for (let q = 0; q < s; q++) r[off + q] = a[off + q];
+    }
+    return new Relation(n, r);
+  }
+
+  isEmpty(): boolean {
+    const a = this.words;
+    for (let i = 0; i < a.length; i++) if (a[i] !== 0) return false;
+    return true;
+  }
+  isIrreflexive(): boolean {
+    for (let i = 0; i < this.n; i++) if (this.has(i, i)) return false;
+    return true;
+  }
+  /** Kahn's algorithm: acyclic iff every node can be removed once its in-degree is 0. */
+  isAcyclic(): boolean {
+    const n = this.n, s = this.stride, a = this.words;
+    const indeg = new Int32Array(n);
+    let edges = 0;
+    for (let i = 0; i < n; i++) {
+      const off = i * s;
+      for (let w = 0; w < s; w++) {
+        let x = a[off + w];
+        while (x !== 0) {
+          const t = x & -x;
+          indeg[(w << 5) + (31 - Math.clz32(t))]++;
+          x ^= t;
+          edges++;
+        }
+      }
+    }
+    if (edges === 0) return true;
+    const stack = new Int32Array(n);
+    let sp = 0;
+    for (let i = 0; i < n; i++) if (indeg[i] === 0) stack[sp++] = i;
+    let removed = 0;
+    while (sp > 0) {
+      const i = stack[--sp];
+      removed++;
+      const off = i * s;
+      for (let w = 0; w < s; w++) {
+        let x = a[off + w];
+        while (x !== 0) {
+          const t = x & -x;
+          const j = (w << 5) + (31 - Math.clz32(t));
+          x ^= t;
+          if (--indeg[j] === 0) stack[sp++] = j;
+        }
+      }
+    }
+    return removed === n;
+  }
+  equals(o: Relation): boolean {
+    const a = this.words, b = o.words;
+    if (a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+    return true;
+  }
+  /** True when every pair of this relation is in o. */
+  isSubsetOf(o: Relation): boolean {
+    const a = this.words, b = o.words;
+    for (let i = 0; i < a.length; i++) if ((a[i] & ~b[i]) !== 0) return false;
+    return true;
+  }
+  /** A total order consistent with equals (for sets of relations). */
+  compare(o: Relation): number {
+    return compareWords(this.words, o.words);
+  }
+  clone(): Relation {
+    return new Relation(this.n, this.words.slice());
+  }
+  /** Pairs in row-major order (source, then target ascending). */
+  pairs(): Array<[number, number]> {
+    const out: Array<[number, number]> = [];
+    const n = this.n, s = this.stride, a = this.words;
+    for (let i = 0; i < n; i++) {
+      const off = i * s;
+      for (let w = 0; w < s; w++) {
+        let x = a[off + w];
+        while (x !== 0) {
+          const t = x & -x;
+          out.push([i, (w << 5) + (31 - Math.clz32(t))]);
+          x ^= t;
+        }
+      }
+    }
+    return out;
+  }
+  size(): number {
+    let c = 0;
+    const a = this.words;
+    for (let i = 0; i < a.length; i++) if (a[i] !== 0) c += popcount32(a[i]);
+    return c;
+  }
+  /** Successors of i as a set. */
+  row(i: number): EventSet {
+    const s = this.stride;
+    return new EventSet(this.n, this.words.slice(i * s, i * s + s));
+  }
+  /** First pair in row-major order, or null when empty. */
+  firstPair(): [number, number] | null {
+    const n = this.n, s = this.stride, a = this.words;
+    for (let i = 0; i < n; i++) {
+      const off = i * s;
+      for (let w = 0; w < s; w++) {
+        const x = a[off + w];
+        if (x !== 0) return [i, (w << 5) + (31 - Math.clz32(x & -x))];
+      }
+    }
+    return null;
+  }
+}

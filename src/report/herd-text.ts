@@ -1,0 +1,24 @@
+// herd7's text report, line for line, so the kernel's scripts can read Ordo's output.
+
+import type { TestResult } from '../api/run.js';
+
+export function verdictWord(q: TestResult['quantifier']): string {
+  return q === 'forall' ? 'Required' : q === 'notExists' ? 'Forbidden' : 'Allowed';
+}
+
+export function formatHerdReport(r: TestResult): string {
+  const lines: string[] = [];
+  lines.push(`Test ${r.name} ${verdictWord(r.quantifier)}`);
+  lines.push(`States ${r.states.length}`);
+  for (const s of r.states) lines.push(s);
+  lines.push(r.ok ? 'Ok' : 'No');
+  lines.push('Witnesses');
+  lines.push(`Positive: ${r.positive} Negative: ${r.negative}`);
+  for (const f of r.flags) lines.push(`Flag ${f}`);
+  lines.push(`Condition ${r.conditionText}`);
+  lines.push(`Observation ${r.name} ${r.observation} ${r.positive} ${r.negative}`);
+  lines.push(`Time ${r.name} ${r.seconds.toFixed(2)}`);
+  lines.push(`Hash=${r.hash}`);
+  lines.push('');
+  return lines.join('\n') + '\n';
+}

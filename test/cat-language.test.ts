@@ -1,0 +1,276 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadModel, evaluateModel, parseConfig, type CatOutcome } from '../src/cat/index.js';
+import { OrdoError } from '../src/diagnostics.js';
+import { EventSet, Relation } from '../src/relations/index.js';
+import { mkInput } from './cat-fixtures.test.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'ordo-cat-'));
+let counter = 0;
+
+function write(name: string, src: string): string {
+  const p = join(dir, name);
+  writeFileSync(p, src);
+  return p;
+}
+
+// Message passing shape: P0: W x=1; W y=1   P1: R y=1; R x=0
+const MP = mkInput(
+  [
+    { kind: 'W', thread: -1, loc: 'x', value: 0 }, // 0
+    { kind: 'W', thread: -1, loc: 'y', value: 0 }, // 1
+    { kind: 'W', thread: 0, loc: 'x', value: 1, annot: ['ONCE'] }, // 2
+    { kind: 'W', thread: 0, loc: 'y', value: 1, annot: ['ONCE'] }, // 3
+    { kind: 'R', thread: 1, loc: 'y', value: 1, annot: ['ONCE'] }, // 4
+    { kind: 'R', thread: 1, loc: 'x', value: 0, annot: ['ONCE'] }, // 5
+  ],
+  [[3, 4], [0, 5]],
+  { co: [[0, 2], [1, 3]] },
+);
+
+function run(src: string, opts: { variants?: string[]; input?: typeof MP; capture?: string[] } = {}): CatOutcome[] {
+  const p = write(`m${counter++}.cat`, src);
+  const m = loadModel({ catFile: p, variants: opts.variants ?? [], includeDirs: [] });
+  return evaluateModel(m, opts.input ?? MP, { capture: opts.capture });
+}
+
+/** Evaluate `let result = <exp>` and return the captured value's pairs or elements. */
+function value(exp: string, prelude = ''): number[] | Array<[number, number]> {
+  const out = run(`"t"\n${prelude}\nlet result = ${exp}\n`, { capture: ['result'] });
+  assert.equal(out.length, 1);
+  const v = out[0].values!.get('result');
+  assert.ok(v, `no value for ${exp}`);
+  return v instanceof Relation ? v.pairs() : v.toArray();
+}
+
+function els(v: EventSet | Relation): number[] {
+  assert.ok(v instanceof EventSet, 'expected an event set');
+  return v.toArray();
+}
+function prs(v: EventSet | Relation): Array<[number, number]> {
+  assert.ok(v instanceof Relation, 'expected a relation');
+  return v.pairs();
+}
+
+function errorOf(fn: () => unknown): OrdoError {
+  try {
+    fn();
+  } catch (e) {
+    assert.ok(e instanceof OrdoError, `not an OrdoError: ${e}`);
+    return e;
+  }
+  assert.fail('no error');
+}
+
+test('set and relation operators', () => {
+  assert.deepEqual(value('W'), [0, 1, 2, 3]);
+  assert.deepEqual(value('W \\ IW'), [2, 3]);
+  assert.deepEqual(value('R | IW'), [0, 1, 4, 5]);
+  assert.deepEqual(value('M & ~W'), [4, 5]);
+  assert.deepEqual(value('po'), [[2, 3], [4, 5]]);
+  assert.deepEqual(value('po ; po^-1'), [[2, 2], [4, 4]]);
+  assert.deepEqual(value('[W] ; po ; [W]'), [[2, 3]]);
+  assert.deepEqual(value('rf ; po^-1'), [[0, 4]]);
+  assert.deepEqual(value('(po | rf)+'), [[0, 5], [2, 3], [2, 4], [2, 5], [3, 4], [3, 5], [4, 5]]);
+  assert.deepEqual(value('(po | rf)* & id & (R * R)'), [[4, 4], [5, 5]]);
+  assert.deepEqual(value('rf?').length, 8);
+  assert.deepEqual(value('IW * (W \\ IW)'), [[0, 2], [0, 3], [1, 2], [1, 3]]);
+  assert.deepEqual(value('loc & (IW * (W \\ IW))'), [[0, 2], [1, 3]]);
+  assert.deepEqual(value('co0'), [[0, 2], [1, 3]]);
+  assert.deepEqual(value('domain(rf)'), [0, 3]);
+  assert.deepEqual(value('range(rf)'), [4, 5]);
+  assert.deepEqual(value('domain rf'), [0, 3]);
+  assert.deepEqual(value('0'), []);
+  assert.deepEqual(value('_ \\ M'), []);
+  assert.deepEqual(value('~po & (W * W) & int & ~id'), [[0, 1], [1, 0], [3, 2]]);
+  assert.deepEqual(value('{}'), []);
+  assert.deepEqual(value('fencerel(W)'), []);
+  assert.deepEqual(value('po-loc'), []);
+  assert.deepEqual(value('rfe'), [[0, 5], [3, 4]]);
+  // precedence: | loosest, then ;, then \, then &
+  assert.deepEqual(value('rf | po ; po'), [[0, 5], [3, 4]]);
+  assert.deepEqual(value('W \\ IW & W'), [2, 3]);
+});
+
+test('functions, tuples, let-in and application forms', () => {
+  assert.deepEqual(value('f(W)', 'let f(s) = s \\ IW'), [2, 3]);
+  assert.deepEqual(value('f W', 'let f s = s \\ IW'), [2, 3]);
+  assert.deepEqual(value('g(W, IW)', 'let g(a, b) = a \\ b'), [2, 3]);
+  assert.deepEqual(value('let g = fun x -> x & R in g(M)'), [4, 5]);
+  assert.deepEqual(value('h R', 'let h = fun (x) -> x | IW'), [0, 1, 4, 5]);
+  assert.deepEqual(value('let a = R and b = IW in a | b'), [0, 1, 4, 5]);
+  assert.deepEqual(value('let (a, b) = (R, IW) in b'), [0, 1]);
+  assert.deepEqual(value('k', 'let (j, k) = (R, W)'), [0, 1, 2, 3]);
+  // closures see the definitions in force where they were written
+  assert.deepEqual(value('f(0)', 'let X = R\nlet f(z) = X\nlet X = W'), [4, 5]);
+  assert.deepEqual(value('p ++ 0', 'let p = let pairs = rf in match pairs with || {} -> 0 || q ++ rest -> q end'), [[0, 5]]);
+  assert.deepEqual(value('{e}', 'let e = match R with || {} -> 0 || x ++ rest -> x end'), [4]);
+  const sets = run('"t"\nlet result = map (fun e -> {e} | IW) W\nlet n = match result with || {} -> 0 || s ++ rest -> [s] end\n', { capture: ['n'] });
+  assert.deepEqual(prs(sets[0].values!.get('n')!), [[0, 0], [1, 1]]);
+});
+
+test('let rec: fixpoints of sets and relations, mutual recursion, recursive functions', () => {
+  assert.deepEqual(value('t', 'let rec t = po | rf | (t ; t)'), value('(po | rf)+'));
+  assert.deepEqual(value('a', 'let rec a = rf | (b ; po) and b = rf | (a ; rf)'), [[0, 5], [3, 4], [3, 5]]);
+  assert.deepEqual(value('let rec s = IW | range(rf & (s * _)) in s'), [0, 1, 5]);
+  const out = run(`"t"
+let rec count s = match s with || {} -> {} || x ++ rest -> {x} | count(rest) end
+let result = count(W)
+`, { capture: ['result'] });
+  assert.deepEqual(els(out[0].values!.get('result')!), [0, 1, 2, 3]);
+});
+
+test('match on tags and value sets; enums and tag sets', () => {
+  const src = `"t"
+enum Colours = 'red || 'green || 'blue
+let pick(c) = match c with || 'red -> R || 'green -> W || _ -> 0 end
+let result = pick('green)
+let others = ~('red)
+let n = match others with || {} -> 0 || c ++ rest -> pick(c) end
+`;
+  const out = run(src, { capture: ['result', 'n', 'Red'] });
+  assert.deepEqual(els(out[0].values!.get('result')!), [0, 1, 2, 3]);
+  assert.deepEqual(prs(out[0].values!.get('n')!), []); // 'blue sorts first
+  assert.deepEqual(els(out[0].values!.get('Red')!), []); // declared tag, absent from input
+});
+
+test('tag sets bind both the tag name and its capitalised form', () => {
+  const out = run('"t"\nenum A = \'ONCE || \'my-tag\nlet a = ONCE\nlet b = My-tag | my-tag\n', { capture: ['a', 'b'] });
+  assert.deepEqual(els(out[0].values!.get('a')!), [2, 3, 4, 5]);
+  assert.deepEqual(els(out[0].values!.get('b')!), []);
+});
+
+test('checks: acyclic, irreflexive, empty, negation, names', () => {
+  assert.equal(run('"t"\nacyclic po | rf as ok\n')[0].allowed, true);
+  const bad = run('"t"\nacyclic po | rf | rf^-1 as cyc\nlet x = 0\n');
+  assert.equal(bad.length, 1);
+  assert.equal(bad[0].allowed, false);
+  assert.equal(bad[0].failedCheck, 'cyc');
+  assert.equal(run('"t"\nirreflexive po\n')[0].allowed, true);
+  assert.equal(run('"t"\nempty rf & int\n')[0].allowed, true);
+  assert.equal(run('"t"\n~empty rf\n')[0].allowed, true);
+  assert.equal(run('"t"\n~acyclic po\n')[0].allowed, false);
+  assert.equal(run('"t"\nempty R \\ M as sets-ok\n')[0].allowed, true);
+  const fr = run('"t"\nlet fr = (rf^-1 ; co) \\ id\nacyclic po | rf | co | fr as sc\n');
+  assert.equal(fr[0].allowed, false);
+  assert.equal(fr[0].failedCheck, 'sc');
+});
+
+test('flags fire when their test holds and never reject; ignored on rejected paths', () => {
+  const out = run('"t"\nflag ~empty rf as has-rf\nflag ~empty rf & int as rfi\nflag ~empty W as has-rf\n');
+  assert.deepEqual(out, [{ allowed: true, flags: ['has-rf'] }]);
+  const rej = run('"t"\nflag ~empty rf as has-rf\nempty rf as no-rf\n');
+  assert.deepEqual(rej.map((o) => [o.allowed, o.flags]), [[false, []]]);
+});
+
+test('with x from S forks the rest of the model', () => {
+  const out = run('"t"\nwith s from {R, W, IW}\nflag ~empty s & IW as init\nempty s & R as noreads\n');
+  assert.equal(out.length, 3);
+  assert.equal(out.filter((o) => o.allowed).length, 2);
+  assert.deepEqual(out.filter((o) => o.allowed).map((o) => o.flags).sort(), [['init'], ['init']]);
+  // nested forks multiply; an empty choice yields one rejected path
+  assert.equal(run('"t"\nwith a from {R, W}\nwith b from {R, W, M}\n').filter((o) => o.allowed).length, 6);
+  const none = run('"t"\nwith a from {}\n');
+  assert.equal(none.length, 1);
+  assert.equal(none[0].allowed, false);
+});
+
+test('coherence orders generated by cos-opt.cat', () => {
+  // Two writes to x besides the initial one, no constraints: two coherence orders.
+  const input = mkInput(
+    [
+      { kind: 'W', thread: -1, loc: 'x', value: 0 },
+      { kind: 'W', thread: 0, loc: 'x', value: 1 },
+      { kind: 'W', thread: 1, loc: 'x', value: 2 },
+      { kind: 'W', thread: 2, loc: 'x', value: 3 },
+    ],
+    [],
+  );
+  // FW is event 3 in the fixture: 0 first, 3 last, 1 and 2 in either order.
+  const out = run('"t"\ninclude "cos-opt.cat"\n', { input, capture: ['co', 'fr'] });
+  assert.equal(out.length, 2);
+  const cos = out.map((o) => JSON.stringify(prs(o.values!.get('co')!))).sort();
+  assert.deepEqual(cos, [
+    JSON.stringify([[0, 1], [0, 2], [0, 3], [1, 2], [1, 3], [2, 3]]),
+    JSON.stringify([[0, 1], [0, 2], [0, 3], [1, 3], [2, 1], [2, 3]]),
+  ]);
+  // cross of per-location choices
+  assert.equal(run('"t"\ninclude "cross.cat"\nwith c from cross({{R * R, W * W}, {0, po, rf}})\n').length, 6);
+});
+
+test('procedures, call, forall, try', () => {
+  const out = run(`"t"
+procedure must-be-empty(r) =
+  let local = r
+  empty local
+end
+call must-be-empty(rf & int)
+forall s in {R, W} do
+  flag ~empty s as nonempty
+end
+let safe = try undefined-thing with R
+let result = safe
+`, { capture: ['result'] });
+  assert.equal(out.length, 1);
+  assert.equal(out[0].allowed, true);
+  assert.deepEqual(out[0].flags, ['nonempty']);
+  assert.deepEqual(els(out[0].values!.get('result')!), [4, 5]);
+  assert.equal(run('"t"\ncall subseteq(W, R)\n')[0].allowed, false);
+});
+
+test('variants: expression and instruction level', () => {
+  const src = '"t"\nlet v = if "fast" then R else W\nif "fast" then flag ~empty v as fast-on else flag ~empty v as fast-off end\n';
+  assert.deepEqual(run(src, { variants: ['fast'], capture: ['v'] }).map((o) => [o.flags, els(o.values!.get('v')!)]), [[['fast-on'], [4, 5]]]);
+  assert.deepEqual(run(src, { capture: ['v'] }).map((o) => [o.flags, els(o.values!.get('v')!)]), [[['fast-off'], [0, 1, 2, 3]]]);
+});
+
+test('include resolves relative to the including file; header options recorded', () => {
+  write('inc-lib.cat', 'lib "a library" withinit\nlet from-lib = R\n');
+  const p = write('inc-main.cat', 'main "main model"\ninclude "inc-lib.cat"\nlet result = from-lib\n');
+  const m = loadModel({ catFile: p, variants: [], includeDirs: [] });
+  assert.deepEqual(m.options, ['withinit']);
+  assert.equal(m.withoutCo, false);
+  assert.equal(m.title, 'main model');
+  assert.deepEqual(els(evaluateModel(m, MP, { capture: ['result'] })[0].values!.get('result')!), [4, 5]);
+});
+
+test('comments: nested block comments and line comments', () => {
+  assert.deepEqual(value('R // trailing\n', '(* outer (* inner *) still comment *)\n// line\n'), [4, 5]);
+});
+
+test('errors carry file:line:col', () => {
+  const e1 = errorOf(() => run('"t"\nlet x = (R | W\n'));
+  assert.match(e1.format(), /m\d+\.cat:3:1: syntax error/);
+  const e2 = errorOf(() => run('"t"\nlet x = R\nacyclic nothing-here as c\n'));
+  assert.match(e2.format(), /m\d+\.cat:3:9: unbound var: nothing-here/);
+  const e3 = errorOf(() => run('"t"\nlet x = R ; W\nempty x\n'));
+  assert.match(e3.format(), /m\d+\.cat:2:9: type relation expected/);
+  const e4 = errorOf(() => run('"t"\ninclude "no-such-file.cat"\n'));
+  assert.match(e4.format(), /m\d+\.cat:2:1: cannot find file "no-such-file.cat"/);
+  const e5 = errorOf(() => run('"t"\nlet x = \'nope\n'));
+  assert.match(e5.format(), /m\d+\.cat:2:9: tag 'nope is undefined/);
+  const e6 = errorOf(() => run('"t"\nlet x = R $ W\n'));
+  assert.match(e6.format(), /m\d+\.cat:2:11: unexpected character/);
+  // unused definitions are not evaluated (herd's lazy let)
+  assert.equal(run('"t"\nlet unused = nothing-here\n')[0].allowed, true);
+});
+
+test('parseConfig reads model, bell, macros, variants and ignores display keys', () => {
+  write('c.bell', '"bell"\nenum T = \'a || \'b\ninstructions R[T]\n');
+  write('c.cat', '"cat"\nlet x = A | B\n');
+  write('c.def', '');
+  const cfg = parseConfig(write('c.cfg', 'model c.cat\nbell c.bell\nmacros c.def\nvariant v1,v2\ngraph columns\nedgeattr hb,color,indigo\n'));
+  assert.equal(cfg.catFile, join(dir, 'c.cat'));
+  assert.equal(cfg.bellFile, join(dir, 'c.bell'));
+  assert.equal(cfg.macrosFile, join(dir, 'c.def'));
+  assert.deepEqual(cfg.variants, ['v1', 'v2']);
+  const m = loadModel(cfg);
+  assert.deepEqual(m.declaredTags, ['a', 'b']);
+  assert.equal(evaluateModel(m, MP)[0].allowed, true);
+  const bad = errorOf(() => parseConfig(write('bad.cfg', 'graph columns\nmodel missing.cat\n')));
+  assert.match(bad.format(), /bad\.cfg:2:7: cannot find file "missing.cat"/);
+});
+

@@ -1,0 +1,89 @@
+// Benchmark: run the C tests of the conformance corpus in one process and print
+// throughput and the slowest tests. With --slow, also the tests of slow.tsv (herd7 took
+// more than 10 s on those). Figures are medians over --runs N repetitions (default 3).
+
+import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
+import { join, relative, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runTest, type RunOptions } from '../src/api/run.js';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const corpus = join(process.env.ORDO_SHARED ?? resolve(repoRoot, '..', 'shared'), 'corpus');
+
+function listTests(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (name.endsWith('.litmus')) out.push(p);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+function median(xs: number[]): number {
+  const s = xs.slice().sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function herdSeconds(rel: string): number | null {
+  const f = join(corpus, 'expected', rel + '.out');
+  if (!existsSync(f)) return null;
+  const m = /#wall ([0-9.]+) rc (\d+)/.exec(readFileSync(f, 'utf8'));
+  return m ? Number(m[1]) : null;
+}
+
+function main(): void {
+  const args = process.argv.slice(2);
+  const runs = Number(args[args.indexOf('--runs') + 1]) || 3;
+  const withSlow = args.includes('--slow');
+  const kernelModels = join(corpus, 'models', 'lkmm');
+  const model = args.includes('--ordo-model')
+    ? {}
+    : { conf: join(kernelModels, 'linux-kernel.cfg'), includeDirs: [kernelModels] };
+  const slowList = readFileSync(join(corpus, 'slow.tsv'), 'utf8').split('\n').filter(Boolean).map((l) => l.split('\t')[0]);
+  const slow = new Set(slowList);
+  const tests = ['kernel', 'herd-linux', 'lkmm-dev']
+    .flatMap((d) => listTests(join(corpus, 'tests', d)))
+    .filter((t) => !slow.has(relative(join(corpus, 'tests'), t)))
+    .filter((t) => readFileSync(t, 'utf8').trimStart().startsWith('C'));
+  const opts: RunOptions = { ...model, timeout: 120 };
+  const perTest = new Map<string, number[]>();
+  const totals: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const t0 = performance.now();
+    for (const t of tests) {
+      const s = performance.now();
+      try { runTest(t, opts); } catch { /* errors are timed too */ }
+      const rel = relative(join(corpus, 'tests'), t);
+      if (!perTest.has(rel)) perTest.set(rel, []);
+      perTest.get(rel)!.push((performance.now() - s) / 1000);
+    }
+    totals.push((performance.now() - t0) / 1000);
+  }
+  const total = median(totals);
+  let herdTotal = 0;
+  for (const rel of perTest.keys()) herdTotal += herdSeconds(rel) ?? 0;
+  console.log(`tests: ${tests.length} C tests (corpus minus slow.tsv), ${runs} runs, one process`);
+  console.log(`total: ${total.toFixed(2)} s (median)  throughput: ${(tests.length / total).toFixed(1)} tests/s`);
+  console.log(`herd7 (one process per test, recorded wall time): ${herdTotal.toFixed(2)} s  ratio herd7/ordo: ${(herdTotal / total).toFixed(2)}x`);
+  const slowest = [...perTest.entries()].map(([k, v]) => [k, median(v)] as const).sort((a, b) => b[1] - a[1]).slice(0, 10);
+  console.log('slowest:');
+  for (const [k, v] of slowest) console.log(`  ${v.toFixed(3)} s  ${k}  (herd7 ${herdSeconds(k)?.toFixed(3) ?? '?'} s)`);
+  if (withSlow) {
+    console.log('slow.tsv tests (herd7 > 10 s):');
+    for (const rel of slowList) {
+      const s = performance.now();
+      let note = '';
+      try {
+        const r = runTest(join(corpus, 'tests', rel), { ...model, timeout: 600 });
+        note = r.limit ? `limit: ${r.limit}` : `${r.observation} ${r.positive} ${r.negative}`;
+      } catch (err) { note = `error: ${(err as Error).message}`; }
+      console.log(`  ${((performance.now() - s) / 1000).toFixed(2)} s  ${rel}  (herd7 ${herdSeconds(rel)?.toFixed(1) ?? '?'} s)  ${note}`);
+    }
+  }
+}
+
+main();

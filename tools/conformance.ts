@@ -1,0 +1,144 @@
+// Conformance against herd7: run every test of ../shared/corpus (outside slow.tsv) with
+// the kernel's own model files and with Ordo's shipped model, and compare each report
+// with herd7's recorded output, ignoring only the lines that vary between runs (Time,
+// Hash, #wall). Ends with `N passed, M failed`.
+
+import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
+import { join, relative, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runTest, type RunOptions } from '../src/api/run.js';
+import { formatHerdReport } from '../src/report/herd-text.js';
+import { OrdoError } from '../src/diagnostics.js';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const shared = process.env.ORDO_SHARED ?? resolve(repoRoot, '..', 'shared');
+const corpus = join(shared, 'corpus');
+
+export interface Suite {
+  label: string;
+  dirs: string[];
+  opts: RunOptions;
+}
+
+function listTests(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (name.endsWith('.litmus')) out.push(p);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+function slowTests(): Set<string> {
+  const f = join(corpus, 'slow.tsv');
+  if (!existsSync(f)) return new Set();
+  return new Set(readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => l.split('\t')[0]));
+}
+
+/** The lines of a report that must match: everything but Time, Hash and #wall. */
+export function comparableLines(text: string): string[] {
+  return text
+    .split('\n')
+    .filter((l) => !l.startsWith('Time ') && !l.startsWith('Hash=') && !l.startsWith('#wall') && l.trim() !== '');
+}
+
+export interface Verdict {
+  pass: boolean;
+  detail: string;
+}
+
+export function judge(testFile: string, expectedText: string, opts: RunOptions): Verdict {
+  const expected = comparableLines(expectedText);
+  if (expected.length === 1 && expected[0].startsWith('#skip')) {
+    // herd7 did not run it (out-of-scope architecture): Ordo must refuse it too.
+    try {
+      runTest(testFile, opts);
+      return { pass: false, detail: 'herd7 skipped this test, Ordo ran it' };
+    } catch (err) {
+      return err instanceof OrdoError ? { pass: true, detail: '' } : { pass: false, detail: String(err) };
+    }
+  }
+  const herdError = expected.find((l) => l.startsWith('Warning: File'));
+  let report: string;
+  try {
+    const r = runTest(testFile, { timeout: 120, ...opts });
+    if (r.limit) return { pass: false, detail: `stopped by a limit: ${r.limit}` };
+    report = formatHerdReport(r);
+  } catch (err) {
+    const msg = err instanceof OrdoError ? err.message : `internal error: ${(err as Error).stack}`;
+    if (herdError) {
+      const reason = herdError.replace(/^Warning: File "[^"]*": /, '').replace(/ \(User error\)$/, '');
+      return msg.includes(reason) ? { pass: true, detail: '' } : { pass: false, detail: `error differs: herd7 "${reason}", Ordo "${msg}"` };
+    }
+    return { pass: false, detail: `Ordo failed: ${msg}` };
+  }
+  if (herdError) return { pass: false, detail: `herd7 reported an error (${herdError}), Ordo ran the test` };
+  const got = comparableLines(report);
+  if (got.length === expected.length && got.every((l, i) => l === expected[i])) return { pass: true, detail: '' };
+  const diff: string[] = [];
+  const max = Math.max(got.length, expected.length);
+  for (let i = 0; i < max && diff.length < 8; i++) {
+    if (got[i] !== expected[i]) diff.push(`    herd7: ${expected[i] ?? '(none)'}\n    ordo : ${got[i] ?? '(none)'}`);
+  }
+  return { pass: false, detail: diff.join('\n') };
+}
+
+export function defaultSuites(): Suite[] {
+  const lkmmDirs = ['kernel', 'herd-linux', 'lkmm-dev'].map((d) => join(corpus, 'tests', d));
+  const kernelModels = join(corpus, 'models', 'lkmm');
+  return [
+    { label: 'kernel LKMM files', dirs: lkmmDirs, opts: { conf: join(kernelModels, 'linux-kernel.cfg'), includeDirs: [kernelModels] } },
+    { label: 'Ordo LKMM', dirs: lkmmDirs, opts: {} },
+  ];
+}
+
+export function runSuites(suites: Suite[], filter?: RegExp): { passed: number; failed: number } {
+  const slow = slowTests();
+  const tty = process.stderr.isTTY;
+  let passed = 0;
+  let failed = 0;
+  for (const suite of suites) {
+    const tests = suite.dirs.flatMap(listTests).filter((t) => !slow.has(relative(join(corpus, 'tests'), t)));
+    const chosen = filter ? tests.filter((t) => filter.test(t)) : tests;
+    let done = 0;
+    const started = Date.now();
+    for (const t of chosen) {
+      const rel = relative(join(corpus, 'tests'), t);
+      const expectedFile = join(corpus, 'expected', rel + '.out');
+      if (!existsSync(expectedFile)) continue;
+      const v = judge(t, readFileSync(expectedFile, 'utf8'), suite.opts);
+      if (v.pass) passed++;
+      else {
+        failed++;
+        if (tty) process.stderr.write('\r\x1b[K');
+        process.stdout.write(`MISMATCH [${suite.label}] ${rel}\n${v.detail}\n`);
+      }
+      done++;
+      if (tty) {
+        const secs = ((Date.now() - started) / 1000).toFixed(0);
+        process.stderr.write(`\r\x1b[K[${suite.label}] ${done}/${chosen.length}  passed ${passed}  failed ${failed}  ${secs}s`);
+      }
+    }
+    if (tty) process.stderr.write('\r\x1b[K');
+  }
+  return { passed, failed };
+}
+
+function main(): void {
+  const args = process.argv.slice(2);
+  const filter = args[0] ? new RegExp(args[0]) : undefined;
+  if (!existsSync(corpus)) {
+    process.stdout.write(`conformance corpus not found at ${corpus} (set ORDO_SHARED)\n0 passed, 1 failed\n`);
+    process.exitCode = 1;
+    return;
+  }
+  const { passed, failed } = runSuites(defaultSuites(), filter);
+  process.stdout.write(`${passed} passed, ${failed} failed\n`);
+  process.exitCode = failed === 0 ? 0 : 1;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();
