@@ -346,13 +346,13 @@ test('batch with a fake runner: ordered output, judging, --save layout', async (
 test('a broken test is reported as an error with file:line:col; the others run', async () => {
   const d = tmp();
   try {
-    write(d, 'a.litmus', fake('a', 'Never 0 1', 'Never'));
-    write(d, 'b.litmus', fake('b', 'error', 'Never'));
-    write(d, 'c.litmus', fake('c', 'Never 0 1', 'Never'));
-    const r = await batch(d, new InlineExecutor(fakeRunOne), { judge: true });
+    write(d, 't/a.litmus', fake('a', 'Never 0 1', 'Never'));
+    write(d, 't/b.litmus', fake('b', 'error', 'Never'));
+    write(d, 't/c.litmus', fake('c', 'Never 0 1', 'Never'));
+    const r = await batch(join(d, 't'), new InlineExecutor(fakeRunOne), { judge: true });
     assert.deepEqual([...r.out.matchAll(/^Test (\S+)/gm)].map((m) => m[1]), ['a', 'c']);
-    assert.match(r.err, new RegExp(`^ordo: ${join(d, 'b.litmus')}:\\d+:\\d+: fake syntax error$`, 'm'));
-    const bad = r.records.find((x) => x.path === 'b.litmus')!;
+    assert.match(r.err, new RegExp(`^ordo: ${join(d, 't', 'b.litmus')}:\\d+:\\d+: fake syntax error$`, 'm'));
+    const bad = r.records.find((x) => x.path === 't/b.litmus')!;
     assert.equal(bad.status, 'error');
     assert.match(r.out, /^FAIL .*b\.litmus:\d+:\d+: fake syntax error$/m);
     assert.match(r.out, /\n2 passed, 1 failed\n$/);
@@ -363,26 +363,30 @@ test('a broken test is reported as an error with file:line:col; the others run',
 });
 
 test('with the real runner: a broken test is reported, the others still run', async () => {
-  const d = tmp();
+  const top = tmp();
+  const d = join(top, 't');
+  mkdirSync(d);
   try {
     copyFileSync(join(kernel, 'SB+poonceonces.litmus'), join(d, 'SB+poonceonces.litmus'));
     copyFileSync(join(kernel, 'MP+poonceonces.litmus'), join(d, 'MP+poonceonces.litmus'));
     write(d, 'Broken.litmus', 'C Broken\n\n{}\n\nP0(int *x)\n{\n\tWRITE_ONCE(*x 1);\n}\n\nexists (x=1)\n');
     const r = await batch(d, new WorkerPool({ jobs: 2 }), { judge: true });
     const byPath = new Map(r.records.map((x) => [x.path, x]));
-    assert.equal(byPath.get('Broken.litmus')!.status, 'error');
-    assert.match(byPath.get('Broken.litmus')!.error!, /Broken\.litmus:\d+:\d+: /);
-    assert.equal(byPath.get('SB+poonceonces.litmus')!.verdict, 'Sometimes');
-    assert.equal(byPath.get('MP+poonceonces.litmus')!.judgement!.status, 'pass');
+    assert.equal(byPath.get('t/Broken.litmus')!.status, 'error');
+    assert.match(byPath.get('t/Broken.litmus')!.error!, /Broken\.litmus:\d+:\d+: /);
+    assert.equal(byPath.get('t/SB+poonceonces.litmus')!.verdict, 'Sometimes');
+    assert.equal(byPath.get('t/MP+poonceonces.litmus')!.judgement!.status, 'pass');
     assert.match(r.out, /^Observation SB\+poonceonces Sometimes 1 3$/m);
     assert.match(r.out, /\n2 passed, 1 failed\n$/);
   } finally {
-    rmSync(d, { recursive: true, force: true });
+    rmSync(top, { recursive: true, force: true });
   }
 });
 
 test('a worker overrunning its time is terminated and replaced; the batch goes on', async () => {
-  const d = tmp();
+  const top = tmp();
+  const d = join(top, 't');
+  mkdirSync(d);
   try {
     write(d, 'a-hang.litmus', fake('a', 'hang', 'Never'));
     write(d, 'b.litmus', fake('b', 'Never 0 1', 'Never'));
@@ -391,20 +395,22 @@ test('a worker overrunning its time is terminated and replaced; the batch goes o
     const started = Date.now();
     const r = await batch(d, pool, { judge: true, save: join(d, 'saved') });
     assert.ok(Date.now() - started < 10_000);
-    const hang = r.records.find((x) => x.path === 'a-hang.litmus')!;
+    const hang = r.records.find((x) => x.path === 't/a-hang.litmus')!;
     assert.equal(hang.status, 'timeout');
-    assert.match(r.out, /^TIMEOUT a-hang\.litmus: /m);
+    assert.match(r.out, /^TIMEOUT t\/a-hang\.litmus: /m);
     assert.match(r.out, /\n2 passed, 0 failed, 1 timed out\n$/);
     assert.equal(r.exitCode, 1);
-    assert.match(readFileSync(join(d, 'saved', 'a-hang.litmus.out'), 'utf8'), /non-zero status 124/);
+    assert.match(readFileSync(join(d, 'saved', 't', 'a-hang.litmus.out'), 'utf8'), /non-zero status 124/);
     assert.equal(pool.size, 0, 'closed');
   } finally {
-    rmSync(d, { recursive: true, force: true });
+    rmSync(top, { recursive: true, force: true });
   }
 });
 
 test('a worker running out of memory is replaced; its test is reported out of memory', async () => {
-  const d = tmp();
+  const top = tmp();
+  const d = join(top, 't');
+  mkdirSync(d);
   try {
     write(d, 'a.litmus', fake('a', 'oom'));
     write(d, 'b.litmus', fake('b', 'range'));
@@ -417,12 +423,14 @@ test('a worker running out of memory is replaced; its test is reported out of me
     assert.equal(r.report.summary.outOfMemory, 2);
     assert.equal(r.exitCode, 1);
   } finally {
-    rmSync(d, { recursive: true, force: true });
+    rmSync(top, { recursive: true, force: true });
   }
 });
 
 test('aborting (Ctrl-C) stops the workers, prints the results so far and saves the reports', async () => {
-  const d = tmp();
+  const top = tmp();
+  const d = join(top, 't');
+  mkdirSync(d);
   try {
     write(d, 'a.litmus', fake('a', 'Never 0 1'));
     write(d, 'b.litmus', fake('b', 'hang'));
@@ -438,10 +446,10 @@ test('aborting (Ctrl-C) stops the workers, prints the results so far and saves t
     assert.deepEqual([...r.out.matchAll(/^Test (\S+)/gm)].map((m) => m[1]), ['a', 'c']);
     const rep = readJsonReport(json);
     assert.equal(rep.interrupted, true);
-    assert.deepEqual(rep.tests.map((t) => t.path), ['a.litmus', 'c.litmus']);
+    assert.deepEqual(rep.tests.map((t) => t.path), ['t/a.litmus', 't/c.litmus']);
     assert.equal(rep.notRun, 2);
     assert.equal(pool.size, 0);
   } finally {
-    rmSync(d, { recursive: true, force: true });
+    rmSync(top, { recursive: true, force: true });
   }
 });

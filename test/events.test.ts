@@ -29,7 +29,7 @@ test('data and address dependencies follow registers', () => {
   assert.deepEqual(p.events[1].addrDeps, []);
 });
 
-test('an if forks two paths with ctrl dependencies on everything after the branch', () => {
+test('an if forks two paths; only the events of its arms get ctrl dependencies', () => {
   const t = thread([
     { kind: 'assign', reg: 'r0', value: load(reg('x')) },
     { kind: 'if', test: reg('r0'), then: [store(reg('y'), c(1))], else: [] },
@@ -39,7 +39,7 @@ test('an if forks two paths with ctrl dependencies on everything after the branc
   assert.equal(paths.length, 2);
   const taken = paths.find((p) => p.events.length === 3)!;
   assert.deepEqual(taken.events[1].ctrlDeps, [0]);
-  assert.deepEqual(taken.events[2].ctrlDeps, [0]);
+  assert.deepEqual(taken.events[2].ctrlDeps, []);
   assert.deepEqual(taken.assumptions, [{ kind: 'truth', sym: { k: 'r', ev: 0 }, expect: true }]);
   const skipped = paths.find((p) => p.events.length === 2)!;
   assert.equal(skipped.events[1].kind, 'F');

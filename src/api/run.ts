@@ -108,6 +108,7 @@ export function runTestText(file: string, text: string, opts: RunOptions = {}): 
   const test = parseTest(file, text, setup);
   const memory = initialMemory(test);
   const columns = sortColumns(observedLocations(test));
+  const filterColumns = sortColumns(observedLocations(test, true));
   const traces = buildTraces(test, memory, 1 << 14);
   const deadline = opts.timeout ? Date.now() + opts.timeout * 1000 : Infinity;
   const speed = opts.speedcheck ?? 'false';
@@ -123,8 +124,8 @@ export function runTestText(file: string, text: string, opts: RunOptions = {}): 
       const outcomes = evaluateModel(setup.model, input);
       for (const o of outcomes) {
         if (!o.allowed) continue;
+        if (test.filter && !holds(test.filter, finalState(cand, filterColumns, memory))) continue;
         const st = finalState(cand, columns, memory);
-        if (test.filter && !holds(test.filter, st)) continue;
         for (const f of o.flags) flags.add(f);
         states.set(formatState(st, columns), st);
         if (holds(test.condition.prop, st)) positive++;

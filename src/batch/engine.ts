@@ -130,6 +130,7 @@ export async function runBatch(o: BatchOptions): Promise<BatchOutcome> {
       if (out) o.stdout(out);
       if (err) o.stderr(err);
     };
+    if (!out && !err) return;
     if (o.progress) o.progress.around(write);
     else write();
     texts[i] = undefined;

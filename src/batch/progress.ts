@@ -42,7 +42,7 @@ export class Progress {
   line(): string {
     const elapsed = (performance.now() - this.started) / 1000;
     const eta = this.done > 0 ? (elapsed / this.done) * (this.total - this.done) : Infinity;
-    const width = Math.max(10, Math.min(30, (this.stream.columns ?? 80) - 70));
+    const width = Math.max(10, Math.min(30, (this.stream.columns || 80) - 70));
     const filled = this.total > 0 ? Math.round((width * this.done) / this.total) : width;
     const bar = '#'.repeat(filled) + '-'.repeat(width - filled);
     return `[${bar}] ${this.done}/${this.total}  ${this.passes} passed  ${this.failures} failed  elapsed ${formatDuration(elapsed)}  ETA ${this.done === this.total ? '00:00' : formatDuration(eta)}`;
@@ -50,7 +50,7 @@ export class Progress {
 
   draw(): void {
     this.lastDraw = performance.now();
-    const cols = this.stream.columns ?? 200;
+    const cols = this.stream.columns || 200;
     this.stream.write(`\r\x1b[2K${this.line().slice(0, Math.max(10, cols - 1))}`);
     this.shown = true;
   }

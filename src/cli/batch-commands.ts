@@ -1,6 +1,7 @@
 // `ordo run`, `ordo compare`, `ordo merge`: batch runs over whole directories.
 
-import { availableParallelism } from 'node:os';
+import { availableParallelism, totalmem } from 'node:os';
+import { getHeapStatistics } from 'node:v8';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { OrdoError } from '../diagnostics.js';
@@ -123,6 +124,16 @@ function moduleSpecifier(m: string): string {
   return pathToFileURL(isAbsolute(m) ? m : resolve(m)).href;
 }
 
+/**
+ * Heap cap per worker when --max-memory is not given: V8's default, unless `jobs` workers
+ * at that size would exceed three quarters of the machine's memory.
+ */
+function defaultWorkerMemory(jobs: number): number | undefined {
+  const share = Math.floor((totalmem() / 1048576) * 0.75 / jobs);
+  const v8Default = getHeapStatistics().heap_size_limit / 1048576;
+  return share < v8Default ? Math.max(256, share) : undefined;
+}
+
 export async function runCommand(args: string[]): Promise<number> {
   if (args.some((a) => a === '-h' || a === '-help' || a === '--help')) {
     process.stdout.write(RUN_USAGE + '\n');
@@ -150,6 +161,7 @@ export async function runCommand(args: string[]): Promise<number> {
     return 2;
   }
   let tests = expanded.tests;
+  if (tests.length === 0) process.stderr.write(`ordo run: no *.litmus tests in ${files.join(' ')}\n`);
   if (flags.shard) {
     const { k, n } = parseShard(flags.shard);
     tests = shardSlice(tests, k, n);
@@ -157,10 +169,11 @@ export async function runCommand(args: string[]): Promise<number> {
 
   const timeout = opts.timeout;
   const grace = flags.killAfter;
+  const jobs = Math.max(1, Math.min(flags.jobs, tests.length));
   const pool = new WorkerPool({
-    jobs: Math.max(1, Math.min(flags.jobs, tests.length)),
+    jobs,
     runnerModule: flags.runner ? moduleSpecifier(flags.runner) : undefined,
-    maxMemoryMb: flags.maxMemoryMb,
+    maxMemoryMb: flags.maxMemoryMb ?? defaultWorkerMemory(jobs),
     hardTimeoutMs: (_t: Task) => (timeout ? (timeout + (grace ?? Math.max(5, timeout / 2))) * 1000 : undefined),
   });
 

@@ -64,6 +64,8 @@ export interface ExploreOptions {
   initRegs: Map<string, Value>;
   /** Upper bound on paths per thread, to fail clearly instead of exhausting memory. */
   maxPaths: number;
+  /** Receives the prefixes of paths cut short by an address that cannot be resolved. */
+  partial?: ThreadTrace[];
 }
 
 function unionDeps(a: number[], b: number[]): number[] {
@@ -131,9 +133,9 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
         }
       };
       visit(0);
-      if (candidates.size === 0) {
-        throw new OrdoError('an address depends on values that are never pointers', where(e.pos));
-      }
+      // No pointer value is possible (yet: domains grow between rounds): no such path,
+      // but what it wrote so far still counts towards the domains.
+      if (candidates.size === 0) opts.partial?.push(finish(st));
       for (const [loc, v] of candidates) {
         const branch = cloneState(st);
         branch.assumptions.push({ kind: 'equals', sym: t.sym, value: v });
@@ -302,21 +304,24 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
         return;
       case 'if':
         expr(s.test, state, (st, t) => {
-          // Everything after the branch point depends on the condition's reads.
-          const ctrl = unionDeps(st.ctrl, t.deps);
+          // As in herd7, the events of both arms depend on the condition's reads, and
+          // the events after the join do not.
+          const outer = st.ctrl;
+          const ctrl = unionDeps(outer, t.deps);
+          const join = (after: PathState) => { after.ctrl = outer; k(after); };
           if (t.sym.k === 'c') {
             st.ctrl = ctrl;
-            stmts(truthyConst(t.sym) ? s.then : s.else, 0, st, k);
+            stmts(truthyConst(t.sym) ? s.then : s.else, 0, st, join);
             return;
           }
           const yes = cloneState(st);
           yes.ctrl = ctrl;
           yes.assumptions.push({ kind: 'truth', sym: t.sym, expect: true });
-          stmts(s.then, 0, yes, k);
+          stmts(s.then, 0, yes, join);
           const no = st;
           no.ctrl = ctrl;
           no.assumptions.push({ kind: 'truth', sym: t.sym, expect: false });
-          stmts(s.else, 0, no, k);
+          stmts(s.else, 0, no, join);
         });
         return;
       case 'while':
@@ -324,13 +329,17 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
     }
   }
 
+  function finish(st: PathState): ThreadTrace {
+    const registers = new Map<string, Sym>();
+    for (const [name, t] of st.regs) registers.set(name, t.sym);
+    return { thread: thread.id, events: st.events, assumptions: st.assumptions, registers };
+  }
+
   stmts(thread.body, 0, initial, (st) => {
     if (results.length >= opts.maxPaths) {
       throw new OrdoError(`thread P${thread.id} has more than ${opts.maxPaths} control paths`);
     }
-    const registers = new Map<string, Sym>();
-    for (const [name, t] of st.regs) registers.set(name, t.sym);
-    results.push({ thread: thread.id, events: st.events, assumptions: st.assumptions, registers });
+    results.push(finish(st));
   });
   return results;
 }

@@ -68,8 +68,12 @@ export function initialMemory(test: LitmusTest): Map<string, Value> {
   return mem;
 }
 
-/** Memory locations whose final value the report shows or the condition tests. */
-export function observedLocations(test: LitmusTest): StateLoc[] {
+/**
+ * The locations whose final values the report shows: the `locations` clause and the
+ * condition (the filter is evaluated but not shown). With `withFilter`, also the
+ * filter's, which need final values too.
+ */
+export function observedLocations(test: LitmusTest, withFilter = false): StateLoc[] {
   const seen = new Map<string, StateLoc>();
   const add = (l: StateLoc) => {
     const key = l.kind === 'reg' ? `${l.thread}:${l.name}` : l.name;
@@ -87,7 +91,7 @@ export function observedLocations(test: LitmusTest): StateLoc[] {
   };
   test.locations.forEach(add);
   visitProp(test.condition.prop);
-  if (test.filter) visitProp(test.filter);
+  if (withFilter && test.filter) visitProp(test.filter);
   return [...seen.values()];
 }
 
@@ -103,8 +107,9 @@ export function buildTraces(test: LitmusTest, memory: Map<string, Value>, maxPat
   }
   let traces: ThreadTrace[][] = [];
   for (let round = 0; round < 16; round++) {
-    traces = test.threads.map((t) => exploreThread(t, { domains, initRegs: initRegs.get(t.id) ?? new Map(), maxPaths }));
-    const written = possibleWrites(traces.flat(), domains, 1 << 16);
+    const partial: ThreadTrace[] = [];
+    traces = test.threads.map((t) => exploreThread(t, { domains, initRegs: initRegs.get(t.id) ?? new Map(), maxPaths, partial }));
+    const written = possibleWrites([...traces.flat(), ...partial], domains, 1 << 16);
     let grew = false;
     for (const [loc, vals] of written) {
       const cur = domains.get(loc) ?? [];
@@ -130,7 +135,7 @@ export function enumerateCandidates(
   limits: EnumerationLimits,
   visit: (cand: Candidate, input: ModelInput) => boolean,
 ): void {
-  const observedMem = observedLocations(test).filter((l) => l.kind === 'mem').map((l) => (l as { name: string }).name);
+  const observedMem = observedLocations(test, true).filter((l) => l.kind === 'mem').map((l) => (l as { name: string }).name);
   const locNames = [...memory.keys()].sort();
   let candidates = 0;
 
