@@ -121,7 +121,7 @@ export function runTestText(file: string, text: string, opts: RunOptions = {}): 
   const q = test.condition.quantifier;
   try {
     enumerateCandidates(test, traces, memory, { maxCandidates: opts.maxExecutions ?? Infinity, deadline }, (cand, input) => {
-      const outcomes = evaluateModel(setup.model, input);
+      const outcomes = evaluateModel(setup.model, input, { deadline });
       for (const o of outcomes) {
         if (!o.allowed) continue;
         if (test.filter && !holds(test.filter, finalState(cand, filterColumns, memory))) continue;

@@ -7,6 +7,7 @@
 // outcome). Top-level `let` bindings are lazy, as in herd: a definition is evaluated
 // only when something uses it.
 
+import { LimitError } from '../diagnostics.js';
 import type { Location } from '../diagnostics.js';
 import { EventSet, Relation } from '../relations/index.js';
 import type { CIns, RCond, RExp, RPat, CompiledProgram } from './compile.js';
@@ -32,6 +33,8 @@ const DEFAULT_EMPTY_RELS = new Set(['rmw', 'amo', 'addr', 'data', 'ctrl']);
 export interface EvalOptions {
   /** Top-level names whose final values (relations or event sets) each outcome should carry. */
   capture?: string[];
+  /** Date.now() value after which a fork (`with ... from`) stops the run with a LimitError. */
+  deadline?: number;
 }
 
 export interface CatOutcome extends ModelOutcome {
@@ -200,7 +203,9 @@ export class Evaluator implements PrimContext {
             this.reject(`with ... from: empty set at ${ins.loc.file}:${ins.loc.line}:${ins.loc.col}`);
             return;
           }
+          const deadline = this.opts.deadline ?? Infinity;
           for (const el of elems) {
+            if (Date.now() > deadline) throw new LimitError('time', 'time limit reached');
             if (ins.slot >= 0) {
               this.G[ins.slot] = el;
               this.exec(code, i + 1, frame, flags, k);

@@ -5,13 +5,14 @@
 // symbolic; a path records the conditions its choices assumed, checked later once the
 // reads-from relation fixes every read's value.
 
-import type { Annot, Expr, SourcePos, Stmt, Thread, Value } from '../program/ir.js';
+import type { Annot, Expr, PairRelation, SourcePos, Stmt, Thread, Value } from '../program/ir.js';
 import { OrdoError } from '../diagnostics.js';
 import {
   type Sym, ONE, ZERO, binary, choose, evaluate, konst, readsOf, unary, valueKey,
 } from './symbolic.js';
 
-export type EventKind = 'R' | 'W' | 'F' | 'LKR' | 'LKW' | 'UL' | 'LF' | 'RL' | 'RU' | 'SRCU';
+/** 'RW' is a single event that reads and writes (an atomic memory operation). */
+export type EventKind = 'R' | 'W' | 'RW' | 'F' | 'LKR' | 'LKW' | 'UL' | 'LF' | 'RL' | 'RU' | 'SRCU';
 
 export interface TraceEvent {
   kind: EventKind;
@@ -20,7 +21,10 @@ export interface TraceEvent {
   annot: Annot;
   /** True for the accesses of an atomic read-modify-write (herd7's RMW set), even failed ones. */
   atomic: boolean;
-  /** For W: the value written; for R: the value read (`{k:'r', ev: self}`); else null. */
+  /**
+   * For W and RW: the value written; for R: the value read (`{k:'r', ev: self}`); else
+   * null. `{k:'r', ev}` always denotes the value event ev READ.
+   */
   value: Sym | null;
   /** Local read events this event depends on, by kind of dependency. */
   addrDeps: number[];
@@ -28,6 +32,8 @@ export interface TraceEvent {
   ctrlDeps: number[];
   /** For the write of a successful RMW: the index of its read. */
   rmwRead?: number;
+  /** Relations relating rmwRead to this write (default: rmw only). */
+  pair?: PairRelation[];
   pos?: SourcePos;
 }
 
@@ -55,7 +61,12 @@ interface PathState {
   assumptions: Assumption[];
   /** Reads every later event control-depends on (branch conditions so far). */
   ctrl: number[];
+  /** Backward jumps taken so far, per goto statement, to bound loop unrolling. */
+  jumps: Map<Stmt, number>;
 }
+
+/** How many times a backward jump may be taken on one path (herd7's default unrolling). */
+export const UNROLL = 2;
 
 export interface ExploreOptions {
   /** Possible values of each location, used only to resolve symbolic addresses. */
@@ -82,6 +93,7 @@ function cloneState(s: PathState): PathState {
     regs: new Map(s.regs),
     assumptions: s.assumptions.slice(),
     ctrl: s.ctrl,
+    jumps: new Map(s.jumps),
   };
 }
 
@@ -89,7 +101,7 @@ type Cont<T> = (state: PathState, value: T) => void;
 
 export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace[] {
   const results: ThreadTrace[] = [];
-  const initial: PathState = { events: [], regs: new Map(), assumptions: [], ctrl: [] };
+  const initial: PathState = { events: [], regs: new Map(), assumptions: [], ctrl: [], jumps: new Map() };
   for (const p of thread.params) initial.regs.set(p.name, { sym: konst({ addr: p.name }), deps: [] });
   for (const [name, v] of opts.initRegs) initial.regs.set(name, { sym: konst(v), deps: [] });
 
@@ -150,8 +162,8 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
     return { sym: { k: 'r', ev: idx }, deps: [idx] };
   }
 
-  function write(state: PathState, loc: string, annot: Annot, atomic: boolean, value: Tracked, addrDeps: number[], pos?: SourcePos, rmwRead?: number): void {
-    push(state, { kind: 'W', loc, annot, atomic, value: value.sym, addrDeps, dataDeps: value.deps, rmwRead, pos });
+  function write(state: PathState, loc: string, annot: Annot, atomic: boolean, value: Tracked, addrDeps: number[], pos?: SourcePos, rmwRead?: number, pair?: PairRelation[]): void {
+    push(state, { kind: 'W', loc, annot, atomic, value: value.sym, addrDeps, dataDeps: value.deps, rmwRead, pair, pos });
   }
 
   function exprs(es: Expr[], state: PathState, k: Cont<Tracked[]>): void {
@@ -202,10 +214,10 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
           const ok = cloneState(st2);
           const r1 = read(ok, a.loc, e.annot, true, a.deps, e.pos);
           ok.assumptions.push({ kind: 'truth', sym: binary('==', r1.sym, exp.sym), expect: true });
-          write(ok, a.loc, e.annot, true, des, a.deps, e.pos, r1.deps[0]);
+          write(ok, a.loc, e.annot, true, des, a.deps, e.pos, r1.deps[0], e.pair);
           k(ok, r1);
           const ko = st2;
-          const r2 = read(ko, a.loc, e.annot, true, a.deps, e.pos);
+          const r2 = read(ko, a.loc, e.failAnnot ?? e.annot, true, a.deps, e.pos);
           ko.assumptions.push({ kind: 'truth', sym: binary('==', r2.sym, exp.sym), expect: false });
           k(ko, r2);
         }));
@@ -235,6 +247,16 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
           k(ko, { sym: ZERO, deps: r2.deps });
         }));
         return;
+      case 'amo':
+        address(e.addr, state, (st, a) => expr(e.operand, st, (st2, v) => {
+          const idx = st2.events.length;
+          const old: Tracked = { sym: { k: 'r', ev: idx }, deps: [idx] };
+          const stored = e.op === 'xchg' ? v.sym : binary(e.op, old.sym, v.sym);
+          const deps = e.op === 'xchg' ? v.deps : unionDeps(v.deps, old.deps.filter((d) => d !== idx));
+          push(st2, { kind: 'RW', loc: a.loc, annot: e.annot, atomic: true, value: stored, addrDeps: a.deps, dataDeps: deps, pos: e.pos });
+          k(st2, old);
+        }));
+        return;
       case 'trylock':
         address(e.addr, state, (st, a) => {
           const ok = cloneState(st);
@@ -259,7 +281,36 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
 
   function stmts(list: Stmt[], i: number, state: PathState, k: (st: PathState) => void): void {
     if (i === list.length) { k(state); return; }
-    stmt(list[i], state, (st) => stmts(list, i + 1, st, k));
+    const s = list[i];
+    if (s.kind === 'goto') { jump(list, i, s, state, k); return; }
+    stmt(s, state, (st) => stmts(list, i + 1, st, k));
+  }
+
+  // Assembly-style branch: the taken side continues after the label, in the same list.
+  function jump(list: Stmt[], i: number, s: Extract<Stmt, { kind: 'goto' }>, state: PathState, k: (st: PathState) => void): void {
+    const target = list.findIndex((t) => t.kind === 'label' && t.name === s.label);
+    if (target < 0) throw new OrdoError(`undefined label ${s.label}`, where(s.pos));
+    const take = (st: PathState) => {
+      if (target < i) {
+        const n = (st.jumps.get(s) ?? 0) + 1;
+        if (n > UNROLL) return; // unrolled enough: this path is dropped, as herd7 does
+        st.jumps.set(s, n);
+      }
+      stmts(list, target + 1, st, k);
+    };
+    if (!s.test) { take(state); return; }
+    expr(s.test, state, (st, t) => {
+      st.ctrl = unionDeps(st.ctrl, t.deps);
+      if (t.sym.k === 'c') {
+        if (truthyConst(t.sym)) take(st); else stmts(list, i + 1, st, k);
+        return;
+      }
+      const yes = cloneState(st);
+      yes.assumptions.push({ kind: 'truth', sym: t.sym, expect: true });
+      take(yes);
+      st.assumptions.push({ kind: 'truth', sym: t.sym, expect: false });
+      stmts(list, i + 1, st, k);
+    });
   }
 
   function stmt(s: Stmt, state: PathState, k: (st: PathState) => void): void {
@@ -326,6 +377,11 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
         return;
       case 'while':
         throw new OrdoError('while loops are not supported yet', where(s.pos));
+      case 'label':
+        k(state);
+        return;
+      case 'goto':
+        throw new OrdoError('goto is only allowed at the top level of a thread', where(s.pos));
     }
   }
 
@@ -361,7 +417,7 @@ export function possibleWrites(traces: ThreadTrace[], domains: Map<string, Value
   };
   for (const t of traces) {
     for (const ev of t.events) {
-      if (ev.kind !== 'W' || ev.value === null) continue;
+      if ((ev.kind !== 'W' && ev.kind !== 'RW') || ev.value === null) continue;
       const sym = ev.value;
       if (sym.k === 'c') { add(ev.loc!, sym.v); continue; }
       const reads = [...readsOf(sym)];

@@ -172,7 +172,7 @@ export function enumerateCandidates(
     // Writes per location, for rf and final-write candidates.
     const writesAt = new Map<string, number[]>();
     for (const e of events) {
-      if (e.kind !== 'W') continue;
+      if (e.kind !== 'W' && e.kind !== 'RW') continue;
       if (!writesAt.has(e.loc!)) writesAt.set(e.loc!, []);
       writesAt.get(e.loc!)!.push(e.id);
     }
@@ -184,7 +184,7 @@ export function enumerateCandidates(
 
     // rf candidates, pruned by per-thread coherence (a read never sees a write that is
     // po-after it, nor one overwritten po-before it by its own thread).
-    const reads = events.filter((e) => e.kind === 'R');
+    const reads = events.filter((e) => e.kind === 'R' || e.kind === 'RW');
     const rfCands: number[][] = reads.map((r) => {
       const all = writesAt.get(r.loc!) ?? [];
       let lastOwn = -1;
@@ -216,36 +216,50 @@ export function enumerateCandidates(
     const readIndex = new Map<number, number>();
     reads.forEach((r, i) => readIndex.set(r.id, i));
 
-    const values: (Value | null)[] = new Array(n).fill(null);
-    const state = new Uint8Array(n); // 0 = unknown, 1 = computing, 2 = known
+    // Values: what each read returns and what each write stores; an atomic RW event has
+    // both. A dependency cycle through values (out of thin air) has no solution here.
+    const readValues: (Value | null)[] = new Array(n).fill(null);
+    const writtenValues: (Value | null)[] = new Array(n).fill(null);
+    const readState = new Uint8Array(n); // 0 = unknown, 1 = computing, 2 = known
+    const writeState = new Uint8Array(n);
 
-    const valueOf = (id: number): Value => {
-      if (state[id] === 2) return values[id]!;
-      if (state[id] === 1) throw CYCLE;
-      state[id] = 1;
+    const readOf = (id: number): Value => {
+      if (readState[id] === 2) return readValues[id]!;
+      if (readState[id] === 1) throw CYCLE;
+      readState[id] = 1;
+      const v = writtenOf(rfSource[readIndex.get(id)!]);
+      readValues[id] = v;
+      readState[id] = 2;
+      return v;
+    };
+    const writtenOf = (id: number): Value => {
+      if (writeState[id] === 2) return writtenValues[id]!;
+      if (writeState[id] === 1) throw CYCLE;
+      writeState[id] = 1;
       const e = events[id];
       let v: Value;
       if (e.init) v = memory.get(e.loc!)!;
-      else if (e.kind === 'R') v = valueOf(rfSource[readIndex.get(id)!]);
       else {
-        const p = paths[threadIndex(e.thread)];
-        v = evaluate(p.events[e.local].value!, (local) => valueOf(base[threadIndex(e.thread)] + local));
+        const t = threadIndex(e.thread);
+        v = evaluate(paths[t].events[e.local].value!, (local) => readOf(base[t] + local));
       }
-      values[id] = v;
-      state[id] = 2;
+      writtenValues[id] = v;
+      writeState[id] = 2;
       return v;
     };
 
     const resolve = (): boolean => {
-      state.fill(0);
+      readState.fill(0);
+      writeState.fill(0);
       try {
         for (let i = 0; i < n; i++) {
-          const e = events[i];
-          if (e.kind === 'R' || e.kind === 'W') valueOf(i);
+          const k = events[i].kind;
+          if (k === 'R' || k === 'RW') readOf(i);
+          if (k === 'W' || k === 'RW') writtenOf(i);
         }
         for (let t = 0; t < paths.length; t++) {
           const p = paths[t];
-          const rd = (local: number) => valueOf(base[t] + local);
+          const rd = (local: number) => readOf(base[t] + local);
           for (const a of p.assumptions) {
             const v = evaluate(a.sym, rd);
             if (a.kind === 'truth' ? isTrue(v) !== a.expect : !sameValue(v, a.value)) return false;
@@ -275,11 +289,13 @@ export function enumerateCandidates(
       const registers = new Map<number, Map<string, Value>>();
       paths.forEach((p, t) => {
         const regs = new Map<string, Value>();
-        for (const [name, sym] of p.registers) regs.set(name, evaluate(sym, (local) => values[base[t] + local]!));
+        for (const [name, sym] of p.registers) regs.set(name, evaluate(sym, (local) => readValues[base[t] + local]!));
         registers.set(p.thread, regs);
       });
       const readsFrom: Array<[number, number]> = reads.map((r, i) => [rfSource[i], r.id]);
-      const cand: Candidate = { events, values: values.slice(), readsFrom, finalWrites, registers };
+      // An event's value for the model: what it stores if it writes, else what it reads.
+      const values = events.map((e) => writtenValues[e.id] ?? readValues[e.id]);
+      const cand: Candidate = { events, values, readsFrom, finalWrites, registers };
       return visit(cand, buildModelInput(cand, stat));
     };
     const chooseFw = (i: number): boolean => {
@@ -315,6 +331,7 @@ interface StaticRelations {
   data: Relation;
   ctrl: Relation;
   rmw: Relation;
+  amo: Relation;
   loc: Relation;
   int: Relation;
   ext: Relation;
@@ -325,7 +342,7 @@ interface StaticRelations {
 function staticRelations(events: ExecEvent[], paths: ThreadTrace[], base: number[], threadIndex: (t: number) => number): StaticRelations {
   const n = events.length;
   const po = new Relation(n), addr = new Relation(n), data = new Relation(n), ctrl = new Relation(n);
-  const rmw = new Relation(n), loc = new Relation(n), int = new Relation(n);
+  const rmw = new Relation(n), amo = new Relation(n), loc = new Relation(n), int = new Relation(n);
   for (let i = 0; i < n; i++) {
     const a = events[i];
     for (let j = 0; j < n; j++) {
@@ -342,7 +359,9 @@ function staticRelations(events: ExecEvent[], paths: ThreadTrace[], base: number
     for (const d of ev.addrDeps) addr.add(base[t] + d, i);
     for (const d of ev.dataDeps) data.add(base[t] + d, i);
     for (const d of ev.ctrlDeps) ctrl.add(base[t] + d, i);
-    if (ev.rmwRead !== undefined) rmw.add(base[t] + ev.rmwRead, i);
+    if (ev.rmwRead !== undefined) {
+      for (const rel of ev.pair ?? ['rmw']) (rel === 'amo' ? amo : rmw).add(base[t] + ev.rmwRead, i);
+    }
   }
   const ext = int.complement();
   const id = Relation.identity(n);
@@ -360,6 +379,7 @@ function staticRelations(events: ExecEvent[], paths: ThreadTrace[], base: number
     switch (e.kind) {
       case 'R': set('R').add(e.id); set('M').add(e.id); break;
       case 'W': set('W').add(e.id); set('M').add(e.id); break;
+      case 'RW': set('R').add(e.id); set('W').add(e.id); set('M').add(e.id); break;
       case 'F': set('F').add(e.id); break;
       case 'LKR': case 'LKW': set(e.kind).add(e.id); set('LK').add(e.id); break;
       default: set(e.kind).add(e.id); break;
@@ -368,7 +388,7 @@ function staticRelations(events: ExecEvent[], paths: ThreadTrace[], base: number
     if (e.atomic) set('RMW').add(e.id);
     for (const a of e.annot) set(a).add(e.id);
   }
-  return { po, addr, data, ctrl, rmw, loc, int, ext, id, sets };
+  return { po, addr, data, ctrl, rmw, amo, loc, int, ext, id, sets };
 }
 
 function buildModelInput(cand: Candidate, stat: StaticRelations): ModelInput {
@@ -382,7 +402,7 @@ function buildModelInput(cand: Candidate, stat: StaticRelations): ModelInput {
   sets.set('FW', fw);
   const relations = new Map<string, Relation>([
     ['po', stat.po], ['addr', stat.addr], ['data', stat.data], ['ctrl', stat.ctrl],
-    ['rmw', stat.rmw], ['amo', new Relation(n)], ['loc', stat.loc], ['int', stat.int],
+    ['rmw', stat.rmw], ['amo', stat.amo], ['loc', stat.loc], ['int', stat.int],
     ['ext', stat.ext], ['id', stat.id], ['rf', rf],
   ]);
   return { events, sets, relations };

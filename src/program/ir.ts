@@ -45,8 +45,12 @@ export type Expr =
   | { kind: 'load'; annot: Annot; addr: Expr; pos?: SourcePos }
   /** `__xchg{annot}(*addr, value)`: returns the old value. */
   | { kind: 'xchg'; annot: Annot; addr: Expr; value: Expr; pos?: SourcePos }
-  /** `__cmpxchg{annot}(*addr, expected, desired)`: returns the old value; writes only on success. */
-  | { kind: 'cmpxchg'; annot: Annot; addr: Expr; expected: Expr; desired: Expr; pos?: SourcePos }
+  /**
+   * `__cmpxchg{annot}(*addr, expected, desired)`: returns the old value; writes only on
+   * success. Its read and write are related by `rmw`, or by the relations in `pair` when
+   * a front-end needs others (BPF: 'amo'); a failed one reads with `failAnnot` if given.
+   */
+  | { kind: 'cmpxchg'; annot: Annot; addr: Expr; expected: Expr; desired: Expr; pair?: PairRelation[]; failAnnot?: Annot; pos?: SourcePos }
   /**
    * Atomic read-modify-write with an operator: `__atomic_op{annot}` (returns nothing,
    * ret = 'none'), `__atomic_op_return{annot}` (ret = 'new'), `__atomic_fetch_op{annot}`
@@ -55,6 +59,12 @@ export type Expr =
   | { kind: 'atomicOp'; annot: Annot; addr: Expr; op: BinaryOp; operand: Expr; ret: 'none' | 'new' | 'old'; pos?: SourcePos }
   /** `__atomic_add_unless{annot}(*addr, a, u)`: adds a unless the value is u; returns whether it added. */
   | { kind: 'addUnless'; annot: Annot; addr: Expr; add: Expr; unless: Expr; pos?: SourcePos }
+  /**
+   * A single-event atomic read-modify-write (BPF's `lock *(u64 *)(r + 0) += r1`,
+   * `atomic_fetch_add`, `xchg`): ONE event that is both a read and a write. `op` 'xchg'
+   * stores the operand; otherwise it stores `old op operand`. Returns the old value.
+   */
+  | { kind: 'amo'; annot: Annot; addr: Expr; op: BinaryOp | 'xchg'; operand: Expr; pos?: SourcePos }
   /** `spin_trylock`: returns 1 (lock taken) or 0. */
   | { kind: 'trylock'; addr: Expr; pos?: SourcePos }
   /** `spin_is_locked`: returns 1 or 0. */
@@ -78,7 +88,18 @@ export type Stmt =
   | { kind: 'if'; test: Expr; then: Stmt[]; else: Stmt[]; pos?: SourcePos }
   /** `while (test) body`: herd7 unrolls a bounded number of times. */
   | { kind: 'while'; test: Expr; body: Stmt[]; pos?: SourcePos }
-  | { kind: 'block'; body: Stmt[]; pos?: SourcePos };
+  | { kind: 'block'; body: Stmt[]; pos?: SourcePos }
+  /** A jump target in a thread's top-level statement list (assembly front-ends). */
+  | { kind: 'label'; name: string; pos?: SourcePos }
+  /**
+   * Jump to `label` (in the same top-level list), when `test` is truthy if given. Unlike
+   * `if`, the condition's reads become ctrl dependencies of EVERY later event, as for
+   * assembly branches in herd7. Backward jumps are unrolled a bounded number of times.
+   */
+  | { kind: 'goto'; label: string; test?: Expr; pos?: SourcePos };
+
+/** Relations that relate the read and the write of a two-event read-modify-write. */
+export type PairRelation = 'rmw' | 'amo';
 
 export interface ThreadParam {
   /** The parameter name, e.g. `x` in `P0(int *x)`; it holds the address of location `x`. */
