@@ -1,0 +1,231 @@
+// BPF litmus front-end: reads herd7's `BPF` litmus dialect (eBPF assembly in columns)
+// into the program IR.
+//
+// Event annotations follow herd7's BPF architecture, so a cat model sees the same sets:
+//   plain loads and stores           no tag
+//   load_acquire / store_release     AQ / RL
+//   lock *(uN *)(r + 0) op= r        X   (atomic, unordered; one read-write event)
+//   atomic_fetch_op, xchg            SC, X (fully ordered; one read-write event)
+//   cmpxchg                          SC, X on its read and write, related by rmw and amo;
+//                                    a failing cmpxchg is one plain read.
+
+import { OrdoError } from '../../diagnostics.js';
+import type {
+  Annot, BinaryOp, Expr, InitEntry, LitmusTest, Prop, SourcePos, StateLoc, Stmt, Thread,
+} from '../../program/ir.js';
+import { Lexer } from '../c/lexer.js';
+import { CParser } from '../c/cparser.js';
+import { parseClauses, parseInit, ppProp } from '../c/state.js';
+import type { Cell, Instr, MemRef, Operand } from './ast.js';
+import { ProgramParser, canonicalReg } from './program.js';
+
+export * from './ast.js';
+export { canonicalReg } from './program.js';
+
+/** Tags of the events each kind of access makes (herd7's BPF annotation sets). */
+export const BPF_TAGS = {
+  plain: [] as string[],
+  acquire: ['AQ'],
+  release: ['RL'],
+  atomic: ['X'],
+  ordered: ['SC', 'X'],
+} as const;
+
+export interface ParsedBpf {
+  test: LitmusTest;
+  /** The instruction cells of each thread, as written (for tools that reprint tests). */
+  columns: Cell[][];
+}
+
+export function parseBpfLitmus(text: string, file: string): LitmusTest {
+  return parseBpfLitmusDetailed(text, file).test;
+}
+
+export function parseBpfLitmusDetailed(text: string, file: string): ParsedBpf {
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const lx = new Lexer(text, file, 'top');
+  const p = new CParser(lx);
+  const first = lx.peek();
+  if (first.kind !== 'ident' || first.text !== 'BPF') {
+    throw new OrdoError(
+      first.kind === 'eof' ? 'Empty litmus file: expected a first line `BPF name`.' : `Unsupported architecture ${first.text}: this front-end reads BPF litmus tests.`,
+      { file, line: first.pos.line, col: first.pos.col },
+    );
+  }
+  lx.next();
+  const nameLine = lx.restOfLine();
+  let name = nameLine.trim();
+  if (name === '') throw new OrdoError('Syntax error: missing test name after `BPF`.', { file, line: first.pos.line, col: 4 });
+  if (/\s/.test(name)) {
+    const m = /^(\S+)\s*(.*)$/.exec(name)!;
+    const rest = m[2]!;
+    if (!/^\(\*.*\*\)$/.test(rest) && !/^\/\/.*/.test(rest)) {
+      throw new OrdoError(`Syntax error: unexpected text after the test name: ${rest}`, {
+        file, line: first.pos.line, col: first.pos.col + 3 + nameLine.indexOf(rest),
+      });
+    }
+    name = m[1]!;
+  }
+  name = name.replace(/\.litmus$/, '');
+
+  lx.skipHeaderLines();
+  let t = lx.peek();
+  const header = text.slice(text.indexOf('\n') + 1, t.start);
+  const res = /Result:\s*([A-Za-z][\w-]*)/.exec(header);
+  if (t.kind !== 'punct' || t.text !== '{') {
+    p.err(`Syntax error: expected the initial state '{ ... }' but found ${p.describe(t)}.`, t.pos);
+  }
+  const rawInit = parseInit(lx, p);
+
+  t = lx.peek();
+  if (t.kind === 'eof') p.err('Syntax error: missing program (a `P0 | P1 ;` header row and instructions).', t.pos);
+  const prog = new ProgramParser(text, file, t.start, t.pos.line, t.pos.col).parse();
+
+  // The clauses use the shared litmus syntax: lex them from where the program ended.
+  const masked = text.slice(0, prog.end).replace(/[^\n]/g, ' ') + text.slice(prog.end);
+  const clx = new Lexer(masked, file, 'top');
+  const clauses = parseClauses(clx, new CParser(clx));
+
+  const regOf = (name: string, pos: SourcePos | undefined): string => {
+    const r = canonicalReg(name);
+    if (!r) {
+      throw new OrdoError(`Bad register '${name}': BPF registers are r0 to r10.`, pos ? { file: pos.file, line: pos.line, col: pos.col } : { file, line: 1, col: 1 });
+    }
+    return r;
+  };
+  const init: InitEntry[] = rawInit.map((e) => (e.thread === null ? e : { ...e, name: regOf(e.name, e.pos) }));
+  const clausePos = { file, line: 1, col: 1 };
+  const canonLoc = (l: StateLoc): StateLoc => (l.kind === 'reg' ? { ...l, name: regOf(l.name, undefined) } : l);
+  const canonProp = (q: Prop): Prop => {
+    switch (q.kind) {
+      case 'eq': return { ...q, loc: canonLoc(q.loc) };
+      case 'eqLoc': return { ...q, loc: canonLoc(q.loc), other: canonLoc(q.other) };
+      case 'not': return { kind: 'not', arg: canonProp(q.arg) };
+      case 'and': case 'or': return { kind: q.kind, args: q.args.map(canonProp) };
+      case 'implies': return { kind: 'implies', left: canonProp(q.left), right: canonProp(q.right) };
+      default: return q;
+    }
+  };
+  void clausePos;
+  const prop = canonProp(clauses.condition.prop);
+  const q = clauses.condition.quantifier;
+  const condition = {
+    quantifier: q,
+    prop,
+    text: `${q === 'exists' ? 'exists' : q === 'forall' ? 'forall' : '~exists'} (${ppProp(prop)})`,
+  };
+
+  const threads: Thread[] = prog.procs.map((pr, k) => ({
+    id: pr.id,
+    params: [],
+    body: lowerColumn(prog.columns[k]!, pr.id, file),
+    pos: pr.pos,
+  }));
+
+  const test: LitmusTest = {
+    arch: 'BPF',
+    name,
+    file,
+    init,
+    threads,
+    locations: clauses.locations.map(canonLoc),
+    filter: clauses.filter ? canonProp(clauses.filter) : null,
+    condition,
+  };
+  if (res) test.expectedResult = res[1]!;
+  return { test, columns: prog.columns };
+}
+
+// ------------------------------------------------------------------------- lowering
+
+const ALU: Record<string, BinaryOp> = {
+  '+=': '+', '-=': '-', '*=': '*', '/=': '/', '%=': '%', '&=': '&', '|=': '|', '^=': '^', '<<=': '<<', '>>=': '>>',
+};
+const ATOMIC: Record<string, BinaryOp> = { add: '+', and: '&', or: '|', xor: '^' };
+
+function reg(name: string, pos?: SourcePos): Expr {
+  return { kind: 'reg', name, pos };
+}
+
+function operand(o: Operand, pos?: SourcePos): Expr {
+  return 'reg' in o ? reg(o.reg, pos) : { kind: 'const', value: o.imm, pos };
+}
+
+function address(m: MemRef, pos?: SourcePos): Expr {
+  // Only offset 0 is accepted by the parser: the address is the base register's value.
+  return reg(m.base, pos);
+}
+
+function lowerInstr(i: Instr): Stmt[] {
+  const pos = i.pos;
+  const tags = (a: readonly string[]): Annot => [...a];
+  switch (i.kind) {
+    case 'mov':
+      return [{ kind: 'assign', reg: i.dst, value: operand(i.src, pos), pos }];
+    case 'alu':
+      return [{ kind: 'assign', reg: i.dst, value: { kind: 'binop', op: ALU[i.op]!, left: reg(i.dst, pos), right: operand(i.src, pos), pos }, pos }];
+    case 'load':
+      return [{
+        kind: 'assign', reg: i.dst, pos,
+        value: { kind: 'load', annot: tags(i.acquire ? BPF_TAGS.acquire : BPF_TAGS.plain), addr: address(i.mem, pos), pos },
+      }];
+    case 'store':
+      return [{ kind: 'store', annot: tags(i.release ? BPF_TAGS.release : BPF_TAGS.plain), addr: address(i.mem, pos), value: operand(i.src, pos), pos }];
+    case 'atomic': {
+      const amo: Expr = {
+        kind: 'amo', annot: tags(i.fetch ? BPF_TAGS.ordered : BPF_TAGS.atomic), addr: address(i.mem, pos),
+        op: ATOMIC[i.op]!, operand: reg(i.src, pos), pos,
+      };
+      // As in herd7, the old value goes to the operand register.
+      return i.fetch ? [{ kind: 'assign', reg: i.src, value: amo, pos }] : [{ kind: 'eval', value: amo, pos }];
+    }
+    case 'xchg':
+      return [{
+        kind: 'assign', reg: i.src, pos,
+        value: { kind: 'amo', annot: tags(BPF_TAGS.ordered), addr: address(i.mem, pos), op: 'xchg', operand: reg(i.src, pos), pos },
+      }];
+    case 'cmpxchg':
+      // Compares with r0 and returns the old value in r0, whatever registers are written
+      // in the destination and expected positions (herd7 reads them so).
+      return [{
+        kind: 'assign', reg: 'r0', pos,
+        value: {
+          kind: 'cmpxchg', annot: tags(BPF_TAGS.ordered), addr: address(i.mem, pos), expected: reg('r0', pos),
+          desired: reg(i.src, pos), pair: ['rmw', 'amo'], failAnnot: tags(BPF_TAGS.plain), pos,
+        },
+      }];
+    case 'goto':
+      return [{ kind: 'goto', label: i.label, pos }];
+    case 'jcond':
+      return [{
+        kind: 'goto', label: i.label, pos,
+        test: { kind: 'binop', op: i.cond, left: reg(i.left, pos), right: operand(i.right, pos), pos },
+      }];
+  }
+}
+
+function lowerColumn(cells: Cell[], thread: number, file: string): Stmt[] {
+  const body: Stmt[] = [];
+  const defined = new Map<string, SourcePos>();
+  const jumps: { label: string; pos?: SourcePos }[] = [];
+  for (const c of cells) {
+    for (const l of c.labels) {
+      const prev = defined.get(l.name);
+      if (prev) {
+        throw new OrdoError(`Label ${l.name} is defined twice in P${thread} (first at line ${prev.line}).`, { file: l.pos.file, line: l.pos.line, col: l.pos.col });
+      }
+      defined.set(l.name, l.pos);
+      body.push({ kind: 'label', name: l.name, pos: l.pos });
+    }
+    if (!c.instr) continue;
+    if (c.instr.kind === 'goto' || c.instr.kind === 'jcond') jumps.push({ label: c.instr.label, pos: c.instr.pos });
+    body.push(...lowerInstr(c.instr));
+  }
+  for (const j of jumps) {
+    if (!defined.has(j.label)) {
+      const w = j.pos ?? { file, line: 1, col: 1 };
+      throw new OrdoError(`Undefined label ${j.label} in P${thread}.`, { file: w.file, line: w.line, col: w.col });
+    }
+  }
+  return body;
+}
