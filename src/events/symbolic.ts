@@ -14,6 +14,25 @@ export type Sym =
   | { k: 'b'; op: BinaryOp; a: Sym; b: Sym }
   | { k: 'if'; t: Sym; a: Sym; b: Sym };
 
+/**
+ * A value herd7 cannot determine: the reads of an out-of-thin-air cycle of plain copies
+ * (each read's value is written by a thread that copied another read of the cycle).
+ * herd7 keeps such executions and prints the value as its symbolic variable `S<n>`.
+ */
+export interface Undetermined {
+  undetermined: number;
+}
+
+/** A value as an execution knows it: concrete, or undetermined. */
+export type ResolvedValue = Value | Undetermined;
+
+export function isUndetermined(v: ResolvedValue): v is Undetermined {
+  return typeof v === 'object' && 'undetermined' in v;
+}
+
+/** Thrown when a computation needs the concrete value of an undetermined one. */
+export const UNDETERMINED = new Error('undetermined value');
+
 export const ZERO: Sym = { k: 'c', v: 0 };
 export const ONE: Sym = { k: 'c', v: 1 };
 
@@ -25,13 +44,18 @@ export function isPointer(v: Value): v is { addr: string } {
   return typeof v === 'object';
 }
 
-export function sameValue(a: Value, b: Value): boolean {
+/** Equality of values; an undetermined value equals only itself (as herd7's `eq`). */
+export function sameValue(a: ResolvedValue, b: ResolvedValue): boolean {
   if (typeof a === 'number' || typeof b === 'number') return a === b;
+  if (isUndetermined(a) || isUndetermined(b)) {
+    return isUndetermined(a) && isUndetermined(b) && a.undetermined === b.undetermined;
+  }
   return a.addr === b.addr;
 }
 
-export function valueKey(v: Value): string {
-  return typeof v === 'number' ? String(v) : `&${v.addr}`;
+export function valueKey(v: ResolvedValue): string {
+  if (typeof v === 'number') return String(v);
+  return isUndetermined(v) ? `?S${v.undetermined}` : `&${v.addr}`;
 }
 
 function truthy(v: Value): boolean {
@@ -102,19 +126,28 @@ export function choose(t: Sym, a: Sym, b: Sym): Sym {
   return { k: 'if', t, a, b };
 }
 
-/** Evaluate with `read(ev)` giving the value of local read event ev (may throw to abort). */
-export function evaluate(s: Sym, read: (ev: number) => Value): Value {
+/**
+ * Evaluate with `read(ev)` giving the value of local read event ev (may throw to abort).
+ * An undetermined value passes through a plain copy; any computation on it throws
+ * UNDETERMINED.
+ */
+export function evaluate(s: Sym, read: (ev: number) => ResolvedValue): ResolvedValue {
   switch (s.k) {
     case 'c': return s.v;
     case 'r': return read(s.ev);
-    case 'u': return applyUnary(s.op, evaluate(s.a, read));
-    case 'b': return applyBinary(s.op, evaluate(s.a, read), evaluate(s.b, read));
-    case 'if': return truthy(evaluate(s.t, read)) ? evaluate(s.a, read) : evaluate(s.b, read);
+    case 'u': return applyUnary(s.op, concrete(evaluate(s.a, read)));
+    case 'b': return applyBinary(s.op, concrete(evaluate(s.a, read)), concrete(evaluate(s.b, read)));
+    case 'if': return truthy(concrete(evaluate(s.t, read))) ? evaluate(s.a, read) : evaluate(s.b, read);
   }
 }
 
-export function isTrue(v: Value): boolean {
-  return truthy(v);
+export function concrete(v: ResolvedValue): Value {
+  if (isUndetermined(v)) throw UNDETERMINED;
+  return v;
+}
+
+export function isTrue(v: ResolvedValue): boolean {
+  return truthy(concrete(v));
 }
 
 /** The local read events a symbolic value mentions. */
@@ -129,6 +162,7 @@ export function readsOf(s: Sym, out: Set<number> = new Set()): Set<number> {
   return out;
 }
 
-export function formatValue(v: Value): string {
-  return typeof v === 'number' ? String(v) : v.addr;
+export function formatValue(v: ResolvedValue): string {
+  if (typeof v === 'number') return String(v);
+  return isUndetermined(v) ? `S${v.undetermined}` : v.addr;
 }

@@ -8,7 +8,7 @@
 import type { Annot, Expr, PairRelation, SourcePos, Stmt, Thread, Value } from '../program/ir.js';
 import { OrdoError } from '../diagnostics.js';
 import {
-  type Sym, ONE, ZERO, binary, choose, evaluate, konst, readsOf, unary, valueKey,
+  type Sym, ONE, ZERO, binary, choose, concrete, evaluate, konst, readsOf, unary, valueKey,
 } from './symbolic.js';
 
 /** 'RW' is a single event that reads and writes (an atomic memory operation). */
@@ -34,6 +34,12 @@ export interface TraceEvent {
   rmwRead?: number;
   /** Relations relating rmwRead to this write (default: rmw only). */
   pair?: PairRelation[];
+  /**
+   * herd7's number for the symbolic variable of this read (R), or of the register read
+   * that supplies the stored value (W storing a plain register). Only used to name
+   * values herd7 leaves undetermined (see executions/enumerate.ts).
+   */
+  herdVar?: number;
   pos?: SourcePos;
 }
 
@@ -77,6 +83,49 @@ export interface ExploreOptions {
   maxPaths: number;
   /** Receives the prefixes of paths cut short by an address that cannot be resolved. */
   partial?: ThreadTrace[];
+  /** herd7's symbolic-variable numbers of this thread's register and memory reads. */
+  herdVars?: Map<Expr, number>;
+}
+
+/**
+ * herd7 gives every register read and memory read a fresh symbolic variable, numbered
+ * from 1 across the test in program order (both arms of an `if` included). Ordo only
+ * needs those numbers to print a value herd7 cannot determine (an out-of-thin-air cycle
+ * of plain copies prints as `S<n>`), so this mirrors that numbering over the IR.
+ */
+export function numberHerdVariables(threads: Thread[]): Map<Expr, number> {
+  const out = new Map<Expr, number>();
+  let next = 0;
+  const ex = (e: Expr): void => {
+    switch (e.kind) {
+      case 'const': case 'addr': return;
+      case 'reg': out.set(e, ++next); return;
+      case 'unop': ex(e.arg); return;
+      case 'binop': ex(e.left); ex(e.right); return;
+      case 'cond': ex(e.test); ex(e.then); ex(e.else); return;
+      case 'load': ex(e.addr); out.set(e, ++next); return;
+      case 'xchg': ex(e.addr); ex(e.value); out.set(e, ++next); return;
+      case 'cmpxchg': ex(e.addr); ex(e.expected); ex(e.desired); out.set(e, ++next); return;
+      case 'atomicOp': ex(e.addr); ex(e.operand); out.set(e, ++next); return;
+      case 'addUnless': ex(e.addr); ex(e.add); ex(e.unless); out.set(e, ++next); return;
+      case 'amo': ex(e.addr); ex(e.operand); out.set(e, ++next); return;
+      case 'trylock': case 'islocked': ex(e.addr); return;
+    }
+  };
+  const st = (s: Stmt): void => {
+    switch (s.kind) {
+      case 'assign': case 'eval': ex(s.value); return;
+      case 'store': ex(s.addr); ex(s.value); return;
+      case 'lock': case 'unlock': case 'srcuSync': ex(s.addr); return;
+      case 'if': ex(s.test); s.then.forEach(st); s.else.forEach(st); return;
+      case 'while': ex(s.test); s.body.forEach(st); return;
+      case 'block': s.body.forEach(st); return;
+      case 'goto': if (s.test) ex(s.test); return;
+      case 'fence': case 'label': return;
+    }
+  };
+  for (const t of threads) t.body.forEach(st);
+  return out;
 }
 
 function unionDeps(a: number[], b: number[]): number[] {
@@ -131,7 +180,7 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
         if (i === reads.length) {
           let v: Value;
           try {
-            v = evaluate(t.sym, (ev) => assign.get(ev)!);
+            v = concrete(evaluate(t.sym, (ev) => assign.get(ev)!));
           } catch {
             return;
           }
@@ -156,9 +205,10 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
     });
   }
 
-  function read(state: PathState, loc: string, annot: Annot, atomic: boolean, addrDeps: number[], pos?: SourcePos): Tracked {
+  function read(state: PathState, loc: string, annot: Annot, atomic: boolean, addrDeps: number[], pos?: SourcePos, source?: Expr): Tracked {
     const idx = state.events.length;
-    push(state, { kind: 'R', loc, annot, atomic, value: { k: 'r', ev: idx }, addrDeps, dataDeps: [], pos });
+    const herdVar = source ? opts.herdVars?.get(source) : undefined;
+    push(state, { kind: 'R', loc, annot, atomic, value: { k: 'r', ev: idx }, addrDeps, dataDeps: [], pos, herdVar });
     return { sym: { k: 'r', ev: idx }, deps: [idx] };
   }
 
@@ -199,7 +249,7 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
           k(st, { sym: choose(t.sym, a.sym, b.sym), deps: unionDeps(t.deps, unionDeps(a.deps, b.deps)) }));
         return;
       case 'load':
-        address(e.addr, state, (st, a) => k(st, read(st, a.loc, e.annot, false, a.deps, e.pos)));
+        address(e.addr, state, (st, a) => k(st, read(st, a.loc, e.annot, false, a.deps, e.pos, e)));
         return;
       case 'xchg':
         address(e.addr, state, (st, a) => expr(e.value, st, (st2, v) => {
@@ -324,6 +374,7 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
       case 'store':
         address(s.addr, state, (st, a) => expr(s.value, st, (st2, v) => {
           write(st2, a.loc, s.annot, false, v, a.deps, s.pos);
+          if (s.value.kind === 'reg') st2.events[st2.events.length - 1].herdVar = opts.herdVars?.get(s.value);
           k(st2);
         }));
         return;
@@ -426,7 +477,7 @@ export function possibleWrites(traces: ThreadTrace[], domains: Map<string, Value
       const visit = (i: number): void => {
         if (budget-- <= 0) throw new OrdoError('too many possible values: the value domain grows without bound');
         if (i === reads.length) {
-          try { add(ev.loc!, evaluate(sym, (r) => assign.get(r)!)); } catch { /* impossible combination */ }
+          try { add(ev.loc!, concrete(evaluate(sym, (r) => assign.get(r)!))); } catch { /* impossible combination */ }
           return;
         }
         for (const v of domains.get(t.events[reads[i]].loc!) ?? [0]) {

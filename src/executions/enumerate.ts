@@ -7,8 +7,8 @@ import type { LitmusTest, Value, StateLoc, Prop } from '../program/ir.js';
 import { OrdoError, LimitError } from '../diagnostics.js';
 import { EventSet, Relation } from '../relations/index.js';
 import type { ModelEvent, ModelInput } from '../cat/input.js';
-import { evaluate, sameValue, valueKey, isTrue } from '../events/symbolic.js';
-import { exploreThread, possibleWrites, type ThreadTrace, type EventKind } from '../events/traces.js';
+import { evaluate, sameValue, valueKey, isTrue, isUndetermined, UNDETERMINED, type ResolvedValue } from '../events/symbolic.js';
+import { exploreThread, numberHerdVariables, possibleWrites, type ThreadTrace, type EventKind } from '../events/traces.js';
 
 /** One event of a candidate execution, with its global index. */
 export interface ExecEvent {
@@ -27,12 +27,12 @@ export interface ExecEvent {
 /** The data of one candidate execution that the model does not decide. */
 export interface Candidate {
   events: ExecEvent[];
-  /** Value of each event (read or written), or null. */
-  values: (Value | null)[];
+  /** Value of each event (what it writes if it writes, else what it reads), or null. */
+  values: (ResolvedValue | null)[];
   readsFrom: Array<[number, number]>;
   finalWrites: Map<string, number>;
   /** Final register values per thread. */
-  registers: Map<number, Map<string, Value>>;
+  registers: Map<number, Map<string, ResolvedValue>>;
 }
 
 export interface EnumerationLimits {
@@ -106,9 +106,10 @@ export function buildTraces(test: LitmusTest, memory: Map<string, Value>, maxPat
     initRegs.get(e.thread)!.set(e.name, e.value);
   }
   let traces: ThreadTrace[][] = [];
+  const herdVars = numberHerdVariables(test.threads);
   for (let round = 0; round < 16; round++) {
     const partial: ThreadTrace[] = [];
-    traces = test.threads.map((t) => exploreThread(t, { domains, initRegs: initRegs.get(t.id) ?? new Map(), maxPaths, partial }));
+    traces = test.threads.map((t) => exploreThread(t, { domains, initRegs: initRegs.get(t.id) ?? new Map(), maxPaths, partial, herdVars }));
     const written = possibleWrites([...traces.flat(), ...partial], domains, 1 << 16);
     let grew = false;
     for (const [loc, vals] of written) {
@@ -218,12 +219,12 @@ export function enumerateCandidates(
 
     // Values: what each read returns and what each write stores; an atomic RW event has
     // both. A dependency cycle through values (out of thin air) has no solution here.
-    const readValues: (Value | null)[] = new Array(n).fill(null);
-    const writtenValues: (Value | null)[] = new Array(n).fill(null);
+    const readValues: (ResolvedValue | null)[] = new Array(n).fill(null);
+    const writtenValues: (ResolvedValue | null)[] = new Array(n).fill(null);
     const readState = new Uint8Array(n); // 0 = unknown, 1 = computing, 2 = known
     const writeState = new Uint8Array(n);
 
-    const readOf = (id: number): Value => {
+    const readOf = (id: number): ResolvedValue => {
       if (readState[id] === 2) return readValues[id]!;
       if (readState[id] === 1) throw CYCLE;
       readState[id] = 1;
@@ -232,12 +233,12 @@ export function enumerateCandidates(
       readState[id] = 2;
       return v;
     };
-    const writtenOf = (id: number): Value => {
+    const writtenOf = (id: number): ResolvedValue => {
       if (writeState[id] === 2) return writtenValues[id]!;
       if (writeState[id] === 1) throw CYCLE;
       writeState[id] = 1;
       const e = events[id];
-      let v: Value;
+      let v: ResolvedValue;
       if (e.init) v = memory.get(e.loc!)!;
       else {
         const t = threadIndex(e.thread);
@@ -248,10 +249,54 @@ export function enumerateCandidates(
       return v;
     };
 
+    // The write a read copies its value from, when that write stores a plain copy of
+    // another read of its thread: following these links can close a cycle, whose value
+    // herd7 leaves undetermined (named after its highest-numbered symbolic variable).
+    const copiedRead = (w: number): number => {
+      const e = events[w];
+      if (e.init || e.kind !== 'W') return -1;
+      const t = threadIndex(e.thread);
+      const sym = paths[t].events[e.local].value!;
+      return sym.k === 'r' ? base[t] + sym.ev : -1;
+    };
+    const markUndeterminedCycles = (): void => {
+      for (const r of reads) {
+        if (readState[r.id] === 2) continue;
+        const chain: number[] = [];
+        const onChain = new Map<number, number>();
+        let cur = r.id;
+        while (cur >= 0 && readState[cur] !== 2 && !onChain.has(cur)) {
+          onChain.set(cur, chain.length);
+          chain.push(cur);
+          cur = copiedRead(rfSource[readIndex.get(cur)!]);
+        }
+        let value: ResolvedValue | null = null;
+        if (cur >= 0 && onChain.has(cur)) {
+          let name = 0;
+          for (const m of chain.slice(onChain.get(cur)!)) {
+            const src = rfSource[readIndex.get(m)!];
+            const re = events[m];
+            name = Math.max(name, paths[threadIndex(re.thread)].events[re.local].herdVar ?? 0);
+            const we = events[src];
+            name = Math.max(name, paths[threadIndex(we.thread)].events[we.local].herdVar ?? 0);
+          }
+          value = { undetermined: name };
+        } else if (cur >= 0 && readState[cur] === 2 && isUndetermined(readValues[cur]!)) {
+          value = readValues[cur];
+        }
+        if (value === null) continue;
+        for (const m of chain) {
+          readValues[m] = value;
+          readState[m] = 2;
+        }
+      }
+    };
+
     const resolve = (): boolean => {
       readState.fill(0);
       writeState.fill(0);
       try {
+        markUndeterminedCycles();
         for (let i = 0; i < n; i++) {
           const k = events[i].kind;
           if (k === 'R' || k === 'RW') readOf(i);
@@ -266,7 +311,7 @@ export function enumerateCandidates(
           }
         }
       } catch (err) {
-        if (err === CYCLE) return false;
+        if (err === CYCLE || err === UNDETERMINED) return false;
         if (err instanceof OrdoError) return false;
         throw err;
       }
@@ -286,12 +331,17 @@ export function enumerateCandidates(
       }
       const finalWrites = new Map<string, number>();
       fwLocs.forEach((loc, i) => finalWrites.set(loc, fwCands[i][fwChoice[i]]));
-      const registers = new Map<number, Map<string, Value>>();
-      paths.forEach((p, t) => {
-        const regs = new Map<string, Value>();
-        for (const [name, sym] of p.registers) regs.set(name, evaluate(sym, (local) => readValues[base[t] + local]!));
-        registers.set(p.thread, regs);
-      });
+      const registers = new Map<number, Map<string, ResolvedValue>>();
+      try {
+        paths.forEach((p, t) => {
+          const regs = new Map<string, ResolvedValue>();
+          for (const [name, sym] of p.registers) regs.set(name, evaluate(sym, (local) => readValues[base[t] + local]!));
+          registers.set(p.thread, regs);
+        });
+      } catch (err) {
+        if (err === UNDETERMINED) return true; // a register computed from an undetermined value
+        throw err;
+      }
       const readsFrom: Array<[number, number]> = reads.map((r, i) => [rfSource[i], r.id]);
       // An event's value for the model: what it stores if it writes, else what it reads.
       const values = events.map((e) => writtenValues[e.id] ?? readValues[e.id]);
@@ -397,7 +447,10 @@ function buildModelInput(cand: Candidate, stat: StaticRelations): ModelInput {
   for (const [w, r] of cand.readsFrom) rf.add(w, r);
   const fw = new EventSet(n);
   for (const w of cand.finalWrites.values()) fw.add(w);
-  const events: ModelEvent[] = cand.events.map((e) => ({ id: e.id, thread: e.thread, loc: e.loc, value: cand.values[e.id] }));
+  const events: ModelEvent[] = cand.events.map((e) => {
+    const v = cand.values[e.id];
+    return { id: e.id, thread: e.thread, loc: e.loc, value: v === null || isUndetermined(v) ? null : v };
+  });
   const sets = new Map(stat.sets);
   sets.set('FW', fw);
   const relations = new Map<string, Relation>([

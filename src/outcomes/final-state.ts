@@ -3,9 +3,9 @@
 
 import type { Prop, StateLoc, Value } from '../program/ir.js';
 import type { Candidate } from '../executions/enumerate.js';
-import { formatValue, sameValue } from '../events/symbolic.js';
+import { formatValue, isUndetermined, sameValue, type ResolvedValue } from '../events/symbolic.js';
 
-export type FinalState = Map<string, Value>;
+export type FinalState = Map<string, ResolvedValue>;
 
 export function stateKey(l: StateLoc): string {
   return l.kind === 'reg' ? `${l.thread}:${l.name}` : l.name;
@@ -20,7 +20,7 @@ export function sortColumns(locs: StateLoc[]): StateLoc[] {
   });
 }
 
-export function readFinal(cand: Candidate, l: StateLoc, initial: Map<string, Value>): Value {
+export function readFinal(cand: Candidate, l: StateLoc, initial: Map<string, Value>): ResolvedValue {
   if (l.kind === 'reg') return cand.registers.get(l.thread)?.get(l.name) ?? 0;
   const w = cand.finalWrites.get(l.name);
   if (w === undefined) return initial.get(l.name) ?? 0;
@@ -55,7 +55,10 @@ export function formatState(st: FinalState, columns: StateLoc[]): string {
     .join(' ');
 }
 
-function compareValues(a: Value, b: Value): number {
+/** herd7's order: undetermined values first, then integers, then addresses by name. */
+function compareValues(a: ResolvedValue, b: ResolvedValue): number {
+  const ua = isUndetermined(a), ub = isUndetermined(b);
+  if (ua || ub) return ua && ub ? a.undetermined - b.undetermined : ua ? -1 : 1;
   if (typeof a === 'number' && typeof b === 'number') return a - b;
   if (typeof a === 'number') return -1;
   if (typeof b === 'number') return 1;
