@@ -18,6 +18,8 @@ export interface Suite {
   label: string;
   dirs: string[];
   opts: RunOptions;
+  /** A kinds.txt file (`NAME Allowed|Forbidden|Required` per line): also check each test's observation. */
+  kinds?: string;
 }
 
 function listTests(dir: string): string[] {
@@ -49,6 +51,30 @@ export function comparableLines(text: string): string[] {
 export interface Verdict {
   pass: boolean;
   detail: string;
+  /** When Ordo ran the test: its name and observation (Always/Sometimes/Never). */
+  name?: string;
+  observation?: string;
+}
+
+/** kinds.txt's words and the observation each one requires. */
+const KIND_OBSERVATION: Record<string, string> = { Allowed: 'Sometimes', Forbidden: 'Never', Required: 'Always' };
+
+function readKinds(file: string): Map<string, string> {
+  const kinds = new Map<string, string>();
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const [name, kind] = line.trim().split(/\s+/);
+    if (name && kind) kinds.set(name, kind);
+  }
+  return kinds;
+}
+
+/** Checks a test's observation against its kind in kinds.txt. */
+export function judgeKind(kinds: Map<string, string>, name: string, observation: string): Verdict {
+  const kind = kinds.get(name);
+  if (!kind) return { pass: false, detail: `    ${name} is not listed in kinds.txt` };
+  const want = KIND_OBSERVATION[kind];
+  if (want === observation) return { pass: true, detail: '' };
+  return { pass: false, detail: `    kinds.txt: ${kind} (${want ?? '?'}), Ordo: ${observation}` };
 }
 
 export function judge(testFile: string, expectedText: string, opts: RunOptions): Verdict {
@@ -64,10 +90,12 @@ export function judge(testFile: string, expectedText: string, opts: RunOptions):
   }
   const herdError = expected.find((l) => l.startsWith('Warning: File'));
   let report: string;
+  let ran: { name: string; observation: string };
   try {
     const r = runTest(testFile, { timeout: 120, ...opts });
     if (r.limit) return { pass: false, detail: `stopped by a limit: ${r.limit}` };
     report = formatHerdReport(r);
+    ran = r;
   } catch (err) {
     const msg = err instanceof OrdoError ? err.message : `internal error: ${(err as Error).stack}`;
     if (herdError) {
@@ -78,21 +106,27 @@ export function judge(testFile: string, expectedText: string, opts: RunOptions):
   }
   if (herdError) return { pass: false, detail: `herd7 reported an error (${herdError}), Ordo ran the test` };
   const got = comparableLines(report);
-  if (got.length === expected.length && got.every((l, i) => l === expected[i])) return { pass: true, detail: '' };
+  const seen = { name: ran.name, observation: ran.observation };
+  if (got.length === expected.length && got.every((l, i) => l === expected[i])) return { pass: true, detail: '', ...seen };
   const diff: string[] = [];
   const max = Math.max(got.length, expected.length);
   for (let i = 0; i < max && diff.length < 8; i++) {
     if (got[i] !== expected[i]) diff.push(`    herd7: ${expected[i] ?? '(none)'}\n    ordo : ${got[i] ?? '(none)'}`);
   }
-  return { pass: false, detail: diff.join('\n') };
+  return { pass: false, detail: diff.join('\n'), ...seen };
 }
 
 export function defaultSuites(): Suite[] {
   const lkmmDirs = ['kernel', 'herd-linux', 'lkmm-dev'].map((d) => join(corpus, 'tests', d));
   const kernelModels = join(corpus, 'models', 'lkmm');
+  const bpfDir = join(corpus, 'tests', 'herd-bpf');
   return [
     { label: 'kernel LKMM files', dirs: lkmmDirs, opts: { conf: join(kernelModels, 'linux-kernel.cfg'), includeDirs: [kernelModels] } },
     { label: 'Ordo LKMM', dirs: lkmmDirs, opts: {} },
+    // BPF: herd7's own model, unmodified, and Ordo's BPF model (the default for BPF tests);
+    // both also checked against each test's kind in kinds.txt.
+    { label: 'herd bpf.cat', dirs: [bpfDir], opts: { model: join(corpus, 'models', 'bpf', 'bpf.cat') }, kinds: join(bpfDir, 'kinds.txt') },
+    { label: 'Ordo BPF', dirs: [bpfDir], opts: {}, kinds: join(bpfDir, 'kinds.txt') },
   ];
 }
 
@@ -104,6 +138,7 @@ export function runSuites(suites: Suite[], filter?: RegExp): { passed: number; f
   for (const suite of suites) {
     const tests = suite.dirs.flatMap(listTests).filter((t) => !slow.has(relative(join(corpus, 'tests'), t)));
     const chosen = filter ? tests.filter((t) => filter.test(t)) : tests;
+    const kinds = suite.kinds && existsSync(suite.kinds) ? readKinds(suite.kinds) : null;
     let done = 0;
     const started = Date.now();
     for (const t of chosen) {
@@ -111,11 +146,19 @@ export function runSuites(suites: Suite[], filter?: RegExp): { passed: number; f
       const expectedFile = join(corpus, 'expected', rel + '.out');
       if (!existsSync(expectedFile)) continue;
       const v = judge(t, readFileSync(expectedFile, 'utf8'), suite.opts);
-      if (v.pass) passed++;
-      else {
-        failed++;
-        if (tty) process.stderr.write('\r\x1b[K');
-        process.stdout.write(`MISMATCH [${suite.label}] ${rel}\n${v.detail}\n`);
+      const verdicts: Array<[string, Verdict]> = [['MISMATCH', v]];
+      if (kinds) {
+        verdicts.push(['KIND', v.observation !== undefined && v.name !== undefined
+          ? judgeKind(kinds, v.name, v.observation)
+          : { pass: false, detail: '    no observation to check against kinds.txt' }]);
+      }
+      for (const [what, w] of verdicts) {
+        if (w.pass) passed++;
+        else {
+          failed++;
+          if (tty) process.stderr.write('\r\x1b[K');
+          process.stdout.write(`${what} [${suite.label}] ${rel}\n${w.detail}\n`);
+        }
       }
       done++;
       if (tty) {

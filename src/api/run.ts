@@ -9,6 +9,7 @@ import { OrdoError, LimitError } from '../diagnostics.js';
 import type { LitmusTest, Quantifier, StateLoc } from '../program/ir.js';
 import { parseConfig, loadModel, evaluateModel, type CompiledModel, type ModelConfig } from '../cat/index.js';
 import { parseMacros, parseCLitmus, detectArch, type MacroTable } from '../frontend/c/index.js';
+import { parseBpfLitmus } from '../frontend/bpf/index.js';
 import { buildTraces, enumerateCandidates, initialMemory, observedLocations } from '../executions/enumerate.js';
 import { finalState, formatState, holds, sortColumns, compareStates, type FinalState } from '../outcomes/final-state.js';
 
@@ -52,6 +53,9 @@ const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..',
 /** Ordo's own Linux-kernel memory model, shipped in the package. */
 export const defaultLkmmConfig = join(packageRoot, 'models', 'lkmm', 'lkmm.cfg');
 
+/** Ordo's own BPF memory model: the default for `BPF` tests. */
+export const defaultBpfConfig = join(packageRoot, 'models', 'bpf', 'bpf.cfg');
+
 interface LoadedSetup {
   config: ModelConfig;
   model: CompiledModel;
@@ -93,6 +97,7 @@ export function loadSetup(opts: RunOptions): LoadedSetup {
 
 export function parseTest(file: string, text: string, setup: LoadedSetup): LitmusTest {
   const arch = detectArch(text);
+  if (arch === 'BPF') return parseBpfLitmus(text, file);
   if (arch !== 'C') throw new OrdoError(`unsupported litmus architecture ${arch}`, { file, line: 1, col: 1 });
   return parseCLitmus(text, file, setup.macros);
 }
@@ -104,6 +109,8 @@ export function runTest(file: string, opts: RunOptions = {}): TestResult {
 
 export function runTestText(file: string, text: string, opts: RunOptions = {}): TestResult {
   const started = performance.now();
+  // A BPF test without -conf/-model runs under Ordo's BPF model.
+  if (!opts.conf && !opts.model && detectArch(text.replace(/^\uFEFF/, '')) === 'BPF') opts = { ...opts, conf: defaultBpfConfig };
   const setup = loadSetup(opts);
   const test = parseTest(file, text, setup);
   const memory = initialMemory(test);

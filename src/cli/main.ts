@@ -6,6 +6,7 @@ import { OrdoError } from '../diagnostics.js';
 import { runTest, type RunOptions } from '../api/run.js';
 import { formatHerdReport } from '../report/herd-text.js';
 import { runCommand, compareCommand, mergeCommand } from './batch-commands.js';
+import { c2bpfCommand, judgeCommand } from './bpf-commands.js';
 
 const USAGE = `usage: ordo [options] TEST.litmus...
 options (herd7 spelling):
@@ -76,6 +77,8 @@ export async function main(args: string[]): Promise<number> {
   if (args[0] === 'run') return runCommand(args.slice(1));
   if (args[0] === 'compare') return compareCommand(args.slice(1));
   if (args[0] === 'merge') return mergeCommand(args.slice(1));
+  if (args[0] === 'c2bpf') return c2bpfCommand(args.slice(1));
+  if (args[0] === 'judge') return judgeCommand(args.slice(1));
   let parsed: ParsedArgs;
   try {
     parsed = parseArgs(args);

@@ -50,12 +50,12 @@ export function sameValue(a: ResolvedValue, b: ResolvedValue): boolean {
   if (isUndetermined(a) || isUndetermined(b)) {
     return isUndetermined(a) && isUndetermined(b) && a.undetermined === b.undetermined;
   }
-  return a.addr === b.addr;
+  return a.addr === b.addr && (a.offset ?? 0) === (b.offset ?? 0);
 }
 
 export function valueKey(v: ResolvedValue): string {
   if (typeof v === 'number') return String(v);
-  return isUndetermined(v) ? `?S${v.undetermined}` : `&${v.addr}`;
+  return isUndetermined(v) ? `?S${v.undetermined}` : `&${v.addr}${v.offset ? `+${v.offset}` : ''}`;
 }
 
 function truthy(v: Value): boolean {
@@ -76,10 +76,23 @@ export function applyBinary(op: BinaryOp, a: Value, b: Value): Value {
     case '||': return truthy(a) || truthy(b) ? 1 : 0;
     default: break;
   }
-  // Pointer arithmetic with a zero offset keeps the pointer (tests write `y + (r1 ^ r1)`
-  // to make an address depend on a read without changing it).
-  if (typeof a === 'object' && typeof b === 'number' && b === 0 && (op === '+' || op === '-' || op === '|' || op === '^')) return a;
-  if (typeof b === 'object' && typeof a === 'number' && a === 0 && (op === '+' || op === '|' || op === '^')) return b;
+  // Pointer arithmetic, as herd7 does it on symbolic addresses: adding or subtracting an
+  // integer moves the offset; a pointer minus (or xor) a pointer compares them (0 when
+  // equal); `| 0` and `^ 0` leave a pointer alone. Tests use this to make an address
+  // depend on a read without changing it (`y + (r1 ^ r1)`).
+  if (typeof a === 'object' || typeof b === 'object') {
+    const pa = typeof a === 'object' ? a : null;
+    const pb = typeof b === 'object' ? b : null;
+    if (pa && !pb && (op === '+' || op === '-')) return offsetPointer(pa, op === '+' ? (b as number) : -(b as number));
+    if (pb && !pa && op === '+') return offsetPointer(pb, a as number);
+    if (pa && !pb && (op === '|' || op === '^') && b === 0) return pa;
+    if (pb && !pa && (op === '|' || op === '^') && a === 0) return pb;
+    if (pa && pb && (op === '-' || op === '^')) {
+      if (sameValue(pa, pb)) return 0;
+      if (op === '-' && pa.addr === pb.addr) return (pa.offset ?? 0) - (pb.offset ?? 0);
+      return pa.addr < pb.addr ? -1 : 1;
+    }
+  }
   const x = toInt(a, op);
   const y = toInt(b, op);
   switch (op) {
@@ -100,6 +113,11 @@ export function applyBinary(op: BinaryOp, a: Value, b: Value): Value {
     case '>=': return x >= y ? 1 : 0;
   }
   throw new OrdoError(`unknown operator ${op}`);
+}
+
+function offsetPointer(p: { addr: string; offset?: number }, by: number): Value {
+  const offset = (p.offset ?? 0) + by;
+  return offset === 0 ? { addr: p.addr } : { addr: p.addr, offset };
 }
 
 export function applyUnary(op: UnaryOp, a: Value): Value {
@@ -164,5 +182,6 @@ export function readsOf(s: Sym, out: Set<number> = new Set()): Set<number> {
 
 export function formatValue(v: ResolvedValue): string {
   if (typeof v === 'number') return String(v);
-  return isUndetermined(v) ? `S${v.undetermined}` : v.addr;
+  if (isUndetermined(v)) return `S${v.undetermined}`;
+  return v.offset ? `${v.addr}+${v.offset}` : v.addr;
 }

@@ -169,6 +169,7 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
         if (typeof v === 'number') {
           throw new OrdoError(`value ${v} is used as an address`, where(e.pos));
         }
+        if (v.offset) throw new OrdoError(`address ${v.addr}+${v.offset} is not a location (offsets into locations are not supported)`, where(e.pos));
         k(st, { loc: v.addr, deps: t.deps });
         return;
       }
@@ -184,7 +185,7 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
           } catch {
             return;
           }
-          if (typeof v !== 'number') candidates.set(v.addr, v);
+          if (typeof v !== 'number' && !v.offset) candidates.set(v.addr, v);
           return;
         }
         const ev = st.events[reads[i]];

@@ -319,7 +319,7 @@ export function enumerateCandidates(
     };
 
     // Static relations of this combination.
-    const stat = staticRelations(events, paths, base, threadIndex);
+    const stat = staticRelations(test.arch, events, paths, base, threadIndex);
 
     const fwChoice = new Array<number>(fwLocs.length).fill(0);
     const emit = (): boolean => {
@@ -389,7 +389,11 @@ interface StaticRelations {
   sets: Map<string, EventSet>;
 }
 
-function staticRelations(events: ExecEvent[], paths: ThreadTrace[], base: number[], threadIndex: (t: number) => number): StaticRelations {
+const ARCH_TAGS: Record<string, string[]> = {
+  BPF: ['SC', 'AQ', 'RL', 'X'],
+};
+
+function staticRelations(arch: string, events: ExecEvent[], paths: ThreadTrace[], base: number[], threadIndex: (t: number) => number): StaticRelations {
   const n = events.length;
   const po = new Relation(n), addr = new Relation(n), data = new Relation(n), ctrl = new Relation(n);
   const rmw = new Relation(n), amo = new Relation(n), loc = new Relation(n), int = new Relation(n);
@@ -424,6 +428,9 @@ function staticRelations(events: ExecEvent[], paths: ThreadTrace[], base: number
   };
   set('_');
   for (const name of ['R', 'W', 'M', 'F', 'IW', 'RMW', 'LKR', 'LKW', 'LK', 'UL', 'LF', 'RL', 'RU', 'SRCU']) set(name);
+  // The annotation sets herd7 always defines for the test's architecture, even when no
+  // event carries them (bpf.cat uses SC and AQ unguarded).
+  for (const name of ARCH_TAGS[arch] ?? []) set(name);
   for (const e of events) {
     set('_').add(e.id);
     switch (e.kind) {

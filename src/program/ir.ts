@@ -11,9 +11,10 @@ export interface SourcePos {
 
 /**
  * A runtime value: an integer, or the address of a shared location (a "pointer").
- * Pointer values print as the location name (herd7 prints `1:r1=x`).
+ * Pointer values print as the location name (herd7 prints `1:r1=x`). Pointer arithmetic
+ * keeps a non-zero `offset` (an address `x+off`), so `(y + r) - r` is `y` again.
  */
-export type Value = number | { addr: string };
+export type Value = number | { addr: string; offset?: number };
 
 /** Annotations are the bell-file tags carried by events, e.g. ['ONCE'] or ['rmb']. */
 export type Annot = string[];

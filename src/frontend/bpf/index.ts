@@ -94,8 +94,15 @@ export function parseBpfLitmusDetailed(text: string, file: string): ParsedBpf {
     return r;
   };
   const init: InitEntry[] = rawInit.map((e) => (e.thread === null ? e : { ...e, name: regOf(e.name, e.pos) }));
-  const clausePos = { file, line: 1, col: 1 };
-  const canonLoc = (l: StateLoc): StateLoc => (l.kind === 'reg' ? { ...l, name: regOf(l.name, undefined) } : l);
+  // Clause atoms carry no position: find a bad register's first mention after the program.
+  const clausePos = (l: { thread: number; name: string }): SourcePos => {
+    const m = new RegExp(`\\b${l.thread}\\s*:\\s*${l.name}\\b`).exec(masked.slice(prog.end));
+    const off = prog.end + (m ? m.index : 0);
+    const before = text.slice(0, off);
+    const line = before.split('\n').length;
+    return { file, line, col: off - before.lastIndexOf('\n') };
+  };
+  const canonLoc = (l: StateLoc): StateLoc => (l.kind === 'reg' ? { ...l, name: regOf(l.name, clausePos(l)) } : l);
   const canonProp = (q: Prop): Prop => {
     switch (q.kind) {
       case 'eq': return { ...q, loc: canonLoc(q.loc) };
@@ -106,7 +113,6 @@ export function parseBpfLitmusDetailed(text: string, file: string): ParsedBpf {
       default: return q;
     }
   };
-  void clausePos;
   const prop = canonProp(clauses.condition.prop);
   const q = clauses.condition.quantifier;
   const condition = {

@@ -246,6 +246,7 @@ export class ProgramParser {
       if (t.kind === 'name' && !canonicalReg(t.text) && !['goto', 'if', 'lock', 'store_release'].includes(t.text)) {
         this.next();
         if (!this.isP(':')) {
+          if (/^[rR]\d+$/.test(t.text)) this.err(`Bad register '${t.text}': BPF registers are r0 to r10.`, t.pos);
           this.err(`Unknown instruction '${t.text}'.`, t.pos);
         }
         this.next();

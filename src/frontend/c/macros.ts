@@ -4,6 +4,14 @@
 // yields a value) or a `{ ...; }` block (the macro is a statement). Expansion substitutes
 // the argument expressions for the parameters, then lowers the result; primitives
 // (`__load{a}`, `__store{a}`, `__fence{a}`, ...) become IR nodes.
+//
+// Command macros: a parameter written `=NAME` is a literal, not a variable. The macro
+// then only applies when the argument in that position is exactly the identifier NAME,
+// and the same macro name may be defined once per combination of literals, e.g.
+//   membarrier(=MEMBARRIER_CMD_GLOBAL)            { __fence{memb}; }
+//   membarrier(=MEMBARRIER_CMD_PRIVATE_EXPEDITED) { __fence{memb-private-expedited}; }
+// A call whose literal argument matches no definition is an error naming the argument
+// and listing the known ones.
 
 import { OrdoError } from '../../diagnostics.js';
 import type { Expr, SourcePos, Stmt } from '../../program/ir.js';
@@ -19,6 +27,10 @@ export interface MacroDef {
   expr?: SExpr;
   body?: SStmt[];
   pos: SourcePos;
+  /** Per parameter: the identifier a literal (`=NAME`) parameter matches, else null. */
+  literals?: (string | null)[];
+  /** For a command macro: its definitions, one per combination of literals. */
+  cases?: MacroDef[];
 }
 
 export interface MacroTable {
@@ -37,25 +49,57 @@ export function parseMacros(text: string, file: string): MacroTable {
     if (ALL_PRIMS.has(name.text)) p.err(`Cannot redefine the primitive ${name.text}.`, name.pos);
     p.expect('(', `after the macro name ${name.text}`);
     const params: string[] = [];
+    const literals: (string | null)[] = [];
     if (!p.isPunct(')')) {
       for (;;) {
-        const prm = p.expectIdent(`a parameter name of ${name.text}`);
-        if (params.includes(prm.text)) p.err(`Parameter ${prm.text} appears twice in ${name.text}.`, prm.pos);
-        params.push(prm.text);
+        if (p.accept('=')) {
+          // A literal parameter: its "name" cannot be an identifier, so substitution skips it.
+          const lit = p.expectIdent(`a command name after '=' in the parameters of ${name.text}`);
+          params.push(`=${lit.text}`);
+          literals.push(lit.text);
+        } else {
+          const prm = p.expectIdent(`a parameter name of ${name.text}`);
+          if (params.includes(prm.text)) p.err(`Parameter ${prm.text} appears twice in ${name.text}.`, prm.pos);
+          params.push(prm.text);
+          literals.push(null);
+        }
         if (p.accept(',')) continue;
         break;
       }
     }
     p.expect(')', `to close the parameters of ${name.text}`);
+    let def: MacroDef;
     if (p.isPunct('{')) {
       lx.next();
       const body = p.parseStmtsUntilBrace();
       p.expect('}');
-      macros.set(name.text, { name: name.text, params, kind: 'stmt', body, pos: name.pos });
+      def = { name: name.text, params, kind: 'stmt', body, pos: name.pos };
     } else {
       const expr = p.parseExpr();
-      macros.set(name.text, { name: name.text, params, kind: 'expr', expr, pos: name.pos });
+      def = { name: name.text, params, kind: 'expr', expr, pos: name.pos };
     }
+    if (literals.every((l) => l === null)) {
+      const prev = macros.get(name.text);
+      if (prev?.cases) p.err(`Macro ${name.text} is a command macro: every definition needs a =NAME parameter.`, name.pos);
+      macros.set(name.text, def);
+      continue;
+    }
+    def.literals = literals;
+    let group = macros.get(name.text);
+    if (group && !group.cases) {
+      p.err(`Macro ${name.text} is already defined without a =NAME parameter.`, name.pos);
+    }
+    if (!group) {
+      group = { name: name.text, params, kind: def.kind, pos: name.pos, cases: [] };
+      macros.set(name.text, group);
+    }
+    if (group.params.length !== params.length) {
+      p.err(`Every definition of the command macro ${name.text} must take ${group.params.length} parameter(s).`, name.pos);
+    }
+    if (group.cases!.some((c) => c.literals!.every((l, i) => l === literals[i]))) {
+      p.err(`Macro ${name.text}(${params.join(', ')}) is defined twice.`, name.pos);
+    }
+    group.cases!.push(def);
   }
   return { file, macros };
 }
@@ -84,6 +128,31 @@ export class Lowerer {
     const m = this.macros.macros.get(name);
     if (!m) this.err(`Unknown macro ${name}`, pos);
     return m;
+  }
+
+  /** The definition a call uses: for a command macro, the case its literal arguments select. */
+  private select(m: MacroDef, call: { args: SExpr[]; pos: SourcePos }): MacroDef {
+    if (!m.cases) return m;
+    if (call.args.length !== m.params.length) return m; // withMacro reports the arity
+    const litPositions = m.params.map((_, i) => i).filter((i) => m.cases!.some((c) => c.literals![i] !== null));
+    const found = m.cases.find((c) =>
+      c.literals!.every((l, i) => {
+        if (l === null) return true;
+        const a = call.args[i]!;
+        return a.k === 'id' && a.name === l;
+      }),
+    );
+    if (found) return found;
+    // Report the first literal position whose argument matches no definition.
+    for (const i of litPositions) {
+      const known = [...new Set(m.cases.map((c) => c.literals![i]).filter((l): l is string => l !== null))];
+      const a = call.args[i]!;
+      if (a.k === 'id' && known.includes(a.name)) continue;
+      const list = known.join(', ');
+      if (a.k === 'id') this.err(`Unknown command ${a.name} in ${m.name}(); known commands: ${list}.`, a.pos);
+      this.err(`${m.name}() expects a command name as argument ${i + 1} (one of ${list}).`, a.pos);
+    }
+    return this.err(`No definition of ${m.name} matches this combination of commands.`, call.pos);
   }
 
   private withMacro<T>(m: MacroDef, call: { args: SExpr[]; pos: SourcePos }, f: (frame: Map<string, SExpr>) => T): T {
@@ -135,7 +204,7 @@ export class Lowerer {
         if (e.type === 'void') return this.err(`A (void) cast has no value.`, e.pos);
         return this.lowerExpr(e.arg);
       case 'call': {
-        const m = this.lookup(e.name, e.pos);
+        const m = this.select(this.lookup(e.name, e.pos), e);
         if (m.kind === 'stmt') {
           this.err(`Macro ${e.name} is a statement and cannot be used as a value.`, e.pos);
         }
@@ -241,7 +310,7 @@ export class Lowerer {
   private lowerExprStmt(e: SExpr): Stmt[] {
     const pos = this.at(e.pos);
     if (e.k === 'call') {
-      const m = this.lookup(e.name, e.pos);
+      const m = this.select(this.lookup(e.name, e.pos), e);
       if (m.kind === 'expr') {
         this.err(
           `Macro ${e.name} returns a value and cannot be used as a statement; assign its result or write (void)${e.name}(...).`,
