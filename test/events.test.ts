@@ -82,3 +82,14 @@ test('a symbolic address forks over the locations its read may return', () => {
   assert.deepEqual(paths.map((p) => p.events[1].loc).sort(), ['x', 'y']);
   assert.ok(paths.every((p) => p.events[1].addrDeps[0] === 0));
 });
+
+test('while loops unroll a bounded number of times; longer paths are dropped', () => {
+  const t = thread([
+    { kind: 'assign', reg: 'r', value: c(1) },
+    { kind: 'while', test: reg('r'), body: [{ kind: 'assign', reg: 'r', value: load(reg('x')) }] },
+  ]);
+  const paths = exploreThread(t, opts);
+  // Reads: one (exits on 0), two (1 then 0); a third iteration is beyond the bound.
+  assert.deepEqual(paths.map((p) => p.events.length).sort(), [1, 2]);
+  assert.ok(paths.every((p) => p.events.every((e) => e.ctrlDeps.length === p.events.indexOf(e))));
+});

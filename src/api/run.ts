@@ -67,8 +67,9 @@ const setupCache = new Map<string, LoadedSetup>();
 function readText(path: string): string {
   try {
     return readFileSync(path, 'utf8');
-  } catch {
-    throw new OrdoError(`cannot read file ${path}`, { file: path, line: 0, col: 0 });
+  } catch (err) {
+    const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
+    throw new OrdoError(`cannot read ${path}: ${why}`);
   }
 }
 

@@ -427,8 +427,30 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
           stmts(s.else, 0, no, join);
         });
         return;
-      case 'while':
-        throw new OrdoError('while loops are not supported yet', where(s.pos));
+      case 'while': {
+        // Unrolled like herd7: at most UNROLL iterations; a path that would need more is
+        // dropped. The body's events depend on the tests that let it run.
+        const outer = state.ctrl;
+        const iterate = (st: PathState, n: number): void => {
+          expr(s.test, st, (st2, t) => {
+            const ctrl = unionDeps(st2.ctrl, t.deps);
+            const exit = (after: PathState) => { after.ctrl = outer; k(after); };
+            const again = (after: PathState) => { if (n < UNROLL) iterate(after, n + 1); };
+            if (t.sym.k === 'c') {
+              if (truthyConst(t.sym)) { st2.ctrl = ctrl; stmts(s.body, 0, st2, again); } else exit(st2);
+              return;
+            }
+            const yes = cloneState(st2);
+            yes.ctrl = ctrl;
+            yes.assumptions.push({ kind: 'truth', sym: t.sym, expect: true });
+            stmts(s.body, 0, yes, again);
+            st2.assumptions.push({ kind: 'truth', sym: t.sym, expect: false });
+            exit(st2);
+          });
+        };
+        iterate(state, 0);
+        return;
+      }
       case 'label':
         k(state);
         return;
