@@ -7,7 +7,7 @@
 // outcome). Top-level `let` bindings are lazy, as in herd: a definition is evaluated
 // only when something uses it.
 
-import { LimitError } from '../diagnostics.js';
+import { checkLimits } from '../limits.js';
 import type { Location } from '../diagnostics.js';
 import { EventSet, Relation } from '../relations/index.js';
 import type { CIns, RCond, RExp, RPat, CompiledProgram } from './compile.js';
@@ -205,7 +205,7 @@ export class Evaluator implements PrimContext {
           }
           const deadline = this.opts.deadline ?? Infinity;
           for (const el of elems) {
-            if (Date.now() > deadline) throw new LimitError('time', 'time limit reached');
+            checkLimits(deadline);
             if (ins.slot >= 0) {
               this.G[ins.slot] = el;
               this.exec(code, i + 1, frame, flags, k);

@@ -5,6 +5,7 @@
 
 import type { LitmusTest, Value, StateLoc, Prop } from '../program/ir.js';
 import { OrdoError, LimitError } from '../diagnostics.js';
+import { checkLimits } from '../limits.js';
 import { EventSet, Relation } from '../relations/index.js';
 import type { ModelEvent, ModelInput } from '../cat/input.js';
 import { evaluate, sameValue, valueKey, isTrue, isUndetermined, UNDETERMINED, type ResolvedValue } from '../events/symbolic.js';
@@ -326,9 +327,7 @@ export function enumerateCandidates(
       if (++candidates > limits.maxCandidates) {
         throw new LimitError('executions', `more than ${limits.maxCandidates} candidate executions`);
       }
-      if ((candidates & 255) === 0 && Date.now() > limits.deadline) {
-        throw new LimitError('time', 'time limit reached');
-      }
+      checkLimits(limits.deadline);
       const finalWrites = new Map<string, number>();
       fwLocs.forEach((loc, i) => finalWrites.set(loc, fwCands[i][fwChoice[i]]));
       const registers = new Map<number, Map<string, ResolvedValue>>();
