@@ -2,7 +2,8 @@
 // throughput and the slowest tests. With --slow, also the tests of slow.tsv (herd7 took
 // more than 10 s on those). Figures are medians over --runs N repetitions (default 3).
 
-import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
+import { listLitmusFiles } from '../src/batch/inputs.js';
+import { readFileSync, existsSync } from 'node:fs';
 import { join, relative, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runTest, type RunOptions } from '../src/api/run.js';
@@ -11,18 +12,6 @@ import { judge } from './conformance.js';
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const corpus = join(process.env.ORDO_SHARED ?? resolve(repoRoot, '..', 'shared'), 'corpus');
 
-function listTests(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (name.endsWith('.litmus')) out.push(p);
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 function median(xs: number[]): number {
   const s = xs.slice().sort((a, b) => a - b);
@@ -47,7 +36,7 @@ function main(): void {
   const slowList = readFileSync(join(corpus, 'slow.tsv'), 'utf8').split('\n').filter(Boolean).map((l) => l.split('\t')[0]);
   const slow = new Set(slowList);
   const tests = ['kernel', 'herd-linux', 'lkmm-dev']
-    .flatMap((d) => listTests(join(corpus, 'tests', d)))
+    .flatMap((d) => listLitmusFiles(join(corpus, 'tests', d)))
     .filter((t) => !slow.has(relative(join(corpus, 'tests'), t)))
     .filter((t) => readFileSync(t, 'utf8').trimStart().startsWith('C'));
   const opts: RunOptions = { ...model, timeout: 120 };

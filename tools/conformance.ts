@@ -3,7 +3,8 @@
 // with herd7's recorded output, ignoring only the lines that vary between runs (Time,
 // Hash, #wall). Ends with `N passed, M failed`.
 
-import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
+import { listLitmusFiles } from '../src/batch/inputs.js';
+import { readFileSync, existsSync } from 'node:fs';
 import { join, relative, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runTest, type RunOptions } from '../src/api/run.js';
@@ -22,18 +23,6 @@ export interface Suite {
   kinds?: string;
 }
 
-function listTests(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (name.endsWith('.litmus')) out.push(p);
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 function slowTests(): Set<string> {
   const f = join(corpus, 'slow.tsv');
@@ -136,7 +125,7 @@ export function runSuites(suites: Suite[], filter?: RegExp): { passed: number; f
   let passed = 0;
   let failed = 0;
   for (const suite of suites) {
-    const tests = suite.dirs.flatMap(listTests).filter((t) => !slow.has(relative(join(corpus, 'tests'), t)));
+    const tests = suite.dirs.flatMap(listLitmusFiles).filter((t) => !slow.has(relative(join(corpus, 'tests'), t)));
     const chosen = filter ? tests.filter((t) => filter.test(t)) : tests;
     const kinds = suite.kinds && existsSync(suite.kinds) ? readKinds(suite.kinds) : null;
     let done = 0;

@@ -41,6 +41,13 @@ function walk(dir: string, out: string[]): void {
   }
 }
 
+/** Every `*.litmus` file below dir, recursively, in sorted order. */
+export function listLitmusFiles(dir: string): string[] {
+  const out: string[] = [];
+  walk(dir, out);
+  return out;
+}
+
 /** Common ancestor directory of absolute paths. */
 export function commonRoot(dirs: string[]): string {
   if (dirs.length === 0) return process.cwd();

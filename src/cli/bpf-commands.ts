@@ -1,7 +1,8 @@
 // `ordo c2bpf` (translate a C LKMM litmus test into BPF) and `ordo judge` (check the BPF
 // model against LKMM on a test and its translation).
 
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { listLitmusFiles } from '../batch/inputs.js';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OrdoError } from '../diagnostics.js';
 import { detectArch } from '../frontend/c/index.js';
@@ -73,18 +74,6 @@ function usage(text: string, problem: string): number {
   return 2;
 }
 
-function listLitmus(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (name.endsWith('.litmus')) out.push(p);
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 export function judgeCommand(args: string[]): number {
   const opts: JudgeOptions = { timeout: 60 };
@@ -151,7 +140,7 @@ export function judgeCommand(args: string[]): number {
 function judgeDirectory(dir: string, opts: JudgeOptions, quiet: boolean): number {
   let cTests = 0, refused = 0, unreadable = 0, errors = 0, limited = 0, passed = 0, failed = 0, same = 0, tighter = 0;
   const reasons = new Map<string, number>();
-  for (const file of listLitmus(dir)) {
+  for (const file of listLitmusFiles(dir)) {
     let text: string;
     try {
       text = readFileSync(file, 'utf8');

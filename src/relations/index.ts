@@ -23,6 +23,19 @@ function compareWords(a: Uint32Array, b: Uint32Array): number {
   return a.length - b.length;
 }
 
+/** Same bits (sets and relations share this word-array representation). */
+function wordsEqual(a: Uint32Array, b: Uint32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Every bit of a is set in b. */
+function wordsSubset(a: Uint32Array, b: Uint32Array): boolean {
+  for (let i = 0; i < a.length; i++) if ((a[i] & ~b[i]) !== 0) return false;
+  return true;
+}
+
 export class EventSet {
   readonly n: number;
   words: Uint32Array;
@@ -92,16 +105,11 @@ export class EventSet {
     return c;
   }
   equals(o: EventSet): boolean {
-    const a = this.words, b = o.words;
-    if (a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-    return true;
+    return wordsEqual(this.words, o.words);
   }
   /** True when every element of this set is in o. */
   isSubsetOf(o: EventSet): boolean {
-    const a = this.words, b = o.words;
-    for (let i = 0; i < a.length; i++) if ((a[i] & ~b[i]) !== 0) return false;
-    return true;
+    return wordsSubset(this.words, o.words);
   }
   /** A total order consistent with equals (for sets of sets). */
   compare(o: EventSet): number {
@@ -358,16 +366,11 @@ export class Relation {
     return removed === n;
   }
   equals(o: Relation): boolean {
-    const a = this.words, b = o.words;
-    if (a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-    return true;
+    return wordsEqual(this.words, o.words);
   }
   /** True when every pair of this relation is in o. */
   isSubsetOf(o: Relation): boolean {
-    const a = this.words, b = o.words;
-    for (let i = 0; i < a.length; i++) if ((a[i] & ~b[i]) !== 0) return false;
-    return true;
+    return wordsSubset(this.words, o.words);
   }
   /** A total order consistent with equals (for sets of relations). */
   compare(o: Relation): number {
