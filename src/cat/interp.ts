@@ -89,6 +89,10 @@ export class Evaluator implements PrimContext {
 
   // ----------------------------------------------------------- PrimContext
 
+  checkLimits(): void {
+    checkLimits(this.opts.deadline ?? Infinity);
+  }
+
   inputSet(name: string): EventSet | null {
     return this.input.sets.get(name) ?? null;
   }
@@ -203,9 +207,8 @@ export class Evaluator implements PrimContext {
             this.reject(`with ... from: empty set at ${ins.loc.file}:${ins.loc.line}:${ins.loc.col}`);
             return;
           }
-          const deadline = this.opts.deadline ?? Infinity;
           for (const el of elems) {
-            checkLimits(deadline);
+            this.checkLimits();
             if (ins.slot >= 0) {
               this.G[ins.slot] = el;
               this.exec(code, i + 1, frame, flags, k);
@@ -789,6 +792,8 @@ export class Evaluator implements PrimContext {
   }
 
   private apply(fn: V, arg: V, loc: Location): V {
+    // Recursive cat functions (cross, map ...) can build huge sets: honour the limits.
+    this.checkLimits();
     const k = kindOf(fn);
     if (k === 'clo') {
       const c = fn as VClo;

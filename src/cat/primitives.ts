@@ -111,6 +111,7 @@ const linearisations: PrimFn = (v, ctx, loc) => {
   const placed = new Array<boolean>(m).fill(false);
   const order: number[] = [];
   const rec = (): void => {
+    ctx.checkLimits();
     if (order.length === m) {
       const o = new Relation(ctx.n);
       for (let i = 0; i < m; i++) for (let j = i + 1; j < m; j++) o.add(nodes[order[i]], nodes[order[j]]);

@@ -35,6 +35,8 @@ export type PrimFn = (arg: V, ctx: PrimContext, loc: Location) => V;
 export interface PrimContext {
   n: number;
   events: import('./input.js').ModelEvent[];
+  /** Stops long computations at the run's deadline or on heap exhaustion (LimitError). */
+  checkLimits(): void;
   inputSet(name: string): EventSet | null;
   relation(name: string): Relation | null;
 }

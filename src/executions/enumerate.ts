@@ -263,6 +263,7 @@ export function enumerateCandidates(
     const markUndeterminedCycles = (): void => {
       for (const r of reads) {
         if (readState[r.id] === 2) continue;
+        if (copiedRead(rfSource[readIndex.get(r.id)!]) < 0) continue; // the common case: no copy chain
         const chain: number[] = [];
         const onChain = new Map<number, number>();
         let cur = r.id;
@@ -357,6 +358,7 @@ export function enumerateCandidates(
     };
     const chooseRf = (i: number): boolean => {
       if (i === reads.length) {
+        checkLimits(limits.deadline);
         if (!resolve()) return true;
         return chooseFw(0);
       }
