@@ -1,0 +1,73 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const bin = join(root, 'bin', 'ordo.js');
+const corpus = resolve(root, '..', 'shared', 'corpus');
+const have = existsSync(corpus);
+
+function ordo(...args: string[]) {
+  return spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+}
+
+const comparable = (t: string) => t.split('\n').filter((l) => l && !/^(Time |Hash=|#wall)/.test(l));
+
+test('a kernel litmus test prints exactly herd7\'s report (kernel model files)', { skip: !have }, () => {
+  const rel = 'kernel/MP+pooncerelease+poacquireonce.litmus';
+  const r = ordo('-conf', join(corpus, 'models', 'lkmm', 'linux-kernel.cfg'), join(corpus, 'tests', rel));
+  assert.equal(r.status, 0);
+  assert.deepEqual(comparable(r.stdout), comparable(readFileSync(join(corpus, 'expected', rel + '.out'), 'utf8')));
+});
+
+test('without -conf Ordo\'s own LKMM gives the same report', { skip: !have }, () => {
+  const rel = 'kernel/SB+fencembonceonces.litmus';
+  const r = ordo(join(corpus, 'tests', rel));
+  assert.equal(r.status, 0);
+  assert.deepEqual(comparable(r.stdout), comparable(readFileSync(join(corpus, 'expected', rel + '.out'), 'utf8')));
+});
+
+const dir = mkdtempSync(join(tmpdir(), 'ordo-cli-'));
+const sb = join(dir, 'sb.litmus');
+writeFileSync(sb, `C sb
+{}
+P0(int *x, int *y) { int r0; WRITE_ONCE(*x, 1); r0 = READ_ONCE(*y); }
+P1(int *x, int *y) { int r0; WRITE_ONCE(*y, 1); r0 = READ_ONCE(*x); }
+exists (0:r0=0 /\\ 1:r0=0)
+`);
+
+test('bad input: one line naming file, line and column, non-zero exit, no stack trace', () => {
+  const bad = join(dir, 'bad.litmus');
+  writeFileSync(bad, 'C bad\n{}\nP0(int *x) { WRITE_ONCE(*x, 1) }\nexists (x=1)\n');
+  const r = ordo(bad);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /bad\.litmus:3:\d+: /);
+  assert.doesNotMatch(r.stderr, /\n\s+at /);
+  const unknown = join(dir, 'unknown.litmus');
+  writeFileSync(unknown, 'C u\n{}\nP0(int *x) { frobnicate(x); }\nexists (x=1)\n');
+  const u = ordo(unknown);
+  assert.equal(u.status, 1);
+  assert.match(u.stderr, /unknown\.litmus:3:14: Unknown macro frobnicate/);
+  assert.equal(ordo(join(dir, 'missing.litmus')).status, 1);
+  assert.equal(ordo('-speedcheck', 'maybe', sb).status, 2);
+});
+
+test('-speedcheck true stops at the first witness', () => {
+  const full = ordo(sb);
+  const fast = ordo('-speedcheck', 'true', sb);
+  assert.match(full.stdout, /Positive: 1 Negative: 3/);
+  assert.match(fast.stdout, /^Ok$/m);
+  const [, p, n] = /Positive: (\d+) Negative: (\d+)/.exec(fast.stdout)!;
+  assert.equal(Number(p), 1);
+  assert.ok(Number(n) <= 3);
+});
+
+test('a run stopped by a limit says so and exits 3', () => {
+  const r = ordo('-max-executions', '2', sb);
+  assert.equal(r.status, 3);
+  assert.match(r.stdout, /^Limit sb more than 2 candidate executions: the figures above are partial$/m);
+});
