@@ -15,6 +15,7 @@ import { OrdoError, type Location } from '../diagnostics.js';
 import type { Binding, CatFile, Cond, Exp, Ins, Pat, TestKind, TestType } from './ast.js';
 import { EMPTY, UNV, mkValSet, freshId, type V, type VProc, type VTag } from './values.js';
 import { PRIMITIVES } from './primitives.js';
+import { markForkInvariant } from './invariance.js';
 
 export interface RPat {
   /** Number of frame/slot positions the pattern fills. */
@@ -80,6 +81,8 @@ export interface CompiledProgram {
   finalGlobals: Map<string, GRef>;
   withoutCo: boolean;
   options: string[];
+  /** Number of fork-invariant nodes marked by markForkInvariant (their memo ids). */
+  memoCount: number;
 }
 
 function patNames(p: Pat): Array<string | null> {
@@ -110,7 +113,7 @@ export class Compiler {
   compileFiles(files: CatFile[]): CompiledProgram {
     const code: CIns[] = [];
     for (const f of files) this.compileFile(f, null, code);
-    return {
+    const prog: CompiledProgram = {
       code,
       nslots: this.nslots,
       inputNames: this.inputNames,
@@ -118,7 +121,10 @@ export class Compiler {
       finalGlobals: new Map(this.gmap),
       withoutCo: this.withoutCo,
       options: this.options,
+      memoCount: 0,
     };
+    prog.memoCount = markForkInvariant(prog);
+    return prog;
   }
 
   private compileFile(f: CatFile, scope: Scope | null, out: CIns[]): Scope | null {

@@ -12,6 +12,7 @@ import type { Location } from '../diagnostics.js';
 import { EventSet, Relation } from '../relations/index.js';
 import type { CIns, RCond, RExp, RPat, CompiledProgram } from './compile.js';
 import type { ModelInput, ModelOutcome } from './input.js';
+import type { MemoNode } from './invariance.js';
 import {
   CatError, EMPTY, Frame, UNV, compareV, freshId, kindOf, mkValSet, typeName, valSetAdd, valSetHas,
   type PrimContext, type V, type VClo, type VPair, type VTag, type VTuple, type VValSet,
@@ -55,7 +56,10 @@ export class Evaluator implements PrimContext {
   private idRel: Relation | null = null;
   private outcomes: CatOutcome[] = [];
 
+  private memo: Array<V | undefined>;
+
   constructor(private prog: CompiledProgram, private input: ModelInput, private opts: EvalOptions = {}) {
+    this.memo = new Array<V | undefined>(prog.memoCount);
     this.n = input.events.length;
     this.events = input.events;
     this.G = new Array<Slot>(prog.nslots);
@@ -383,7 +387,21 @@ export class Evaluator implements PrimContext {
 
   // ----------------------------------------------------------- expressions
 
+  /**
+   * Evaluate e in frame f. Fork-invariant nodes (see invariance.ts) are computed once per
+   * evaluation and shared by every `with` path.
+   */
   ev(e: RExp, f: Frame | null): V {
+    const id = (e as MemoNode).memoId;
+    if (id === undefined) return this.evNode(e, f);
+    const known = this.memo[id];
+    if (known !== undefined) return known;
+    const v = this.evNode(e, f);
+    this.memo[id] = v;
+    return v;
+  }
+
+  private evNode(e: RExp, f: Frame | null): V {
     switch (e.t) {
       case 'const': return e.v;
       case 'zero': return new Relation(this.n);

@@ -1,0 +1,193 @@
+// Fork-invariant sub-expressions. After `with co from ...` the rest of a model runs once
+// per coherence order, yet much of it (fence relations, dependency relations, anything
+// built only from the execution's fixed parts) is the same on every path. This pass marks
+// the expression nodes whose value cannot differ between the paths of one evaluation, so
+// the interpreter computes each of them once per candidate execution instead of once per
+// path. Values are pure, so sharing them changes no result.
+//
+// A node is fork-invariant when it
+//  - reads no frame variable bound outside itself (its value does not depend on where it
+//    is evaluated: function parameters, enclosing `let`s, recursion variables), and
+//  - reads no fork-variant global: a name bound by `with`, by a top-level `let rec`
+//    (whose slots change while its fixpoint is computed), or by a `let` whose definition
+//    is itself fork-variant, and
+//  - applies only functions whose bodies are fork-invariant apart from their parameters
+//    (named top-level functions or primitives; any other callee counts as variant).
+
+import type { CIns, CompiledProgram, RCond, RExp } from './compile.js';
+
+/** Nodes worth caching: the ones whose evaluation does real work. */
+const COSTLY = new Set<RExp['t']>(['op1', 'union', 'seq', 'inter', 'intercart', 'diff', 'cart', 'app', 'let', 'letrec', 'matchset']);
+
+export interface MemoNode {
+  memoId?: number;
+}
+
+/** Marks the fork-invariant costly nodes of prog with dense memo ids; returns how many. */
+export function markForkInvariant(prog: CompiledProgram): number {
+  const variantSlot = new Uint8Array(prog.nslots);
+  /** Slot -> body of the top-level function bound there (for calls through that name). */
+  const funBody = new Map<number, RExp>();
+
+  const forEachIns = (code: CIns[], visit: (ins: CIns) => void): void => {
+    for (const ins of code) {
+      visit(ins);
+      if (ins.t === 'lproc' || ins.t === 'forall') forEachIns(ins.body, visit);
+      if (ins.t === 'insmatch') {
+        for (const b of ins.tags.values()) forEachIns(b, visit);
+        if (ins.dflt) forEachIns(ins.dflt, visit);
+      }
+    }
+  };
+
+  forEachIns(prog.code, (ins) => {
+    if (ins.t === 'with' && ins.slot >= 0) variantSlot[ins.slot] = 1;
+    if (ins.t === 'grec') for (const s of ins.slots) variantSlot[s] = 1;
+    if (ins.t === 'glet') {
+      ins.e.forEach((e, b) => {
+        if (!ins.pats[b].tuple && e.t === 'fun') funBody.set(ins.slots[slotIndex(ins, b)], e.body);
+      });
+    }
+  });
+
+  // Does e read a frame variable bound outside it? `depth` counts the frames e's own
+  // binders have pushed on the way down.
+  const escapes = (e: RExp, depth: number): boolean => {
+    switch (e.t) {
+      case 'local': return e.d >= depth;
+      case 'const': case 'zero': case 'input': case 'glob': return false;
+      case 'op1': return escapes(e.a, depth);
+      case 'union': case 'seq': case 'set': case 'tuple': return e.a.some((x) => escapes(x, depth));
+      case 'inter': case 'diff': case 'cart': case 'add': return escapes(e.l, depth) || escapes(e.r, depth);
+      case 'intercart': return escapes(e.r, depth) || escapes(e.s1, depth) || escapes(e.s2, depth);
+      case 'app': return escapes(e.f, depth) || escapes(e.x, depth);
+      case 'fun': return escapes(e.body, depth + 1);
+      case 'let': return e.e.some((x) => escapes(x, depth)) || escapes(e.body, depth + 1);
+      case 'letrec': return e.e.some((x) => escapes(x, depth + 1)) || escapes(e.body, depth + 1);
+      case 'match': return escapes(e.a, depth) || [...e.tags.values()].some((x) => escapes(x, depth)) || (e.dflt !== null && escapes(e.dflt, depth));
+      case 'matchset': return escapes(e.a, depth) || escapes(e.ifEmpty, depth) || escapes(e.body, depth + 1);
+      case 'try': return escapes(e.b, depth) || escapes(e.h, depth);
+      case 'if': return condEscapes(e.c, depth) || escapes(e.th, depth) || escapes(e.el, depth);
+    }
+  };
+  const condEscapes = (c: RCond, depth: number): boolean => {
+    switch (c.t) {
+      case 'const': return false;
+      case 'not': return condEscapes(c.c, depth);
+      case 'and': case 'or': return condEscapes(c.l, depth) || condEscapes(c.r, depth);
+      default: return escapes(c.l, depth) || escapes(c.r, depth);
+    }
+  };
+
+  // Does e (wherever evaluated) depend on a fork-variant global?
+  const variant = (e: RExp): boolean => {
+    switch (e.t) {
+      case 'glob': return variantSlot[e.s] === 1;
+      case 'const': case 'zero': case 'input': case 'local': return false;
+      case 'op1': return variant(e.a);
+      case 'union': case 'seq': case 'set': case 'tuple': return e.a.some(variant);
+      case 'inter': case 'diff': case 'cart': case 'add': return variant(e.l) || variant(e.r);
+      case 'intercart': return variant(e.r) || variant(e.s1) || variant(e.s2);
+      case 'app': return callVariant(e.f) || variant(e.x);
+      case 'fun': return variant(e.body);
+      case 'let': return e.e.some(variant) || variant(e.body);
+      case 'letrec': return e.e.some(variant) || variant(e.body);
+      case 'match': return variant(e.a) || [...e.tags.values()].some(variant) || (e.dflt !== null && variant(e.dflt));
+      case 'matchset': return variant(e.a) || variant(e.ifEmpty) || variant(e.body);
+      case 'try': return variant(e.b) || variant(e.h);
+      case 'if': return condVariant(e.c) || variant(e.th) || variant(e.el);
+    }
+  };
+  const condVariant = (c: RCond): boolean => {
+    switch (c.t) {
+      case 'const': return false;
+      case 'not': return condVariant(c.c);
+      case 'and': case 'or': return condVariant(c.l) || condVariant(c.r);
+      default: return variant(c.l) || variant(c.r);
+    }
+  };
+  // A callee is safe when it is a primitive or a named top-level function whose body
+  // (parameters aside) is invariant; computed values of function type are not trusted.
+  const funVariant = new Map<number, boolean>();
+  const callVariant = (f: RExp): boolean => {
+    if (f.t === 'const') return false;
+    if (f.t !== 'glob') return true;
+    if (variantSlot[f.s]) return true;
+    const body = funBody.get(f.s);
+    if (!body) return true;
+    const known = funVariant.get(f.s);
+    if (known !== undefined) return known;
+    funVariant.set(f.s, true); // pessimistic while recursing (recursive names are grec: variant anyway)
+    const v = variant(body) || escapes(body, 1);
+    funVariant.set(f.s, v);
+    return v;
+  };
+
+  // Propagate variance through top-level definitions until stable.
+  for (let changed = true; changed;) {
+    changed = false;
+    funVariant.clear();
+    forEachIns(prog.code, (ins) => {
+      if (ins.t !== 'glet') return;
+      ins.e.forEach((e, b) => {
+        const v = variant(e) || escapes(e, 0);
+        const first = slotIndex(ins, b);
+        for (let j = 0; j < ins.pats[b].size; j++) {
+          const s = ins.slots[first + j];
+          if (v && !variantSlot[s]) { variantSlot[s] = 1; changed = true; }
+        }
+      });
+    });
+  }
+
+  let next = 0;
+  const mark = (e: RExp, depth: number): void => {
+    if (COSTLY.has(e.t) && !escapes(e, 0) && !variant(e)) {
+      (e as MemoNode).memoId = next++;
+      return; // everything inside is computed at most once with it
+    }
+    switch (e.t) {
+      case 'op1': mark(e.a, depth); return;
+      case 'union': case 'seq': case 'set': case 'tuple': e.a.forEach((x) => mark(x, depth)); return;
+      case 'inter': case 'diff': case 'cart': case 'add': mark(e.l, depth); mark(e.r, depth); return;
+      case 'intercart': mark(e.r, depth); mark(e.s1, depth); mark(e.s2, depth); return;
+      case 'app': mark(e.f, depth); mark(e.x, depth); return;
+      case 'fun': mark(e.body, depth + 1); return;
+      case 'let': e.e.forEach((x) => mark(x, depth)); mark(e.body, depth + 1); return;
+      case 'letrec': e.e.forEach((x) => mark(x, depth + 1)); mark(e.body, depth + 1); return;
+      case 'match': mark(e.a, depth); e.tags.forEach((x) => mark(x, depth)); if (e.dflt) mark(e.dflt, depth); return;
+      case 'matchset': mark(e.a, depth); mark(e.ifEmpty, depth); mark(e.body, depth + 1); return;
+      case 'try': mark(e.b, depth); mark(e.h, depth); return;
+      case 'if': markCond(e.c, depth); mark(e.th, depth); mark(e.el, depth); return;
+      default: return;
+    }
+  };
+  const markCond = (c: RCond, depth: number): void => {
+    switch (c.t) {
+      case 'const': return;
+      case 'not': markCond(c.c, depth); return;
+      case 'and': case 'or': markCond(c.l, depth); markCond(c.r, depth); return;
+      default: mark(c.l, depth); mark(c.r, depth);
+    }
+  };
+  const markIns = (ins: CIns): void => {
+    switch (ins.t) {
+      case 'glet': case 'grec': case 'llet': case 'lrec': ins.e.forEach((e) => mark(e, 0)); return;
+      case 'test': mark(ins.e, 0); return;
+      case 'with': mark(ins.set, 0); return;
+      case 'call': mark(ins.p, 0); mark(ins.arg, 0); return;
+      case 'forall': mark(ins.set, 0); return;
+      case 'insmatch': mark(ins.a, 0); return;
+      default: return;
+    }
+  };
+  forEachIns(prog.code, markIns);
+  return next;
+}
+
+/** Index in ins.slots of the first slot filled by binding b. */
+function slotIndex(ins: Extract<CIns, { t: 'glet' }>, b: number): number {
+  let s = 0;
+  for (let i = 0; i < b; i++) s += ins.pats[i].size;
+  return s;
+}
