@@ -16,6 +16,7 @@ import type {
 import { Lexer } from '../c/lexer.js';
 import { CParser } from '../c/cparser.js';
 import { parseClauses, parseInit, ppProp } from '../c/state.js';
+import { readLitmusHeader } from '../c/header.js';
 import type { Cell, Instr, MemRef, Operand } from './ast.js';
 import { ProgramParser, canonicalReg } from './program.js';
 
@@ -52,26 +53,8 @@ export function parseBpfLitmusDetailed(text: string, file: string): ParsedBpf {
       { file, line: first.pos.line, col: first.pos.col },
     );
   }
-  lx.next();
-  const nameLine = lx.restOfLine();
-  let name = nameLine.trim();
-  if (name === '') throw new OrdoError('Syntax error: missing test name after `BPF`.', { file, line: first.pos.line, col: 4 });
-  if (/\s/.test(name)) {
-    const m = /^(\S+)\s*(.*)$/.exec(name)!;
-    const rest = m[2]!;
-    if (!/^\(\*.*\*\)$/.test(rest) && !/^\/\/.*/.test(rest)) {
-      throw new OrdoError(`Syntax error: unexpected text after the test name: ${rest}`, {
-        file, line: first.pos.line, col: first.pos.col + 3 + nameLine.indexOf(rest),
-      });
-    }
-    name = m[1]!;
-  }
-  name = name.replace(/\.litmus$/, '');
-
-  lx.skipHeaderLines();
+  const { name, expectedResult } = readLitmusHeader(lx, text, file, 'BPF');
   let t = lx.peek();
-  const header = text.slice(text.indexOf('\n') + 1, t.start);
-  const res = /Result:\s*([A-Za-z][\w-]*)/.exec(header);
   if (t.kind !== 'punct' || t.text !== '{') {
     p.err(`Syntax error: expected the initial state '{ ... }' but found ${p.describe(t)}.`, t.pos);
   }
@@ -138,7 +121,7 @@ export function parseBpfLitmusDetailed(text: string, file: string): ParsedBpf {
     filter: clauses.filter ? canonProp(clauses.filter) : null,
     condition,
   };
-  if (res) test.expectedResult = res[1]!;
+  if (expectedResult) test.expectedResult = expectedResult;
   return { test, columns: prog.columns };
 }
 

@@ -7,6 +7,7 @@ import { CParser } from './cparser.js';
 import { Lexer } from './lexer.js';
 import { Lowerer, parseMacros, type MacroDef, type MacroTable } from './macros.js';
 import { parseClauses, parseInit, ppLoc, ppProp, ppValue } from './state.js';
+import { readLitmusHeader } from './header.js';
 
 export { parseMacros, ppProp, ppLoc, ppValue };
 export type { MacroTable, MacroDef };
@@ -28,30 +29,10 @@ export function parseCLitmus(text: string, file: string, macros: MacroTable): Li
   }
   const lx = new Lexer(text, file, 'top');
   const p = new CParser(lx);
-  lx.next(); // 'C'
-  const nameLine = lx.restOfLine();
-  let name = nameLine.trim();
-  if (name === '') throw new OrdoError('Syntax error: missing test name after `C`.', { file, line: 1, col: 2 });
-  if (/\s/.test(name)) {
-    // A name is one word; anything after it on the line is an error unless it is a comment.
-    const m = /^(\S+)\s*(.*)$/.exec(name)!;
-    const rest = m[2]!;
-    if (!/^\(\*.*\*\)$/.test(rest) && !/^\/\/.*/.test(rest) && !/^\/\*.*\*\/$/.test(rest)) {
-      throw new OrdoError(`Syntax error: unexpected text after the test name: ${rest}`, {
-        file, line: 1, col: nameLine.indexOf(rest) + 3,
-      });
-    }
-    name = m[1]!;
-  }
-  name = name.replace(/\.litmus$/, '');
-
-  // Optional "doc string" line, then the init block. The header comments lie before it.
-  lx.skipHeaderLines();
-  let t = lx.peek();
-  const header = text.slice(text.indexOf('\n') + 1, t.start);
-  const res = /Result:\s*([A-Za-z][\w-]*)/.exec(header);
+  const { name, expectedResult } = readLitmusHeader(lx, text, file, 'C');
 
   const init = parseInit(lx, p);
+  let t = lx.peek();
 
   const threads: Thread[] = [];
   const lowerer = new Lowerer(macros, file);
@@ -91,6 +72,6 @@ export function parseCLitmus(text: string, file: string, macros: MacroTable): Li
 
   const { locations, filter, condition } = parseClauses(lx, p);
   const test: LitmusTest = { arch: 'C', name, file, init, threads, locations, filter, condition };
-  if (res) test.expectedResult = res[1]!;
+  if (expectedResult) test.expectedResult = expectedResult;
   return test;
 }
