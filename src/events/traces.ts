@@ -352,16 +352,22 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
     if (!s.test) { take(state); return; }
     expr(s.test, state, (st, t) => {
       st.ctrl = unionDeps(st.ctrl, t.deps);
-      if (t.sym.k === 'c') {
-        if (truthyConst(t.sym)) take(st); else stmts(list, i + 1, st, k);
-        return;
-      }
-      const yes = cloneState(st);
-      yes.assumptions.push({ kind: 'truth', sym: t.sym, expect: true });
-      take(yes);
-      st.assumptions.push({ kind: 'truth', sym: t.sym, expect: false });
-      stmts(list, i + 1, st, k);
+      decide(st, t.sym, take, (no) => stmts(list, i + 1, no, k));
     });
+  }
+
+  // Continue on the side(s) a condition allows: one side when it is a constant, else
+  // both, each path assuming the condition's truth value.
+  function decide(st: PathState, cond: Sym, onTrue: (st: PathState) => void, onFalse: (st: PathState) => void): void {
+    if (cond.k === 'c') {
+      if (truthyConst(cond)) onTrue(st); else onFalse(st);
+      return;
+    }
+    const yes = cloneState(st);
+    yes.assumptions.push({ kind: 'truth', sym: cond, expect: true });
+    onTrue(yes);
+    st.assumptions.push({ kind: 'truth', sym: cond, expect: false });
+    onFalse(st);
   }
 
   function stmt(s: Stmt, state: PathState, k: (st: PathState) => void): void {
@@ -410,21 +416,9 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
           // As in herd7, the events of both arms depend on the condition's reads, and
           // the events after the join do not.
           const outer = st.ctrl;
-          const ctrl = unionDeps(outer, t.deps);
           const join = (after: PathState) => { after.ctrl = outer; k(after); };
-          if (t.sym.k === 'c') {
-            st.ctrl = ctrl;
-            stmts(truthyConst(t.sym) ? s.then : s.else, 0, st, join);
-            return;
-          }
-          const yes = cloneState(st);
-          yes.ctrl = ctrl;
-          yes.assumptions.push({ kind: 'truth', sym: t.sym, expect: true });
-          stmts(s.then, 0, yes, join);
-          const no = st;
-          no.ctrl = ctrl;
-          no.assumptions.push({ kind: 'truth', sym: t.sym, expect: false });
-          stmts(s.else, 0, no, join);
+          st.ctrl = unionDeps(outer, t.deps);
+          decide(st, t.sym, (yes) => stmts(s.then, 0, yes, join), (no) => stmts(s.else, 0, no, join));
         });
         return;
       case 'while': {
@@ -433,19 +427,10 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
         const outer = state.ctrl;
         const iterate = (st: PathState, n: number): void => {
           expr(s.test, st, (st2, t) => {
-            const ctrl = unionDeps(st2.ctrl, t.deps);
             const exit = (after: PathState) => { after.ctrl = outer; k(after); };
             const again = (after: PathState) => { if (n < UNROLL) iterate(after, n + 1); };
-            if (t.sym.k === 'c') {
-              if (truthyConst(t.sym)) { st2.ctrl = ctrl; stmts(s.body, 0, st2, again); } else exit(st2);
-              return;
-            }
-            const yes = cloneState(st2);
-            yes.ctrl = ctrl;
-            yes.assumptions.push({ kind: 'truth', sym: t.sym, expect: true });
-            stmts(s.body, 0, yes, again);
-            st2.assumptions.push({ kind: 'truth', sym: t.sym, expect: false });
-            exit(st2);
+            st2.ctrl = unionDeps(st2.ctrl, t.deps);
+            decide(st2, t.sym, (yes) => stmts(s.body, 0, yes, again), exit);
           });
         };
         iterate(state, 0);
