@@ -16,9 +16,13 @@ export class OrdoError extends Error {
     this.where = where;
   }
 
-  /** `file:line:col: message`, or just the message when no place is known. */
+  /**
+   * `file:line:col: message`; `file: message` when the problem concerns the whole file
+   * (line 0); just the message when no place is known.
+   */
   format(): string {
     if (!this.where) return this.message;
+    if (this.where.line === 0) return `${this.where.file}: ${this.message}`;
     return `${this.where.file}:${this.where.line}:${this.where.col}: ${this.message}`;
   }
 }

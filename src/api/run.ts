@@ -1,7 +1,7 @@
 // The library entry point: run one litmus test under a model and summarise it as herd7
 // does. The CLI, the batch runner and the web page are thin shells around `runTest`.
 
-import { readFileSync } from 'node:fs';
+import { readSourceFile } from '../source.js';
 import { createHash } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -64,14 +64,6 @@ interface LoadedSetup {
 
 const setupCache = new Map<string, LoadedSetup>();
 
-function readText(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (err) {
-    const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
-    throw new OrdoError(`cannot read ${path}: ${why}`);
-  }
-}
 
 export function loadSetup(opts: RunOptions): LoadedSetup {
   const key = JSON.stringify([opts.conf, opts.model, opts.bell, opts.macros, opts.variants, opts.includeDirs]);
@@ -90,30 +82,30 @@ export function loadSetup(opts: RunOptions): LoadedSetup {
   };
   const model = loadModel(config);
   const macroFile = config.macrosFile ?? join(packageRoot, 'models', 'lkmm', 'lkmm.def');
-  const macros = parseMacros(readText(macroFile), macroFile);
+  const macros = parseMacros(readSourceFile(macroFile), macroFile);
   const setup = { config, model, macros };
   setupCache.set(key, setup);
   return setup;
 }
 
-export function parseTest(file: string, text: string, setup: LoadedSetup): LitmusTest {
-  const arch = detectArch(text);
+function parseTest(file: string, text: string, arch: string, setup: LoadedSetup): LitmusTest {
   if (arch === 'BPF') return parseBpfLitmus(text, file);
   if (arch !== 'C') throw new OrdoError(`unsupported litmus architecture ${arch}`, { file, line: 1, col: 1 });
   return parseCLitmus(text, file, setup.macros);
 }
 
 export function runTest(file: string, opts: RunOptions = {}): TestResult {
-  const text = readText(file);
+  const text = readSourceFile(file);
   return runTestText(file, text, opts);
 }
 
 export function runTestText(file: string, text: string, opts: RunOptions = {}): TestResult {
   const started = performance.now();
+  const arch = detectArch(text);
   // A BPF test without -conf/-model runs under Ordo's BPF model.
-  if (!opts.conf && !opts.model && detectArch(text.replace(/^\uFEFF/, '')) === 'BPF') opts = { ...opts, conf: defaultBpfConfig };
+  if (!opts.conf && !opts.model && arch === 'BPF') opts = { ...opts, conf: defaultBpfConfig };
   const setup = loadSetup(opts);
-  const test = parseTest(file, text, setup);
+  const test = parseTest(file, text, arch, setup);
   const memory = initialMemory(test);
   const columns = sortColumns(observedLocations(test));
   const filterColumns = sortColumns(observedLocations(test, true));

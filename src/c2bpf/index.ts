@@ -1,7 +1,7 @@
 // C-to-BPF translation and judging: `ordo c2bpf` and `ordo judge` are thin shells over
 // these functions.
 
-import { readFileSync } from 'node:fs';
+import { readSourceFile } from '../source.js';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OrdoError } from '../diagnostics.js';
@@ -17,17 +17,10 @@ export const defaultMacrosFile = join(packageRoot, 'models', 'lkmm', 'lkmm.def')
 
 const macroCache = new Map<string, MacroTable>();
 
-function readText(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    throw new OrdoError(`cannot read file ${path}`, { file: path, line: 0, col: 0 });
-  }
-}
 
 function macros(file: string): MacroTable {
   let m = macroCache.get(file);
-  if (!m) macroCache.set(file, (m = parseMacros(readText(file), file)));
+  if (!m) macroCache.set(file, (m = parseMacros(readSourceFile(file), file)));
   return m;
 }
 
@@ -37,7 +30,7 @@ export function convertCText(text: string, file: string, macrosFile = defaultMac
 }
 
 export function convertCFile(file: string, macrosFile = defaultMacrosFile): Translation {
-  return convertCText(readText(file), file, macrosFile);
+  return convertCText(readSourceFile(file), file, macrosFile);
 }
 
 export type JudgeVerdict = 'same' | 'tighter' | 'fail';
@@ -73,7 +66,7 @@ function stateKey(state: string, rename: (loc: string) => string): { key: string
  * BPF model, and compares their verdicts.
  */
 export function judgeC(cFile: string, opts: JudgeOptions = {}, bpf?: { file: string; text: string; registerMap?: Map<string, string> }): JudgeOutcome {
-  const cText = readText(cFile);
+  const cText = readSourceFile(cFile);
   if (detectArch(cText.replace(/^\uFEFF/, '')) !== 'C') throw new OrdoError(`${cFile} is not a C litmus test`, { file: cFile, line: 1, col: 1 });
   let target = bpf;
   if (!target) {

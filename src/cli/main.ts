@@ -101,7 +101,7 @@ export async function main(args: string[]): Promise<number> {
       }
     } catch (err) {
       if (err instanceof OrdoError) {
-        const where = err.where || err.message.startsWith('cannot read') ? '' : `${file}: `;
+        const where = err.where ? '' : `${file}: `;
         process.stderr.write(`ordo: ${where}${err.format()}\n`);
         status = Math.max(status, 1);
       } else if (err instanceof RangeError) {
