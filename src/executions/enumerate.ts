@@ -170,6 +170,8 @@ export function enumerateCandidates(
     const threadIndexMap = new Map<number, number>();
     paths.forEach((p, i) => threadIndexMap.set(p.thread, i));
     function threadIndex(th: number): number { return threadIndexMap.get(th)!; }
+    /** The trace event behind a (non-initial) global event id. */
+    const traceEvent = (id: number) => paths[threadIndex(events[id].thread)].events[events[id].local];
 
     // Writes per location, for rf and final-write candidates.
     const writesAt = new Map<string, number[]>();
@@ -256,9 +258,8 @@ export function enumerateCandidates(
     const copiedRead = (w: number): number => {
       const e = events[w];
       if (e.init || e.kind !== 'W') return -1;
-      const t = threadIndex(e.thread);
-      const sym = paths[t].events[e.local].value!;
-      return sym.k === 'r' ? base[t] + sym.ev : -1;
+      const sym = traceEvent(w).value!;
+      return sym.k === 'r' ? base[threadIndex(e.thread)] + sym.ev : -1;
     };
     const markUndeterminedCycles = (): void => {
       for (const r of reads) {
@@ -277,10 +278,7 @@ export function enumerateCandidates(
           let name = 0;
           for (const m of chain.slice(onChain.get(cur)!)) {
             const src = rfSource[readIndex.get(m)!];
-            const re = events[m];
-            name = Math.max(name, paths[threadIndex(re.thread)].events[re.local].herdVar ?? 0);
-            const we = events[src];
-            name = Math.max(name, paths[threadIndex(we.thread)].events[we.local].herdVar ?? 0);
+            name = Math.max(name, traceEvent(m).herdVar ?? 0, traceEvent(src).herdVar ?? 0);
           }
           value = { undetermined: name };
         } else if (cur >= 0 && readState[cur] === 2 && isUndetermined(readValues[cur]!)) {
