@@ -17,6 +17,9 @@ export function checkLimits(deadline: number): void {
   if (Date.now() > deadline) throw new LimitError('time', 'time limit reached');
   // Reading heap statistics costs far more than the clock: do it 16 times less often.
   if ((calls & 1023) === 0 && getHeapStatistics().used_heap_size > heapLimit) {
-    throw new LimitError('memory', `memory limit reached (${Math.round(heapLimit / 2 ** 20)} MiB of heap)`);
+    throw new LimitError(
+      'memory',
+      `memory limit reached (${Math.round(heapLimit / 2 ** 20)} MiB of heap)`,
+    );
   }
 }

@@ -8,7 +8,8 @@ export function readSourceFile(path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (err) {
-    const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
+    const why =
+      (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
     throw new OrdoError(`cannot read this file (${why})`, { file: path, line: 0, col: 0 });
   }
 }

@@ -1,7 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,11 +20,16 @@ import { readJsonReport } from '../src/batch/report.js';
 const here = dirname(fileURLToPath(import.meta.url));
 const bin = resolve(here, '..', '..', 'bin', 'ordo.js');
 const fakeRunner = fileURLToPath(new URL('../src/batch/fake-runner.js', import.meta.url));
-const corpus = process.env.ORDO_CORPUS ?? resolve(here, '..', '..', '..', 'shared', 'corpus', 'tests');
+const corpus =
+  process.env.ORDO_CORPUS ?? resolve(here, '..', '..', '..', 'shared', 'corpus', 'tests');
 const kernel = join(corpus, 'kernel');
 
 function ordo(args: string[], cwd?: string) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', timeout: 600_000 });
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    cwd,
+    encoding: 'utf8',
+    timeout: 600_000,
+  });
   return { status: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -33,7 +47,20 @@ function countLitmus(dir: string): number {
 }
 
 test('run flags: batch options are taken, herd options and their values passed on', () => {
-  const f = parseRunFlags(['-j', '3', '--judge', '-timeout', '5', '--save=out', '-conf', 'x.cfg', 'dir', '--shard', '2/3', '-q']);
+  const f = parseRunFlags([
+    '-j',
+    '3',
+    '--judge',
+    '-timeout',
+    '5',
+    '--save=out',
+    '-conf',
+    'x.cfg',
+    'dir',
+    '--shard',
+    '2/3',
+    '-q',
+  ]);
   assert.equal(f.jobs, 3);
   assert.equal(f.judge, true);
   assert.equal(f.save, 'out');
@@ -45,72 +72,144 @@ test('run flags: batch options are taken, herd options and their values passed o
   assert.throws(() => parseRunFlags(['--shard', '3/2']));
 });
 
-test('acceptance: ordo run --judge over the kernel corpus passes every test', { skip: !existsSync(kernel) && 'no corpus' }, () => {
-  const r = ordo(['run', '--judge', kernel]);
-  const n = countLitmus(kernel);
-  assert.equal(r.err, '', 'no progress bar or errors when stderr is not a terminal');
-  assert.match(r.out, new RegExp(`\\n${n} passed, 0 failed\\n$`));
-  assert.equal((r.out.match(/^Observation /gm) ?? []).length, n);
-  assert.doesNotMatch(r.out, /^(FAIL|TIMEOUT) /m);
-  assert.equal(r.status, 0);
-});
+test(
+  'acceptance: ordo run --judge over the kernel corpus passes every test',
+  { skip: !existsSync(kernel) && 'no corpus' },
+  () => {
+    const r = ordo(['run', '--judge', kernel]);
+    const n = countLitmus(kernel);
+    assert.equal(r.err, '', 'no progress bar or errors when stderr is not a terminal');
+    assert.match(r.out, new RegExp(`\\n${n} passed, 0 failed\\n$`));
+    assert.equal((r.out.match(/^Observation /gm) ?? []).length, n);
+    assert.doesNotMatch(r.out, /^(FAIL|TIMEOUT) /m);
+    assert.equal(r.status, 0);
+  },
+);
 
-test('output per test is exactly the single-test output, in path order', { skip: !existsSync(kernel) && 'no corpus' }, () => {
-  const d = tmp();
-  try {
-    for (const t of ['SB+poonceonces', 'MP+poonceonces', 'LB+poonceonces']) copyFileSync(join(kernel, `${t}.litmus`), join(d, `${t}.litmus`));
-    const batch = ordo(['run', '-j', '2', d]);
-    const single = ordo([join(d, 'LB+poonceonces.litmus'), join(d, 'MP+poonceonces.litmus'), join(d, 'SB+poonceonces.litmus')]);
-    const strip = (s: string) => s.replace(/^Time .*$/gm, 'Time');
-    assert.equal(batch.status, 0);
-    assert.equal(strip(batch.out), strip(single.out));
-  } finally {
-    rmSync(d, { recursive: true, force: true });
-  }
-});
+test(
+  'output per test is exactly the single-test output, in path order',
+  { skip: !existsSync(kernel) && 'no corpus' },
+  () => {
+    const d = tmp();
+    try {
+      for (const t of ['SB+poonceonces', 'MP+poonceonces', 'LB+poonceonces'])
+        copyFileSync(join(kernel, `${t}.litmus`), join(d, `${t}.litmus`));
+      const batch = ordo(['run', '-j', '2', d]);
+      const single = ordo([
+        join(d, 'LB+poonceonces.litmus'),
+        join(d, 'MP+poonceonces.litmus'),
+        join(d, 'SB+poonceonces.litmus'),
+      ]);
+      const strip = (s: string) => s.replace(/^Time .*$/gm, 'Time');
+      assert.equal(batch.status, 0);
+      assert.equal(strip(batch.out), strip(single.out));
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  },
+);
 
-test('shards merged give the whole run; --save and compare; merge refuses duplicates', { skip: !existsSync(kernel) && 'no corpus' }, () => {
-  const d = tmp();
-  try {
-    const lst = join(d, 'some.list');
-    writeFileSync(lst, readdirSync(kernel).filter((f) => f.endsWith('.litmus')).slice(0, 7).map((f) => join(kernel, f)).join('\n') + '\n');
-    const whole = ordo(['run', '-q', '--judge', `@${lst}`, '--json', join(d, 'all.json'), '--save', join(d, 'old')]);
-    assert.equal(whole.status, 0, whole.err);
-    const s1 = ordo(['run', '-q', '--judge', `@${lst}`, '--shard', '1/2', '--json', join(d, 's1.json'), '--save', join(d, 'new')]);
-    const s2 = ordo(['run', '-q', '--judge', `@${lst}`, '--shard', '2/2', '--json', join(d, 's2.json'), '--save', join(d, 'new'), '--junit', join(d, 's2.xml')]);
-    assert.equal(s1.status, 0);
-    assert.equal(s2.status, 0);
-    const all = readJsonReport(join(d, 'all.json'));
-    const a = readJsonReport(join(d, 's1.json'));
-    const b = readJsonReport(join(d, 's2.json'));
-    assert.equal(a.tests.length + b.tests.length, all.tests.length);
-    assert.equal(ordo(['merge', join(d, 'merged.json'), join(d, 's1.json'), join(d, 's2.json')]).status, 0);
-    const merged = readJsonReport(join(d, 'merged.json'));
-    assert.deepEqual(merged.tests.map((t) => [t.path, t.verdict, t.positive, t.negative]), all.tests.map((t) => [t.path, t.verdict, t.positive, t.negative]));
-    const dup = ordo(['merge', join(d, 'dup.json'), join(d, 's1.json'), join(d, 'all.json')]);
-    assert.equal(dup.status, 1);
-    assert.match(dup.err, /duplicate test/);
-    assert.equal(existsSync(join(d, 'dup.json')), false);
-    // saved layout: <dir>/<path relative to the common root>.out
-    const first = all.tests[0].path;
-    assert.ok(existsSync(join(d, 'old', `${first}.out`)));
-    const same = ordo(['compare', join(d, 'old'), join(d, 'new')]);
-    assert.equal(same.status, 0, same.out);
-    writeFileSync(join(d, 'new', `${first}.out`), readFileSync(join(d, 'new', `${first}.out`), 'utf8').replace(/^(Observation \S+) \w+/m, '$1 Always'));
-    const changed = ordo(['compare', join(d, 'old'), join(d, 'new')]);
-    assert.equal(changed.status, 1);
-    assert.match(changed.out, /Result changed: /);
-    assert.match(readFileSync(join(d, 's2.xml'), 'utf8'), /^<\?xml/);
-  } finally {
-    rmSync(d, { recursive: true, force: true });
-  }
-});
+test(
+  'shards merged give the whole run; --save and compare; merge refuses duplicates',
+  { skip: !existsSync(kernel) && 'no corpus' },
+  () => {
+    const d = tmp();
+    try {
+      const lst = join(d, 'some.list');
+      writeFileSync(
+        lst,
+        readdirSync(kernel)
+          .filter((f) => f.endsWith('.litmus'))
+          .slice(0, 7)
+          .map((f) => join(kernel, f))
+          .join('\n') + '\n',
+      );
+      const whole = ordo([
+        'run',
+        '-q',
+        '--judge',
+        `@${lst}`,
+        '--json',
+        join(d, 'all.json'),
+        '--save',
+        join(d, 'old'),
+      ]);
+      assert.equal(whole.status, 0, whole.err);
+      const s1 = ordo([
+        'run',
+        '-q',
+        '--judge',
+        `@${lst}`,
+        '--shard',
+        '1/2',
+        '--json',
+        join(d, 's1.json'),
+        '--save',
+        join(d, 'new'),
+      ]);
+      const s2 = ordo([
+        'run',
+        '-q',
+        '--judge',
+        `@${lst}`,
+        '--shard',
+        '2/2',
+        '--json',
+        join(d, 's2.json'),
+        '--save',
+        join(d, 'new'),
+        '--junit',
+        join(d, 's2.xml'),
+      ]);
+      assert.equal(s1.status, 0);
+      assert.equal(s2.status, 0);
+      const all = readJsonReport(join(d, 'all.json'));
+      const a = readJsonReport(join(d, 's1.json'));
+      const b = readJsonReport(join(d, 's2.json'));
+      assert.equal(a.tests.length + b.tests.length, all.tests.length);
+      assert.equal(
+        ordo(['merge', join(d, 'merged.json'), join(d, 's1.json'), join(d, 's2.json')]).status,
+        0,
+      );
+      const merged = readJsonReport(join(d, 'merged.json'));
+      assert.deepEqual(
+        merged.tests.map((t) => [t.path, t.verdict, t.positive, t.negative]),
+        all.tests.map((t) => [t.path, t.verdict, t.positive, t.negative]),
+      );
+      const dup = ordo(['merge', join(d, 'dup.json'), join(d, 's1.json'), join(d, 'all.json')]);
+      assert.equal(dup.status, 1);
+      assert.match(dup.err, /duplicate test/);
+      assert.equal(existsSync(join(d, 'dup.json')), false);
+      // saved layout: <dir>/<path relative to the common root>.out
+      const first = all.tests[0].path;
+      assert.ok(existsSync(join(d, 'old', `${first}.out`)));
+      const same = ordo(['compare', join(d, 'old'), join(d, 'new')]);
+      assert.equal(same.status, 0, same.out);
+      writeFileSync(
+        join(d, 'new', `${first}.out`),
+        readFileSync(join(d, 'new', `${first}.out`), 'utf8').replace(
+          /^(Observation \S+) \w+/m,
+          '$1 Always',
+        ),
+      );
+      const changed = ordo(['compare', join(d, 'old'), join(d, 'new')]);
+      assert.equal(changed.status, 1);
+      assert.match(changed.out, /Result changed: /);
+      assert.match(readFileSync(join(d, 's2.xml'), 'utf8'), /^<\?xml/);
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  },
+);
 
 test('saved layout keeps the directory operand: litmus-tests/X.litmus -> DIR/litmus-tests/X.litmus.out', () => {
   const d = tmp();
   try {
     mkdirSync(join(d, 'litmus-tests'));
-    writeFileSync(join(d, 'litmus-tests', 'X.litmus'), 'C X\n\n{}\n\nP0(int *x)\n{\n\tWRITE_ONCE(*x, 1);\n}\n\nexists (x=1)\n');
+    writeFileSync(
+      join(d, 'litmus-tests', 'X.litmus'),
+      'C X\n\n{}\n\nP0(int *x)\n{\n\tWRITE_ONCE(*x, 1);\n}\n\nexists (x=1)\n',
+    );
     const r = ordo(['run', '--runner', fakeRunner, 'litmus-tests', '--save', 'DIR'], d);
     assert.equal(r.status, 0, r.err);
     assert.ok(existsSync(join(d, 'DIR', 'litmus-tests', 'X.litmus.out')));
@@ -122,13 +221,18 @@ test('saved layout keeps the directory operand: litmus-tests/X.litmus -> DIR/lit
 test('SIGINT stops the run: results so far printed, reports saved, exit status 130', async () => {
   const d = tmp();
   try {
-    const t = (name: string, directive: string) => `C ${name}\n\n{}\n// Fake: ${directive}\nexists (0:r0=1)\n`;
+    const t = (name: string, directive: string) =>
+      `C ${name}\n\n{}\n// Fake: ${directive}\nexists (0:r0=1)\n`;
     writeFileSync(join(d, 'a.litmus'), t('a', 'Never 0 1'));
     writeFileSync(join(d, 'b.litmus'), t('b', 'hang'));
     writeFileSync(join(d, 'c.litmus'), t('c', 'hang'));
     const json = join(d, 'r.json');
     const junit = join(d, 'r.xml');
-    const child = spawn(process.execPath, [bin, 'run', '-j', '2', '--runner', fakeRunner, '--json', json, '--junit', junit, d], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [bin, 'run', '-j', '2', '--runner', fakeRunner, '--json', json, '--junit', junit, d],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (s: string) => {
       out += s;
@@ -139,7 +243,10 @@ test('SIGINT stops the run: results so far printed, reports saved, exit status 1
     assert.match(out, /^Test a Allowed$/m);
     const rep = readJsonReport(json);
     assert.equal(rep.interrupted, true);
-    assert.deepEqual(rep.tests.map((x) => x.path), [`${basename(d)}/a.litmus`]);
+    assert.deepEqual(
+      rep.tests.map((x) => x.path),
+      [`${basename(d)}/a.litmus`],
+    );
     assert.match(readFileSync(junit, 'utf8'), /tests="1"/);
   } finally {
     rmSync(d, { recursive: true, force: true });

@@ -1,10 +1,24 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { extractResult, judgeOutcome, type ObservedOutcome, type ResultSpec } from '../src/batch/judge.js';
+import {
+  extractResult,
+  judgeOutcome,
+  type ObservedOutcome,
+  type ResultSpec,
+} from '../src/batch/judge.js';
 import { expandInputs, parseShard, shardSlice } from '../src/batch/inputs.js';
 import {
   formatJunitReport,
@@ -25,7 +39,8 @@ import { runOne as fakeRunOne } from '../src/batch/fake-runner.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const fakeRunner = new URL('../src/batch/fake-runner.js', import.meta.url).href;
-const corpus = process.env.ORDO_CORPUS ?? resolve(here, '..', '..', '..', 'shared', 'corpus', 'tests');
+const corpus =
+  process.env.ORDO_CORPUS ?? resolve(here, '..', '..', '..', 'shared', 'corpus', 'tests');
 const kernel = join(corpus, 'kernel');
 
 function tmp(): string {
@@ -44,8 +59,16 @@ function fake(name: string, directive = '', result = ''): string {
   return `C ${name}\n\n(*\n${result ? ` * Result: ${result}\n` : ''} *)\n\n{}\n\nP0(int *x)\n{\n\tWRITE_ONCE(*x, 1);\n}\n${directive ? `// Fake: ${directive}\n` : ''}exists (0:r0=1)\n`;
 }
 
-const obs = (observation: ObservedOutcome['observation'], positive: number, negative: number, flags: string[] = []): ObservedOutcome => ({
-  observation, positive, negative, flags,
+const obs = (
+  observation: ObservedOutcome['observation'],
+  positive: number,
+  negative: number,
+  flags: string[] = [],
+): ObservedOutcome => ({
+  observation,
+  positive,
+  negative,
+  flags,
 });
 
 const spec = (text: string): ResultSpec => {
@@ -54,7 +77,12 @@ const spec = (text: string): ResultSpec => {
   return s;
 };
 
-function collect(): { out: string[]; err: string[]; stdout: (s: string) => void; stderr: (s: string) => void } {
+function collect(): {
+  out: string[];
+  err: string[];
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+} {
   const out: string[] = [];
   const err: string[] = [];
   return { out, err, stdout: (s) => out.push(s), stderr: (s) => err.push(s) };
@@ -63,7 +91,15 @@ function collect(): { out: string[]; err: string[]; stdout: (s: string) => void;
 async function batch(dir: string, executor: Executor, extra: Partial<BatchOptions> = {}) {
   const { root, tests } = expandInputs([dir]);
   const io = collect();
-  const outcome = await runBatch({ tests, root, runOptions: {}, executor, stdout: io.stdout, stderr: io.stderr, ...extra });
+  const outcome = await runBatch({
+    tests,
+    root,
+    runOptions: {},
+    executor,
+    stdout: io.stdout,
+    stderr: io.stderr,
+    ...extra,
+  });
   return { ...outcome, out: io.out.join(''), err: io.err.join('') };
 }
 
@@ -102,7 +138,10 @@ test('judge: Always / Sometimes / Never need that Observation word', () => {
   assert.equal(judgeOutcome(spec('Sometimes'), obs('Always', 4, 0)).status, 'fail');
   assert.equal(judgeOutcome(spec('Always'), obs('Always', 4, 0)).status, 'pass');
   assert.equal(judgeOutcome(spec('Always'), obs('Sometimes', 3, 1)).status, 'fail');
-  assert.match(judgeOutcome(spec('Never'), obs('Sometimes', 1, 3)).message!, /expected Never, observed Sometimes 1 3/);
+  assert.match(
+    judgeOutcome(spec('Never'), obs('Sometimes', 1, 3)).message!,
+    /expected Never, observed Sometimes 1 3/,
+  );
 });
 
 test('judge: Maybe accepts any outcome but a deadlock', () => {
@@ -123,7 +162,10 @@ test('judge: DEADLOCK means no execution at all', () => {
 
 test('judge: DATARACE must be modelled, and a modelled race must be predicted', () => {
   const race = ['data-race'];
-  assert.equal(judgeOutcome(spec('Sometimes DATARACE'), obs('Sometimes', 1, 3, race)).status, 'pass');
+  assert.equal(
+    judgeOutcome(spec('Sometimes DATARACE'), obs('Sometimes', 1, 3, race)).status,
+    'pass',
+  );
   assert.equal(judgeOutcome(spec('Never DATARACE'), obs('Never', 0, 3, race)).status, 'pass');
   const missing = judgeOutcome(spec('Sometimes DATARACE'), obs('Sometimes', 1, 3));
   assert.equal(missing.status, 'fail');
@@ -139,7 +181,10 @@ test('judge: DATARACE must be modelled, and a modelled race must be predicted', 
 
 test('judge: no Result line only runs the test; Flag NAME needs that flag; unknown words fail', () => {
   assert.equal(judgeOutcome(null, obs('Sometimes', 1, 3)).status, 'skip');
-  assert.equal(judgeOutcome(spec('Flag srcu-bad-nesting'), obs('Never', 0, 1, ['srcu-bad-nesting'])).status, 'pass');
+  assert.equal(
+    judgeOutcome(spec('Flag srcu-bad-nesting'), obs('Never', 0, 1, ['srcu-bad-nesting'])).status,
+    'pass',
+  );
   assert.equal(judgeOutcome(spec('Flag srcu-bad-nesting'), obs('Never', 0, 1)).status, 'fail');
   assert.equal(judgeOutcome(spec('Perhaps'), obs('Never', 0, 1)).status, 'fail');
 });
@@ -154,7 +199,10 @@ test('shards are disjoint, cover the list and are deterministic', () => {
     assert.equal(all.length, list.length, `n=${n}`);
     assert.deepEqual([...all].sort(), list);
     assert.equal(new Set(all).size, list.length);
-    assert.deepEqual(slices, Array.from({ length: n }, (_, k) => shardSlice([...list], k + 1, n)));
+    assert.deepEqual(
+      slices,
+      Array.from({ length: n }, (_, k) => shardSlice([...list], k + 1, n)),
+    );
     const sizes = slices.map((s) => s.length);
     assert.ok(Math.max(...sizes) - Math.min(...sizes) <= 1, 'balanced');
   }
@@ -175,7 +223,10 @@ test('directories are searched recursively for *.litmus, sorted by path', () => 
     write(d, 'suite/notes.txt', 'x');
     const { root, tests } = expandInputs([join(d, 'suite')]);
     assert.equal(root, d);
-    assert.deepEqual(tests.map((t) => t.path), ['suite/a.litmus', 'suite/b.litmus', 'suite/sub/c.litmus']);
+    assert.deepEqual(
+      tests.map((t) => t.path),
+      ['suite/a.litmus', 'suite/b.litmus', 'suite/sub/c.litmus'],
+    );
     assert.equal(tests[0].file, join(d, 'suite', 'a.litmus'));
     // a file and its directory: no duplicates
     assert.equal(expandInputs([join(d, 'suite'), join(d, 'suite', 'a.litmus')]).tests.length, 3);
@@ -195,7 +246,10 @@ test('@LIST files name paths relative to the list file, and may nest', () => {
     write(d, 'lists/more.list', '../tests/y\n');
     const { root, tests } = expandInputs([`@${join(d, 'lists', 'main.list')}`]);
     assert.equal(root, join(d, 'tests'));
-    assert.deepEqual(tests.map((t) => t.path), ['x/one.litmus', 'y/three.litmus', 'y/two.litmus']);
+    assert.deepEqual(
+      tests.map((t) => t.path),
+      ['x/one.litmus', 'y/three.litmus', 'y/two.litmus'],
+    );
     write(d, 'lists/bad.list', 'nowhere.litmus\n');
     assert.throws(() => expandInputs([`@${join(d, 'lists', 'bad.list')}`]), /bad\.list:1/);
     write(d, 'lists/loop.list', '@loop.list\n');
@@ -208,11 +262,50 @@ test('@LIST files name paths relative to the list file, and may nest', () => {
 // ---- reports ----
 
 const recs: TestRecord[] = [
-  { path: 'b/y.litmus', status: 'ok', name: 'y', verdict: 'Never', ok: false, states: ['0:r0=0;'], positive: 0, negative: 1, flags: [], time: 0.5, judgement: { status: 'fail', message: 'expected Sometimes, observed Never 0 1 <&>' } },
-  { path: 'a/x.litmus', status: 'ok', name: 'x', verdict: 'Sometimes', ok: true, states: ['0:r0=0;', '0:r0=1;'], positive: 1, negative: 1, flags: ['data-race'], time: 0.25, judgement: { status: 'pass' } },
-  { path: 'c/"q".litmus', status: 'error', time: 0.01, error: 'c/"q".litmus:3:4: syntax error near <' },
+  {
+    path: 'b/y.litmus',
+    status: 'ok',
+    name: 'y',
+    verdict: 'Never',
+    ok: false,
+    states: ['0:r0=0;'],
+    positive: 0,
+    negative: 1,
+    flags: [],
+    time: 0.5,
+    judgement: { status: 'fail', message: 'expected Sometimes, observed Never 0 1 <&>' },
+  },
+  {
+    path: 'a/x.litmus',
+    status: 'ok',
+    name: 'x',
+    verdict: 'Sometimes',
+    ok: true,
+    states: ['0:r0=0;', '0:r0=1;'],
+    positive: 1,
+    negative: 1,
+    flags: ['data-race'],
+    time: 0.25,
+    judgement: { status: 'pass' },
+  },
+  {
+    path: 'c/"q".litmus',
+    status: 'error',
+    time: 0.01,
+    error: 'c/"q".litmus:3:4: syntax error near <',
+  },
   { path: 'd/z.litmus', status: 'timeout', time: 12, error: 'd/z.litmus: timed out' },
-  { path: 'e/s.litmus', status: 'ok', name: 's', verdict: 'Always', positive: 1, negative: 0, flags: [], time: 0.1, judgement: { status: 'skip', message: 'no Result line' } },
+  {
+    path: 'e/s.litmus',
+    status: 'ok',
+    name: 's',
+    verdict: 'Always',
+    positive: 1,
+    negative: 0,
+    flags: [],
+    time: 0.1,
+    judgement: { status: 'skip', message: 'no Result line' },
+  },
 ];
 
 /** Minimal XML well-formedness check: one root, tags balanced, attributes quoted, entities known. */
@@ -221,7 +314,8 @@ function assertWellFormedXml(xml: string): void {
   const body = xml.slice(xml.indexOf('?>') + 2);
   const stack: string[] = [];
   let roots = 0;
-  const re = /<(\/?)([A-Za-z][\w-]*)((?:\s+[\w-]+="[^"<]*")*)\s*(\/?)>|<|&(?!(?:amp|lt|gt|quot|apos);)/g;
+  const re =
+    /<(\/?)([A-Za-z][\w-]*)((?:\s+[\w-]+="[^"<]*")*)\s*(\/?)>|<|&(?!(?:amp|lt|gt|quot|apos);)/g;
   let m: RegExpExecArray | null;
   while ((m = re.exec(body))) {
     assert.ok(m[2], `stray markup at ${m.index}: ${body.slice(m.index, m.index + 40)}`);
@@ -237,7 +331,16 @@ function assertWellFormedXml(xml: string): void {
 
 test('summary counts and the N passed, M failed line', () => {
   const s = summarize(recs);
-  assert.deepEqual(s, { total: 5, passed: 1, failed: 2, skipped: 1, timedOut: 1, limited: 0, outOfMemory: 0, errors: 1 });
+  assert.deepEqual(s, {
+    total: 5,
+    passed: 1,
+    failed: 2,
+    skipped: 1,
+    timedOut: 1,
+    limited: 0,
+    outOfMemory: 0,
+    errors: 1,
+  });
   assert.equal(summaryLine(s), '1 passed, 2 failed, 1 skipped, 1 timed out');
   assert.equal(summaryLine(summarize(recs.slice(0, 2))), '1 passed, 1 failed');
 });
@@ -245,8 +348,16 @@ test('summary counts and the N passed, M failed line', () => {
 test('JSON and JUnit reports are written atomically and well formed', () => {
   const d = tmp();
   try {
-    const report = makeReport('/root', recs, { judged: true, shard: '1/2', interrupted: false, notRun: 0 });
-    assert.deepEqual(report.tests.map((t) => t.path), ['a/x.litmus', 'b/y.litmus', 'c/"q".litmus', 'd/z.litmus', 'e/s.litmus']);
+    const report = makeReport('/root', recs, {
+      judged: true,
+      shard: '1/2',
+      interrupted: false,
+      notRun: 0,
+    });
+    assert.deepEqual(
+      report.tests.map((t) => t.path),
+      ['a/x.litmus', 'b/y.litmus', 'c/"q".litmus', 'd/z.litmus', 'e/s.litmus'],
+    );
     const json = join(d, 'deep', 'r.json');
     writeJsonReport(json, report);
     writeFileSync(join(d, 'r.xml'), 'old contents');
@@ -261,7 +372,10 @@ test('JSON and JUnit reports are written atomically and well formed', () => {
     assertWellFormedXml(xml);
     assert.equal(xml, formatJunitReport(report));
     assert.match(xml, /<testsuites name="ordo" tests="5" failures="1" errors="2" skipped="1"/);
-    assert.match(xml, /<failure type="judge" message="expected Sometimes, observed Never 0 1 &lt;&amp;&gt;"\/>/);
+    assert.match(
+      xml,
+      /<failure type="judge" message="expected Sometimes, observed Never 0 1 &lt;&amp;&gt;"\/>/,
+    );
     assert.match(xml, /name="c\/&quot;q&quot;.litmus"/);
     assert.match(xml, /<error type="timeout"/);
     // A writer that fails midway leaves the previous file intact.
@@ -273,13 +387,38 @@ test('JSON and JUnit reports are written atomically and well formed', () => {
 });
 
 test('merge joins reports sorted by path; a duplicate test is an error', () => {
-  const a = makeReport('/r', [recs[1], recs[3]], { judged: true, shard: '1/2', interrupted: false, notRun: 0 });
-  const b = makeReport('/r', [recs[0], recs[2], recs[4]], { judged: true, shard: '2/2', interrupted: false, notRun: 0 });
-  const m = mergeReports([{ file: 'a.json', report: a }, { file: 'b.json', report: b }]);
-  assert.deepEqual(m.tests.map((t) => t.path), makeReport('/r', recs, { judged: true, shard: null, interrupted: false, notRun: 0 }).tests.map((t) => t.path));
+  const a = makeReport('/r', [recs[1], recs[3]], {
+    judged: true,
+    shard: '1/2',
+    interrupted: false,
+    notRun: 0,
+  });
+  const b = makeReport('/r', [recs[0], recs[2], recs[4]], {
+    judged: true,
+    shard: '2/2',
+    interrupted: false,
+    notRun: 0,
+  });
+  const m = mergeReports([
+    { file: 'a.json', report: a },
+    { file: 'b.json', report: b },
+  ]);
+  assert.deepEqual(
+    m.tests.map((t) => t.path),
+    makeReport('/r', recs, { judged: true, shard: null, interrupted: false, notRun: 0 }).tests.map(
+      (t) => t.path,
+    ),
+  );
   assert.deepEqual(m.summary, summarize(recs));
   assert.equal(m.shard, null);
-  assert.throws(() => mergeReports([{ file: 'a.json', report: a }, { file: 'a2.json', report: a }]), /duplicate test a\/x\.litmus in a\.json and a2\.json/);
+  assert.throws(
+    () =>
+      mergeReports([
+        { file: 'a.json', report: a },
+        { file: 'a2.json', report: a },
+      ]),
+    /duplicate test a\/x\.litmus in a\.json and a2\.json/,
+  );
 });
 
 // ---- compare ----
@@ -287,7 +426,8 @@ test('merge joins reports sorted by path; a duplicate test is an error', () => {
 test('compare lists changed Observation lines and one-sided tests', () => {
   const d = tmp();
   try {
-    const out = (name: string, o: string, extra = '') => `Test ${name} Allowed\nStates 1\n${extra}Observation ${name} ${o}\nTime ${name} 0.01\n`;
+    const out = (name: string, o: string, extra = '') =>
+      `Test ${name} Allowed\nStates 1\n${extra}Observation ${name} ${o}\nTime ${name} 0.01\n`;
     write(d, 'old/k/same.litmus.out', out('same', 'Never 0 3'));
     write(d, 'new/k/same.litmus.out', out('same', 'Never 0 3', 'x=1;\n'));
     write(d, 'old/k/word.litmus.out', out('word', 'Never 0 3'));
@@ -300,17 +440,26 @@ test('compare lists changed Observation lines and one-sided tests', () => {
     write(d, 'new/added.litmus.out', out('added', 'Never 0 1'));
     const c = compareDirs(join(d, 'old'), join(d, 'new'));
     assert.equal(c.same, 1);
-    assert.deepEqual(c.changes.map((x) => [x.path, x.kind]), [
-      ['added.litmus.out', 'onlyNew'],
-      ['gone.litmus.out', 'onlyOld'],
-      ['k/counts.litmus.out', 'counts'],
-      ['k/lost.litmus.out', 'result'],
-      ['k/word.litmus.out', 'result'],
-    ]);
+    assert.deepEqual(
+      c.changes.map((x) => [x.path, x.kind]),
+      [
+        ['added.litmus.out', 'onlyNew'],
+        ['gone.litmus.out', 'onlyOld'],
+        ['k/counts.litmus.out', 'counts'],
+        ['k/lost.litmus.out', 'result'],
+        ['k/word.litmus.out', 'result'],
+      ],
+    );
     const text = formatComparison(c, 'old', 'new');
-    assert.match(text, /Result changed: k\/word\.litmus: Observation word Never 0 3 -> Observation word Sometimes 1 2/);
+    assert.match(
+      text,
+      /Result changed: k\/word\.litmus: Observation word Never 0 3 -> Observation word Sometimes 1 2/,
+    );
     assert.match(text, /Only in old: gone\.litmus/);
-    assert.match(text, /1 unchanged, 2 results changed, 1 counts changed, 1 only in old, 1 only in new\n$/);
+    assert.match(
+      text,
+      /1 unchanged, 2 results changed, 1 counts changed, 1 only in old, 1 only in new\n$/,
+    );
     const same = compareDirs(join(d, 'old', 'k'), join(d, 'old', 'k'));
     assert.equal(same.changes.length, 0);
   } finally {
@@ -333,11 +482,20 @@ test('batch with a fake runner: ordered output, judging, --save layout', async (
     const r = await batch(join(d, 'lt'), pool, { judge: true, save });
     const names = [...r.out.matchAll(/^Test (\S+)/gm)].map((m) => m[1]);
     assert.deepEqual(names, ['a', 'b', 'c', 'd']);
-    assert.match(r.out, /^FAIL lt\/b\.litmus: expected Never, observed Sometimes 1 3 \(Result: Never\)$/m);
+    assert.match(
+      r.out,
+      /^FAIL lt\/b\.litmus: expected Never, observed Sometimes 1 3 \(Result: Never\)$/m,
+    );
     assert.match(r.out, /\n2 passed, 1 failed, 1 skipped\n$/);
     assert.equal(r.exitCode, 1);
-    assert.equal(readFileSync(join(save, 'lt', 'sub', 'd.litmus.out'), 'utf8').split('\n')[0], 'Test d Allowed');
-    assert.match(readFileSync(join(save, 'lt', 'a.litmus.out'), 'utf8'), /^Observation a Sometimes 1 3$/m);
+    assert.equal(
+      readFileSync(join(save, 'lt', 'sub', 'd.litmus.out'), 'utf8').split('\n')[0],
+      'Test d Allowed',
+    );
+    assert.match(
+      readFileSync(join(save, 'lt', 'a.litmus.out'), 'utf8'),
+      /^Observation a Sometimes 1 3$/m,
+    );
   } finally {
     rmSync(d, { recursive: true, force: true });
   }
@@ -350,8 +508,14 @@ test('a broken test is reported as an error with file:line:col; the others run',
     write(d, 't/b.litmus', fake('b', 'error', 'Never'));
     write(d, 't/c.litmus', fake('c', 'Never 0 1', 'Never'));
     const r = await batch(join(d, 't'), new InlineExecutor(fakeRunOne), { judge: true });
-    assert.deepEqual([...r.out.matchAll(/^Test (\S+)/gm)].map((m) => m[1]), ['a', 'c']);
-    assert.match(r.err, new RegExp(`^ordo: ${join(d, 't', 'b.litmus')}:\\d+:\\d+: fake syntax error$`, 'm'));
+    assert.deepEqual(
+      [...r.out.matchAll(/^Test (\S+)/gm)].map((m) => m[1]),
+      ['a', 'c'],
+    );
+    assert.match(
+      r.err,
+      new RegExp(`^ordo: ${join(d, 't', 'b.litmus')}:\\d+:\\d+: fake syntax error$`, 'm'),
+    );
     const bad = r.records.find((x) => x.path === 't/b.litmus')!;
     assert.equal(bad.status, 'error');
     assert.match(r.out, /^FAIL .*b\.litmus:\d+:\d+: fake syntax error$/m);
@@ -369,7 +533,11 @@ test('with the real runner: a broken test is reported, the others still run', as
   try {
     copyFileSync(join(kernel, 'SB+poonceonces.litmus'), join(d, 'SB+poonceonces.litmus'));
     copyFileSync(join(kernel, 'MP+poonceonces.litmus'), join(d, 'MP+poonceonces.litmus'));
-    write(d, 'Broken.litmus', 'C Broken\n\n{}\n\nP0(int *x)\n{\n\tWRITE_ONCE(*x 1);\n}\n\nexists (x=1)\n');
+    write(
+      d,
+      'Broken.litmus',
+      'C Broken\n\n{}\n\nP0(int *x)\n{\n\tWRITE_ONCE(*x 1);\n}\n\nexists (x=1)\n',
+    );
     const r = await batch(d, new WorkerPool({ jobs: 2 }), { judge: true });
     const byPath = new Map(r.records.map((x) => [x.path, x]));
     assert.equal(byPath.get('t/Broken.litmus')!.status, 'error');
@@ -400,7 +568,10 @@ test('a worker overrunning its time is terminated and replaced; the batch goes o
     assert.match(r.out, /^TIMEOUT t\/a-hang\.litmus: /m);
     assert.match(r.out, /\n2 passed, 0 failed, 1 timed out\n$/);
     assert.equal(r.exitCode, 1);
-    assert.match(readFileSync(join(d, 'saved', 't', 'a-hang.litmus.out'), 'utf8'), /non-zero status 124/);
+    assert.match(
+      readFileSync(join(d, 'saved', 't', 'a-hang.litmus.out'), 'utf8'),
+      /non-zero status 124/,
+    );
     assert.equal(pool.size, 0, 'closed');
   } finally {
     rmSync(top, { recursive: true, force: true });
@@ -417,7 +588,10 @@ test('a worker running out of memory is replaced; its test is reported out of me
     write(d, 'c.litmus', fake('c', 'Sometimes 1 1'));
     const pool = new WorkerPool({ jobs: 1, runnerModule: fakeRunner, maxMemoryMb: 32 });
     const r = await batch(d, pool);
-    assert.deepEqual(r.records.map((x) => x.status), ['oom', 'oom', 'ok']);
+    assert.deepEqual(
+      r.records.map((x) => x.status),
+      ['oom', 'oom', 'ok'],
+    );
     assert.match(r.err, /out of memory/);
     assert.match(r.err, /ran out of resources \(Invalid array length\)/);
     assert.equal(r.report.summary.outOfMemory, 2);
@@ -443,10 +617,16 @@ test('aborting (Ctrl-C) stops the workers, prints the results so far and saves t
     const r = await batch(d, pool, { signal: ac.signal, json, judge: true });
     assert.equal(r.interrupted, true);
     assert.equal(r.exitCode, 130);
-    assert.deepEqual([...r.out.matchAll(/^Test (\S+)/gm)].map((m) => m[1]), ['a', 'c']);
+    assert.deepEqual(
+      [...r.out.matchAll(/^Test (\S+)/gm)].map((m) => m[1]),
+      ['a', 'c'],
+    );
     const rep = readJsonReport(json);
     assert.equal(rep.interrupted, true);
-    assert.deepEqual(rep.tests.map((t) => t.path), ['t/a.litmus', 't/c.litmus']);
+    assert.deepEqual(
+      rep.tests.map((t) => t.path),
+      ['t/a.litmus', 't/c.litmus'],
+    );
     assert.equal(rep.notRun, 2);
     assert.equal(pool.size, 0);
   } finally {

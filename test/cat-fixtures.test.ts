@@ -16,37 +16,88 @@ export interface Ev {
  * write per location (indices into evs). Sets: R, W, M, F, IW, FW, one set per
  * annotation; relations: po, rf, loc, int, ext, id, and empty addr/data/ctrl/rmw/amo.
  */
-export function mkInput(evs: Ev[], rf: Array<[number, number]>, extra: { co?: Array<[number, number]>; rmw?: Array<[number, number]>; sets?: Record<string, number[]> } = {}): ModelInput {
+export function mkInput(
+  evs: Ev[],
+  rf: Array<[number, number]>,
+  extra: {
+    co?: Array<[number, number]>;
+    rmw?: Array<[number, number]>;
+    sets?: Record<string, number[]>;
+  } = {},
+): ModelInput {
   const n = evs.length;
-  const events: ModelEvent[] = evs.map((e, id) => ({ id, thread: e.thread, loc: e.loc ?? null, value: e.value ?? null }));
-  const set = (pred: (e: Ev) => boolean) => EventSet.of(n, evs.flatMap((e, i) => (pred(e) ? [i] : [])));
+  const events: ModelEvent[] = evs.map((e, id) => ({
+    id,
+    thread: e.thread,
+    loc: e.loc ?? null,
+    value: e.value ?? null,
+  }));
+  const set = (pred: (e: Ev) => boolean) =>
+    EventSet.of(
+      n,
+      evs.flatMap((e, i) => (pred(e) ? [i] : [])),
+    );
   const sets = new Map<string, EventSet>();
-  sets.set('R', set((e) => e.kind === 'R'));
-  sets.set('W', set((e) => e.kind === 'W'));
-  sets.set('M', set((e) => e.kind !== 'F'));
-  sets.set('F', set((e) => e.kind === 'F'));
-  sets.set('IW', set((e) => e.thread < 0));
+  sets.set(
+    'R',
+    set((e) => e.kind === 'R'),
+  );
+  sets.set(
+    'W',
+    set((e) => e.kind === 'W'),
+  );
+  sets.set(
+    'M',
+    set((e) => e.kind !== 'F'),
+  );
+  sets.set(
+    'F',
+    set((e) => e.kind === 'F'),
+  );
+  sets.set(
+    'IW',
+    set((e) => e.thread < 0),
+  );
   sets.set('RMW', EventSet.of(n, (extra.rmw ?? []).flat()));
   // Final writes: the last write per location in thread order (tests keep it simple).
   const lastW = new Map<string, number>();
-  evs.forEach((e, i) => { if (e.kind === 'W' && e.loc) lastW.set(e.loc, i); });
+  evs.forEach((e, i) => {
+    if (e.kind === 'W' && e.loc) lastW.set(e.loc, i);
+  });
   sets.set('FW', EventSet.of(n, lastW.values()));
   const annots = new Set(evs.flatMap((e) => e.annot ?? []));
-  for (const a of annots) sets.set(a, set((e) => (e.annot ?? []).includes(a)));
+  for (const a of annots)
+    sets.set(
+      a,
+      set((e) => (e.annot ?? []).includes(a)),
+    );
   for (const [k, v] of Object.entries(extra.sets ?? {})) sets.set(k, EventSet.of(n, v));
-  const po = new Relation(n), loc = new Relation(n), int = new Relation(n), ext = new Relation(n);
+  const po = new Relation(n),
+    loc = new Relation(n),
+    int = new Relation(n),
+    ext = new Relation(n);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
-      const a = evs[i], b = evs[j];
+      const a = evs[i],
+        b = evs[j];
       if (a.thread >= 0 && a.thread === b.thread && i < j) po.add(i, j);
       if (a.loc && a.loc === b.loc) loc.add(i, j);
-      if (a.thread === b.thread) int.add(i, j); else ext.add(i, j);
+      if (a.thread === b.thread) int.add(i, j);
+      else ext.add(i, j);
     }
   }
   const relations = new Map<string, Relation>([
-    ['po', po], ['rf', Relation.fromPairs(n, rf)], ['loc', loc], ['int', int], ['ext', ext],
-    ['id', Relation.identity(n)], ['addr', new Relation(n)], ['data', new Relation(n)], ['ctrl', new Relation(n)],
-    ['rmw', Relation.fromPairs(n, extra.rmw ?? [])], ['amo', new Relation(n)],
+    ['po', po],
+    ['rf', Relation.fromPairs(n, rf)],
+    ['loc', loc],
+    ['int', int],
+    ['ext', ext],
+    ['id', Relation.identity(n)],
+    ['addr', new Relation(n)],
+    ['data', new Relation(n)],
+    ['ctrl', new Relation(n)],
+    ['rmw', Relation.fromPairs(n, extra.rmw ?? [])],
+    ['amo', new Relation(n)],
   ]);
   if (extra.co) relations.set('co', Relation.fromPairs(n, extra.co));
   return { events, sets, relations };
@@ -67,5 +118,8 @@ export function storeBuffering(annot: string, fence: string | null): ModelInput 
   const idx = (pred: (e: Ev) => boolean) => evs.findIndex(pred);
   const r0 = idx((e) => e.kind === 'R' && e.thread === 0);
   const r1 = idx((e) => e.kind === 'R' && e.thread === 1);
-  return mkInput(evs, [[1, r0], [0, r1]]);
+  return mkInput(evs, [
+    [1, r0],
+    [0, r1],
+  ]);
 }

@@ -27,11 +27,22 @@ const MP = mkInput(
     { kind: 'R', thread: 1, loc: 'y', value: 1, annot: ['ONCE'] }, // 4
     { kind: 'R', thread: 1, loc: 'x', value: 0, annot: ['ONCE'] }, // 5
   ],
-  [[3, 4], [0, 5]],
-  { co: [[0, 2], [1, 3]] },
+  [
+    [3, 4],
+    [0, 5],
+  ],
+  {
+    co: [
+      [0, 2],
+      [1, 3],
+    ],
+  },
 );
 
-function run(src: string, opts: { variants?: string[]; input?: typeof MP; capture?: string[] } = {}): CatOutcome[] {
+function run(
+  src: string,
+  opts: { variants?: string[]; input?: typeof MP; capture?: string[] } = {},
+): CatOutcome[] {
   const p = write(`m${counter++}.cat`, src);
   const m = loadModel({ catFile: p, variants: opts.variants ?? [], includeDirs: [] });
   return evaluateModel(m, opts.input ?? MP, { capture: opts.capture });
@@ -70,28 +81,66 @@ test('set and relation operators', () => {
   assert.deepEqual(value('W \\ IW'), [2, 3]);
   assert.deepEqual(value('R | IW'), [0, 1, 4, 5]);
   assert.deepEqual(value('M & ~W'), [4, 5]);
-  assert.deepEqual(value('po'), [[2, 3], [4, 5]]);
-  assert.deepEqual(value('po ; po^-1'), [[2, 2], [4, 4]]);
+  assert.deepEqual(value('po'), [
+    [2, 3],
+    [4, 5],
+  ]);
+  assert.deepEqual(value('po ; po^-1'), [
+    [2, 2],
+    [4, 4],
+  ]);
   assert.deepEqual(value('[W] ; po ; [W]'), [[2, 3]]);
   assert.deepEqual(value('rf ; po^-1'), [[0, 4]]);
-  assert.deepEqual(value('(po | rf)+'), [[0, 5], [2, 3], [2, 4], [2, 5], [3, 4], [3, 5], [4, 5]]);
-  assert.deepEqual(value('(po | rf)* & id & (R * R)'), [[4, 4], [5, 5]]);
+  assert.deepEqual(value('(po | rf)+'), [
+    [0, 5],
+    [2, 3],
+    [2, 4],
+    [2, 5],
+    [3, 4],
+    [3, 5],
+    [4, 5],
+  ]);
+  assert.deepEqual(value('(po | rf)* & id & (R * R)'), [
+    [4, 4],
+    [5, 5],
+  ]);
   assert.deepEqual(value('rf?').length, 8);
-  assert.deepEqual(value('IW * (W \\ IW)'), [[0, 2], [0, 3], [1, 2], [1, 3]]);
-  assert.deepEqual(value('loc & (IW * (W \\ IW))'), [[0, 2], [1, 3]]);
-  assert.deepEqual(value('co0'), [[0, 2], [1, 3]]);
+  assert.deepEqual(value('IW * (W \\ IW)'), [
+    [0, 2],
+    [0, 3],
+    [1, 2],
+    [1, 3],
+  ]);
+  assert.deepEqual(value('loc & (IW * (W \\ IW))'), [
+    [0, 2],
+    [1, 3],
+  ]);
+  assert.deepEqual(value('co0'), [
+    [0, 2],
+    [1, 3],
+  ]);
   assert.deepEqual(value('domain(rf)'), [0, 3]);
   assert.deepEqual(value('range(rf)'), [4, 5]);
   assert.deepEqual(value('domain rf'), [0, 3]);
   assert.deepEqual(value('0'), []);
   assert.deepEqual(value('_ \\ M'), []);
-  assert.deepEqual(value('~po & (W * W) & int & ~id'), [[0, 1], [1, 0], [3, 2]]);
+  assert.deepEqual(value('~po & (W * W) & int & ~id'), [
+    [0, 1],
+    [1, 0],
+    [3, 2],
+  ]);
   assert.deepEqual(value('{}'), []);
   assert.deepEqual(value('fencerel(W)'), []);
   assert.deepEqual(value('po-loc'), []);
-  assert.deepEqual(value('rfe'), [[0, 5], [3, 4]]);
+  assert.deepEqual(value('rfe'), [
+    [0, 5],
+    [3, 4],
+  ]);
   // precedence: | loosest, then ;, then \, then &
-  assert.deepEqual(value('rf | po ; po'), [[0, 5], [3, 4]]);
+  assert.deepEqual(value('rf | po ; po'), [
+    [0, 5],
+    [3, 4],
+  ]);
   assert.deepEqual(value('W \\ IW & W'), [2, 3]);
 });
 
@@ -106,20 +155,36 @@ test('functions, tuples, let-in and application forms', () => {
   assert.deepEqual(value('k', 'let (j, k) = (R, W)'), [0, 1, 2, 3]);
   // closures see the definitions in force where they were written
   assert.deepEqual(value('f(0)', 'let X = R\nlet f(z) = X\nlet X = W'), [4, 5]);
-  assert.deepEqual(value('p ++ 0', 'let p = let pairs = rf in match pairs with || {} -> 0 || q ++ rest -> q end'), [[0, 5]]);
+  assert.deepEqual(
+    value('p ++ 0', 'let p = let pairs = rf in match pairs with || {} -> 0 || q ++ rest -> q end'),
+    [[0, 5]],
+  );
   assert.deepEqual(value('{e}', 'let e = match R with || {} -> 0 || x ++ rest -> x end'), [4]);
-  const sets = run('"t"\nlet result = map (fun e -> {e} | IW) W\nlet n = match result with || {} -> 0 || s ++ rest -> [s] end\n', { capture: ['n'] });
-  assert.deepEqual(prs(sets[0].values!.get('n')!), [[0, 0], [1, 1]]);
+  const sets = run(
+    '"t"\nlet result = map (fun e -> {e} | IW) W\nlet n = match result with || {} -> 0 || s ++ rest -> [s] end\n',
+    { capture: ['n'] },
+  );
+  assert.deepEqual(prs(sets[0].values!.get('n')!), [
+    [0, 0],
+    [1, 1],
+  ]);
 });
 
 test('let rec: fixpoints of sets and relations, mutual recursion, recursive functions', () => {
   assert.deepEqual(value('t', 'let rec t = po | rf | (t ; t)'), value('(po | rf)+'));
-  assert.deepEqual(value('a', 'let rec a = rf | (b ; po) and b = rf | (a ; rf)'), [[0, 5], [3, 4], [3, 5]]);
+  assert.deepEqual(value('a', 'let rec a = rf | (b ; po) and b = rf | (a ; rf)'), [
+    [0, 5],
+    [3, 4],
+    [3, 5],
+  ]);
   assert.deepEqual(value('let rec s = IW | range(rf & (s * _)) in s'), [0, 1, 5]);
-  const out = run(`"t"
+  const out = run(
+    `"t"
 let rec count s = match s with || {} -> {} || x ++ rest -> {x} | count(rest) end
 let result = count(W)
-`, { capture: ['result'] });
+`,
+    { capture: ['result'] },
+  );
   assert.deepEqual(els(out[0].values!.get('result')!), [0, 1, 2, 3]);
 });
 
@@ -138,7 +203,9 @@ let n = match others with || {} -> 0 || c ++ rest -> pick(c) end
 });
 
 test('tag sets bind both the tag name and its capitalised form', () => {
-  const out = run('"t"\nenum A = \'ONCE || \'my-tag\nlet a = ONCE\nlet b = My-tag | my-tag\n', { capture: ['a', 'b'] });
+  const out = run('"t"\nenum A = \'ONCE || \'my-tag\nlet a = ONCE\nlet b = My-tag | my-tag\n', {
+    capture: ['a', 'b'],
+  });
   assert.deepEqual(els(out[0].values!.get('a')!), [2, 3, 4, 5]);
   assert.deepEqual(els(out[0].values!.get('b')!), []);
 });
@@ -160,19 +227,35 @@ test('checks: acyclic, irreflexive, empty, negation, names', () => {
 });
 
 test('flags fire when their test holds and never reject; ignored on rejected paths', () => {
-  const out = run('"t"\nflag ~empty rf as has-rf\nflag ~empty rf & int as rfi\nflag ~empty W as has-rf\n');
+  const out = run(
+    '"t"\nflag ~empty rf as has-rf\nflag ~empty rf & int as rfi\nflag ~empty W as has-rf\n',
+  );
   assert.deepEqual(out, [{ allowed: true, flags: ['has-rf'] }]);
   const rej = run('"t"\nflag ~empty rf as has-rf\nempty rf as no-rf\n');
-  assert.deepEqual(rej.map((o) => [o.allowed, o.flags]), [[false, []]]);
+  assert.deepEqual(
+    rej.map((o) => [o.allowed, o.flags]),
+    [[false, []]],
+  );
 });
 
 test('with x from S forks the rest of the model', () => {
-  const out = run('"t"\nwith s from {R, W, IW}\nflag ~empty s & IW as init\nempty s & R as noreads\n');
+  const out = run(
+    '"t"\nwith s from {R, W, IW}\nflag ~empty s & IW as init\nempty s & R as noreads\n',
+  );
   assert.equal(out.length, 3);
   assert.equal(out.filter((o) => o.allowed).length, 2);
-  assert.deepEqual(out.filter((o) => o.allowed).map((o) => o.flags).sort(), [['init'], ['init']]);
+  assert.deepEqual(
+    out
+      .filter((o) => o.allowed)
+      .map((o) => o.flags)
+      .sort(),
+    [['init'], ['init']],
+  );
   // nested forks multiply; an empty choice yields one rejected path
-  assert.equal(run('"t"\nwith a from {R, W}\nwith b from {R, W, M}\n').filter((o) => o.allowed).length, 6);
+  assert.equal(
+    run('"t"\nwith a from {R, W}\nwith b from {R, W, M}\n').filter((o) => o.allowed).length,
+    6,
+  );
   const none = run('"t"\nwith a from {}\n');
   assert.equal(none.length, 1);
   assert.equal(none[0].allowed, false);
@@ -194,15 +277,33 @@ test('coherence orders generated by cos-opt.cat', () => {
   assert.equal(out.length, 2);
   const cos = out.map((o) => JSON.stringify(prs(o.values!.get('co')!))).sort();
   assert.deepEqual(cos, [
-    JSON.stringify([[0, 1], [0, 2], [0, 3], [1, 2], [1, 3], [2, 3]]),
-    JSON.stringify([[0, 1], [0, 2], [0, 3], [1, 3], [2, 1], [2, 3]]),
+    JSON.stringify([
+      [0, 1],
+      [0, 2],
+      [0, 3],
+      [1, 2],
+      [1, 3],
+      [2, 3],
+    ]),
+    JSON.stringify([
+      [0, 1],
+      [0, 2],
+      [0, 3],
+      [1, 3],
+      [2, 1],
+      [2, 3],
+    ]),
   ]);
   // cross of per-location choices
-  assert.equal(run('"t"\ninclude "cross.cat"\nwith c from cross({{R * R, W * W}, {0, po, rf}})\n').length, 6);
+  assert.equal(
+    run('"t"\ninclude "cross.cat"\nwith c from cross({{R * R, W * W}, {0, po, rf}})\n').length,
+    6,
+  );
 });
 
 test('procedures, call, forall, try', () => {
-  const out = run(`"t"
+  const out = run(
+    `"t"
 procedure must-be-empty(r) =
   let local = r
   empty local
@@ -213,7 +314,9 @@ forall s in {R, W} do
 end
 let safe = try undefined-thing with R
 let result = safe
-`, { capture: ['result'] });
+`,
+    { capture: ['result'] },
+  );
   assert.equal(out.length, 1);
   assert.equal(out[0].allowed, true);
   assert.deepEqual(out[0].flags, ['nonempty']);
@@ -222,23 +325,42 @@ let result = safe
 });
 
 test('variants: expression and instruction level', () => {
-  const src = '"t"\nlet v = if "fast" then R else W\nif "fast" then flag ~empty v as fast-on else flag ~empty v as fast-off end\n';
-  assert.deepEqual(run(src, { variants: ['fast'], capture: ['v'] }).map((o) => [o.flags, els(o.values!.get('v')!)]), [[['fast-on'], [4, 5]]]);
-  assert.deepEqual(run(src, { capture: ['v'] }).map((o) => [o.flags, els(o.values!.get('v')!)]), [[['fast-off'], [0, 1, 2, 3]]]);
+  const src =
+    '"t"\nlet v = if "fast" then R else W\nif "fast" then flag ~empty v as fast-on else flag ~empty v as fast-off end\n';
+  assert.deepEqual(
+    run(src, { variants: ['fast'], capture: ['v'] }).map((o) => [
+      o.flags,
+      els(o.values!.get('v')!),
+    ]),
+    [[['fast-on'], [4, 5]]],
+  );
+  assert.deepEqual(
+    run(src, { capture: ['v'] }).map((o) => [o.flags, els(o.values!.get('v')!)]),
+    [[['fast-off'], [0, 1, 2, 3]]],
+  );
 });
 
 test('include resolves relative to the including file; header options recorded', () => {
   write('inc-lib.cat', 'lib "a library" withinit\nlet from-lib = R\n');
-  const p = write('inc-main.cat', 'main "main model"\ninclude "inc-lib.cat"\nlet result = from-lib\n');
+  const p = write(
+    'inc-main.cat',
+    'main "main model"\ninclude "inc-lib.cat"\nlet result = from-lib\n',
+  );
   const m = loadModel({ catFile: p, variants: [], includeDirs: [] });
   assert.deepEqual(m.options, ['withinit']);
   assert.equal(m.withoutCo, false);
   assert.equal(m.title, 'main model');
-  assert.deepEqual(els(evaluateModel(m, MP, { capture: ['result'] })[0].values!.get('result')!), [4, 5]);
+  assert.deepEqual(
+    els(evaluateModel(m, MP, { capture: ['result'] })[0].values!.get('result')!),
+    [4, 5],
+  );
 });
 
 test('comments: nested block comments and line comments', () => {
-  assert.deepEqual(value('R // trailing\n', '(* outer (* inner *) still comment *)\n// line\n'), [4, 5]);
+  assert.deepEqual(
+    value('R // trailing\n', '(* outer (* inner *) still comment *)\n// line\n'),
+    [4, 5],
+  );
 });
 
 test('errors carry file:line:col', () => {
@@ -262,7 +384,12 @@ test('parseConfig reads model, bell, macros, variants and ignores display keys',
   write('c.bell', '"bell"\nenum T = \'a || \'b\ninstructions R[T]\n');
   write('c.cat', '"cat"\nlet x = A | B\n');
   write('c.def', '');
-  const cfg = parseConfig(write('c.cfg', 'model c.cat\nbell c.bell\nmacros c.def\nvariant v1,v2\ngraph columns\nedgeattr hb,color,indigo\n'));
+  const cfg = parseConfig(
+    write(
+      'c.cfg',
+      'model c.cat\nbell c.bell\nmacros c.def\nvariant v1,v2\ngraph columns\nedgeattr hb,color,indigo\n',
+    ),
+  );
   assert.equal(cfg.catFile, join(dir, 'c.cat'));
   assert.equal(cfg.bellFile, join(dir, 'c.bell'));
   assert.equal(cfg.macrosFile, join(dir, 'c.def'));
@@ -273,4 +400,3 @@ test('parseConfig reads model, bell, macros, variants and ignores display keys',
   const bad = errorOf(() => parseConfig(write('bad.cfg', 'graph columns\nmodel missing.cat\n')));
   assert.match(bad.format(), /bad\.cfg:2:7: cannot find file "missing.cat"/);
 });
-

@@ -17,7 +17,14 @@ function allowed(m: CompiledModel, input: ModelInput): { allowed: boolean; flags
 }
 
 /** MP: P0: W x=1; [F]; W y=1   P1: R y=1; [F]; R x=0. */
-function messagePassing(wAnnot: string[], rAnnot: string[], f0: string | null, f1: string | null, wy: string[] = wAnnot, ry: string[] = rAnnot): ModelInput {
+function messagePassing(
+  wAnnot: string[],
+  rAnnot: string[],
+  f0: string | null,
+  f1: string | null,
+  wy: string[] = wAnnot,
+  ry: string[] = rAnnot,
+): ModelInput {
   const evs: Ev[] = [
     { kind: 'W', thread: -1, loc: 'x', value: 0 },
     { kind: 'W', thread: -1, loc: 'y', value: 0 },
@@ -31,19 +38,30 @@ function messagePassing(wAnnot: string[], rAnnot: string[], f0: string | null, f
   const wyI = evs.findIndex((e) => e.kind === 'W' && e.loc === 'y' && e.thread === 0);
   const ryI = evs.findIndex((e) => e.kind === 'R' && e.loc === 'y');
   const rxI = evs.findIndex((e) => e.kind === 'R' && e.loc === 'x');
-  return mkInput(evs, [[wyI, ryI], [0, rxI]]);
+  return mkInput(evs, [
+    [wyI, ryI],
+    [0, rxI],
+  ]);
 }
 
-test('linux-kernel.cfg loads (bell, cat, lock.cat, our cross.cat and cos-opt.cat)', { skip: !have }, () => {
-  const cfg = parseConfig(LKMM);
-  assert.deepEqual(cfg.variants, ['lkmmv2']);
-  const m = loadModel(cfg);
-  assert.equal(m.withoutCo, true);
-  assert.ok(m.declaredTags.includes('rcu-lock') && m.declaredTags.includes('MB') && m.declaredTags.includes('srcu-lock'));
-  assert.ok(m.files.some((f) => f.endsWith('lock.cat')));
-  assert.ok(m.files.some((f) => f.endsWith('models/lib/cos-opt.cat')));
-  assert.ok(m.files.some((f) => f.endsWith('models/lib/cross.cat')));
-});
+test(
+  'linux-kernel.cfg loads (bell, cat, lock.cat, our cross.cat and cos-opt.cat)',
+  { skip: !have },
+  () => {
+    const cfg = parseConfig(LKMM);
+    assert.deepEqual(cfg.variants, ['lkmmv2']);
+    const m = loadModel(cfg);
+    assert.equal(m.withoutCo, true);
+    assert.ok(
+      m.declaredTags.includes('rcu-lock') &&
+        m.declaredTags.includes('MB') &&
+        m.declaredTags.includes('srcu-lock'),
+    );
+    assert.ok(m.files.some((f) => f.endsWith('lock.cat')));
+    assert.ok(m.files.some((f) => f.endsWith('models/lib/cos-opt.cat')));
+    assert.ok(m.files.some((f) => f.endsWith('models/lib/cross.cat')));
+  },
+);
 
 test('LKMM: store buffering', { skip: !have }, () => {
   const m = loadModel(parseConfig(LKMM));
@@ -52,7 +70,10 @@ test('LKMM: store buffering', { skip: !have }, () => {
   assert.ok(fenced.every((o) => !o.allowed));
   assert.equal(fenced[0].failedCheck, 'propagation');
   // Plain accesses race: allowed, with the data-race flag.
-  assert.deepEqual(allowed(m, storeBuffering('PLAIN', null)), { allowed: true, flags: ['data-race'] });
+  assert.deepEqual(allowed(m, storeBuffering('PLAIN', null)), {
+    allowed: true,
+    flags: ['data-race'],
+  });
 });
 
 test('LKMM: message passing', { skip: !have }, () => {
@@ -60,7 +81,10 @@ test('LKMM: message passing', { skip: !have }, () => {
   assert.equal(allowed(m, messagePassing(['ONCE'], ['ONCE'], null, null)).allowed, true);
   assert.equal(allowed(m, messagePassing(['ONCE'], ['ONCE'], 'wmb', 'rmb')).allowed, false);
   assert.equal(allowed(m, messagePassing(['ONCE'], ['ONCE'], 'wmb', null)).allowed, true);
-  assert.equal(allowed(m, messagePassing(['ONCE'], ['ONCE'], null, null, ['RELEASE'], ['ACQUIRE'])).allowed, false);
+  assert.equal(
+    allowed(m, messagePassing(['ONCE'], ['ONCE'], null, null, ['RELEASE'], ['ACQUIRE'])).allowed,
+    false,
+  );
   assert.equal(allowed(m, messagePassing(['ONCE'], ['ONCE'], 'MB', 'MB')).allowed, false);
 });
 
@@ -71,7 +95,10 @@ test('LKMM: unmatched rcu_read_lock raises its flag', { skip: !have }, () => {
     { kind: 'F', thread: 0, annot: ['rcu-lock'] },
     { kind: 'R', thread: 0, loc: 'x', value: 0, annot: ['ONCE'] },
   ];
-  assert.deepEqual(allowed(m, mkInput(evs, [[0, 2]])), { allowed: true, flags: ['unmatched-rcu-lock'] });
+  assert.deepEqual(allowed(m, mkInput(evs, [[0, 2]])), {
+    allowed: true,
+    flags: ['unmatched-rcu-lock'],
+  });
   const ok: Ev[] = [...evs, { kind: 'F', thread: 0, annot: ['rcu-unlock'] }];
   assert.deepEqual(allowed(m, mkInput(ok, [[0, 2]])), { allowed: true, flags: [] });
 });
@@ -93,12 +120,16 @@ test('bpf.cat loads and judges store buffering and message passing', { skip: !ha
   const m = loadModel({ catFile: BPF, variants: [], includeDirs: [] });
   assert.equal(m.withoutCo, true);
   const withBpfSets = (inp: ModelInput, sets: Record<string, number[]> = {}): ModelInput => {
-    for (const s of ['SC', 'AQ', 'RL']) inp.sets.set(s, EventSet.of(inp.events.length, sets[s] ?? []));
+    for (const s of ['SC', 'AQ', 'RL'])
+      inp.sets.set(s, EventSet.of(inp.events.length, sets[s] ?? []));
     return inp;
   };
   assert.equal(allowed(m, withBpfSets(storeBuffering('X', null))).allowed, true);
   const mp = messagePassing([], [], null, null);
   assert.equal(allowed(m, withBpfSets(mp)).allowed, true);
   // store-release of y (event 3) and load-acquire of y (event 4) forbid MP.
-  assert.equal(allowed(m, withBpfSets(messagePassing([], [], null, null), { RL: [3], AQ: [4] })).allowed, false);
+  assert.equal(
+    allowed(m, withBpfSets(messagePassing([], [], null, null), { RL: [3], AQ: [4] })).allowed,
+    false,
+  );
 });

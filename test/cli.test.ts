@@ -17,28 +17,45 @@ function ordo(...args: string[]) {
 
 const comparable = (t: string) => t.split('\n').filter((l) => l && !/^(Time |Hash=|#wall)/.test(l));
 
-test('a kernel litmus test prints exactly herd7\'s report (kernel model files)', { skip: !have }, () => {
-  const rel = 'kernel/MP+pooncerelease+poacquireonce.litmus';
-  const r = ordo('-conf', join(corpus, 'models', 'lkmm', 'linux-kernel.cfg'), join(corpus, 'tests', rel));
-  assert.equal(r.status, 0);
-  assert.deepEqual(comparable(r.stdout), comparable(readFileSync(join(corpus, 'expected', rel + '.out'), 'utf8')));
-});
+test(
+  "a kernel litmus test prints exactly herd7's report (kernel model files)",
+  { skip: !have },
+  () => {
+    const rel = 'kernel/MP+pooncerelease+poacquireonce.litmus';
+    const r = ordo(
+      '-conf',
+      join(corpus, 'models', 'lkmm', 'linux-kernel.cfg'),
+      join(corpus, 'tests', rel),
+    );
+    assert.equal(r.status, 0);
+    assert.deepEqual(
+      comparable(r.stdout),
+      comparable(readFileSync(join(corpus, 'expected', rel + '.out'), 'utf8')),
+    );
+  },
+);
 
-test('without -conf Ordo\'s own LKMM gives the same report', { skip: !have }, () => {
+test("without -conf Ordo's own LKMM gives the same report", { skip: !have }, () => {
   const rel = 'kernel/SB+fencembonceonces.litmus';
   const r = ordo(join(corpus, 'tests', rel));
   assert.equal(r.status, 0);
-  assert.deepEqual(comparable(r.stdout), comparable(readFileSync(join(corpus, 'expected', rel + '.out'), 'utf8')));
+  assert.deepEqual(
+    comparable(r.stdout),
+    comparable(readFileSync(join(corpus, 'expected', rel + '.out'), 'utf8')),
+  );
 });
 
 const dir = mkdtempSync(join(tmpdir(), 'ordo-cli-'));
 const sb = join(dir, 'sb.litmus');
-writeFileSync(sb, `C sb
+writeFileSync(
+  sb,
+  `C sb
 {}
 P0(int *x, int *y) { int r0; WRITE_ONCE(*x, 1); r0 = READ_ONCE(*y); }
 P1(int *x, int *y) { int r0; WRITE_ONCE(*y, 1); r0 = READ_ONCE(*x); }
 exists (0:r0=0 /\\ 1:r0=0)
-`);
+`,
+);
 
 test('bad input: one line naming file, line and column, non-zero exit, no stack trace', () => {
   const bad = join(dir, 'bad.litmus');
@@ -69,5 +86,8 @@ test('-speedcheck true stops at the first witness', () => {
 test('a run stopped by a limit says so and exits 3', () => {
   const r = ordo('-max-executions', '2', sb);
   assert.equal(r.status, 3);
-  assert.match(r.stdout, /^Limit sb more than 2 candidate executions: the figures above are partial$/m);
+  assert.match(
+    r.stdout,
+    /^Limit sb more than 2 candidate executions: the figures above are partial$/m,
+  );
 });

@@ -6,15 +6,27 @@ import type { Expr, Stmt, Thread } from '../src/program/ir.js';
 const reg = (name: string): Expr => ({ kind: 'reg', name });
 const c = (value: number): Expr => ({ kind: 'const', value });
 const load = (addr: Expr, annot = ['ONCE']): Expr => ({ kind: 'load', annot, addr });
-const store = (addr: Expr, value: Expr, annot = ['ONCE']): Stmt => ({ kind: 'store', annot, addr, value });
-const thread = (body: Stmt[], params = ['x', 'y']): Thread => ({ id: 0, params: params.map((name) => ({ name, type: 'int *' })), body });
+const store = (addr: Expr, value: Expr, annot = ['ONCE']): Stmt => ({
+  kind: 'store',
+  annot,
+  addr,
+  value,
+});
+const thread = (body: Stmt[], params = ['x', 'y']): Thread => ({
+  id: 0,
+  params: params.map((name) => ({ name, type: 'int *' })),
+  body,
+});
 const opts = { domains: new Map(), initRegs: new Map(), maxPaths: 100 };
 
 test('straight-line code gives one path with events in program order', () => {
   const t = thread([store(reg('x'), c(1)), { kind: 'assign', reg: 'r0', value: load(reg('y')) }]);
   const paths = exploreThread(t, opts);
   assert.equal(paths.length, 1);
-  assert.deepEqual(paths[0].events.map((e) => `${e.kind}${e.loc}`), ['Wx', 'Ry']);
+  assert.deepEqual(
+    paths[0].events.map((e) => `${e.kind}${e.loc}`),
+    ['Wx', 'Ry'],
+  );
   assert.deepEqual(paths[0].events[0].annot, ['ONCE']);
   assert.deepEqual(paths[0].registers.get('r0'), { k: 'r', ev: 1 });
 });
@@ -47,7 +59,13 @@ test('an if forks two paths; only the events of its arms get ctrl dependencies',
 });
 
 test('cmpxchg has a success path (R* rmw W*) and a failure path (R* only)', () => {
-  const t = thread([{ kind: 'assign', reg: 'r0', value: { kind: 'cmpxchg', annot: ['MB'], addr: reg('x'), expected: c(0), desired: c(1) } }]);
+  const t = thread([
+    {
+      kind: 'assign',
+      reg: 'r0',
+      value: { kind: 'cmpxchg', annot: ['MB'], addr: reg('x'), expected: c(0), desired: c(1) },
+    },
+  ]);
   const paths = exploreThread(t, opts);
   assert.equal(paths.length, 2);
   assert.deepEqual(paths.map((p) => p.events.map((e) => e.kind).join('')).sort(), ['R', 'RW']);
@@ -57,26 +75,53 @@ test('cmpxchg has a success path (R* rmw W*) and a failure path (R* only)', () =
 });
 
 test('atomic ops write a value computed from the read (data dependency)', () => {
-  const t = thread([{ kind: 'eval', value: { kind: 'atomicOp', annot: ['NORETURN'], addr: reg('x'), op: '+', operand: c(1), ret: 'none' } }]);
+  const t = thread([
+    {
+      kind: 'eval',
+      value: {
+        kind: 'atomicOp',
+        annot: ['NORETURN'],
+        addr: reg('x'),
+        op: '+',
+        operand: c(1),
+        ret: 'none',
+      },
+    },
+  ]);
   const [p] = exploreThread(t, opts);
-  assert.deepEqual(p.events.map((e) => e.kind), ['R', 'W']);
+  assert.deepEqual(
+    p.events.map((e) => e.kind),
+    ['R', 'W'],
+  );
   assert.deepEqual(p.events[1].dataDeps, [0]);
 });
 
 test('locks give LKR then LKW; trylock forks success and LF; is_locked forks RL and RU', () => {
   const lock: Stmt = { kind: 'lock', addr: reg('s') };
-  assert.deepEqual(exploreThread(thread([lock], ['s']), opts)[0].events.map((e) => e.kind), ['LKR', 'LKW']);
-  const tl = exploreThread(thread([{ kind: 'assign', reg: 'r', value: { kind: 'trylock', addr: reg('s') } }], ['s']), opts);
+  assert.deepEqual(
+    exploreThread(thread([lock], ['s']), opts)[0].events.map((e) => e.kind),
+    ['LKR', 'LKW'],
+  );
+  const tl = exploreThread(
+    thread([{ kind: 'assign', reg: 'r', value: { kind: 'trylock', addr: reg('s') } }], ['s']),
+    opts,
+  );
   assert.deepEqual(tl.map((p) => p.events.map((e) => e.kind).join(',')).sort(), ['LF', 'LKR,LKW']);
-  const il = exploreThread(thread([{ kind: 'assign', reg: 'r', value: { kind: 'islocked', addr: reg('s') } }], ['s']), opts);
+  const il = exploreThread(
+    thread([{ kind: 'assign', reg: 'r', value: { kind: 'islocked', addr: reg('s') } }], ['s']),
+    opts,
+  );
   assert.deepEqual(il.map((p) => p.events[0].kind).sort(), ['RL', 'RU']);
 });
 
 test('a symbolic address forks over the locations its read may return', () => {
-  const t = thread([
-    { kind: 'assign', reg: 'r0', value: load(reg('p')) },
-    { kind: 'assign', reg: 'r1', value: load(reg('r0')) },
-  ], ['p']);
+  const t = thread(
+    [
+      { kind: 'assign', reg: 'r0', value: load(reg('p')) },
+      { kind: 'assign', reg: 'r1', value: load(reg('r0')) },
+    ],
+    ['p'],
+  );
   const domains = new Map([['p', [{ addr: 'x' }, { addr: 'y' }]]]);
   const paths = exploreThread(t, { ...opts, domains });
   assert.deepEqual(paths.map((p) => p.events[1].loc).sort(), ['x', 'y']);

@@ -34,7 +34,9 @@ const EXPECTED: Record<string, [string, number, number, string[]]> = {
 };
 
 test('every example has an expected verdict, and every expected verdict an example', () => {
-  const files = readdirSync(examples).filter((f) => f.endsWith('.litmus')).map((f) => f.replace(/\.litmus$/, ''));
+  const files = readdirSync(examples)
+    .filter((f) => f.endsWith('.litmus'))
+    .map((f) => f.replace(/\.litmus$/, ''));
   assert.deepEqual([...files].sort(), Object.keys(EXPECTED).sort());
 });
 

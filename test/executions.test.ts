@@ -36,7 +36,12 @@ exists (x=1 /\\ 2:r0=2)
 `;
   const r = runTestText('two-writers.litmus', text);
   assert.deepEqual(r.states, [
-    '2:r0=0; [x]=1;', '2:r0=0; [x]=2;', '2:r0=1; [x]=1;', '2:r0=1; [x]=2;', '2:r0=2; [x]=1;', '2:r0=2; [x]=2;',
+    '2:r0=0; [x]=1;',
+    '2:r0=0; [x]=2;',
+    '2:r0=1; [x]=1;',
+    '2:r0=1; [x]=2;',
+    '2:r0=2; [x]=1;',
+    '2:r0=2; [x]=2;',
   ]);
   assert.equal(r.observation, 'Sometimes');
 });

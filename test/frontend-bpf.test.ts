@@ -5,14 +5,25 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OrdoError } from '../src/diagnostics.js';
 import type { Expr, LitmusTest, Stmt } from '../src/program/ir.js';
-import { parseBpfLitmus, parseBpfLitmusDetailed, ppInstr, canonicalReg } from '../src/frontend/bpf/index.js';
+import {
+  parseBpfLitmus,
+  parseBpfLitmusDetailed,
+  ppInstr,
+  canonicalReg,
+} from '../src/frontend/bpf/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const corpus = resolve(process.env.ORDO_SHARED ?? resolve(here, '..', '..', '..', 'shared'), 'corpus');
+const corpus = resolve(
+  process.env.ORDO_SHARED ?? resolve(here, '..', '..', '..', 'shared'),
+  'corpus',
+);
 
 /** A one-thread test around `body` rows (P0 column only). */
 function one(rows: string[], init = '0:r1=x; 0:r2=y;', cond = 'exists (0:r0=0)'): LitmusTest {
-  return parseBpfLitmus(['BPF t', `{ ${init} }`, ' P0 ;', ...rows.map((r) => ` ${r} ;`), cond, ''].join('\n'), 't.litmus');
+  return parseBpfLitmus(
+    ['BPF t', `{ ${init} }`, ' P0 ;', ...rows.map((r) => ` ${r} ;`), cond, ''].join('\n'),
+    't.litmus',
+  );
 }
 
 function body(rows: string[]): Stmt[] {
@@ -34,12 +45,14 @@ function errRows(rows: string[], cond = 'exists (0:r0=0)'): OrdoError {
 }
 
 const reg = (name: string): Expr => ({ kind: 'reg', name });
-const strip = <T>(x: T): T => JSON.parse(JSON.stringify(x, (k, v) => (k === 'pos' ? undefined : v)));
+const strip = <T>(x: T): T =>
+  JSON.parse(JSON.stringify(x, (k, v) => (k === 'pos' ? undefined : v)));
 
 // ---------------------------------------------------------------- header, init, clauses
 
 test('header, init block and clauses', () => {
-  const t = parseBpfLitmus(`BPF MP+x (* a comment *)
+  const t = parseBpfLitmus(
+    `BPF MP+x (* a comment *)
 (*
  * Result: Never
  *)
@@ -54,7 +67,9 @@ test('header, init block and clauses', () => {
 locations [0:r5; z]
 filter (0:r5=7)
 exists (1:r4=1 /\\ z=3)
-`, 'mp.litmus');
+`,
+    'mp.litmus',
+  );
   assert.equal(t.arch, 'BPF');
   assert.equal(t.name, 'MP+x');
   assert.equal(t.expectedResult, 'Never');
@@ -66,7 +81,10 @@ exists (1:r4=1 /\\ z=3)
     { thread: 0, name: 'r5', value: 7 },
   ]);
   assert.equal(t.threads.length, 2);
-  assert.deepEqual(t.locations, [{ kind: 'reg', thread: 0, name: 'r5' }, { kind: 'mem', name: 'z' }]);
+  assert.deepEqual(t.locations, [
+    { kind: 'reg', thread: 0, name: 'r5' },
+    { kind: 'mem', name: 'z' },
+  ]);
   assert.ok(t.filter);
   assert.equal(t.condition.text, 'exists (1:r4=1 /\\ [z]=3)');
 });
@@ -87,89 +105,201 @@ test('moves and ALU operations', () => {
     { kind: 'assign', reg: 'r4', value: reg('r3') },
     { kind: 'assign', reg: 'r4', value: { kind: 'const', value: -2 } },
   ]);
-  const ops: Array<[string, string]> = [['+=', '+'], ['-=', '-'], ['*=', '*'], ['/=', '/'], ['%=', '%'], ['&=', '&'], ['|=', '|'], ['^=', '^'], ['<<=', '<<'], ['>>=', '>>']];
+  const ops: Array<[string, string]> = [
+    ['+=', '+'],
+    ['-=', '-'],
+    ['*=', '*'],
+    ['/=', '/'],
+    ['%=', '%'],
+    ['&=', '&'],
+    ['|=', '|'],
+    ['^=', '^'],
+    ['<<=', '<<'],
+    ['>>=', '>>'],
+  ];
   for (const [src, op] of ops) {
-    assert.deepEqual(strip(body([`r3 ${src} r4`, `r3 ${src} 7`])), [
-      { kind: 'assign', reg: 'r3', value: { kind: 'binop', op, left: reg('r3'), right: reg('r4') } },
-      { kind: 'assign', reg: 'r3', value: { kind: 'binop', op, left: reg('r3'), right: { kind: 'const', value: 7 } } },
-    ], src);
+    assert.deepEqual(
+      strip(body([`r3 ${src} r4`, `r3 ${src} 7`])),
+      [
+        {
+          kind: 'assign',
+          reg: 'r3',
+          value: { kind: 'binop', op, left: reg('r3'), right: reg('r4') },
+        },
+        {
+          kind: 'assign',
+          reg: 'r3',
+          value: { kind: 'binop', op, left: reg('r3'), right: { kind: 'const', value: 7 } },
+        },
+      ],
+      src,
+    );
   }
 });
 
 test('loads and stores of every size, acquire and release', () => {
   for (const size of ['u8', 'u16', 'u32', 'u64']) {
-    assert.deepEqual(strip(body([`r3 = *(${size} *)(r1 + 0)`, `*(${size}*)(r2+0) = r3`, `*(${size} *)(r2 - 0) = 4`])), [
-      { kind: 'assign', reg: 'r3', value: { kind: 'load', annot: [], addr: reg('r1') } },
-      { kind: 'store', annot: [], addr: reg('r2'), value: reg('r3') },
-      { kind: 'store', annot: [], addr: reg('r2'), value: { kind: 'const', value: 4 } },
-    ]);
+    assert.deepEqual(
+      strip(
+        body([`r3 = *(${size} *)(r1 + 0)`, `*(${size}*)(r2+0) = r3`, `*(${size} *)(r2 - 0) = 4`]),
+      ),
+      [
+        { kind: 'assign', reg: 'r3', value: { kind: 'load', annot: [], addr: reg('r1') } },
+        { kind: 'store', annot: [], addr: reg('r2'), value: reg('r3') },
+        { kind: 'store', annot: [], addr: reg('r2'), value: { kind: 'const', value: 4 } },
+      ],
+    );
   }
-  assert.deepEqual(strip(body(['r3 = load_acquire((u32 *)(r1 + 0))', 'store_release((u64* )(r2 + 0), r3)'])), [
-    { kind: 'assign', reg: 'r3', value: { kind: 'load', annot: ['AQ'], addr: reg('r1') } },
-    { kind: 'store', annot: ['RL'], addr: reg('r2'), value: reg('r3') },
-  ]);
+  assert.deepEqual(
+    strip(body(['r3 = load_acquire((u32 *)(r1 + 0))', 'store_release((u64* )(r2 + 0), r3)'])),
+    [
+      { kind: 'assign', reg: 'r3', value: { kind: 'load', annot: ['AQ'], addr: reg('r1') } },
+      { kind: 'store', annot: ['RL'], addr: reg('r2'), value: reg('r3') },
+    ],
+  );
 });
 
 test('atomics: lock, atomic_fetch_*, xchg, cmpxchg', () => {
-  const ops: Array<[string, string, string]> = [['+=', 'add', '+'], ['&=', 'and', '&'], ['|=', 'or', '|'], ['^=', 'xor', '^']];
+  const ops: Array<[string, string, string]> = [
+    ['+=', 'add', '+'],
+    ['&=', 'and', '&'],
+    ['|=', 'or', '|'],
+    ['^=', 'xor', '^'],
+  ];
   for (const [lockOp, name, op] of ops) {
-    assert.deepEqual(strip(body([`lock *(u32 *)(r1 + 0) ${lockOp} r2`, `r2 = atomic_fetch_${name}((u64 *)(r1 + 0), r2)`])), [
-      { kind: 'eval', value: { kind: 'amo', annot: ['X'], addr: reg('r1'), op, operand: reg('r2') } },
-      { kind: 'assign', reg: 'r2', value: { kind: 'amo', annot: ['SC', 'X'], addr: reg('r1'), op, operand: reg('r2') } },
-    ]);
+    assert.deepEqual(
+      strip(
+        body([
+          `lock *(u32 *)(r1 + 0) ${lockOp} r2`,
+          `r2 = atomic_fetch_${name}((u64 *)(r1 + 0), r2)`,
+        ]),
+      ),
+      [
+        {
+          kind: 'eval',
+          value: { kind: 'amo', annot: ['X'], addr: reg('r1'), op, operand: reg('r2') },
+        },
+        {
+          kind: 'assign',
+          reg: 'r2',
+          value: { kind: 'amo', annot: ['SC', 'X'], addr: reg('r1'), op, operand: reg('r2') },
+        },
+      ],
+    );
   }
   // As in herd7, the fetched value goes to the operand register.
   assert.deepEqual(strip(body(['r3 = atomic_fetch_add((u32 *)(r1 + 0), r4)']))[0], {
-    kind: 'assign', reg: 'r4', value: { kind: 'amo', annot: ['SC', 'X'], addr: reg('r1'), op: '+', operand: reg('r4') },
+    kind: 'assign',
+    reg: 'r4',
+    value: { kind: 'amo', annot: ['SC', 'X'], addr: reg('r1'), op: '+', operand: reg('r4') },
   });
   for (const x of ['xchg_64', 'xchg_32_32']) {
     assert.deepEqual(strip(body([`r2 = ${x}(r1 + 0, r2)`])), [
-      { kind: 'assign', reg: 'r2', value: { kind: 'amo', annot: ['SC', 'X'], addr: reg('r1'), op: 'xchg', operand: reg('r2') } },
+      {
+        kind: 'assign',
+        reg: 'r2',
+        value: { kind: 'amo', annot: ['SC', 'X'], addr: reg('r1'), op: 'xchg', operand: reg('r2') },
+      },
     ]);
   }
   for (const x of ['cmpxchg_64', 'cmpxchg32_32']) {
     assert.deepEqual(strip(body([`r0 = ${x} (r1 + 0, r0, r5)`])), [
       {
-        kind: 'assign', reg: 'r0',
-        value: { kind: 'cmpxchg', annot: ['SC', 'X'], addr: reg('r1'), expected: reg('r0'), desired: reg('r5'), pair: ['rmw', 'amo'], failAnnot: [] },
+        kind: 'assign',
+        reg: 'r0',
+        value: {
+          kind: 'cmpxchg',
+          annot: ['SC', 'X'],
+          addr: reg('r1'),
+          expected: reg('r0'),
+          desired: reg('r5'),
+          pair: ['rmw', 'amo'],
+          failAnnot: [],
+        },
       },
     ]);
   }
 });
 
 test('labels and branches', () => {
-  assert.deepEqual(strip(body(['if r0 == 1 goto EXIT', 'if r0 >= r2 goto EXIT', 'if r0 != 0 goto EXIT', 'if r0 < 3 goto EXIT', 'goto EXIT', 'EXIT:', 'L2: r3 = 1'])), [
-    { kind: 'goto', label: 'EXIT', test: { kind: 'binop', op: '==', left: reg('r0'), right: { kind: 'const', value: 1 } } },
-    { kind: 'goto', label: 'EXIT', test: { kind: 'binop', op: '>=', left: reg('r0'), right: reg('r2') } },
-    { kind: 'goto', label: 'EXIT', test: { kind: 'binop', op: '!=', left: reg('r0'), right: { kind: 'const', value: 0 } } },
-    { kind: 'goto', label: 'EXIT', test: { kind: 'binop', op: '<', left: reg('r0'), right: { kind: 'const', value: 3 } } },
-    { kind: 'goto', label: 'EXIT' },
-    { kind: 'label', name: 'EXIT' },
-    { kind: 'label', name: 'L2' },
-    { kind: 'assign', reg: 'r3', value: { kind: 'const', value: 1 } },
-  ]);
+  assert.deepEqual(
+    strip(
+      body([
+        'if r0 == 1 goto EXIT',
+        'if r0 >= r2 goto EXIT',
+        'if r0 != 0 goto EXIT',
+        'if r0 < 3 goto EXIT',
+        'goto EXIT',
+        'EXIT:',
+        'L2: r3 = 1',
+      ]),
+    ),
+    [
+      {
+        kind: 'goto',
+        label: 'EXIT',
+        test: { kind: 'binop', op: '==', left: reg('r0'), right: { kind: 'const', value: 1 } },
+      },
+      {
+        kind: 'goto',
+        label: 'EXIT',
+        test: { kind: 'binop', op: '>=', left: reg('r0'), right: reg('r2') },
+      },
+      {
+        kind: 'goto',
+        label: 'EXIT',
+        test: { kind: 'binop', op: '!=', left: reg('r0'), right: { kind: 'const', value: 0 } },
+      },
+      {
+        kind: 'goto',
+        label: 'EXIT',
+        test: { kind: 'binop', op: '<', left: reg('r0'), right: { kind: 'const', value: 3 } },
+      },
+      { kind: 'goto', label: 'EXIT' },
+      { kind: 'label', name: 'EXIT' },
+      { kind: 'label', name: 'L2' },
+      { kind: 'assign', reg: 'r3', value: { kind: 'const', value: 1 } },
+    ],
+  );
 });
 
 test('empty cells and uneven columns', () => {
-  const t = parseBpfLitmus(`BPF t
+  const t = parseBpfLitmus(
+    `BPF t
 { 0:r1=x; 1:r1=x; }
 P0 | P1 ;
 r2 = 1 | ;
  | r3 = 2 ;
 exists (0:r2=1)
-`, 't.litmus');
+`,
+    't.litmus',
+  );
   assert.equal(t.threads[0]!.body.length, 1);
   assert.equal(t.threads[1]!.body.length, 1);
 });
 
 test('the printer writes what the parser reads', () => {
   const rows = [
-    'r1 = 2', 'r1 += r2', 'r1 <<= 3', 'r3 = *(u32 *)(r1 + 0)', 'r3 = load_acquire((u64 *)(r1 + 0))',
-    '*(u8 *)(r1 + 0) = r2', '*(u16 *)(r1 + 0) = 5', 'store_release((u32 *)(r1 + 0), r2)',
-    'lock *(u64 *)(r1 + 0) |= r2', 'r2 = atomic_fetch_xor((u32 *)(r1 + 0), r2)', 'r2 = xchg_64(r1 + 0, r2)',
-    'r0 = cmpxchg32_32(r1 + 0, r0, r2)', 'if r1 >= 4 goto L', 'goto L', 'L:',
+    'r1 = 2',
+    'r1 += r2',
+    'r1 <<= 3',
+    'r3 = *(u32 *)(r1 + 0)',
+    'r3 = load_acquire((u64 *)(r1 + 0))',
+    '*(u8 *)(r1 + 0) = r2',
+    '*(u16 *)(r1 + 0) = 5',
+    'store_release((u32 *)(r1 + 0), r2)',
+    'lock *(u64 *)(r1 + 0) |= r2',
+    'r2 = atomic_fetch_xor((u32 *)(r1 + 0), r2)',
+    'r2 = xchg_64(r1 + 0, r2)',
+    'r0 = cmpxchg32_32(r1 + 0, r0, r2)',
+    'if r1 >= 4 goto L',
+    'goto L',
+    'L:',
   ];
-  const { columns } = parseBpfLitmusDetailed(['BPF t', '{ }', 'P0 ;', ...rows.map((r) => `${r} ;`), 'exists (0:r1=1)'].join('\n'), 't');
+  const { columns } = parseBpfLitmusDetailed(
+    ['BPF t', '{ }', 'P0 ;', ...rows.map((r) => `${r} ;`), 'exists (0:r1=1)'].join('\n'),
+    't',
+  );
   const printed = columns[0]!.filter((c) => c.instr).map((c) => ppInstr(c.instr!));
   assert.deepEqual(printed, rows.slice(0, -1));
 });
@@ -198,8 +328,14 @@ test('errors carry file, line and column', () => {
   const e = err('BPF t\n{ }\nP0 | P1 ;\nr1 = 1 ;\nexists (0:r1=1)\n');
   assert.match(e.message, /1 column but the header row names 2 processes/);
   assert.equal(e.where?.line, 4);
-  assert.match(err('BPF t\n{ }\nP1 ;\nr1 = 1 ;\nexists (0:r1=1)\n').message, /P0, P1, \.\.\. in order/);
-  assert.match(err('BPF t\n{ 0:r12=1; }\nP0 ;\nr1 = 1 ;\nexists (0:r1=1)\n').message, /Bad register 'r12'/);
+  assert.match(
+    err('BPF t\n{ }\nP1 ;\nr1 = 1 ;\nexists (0:r1=1)\n').message,
+    /P0, P1, \.\.\. in order/,
+  );
+  assert.match(
+    err('BPF t\n{ 0:r12=1; }\nP0 ;\nr1 = 1 ;\nexists (0:r1=1)\n').message,
+    /Bad register 'r12'/,
+  );
   const c = err('BPF t\n{ }\nP0 ;\nr1 = 1 ;\nexists (0:r13=1)\n');
   assert.match(c.message, /Bad register 'r13'/);
   assert.deepEqual(c.where, { file: 'bad.litmus', line: 5, col: 9 });
@@ -208,15 +344,25 @@ test('errors carry file, line and column', () => {
 
 // ---------------------------------------------------------------- corpus
 
-test('corpus: all herd-bpf tests parse with herd7\'s Test and Condition lines', { skip: !existsSync(join(corpus, 'tests', 'herd-bpf')) }, () => {
-  const dir = join(corpus, 'tests', 'herd-bpf');
-  const files = readdirSync(dir).filter((f) => f.endsWith('.litmus'));
-  assert.equal(files.length, 177);
-  for (const f of files) {
-    const t = parseBpfLitmus(readFileSync(join(dir, f), 'utf8'), f);
-    const out = readFileSync(join(corpus, 'expected', 'herd-bpf', f + '.out'), 'utf8').split('\n');
-    const testLine = out.find((l) => l.startsWith('Test '))!;
-    assert.ok(testLine.startsWith(`Test ${t.name} `), `${f}: ${testLine}`);
-    assert.equal(`Condition ${t.condition.text}`, out.find((l) => l.startsWith('Condition ')), f);
-  }
-});
+test(
+  "corpus: all herd-bpf tests parse with herd7's Test and Condition lines",
+  { skip: !existsSync(join(corpus, 'tests', 'herd-bpf')) },
+  () => {
+    const dir = join(corpus, 'tests', 'herd-bpf');
+    const files = readdirSync(dir).filter((f) => f.endsWith('.litmus'));
+    assert.equal(files.length, 177);
+    for (const f of files) {
+      const t = parseBpfLitmus(readFileSync(join(dir, f), 'utf8'), f);
+      const out = readFileSync(join(corpus, 'expected', 'herd-bpf', f + '.out'), 'utf8').split(
+        '\n',
+      );
+      const testLine = out.find((l) => l.startsWith('Test '))!;
+      assert.ok(testLine.startsWith(`Test ${t.name} `), `${f}: ${testLine}`);
+      assert.equal(
+        `Condition ${t.condition.text}`,
+        out.find((l) => l.startsWith('Condition ')),
+        f,
+      );
+    }
+  },
+);

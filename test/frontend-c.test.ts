@@ -39,7 +39,12 @@ smp_store_mb(X,V) { __store{ONCE}(X,V); __fence{MB}; }
 
 const M = parseMacros(DEF, 'test.def');
 
-function lit(body: string, clauses = 'exists (0:r0=0)', init = '{}', params = 'int *x, int *y'): LitmusTest {
+function lit(
+  body: string,
+  clauses = 'exists (0:r0=0)',
+  init = '{}',
+  params = 'int *x, int *y',
+): LitmusTest {
   return parseCLitmus(`C T\n${init}\nP0(${params})\n{\n${body}\n}\n${clauses}\n`, 't.litmus', M);
 }
 
@@ -88,7 +93,12 @@ test('detectArch reads the first token', () => {
 });
 
 test('LISA tests are reported as an unsupported architecture', () => {
-  throwsAt(() => parseCLitmus('LISA t\n{}\nP0 | ;\n', 'l.litmus', M), 1, 1, /Unsupported architecture LISA/);
+  throwsAt(
+    () => parseCLitmus('LISA t\n{}\nP0 | ;\n', 'l.litmus', M),
+    1,
+    1,
+    /Unsupported architecture LISA/,
+  );
 });
 
 test('header: name with + - . characters, Result line, .litmus suffix, metadata lines', () => {
@@ -101,7 +111,11 @@ test('header: name with + - . characters, Result line, .litmus suffix, metadata 
   assert.equal(t.expectedResult, 'Sometimes');
   assert.equal(t.arch, 'C');
   assert.equal(t.file, 'a.litmus');
-  const u = parseCLitmus(`C foo.litmus\nCycle=Rfe PodRW\nPrefetch=0:x=F,0:y=W\nC again\n{}\nP0(int *x) { }\n`, 'b', M);
+  const u = parseCLitmus(
+    `C foo.litmus\nCycle=Rfe PodRW\nPrefetch=0:x=F,0:y=W\nC again\n{}\nP0(int *x) { }\n`,
+    'b',
+    M,
+  );
   assert.equal(u.name, 'foo');
   assert.equal(u.expectedResult, undefined);
 });
@@ -109,10 +123,14 @@ test('header: name with + - . characters, Result line, .litmus suffix, metadata 
 // ---------------------------------------------------------------- init block
 
 test('init forms', () => {
-  const t = lit('', 'exists (0:r0=0)', `{
+  const t = lit(
+    '',
+    'exists (0:r0=0)',
+    `{
     x=1; int y = 2; int *p=&x; int *q=z; 0:r1=0; atomic_t a = ATOMIC_INIT(1);
     spinlock_t s; int d; int *w=1; (* comment in init *) u = -3; int * 1:r2; int 0:r3 = z; v = y; [m]=4;
-  }`);
+  }`,
+  );
   assert.deepEqual(strip(t.init), [
     { thread: null, name: 'x', value: 1 },
     { thread: null, name: 'y', type: 'int', value: 2 },
@@ -134,7 +152,12 @@ test('init forms', () => {
 // ---------------------------------------------------------------- processes
 
 test('process parameters keep their names and types', () => {
-  const t = lit('', 'exists (0:r0=0)', '{}', 'int *x, spinlock_t *s, struct srcu_struct *ss, int **p, volatile int* y, atomic_t *a');
+  const t = lit(
+    '',
+    'exists (0:r0=0)',
+    '{}',
+    'int *x, spinlock_t *s, struct srcu_struct *ss, int **p, volatile int* y, atomic_t *a',
+  );
   assert.deepEqual(t.threads[0]!.params, [
     { name: 'x', type: 'int *' },
     { name: 's', type: 'spinlock_t *' },
@@ -147,17 +170,27 @@ test('process parameters keep their names and types', () => {
 });
 
 test('several processes, ids from names', () => {
-  const t = parseCLitmus('C t\n{}\nP0(int *x) { }\n\n(* between *)\nP1(int *x)\n{\n\tint r0;\n}\nexists (1:r0=0)', 'f', M);
-  assert.deepEqual(t.threads.map((th) => th.id), [0, 1]);
+  const t = parseCLitmus(
+    'C t\n{}\nP0(int *x) { }\n\n(* between *)\nP1(int *x)\n{\n\tint r0;\n}\nexists (1:r0=0)',
+    'f',
+    M,
+  );
+  assert.deepEqual(
+    t.threads.map((th) => th.id),
+    [0, 1],
+  );
 });
 
 test('declarations: plain, initialised, pointers, several declarators', () => {
-  assert.deepEqual(body('int r0; int r1 = 3; int *r2; int r3 = 1, r4, *r5 = x; unsigned long r6 = 2;'), [
-    { kind: 'assign', reg: 'r1', value: k(3) },
-    { kind: 'assign', reg: 'r3', value: k(1) },
-    { kind: 'assign', reg: 'r5', value: reg('x') },
-    { kind: 'assign', reg: 'r6', value: k(2) },
-  ]);
+  assert.deepEqual(
+    body('int r0; int r1 = 3; int *r2; int r3 = 1, r4, *r5 = x; unsigned long r6 = 2;'),
+    [
+      { kind: 'assign', reg: 'r1', value: k(3) },
+      { kind: 'assign', reg: 'r3', value: k(1) },
+      { kind: 'assign', reg: 'r5', value: reg('x') },
+      { kind: 'assign', reg: 'r6', value: k(2) },
+    ],
+  );
 });
 
 test('plain accesses: *x = e and r = *x', () => {
@@ -176,23 +209,43 @@ test('compound assignments and ++', () => {
     { kind: 'assign', reg: 'r0', value: { kind: 'binop', op: '+', left: reg('r0'), right: k(2) } },
     { kind: 'assign', reg: 'r0', value: { kind: 'binop', op: '+', left: reg('r0'), right: k(1) } },
     {
-      kind: 'store', annot: [], addr: reg('x'),
-      value: { kind: 'binop', op: '|', left: { kind: 'load', annot: [], addr: reg('x') }, right: k(4) },
+      kind: 'store',
+      annot: [],
+      addr: reg('x'),
+      value: {
+        kind: 'binop',
+        op: '|',
+        left: { kind: 'load', annot: [], addr: reg('x') },
+        right: k(4),
+      },
     },
   ]);
 });
 
 test('expression operators and C precedence', () => {
-  const bin = (op: string, left: Expr, right: Expr): Expr => ({ kind: 'binop', op, left, right } as Expr);
+  const bin = (op: string, left: Expr, right: Expr): Expr =>
+    ({ kind: 'binop', op, left, right }) as Expr;
   assert.deepEqual(rhs('1 + 2 * 3'), bin('+', k(1), bin('*', k(2), k(3))));
   assert.deepEqual(rhs('(1 + 2) * 3'), bin('*', bin('+', k(1), k(2)), k(3)));
   assert.deepEqual(rhs('r1 - 1 - 2'), bin('-', bin('-', reg('r1'), k(1)), k(2)));
   assert.deepEqual(rhs('r1 / 2 % 3'), bin('%', bin('/', reg('r1'), k(2)), k(3)));
   assert.deepEqual(rhs('r1 << 2 >> 1'), bin('>>', bin('<<', reg('r1'), k(2)), k(1)));
-  assert.deepEqual(rhs('r1 & 1 | r2 ^ 3'), bin('|', bin('&', reg('r1'), k(1)), bin('^', reg('r2'), k(3))));
-  assert.deepEqual(rhs('r1 == 1 && r2 != 2 || r3 < 3'),
-    bin('||', bin('&&', bin('==', reg('r1'), k(1)), bin('!=', reg('r2'), k(2))), bin('<', reg('r3'), k(3))));
-  assert.deepEqual(rhs('r1 <= 1 == r2 >= 2'), bin('==', bin('<=', reg('r1'), k(1)), bin('>=', reg('r2'), k(2))));
+  assert.deepEqual(
+    rhs('r1 & 1 | r2 ^ 3'),
+    bin('|', bin('&', reg('r1'), k(1)), bin('^', reg('r2'), k(3))),
+  );
+  assert.deepEqual(
+    rhs('r1 == 1 && r2 != 2 || r3 < 3'),
+    bin(
+      '||',
+      bin('&&', bin('==', reg('r1'), k(1)), bin('!=', reg('r2'), k(2))),
+      bin('<', reg('r3'), k(3)),
+    ),
+  );
+  assert.deepEqual(
+    rhs('r1 <= 1 == r2 >= 2'),
+    bin('==', bin('<=', reg('r1'), k(1)), bin('>=', reg('r2'), k(2))),
+  );
   assert.deepEqual(rhs('r1 > 1 + 1'), bin('>', reg('r1'), bin('+', k(1), k(1))));
   assert.deepEqual(rhs('-1+256'), bin('+', k(-1), k(256)));
   assert.deepEqual(rhs('-r1'), { kind: 'unop', op: '-', arg: reg('r1') });
@@ -208,41 +261,72 @@ test('expression operators and C precedence', () => {
 });
 
 test('if / else, blocks, while', () => {
-  assert.deepEqual(body('int r0; if (r0) { *x = 1; } else *y = 2; { *x = 3; } while (r0 == 0) r0 = READ_ONCE(*x);'), [
-    {
-      kind: 'if', test: reg('r0'),
-      then: [{ kind: 'store', annot: [], addr: reg('x'), value: k(1) }],
-      else: [{ kind: 'store', annot: [], addr: reg('y'), value: k(2) }],
-    },
-    { kind: 'block', body: [{ kind: 'store', annot: [], addr: reg('x'), value: k(3) }] },
-    {
-      kind: 'while', test: { kind: 'binop', op: '==', left: reg('r0'), right: k(0) },
-      body: [{ kind: 'assign', reg: 'r0', value: { kind: 'load', annot: ['ONCE'], addr: reg('x') } }],
-    },
-  ]);
+  assert.deepEqual(
+    body(
+      'int r0; if (r0) { *x = 1; } else *y = 2; { *x = 3; } while (r0 == 0) r0 = READ_ONCE(*x);',
+    ),
+    [
+      {
+        kind: 'if',
+        test: reg('r0'),
+        then: [{ kind: 'store', annot: [], addr: reg('x'), value: k(1) }],
+        else: [{ kind: 'store', annot: [], addr: reg('y'), value: k(2) }],
+      },
+      { kind: 'block', body: [{ kind: 'store', annot: [], addr: reg('x'), value: k(3) }] },
+      {
+        kind: 'while',
+        test: { kind: 'binop', op: '==', left: reg('r0'), right: k(0) },
+        body: [
+          { kind: 'assign', reg: 'r0', value: { kind: 'load', annot: ['ONCE'], addr: reg('x') } },
+        ],
+      },
+    ],
+  );
   assert.deepEqual(body('int r0; if (r0 > 0) *x = 1;'), [
-    { kind: 'if', test: { kind: 'binop', op: '>', left: reg('r0'), right: k(0) }, then: [{ kind: 'store', annot: [], addr: reg('x'), value: k(1) }], else: [] },
+    {
+      kind: 'if',
+      test: { kind: 'binop', op: '>', left: reg('r0'), right: k(0) },
+      then: [{ kind: 'store', annot: [], addr: reg('x'), value: k(1) }],
+      else: [],
+    },
   ]);
 });
 
 // ---------------------------------------------------------------- macros
 
 test('load / store macros: lvalue argument, *X in the body', () => {
-  assert.deepEqual(body('int r0; WRITE_ONCE(*x, 1); r0 = READ_ONCE(*y); smp_store_release(x, r0); r0 = smp_load_acquire(y);'), [
-    { kind: 'store', annot: ['ONCE'], addr: reg('x'), value: k(1) },
-    { kind: 'assign', reg: 'r0', value: { kind: 'load', annot: ['ONCE'], addr: reg('y') } },
-    { kind: 'store', annot: ['RELEASE'], addr: reg('x'), value: reg('r0') },
-    { kind: 'assign', reg: 'r0', value: { kind: 'load', annot: ['ACQUIRE'], addr: reg('y') } },
-  ]);
+  assert.deepEqual(
+    body(
+      'int r0; WRITE_ONCE(*x, 1); r0 = READ_ONCE(*y); smp_store_release(x, r0); r0 = smp_load_acquire(y);',
+    ),
+    [
+      { kind: 'store', annot: ['ONCE'], addr: reg('x'), value: k(1) },
+      { kind: 'assign', reg: 'r0', value: { kind: 'load', annot: ['ONCE'], addr: reg('y') } },
+      { kind: 'store', annot: ['RELEASE'], addr: reg('x'), value: reg('r0') },
+      { kind: 'assign', reg: 'r0', value: { kind: 'load', annot: ['ACQUIRE'], addr: reg('y') } },
+    ],
+  );
 });
 
 test('macros using macros, and parameter names equal to macro formals', () => {
-  const t = lit('int r0; r0 = atomic_read(X); WRITE_ONCE(*X, READ_ONCE(*X) + 1);', 'exists (0:r0=0)', '{}', 'int *X');
+  const t = lit(
+    'int r0; r0 = atomic_read(X); WRITE_ONCE(*X, READ_ONCE(*X) + 1);',
+    'exists (0:r0=0)',
+    '{}',
+    'int *X',
+  );
   assert.deepEqual(strip(t.threads[0]!.body), [
     { kind: 'assign', reg: 'r0', value: { kind: 'load', annot: ['ONCE'], addr: reg('X') } },
     {
-      kind: 'store', annot: ['ONCE'], addr: reg('X'),
-      value: { kind: 'binop', op: '+', left: { kind: 'load', annot: ['ONCE'], addr: reg('X') }, right: k(1) },
+      kind: 'store',
+      annot: ['ONCE'],
+      addr: reg('X'),
+      value: {
+        kind: 'binop',
+        op: '+',
+        left: { kind: 'load', annot: ['ONCE'], addr: reg('X') },
+        right: k(1),
+      },
     },
   ]);
 });
@@ -258,27 +342,78 @@ test('fences keep annotation names as written; multi-statement macros inline', (
 
 test('xchg / cmpxchg take a pointer expression', () => {
   assert.deepEqual(rhs('xchg(x, 1)'), { kind: 'xchg', annot: ['MB'], addr: reg('x'), value: k(1) });
-  assert.deepEqual(rhs('cmpxchg_relaxed(y, 0, 2)'), { kind: 'cmpxchg', annot: ['ONCE'], addr: reg('y'), expected: k(0), desired: k(2) });
+  assert.deepEqual(rhs('cmpxchg_relaxed(y, 0, 2)'), {
+    kind: 'cmpxchg',
+    annot: ['ONCE'],
+    addr: reg('y'),
+    expected: k(0),
+    desired: k(2),
+  });
 });
 
 test('atomic op families', () => {
   assert.deepEqual(body('atomic_inc(x); atomic_andnot(3, y);'), [
-    { kind: 'eval', value: { kind: 'atomicOp', annot: ['NORETURN'], addr: reg('x'), op: '+', operand: k(1), ret: 'none' } },
-    { kind: 'eval', value: { kind: 'atomicOp', annot: ['NORETURN'], addr: reg('y'), op: '&~', operand: k(3), ret: 'none' } },
+    {
+      kind: 'eval',
+      value: {
+        kind: 'atomicOp',
+        annot: ['NORETURN'],
+        addr: reg('x'),
+        op: '+',
+        operand: k(1),
+        ret: 'none',
+      },
+    },
+    {
+      kind: 'eval',
+      value: {
+        kind: 'atomicOp',
+        annot: ['NORETURN'],
+        addr: reg('y'),
+        op: '&~',
+        operand: k(3),
+        ret: 'none',
+      },
+    },
   ]);
-  assert.deepEqual(rhs('atomic_add_return(2, x)'), { kind: 'atomicOp', annot: ['MB'], addr: reg('x'), op: '+', operand: k(2), ret: 'new' });
-  assert.deepEqual(rhs('atomic_fetch_or_acquire(4, x)'), { kind: 'atomicOp', annot: ['ACQUIRE'], addr: reg('x'), op: '|', operand: k(4), ret: 'old' });
+  assert.deepEqual(rhs('atomic_add_return(2, x)'), {
+    kind: 'atomicOp',
+    annot: ['MB'],
+    addr: reg('x'),
+    op: '+',
+    operand: k(2),
+    ret: 'new',
+  });
+  assert.deepEqual(rhs('atomic_fetch_or_acquire(4, x)'), {
+    kind: 'atomicOp',
+    annot: ['ACQUIRE'],
+    addr: reg('x'),
+    op: '|',
+    operand: k(4),
+    ret: 'old',
+  });
   assert.deepEqual(rhs('atomic_dec_and_test(x)'), {
-    kind: 'binop', op: '==',
+    kind: 'binop',
+    op: '==',
     left: { kind: 'atomicOp', annot: ['MB'], addr: reg('x'), op: '-', operand: k(1), ret: 'new' },
     right: k(0),
   });
-  assert.deepEqual(rhs('atomic_add_unless(x, 1, 5)'), { kind: 'addUnless', annot: ['MB'], addr: reg('x'), add: k(1), unless: k(5) });
+  assert.deepEqual(rhs('atomic_add_unless(x, 1, 5)'), {
+    kind: 'addUnless',
+    annot: ['MB'],
+    addr: reg('x'),
+    add: k(1),
+    unless: k(5),
+  });
 });
 
 test('locks and srcu', () => {
-  const t = lit('int r0; spin_lock(s); r0 = spin_trylock(s); r0 = spin_is_locked(s); spin_unlock(s); synchronize_srcu(ss); r0 = srcu_read_lock(ss);',
-    'exists (0:r0=0)', '{}', 'spinlock_t *s, struct srcu_struct *ss');
+  const t = lit(
+    'int r0; spin_lock(s); r0 = spin_trylock(s); r0 = spin_is_locked(s); spin_unlock(s); synchronize_srcu(ss); r0 = srcu_read_lock(ss);',
+    'exists (0:r0=0)',
+    '{}',
+    'spinlock_t *s, struct srcu_struct *ss',
+  );
   assert.deepEqual(strip(t.threads[0]!.body), [
     { kind: 'lock', addr: reg('s') },
     { kind: 'assign', reg: 'r0', value: { kind: 'trylock', addr: reg('s') } },
@@ -290,12 +425,15 @@ test('locks and srcu', () => {
 });
 
 test('primitives may be used directly in bodies; (void) casts evaluate', () => {
-  assert.deepEqual(body('int r0; __store{RELEASE}(*x, 1); r0 = __load{once}(*y); __fence{rmb}; (void)xchg(x, 2);'), [
-    { kind: 'store', annot: ['RELEASE'], addr: reg('x'), value: k(1) },
-    { kind: 'assign', reg: 'r0', value: { kind: 'load', annot: ['once'], addr: reg('y') } },
-    { kind: 'fence', annot: ['rmb'] },
-    { kind: 'eval', value: { kind: 'xchg', annot: ['MB'], addr: reg('x'), value: k(2) } },
-  ]);
+  assert.deepEqual(
+    body('int r0; __store{RELEASE}(*x, 1); r0 = __load{once}(*y); __fence{rmb}; (void)xchg(x, 2);'),
+    [
+      { kind: 'store', annot: ['RELEASE'], addr: reg('x'), value: k(1) },
+      { kind: 'assign', reg: 'r0', value: { kind: 'load', annot: ['once'], addr: reg('y') } },
+      { kind: 'fence', annot: ['rmb'] },
+      { kind: 'eval', value: { kind: 'xchg', annot: ['MB'], addr: reg('x'), value: k(2) } },
+    ],
+  );
 });
 
 test('the real linux-kernel.def parses and classifies macros', () => {
@@ -321,8 +459,10 @@ test('quantifiers and Condition text', () => {
   assert.equal(cond('exists(0:r0 = 1)').condition.text, 'exists (0:r0=1)');
   assert.equal(cond('~exists (x=1)').condition.text, '~exists ([x]=1)');
   assert.equal(cond('~exists (x=1)').condition.quantifier, 'notExists');
-  assert.equal(cond('forall (0:r0=0 /\\ 1:r0=1 /\\ x=1) \\/ (0:r0=2 /\\ x=2)').condition.text,
-    'forall (0:r0=0 /\\ 1:r0=1 /\\ [x]=1 \\/ 0:r0=2 /\\ [x]=2)');
+  assert.equal(
+    cond('forall (0:r0=0 /\\ 1:r0=1 /\\ x=1) \\/ (0:r0=2 /\\ x=2)').condition.text,
+    'forall (0:r0=0 /\\ 1:r0=1 /\\ [x]=1 \\/ 0:r0=2 /\\ [x]=2)',
+  );
   assert.equal(cond('exists 0:r0=1 /\\ [y]=2').condition.text, 'exists (0:r0=1 /\\ [y]=2)');
   const none = cond('');
   assert.equal(none.condition.text, 'forall (true)');
@@ -333,11 +473,19 @@ test('quantifiers and Condition text', () => {
 
 test('Condition printing: parentheses, not, !=, pointers, location equalities', () => {
   const c = (s: string) => cond(s).condition.text;
-  assert.equal(c('exists (((x=1 /\\ y=2) \\/ (x=2 /\\ y=1)) /\\ (2:r1=1 \\/ 2:r1=2) /\\ 2:r2=0)'),
-    'exists (([x]=1 /\\ [y]=2 \\/ [x]=2 /\\ [y]=1) /\\ (2:r1=1 \\/ 2:r1=2) /\\ 2:r2=0)');
-  assert.equal(c('exists (0:r1=0 /\\ 1:r3=0 /\\ (0:r2=1 /\\ 1:r4=0))'), 'exists (0:r1=0 /\\ 1:r3=0 /\\ 0:r2=1 /\\ 1:r4=0)');
+  assert.equal(
+    c('exists (((x=1 /\\ y=2) \\/ (x=2 /\\ y=1)) /\\ (2:r1=1 \\/ 2:r1=2) /\\ 2:r2=0)'),
+    'exists (([x]=1 /\\ [y]=2 \\/ [x]=2 /\\ [y]=1) /\\ (2:r1=1 \\/ 2:r1=2) /\\ 2:r2=0)',
+  );
+  assert.equal(
+    c('exists (0:r1=0 /\\ 1:r3=0 /\\ (0:r2=1 /\\ 1:r4=0))'),
+    'exists (0:r1=0 /\\ 1:r3=0 /\\ 0:r2=1 /\\ 1:r4=0)',
+  );
   assert.equal(c('exists (~0:r1=0 \\/ ~1:r1=0)'), 'exists (not (0:r1=0) \\/ not (1:r1=0))');
-  assert.equal(c('exists not(x=0 /\\ (0:r2 = 1 \\/ 1:r2 = 0))'), 'exists (not ([x]=0 /\\ (0:r2=1 \\/ 1:r2=0)))');
+  assert.equal(
+    c('exists not(x=0 /\\ (0:r2 = 1 \\/ 1:r2 = 0))'),
+    'exists (not ([x]=0 /\\ (0:r2=1 \\/ 1:r2=0)))',
+  );
   assert.equal(c('exists (x!=0 \\/ 0:r1=1:r2)'), 'exists (not ([x]=0) \\/ 0:r1=1:r2)');
   assert.equal(c('exists (1:r1=x /\\ 2:r2=x /\\ x=x)'), 'exists (1:r1=x /\\ 2:r2=x /\\ [x]=x)');
   assert.equal(c('exists (~h=new \\/ 0:r10=1:r10)'), 'exists (not ([h]=new) \\/ 0:r10=1:r10)');
@@ -345,7 +493,10 @@ test('Condition printing: parentheses, not, !=, pointers, location equalities', 
   // => binds tighter than /\ (herd's grammar), and is printed with parentheses inside /\ and \/.
   assert.equal(c('exists (0:r0=1 => 0:r1=1)'), 'exists (0:r0=1 => 0:r1=1)');
   assert.equal(c('exists (x=1 /\\ 0:r0=1 => 0:r1=1)'), 'exists ([x]=1 /\\ (0:r0=1 => 0:r1=1))');
-  assert.equal(c('exists ((x=1 \\/ x=2) => 0:r1=1)'), 'exists ((x=1 \\/ x=2) => 0:r1=1)'.replace(/x=/g, '[x]='));
+  assert.equal(
+    c('exists ((x=1 \\/ x=2) => 0:r1=1)'),
+    'exists ((x=1 \\/ x=2) => 0:r1=1)'.replace(/x=/g, '[x]='),
+  );
 });
 
 test('condition structure', () => {
@@ -355,13 +506,19 @@ test('condition structure', () => {
     args: [
       { kind: 'eq', loc: { kind: 'reg', thread: 0, name: 'r1' }, value: { addr: 'x' } },
       { kind: 'not', arg: { kind: 'eq', loc: { kind: 'mem', name: 'y' }, value: 2 } },
-      { kind: 'eqLoc', loc: { kind: 'reg', thread: 0, name: 'r2' }, other: { kind: 'reg', thread: 1, name: 'r3' } },
+      {
+        kind: 'eqLoc',
+        loc: { kind: 'reg', thread: 0, name: 'r2' },
+        other: { kind: 'reg', thread: 1, name: 'r3' },
+      },
     ],
   });
 });
 
 test('locations and filter clauses, comments after the condition', () => {
-  const t = cond('locations [x; 0:r1; y;]\nfilter (0:r1=1 /\\ ~x=3)\nexists (0:r0=1) (* Bad outcome. *) // trailing');
+  const t = cond(
+    'locations [x; 0:r1; y;]\nfilter (0:r1=1 /\\ ~x=3)\nexists (0:r0=1) (* Bad outcome. *) // trailing',
+  );
   assert.deepEqual(t.locations, [
     { kind: 'mem', name: 'x' },
     { kind: 'reg', thread: 0, name: 'r1' },
@@ -382,15 +539,30 @@ test('locations and filter clauses, comments after the condition', () => {
 // ---------------------------------------------------------------- errors
 
 test('unknown macro: exact message and the call position', () => {
-  throwsAt(() => lit('WRITE_ONCE(*x, 1);\n  spin_unlock_wait(r);'), 6, 3, 'Unknown macro spin_unlock_wait');
+  throwsAt(
+    () => lit('WRITE_ONCE(*x, 1);\n  spin_unlock_wait(r);'),
+    6,
+    3,
+    'Unknown macro spin_unlock_wait',
+  );
   throwsAt(() => lit('int r0;\nr0 = foo(1);'), 6, 6, 'Unknown macro foo');
   // Inside a macro argument: the argument's own position.
   throwsAt(() => lit('WRITE_ONCE(*x, bar(2));'), 5, 16, 'Unknown macro bar');
 });
 
 test('a statement macro used as a value, and an expression macro used as a statement', () => {
-  throwsAt(() => lit('int r0;\nr0 = spin_lock(x);'), 6, 6, /spin_lock is a statement and cannot be used as a value/);
-  throwsAt(() => lit('  xchg(x, 1);'), 5, 3, /xchg returns a value and cannot be used as a statement/);
+  throwsAt(
+    () => lit('int r0;\nr0 = spin_lock(x);'),
+    6,
+    6,
+    /spin_lock is a statement and cannot be used as a value/,
+  );
+  throwsAt(
+    () => lit('  xchg(x, 1);'),
+    5,
+    3,
+    /xchg returns a value and cannot be used as a statement/,
+  );
   throwsAt(() => lit('int r0; r0 = __fence{MB};'), 5, 14, /__fence is a statement/);
 });
 
@@ -401,13 +573,38 @@ test('macro arity and lvalue errors are positioned at the call', () => {
 });
 
 test('syntax errors name file, line and column', () => {
-  throwsAt(() => lit('int r0;\nr0 = 1 +;'), 6, 9, /Syntax error: expected an expression but found ';'/);
+  throwsAt(
+    () => lit('int r0;\nr0 = 1 +;'),
+    6,
+    9,
+    /Syntax error: expected an expression but found ';'/,
+  );
   throwsAt(() => lit('WRITE_ONCE(*x, 1)\n}'), 6, 1, /Syntax error: expected ';'/);
   throwsAt(() => parseCLitmus('C t\n{ x=1; \nP0(int *x) { }', 'e.litmus', M), 3, 1, /missing '}'/);
-  throwsAt(() => parseCLitmus('C t\n{}\nP0(int *x) { }\nexists (0:r0=)', 'e.litmus', M), 4, 14, /expected a value/);
-  throwsAt(() => parseCLitmus('C t\n{}\nP0(int *x) { }\nexists (0:r0=1) junk', 'e.litmus', M), 4, 17, /unexpected 'junk'/);
-  throwsAt(() => parseCLitmus('C t\n{}\nexists (0:r0=1)', 'e.litmus', M), 3, 1, /expected a process/);
-  throwsAt(() => parseCLitmus('C t\n{}\nP0(int *x) { /* open', 'e.litmus', M), 3, 14, /Unterminated comment/);
+  throwsAt(
+    () => parseCLitmus('C t\n{}\nP0(int *x) { }\nexists (0:r0=)', 'e.litmus', M),
+    4,
+    14,
+    /expected a value/,
+  );
+  throwsAt(
+    () => parseCLitmus('C t\n{}\nP0(int *x) { }\nexists (0:r0=1) junk', 'e.litmus', M),
+    4,
+    17,
+    /unexpected 'junk'/,
+  );
+  throwsAt(
+    () => parseCLitmus('C t\n{}\nexists (0:r0=1)', 'e.litmus', M),
+    3,
+    1,
+    /expected a process/,
+  );
+  throwsAt(
+    () => parseCLitmus('C t\n{}\nP0(int *x) { /* open', 'e.litmus', M),
+    3,
+    14,
+    /Unterminated comment/,
+  );
   try {
     lit('r0 = = 1;');
     assert.fail('no error');
@@ -419,13 +616,22 @@ test('syntax errors name file, line and column', () => {
 
 test('.def syntax errors are positioned in the .def file', () => {
   throwsAt(() => parseMacros('GOOD(X) __load{ONCE}(X)\nBAD(X { }', 'm.def'), 2, 7, /Syntax error/);
-  throwsAt(() => parseMacros('F(X) __atomic_op{MB}(X,=,1)', 'm.def'), 1, 24, /expected an operator/);
+  throwsAt(
+    () => parseMacros('F(X) __atomic_op{MB}(X,=,1)', 'm.def'),
+    1,
+    24,
+    /expected an operator/,
+  );
 });
 
 // ---------------------------------------------------------------- corpus
 
 function findCorpus(): string | null {
-  for (const c of [resolve(here, '../../shared/corpus'), resolve(here, '../../../shared/corpus'), '/work/shared/corpus']) {
+  for (const c of [
+    resolve(here, '../../shared/corpus'),
+    resolve(here, '../../../shared/corpus'),
+    '/work/shared/corpus',
+  ]) {
     if (existsSync(join(c, 'models/lkmm/linux-kernel.def'))) return c;
   }
   return null;
@@ -441,7 +647,10 @@ function walk(d: string): string[] {
 test('corpus: every C test parses with Test name and Condition text equal to herd7', () => {
   const corpus = findCorpus();
   assert.ok(corpus, 'the shared corpus (../shared/corpus) is present');
-  const macros: MacroTable = parseMacros(readFileSync(join(corpus, 'models/lkmm/linux-kernel.def'), 'utf8'), 'linux-kernel.def');
+  const macros: MacroTable = parseMacros(
+    readFileSync(join(corpus, 'models/lkmm/linux-kernel.def'), 'utf8'),
+    'linux-kernel.def',
+  );
   let matched = 0;
   let expectedErrors = 0;
   let noReference = 0;
@@ -458,7 +667,10 @@ test('corpus: every C test parses with Test name and Condition text equal to her
         lisa++;
         continue;
       }
-      const out = readFileSync(join(corpus, 'expected', relative(join(corpus, 'tests'), f) + '.out'), 'utf8');
+      const out = readFileSync(
+        join(corpus, 'expected', relative(join(corpus, 'tests'), f) + '.out'),
+        'utf8',
+      );
       const expCond = /^Condition (.*)$/m.exec(out)?.[1];
       const expName = /^Test (\S+)/m.exec(out)?.[1];
       const expErr = /^Warning: File .*: (.*) \(User error\)$/m.exec(out)?.[1];
@@ -478,7 +690,9 @@ test('corpus: every C test parses with Test name and Condition text equal to her
       } else if (expCond === undefined || expName === undefined) {
         noReference++; // herd7 timed out: nothing to compare
       } else if (t.condition.text !== expCond || t.name !== expName) {
-        failures.push(`${rel}: got Test ${t.name} / ${t.condition.text}; herd7: Test ${expName} / ${expCond}`);
+        failures.push(
+          `${rel}: got Test ${t.name} / ${t.condition.text}; herd7: Test ${expName} / ${expCond}`,
+        );
       } else {
         matched++;
       }

@@ -14,7 +14,13 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const kernelCfg = join(repoRoot, '..', 'shared', 'corpus', 'models', 'lkmm', 'linux-kernel.cfg');
 
 /** A litmus test from thread bodies: thread i gets parameters `int *a` for every location. */
-function litmus(name: string, bodies: string[], cond: string, locs = ['x', 'y', 'z', 'w'], init = '{}'): string {
+function litmus(
+  name: string,
+  bodies: string[],
+  cond: string,
+  locs = ['x', 'y', 'z', 'w'],
+  init = '{}',
+): string {
   const params = locs.map((l) => `int *${l}`).join(', ');
   const threads = bodies.map((b, i) => `P${i}(${params})\n{\n${b}\n}\n`).join('\n');
   return `C ${name}\n\n${init}\n\n${threads}\n${cond}\n`;
@@ -42,44 +48,68 @@ test('SB: smp_memb() against plain ONCE accesses is Never', () => {
 });
 
 test('SB: without smp_memb() the outcome is Sometimes (control)', () => {
-  const r = run('SB+once', [SB_MEMB[0]!.replace('smp_memb();\n', ''), SB_MEMB[1]!], 'exists (0:r0=0 /\\ 1:r1=0)');
+  const r = run(
+    'SB+once',
+    [SB_MEMB[0]!.replace('smp_memb();\n', ''), SB_MEMB[1]!],
+    'exists (0:r0=0 /\\ 1:r1=0)',
+  );
   assert.equal(r.observation, 'Sometimes');
 });
 
 test('SB: a compiler barrier on the other side changes nothing (the interrupt orders wherever it lands)', () => {
   // barrier() splits P1 into two sections. Wherever the interrupt falls (before the
   // write, between, after the read), one of the two reads sees the other write.
-  const r = run('SB+memb+barrier', [SB_MEMB[0]!, 'int r1;\nWRITE_ONCE(*y, 1);\nbarrier();\nr1 = READ_ONCE(*x);'],
-    'exists (0:r0=0 /\\ 1:r1=0)');
+  const r = run(
+    'SB+memb+barrier',
+    [SB_MEMB[0]!, 'int r1;\nWRITE_ONCE(*y, 1);\nbarrier();\nr1 = READ_ONCE(*x);'],
+    'exists (0:r0=0 /\\ 1:r1=0)',
+  );
   assert.equal(r.observation, 'Never');
 });
 
 test('SB: smp_memb() on both sides: Never', () => {
-  const r = run('SB+membs', [SB_MEMB[0]!, 'int r1;\nWRITE_ONCE(*y, 1);\nsmp_memb();\nr1 = READ_ONCE(*x);'],
-    'exists (0:r0=0 /\\ 1:r1=0)');
+  const r = run(
+    'SB+membs',
+    [SB_MEMB[0]!, 'int r1;\nWRITE_ONCE(*y, 1);\nsmp_memb();\nr1 = READ_ONCE(*x);'],
+    'exists (0:r0=0 /\\ 1:r1=0)',
+  );
   assert.equal(verdict(r), 'Never 0 3');
 });
 
 test('smp_memb() is a full barrier for its own thread: MP with smp_memb() on both sides is Never', () => {
-  const r = run('MP+membs', ['WRITE_ONCE(*x, 1);\nsmp_memb();\nWRITE_ONCE(*y, 1);',
-    'int r1;\nint r2;\nr1 = READ_ONCE(*y);\nsmp_memb();\nr2 = READ_ONCE(*x);'], 'exists (1:r1=1 /\\ 1:r2=0)');
+  const r = run(
+    'MP+membs',
+    [
+      'WRITE_ONCE(*x, 1);\nsmp_memb();\nWRITE_ONCE(*y, 1);',
+      'int r1;\nint r2;\nr1 = READ_ONCE(*y);\nsmp_memb();\nr2 = READ_ONCE(*x);',
+    ],
+    'exists (1:r1=1 /\\ 1:r2=0)',
+  );
   assert.equal(r.observation, 'Never');
 });
 
 test('a section closed by the end of its thread: the last access counts (MP, reads reversed)', () => {
   const writer = 'WRITE_ONCE(*x, 1);\nsmp_memb();\nWRITE_ONCE(*y, 1);';
   const reader = 'int r1;\nint r2;\nr1 = READ_ONCE(*x);\nr2 = READ_ONCE(*y);';
-  assert.equal(run('MPrev+memb', [writer, reader], 'exists (1:r1=0 /\\ 1:r2=1)').observation, 'Never');
+  assert.equal(
+    run('MPrev+memb', [writer, reader], 'exists (1:r1=0 /\\ 1:r2=1)').observation,
+    'Never',
+  );
   const split = reader.replace('r2 = ', 'barrier();\nr2 = ');
-  assert.equal(run('MPrev+memb+barrier', [writer, split], 'exists (1:r1=0 /\\ 1:r2=1)').observation, 'Sometimes');
+  assert.equal(
+    run('MPrev+memb+barrier', [writer, split], 'exists (1:r1=0 /\\ 1:r2=1)').observation,
+    'Sometimes',
+  );
 });
 
 /** A cycle of READ_ONCE(a); <middle>; WRITE_ONCE(b, 1) threads, a -> b around x,y,z,w. */
 function cycle(name: string, middles: string[]): TestResult {
   const locs = ['x', 'y', 'z', 'w'].slice(0, middles.length);
   const bodies = middles.map((m, i) => {
-    const a = locs[i]!, b = locs[(i + 1) % locs.length]!;
-    if (m === 'rcu-section') return `int r${i};\nrcu_read_lock();\nr${i} = READ_ONCE(*${a});\nWRITE_ONCE(*${b}, 1);\nrcu_read_unlock();`;
+    const a = locs[i]!,
+      b = locs[(i + 1) % locs.length]!;
+    if (m === 'rcu-section')
+      return `int r${i};\nrcu_read_lock();\nr${i} = READ_ONCE(*${a});\nWRITE_ONCE(*${b}, 1);\nrcu_read_unlock();`;
     return `int r${i};\nr${i} = READ_ONCE(*${a});\n${m}\nWRITE_ONCE(*${b}, 1);`;
   });
   const cond = `exists (${locs.map((_, i) => `${i}:r${i}=1`).join(' /\\ ')})`;
@@ -91,57 +121,95 @@ test('three-thread cycle with one smp_memb(): one grace period, two sections: So
 });
 
 test('four-thread cycle with two smp_memb(): Never', () => {
-  assert.equal(verdict(cycle('LB4+memb+memb', ['smp_memb();', '', 'smp_memb();', ''])), 'Never 0 15');
+  assert.equal(
+    verdict(cycle('LB4+memb+memb', ['smp_memb();', '', 'smp_memb();', ''])),
+    'Never 0 15',
+  );
 });
 
 test('four-thread cycle with two adjacent smp_memb(): Never', () => {
-  assert.equal(cycle('LB4+memb+memb+adj', ['smp_memb();', 'smp_memb();', '', '']).observation, 'Never');
+  assert.equal(
+    cycle('LB4+memb+memb+adj', ['smp_memb();', 'smp_memb();', '', '']).observation,
+    'Never',
+  );
 });
 
 // smp_memb() (M), synchronize_rcu() (G), an rcu_read_lock() section (S), a plain thread (T).
 test('mixed flavours: each grace period followed by a section of its own flavour: Never', () => {
   // M -> T (membarrier section) -> G -> S (RCU section) -> M
-  assert.equal(verdict(cycle('memb-rcu-matched', ['smp_memb();', '', 'synchronize_rcu();', 'rcu-section'])), 'Never 0 15');
+  assert.equal(
+    verdict(cycle('memb-rcu-matched', ['smp_memb();', '', 'synchronize_rcu();', 'rcu-section'])),
+    'Never 0 15',
+  );
 });
 
 test('mixed flavours: pairings crossed around the cycle: Sometimes', () => {
   // M -> S -> T -> G -> M: M can only pair with T and G with S, and those pairs interleave.
-  assert.equal(verdict(cycle('memb-rcu-crossed', ['smp_memb();', 'rcu-section', '', 'synchronize_rcu();'])), 'Sometimes 1 15');
+  assert.equal(
+    verdict(cycle('memb-rcu-crossed', ['smp_memb();', 'rcu-section', '', 'synchronize_rcu();'])),
+    'Sometimes 1 15',
+  );
 });
 
 test('mixed flavours: sections swapped but still nested: Never, exactly like SRCU against RCU in LKMM', () => {
   // M -> S -> G -> T -> M: G pairs with S inside, M with T around them.
-  assert.equal(cycle('memb-rcu-swapped', ['smp_memb();', 'rcu-section', 'synchronize_rcu();', '']).observation, 'Never');
+  assert.equal(
+    cycle('memb-rcu-swapped', ['smp_memb();', 'rcu-section', 'synchronize_rcu();', '']).observation,
+    'Never',
+  );
 });
 
 test('flavours never mix: synchronize_rcu() does not wait for a plain thread, smp_memb() does', () => {
-  const lb = (gp: string) => run(`LB+${gp}`, [`int r0;\nr0 = READ_ONCE(*x);\n${gp}\nWRITE_ONCE(*y, 1);`,
-    'int r1;\nr1 = READ_ONCE(*y);\nWRITE_ONCE(*x, 1);'], 'exists (0:r0=1 /\\ 1:r1=1)');
+  const lb = (gp: string) =>
+    run(
+      `LB+${gp}`,
+      [
+        `int r0;\nr0 = READ_ONCE(*x);\n${gp}\nWRITE_ONCE(*y, 1);`,
+        'int r1;\nr1 = READ_ONCE(*y);\nWRITE_ONCE(*x, 1);',
+      ],
+      'exists (0:r0=1 /\\ 1:r1=1)',
+    );
   assert.equal(lb('synchronize_rcu();').observation, 'Sometimes');
   assert.equal(lb('smp_memb();').observation, 'Never');
   // ... and an RCU reader whose section is split by barrier() is still one RCU section
   // for synchronize_rcu(), but two membarrier sections: the cycle enters the reader at
   // its later read and leaves it from its earlier one, which only works in one section.
-  const mpr = (gp: string) => run(`MPr+${gp}`, [`WRITE_ONCE(*x, 1);\n${gp}\nWRITE_ONCE(*y, 1);`,
-    'int r1;\nint r2;\nrcu_read_lock();\nr1 = READ_ONCE(*x);\nbarrier();\nr2 = READ_ONCE(*y);\nrcu_read_unlock();'],
-    'exists (1:r1=0 /\\ 1:r2=1)');
+  const mpr = (gp: string) =>
+    run(
+      `MPr+${gp}`,
+      [
+        `WRITE_ONCE(*x, 1);\n${gp}\nWRITE_ONCE(*y, 1);`,
+        'int r1;\nint r2;\nrcu_read_lock();\nr1 = READ_ONCE(*x);\nbarrier();\nr2 = READ_ONCE(*y);\nrcu_read_unlock();',
+      ],
+      'exists (1:r1=0 /\\ 1:r2=1)',
+    );
   assert.equal(mpr('synchronize_rcu();').observation, 'Never');
   assert.equal(mpr('smp_memb();').observation, 'Sometimes');
 });
 
 test('the kernel LKMM files know nothing of smp_memb()', () => {
-  assert.throws(() => runTestText('k.litmus', litmus('K', SB_MEMB, 'exists (0:r0=0 /\\ 1:r1=0)'), { conf: kernelCfg }),
-    (e: unknown) => e instanceof OrdoError && /smp_memb/.test(e.message));
+  assert.throws(
+    () =>
+      runTestText('k.litmus', litmus('K', SB_MEMB, 'exists (0:r0=0 /\\ 1:r1=0)'), {
+        conf: kernelCfg,
+      }),
+    (e: unknown) => e instanceof OrdoError && /smp_memb/.test(e.message),
+  );
 });
 
 // ---------------------------------------------------------------- membarrier() commands
 
-const sbWith = (cmd: string, pre = '', other = '') =>
-  [`int r0;\n${pre}\nWRITE_ONCE(*x, 1);\nmembarrier(${cmd});\nr0 = READ_ONCE(*y);`,
-    `int r1;\n${other}\nWRITE_ONCE(*y, 1);\nr1 = READ_ONCE(*x);`];
+const sbWith = (cmd: string, pre = '', other = '') => [
+  `int r0;\n${pre}\nWRITE_ONCE(*x, 1);\nmembarrier(${cmd});\nr0 = READ_ONCE(*y);`,
+  `int r1;\n${other}\nWRITE_ONCE(*y, 1);\nr1 = READ_ONCE(*x);`,
+];
 
 test('membarrier(MEMBARRIER_CMD_GLOBAL) and GLOBAL_EXPEDITED order like smp_memb()', () => {
-  for (const cmd of ['MEMBARRIER_CMD_GLOBAL', 'MEMBARRIER_CMD_GLOBAL_EXPEDITED', 'MEMBARRIER_CMD_SHARED']) {
+  for (const cmd of [
+    'MEMBARRIER_CMD_GLOBAL',
+    'MEMBARRIER_CMD_GLOBAL_EXPEDITED',
+    'MEMBARRIER_CMD_SHARED',
+  ]) {
     const r = run(`SB+${cmd}`, sbWith(cmd), 'exists (0:r0=0 /\\ 1:r1=0)');
     assert.equal(verdict(r), 'Never 0 3', cmd);
     assert.deepEqual(r.flags, [], cmd);
@@ -149,8 +217,14 @@ test('membarrier(MEMBARRIER_CMD_GLOBAL) and GLOBAL_EXPEDITED order like smp_memb
 });
 
 test('PRIVATE_EXPEDITED after a registration in the same thread orders, no flag', () => {
-  const r = run('SB+private+reg', sbWith('MEMBARRIER_CMD_PRIVATE_EXPEDITED', 'membarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED);'),
-    'exists (0:r0=0 /\\ 1:r1=0)');
+  const r = run(
+    'SB+private+reg',
+    sbWith(
+      'MEMBARRIER_CMD_PRIVATE_EXPEDITED',
+      'membarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED);',
+    ),
+    'exists (0:r0=0 /\\ 1:r1=0)',
+  );
   assert.equal(verdict(r), 'Never 0 3');
   assert.deepEqual(r.flags, []);
 });
@@ -158,31 +232,54 @@ test('PRIVATE_EXPEDITED after a registration in the same thread orders, no flag'
 test('PRIVATE_EXPEDITED with a registration by another thread, program-order before its accesses', () => {
   // Any thread of the process may register; here P1 registers before its own accesses,
   // and the SB cycle makes the registration happen before the call only when P0 sees P1's write.
-  const r = run('SB+private+reg-other', sbWith('MEMBARRIER_CMD_PRIVATE_EXPEDITED', '', 'membarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED);'),
-    'exists (0:r0=0 /\\ 1:r1=0)');
+  const r = run(
+    'SB+private+reg-other',
+    sbWith(
+      'MEMBARRIER_CMD_PRIVATE_EXPEDITED',
+      '',
+      'membarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED);',
+    ),
+    'exists (0:r0=0 /\\ 1:r1=0)',
+  );
   // The call's thread reads y after the call: nothing of P1 happens before the call.
   assert.ok(r.flags.includes('membarrier-unregistered'));
   assert.equal(r.observation, 'Sometimes');
 });
 
 test('PRIVATE_EXPEDITED without registration: no ordering, flagged membarrier-unregistered', () => {
-  const r = run('SB+private', sbWith('MEMBARRIER_CMD_PRIVATE_EXPEDITED'), 'exists (0:r0=0 /\\ 1:r1=0)');
+  const r = run(
+    'SB+private',
+    sbWith('MEMBARRIER_CMD_PRIVATE_EXPEDITED'),
+    'exists (0:r0=0 /\\ 1:r1=0)',
+  );
   assert.equal(verdict(r), 'Sometimes 1 3');
   assert.deepEqual(r.flags, ['membarrier-unregistered']);
 });
 
 test('a registration after the call, or a global registration, does not count', () => {
-  const after = [`int r0;\nWRITE_ONCE(*x, 1);\nmembarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED);\nmembarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED);\nr0 = READ_ONCE(*y);`, sbWith('')[1]!];
-  assert.deepEqual(run('SB+private+late-reg', after, 'exists (0:r0=0 /\\ 1:r1=0)').flags, ['membarrier-unregistered']);
-  const global = run('SB+private+global-reg', sbWith('MEMBARRIER_CMD_PRIVATE_EXPEDITED', 'membarrier(MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED);'),
-    'exists (0:r0=0 /\\ 1:r1=0)');
+  const after = [
+    `int r0;\nWRITE_ONCE(*x, 1);\nmembarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED);\nmembarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED);\nr0 = READ_ONCE(*y);`,
+    sbWith('')[1]!,
+  ];
+  assert.deepEqual(run('SB+private+late-reg', after, 'exists (0:r0=0 /\\ 1:r1=0)').flags, [
+    'membarrier-unregistered',
+  ]);
+  const global = run(
+    'SB+private+global-reg',
+    sbWith(
+      'MEMBARRIER_CMD_PRIVATE_EXPEDITED',
+      'membarrier(MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED);',
+    ),
+    'exists (0:r0=0 /\\ 1:r1=0)',
+  );
   assert.deepEqual(global.flags, ['membarrier-unregistered']);
   assert.equal(global.observation, 'Sometimes');
 });
 
 test('registration handed over by release/acquire: flagged exactly in the executions where it does not happen before', () => {
   const reg = 'membarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED);\nsmp_store_release(z, 1);';
-  const caller = 'int r0;\nr0 = smp_load_acquire(z);\nmembarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED);';
+  const caller =
+    'int r0;\nr0 = smp_load_acquire(z);\nmembarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED);';
   // Only the execution where the acquire reads 0 is flagged: filter each one out in turn.
   const seen = run('Reg+handover', [reg, caller], 'exists (1:r0=1)');
   assert.equal(verdict(seen), 'Sometimes 1 1');
@@ -193,20 +290,37 @@ test('registration handed over by release/acquire: flagged exactly in the execut
   const onlyRead0 = runTestText('h0.litmus', text('filter (1:r0=0)\nexists (1:r0=0)'));
   assert.deepEqual(onlyRead0.flags, ['membarrier-unregistered']);
   // With a plain (unordered) handover the registration does not happen before the call.
-  const plain = runTestText('h2.litmus', litmus('Reg+plain', ['membarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED);\nWRITE_ONCE(*z, 1);',
-    'int r0;\nr0 = READ_ONCE(*z);\nmembarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED);'], 'filter (1:r0=1)\nexists (1:r0=1)'));
+  const plain = runTestText(
+    'h2.litmus',
+    litmus(
+      'Reg+plain',
+      [
+        'membarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED);\nWRITE_ONCE(*z, 1);',
+        'int r0;\nr0 = READ_ONCE(*z);\nmembarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED);',
+      ],
+      'filter (1:r0=1)\nexists (1:r0=1)',
+    ),
+  );
   assert.deepEqual(plain.flags, []); // po ; rfe ; po: hb needs no fence for a single rfe
 });
 
 test('tests without membarrier calls never get the flag', () => {
-  const r = run('SB+mb', [SB_MEMB[0]!.replace('smp_memb', 'smp_mb'), SB_MEMB[1]!], 'exists (0:r0=0 /\\ 1:r1=0)');
+  const r = run(
+    'SB+mb',
+    [SB_MEMB[0]!.replace('smp_memb', 'smp_mb'), SB_MEMB[1]!],
+    'exists (0:r0=0 /\\ 1:r1=0)',
+  );
   assert.deepEqual(r.flags, []);
 });
 
 // ---------------------------------------------------------------- bad input
 
 test('membarrier() with an unknown command is an error naming it, with its position', () => {
-  const src = litmus('Bad', ['WRITE_ONCE(*x, 1);\nmembarrier(MEMBARRIER_CMD_FLUSH_ALL);'], 'exists (x=1)');
+  const src = litmus(
+    'Bad',
+    ['WRITE_ONCE(*x, 1);\nmembarrier(MEMBARRIER_CMD_FLUSH_ALL);'],
+    'exists (x=1)',
+  );
   let caught: unknown;
   try {
     runTestText('bad.litmus', src);
@@ -221,16 +335,36 @@ test('membarrier() with an unknown command is an error naming it, with its posit
 });
 
 test('membarrier() with a non-name argument or the wrong arity is an error', () => {
-  const bad = (call: string) => () => runTestText('b.litmus', litmus('B', [`int r = 1;\n${call}`], 'exists (x=0)'));
-  assert.throws(bad('membarrier(1);'), (e: unknown) => e instanceof OrdoError && /expects a command name/.test(e.message));
-  assert.throws(bad('membarrier();'), (e: unknown) => e instanceof OrdoError && /expects 1 argument/.test(e.message));
+  const bad = (call: string) => () =>
+    runTestText('b.litmus', litmus('B', [`int r = 1;\n${call}`], 'exists (x=0)'));
+  assert.throws(
+    bad('membarrier(1);'),
+    (e: unknown) => e instanceof OrdoError && /expects a command name/.test(e.message),
+  );
+  assert.throws(
+    bad('membarrier();'),
+    (e: unknown) => e instanceof OrdoError && /expects 1 argument/.test(e.message),
+  );
 });
 
 test('command macros in a .def: literals select the definition, variables still substitute', () => {
-  const def = parseMacros(`f(=A, X) { __store{ONCE}(X, 1); }\nf(=B, X) { __store{RELEASE}(X, 2); }\n`, 'm.def');
-  const t = parseCLitmus('C T\n{}\nP0(int *x)\n{\nf(A, *x);\nf(B, *x);\n}\nexists (x=0)\n', 't.litmus', def);
+  const def = parseMacros(
+    `f(=A, X) { __store{ONCE}(X, 1); }\nf(=B, X) { __store{RELEASE}(X, 2); }\n`,
+    'm.def',
+  );
+  const t = parseCLitmus(
+    'C T\n{}\nP0(int *x)\n{\nf(A, *x);\nf(B, *x);\n}\nexists (x=0)\n',
+    't.litmus',
+    def,
+  );
   const annots = t.threads[0]!.body.map((s) => (s.kind === 'store' ? s.annot.join() : s.kind));
   assert.deepEqual(annots, ['ONCE', 'RELEASE']);
-  assert.throws(() => parseMacros('f(=A) { __fence{MB}; }\nf(=A) { __fence{MB}; }\n', 'd.def'), /defined twice/);
-  assert.throws(() => parseMacros('f(X) { __fence{MB}; }\nf(=A) { __fence{MB}; }\n', 'd.def'), /already defined without/);
+  assert.throws(
+    () => parseMacros('f(=A) { __fence{MB}; }\nf(=A) { __fence{MB}; }\n', 'd.def'),
+    /defined twice/,
+  );
+  assert.throws(
+    () => parseMacros('f(X) { __fence{MB}; }\nf(=A) { __fence{MB}; }\n', 'd.def'),
+    /already defined without/,
+  );
 });

@@ -34,7 +34,10 @@ function expectedFor(rel: string): Expected {
     ok: verdict === 'Ok',
     positive: Number(counts[1]),
     negative: Number(counts[2]),
-    flags: lines.filter((l) => l.startsWith('Flag ')).map((l) => l.slice(5)).sort(),
+    flags: lines
+      .filter((l) => l.startsWith('Flag '))
+      .map((l) => l.slice(5))
+      .sort(),
     observation: obs[1],
   };
 }
@@ -45,7 +48,10 @@ const cases: Array<[string, string]> = [
   ['message passing, release/acquire', 'kernel/MP+pooncerelease+poacquireonce.litmus'],
   ['message passing, wmb/rmb', 'kernel/MP+fencewmbonceonce+fencermbonceonce.litmus'],
   ['load buffering, ctrl dependency', 'kernel/LB+fencembonceonce+ctrlonceonce.litmus'],
-  ['ISA2, release-acquire chain', 'kernel/ISA2+pooncerelease+poacquirerelease+poacquireonce.litmus'],
+  [
+    'ISA2, release-acquire chain',
+    'kernel/ISA2+pooncerelease+poacquirerelease+poacquireonce.litmus',
+  ],
   ['IRIW with full fences', 'kernel/IRIW+fencembonceonces+OnceOnce.litmus'],
   ['spinlocks', 'kernel/MP+polocks.litmus'],
   ['unlock+lock handover', 'kernel/MP+unlocklockonceonce+fencermbonceonce.litmus'],
@@ -54,22 +60,38 @@ const cases: Array<[string, string]> = [
   ['spin_is_locked around lock/unlock', 'lkmm-dev/locked/CoWW+sil-lock-sil-unlock-sil.litmus'],
   ['failed spin_trylock', 'lkmm-dev/atomic/C-trylock2.litmus'],
   ['failed cmpxchg gives no ordering', 'kernel/doc-atomic/cmpxchg-fail-ordered-1.litmus'],
-  ['RMW atomicity against atomic_set', 'kernel/doc-atomic/Atomic-RMW-ops-are-atomic-WRT-atomic_set.litmus'],
+  [
+    'RMW atomicity against atomic_set',
+    'kernel/doc-atomic/Atomic-RMW-ops-are-atomic-WRT-atomic_set.litmus',
+  ],
   ['RCU grace period', 'kernel/doc-rcu/RCU+sync+read.litmus'],
-  ['RCU, two critical sections and two grace periods', 'lkmm-dev/kernel/C-2+2W+rl-o-rul+o-sync-o+rl-o-rul+o-sync-o.litmus'],
+  [
+    'RCU, two critical sections and two grace periods',
+    'lkmm-dev/kernel/C-2+2W+rl-o-rul+o-sync-o+rl-o-rul+o-sync-o.litmus',
+  ],
   ['SRCU, a lock matched twice', 'lkmm-dev/kernel/C-srcu-nest-4.litmus'],
   ['plain accesses: data race', 'lkmm-dev/plain/C-tearstore.litmus'],
   ['plain accesses: race in some executions', 'lkmm-dev/plain/C-data-race-of-execution.litmus'],
 ];
 
 for (const [what, rel] of cases) {
-  test(`Ordo LKMM: ${what} (${rel})`, { skip: haveCorpus ? false : `corpus not found at ${corpus}` }, () => {
-    const want = expectedFor(rel);
-    const got = runTest(join(corpus, 'tests', rel));
-    assert.equal(got.limit, undefined);
-    assert.deepEqual(
-      { ok: got.ok, positive: got.positive, negative: got.negative, flags: [...got.flags].sort(), observation: got.observation },
-      want,
-    );
-  });
+  test(
+    `Ordo LKMM: ${what} (${rel})`,
+    { skip: haveCorpus ? false : `corpus not found at ${corpus}` },
+    () => {
+      const want = expectedFor(rel);
+      const got = runTest(join(corpus, 'tests', rel));
+      assert.equal(got.limit, undefined);
+      assert.deepEqual(
+        {
+          ok: got.ok,
+          positive: got.positive,
+          negative: got.negative,
+          flags: [...got.flags].sort(),
+          observation: got.observation,
+        },
+        want,
+      );
+    },
+  );
 }

@@ -5,7 +5,9 @@ import { EventSet, Relation } from '../src/relations/index.js';
 function naiveClosure(n: number, pairs: Array<[number, number]>): Set<string> {
   const m: boolean[][] = Array.from({ length: n }, () => new Array<boolean>(n).fill(false));
   for (const [a, b] of pairs) m[a][b] = true;
-  for (let k = 0; k < n; k++) for (let i = 0; i < n; i++) if (m[i][k]) for (let j = 0; j < n; j++) if (m[k][j]) m[i][j] = true;
+  for (let k = 0; k < n; k++)
+    for (let i = 0; i < n; i++)
+      if (m[i][k]) for (let j = 0; j < n; j++) if (m[k][j]) m[i][j] = true;
   const s = new Set<string>();
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (m[i][j]) s.add(`${i},${j}`);
   return s;
@@ -45,10 +47,18 @@ test('EventSet basics across word boundaries', () => {
 
 test('Relation construction, set operations and complement', () => {
   const n = 35;
-  const r = Relation.fromPairs(n, [[0, 1], [1, 2], [34, 0]]);
+  const r = Relation.fromPairs(n, [
+    [0, 1],
+    [1, 2],
+    [34, 0],
+  ]);
   assert.ok(r.has(0, 1) && r.has(34, 0) && !r.has(1, 0));
   assert.equal(r.size(), 3);
-  assert.deepEqual(r.pairs(), [[0, 1], [1, 2], [34, 0]]);
+  assert.deepEqual(r.pairs(), [
+    [0, 1],
+    [1, 2],
+    [34, 0],
+  ]);
   const id = Relation.identity(n);
   assert.equal(id.size(), n);
   assert.equal(r.union(id).size(), n + 3);
@@ -56,14 +66,33 @@ test('Relation construction, set operations and complement', () => {
   assert.deepEqual(r.union(id).diff(id).pairs(), r.pairs());
   assert.equal(r.complement().size(), n * n - 3);
   assert.ok(!r.complement().has(0, 1) && r.complement().has(1, 0));
-  const a = EventSet.of(n, [0, 1]), b = EventSet.of(n, [2, 34]);
-  assert.deepEqual(Relation.cartesian(a, b).pairs(), [[0, 2], [0, 34], [1, 2], [1, 34]]);
-  assert.deepEqual(Relation.idOn(b).pairs(), [[2, 2], [34, 34]]);
-  assert.deepEqual(r.inverse().pairs(), [[0, 34], [1, 0], [2, 1]]);
+  const a = EventSet.of(n, [0, 1]),
+    b = EventSet.of(n, [2, 34]);
+  assert.deepEqual(Relation.cartesian(a, b).pairs(), [
+    [0, 2],
+    [0, 34],
+    [1, 2],
+    [1, 34],
+  ]);
+  assert.deepEqual(Relation.idOn(b).pairs(), [
+    [2, 2],
+    [34, 34],
+  ]);
+  assert.deepEqual(r.inverse().pairs(), [
+    [0, 34],
+    [1, 0],
+    [2, 1],
+  ]);
   assert.deepEqual(r.domain().toArray(), [0, 1, 34]);
   assert.deepEqual(r.range().toArray(), [0, 1, 2]);
-  assert.deepEqual(r.restrict(EventSet.of(n, [0, 1]), null).pairs(), [[0, 1], [1, 2]]);
-  assert.deepEqual(r.restrict(null, EventSet.of(n, [0, 2])).pairs(), [[1, 2], [34, 0]]);
+  assert.deepEqual(r.restrict(EventSet.of(n, [0, 1]), null).pairs(), [
+    [0, 1],
+    [1, 2],
+  ]);
+  assert.deepEqual(r.restrict(null, EventSet.of(n, [0, 2])).pairs(), [
+    [1, 2],
+    [34, 0],
+  ]);
   const c = r.clone();
   c.delete(0, 1);
   assert.ok(!c.has(0, 1) && r.has(0, 1));
@@ -72,8 +101,15 @@ test('Relation construction, set operations and complement', () => {
 
 test('Relation composition, closures and cycles', () => {
   const n = 4;
-  const r = Relation.fromPairs(n, [[0, 1], [1, 2], [2, 3]]);
-  assert.deepEqual(r.seq(r).pairs(), [[0, 2], [1, 3]]);
+  const r = Relation.fromPairs(n, [
+    [0, 1],
+    [1, 2],
+    [2, 3],
+  ]);
+  assert.deepEqual(r.seq(r).pairs(), [
+    [0, 2],
+    [1, 3],
+  ]);
   assert.equal(r.plus().size(), 6);
   assert.equal(r.star().size(), 10);
   assert.equal(r.opt().size(), 7);
@@ -93,14 +129,23 @@ test('closure and acyclicity agree with a naive implementation (n up to 150)', (
       const pairs: Array<[number, number]> = [];
       const density = 1.5 / n;
       const dag = trial % 2 === 0;
-      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-        if ((dag ? i < j : i !== j) && rnd() < density) pairs.push([i, j]);
-      }
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j < n; j++) {
+          if ((dag ? i < j : i !== j) && rnd() < density) pairs.push([i, j]);
+        }
       const r = Relation.fromPairs(n, pairs);
       const want = naiveClosure(n, pairs);
-      const got = new Set(r.plus().pairs().map(([a, b]) => `${a},${b}`));
+      const got = new Set(
+        r
+          .plus()
+          .pairs()
+          .map(([a, b]) => `${a},${b}`),
+      );
       assert.deepEqual(got, want);
-      const acyclic = [...want].every((p) => { const [a, b] = p.split(','); return a !== b; });
+      const acyclic = [...want].every((p) => {
+        const [a, b] = p.split(',');
+        return a !== b;
+      });
       assert.equal(r.isAcyclic(), acyclic, `n=${n} trial=${trial}`);
       if (dag) assert.ok(r.isAcyclic());
     }

@@ -12,7 +12,6 @@ import { judge } from './conformance.js';
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const corpus = join(process.env.ORDO_SHARED ?? resolve(repoRoot, '..', 'shared'), 'corpus');
 
-
 function median(xs: number[]): number {
   const s = xs.slice().sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
@@ -33,7 +32,10 @@ function main(): void {
   const model = args.includes('--ordo-model')
     ? {}
     : { conf: join(kernelModels, 'linux-kernel.cfg'), includeDirs: [kernelModels] };
-  const slowList = readFileSync(join(corpus, 'slow.tsv'), 'utf8').split('\n').filter(Boolean).map((l) => l.split('\t')[0]);
+  const slowList = readFileSync(join(corpus, 'slow.tsv'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.split('\t')[0]);
   const slow = new Set(slowList);
   const tests = ['kernel', 'herd-linux', 'lkmm-dev']
     .flatMap((d) => listLitmusFiles(join(corpus, 'tests', d)))
@@ -46,7 +48,11 @@ function main(): void {
     const t0 = performance.now();
     for (const t of tests) {
       const s = performance.now();
-      try { runTest(t, opts); } catch { /* errors are timed too */ }
+      try {
+        runTest(t, opts);
+      } catch {
+        /* errors are timed too */
+      }
       const rel = relative(join(corpus, 'tests'), t);
       if (!perTest.has(rel)) perTest.set(rel, []);
       perTest.get(rel)!.push((performance.now() - s) / 1000);
@@ -57,11 +63,19 @@ function main(): void {
   let herdTotal = 0;
   for (const rel of perTest.keys()) herdTotal += herdSeconds(rel) ?? 0;
   console.log(`tests: ${tests.length} C tests (corpus minus slow.tsv), ${runs} runs, one process`);
-  console.log(`total: ${total.toFixed(2)} s (median)  throughput: ${(tests.length / total).toFixed(1)} tests/s`);
-  console.log(`herd7 (one process per test, recorded wall time): ${herdTotal.toFixed(2)} s  ratio herd7/ordo: ${(herdTotal / total).toFixed(2)}x`);
-  const slowest = [...perTest.entries()].map(([k, v]) => [k, median(v)] as const).sort((a, b) => b[1] - a[1]).slice(0, 10);
+  console.log(
+    `total: ${total.toFixed(2)} s (median)  throughput: ${(tests.length / total).toFixed(1)} tests/s`,
+  );
+  console.log(
+    `herd7 (one process per test, recorded wall time): ${herdTotal.toFixed(2)} s  ratio herd7/ordo: ${(herdTotal / total).toFixed(2)}x`,
+  );
+  const slowest = [...perTest.entries()]
+    .map(([k, v]) => [k, median(v)] as const)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 10);
   console.log('slowest:');
-  for (const [k, v] of slowest) console.log(`  ${v.toFixed(3)} s  ${k}  (herd7 ${herdSeconds(k)?.toFixed(3) ?? '?'} s)`);
+  for (const [k, v] of slowest)
+    console.log(`  ${v.toFixed(3)} s  ${k}  (herd7 ${herdSeconds(k)?.toFixed(3) ?? '?'} s)`);
   if (withSlow) {
     const slowTimeout = Number(args[args.indexOf('--slow-timeout') + 1]) || 300;
     console.log(`slow.tsv tests (herd7 > 10 s), each stopped after ${slowTimeout} s:`);
@@ -74,13 +88,19 @@ function main(): void {
         // herd7 did not finish: there is nothing to compare with, only a time to report.
         try {
           const r = runTest(join(corpus, 'tests', rel), { ...model, timeout: slowTimeout });
-          note = r.limit ? `stopped: ${r.limit}` : `finished (${r.observation} ${r.positive} ${r.negative}); herd7 did not`;
-        } catch (err) { note = `error: ${(err as Error).message}`; }
+          note = r.limit
+            ? `stopped: ${r.limit}`
+            : `finished (${r.observation} ${r.positive} ${r.negative}); herd7 did not`;
+        } catch (err) {
+          note = `error: ${(err as Error).message}`;
+        }
       } else {
         const v = judge(join(corpus, 'tests', rel), expected, { ...model, timeout: slowTimeout });
         note = v.pass ? 'conforms' : `MISMATCH ${v.detail.split('\n')[0]}`;
       }
-      console.log(`  ${((performance.now() - s) / 1000).toFixed(2)} s  ${rel}  (herd7 ${herdSeconds(rel)?.toFixed(1) ?? '?'} s)  ${note}`);
+      console.log(
+        `  ${((performance.now() - s) / 1000).toFixed(2)} s  ${rel}  (herd7 ${herdSeconds(rel)?.toFixed(1) ?? '?'} s)  ${note}`,
+      );
     }
   }
 }

@@ -23,18 +23,28 @@ export interface Suite {
   kinds?: string;
 }
 
-
 function slowTests(): Set<string> {
   const f = join(corpus, 'slow.tsv');
   if (!existsSync(f)) return new Set();
-  return new Set(readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => l.split('\t')[0]));
+  return new Set(
+    readFileSync(f, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.split('\t')[0]),
+  );
 }
 
 /** The lines of a report that must match: everything but Time, Hash and #wall. */
 export function comparableLines(text: string): string[] {
   return text
     .split('\n')
-    .filter((l) => !l.startsWith('Time ') && !l.startsWith('Hash=') && !l.startsWith('#wall') && l.trim() !== '');
+    .filter(
+      (l) =>
+        !l.startsWith('Time ') &&
+        !l.startsWith('Hash=') &&
+        !l.startsWith('#wall') &&
+        l.trim() !== '',
+    );
 }
 
 export interface Verdict {
@@ -46,7 +56,11 @@ export interface Verdict {
 }
 
 /** kinds.txt's words and the observation each one requires. */
-const KIND_OBSERVATION: Record<string, string> = { Allowed: 'Sometimes', Forbidden: 'Never', Required: 'Always' };
+const KIND_OBSERVATION: Record<string, string> = {
+  Allowed: 'Sometimes',
+  Forbidden: 'Never',
+  Required: 'Always',
+};
 
 function readKinds(file: string): Map<string, string> {
   const kinds = new Map<string, string>();
@@ -74,7 +88,9 @@ export function judge(testFile: string, expectedText: string, opts: RunOptions):
       runTest(testFile, opts);
       return { pass: false, detail: 'herd7 skipped this test, Ordo ran it' };
     } catch (err) {
-      return err instanceof OrdoError ? { pass: true, detail: '' } : { pass: false, detail: String(err) };
+      return err instanceof OrdoError
+        ? { pass: true, detail: '' }
+        : { pass: false, detail: String(err) };
     }
   }
   const herdError = expected.find((l) => l.startsWith('Warning: File'));
@@ -88,19 +104,26 @@ export function judge(testFile: string, expectedText: string, opts: RunOptions):
   } catch (err) {
     const msg = err instanceof OrdoError ? err.message : `internal error: ${(err as Error).stack}`;
     if (herdError) {
-      const reason = herdError.replace(/^Warning: File "[^"]*": /, '').replace(/ \(User error\)$/, '');
-      return msg.includes(reason) ? { pass: true, detail: '' } : { pass: false, detail: `error differs: herd7 "${reason}", Ordo "${msg}"` };
+      const reason = herdError
+        .replace(/^Warning: File "[^"]*": /, '')
+        .replace(/ \(User error\)$/, '');
+      return msg.includes(reason)
+        ? { pass: true, detail: '' }
+        : { pass: false, detail: `error differs: herd7 "${reason}", Ordo "${msg}"` };
     }
     return { pass: false, detail: `Ordo failed: ${msg}` };
   }
-  if (herdError) return { pass: false, detail: `herd7 reported an error (${herdError}), Ordo ran the test` };
+  if (herdError)
+    return { pass: false, detail: `herd7 reported an error (${herdError}), Ordo ran the test` };
   const got = comparableLines(report);
   const seen = { name: ran.name, observation: ran.observation };
-  if (got.length === expected.length && got.every((l, i) => l === expected[i])) return { pass: true, detail: '', ...seen };
+  if (got.length === expected.length && got.every((l, i) => l === expected[i]))
+    return { pass: true, detail: '', ...seen };
   const diff: string[] = [];
   const max = Math.max(got.length, expected.length);
   for (let i = 0; i < max && diff.length < 8; i++) {
-    if (got[i] !== expected[i]) diff.push(`    herd7: ${expected[i] ?? '(none)'}\n    ordo : ${got[i] ?? '(none)'}`);
+    if (got[i] !== expected[i])
+      diff.push(`    herd7: ${expected[i] ?? '(none)'}\n    ordo : ${got[i] ?? '(none)'}`);
   }
   return { pass: false, detail: diff.join('\n'), ...seen };
 }
@@ -110,11 +133,20 @@ export function defaultSuites(): Suite[] {
   const kernelModels = join(corpus, 'models', 'lkmm');
   const bpfDir = join(corpus, 'tests', 'herd-bpf');
   return [
-    { label: 'kernel LKMM files', dirs: lkmmDirs, opts: { conf: join(kernelModels, 'linux-kernel.cfg'), includeDirs: [kernelModels] } },
+    {
+      label: 'kernel LKMM files',
+      dirs: lkmmDirs,
+      opts: { conf: join(kernelModels, 'linux-kernel.cfg'), includeDirs: [kernelModels] },
+    },
     { label: 'Ordo LKMM', dirs: lkmmDirs, opts: {} },
     // BPF: herd7's own model, unmodified, and Ordo's BPF model (the default for BPF tests);
     // both also checked against each test's kind in kinds.txt.
-    { label: 'herd bpf.cat', dirs: [bpfDir], opts: { model: join(corpus, 'models', 'bpf', 'bpf.cat') }, kinds: join(bpfDir, 'kinds.txt') },
+    {
+      label: 'herd bpf.cat',
+      dirs: [bpfDir],
+      opts: { model: join(corpus, 'models', 'bpf', 'bpf.cat') },
+      kinds: join(bpfDir, 'kinds.txt'),
+    },
     { label: 'Ordo BPF', dirs: [bpfDir], opts: {}, kinds: join(bpfDir, 'kinds.txt') },
   ];
 }
@@ -125,7 +157,9 @@ export function runSuites(suites: Suite[], filter?: RegExp): { passed: number; f
   let passed = 0;
   let failed = 0;
   for (const suite of suites) {
-    const tests = suite.dirs.flatMap(listLitmusFiles).filter((t) => !slow.has(relative(join(corpus, 'tests'), t)));
+    const tests = suite.dirs
+      .flatMap(listLitmusFiles)
+      .filter((t) => !slow.has(relative(join(corpus, 'tests'), t)));
     const chosen = filter ? tests.filter((t) => filter.test(t)) : tests;
     const kinds = suite.kinds && existsSync(suite.kinds) ? readKinds(suite.kinds) : null;
     let done = 0;
@@ -137,9 +171,12 @@ export function runSuites(suites: Suite[], filter?: RegExp): { passed: number; f
       const v = judge(t, readFileSync(expectedFile, 'utf8'), suite.opts);
       const verdicts: Array<[string, Verdict]> = [['MISMATCH', v]];
       if (kinds) {
-        verdicts.push(['KIND', v.observation !== undefined && v.name !== undefined
-          ? judgeKind(kinds, v.name, v.observation)
-          : { pass: false, detail: '    no observation to check against kinds.txt' }]);
+        verdicts.push([
+          'KIND',
+          v.observation !== undefined && v.name !== undefined
+            ? judgeKind(kinds, v.name, v.observation)
+            : { pass: false, detail: '    no observation to check against kinds.txt' },
+        ]);
       }
       for (const [what, w] of verdicts) {
         if (w.pass) passed++;
@@ -152,7 +189,9 @@ export function runSuites(suites: Suite[], filter?: RegExp): { passed: number; f
       done++;
       if (tty) {
         const secs = ((Date.now() - started) / 1000).toFixed(0);
-        process.stderr.write(`\r\x1b[K[${suite.label}] ${done}/${chosen.length}  passed ${passed}  failed ${failed}  ${secs}s`);
+        process.stderr.write(
+          `\r\x1b[K[${suite.label}] ${done}/${chosen.length}  passed ${passed}  failed ${failed}  ${secs}s`,
+        );
       }
     }
     if (tty) process.stderr.write('\r\x1b[K');
@@ -164,7 +203,9 @@ function main(): void {
   const args = process.argv.slice(2);
   const filter = args[0] ? new RegExp(args[0]) : undefined;
   if (!existsSync(corpus)) {
-    process.stdout.write(`conformance corpus not found at ${corpus} (set ORDO_SHARED)\n0 passed, 1 failed\n`);
+    process.stdout.write(
+      `conformance corpus not found at ${corpus} (set ORDO_SHARED)\n0 passed, 1 failed\n`,
+    );
     process.exitCode = 1;
     return;
   }

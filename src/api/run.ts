@@ -7,11 +7,29 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OrdoError, LimitError } from '../diagnostics.js';
 import type { LitmusTest, Quantifier, StateLoc } from '../program/ir.js';
-import { parseConfig, loadModel, evaluateModel, type CompiledModel, type ModelConfig } from '../cat/index.js';
+import {
+  parseConfig,
+  loadModel,
+  evaluateModel,
+  type CompiledModel,
+  type ModelConfig,
+} from '../cat/index.js';
 import { parseMacros, parseCLitmus, detectArch, type MacroTable } from '../frontend/c/index.js';
 import { parseBpfLitmus } from '../frontend/bpf/index.js';
-import { buildTraces, enumerateCandidates, initialMemory, observedLocations } from '../executions/enumerate.js';
-import { finalState, formatState, holds, sortColumns, compareStates, type FinalState } from '../outcomes/final-state.js';
+import {
+  buildTraces,
+  enumerateCandidates,
+  initialMemory,
+  observedLocations,
+} from '../executions/enumerate.js';
+import {
+  finalState,
+  formatState,
+  holds,
+  sortColumns,
+  compareStates,
+  type FinalState,
+} from '../outcomes/final-state.js';
 
 export interface RunOptions {
   /** A herd .cfg file; when absent (and no model given), Ordo's own LKMM is used. */
@@ -64,14 +82,21 @@ interface LoadedSetup {
 
 const setupCache = new Map<string, LoadedSetup>();
 
-
 export function loadSetup(opts: RunOptions): LoadedSetup {
-  const key = JSON.stringify([opts.conf, opts.model, opts.bell, opts.macros, opts.variants, opts.includeDirs]);
+  const key = JSON.stringify([
+    opts.conf,
+    opts.model,
+    opts.bell,
+    opts.macros,
+    opts.variants,
+    opts.includeDirs,
+  ]);
   const cached = setupCache.get(key);
   if (cached) return cached;
-  const base: ModelConfig = opts.conf || !(opts.model)
-    ? parseConfig(opts.conf ?? defaultLkmmConfig)
-    : { catFile: opts.model, variants: [], includeDirs: [] };
+  const base: ModelConfig =
+    opts.conf || !opts.model
+      ? parseConfig(opts.conf ?? defaultLkmmConfig)
+      : { catFile: opts.model, variants: [], includeDirs: [] };
   const config: ModelConfig = {
     ...base,
     catFile: opts.model ?? base.catFile,
@@ -90,7 +115,8 @@ export function loadSetup(opts: RunOptions): LoadedSetup {
 
 function parseTest(file: string, text: string, arch: string, setup: LoadedSetup): LitmusTest {
   if (arch === 'BPF') return parseBpfLitmus(text, file);
-  if (arch !== 'C') throw new OrdoError(`unsupported litmus architecture ${arch}`, { file, line: 1, col: 1 });
+  if (arch !== 'C')
+    throw new OrdoError(`unsupported litmus architecture ${arch}`, { file, line: 1, col: 1 });
   return parseCLitmus(text, file, setup.macros);
 }
 
@@ -120,23 +146,29 @@ export function runTestText(file: string, text: string, opts: RunOptions = {}): 
   let limit: string | undefined;
   const q = test.condition.quantifier;
   try {
-    enumerateCandidates(test, traces, memory, { maxCandidates: opts.maxExecutions ?? Infinity, deadline }, (cand, input) => {
-      const outcomes = evaluateModel(setup.model, input, { deadline });
-      for (const o of outcomes) {
-        if (!o.allowed) continue;
-        if (test.filter && !holds(test.filter, finalState(cand, filterColumns, memory))) continue;
-        const st = finalState(cand, columns, memory);
-        for (const f of o.flags) flags.add(f);
-        states.set(formatState(st, columns), st);
-        if (holds(test.condition.prop, st)) positive++;
-        else negative++;
-        if (speed !== 'false') {
-          const decided = q === 'forall' ? negative > 0 : positive > 0;
-          if (decided) return false;
+    enumerateCandidates(
+      test,
+      traces,
+      memory,
+      { maxCandidates: opts.maxExecutions ?? Infinity, deadline },
+      (cand, input) => {
+        const outcomes = evaluateModel(setup.model, input, { deadline });
+        for (const o of outcomes) {
+          if (!o.allowed) continue;
+          if (test.filter && !holds(test.filter, finalState(cand, filterColumns, memory))) continue;
+          const st = finalState(cand, columns, memory);
+          for (const f of o.flags) flags.add(f);
+          states.set(formatState(st, columns), st);
+          if (holds(test.condition.prop, st)) positive++;
+          else negative++;
+          if (speed !== 'false') {
+            const decided = q === 'forall' ? negative > 0 : positive > 0;
+            if (decided) return false;
+          }
         }
-      }
-      return true;
-    });
+        return true;
+      },
+    );
   } catch (err) {
     if (err instanceof LimitError) limit = err.message;
     else throw err;

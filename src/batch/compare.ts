@@ -95,11 +95,20 @@ export function formatComparison(c: Comparison, oldDir: string, newDir: string):
   const show = (s: string | null | undefined) => s ?? '(no Observation line)';
   for (const ch of c.changes) {
     switch (ch.kind) {
-      case 'result': lines.push(` !!! Result changed: ${strip(ch.path)}: ${show(ch.old)} -> ${show(ch.new)}`); break;
-      case 'counts': lines.push(` --- Counts changed: ${strip(ch.path)}: ${show(ch.old)} -> ${show(ch.new)}`); break;
-      case 'onlyOld': lines.push(` !!! Only in ${oldDir}: ${strip(ch.path)}`); break;
-      case 'onlyNew': lines.push(` !!! Only in ${newDir}: ${strip(ch.path)}`); break;
-      default: break;
+      case 'result':
+        lines.push(` !!! Result changed: ${strip(ch.path)}: ${show(ch.old)} -> ${show(ch.new)}`);
+        break;
+      case 'counts':
+        lines.push(` --- Counts changed: ${strip(ch.path)}: ${show(ch.old)} -> ${show(ch.new)}`);
+        break;
+      case 'onlyOld':
+        lines.push(` !!! Only in ${oldDir}: ${strip(ch.path)}`);
+        break;
+      case 'onlyNew':
+        lines.push(` !!! Only in ${newDir}: ${strip(ch.path)}`);
+        break;
+      default:
+        break;
     }
   }
   const count = (k: ChangeKind) => c.changes.filter((x) => x.kind === k).length;

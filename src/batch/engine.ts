@@ -55,7 +55,8 @@ export interface BatchOutcome {
 function reportText(o: TaskOutcome): string {
   if (!o.result) return '';
   let text = formatHerdReport(o.result);
-  if (o.result.limit) text += `Limit ${o.result.name} ${o.result.limit}: the figures above are partial\n`;
+  if (o.result.limit)
+    text += `Limit ${o.result.name} ${o.result.limit}: the figures above are partial\n`;
   return text;
 }
 
@@ -68,7 +69,12 @@ function outFileText(o: TaskOutcome): string {
   return text;
 }
 
-export function makeRecord(test: BatchTest, o: TaskOutcome, judge: boolean, seconds: number): TestRecord {
+export function makeRecord(
+  test: BatchTest,
+  o: TaskOutcome,
+  judge: boolean,
+  seconds: number,
+): TestRecord {
   const status = o.status === 'cancelled' ? 'error' : o.status;
   const rec: TestRecord = { path: test.path, status, time: Math.round(seconds * 1000) / 1000 };
   if (o.result) {
@@ -99,12 +105,19 @@ export function makeRecord(test: BatchTest, o: TaskOutcome, judge: boolean, seco
 /** One line describing a failed / not-passed test, for the --judge listing. */
 export function failureLine(r: TestRecord): string | null {
   switch (r.status) {
-    case 'error': return r.error?.includes(r.path) ? `FAIL ${r.error}` : `FAIL ${r.path}: ${r.error ?? 'error'}`;
-    case 'oom': return `FAIL ${r.path}: out of memory: ${r.error ?? ''}`.trimEnd();
-    case 'timeout': return `TIMEOUT ${r.path}: ${r.error ?? 'timed out'}`;
-    case 'limit': return `TIMEOUT ${r.path}: stopped by a limit (${r.limit ?? ''})${r.expected ? `, Result: ${r.expected}` : ''}`;
+    case 'error':
+      return r.error?.includes(r.path)
+        ? `FAIL ${r.error}`
+        : `FAIL ${r.path}: ${r.error ?? 'error'}`;
+    case 'oom':
+      return `FAIL ${r.path}: out of memory: ${r.error ?? ''}`.trimEnd();
+    case 'timeout':
+      return `TIMEOUT ${r.path}: ${r.error ?? 'timed out'}`;
+    case 'limit':
+      return `TIMEOUT ${r.path}: stopped by a limit (${r.limit ?? ''})${r.expected ? `, Result: ${r.expected}` : ''}`;
     default:
-      if (r.judgement?.status === 'fail') return `FAIL ${r.path}: ${r.judgement.message ?? 'failed'}${r.expected ? ` (Result: ${r.expected})` : ''}`;
+      if (r.judgement?.status === 'fail')
+        return `FAIL ${r.path}: ${r.judgement.message ?? 'failed'}${r.expected ? ` (Result: ${r.expected})` : ''}`;
       return null;
   }
 }
@@ -158,7 +171,11 @@ export async function runBatch(o: BatchOptions): Promise<BatchOutcome> {
     flush();
   };
 
-  const all = Promise.all(o.tests.map((t, i) => o.executor.run({ id: i, file: t.file, opts: o.runOptions }).then((oc) => done(i, oc))));
+  const all = Promise.all(
+    o.tests.map((t, i) =>
+      o.executor.run({ id: i, file: t.file, opts: o.runOptions }).then((oc) => done(i, oc)),
+    ),
+  );
   const onAbort = () => {
     interrupted = true;
     void o.executor.stop();

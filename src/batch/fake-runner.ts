@@ -41,7 +41,10 @@ export function runOne(file: string, _opts: RunOptions): TestResult {
     for (;;) {
       const w = words[0];
       if (w === 'error') throw new OrdoError('fake syntax error', { file, line: i + 1, col });
-      if (w === 'hang') for (;;) { /* spin */ }
+      if (w === 'hang')
+        for (;;) {
+          /* spin */
+        }
       if (w === 'oom') {
         const hog: unknown[] = [];
         for (;;) hog.push(new Array(1 << 16).fill(hog.length));
@@ -49,7 +52,9 @@ export function runOne(file: string, _opts: RunOptions): TestResult {
       if (w === 'range') throw new RangeError('Invalid array length');
       if (w === 'sleep') {
         const until = Date.now() + Number(words[1]);
-        while (Date.now() < until) { /* busy wait: a running test occupies its thread */ }
+        while (Date.now() < until) {
+          /* busy wait: a running test occupies its thread */
+        }
         words = words.slice(2);
         continue;
       }
@@ -66,7 +71,11 @@ export function runOne(file: string, _opts: RunOptions): TestResult {
   const positive = Number(words[1] ?? 0);
   const negative = Number(words[2] ?? 0);
   const flags = words.slice(3).sort();
-  const quantifier = /^\s*~\s*exists/m.test(text) ? 'notExists' : /^\s*forall/m.test(text) ? 'forall' : 'exists';
+  const quantifier = /^\s*~\s*exists/m.test(text)
+    ? 'notExists'
+    : /^\s*forall/m.test(text)
+      ? 'forall'
+      : 'exists';
   const states: string[] = [];
   for (let k = 0; k < positive + negative && k < 4; k++) states.push(`0:r0=${k};`);
   return {
@@ -74,7 +83,12 @@ export function runOne(file: string, _opts: RunOptions): TestResult {
     file,
     quantifier,
     states,
-    ok: quantifier === 'exists' ? positive > 0 : quantifier === 'notExists' ? positive === 0 : negative === 0,
+    ok:
+      quantifier === 'exists'
+        ? positive > 0
+        : quantifier === 'notExists'
+          ? positive === 0
+          : negative === 0,
     positive,
     negative,
     flags,

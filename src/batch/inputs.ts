@@ -88,7 +88,11 @@ export function expandInputs(operands: string[], cwd = process.cwd()): ExpandedI
       text.split('\n').forEach((raw, i) => {
         const line = raw.trim();
         if (line === '' || line.startsWith('#')) return;
-        add(line, isAbsolute(line) || line.startsWith('@/') ? null : listDir, ` (${listFile}:${i + 1})`);
+        add(
+          line,
+          isAbsolute(line) || line.startsWith('@/') ? null : listDir,
+          ` (${listFile}:${i + 1})`,
+        );
       });
       seenLists.delete(abs);
       return;

@@ -109,16 +109,35 @@ export function judgeOutcome(spec: ResultSpec | null, out: ObservedOutcome): Jud
       ? { status: 'pass' }
       : { status: 'fail', message: `expected Flag ${spec.flag}, not raised (observed ${obs})` };
   }
-  if (spec.datarace && !raced) return { status: 'fail', message: `predicted data race not modelled (observed ${obs})` };
-  if (!spec.datarace && raced) return { status: 'fail', message: `unexpected data race modelled (observed ${obs})` };
+  if (spec.datarace && !raced)
+    return { status: 'fail', message: `predicted data race not modelled (observed ${obs})` };
+  if (!spec.datarace && raced)
+    return { status: 'fail', message: `unexpected data race modelled (observed ${obs})` };
   const deadlocked = out.observation === 'Never' && out.positive === 0 && out.negative === 0;
   if (spec.kind === 'DEADLOCK') {
-    return deadlocked ? { status: 'pass' } : { status: 'fail', message: `expected DEADLOCK, observed ${obs}` };
+    return deadlocked
+      ? { status: 'pass' }
+      : { status: 'fail', message: `expected DEADLOCK, observed ${obs}` };
   }
-  if (deadlocked) return { status: 'fail', message: `unexpected deadlock (no execution) for Result ${spec.kind}` };
+  if (deadlocked)
+    return {
+      status: 'fail',
+      message: `unexpected deadlock (no execution) for Result ${spec.kind}`,
+    };
   if (spec.kind === 'Maybe' || out.observation === spec.kind) return { status: 'pass' };
-  if (raced) return { status: 'pass', message: `forgiven non-${spec.kind} verification (data race modelled), observed ${obs}` };
+  if (raced)
+    return {
+      status: 'pass',
+      message: `forgiven non-${spec.kind} verification (data race modelled), observed ${obs}`,
+    };
   return { status: 'fail', message: `expected ${spec.kind}, observed ${obs}` };
 }
 
-const KIND_SET: Record<ResultKind, true> = { Always: true, Sometimes: true, Never: true, Maybe: true, DEADLOCK: true, Flag: true };
+const KIND_SET: Record<ResultKind, true> = {
+  Always: true,
+  Sometimes: true,
+  Never: true,
+  Maybe: true,
+  DEADLOCK: true,
+  Flag: true,
+};

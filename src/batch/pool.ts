@@ -91,7 +91,9 @@ export class WorkerPool implements Executor {
   private spawn(): Slot {
     const worker = new Worker(workerScript, {
       workerData: { runnerModule: this.runnerModule },
-      resourceLimits: this.options.maxMemoryMb ? { maxOldGenerationSizeMb: this.options.maxMemoryMb } : undefined,
+      resourceLimits: this.options.maxMemoryMb
+        ? { maxOldGenerationSizeMb: this.options.maxMemoryMb }
+        : undefined,
       stdout: false,
       stderr: false,
     });
@@ -109,15 +111,28 @@ export class WorkerPool implements Executor {
       this.pump();
     });
     worker.on('error', (err: Error & { code?: string }) => {
-      const oom = err.code === 'ERR_WORKER_OUT_OF_MEMORY' || /out of memory|heap/i.test(err.message);
+      const oom =
+        err.code === 'ERR_WORKER_OUT_OF_MEMORY' || /out of memory|heap/i.test(err.message);
       this.kill(slot, (file, seconds) =>
         oom
-          ? { status: 'oom', error: `${file}: out of memory (worker terminated: ${err.message})`, seconds }
-          : { status: 'error', error: `${file}: internal error: worker died: ${err.message}`, seconds },
+          ? {
+              status: 'oom',
+              error: `${file}: out of memory (worker terminated: ${err.message})`,
+              seconds,
+            }
+          : {
+              status: 'error',
+              error: `${file}: internal error: worker died: ${err.message}`,
+              seconds,
+            },
       );
     });
     worker.on('exit', (code) => {
-      this.kill(slot, (file, seconds) => ({ status: 'error', error: `${file}: internal error: worker exited with code ${code}`, seconds }));
+      this.kill(slot, (file, seconds) => ({
+        status: 'error',
+        error: `${file}: internal error: worker exited with code ${code}`,
+        seconds,
+      }));
     });
     return slot;
   }

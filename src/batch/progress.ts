@@ -26,7 +26,10 @@ export class Progress {
   private readonly started = performance.now();
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly total: number, private readonly stream: ProgressStream) {
+  constructor(
+    private readonly total: number,
+    private readonly stream: ProgressStream,
+  ) {
     this.timer = setInterval(() => this.draw(), 1000);
     this.timer.unref();
   }

@@ -41,16 +41,28 @@ export type RunOne = (file: string, opts: RunOptions) => TestResult;
  * out of resources, anything else as an internal error.
  */
 export function classifyError(file: string, err: unknown, seconds: number): TaskOutcome {
-  const e = err as { name?: string; message?: string; where?: unknown; format?: () => string; limit?: string };
+  const e = err as {
+    name?: string;
+    message?: string;
+    where?: unknown;
+    format?: () => string;
+    limit?: string;
+  };
   const message = e?.message ?? String(err);
   if (e && (e.name === 'OrdoError' || e.name === 'LimitError') && typeof e.format === 'function') {
     const text = e.where ? e.format() : `${file}: ${e.format()}`;
     if (e.name === 'LimitError') {
-      return { status: e.limit === 'memory' ? 'oom' : 'limit', error: text, limit: message, seconds };
+      return {
+        status: e.limit === 'memory' ? 'oom' : 'limit',
+        error: text,
+        limit: message,
+        seconds,
+      };
     }
     return { status: 'error', error: text, seconds };
   }
-  if (e?.name === 'RangeError') return { status: 'oom', error: `${file}: ran out of resources (${message})`, seconds };
+  if (e?.name === 'RangeError')
+    return { status: 'oom', error: `${file}: ran out of resources (${message})`, seconds };
   return { status: 'error', error: `${file}: internal error: ${message}`, seconds };
 }
 
@@ -60,7 +72,9 @@ export function runTaskWith(runOne: RunOne, task: Task): TaskOutcome {
   try {
     const result = runOne(task.file, task.opts);
     const seconds = (performance.now() - started) / 1000;
-    return result.limit ? { status: 'limit', result, limit: result.limit, seconds } : { status: 'ok', result, seconds };
+    return result.limit
+      ? { status: 'limit', result, limit: result.limit, seconds }
+      : { status: 'ok', result, seconds };
   } catch (err) {
     return classifyError(task.file, err, (performance.now() - started) / 1000);
   }
@@ -75,7 +89,11 @@ export class InlineExecutor implements Executor {
     const p = this.chain.then(
       () =>
         new Promise<TaskOutcome>((resolve) =>
-          setImmediate(() => resolve(this.stopped ? { status: 'cancelled', seconds: 0 } : runTaskWith(this.runOne, task))),
+          setImmediate(() =>
+            resolve(
+              this.stopped ? { status: 'cancelled', seconds: 0 } : runTaskWith(this.runOne, task),
+            ),
+          ),
         ),
     );
     this.chain = p;

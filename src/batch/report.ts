@@ -2,7 +2,16 @@
 // written atomically: to a temporary file in the target's directory, then renamed, so an
 // interrupted run never leaves a truncated report.
 
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { OrdoError } from '../diagnostics.js';
 import type { Judgement } from './judge.js';
@@ -78,7 +87,16 @@ export function isTimeLimited(r: TestRecord): boolean {
  * terminated or out of memory are counted apart (timedOut / limited / outOfMemory).
  */
 export function summarize(records: TestRecord[]): Summary {
-  const s: Summary = { total: records.length, passed: 0, failed: 0, skipped: 0, timedOut: 0, limited: 0, outOfMemory: 0, errors: 0 };
+  const s: Summary = {
+    total: records.length,
+    passed: 0,
+    failed: 0,
+    skipped: 0,
+    timedOut: 0,
+    limited: 0,
+    outOfMemory: 0,
+    errors: 0,
+  };
   for (const r of records) {
     if (r.status === 'error') {
       s.errors++;
@@ -105,10 +123,16 @@ export function summaryLine(s: Summary): string {
 
 /** Whether a batch succeeded: nothing failed, errored, timed out or ran out of memory. */
 export function allGood(s: Summary): boolean {
-  return s.failed === 0 && s.errors === 0 && s.timedOut === 0 && s.limited === 0 && s.outOfMemory === 0;
+  return (
+    s.failed === 0 && s.errors === 0 && s.timedOut === 0 && s.limited === 0 && s.outOfMemory === 0
+  );
 }
 
-export function makeReport(root: string, records: TestRecord[], extra: { judged: boolean; shard: string | null; interrupted: boolean; notRun: number }): BatchReport {
+export function makeReport(
+  root: string,
+  records: TestRecord[],
+  extra: { judged: boolean; shard: string | null; interrupted: boolean; notRun: number },
+): BatchReport {
   const tests = [...records].sort((a, b) => comparePaths(a.path, b.path));
   return { tool: 'ordo', version: 1, root, ...extra, summary: summarize(tests), tests };
 }
@@ -117,21 +141,32 @@ export function makeReport(root: string, records: TestRecord[], extra: { judged:
 export function writeFileAtomic(file: string, data: string): void {
   const dir = dirname(file);
   mkdirSync(dir, { recursive: true });
-  const tmp = join(dir, `.${basename(file)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
+  const tmp = join(
+    dir,
+    `.${basename(file)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`,
+  );
   const fd = openSync(tmp, 'w');
   try {
     writeSync(fd, data);
     fsyncSync(fd);
   } catch (err) {
     closeSync(fd);
-    try { unlinkSync(tmp); } catch { /* already gone */ }
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* already gone */
+    }
     throw err;
   }
   closeSync(fd);
   try {
     renameSync(tmp, file);
   } catch (err) {
-    try { unlinkSync(tmp); } catch { /* already gone */ }
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* already gone */
+    }
     throw err;
   }
 }
@@ -174,7 +209,8 @@ export function mergeReports(reports: Array<{ file: string; report: BatchReport 
   for (const { file, report } of reports) {
     for (const t of report.tests) {
       const prev = owner.get(t.path);
-      if (prev !== undefined) throw new OrdoError(`duplicate test ${t.path} in ${prev} and ${file}`);
+      if (prev !== undefined)
+        throw new OrdoError(`duplicate test ${t.path} in ${prev} and ${file}`);
       owner.set(t.path, file);
       tests.push(t);
     }
@@ -191,13 +227,15 @@ export function mergeReports(reports: Array<{ file: string; report: BatchReport 
 // ---- JUnit ----
 
 function xmlEscape(s: string): string {
-  return s
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '?')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;');
+  return (
+    s
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '?')
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+  );
 }
 
 function observationOf(r: TestRecord): string | null {
@@ -213,20 +251,29 @@ export function formatJunitReport(report: BatchReport): string {
   const errors = s.errors + s.timedOut + s.limited + s.outOfMemory;
   const out: string[] = [];
   out.push('<?xml version="1.0" encoding="UTF-8"?>');
-  out.push(`<testsuites name="ordo" tests="${s.total}" failures="${failures}" errors="${errors}" skipped="${s.skipped}" time="${totalTime.toFixed(3)}">`);
-  out.push(`  <testsuite name="ordo${report.shard ? ` shard ${xmlEscape(report.shard)}` : ''}" tests="${s.total}" failures="${failures}" errors="${errors}" skipped="${s.skipped}" time="${totalTime.toFixed(3)}">`);
+  out.push(
+    `<testsuites name="ordo" tests="${s.total}" failures="${failures}" errors="${errors}" skipped="${s.skipped}" time="${totalTime.toFixed(3)}">`,
+  );
+  out.push(
+    `  <testsuite name="ordo${report.shard ? ` shard ${xmlEscape(report.shard)}` : ''}" tests="${s.total}" failures="${failures}" errors="${errors}" skipped="${s.skipped}" time="${totalTime.toFixed(3)}">`,
+  );
   for (const r of report.tests) {
     const slash = r.path.lastIndexOf('/');
     const cls = slash < 0 ? '.' : r.path.slice(0, slash);
     const obs = observationOf(r);
-    out.push(`    <testcase classname="${xmlEscape(cls)}" name="${xmlEscape(r.path)}" time="${r.time.toFixed(3)}">`);
+    out.push(
+      `    <testcase classname="${xmlEscape(cls)}" name="${xmlEscape(r.path)}" time="${r.time.toFixed(3)}">`,
+    );
     if (r.status === 'error') {
       out.push(`      <error type="error" message="${xmlEscape(r.error ?? 'error')}"/>`);
     } else if (r.status === 'timeout' || r.status === 'oom' || r.status === 'limit') {
-      const msg = r.status === 'limit' ? `stopped by a limit: ${r.limit ?? ''}` : r.error ?? r.status;
+      const msg =
+        r.status === 'limit' ? `stopped by a limit: ${r.limit ?? ''}` : (r.error ?? r.status);
       out.push(`      <error type="${r.status}" message="${xmlEscape(msg)}"/>`);
     } else if (r.judgement?.status === 'fail') {
-      out.push(`      <failure type="judge" message="${xmlEscape(r.judgement.message ?? 'failed')}"/>`);
+      out.push(
+        `      <failure type="judge" message="${xmlEscape(r.judgement.message ?? 'failed')}"/>`,
+      );
     } else if (r.judgement?.status === 'skip') {
       out.push(`      <skipped message="${xmlEscape(r.judgement.message ?? 'no Result line')}"/>`);
     }

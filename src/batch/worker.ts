@@ -13,7 +13,8 @@ if (!port) throw new Error('batch worker started outside a worker thread');
 const { runnerModule } = workerData as { runnerModule: string };
 const mod = (await import(runnerModule)) as { runOne?: RunOne };
 const runOne = mod.runOne;
-if (typeof runOne !== 'function') throw new Error(`runner module ${runnerModule} exports no runOne function`);
+if (typeof runOne !== 'function')
+  throw new Error(`runner module ${runnerModule} exports no runOne function`);
 
 port.on('message', (task: Task) => {
   port.postMessage({ id: task.id, kind: 'start' });

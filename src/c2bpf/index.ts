@@ -17,7 +17,6 @@ export const defaultMacrosFile = join(packageRoot, 'models', 'lkmm', 'lkmm.def')
 
 const macroCache = new Map<string, MacroTable>();
 
-
 function macros(file: string): MacroTable {
   let m = macroCache.get(file);
   if (!m) macroCache.set(file, (m = parseMacros(readSourceFile(file), file)));
@@ -25,7 +24,11 @@ function macros(file: string): MacroTable {
 }
 
 /** Parses a C litmus file and translates it (Untranslatable when BPF cannot express it). */
-export function convertCText(text: string, file: string, macrosFile = defaultMacrosFile): Translation {
+export function convertCText(
+  text: string,
+  file: string,
+  macrosFile = defaultMacrosFile,
+): Translation {
   return translateCToBpf(parseCLitmus(text, file, macros(macrosFile)));
 }
 
@@ -65,22 +68,37 @@ function stateKey(state: string, rename: (loc: string) => string): { key: string
  * Runs the C test under Ordo's LKMM and its BPF translation (or `bpfText`) under Ordo's
  * BPF model, and compares their verdicts.
  */
-export function judgeC(cFile: string, opts: JudgeOptions = {}, bpf?: { file: string; text: string; registerMap?: Map<string, string> }): JudgeOutcome {
+export function judgeC(
+  cFile: string,
+  opts: JudgeOptions = {},
+  bpf?: { file: string; text: string; registerMap?: Map<string, string> },
+): JudgeOutcome {
   const cText = readSourceFile(cFile);
-  if (detectArch(cText.replace(/^\uFEFF/, '')) !== 'C') throw new OrdoError(`${cFile} is not a C litmus test`, { file: cFile, line: 1, col: 1 });
+  if (detectArch(cText.replace(/^\uFEFF/, '')) !== 'C')
+    throw new OrdoError(`${cFile} is not a C litmus test`, { file: cFile, line: 1, col: 1 });
   let target = bpf;
   if (!target) {
     const t = convertCText(cText, cFile, opts.macrosFile);
-    target = { file: cFile.replace(/\.litmus$/, '') + '-BPF.litmus', text: t.text, registerMap: t.registerMap };
+    target = {
+      file: cFile.replace(/\.litmus$/, '') + '-BPF.litmus',
+      text: t.text,
+      registerMap: t.registerMap,
+    };
   }
-  const runOpts = { timeout: opts.timeout ?? 0, ...(opts.macrosFile ? { macros: opts.macrosFile } : {}) };
+  const runOpts = {
+    timeout: opts.timeout ?? 0,
+    ...(opts.macrosFile ? { macros: opts.macrosFile } : {}),
+  };
   const lkmm = runTest(cFile, runOpts);
   const bpfRes = runTestText(target.file, target.text, { timeout: opts.timeout ?? 0 });
   const inverse = new Map<string, string>();
   for (const [c, b] of target.registerMap ?? []) inverse.set(b, c);
   const fromBpf = (loc: string) => inverse.get(loc) ?? loc;
   const cKeys = new Set(lkmm.states.map((s) => stateKey(s, (l) => l).key));
-  const bpfOnly = bpfRes.states.map((s) => stateKey(s, fromBpf)).filter((s) => !cKeys.has(s.key)).map((s) => s.text);
+  const bpfOnly = bpfRes.states
+    .map((s) => stateKey(s, fromBpf))
+    .filter((s) => !cKeys.has(s.key))
+    .map((s) => s.text);
   const c = lkmm.observation;
   const b = bpfRes.observation;
   let verdict: JudgeVerdict;

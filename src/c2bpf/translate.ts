@@ -12,13 +12,34 @@
 // tested reads, where a C `if` covers only its arms. The translation can thus only
 // forbid more, never allow more, than an exact one.
 
-import type { Annot, BinaryOp, Expr, LitmusTest, Prop, StateLoc, Stmt, Thread, Value } from '../program/ir.js';
+import type {
+  Annot,
+  BinaryOp,
+  Expr,
+  LitmusTest,
+  Prop,
+  StateLoc,
+  Stmt,
+  Thread,
+  Value,
+} from '../program/ir.js';
 import { ppProp } from '../frontend/c/index.js';
-import { ppColumns, ppInstr, type AtomicOp, type CondOp, type Instr, type Operand, type Reg } from '../frontend/bpf/ast.js';
+import {
+  ppColumns,
+  ppInstr,
+  type AtomicOp,
+  type CondOp,
+  type Instr,
+  type Operand,
+  type Reg,
+} from '../frontend/bpf/ast.js';
 
 /** Raised when a C test uses something BPF cannot express. */
 export class Untranslatable extends Error {
-  constructor(readonly construct: string, readonly reason: string) {
+  constructor(
+    readonly construct: string,
+    readonly reason: string,
+  ) {
     super(`cannot translate ${construct}: ${reason}`);
     this.name = 'Untranslatable';
   }
@@ -50,7 +71,11 @@ function ordering(annot: Annot, what: string): 'once' | 'acquire' | 'release' | 
   if (has(annot, 'ACQUIRE')) return 'acquire';
   if (has(annot, 'RELEASE')) return 'release';
   if (has(annot, 'ONCE') || has(annot, 'NORETURN')) return 'once';
-  if (annot.length === 0) refuse(`plain ${what}`, 'plain (unmarked) C accesses have no BPF counterpart with the same data-race semantics');
+  if (annot.length === 0)
+    refuse(
+      `plain ${what}`,
+      'plain (unmarked) C accesses have no BPF counterpart with the same data-race semantics',
+    );
   if (annot.some((a) => a.startsWith('srcu'))) refuse('SRCU', 'BPF has no SRCU primitives');
   return refuse(`${what} {${annot.join(',')}}`, 'no BPF counterpart');
 }
@@ -163,24 +188,43 @@ class ThreadTranslator {
         return { op: { reg: r }, temp: false };
       }
       case 'unop': {
-        if (e.op === '!') refuse('! used as a value', 'BPF has no set-on-condition instruction (a branch would add control dependencies)');
+        if (e.op === '!')
+          refuse(
+            '! used as a value',
+            'BPF has no set-on-condition instruction (a branch would add control dependencies)',
+          );
         const a = this.expr(e.arg);
-        if ('imm' in a.op) return { op: { imm: e.op === '-' ? -a.op.imm : ~a.op.imm }, temp: false };
+        if ('imm' in a.op)
+          return { op: { imm: e.op === '-' ? -a.op.imm : ~a.op.imm }, temp: false };
         const t = this.copy(a);
-        this.emit(e.op === '-' ? { kind: 'alu', op: '*=', dst: t, src: { imm: -1 } } : { kind: 'alu', op: '^=', dst: t, src: { imm: -1 } });
+        this.emit(
+          e.op === '-'
+            ? { kind: 'alu', op: '*=', dst: t, src: { imm: -1 } }
+            : { kind: 'alu', op: '^=', dst: t, src: { imm: -1 } },
+        );
         return { op: { reg: t }, temp: true };
       }
       case 'binop':
         return this.binop(e.op, e.left, e.right);
       case 'cond':
-        return refuse('a conditional expression (?:)', 'BPF has no conditional move (a branch would add control dependencies)');
+        return refuse(
+          'a conditional expression (?:)',
+          'BPF has no conditional move (a branch would add control dependencies)',
+        );
       case 'load': {
         const ord = ordering(e.annot, 'read');
-        if (ord === 'release' || ord === 'mb') refuse(`a read {${e.annot.join(',')}}`, 'no BPF counterpart');
+        if (ord === 'release' || ord === 'mb')
+          refuse(`a read {${e.annot.join(',')}}`, 'no BPF counterpart');
         const a = this.address(e.addr);
         this.release({ op: { reg: a.reg }, temp: a.temp });
         const t = this.alloc('a temporary');
-        this.emit({ kind: 'load', size: SIZE, dst: t, mem: { base: a.reg, off: 0 }, acquire: ord === 'acquire' });
+        this.emit({
+          kind: 'load',
+          size: SIZE,
+          dst: t,
+          mem: { base: a.reg, off: 0 },
+          acquire: ord === 'acquire',
+        });
         return { op: { reg: t }, temp: true };
       }
       case 'xchg': {
@@ -193,7 +237,10 @@ class ThreadTranslator {
       }
       case 'cmpxchg': {
         this.fullyOrdered(e.annot, 'cmpxchg');
-        if (this.free.includes('r0') || [...this.locals.values(), ...this.addrRegs.values()].includes('r0')) {
+        if (
+          this.free.includes('r0') ||
+          [...this.locals.values(), ...this.addrRegs.values()].includes('r0')
+        ) {
           refuse('cmpxchg', 'r0 is not reserved (internal error)');
         }
         const a = this.address(e.addr);
@@ -211,7 +258,10 @@ class ThreadTranslator {
       case 'atomicOp':
         return this.atomicOp(e);
       case 'addUnless':
-        return refuse('atomic_add_unless', 'BPF has no conditional add (it would need a cmpxchg loop)');
+        return refuse(
+          'atomic_add_unless',
+          'BPF has no conditional add (it would need a cmpxchg loop)',
+        );
       case 'amo':
         return refuse('a single-event atomic', 'not produced by the C front-end');
       case 'trylock':
@@ -225,26 +275,46 @@ class ThreadTranslator {
     const ord = ordering(annot, what);
     if (ord !== 'mb') {
       const variant = ord === 'once' ? 'relaxed' : ord;
-      refuse(`${what}_${variant}`, `BPF's value-returning atomics are fully ordered; there is no ${variant} ${what}`);
+      refuse(
+        `${what}_${variant}`,
+        `BPF's value-returning atomics are fully ordered; there is no ${variant} ${what}`,
+      );
     }
   }
 
   private atomicOp(e: Extract<Expr, { kind: 'atomicOp' }>): CompiledOperand {
-    const name = e.ret === 'none' ? 'atomic_op' : e.ret === 'new' ? 'atomic_op_return' : 'atomic_fetch_op';
+    const name =
+      e.ret === 'none' ? 'atomic_op' : e.ret === 'new' ? 'atomic_op_return' : 'atomic_fetch_op';
     let op: AtomicOp;
     let negate = false;
     let invert = false;
     switch (e.op) {
-      case '+': op = 'add'; break;
-      case '-': op = 'add'; negate = true; break;
-      case '&': op = 'and'; break;
-      case '|': op = 'or'; break;
-      case '^': op = 'xor'; break;
-      case '&~': op = 'and'; invert = true; break;
-      default: return refuse(`${name} with operator ${e.op}`, 'no BPF atomic operation');
+      case '+':
+        op = 'add';
+        break;
+      case '-':
+        op = 'add';
+        negate = true;
+        break;
+      case '&':
+        op = 'and';
+        break;
+      case '|':
+        op = 'or';
+        break;
+      case '^':
+        op = 'xor';
+        break;
+      case '&~':
+        op = 'and';
+        invert = true;
+        break;
+      default:
+        return refuse(`${name} with operator ${e.op}`, 'no BPF atomic operation');
     }
     if (e.ret === 'none') {
-      if (!has(e.annot, 'NORETURN') && !has(e.annot, 'ONCE')) refuse(`${name} {${e.annot.join(',')}}`, 'no BPF counterpart');
+      if (!has(e.annot, 'NORETURN') && !has(e.annot, 'ONCE'))
+        refuse(`${name} {${e.annot.join(',')}}`, 'no BPF counterpart');
     } else {
       this.fullyOrdered(e.annot, e.ret === 'new' ? `atomic_${op}_return` : `atomic_fetch_${op}`);
     }
@@ -286,7 +356,16 @@ class ThreadTranslator {
 
   private binop(op: BinaryOp, l: Expr, r: Expr): CompiledOperand {
     const ALU: Partial<Record<BinaryOp, Extract<Instr, { kind: 'alu' }>['op']>> = {
-      '+': '+=', '-': '-=', '*': '*=', '/': '/=', '%': '%=', '&': '&=', '|': '|=', '^': '^=', '<<': '<<=', '>>': '>>=',
+      '+': '+=',
+      '-': '-=',
+      '*': '*=',
+      '/': '/=',
+      '%': '%=',
+      '&': '&=',
+      '|': '|=',
+      '^': '^=',
+      '<<': '<<=',
+      '>>': '>>=',
     };
     const alu = ALU[op];
     if (!alu) {
@@ -303,13 +382,28 @@ class ThreadTranslator {
         }
         return { op: { reg: a }, temp: true };
       }
-      return refuse(`the operator ${op} used as a value`, 'BPF has no set-on-condition instruction (a branch would add control dependencies)');
+      return refuse(
+        `the operator ${op} used as a value`,
+        'BPF has no set-on-condition instruction (a branch would add control dependencies)',
+      );
     }
     const a = this.expr(l);
     const b = this.expr(r);
     if ('imm' in a.op && 'imm' in b.op) {
-      const x = a.op.imm, y = b.op.imm;
-      const v = { '+': x + y, '-': x - y, '*': x * y, '/': y ? Math.trunc(x / y) : 0, '%': y ? x % y : 0, '&': x & y, '|': x | y, '^': x ^ y, '<<': x << y, '>>': x >> y }[op as '+'];
+      const x = a.op.imm,
+        y = b.op.imm;
+      const v = {
+        '+': x + y,
+        '-': x - y,
+        '*': x * y,
+        '/': y ? Math.trunc(x / y) : 0,
+        '%': y ? x % y : 0,
+        '&': x & y,
+        '|': x | y,
+        '^': x ^ y,
+        '<<': x << y,
+        '>>': x >> y,
+      }[op as '+'];
       return { op: { imm: v }, temp: false };
     }
     const t = this.copy(a);
@@ -335,7 +429,14 @@ class ThreadTranslator {
       }
       return;
     }
-    const CMP: Partial<Record<BinaryOp, true>> = { '==': true, '!=': true, '<': true, '>=': true, '>': true, '<=': true };
+    const CMP: Partial<Record<BinaryOp, true>> = {
+      '==': true,
+      '!=': true,
+      '<': true,
+      '>=': true,
+      '>': true,
+      '<=': true,
+    };
     let op: BinaryOp;
     let l: Expr;
     let r: Expr;
@@ -348,7 +449,13 @@ class ThreadTranslator {
       l = test;
       r = { kind: 'const', value: 0 };
     }
-    if (!when) op = ({ '==': '!=', '!=': '==', '<': '>=', '>=': '<', '>': '<=', '<=': '>' } as Record<string, BinaryOp>)[op]!;
+    if (!when)
+      op = (
+        { '==': '!=', '!=': '==', '<': '>=', '>=': '<', '>': '<=', '<=': '>' } as Record<
+          string,
+          BinaryOp
+        >
+      )[op]!;
     let a = this.expr(l);
     let b = this.expr(r);
     // BPF tests ==, !=, <, >=: rewrite > and <= by swapping or shifting the immediate.
@@ -379,9 +486,16 @@ class ThreadTranslator {
         if (s.value.kind === 'load') {
           // Load straight into the register.
           const ord = ordering(s.value.annot, 'read');
-          if (ord === 'release' || ord === 'mb') refuse(`a read {${s.value.annot.join(',')}}`, 'no BPF counterpart');
+          if (ord === 'release' || ord === 'mb')
+            refuse(`a read {${s.value.annot.join(',')}}`, 'no BPF counterpart');
           const a = this.address(s.value.addr);
-          this.emit({ kind: 'load', size: SIZE, dst, mem: { base: a.reg, off: 0 }, acquire: ord === 'acquire' });
+          this.emit({
+            kind: 'load',
+            size: SIZE,
+            dst,
+            mem: { base: a.reg, off: 0 },
+            acquire: ord === 'acquire',
+          });
           this.release({ op: { reg: a.reg }, temp: a.temp });
           return;
         }
@@ -395,15 +509,28 @@ class ThreadTranslator {
         return;
       case 'store': {
         const ord = ordering(s.annot, 'write');
-        if (ord === 'acquire' || ord === 'mb') refuse(`a write {${s.annot.join(',')}}`, 'no BPF counterpart');
+        if (ord === 'acquire' || ord === 'mb')
+          refuse(`a write {${s.annot.join(',')}}`, 'no BPF counterpart');
         const a = this.address(s.addr);
         const v = this.expr(s.value);
         if (ord === 'release') {
           const vr = this.inReg(v);
-          this.emit({ kind: 'store', size: SIZE, mem: { base: a.reg, off: 0 }, src: { reg: vr.reg }, release: true });
+          this.emit({
+            kind: 'store',
+            size: SIZE,
+            mem: { base: a.reg, off: 0 },
+            src: { reg: vr.reg },
+            release: true,
+          });
           this.release({ op: { reg: vr.reg }, temp: vr.temp });
         } else {
-          this.emit({ kind: 'store', size: SIZE, mem: { base: a.reg, off: 0 }, src: v.op, release: false });
+          this.emit({
+            kind: 'store',
+            size: SIZE,
+            mem: { base: a.reg, off: 0 },
+            src: v.op,
+            release: false,
+          });
           this.release(v);
         }
         this.release({ op: { reg: a.reg }, temp: a.temp });
@@ -433,7 +560,10 @@ class ThreadTranslator {
         return;
       }
       case 'while':
-        return refuse('a while loop', 'loops are not translated (BPF backward jumps unroll differently)');
+        return refuse(
+          'a while loop',
+          'loops are not translated (BPF backward jumps unroll differently)',
+        );
       case 'block':
         this.stmts(s.body);
         return;
@@ -448,8 +578,13 @@ class ThreadTranslator {
     const isRmw = (s: Stmt | undefined): boolean => {
       if (!s) return false;
       const e = s.kind === 'eval' || s.kind === 'assign' ? s.value : null;
-      const walk = (x: Expr): boolean => x.kind === 'atomicOp' || x.kind === 'xchg' || x.kind === 'cmpxchg' || x.kind === 'addUnless'
-        || (x.kind === 'binop' && (walk(x.left) || walk(x.right))) || (x.kind === 'unop' && walk(x.arg));
+      const walk = (x: Expr): boolean =>
+        x.kind === 'atomicOp' ||
+        x.kind === 'xchg' ||
+        x.kind === 'cmpxchg' ||
+        x.kind === 'addUnless' ||
+        (x.kind === 'binop' && (walk(x.left) || walk(x.right))) ||
+        (x.kind === 'unop' && walk(x.arg));
       return e !== null && walk(e);
     };
     switch (tag) {
@@ -458,15 +593,23 @@ class ThreadTranslator {
       case 'barrier':
         return; // a compiler barrier orders nothing between marked accesses
       case 'before-atomic':
-        if (!isRmw(next)) refuse('smp_mb__before_atomic()', 'not directly followed by an atomic RMW');
+        if (!isRmw(next))
+          refuse('smp_mb__before_atomic()', 'not directly followed by an atomic RMW');
         return this.fullFence();
       case 'after-atomic':
-        if (!isRmw(prev)) refuse('smp_mb__after_atomic()', 'not directly preceded by an atomic RMW');
+        if (!isRmw(prev))
+          refuse('smp_mb__after_atomic()', 'not directly preceded by an atomic RMW');
         return this.fullFence();
       case 'rmb':
-        return refuse('smp_rmb()', 'BPF has no read barrier (only full ordering, acquire and release)');
+        return refuse(
+          'smp_rmb()',
+          'BPF has no read barrier (only full ordering, acquire and release)',
+        );
       case 'wmb':
-        return refuse('smp_wmb()', 'BPF has no write barrier (only full ordering, acquire and release)');
+        return refuse(
+          'smp_wmb()',
+          'BPF has no write barrier (only full ordering, acquire and release)',
+        );
       case 'rcu-lock':
         return refuse('rcu_read_lock()', 'BPF has no RCU primitives');
       case 'rcu-unlock':
@@ -490,62 +633,160 @@ class ThreadTranslator {
    */
   private fullFence(): void {
     const loc = this.scratch[0];
-    if (loc === undefined) return refuse('smp_mb()', 'no scratch location reserved (internal error)');
+    if (loc === undefined)
+      return refuse('smp_mb()', 'no scratch location reserved (internal error)');
     const a = this.addrRegs.get(loc)!;
     const t = this.alloc('a temporary');
     this.emit({ kind: 'mov', dst: t, src: { imm: 0 } });
-    this.emit({ kind: 'atomic', op: 'add', size: SIZE, mem: { base: a, off: 0 }, src: t, fetch: true, dst: t });
+    this.emit({
+      kind: 'atomic',
+      op: 'add',
+      size: SIZE,
+      mem: { base: a, off: 0 },
+      src: t,
+      fetch: true,
+      dst: t,
+    });
     this.free.unshift(t);
   }
 }
 
 // ------------------------------------------------------------------------- analysis
 
-function exprLocsAndRegs(e: Expr, locs: Set<string>, regs: Set<string>, params: Set<string>, flags: { cmpxchg: boolean; fence: boolean }): void {
+function exprLocsAndRegs(
+  e: Expr,
+  locs: Set<string>,
+  regs: Set<string>,
+  params: Set<string>,
+  flags: { cmpxchg: boolean; fence: boolean },
+): void {
   const go = (x: Expr) => exprLocsAndRegs(x, locs, regs, params, flags);
   switch (e.kind) {
-    case 'addr': locs.add(e.name); break;
-    case 'reg': if (params.has(e.name)) locs.add(e.name); else regs.add(e.name); break;
-    case 'unop': go(e.arg); break;
-    case 'binop': go(e.left); go(e.right); break;
-    case 'cond': go(e.test); go(e.then); go(e.else); break;
-    case 'load': go(e.addr); break;
-    case 'xchg': go(e.addr); go(e.value); break;
-    case 'cmpxchg': flags.cmpxchg = true; go(e.addr); go(e.expected); go(e.desired); break;
-    case 'atomicOp': go(e.addr); go(e.operand); break;
-    case 'addUnless': go(e.addr); go(e.add); go(e.unless); break;
-    case 'amo': go(e.addr); go(e.operand); break;
-    case 'trylock': case 'islocked': go(e.addr); break;
-    default: break;
+    case 'addr':
+      locs.add(e.name);
+      break;
+    case 'reg':
+      if (params.has(e.name)) locs.add(e.name);
+      else regs.add(e.name);
+      break;
+    case 'unop':
+      go(e.arg);
+      break;
+    case 'binop':
+      go(e.left);
+      go(e.right);
+      break;
+    case 'cond':
+      go(e.test);
+      go(e.then);
+      go(e.else);
+      break;
+    case 'load':
+      go(e.addr);
+      break;
+    case 'xchg':
+      go(e.addr);
+      go(e.value);
+      break;
+    case 'cmpxchg':
+      flags.cmpxchg = true;
+      go(e.addr);
+      go(e.expected);
+      go(e.desired);
+      break;
+    case 'atomicOp':
+      go(e.addr);
+      go(e.operand);
+      break;
+    case 'addUnless':
+      go(e.addr);
+      go(e.add);
+      go(e.unless);
+      break;
+    case 'amo':
+      go(e.addr);
+      go(e.operand);
+      break;
+    case 'trylock':
+    case 'islocked':
+      go(e.addr);
+      break;
+    default:
+      break;
   }
 }
 
-function stmtLocsAndRegs(list: Stmt[], locs: Set<string>, regs: Set<string>, params: Set<string>, flags: { cmpxchg: boolean; fence: boolean }): void {
+function stmtLocsAndRegs(
+  list: Stmt[],
+  locs: Set<string>,
+  regs: Set<string>,
+  params: Set<string>,
+  flags: { cmpxchg: boolean; fence: boolean },
+): void {
   const ex = (e: Expr) => exprLocsAndRegs(e, locs, regs, params, flags);
   for (const s of list) {
     switch (s.kind) {
-      case 'assign': regs.add(s.reg); ex(s.value); break;
-      case 'eval': ex(s.value); break;
-      case 'store': ex(s.addr); ex(s.value); break;
-      case 'fence': if (['MB', 'before-atomic', 'after-atomic'].includes(s.annot[0] ?? '')) flags.fence = true; break;
-      case 'lock': case 'unlock': case 'srcuSync': ex(s.addr); break;
-      case 'if': ex(s.test); stmtLocsAndRegs(s.then, locs, regs, params, flags); stmtLocsAndRegs(s.else, locs, regs, params, flags); break;
-      case 'while': ex(s.test); stmtLocsAndRegs(s.body, locs, regs, params, flags); break;
-      case 'block': stmtLocsAndRegs(s.body, locs, regs, params, flags); break;
-      case 'goto': if (s.test) ex(s.test); break;
-      default: break;
+      case 'assign':
+        regs.add(s.reg);
+        ex(s.value);
+        break;
+      case 'eval':
+        ex(s.value);
+        break;
+      case 'store':
+        ex(s.addr);
+        ex(s.value);
+        break;
+      case 'fence':
+        if (['MB', 'before-atomic', 'after-atomic'].includes(s.annot[0] ?? '')) flags.fence = true;
+        break;
+      case 'lock':
+      case 'unlock':
+      case 'srcuSync':
+        ex(s.addr);
+        break;
+      case 'if':
+        ex(s.test);
+        stmtLocsAndRegs(s.then, locs, regs, params, flags);
+        stmtLocsAndRegs(s.else, locs, regs, params, flags);
+        break;
+      case 'while':
+        ex(s.test);
+        stmtLocsAndRegs(s.body, locs, regs, params, flags);
+        break;
+      case 'block':
+        stmtLocsAndRegs(s.body, locs, regs, params, flags);
+        break;
+      case 'goto':
+        if (s.test) ex(s.test);
+        break;
+      default:
+        break;
     }
   }
 }
 
 function propRegs(p: Prop, out: StateLoc[]): void {
   switch (p.kind) {
-    case 'eq': out.push(p.loc); break;
-    case 'eqLoc': out.push(p.loc, p.other); break;
-    case 'not': propRegs(p.arg, out); break;
-    case 'and': case 'or': p.args.forEach((a) => propRegs(a, out)); break;
-    case 'implies': propRegs(p.left, out); propRegs(p.right, out); break;
-    default: break;
+    case 'eq':
+      out.push(p.loc);
+      break;
+    case 'eqLoc':
+      out.push(p.loc, p.other);
+      break;
+    case 'not':
+      propRegs(p.arg, out);
+      break;
+    case 'and':
+    case 'or':
+      p.args.forEach((a) => propRegs(a, out));
+      break;
+    case 'implies':
+      propRegs(p.left, out);
+      propRegs(p.right, out);
+      break;
+    default:
+      break;
   }
 }
 
@@ -565,7 +806,8 @@ export function translateCToBpf(test: LitmusTest): Translation {
   let scratchCount = 0;
   const newScratch = (): string => {
     let n: string;
-    do n = `mb_scratch${scratchCount++}`; while (taken.has(n));
+    do n = `mb_scratch${scratchCount++}`;
+    while (taken.has(n));
     taken.add(n);
     return n;
   };
@@ -586,7 +828,14 @@ export function translateCToBpf(test: LitmusTest): Translation {
     stmtLocsAndRegs(th.body, locs, regs, params, flags);
     for (const l of clauseLocs) if (l.kind === 'reg' && l.thread === th.id) regs.add(l.name);
     for (const e of test.init) if (e.thread === th.id) regs.add(e.name);
-    const tt = new ThreadTranslator(th, newScratch, [...locs].sort(), [...regs].sort(), flags.cmpxchg, flags.fence);
+    const tt = new ThreadTranslator(
+      th,
+      newScratch,
+      [...locs].sort(),
+      [...regs].sort(),
+      flags.cmpxchg,
+      flags.fence,
+    );
     tt.stmts(th.body);
     tt.finish();
     for (const [c, b] of tt.locals) registerMap.set(`${th.id}:${c}`, `${th.id}:${b}`);
@@ -596,10 +845,16 @@ export function translateCToBpf(test: LitmusTest): Translation {
       if (e.thread === th.id) inits.push(`${th.id}:${tt.locals.get(e.name)}=${ppValue(e.value)};`);
     }
     if (inits.length) initLines.push(inits.join(' '));
-    columns.push(tt.out.map((c) => [...c.labels.map((l) => `${l}:`), ...(c.instr ? [ppInstr(c.instr)] : [])].join(' ')));
+    columns.push(
+      tt.out.map((c) =>
+        [...c.labels.map((l) => `${l}:`), ...(c.instr ? [ppInstr(c.instr)] : [])].join(' '),
+      ),
+    );
   }
   // Threads must be P0..Pn in order.
-  test.threads.forEach((t, i) => { if (t.id !== i) refuse(`P${t.id}`, 'threads must be numbered P0, P1, ... without gaps'); });
+  test.threads.forEach((t, i) => {
+    if (t.id !== i) refuse(`P${t.id}`, 'threads must be numbered P0, P1, ... without gaps');
+  });
 
   const mem: string[] = [];
   for (const e of test.init) {
@@ -611,17 +866,28 @@ export function translateCToBpf(test: LitmusTest): Translation {
   const mapLoc = (l: StateLoc): StateLoc => {
     if (l.kind !== 'reg') return l;
     const b = registerMap.get(`${l.thread}:${l.name}`);
-    if (!b) refuse(`${l.thread}:${l.name}`, 'the condition names a register of a thread that does not exist');
+    if (!b)
+      refuse(
+        `${l.thread}:${l.name}`,
+        'the condition names a register of a thread that does not exist',
+      );
     return { kind: 'reg', thread: l.thread, name: b.split(':')[1]! };
   };
   const mapProp = (p: Prop): Prop => {
     switch (p.kind) {
-      case 'eq': return { ...p, loc: mapLoc(p.loc) };
-      case 'eqLoc': return { ...p, loc: mapLoc(p.loc), other: mapLoc(p.other) };
-      case 'not': return { kind: 'not', arg: mapProp(p.arg) };
-      case 'and': case 'or': return { kind: p.kind, args: p.args.map(mapProp) };
-      case 'implies': return { kind: 'implies', left: mapProp(p.left), right: mapProp(p.right) };
-      default: return p;
+      case 'eq':
+        return { ...p, loc: mapLoc(p.loc) };
+      case 'eqLoc':
+        return { ...p, loc: mapLoc(p.loc), other: mapLoc(p.other) };
+      case 'not':
+        return { kind: 'not', arg: mapProp(p.arg) };
+      case 'and':
+      case 'or':
+        return { kind: p.kind, args: p.args.map(mapProp) };
+      case 'implies':
+        return { kind: 'implies', left: mapProp(p.left), right: mapProp(p.right) };
+      default:
+        return p;
     }
   };
   const ppL = (l: StateLoc) => (l.kind === 'reg' ? `${l.thread}:${l.name}` : l.name);
@@ -634,7 +900,8 @@ export function translateCToBpf(test: LitmusTest): Translation {
   if (registerMap.size) {
     lines.push(' * Registers (C -> BPF):');
     const pairs = [...registerMap].map(([c, b]) => `${c} -> ${b}`);
-    for (let i = 0; i < pairs.length; i += 6) lines.push(` *   ${pairs.slice(i, i + 6).join(', ')}`);
+    for (let i = 0; i < pairs.length; i += 6)
+      lines.push(` *   ${pairs.slice(i, i + 6).join(', ')}`);
   }
   lines.push(' *)');
   lines.push('{');
@@ -643,7 +910,8 @@ export function translateCToBpf(test: LitmusTest): Translation {
   lines.push('}');
   lines.push(ppColumns(columns));
   lines.push('');
-  if (test.locations.length) lines.push(`locations [${test.locations.map((l) => ppL(mapLoc(l))).join('; ')}]`);
+  if (test.locations.length)
+    lines.push(`locations [${test.locations.map((l) => ppL(mapLoc(l))).join('; ')}]`);
   if (test.filter) lines.push(`filter (${ppProp(mapProp(test.filter))})`);
   const q = test.condition.quantifier;
   lines.push(`${q === 'notExists' ? '~exists' : q} (${ppProp(mapProp(test.condition.prop))})`);

@@ -5,7 +5,8 @@ import type { Location } from '../diagnostics.js';
 export type Loc = Location;
 
 /** A binding pattern: a name, `_` (null), or a tuple of those. */
-export type Pat = { kind: 'var'; name: string | null } | { kind: 'tuple'; names: Array<string | null> };
+export type Pat =
+  { kind: 'var'; name: string | null } | { kind: 'tuple'; names: Array<string | null> };
 
 export type Op1 = 'plus' | 'star' | 'opt' | 'inv' | 'comp' | 'toid';
 
@@ -26,9 +27,9 @@ export interface Binding {
 }
 
 export type Exp =
-  | { kind: 'emptyset'; loc: Loc }            // {}
-  | { kind: 'zero'; loc: Loc }                // 0, the empty relation
-  | { kind: 'universe'; loc: Loc }            // _
+  | { kind: 'emptyset'; loc: Loc } // {}
+  | { kind: 'zero'; loc: Loc } // 0, the empty relation
+  | { kind: 'universe'; loc: Loc } // _
   | { kind: 'tag'; loc: Loc; name: string }
   | { kind: 'var'; loc: Loc; name: string }
   | { kind: 'op1'; loc: Loc; op: Op1; arg: Exp }
@@ -43,11 +44,23 @@ export type Exp =
   | { kind: 'app'; loc: Loc; fn: Exp; arg: Exp }
   | { kind: 'fun'; loc: Loc; pat: Pat; body: Exp; name: string }
   | { kind: 'let'; loc: Loc; rec: boolean; binds: Binding[]; body: Exp }
-  | { kind: 'match'; loc: Loc; arg: Exp; clauses: Array<{ tag: string; body: Exp }>; dflt: Exp | null }
   | {
-      kind: 'matchset'; loc: Loc; arg: Exp; ifEmpty: Exp;
+      kind: 'match';
+      loc: Loc;
+      arg: Exp;
+      clauses: Array<{ tag: string; body: Exp }>;
+      dflt: Exp | null;
+    }
+  | {
+      kind: 'matchset';
+      loc: Loc;
+      arg: Exp;
+      ifEmpty: Exp;
       /** `x ++ rest -> e` (pre = undefined) or `pre | x ++ post -> e`. */
-      elt: string | null; rest: string | null; pre?: string | null; body: Exp;
+      elt: string | null;
+      rest: string | null;
+      pre?: string | null;
+      body: Exp;
     }
   | { kind: 'try'; loc: Loc; body: Exp; handler: Exp }
   | { kind: 'if'; loc: Loc; cond: Cond; then: Exp; else: Exp };
@@ -57,7 +70,16 @@ export type TestType = 'check' | 'flag' | 'undefined_unless';
 
 export type Ins =
   | { kind: 'let'; loc: Loc; rec: boolean; binds: Binding[] }
-  | { kind: 'test'; loc: Loc; type: TestType; negated: boolean; test: TestKind; exp: Exp; name: string | null; text: string }
+  | {
+      kind: 'test';
+      loc: Loc;
+      type: TestType;
+      negated: boolean;
+      test: TestKind;
+      exp: Exp;
+      name: string | null;
+      text: string;
+    }
   | { kind: 'show'; loc: Loc }
   | { kind: 'include'; loc: Loc; file: string }
   | { kind: 'procedure'; loc: Loc; name: string; pat: Pat; body: Ins[] }
@@ -67,7 +89,13 @@ export type Ins =
   | { kind: 'withfrom'; loc: Loc; name: string; set: Exp }
   | { kind: 'events'; loc: Loc; name: string; args: Exp[] }
   | { kind: 'ifins'; loc: Loc; cond: Cond; then: Ins[]; else: Ins[] }
-  | { kind: 'insmatch'; loc: Loc; arg: Exp; clauses: Array<{ tag: string; body: Ins[] }>; dflt: Ins[] | null }
+  | {
+      kind: 'insmatch';
+      loc: Loc;
+      arg: Exp;
+      clauses: Array<{ tag: string; body: Ins[] }>;
+      dflt: Ins[] | null;
+    }
   | { kind: 'nop'; loc: Loc };
 
 export interface CatFile {

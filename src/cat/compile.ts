@@ -44,7 +44,15 @@ export type RExp =
   | { t: 'app'; f: RExp; x: RExp; loc: Location }
   | { t: 'fun'; pat: RPat; body: RExp; name: string }
   | { t: 'let'; pats: RPat[]; e: RExp[]; body: RExp; size: number; loc: Location }
-  | { t: 'letrec'; pats: RPat[]; e: RExp[]; isFun: boolean[]; body: RExp; size: number; loc: Location }
+  | {
+      t: 'letrec';
+      pats: RPat[];
+      e: RExp[];
+      isFun: boolean[];
+      body: RExp;
+      size: number;
+      loc: Location;
+    }
   | { t: 'match'; a: RExp; tags: Map<string, RExp>; dflt: RExp | null; loc: Location }
   | { t: 'matchset'; a: RExp; ifEmpty: RExp; body: RExp; split: boolean; loc: Location }
   | { t: 'try'; b: RExp; h: RExp }
@@ -55,7 +63,16 @@ export type CIns =
   | { t: 'grec'; slots: number[]; pats: RPat[]; e: RExp[]; isFun: boolean[]; loc: Location }
   | { t: 'llet'; pats: RPat[]; e: RExp[]; size: number; loc: Location }
   | { t: 'lrec'; pats: RPat[]; e: RExp[]; isFun: boolean[]; size: number; loc: Location }
-  | { t: 'test'; type: TestType; neg: boolean; test: TestKind; e: RExp; name: string | null; text: string; loc: Location }
+  | {
+      t: 'test';
+      type: TestType;
+      neg: boolean;
+      test: TestKind;
+      e: RExp;
+      name: string | null;
+      text: string;
+      loc: Location;
+    }
   | { t: 'with'; slot: number; set: RExp; loc: Location }
   | { t: 'lconst'; v: V }
   | { t: 'lproc'; pat: RPat; body: CIns[]; name: string }
@@ -103,7 +120,10 @@ export class Compiler {
   private options: string[] = [];
   private includeDepth = 0;
 
-  constructor(private variants: Set<string>, private loadInclude: IncludeLoader) {
+  constructor(
+    private variants: Set<string>,
+    private loadInclude: IncludeLoader,
+  ) {
     for (const [name, fn] of PRIMITIVES) {
       this.gmap.set(name, { kind: 'const', v: { k: 'prim', id: freshId(), name, fn } });
     }
@@ -148,7 +168,9 @@ export class Compiler {
 
   private compileIns(ins: Ins, scope: Scope | null, out: CIns[]): Scope | null {
     switch (ins.kind) {
-      case 'nop': case 'show': case 'events':
+      case 'nop':
+      case 'show':
+      case 'events':
         return scope;
       case 'let': {
         const pats = ins.binds.map((b) => rpat(b.pat));
@@ -179,12 +201,19 @@ export class Compiler {
       }
       case 'test':
         out.push({
-          t: 'test', type: ins.type, neg: ins.negated, test: ins.test, e: this.exp(ins.exp, scope),
-          name: ins.name, text: ins.text, loc: ins.loc,
+          t: 'test',
+          type: ins.type,
+          neg: ins.negated,
+          test: ins.test,
+          e: this.exp(ins.exp, scope),
+          name: ins.name,
+          text: ins.text,
+          loc: ins.loc,
         });
         return scope;
       case 'include': {
-        if (this.includeDepth > 64) throw new OrdoError(`include nesting too deep at "${ins.file}"`, ins.loc);
+        if (this.includeDepth > 64)
+          throw new OrdoError(`include nesting too deep at "${ins.file}"`, ins.loc);
         const f = this.loadInclude(ins.file, ins.loc.file, ins.loc);
         this.includeDepth++;
         try {
@@ -212,7 +241,13 @@ export class Compiler {
       }
       case 'call': {
         const p = this.varRef(ins.name, scope, ins.loc);
-        out.push({ t: 'call', p, arg: this.exp(ins.arg, scope), name: ins.as ?? ins.name, loc: ins.loc });
+        out.push({
+          t: 'call',
+          p,
+          arg: this.exp(ins.arg, scope),
+          name: ins.as ?? ins.name,
+          loc: ins.loc,
+        });
         return scope;
       }
       case 'enum': {
@@ -299,42 +334,69 @@ export class Compiler {
 
   private cond(c: Cond, scope: Scope | null): RCond {
     switch (c.kind) {
-      case 'variant': return { t: 'const', b: this.variants.has(c.name) };
+      case 'variant':
+        return { t: 'const', b: this.variants.has(c.name) };
       case 'not': {
         const a = this.cond(c.arg, scope);
         return a.t === 'const' ? { t: 'const', b: !a.b } : { t: 'not', c: a };
       }
-      case 'and': case 'or': {
-        const l = this.cond(c.left, scope), r = this.cond(c.right, scope);
-        if (l.t === 'const' && r.t === 'const') return { t: 'const', b: c.kind === 'and' ? l.b && r.b : l.b || r.b };
+      case 'and':
+      case 'or': {
+        const l = this.cond(c.left, scope),
+          r = this.cond(c.right, scope);
+        if (l.t === 'const' && r.t === 'const')
+          return { t: 'const', b: c.kind === 'and' ? l.b && r.b : l.b || r.b };
         return { t: c.kind, l, r };
       }
-      case 'eq': case 'in': case 'subset':
-        return { t: c.kind, l: this.exp(c.left, scope), r: this.exp(c.right, scope), loc: c.left.loc };
+      case 'eq':
+      case 'in':
+      case 'subset':
+        return {
+          t: c.kind,
+          l: this.exp(c.left, scope),
+          r: this.exp(c.right, scope),
+          loc: c.left.loc,
+        };
     }
   }
 
-  private bindings(binds: Binding[], rec: boolean, scope: Scope | null, loc: Location): { pats: RPat[]; e: RExp[]; inner: Scope; isFun: boolean[] } {
+  private bindings(
+    binds: Binding[],
+    rec: boolean,
+    scope: Scope | null,
+    loc: Location,
+  ): { pats: RPat[]; e: RExp[]; inner: Scope; isFun: boolean[] } {
     const names = binds.flatMap((b) => patNames(b.pat));
     const inner = this.bindLocal(scope, names);
     const e = binds.map((b) => this.exp(b.exp, rec ? inner : scope));
     void loc;
-    return { pats: binds.map((b) => rpat(b.pat)), e, inner, isFun: binds.map((b) => b.exp.kind === 'fun') };
+    return {
+      pats: binds.map((b) => rpat(b.pat)),
+      e,
+      inner,
+      isFun: binds.map((b) => b.exp.kind === 'fun'),
+    };
   }
 
   exp(e: Exp, scope: Scope | null): RExp {
     switch (e.kind) {
-      case 'emptyset': return { t: 'const', v: EMPTY };
-      case 'zero': return { t: 'zero' };
-      case 'universe': return { t: 'const', v: UNV };
+      case 'emptyset':
+        return { t: 'const', v: EMPTY };
+      case 'zero':
+        return { t: 'zero' };
+      case 'universe':
+        return { t: 'const', v: UNV };
       case 'tag': {
         const en = this.tags.get(e.name);
         if (en === undefined) throw new OrdoError(`tag '${e.name} is undefined`, e.loc);
         return { t: 'const', v: { k: 'tag', enumName: en, name: e.name } };
       }
-      case 'var': return this.varRef(e.name, scope, e.loc);
-      case 'op1': return { t: 'op1', op: e.op, a: this.exp(e.arg, scope), loc: e.loc };
-      case 'union': case 'seq':
+      case 'var':
+        return this.varRef(e.name, scope, e.loc);
+      case 'op1':
+        return { t: 'op1', op: e.op, a: this.exp(e.arg, scope), loc: e.loc };
+      case 'union':
+      case 'seq':
         return { t: e.kind, a: e.args.map((x) => this.exp(x, scope)), loc: e.loc };
       case 'inter': {
         // r & (A * B): filter r instead of building the cartesian product.
@@ -342,17 +404,25 @@ export class Compiler {
         if (cartSide && cartSide.kind === 'cart') {
           const other = cartSide === e.right ? e.left : e.right;
           return {
-            t: 'intercart', r: this.exp(other, scope), s1: this.exp(cartSide.left, scope),
-            s2: this.exp(cartSide.right, scope), loc: e.loc,
+            t: 'intercart',
+            r: this.exp(other, scope),
+            s1: this.exp(cartSide.left, scope),
+            s2: this.exp(cartSide.right, scope),
+            loc: e.loc,
           };
         }
         return { t: 'inter', l: this.exp(e.left, scope), r: this.exp(e.right, scope), loc: e.loc };
       }
-      case 'diff': case 'cart': case 'add':
+      case 'diff':
+      case 'cart':
+      case 'add':
         return { t: e.kind, l: this.exp(e.left, scope), r: this.exp(e.right, scope), loc: e.loc };
-      case 'set': return { t: 'set', a: e.elems.map((x) => this.exp(x, scope)), loc: e.loc };
-      case 'tuple': return { t: 'tuple', a: e.elems.map((x) => this.exp(x, scope)) };
-      case 'app': return { t: 'app', f: this.exp(e.fn, scope), x: this.exp(e.arg, scope), loc: e.loc };
+      case 'set':
+        return { t: 'set', a: e.elems.map((x) => this.exp(x, scope)), loc: e.loc };
+      case 'tuple':
+        return { t: 'tuple', a: e.elems.map((x) => this.exp(x, scope)) };
+      case 'app':
+        return { t: 'app', f: this.exp(e.fn, scope), x: this.exp(e.arg, scope), loc: e.loc };
       case 'fun': {
         const inner = this.bindLocal(scope, patNames(e.pat));
         return { t: 'fun', pat: rpat(e.pat), body: this.exp(e.body, inner), name: e.name };
@@ -368,18 +438,29 @@ export class Compiler {
       case 'match': {
         const tags = new Map<string, RExp>();
         for (const c of e.clauses) tags.set(c.tag, this.exp(c.body, scope));
-        return { t: 'match', a: this.exp(e.arg, scope), tags, dflt: e.dflt ? this.exp(e.dflt, scope) : null, loc: e.loc };
+        return {
+          t: 'match',
+          a: this.exp(e.arg, scope),
+          tags,
+          dflt: e.dflt ? this.exp(e.dflt, scope) : null,
+          loc: e.loc,
+        };
       }
       case 'matchset': {
         const split = e.pre !== undefined;
         const names = split ? [e.pre ?? null, e.elt, e.rest] : [e.elt, e.rest];
         const inner = this.bindLocal(scope, names);
         return {
-          t: 'matchset', a: this.exp(e.arg, scope), ifEmpty: this.exp(e.ifEmpty, scope),
-          body: this.exp(e.body, inner), split, loc: e.loc,
+          t: 'matchset',
+          a: this.exp(e.arg, scope),
+          ifEmpty: this.exp(e.ifEmpty, scope),
+          body: this.exp(e.body, inner),
+          split,
+          loc: e.loc,
         };
       }
-      case 'try': return { t: 'try', b: this.exp(e.body, scope), h: this.exp(e.handler, scope) };
+      case 'try':
+        return { t: 'try', b: this.exp(e.body, scope), h: this.exp(e.handler, scope) };
       case 'if': {
         const c = this.cond(e.cond, scope);
         if (c.t === 'const') return c.b ? this.exp(e.then, scope) : this.exp(e.else, scope);

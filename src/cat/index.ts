@@ -55,7 +55,11 @@ export function parseConfig(cfgPath: string, includeDirs: string[] = []): ModelC
   try {
     text = readFileSync(cfgPath, 'utf8');
   } catch (e) {
-    throw new OrdoError(`cannot read configuration file: ${(e as Error).message}`, { file: cfgPath, line: 1, col: 1 });
+    throw new OrdoError(`cannot read configuration file: ${(e as Error).message}`, {
+      file: cfgPath,
+      line: 1,
+      col: 1,
+    });
   }
   const dir = dirname(resolve(cfgPath));
   const dirs = [dir, ...includeDirs];
@@ -74,16 +78,33 @@ export function parseConfig(cfgPath: string, includeDirs: string[] = []): ModelC
     const col = raw.indexOf(rest) + 1;
     const val = rest.trim();
     switch (key) {
-      case 'model': case '-model': cfg.catFile = find(val, idx + 1, col); break;
-      case 'bell': case '-bell': cfg.bellFile = find(val, idx + 1, col); break;
-      case 'macros': case '-macros': cfg.macrosFile = find(val, idx + 1, col); break;
-      case 'variant': case '-variant':
-        for (const v of val.split(/[,\s]+/)) if (v && !cfg.variants.includes(v)) cfg.variants.push(v);
+      case 'model':
+      case '-model':
+        cfg.catFile = find(val, idx + 1, col);
         break;
-      default: break; // display settings (graph, squished, edgeattr, ...) do not affect verdicts
+      case 'bell':
+      case '-bell':
+        cfg.bellFile = find(val, idx + 1, col);
+        break;
+      case 'macros':
+      case '-macros':
+        cfg.macrosFile = find(val, idx + 1, col);
+        break;
+      case 'variant':
+      case '-variant':
+        for (const v of val.split(/[,\s]+/))
+          if (v && !cfg.variants.includes(v)) cfg.variants.push(v);
+        break;
+      default:
+        break; // display settings (graph, squished, edgeattr, ...) do not affect verdicts
     }
   });
-  if (!cfg.catFile) throw new OrdoError('configuration does not name a model (`model FILE`)', { file: cfgPath, line: 1, col: 1 });
+  if (!cfg.catFile)
+    throw new OrdoError('configuration does not name a model (`model FILE`)', {
+      file: cfgPath,
+      line: 1,
+      col: 1,
+    });
   return cfg;
 }
 
@@ -137,7 +158,9 @@ export function loadModel(cfg: ModelConfig): CompiledModel {
     if (cfg.bellFile) parts.push(load(resolve(cfg.bellFile), null, null));
     const main = load(resolve(cfg.catFile), null, null);
     parts.push(main);
-    const compiler = new Compiler(new Set(cfg.variants), (name, fromFile, loc) => load(name, dirname(fromFile), loc));
+    const compiler = new Compiler(new Set(cfg.variants), (name, fromFile, loc) =>
+      load(name, dirname(fromFile), loc),
+    );
     const program = compiler.compileFiles(parts);
     return {
       withoutCo: program.withoutCo,
@@ -171,6 +194,10 @@ function safeMtime(p: string): number {
  * a `with x from S` over an empty S also yields one rejected outcome. An execution is
  * allowed by the model when some outcome has allowed=true.
  */
-export function evaluateModel(model: CompiledModel, input: ModelInput, opts?: EvalOptions): CatOutcome[] {
+export function evaluateModel(
+  model: CompiledModel,
+  input: ModelInput,
+  opts?: EvalOptions,
+): CatOutcome[] {
   return evaluate(model.program, input, opts);
 }

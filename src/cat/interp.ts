@@ -14,8 +14,24 @@ import type { CIns, RCond, RExp, RPat, CompiledProgram } from './compile.js';
 import type { ModelInput, ModelOutcome } from './input.js';
 import type { MemoNode } from './invariance.js';
 import {
-  CatError, EMPTY, Frame, UNV, compareV, freshId, kindOf, mkValSet, typeName, valSetAdd, valSetHas,
-  type PrimContext, type V, type VClo, type VPair, type VTag, type VTuple, type VValSet,
+  CatError,
+  EMPTY,
+  Frame,
+  UNV,
+  compareV,
+  freshId,
+  kindOf,
+  mkValSet,
+  typeName,
+  valSetAdd,
+  valSetHas,
+  type PrimContext,
+  type V,
+  type VClo,
+  type VPair,
+  type VTag,
+  type VTuple,
+  type VValSet,
 } from './values.js';
 
 class Thunk {
@@ -58,7 +74,11 @@ export class Evaluator implements PrimContext {
 
   private memo: Array<V | undefined>;
 
-  constructor(private prog: CompiledProgram, private input: ModelInput, private opts: EvalOptions = {}) {
+  constructor(
+    private prog: CompiledProgram,
+    private input: ModelInput,
+    private opts: EvalOptions = {},
+  ) {
     this.memo = new Array<V | undefined>(prog.memoCount);
     this.n = input.events.length;
     this.events = input.events;
@@ -147,7 +167,13 @@ export class Evaluator implements PrimContext {
     this.outcomes.push({ allowed: false, flags: [], failedCheck: check });
   }
 
-  private exec(code: CIns[], start: number, frame: Frame | null, flags: string[], k: (flags: string[]) => void): void {
+  private exec(
+    code: CIns[],
+    start: number,
+    frame: Frame | null,
+    flags: string[],
+    k: (flags: string[]) => void,
+  ): void {
     for (let i = start; i < code.length; i++) {
       const ins = code[i];
       switch (ins.t) {
@@ -164,19 +190,26 @@ export class Evaluator implements PrimContext {
           break;
         }
         case 'grec': {
-          const vals = this.fixpoint(ins.pats, ins.e, ins.isFun, null, ins.loc, (idx, v) => { this.G[ins.slots[idx]] = v; });
-          vals.forEach((v, idx) => { this.G[ins.slots[idx]] = v; });
+          const vals = this.fixpoint(ins.pats, ins.e, ins.isFun, null, ins.loc, (idx, v) => {
+            this.G[ins.slots[idx]] = v;
+          });
+          vals.forEach((v, idx) => {
+            this.G[ins.slots[idx]] = v;
+          });
           break;
         }
         case 'llet': {
           const vals: V[] = [];
-          for (let b = 0; b < ins.e.length; b++) vals.push(...this.destructure(ins.pats[b], this.ev(ins.e[b], frame), ins.loc));
+          for (let b = 0; b < ins.e.length; b++)
+            vals.push(...this.destructure(ins.pats[b], this.ev(ins.e[b], frame), ins.loc));
           frame = new Frame(vals, frame);
           break;
         }
         case 'lrec': {
           const f = new Frame(new Array<V>(ins.size).fill(EMPTY), frame);
-          const vals = this.fixpoint(ins.pats, ins.e, ins.isFun, f, ins.loc, (idx, v) => { f.v[idx] = v; });
+          const vals = this.fixpoint(ins.pats, ins.e, ins.isFun, f, ins.loc, (idx, v) => {
+            f.v[idx] = v;
+          });
           f.v = vals;
           frame = f;
           break;
@@ -208,7 +241,9 @@ export class Evaluator implements PrimContext {
           const set = this.ev(ins.set, frame);
           const elems = this.elements(set, ins.loc, 'with ... from');
           if (elems.length === 0) {
-            this.reject(`with ... from: empty set at ${ins.loc.file}:${ins.loc.line}:${ins.loc.col}`);
+            this.reject(
+              `with ... from: empty set at ${ins.loc.file}:${ins.loc.line}:${ins.loc.col}`,
+            );
             return;
           }
           for (const el of elems) {
@@ -224,7 +259,8 @@ export class Evaluator implements PrimContext {
         }
         case 'call': {
           const p = this.ev(ins.p, frame);
-          if (kindOf(p) !== 'proc') throw new CatError(`procedure expected, found ${typeName(p)}`, ins.loc);
+          if (kindOf(p) !== 'proc')
+            throw new CatError(`procedure expected, found ${typeName(p)}`, ins.loc);
           const proc = p as Extract<V, { k: 'proc' }>;
           const arg = this.ev(ins.arg, frame);
           const pf = new Frame(this.destructure(proc.pat, arg, ins.loc), proc.frame);
@@ -244,11 +280,15 @@ export class Evaluator implements PrimContext {
         }
         case 'insmatch': {
           const v = this.ev(ins.a, frame);
-          if (kindOf(v) !== 'tag') throw new CatError(`matching on non-tag value of type ${typeName(v)}`, ins.loc);
+          if (kindOf(v) !== 'tag')
+            throw new CatError(`matching on non-tag value of type ${typeName(v)}`, ins.loc);
           const body = ins.tags.get((v as VTag).name) ?? ins.dflt;
-          if (!body) throw new CatError(`pattern matching failed on value '${(v as VTag).name}`, ins.loc);
+          if (!body)
+            throw new CatError(`pattern matching failed on value '${(v as VTag).name}`, ins.loc);
           const here = frame;
-          this.exec(body, 0, new Frame([], here), flags, (fl) => this.exec(code, i + 1, here, fl, k));
+          this.exec(body, 0, new Frame([], here), flags, (fl) =>
+            this.exec(code, i + 1, here, fl, k),
+          );
           return;
         }
       }
@@ -260,19 +300,38 @@ export class Evaluator implements PrimContext {
     const v = this.ev(ins.e, frame);
     let r: boolean;
     if (v instanceof Relation) {
-      r = ins.test === 'acyclic' ? v.isAcyclic() : ins.test === 'irreflexive' ? v.isIrreflexive() : v.isEmpty();
+      r =
+        ins.test === 'acyclic'
+          ? v.isAcyclic()
+          : ins.test === 'irreflexive'
+            ? v.isIrreflexive()
+            : v.isEmpty();
     } else if (v instanceof EventSet) {
       if (ins.test !== 'empty') throw new CatError('relation expected', ins.loc);
       r = v.isEmpty();
     } else {
       switch (kindOf(v)) {
-        case 'empty': r = true; break;
+        case 'empty':
+          r = true;
+          break;
         case 'unv': {
           const u = this.unv();
-          r = ins.test === 'acyclic' ? u.isAcyclic() : ins.test === 'irreflexive' ? u.isIrreflexive() : u.isEmpty();
+          r =
+            ins.test === 'acyclic'
+              ? u.isAcyclic()
+              : ins.test === 'irreflexive'
+                ? u.isIrreflexive()
+                : u.isEmpty();
           break;
         }
-        case 'event': r = ins.test === 'empty' ? false : (() => { throw new CatError('relation expected', ins.loc); })(); break;
+        case 'event':
+          r =
+            ins.test === 'empty'
+              ? false
+              : (() => {
+                  throw new CatError('relation expected', ins.loc);
+                })();
+          break;
         case 'pair': {
           const p = v as VPair;
           r = ins.test === 'acyclic' || ins.test === 'irreflexive' ? p.a !== p.b : false;
@@ -290,9 +349,12 @@ export class Evaluator implements PrimContext {
     if (v instanceof EventSet) return v.toArray().map((e) => ({ k: 'event', e }));
     if (v instanceof Relation) return v.pairs().map(([a, b]) => ({ k: 'pair', a, b }));
     switch (kindOf(v)) {
-      case 'empty': return [];
-      case 'valset': return (v as VValSet).items;
-      case 'tag': return [v];
+      case 'empty':
+        return [];
+      case 'valset':
+        return (v as VValSet).items;
+      case 'tag':
+        return [v];
     }
     throw new CatError(`${what}: set expected, found ${typeName(v)}`, loc);
   }
@@ -304,9 +366,14 @@ export class Evaluator implements PrimContext {
     let items: V[];
     const kv = kindOf(v);
     if (kv === 'tuple') items = (v as VTuple).items;
-    else if (kv === 'pair') items = [{ k: 'event', e: (v as VPair).a }, { k: 'event', e: (v as VPair).b }];
+    else if (kv === 'pair')
+      items = [
+        { k: 'event', e: (v as VPair).a },
+        { k: 'event', e: (v as VPair).b },
+      ];
     else items = [v];
-    if (items.length !== pat.size) throw new CatError(`binding mismatch: ${pat.size} names for ${typeName(v)}`, loc);
+    if (items.length !== pat.size)
+      throw new CatError(`binding mismatch: ${pat.size} names for ${typeName(v)}`, loc);
     return items;
   }
 
@@ -315,18 +382,31 @@ export class Evaluator implements PrimContext {
    * re-evaluated in order (each seeing the newest values) until no value grows.
    */
   private fixpoint(
-    pats: RPat[], exps: RExp[], isFun: boolean[], frame: Frame | null, loc: Location,
+    pats: RPat[],
+    exps: RExp[],
+    isFun: boolean[],
+    frame: Frame | null,
+    loc: Location,
     set: (idx: number, v: V) => void,
   ): V[] {
     const positions: number[] = [];
     let pos = 0;
-    for (const p of pats) { positions.push(pos); pos += p.size; }
+    for (const p of pats) {
+      positions.push(pos);
+      pos += p.size;
+    }
     const vals: V[] = new Array<V>(pos).fill(EMPTY);
     const init = (b: number) => {
       if (pats[b].tuple) {
         const t: VTuple = { k: 'tuple', items: new Array<V>(pats[b].size).fill(EMPTY) };
-        this.destructure(pats[b], t, loc).forEach((x, j) => { vals[positions[b] + j] = x; set(positions[b] + j, x); });
-      } else { vals[positions[b]] = EMPTY; set(positions[b], EMPTY); }
+        this.destructure(pats[b], t, loc).forEach((x, j) => {
+          vals[positions[b] + j] = x;
+          set(positions[b] + j, x);
+        });
+      } else {
+        vals[positions[b]] = EMPTY;
+        set(positions[b], EMPTY);
+      }
     };
     for (let b = 0; b < pats.length; b++) init(b);
     // Functions first: closures capture the frame (or read the global slots) directly.
@@ -357,7 +437,8 @@ export class Evaluator implements PrimContext {
 
   /** herd's test: the new value w adds nothing to the old value v. */
   private stabilised(v: V, w: V, loc: Location): boolean {
-    const kw = kindOf(w), kv = kindOf(v);
+    const kw = kindOf(w),
+      kv = kindOf(v);
     if (kw === 'empty' || kv === 'unv') return true;
     if (w instanceof Relation) {
       if (kv === 'empty') return w.isEmpty();
@@ -403,9 +484,12 @@ export class Evaluator implements PrimContext {
 
   private evNode(e: RExp, f: Frame | null): V {
     switch (e.t) {
-      case 'const': return e.v;
-      case 'zero': return new Relation(this.n);
-      case 'glob': return this.force(e.s);
+      case 'const':
+        return e.v;
+      case 'zero':
+        return new Relation(this.n);
+      case 'glob':
+        return this.force(e.s);
       case 'local': {
         let fr = f!;
         for (let d = e.d; d > 0; d--) fr = fr.p!;
@@ -416,39 +500,65 @@ export class Evaluator implements PrimContext {
         if (v === UNBOUND) throw new CatError(`unbound var: ${e.name}`, e.loc);
         return v;
       }
-      case 'op1': return this.op1(e.op, this.ev(e.a, f), e.loc);
-      case 'union': return this.union(e.a, f, e.loc);
-      case 'seq': return this.seq(e.a, f, e.loc);
-      case 'inter': return this.inter(this.ev(e.l, f), this.ev(e.r, f), e.loc);
+      case 'op1':
+        return this.op1(e.op, this.ev(e.a, f), e.loc);
+      case 'union':
+        return this.union(e.a, f, e.loc);
+      case 'seq':
+        return this.seq(e.a, f, e.loc);
+      case 'inter':
+        return this.inter(this.ev(e.l, f), this.ev(e.r, f), e.loc);
       case 'intercart': {
         const r = this.asRel(this.ev(e.r, f), e.loc);
-        return r.restrict(this.asEvents(this.ev(e.s1, f), e.loc), this.asEvents(this.ev(e.s2, f), e.loc));
+        return r.restrict(
+          this.asEvents(this.ev(e.s1, f), e.loc),
+          this.asEvents(this.ev(e.s2, f), e.loc),
+        );
       }
-      case 'diff': return this.diff(this.ev(e.l, f), this.ev(e.r, f), e.loc);
-      case 'cart': return Relation.cartesian(this.asEvents(this.ev(e.l, f), e.loc), this.asEvents(this.ev(e.r, f), e.loc));
-      case 'add': return this.add(this.ev(e.l, f), this.ev(e.r, f), e.loc);
-      case 'set': return this.explicitSet(e.a.map((x) => this.ev(x, f)), e.loc);
-      case 'tuple': return { k: 'tuple', items: e.a.map((x) => this.ev(x, f)) };
-      case 'app': return this.apply(this.ev(e.f, f), this.ev(e.x, f), e.loc);
-      case 'fun': return { k: 'clo', id: freshId(), pat: e.pat, body: e.body, frame: f, name: e.name };
+      case 'diff':
+        return this.diff(this.ev(e.l, f), this.ev(e.r, f), e.loc);
+      case 'cart':
+        return Relation.cartesian(
+          this.asEvents(this.ev(e.l, f), e.loc),
+          this.asEvents(this.ev(e.r, f), e.loc),
+        );
+      case 'add':
+        return this.add(this.ev(e.l, f), this.ev(e.r, f), e.loc);
+      case 'set':
+        return this.explicitSet(
+          e.a.map((x) => this.ev(x, f)),
+          e.loc,
+        );
+      case 'tuple':
+        return { k: 'tuple', items: e.a.map((x) => this.ev(x, f)) };
+      case 'app':
+        return this.apply(this.ev(e.f, f), this.ev(e.x, f), e.loc);
+      case 'fun':
+        return { k: 'clo', id: freshId(), pat: e.pat, body: e.body, frame: f, name: e.name };
       case 'let': {
         const vals: V[] = [];
-        for (let b = 0; b < e.e.length; b++) vals.push(...this.destructure(e.pats[b], this.ev(e.e[b], f), e.loc));
+        for (let b = 0; b < e.e.length; b++)
+          vals.push(...this.destructure(e.pats[b], this.ev(e.e[b], f), e.loc));
         return this.ev(e.body, new Frame(vals, f));
       }
       case 'letrec': {
         const nf = new Frame(new Array<V>(e.size).fill(EMPTY), f);
-        nf.v = this.fixpoint(e.pats, e.e, e.isFun, nf, e.loc, (idx, v) => { nf.v[idx] = v; });
+        nf.v = this.fixpoint(e.pats, e.e, e.isFun, nf, e.loc, (idx, v) => {
+          nf.v[idx] = v;
+        });
         return this.ev(e.body, nf);
       }
       case 'match': {
         const v = this.ev(e.a, f);
-        if (kindOf(v) !== 'tag') throw new CatError(`matching on non-tag value of type ${typeName(v)}`, e.loc);
+        if (kindOf(v) !== 'tag')
+          throw new CatError(`matching on non-tag value of type ${typeName(v)}`, e.loc);
         const body = e.tags.get((v as VTag).name) ?? e.dflt;
-        if (!body) throw new CatError(`pattern matching failed on value '${(v as VTag).name}`, e.loc);
+        if (!body)
+          throw new CatError(`pattern matching failed on value '${(v as VTag).name}`, e.loc);
         return this.ev(body, f);
       }
-      case 'matchset': return this.matchSet(e, f);
+      case 'matchset':
+        return this.matchSet(e, f);
       case 'try': {
         try {
           return this.ev(e.b, f);
@@ -457,32 +567,44 @@ export class Evaluator implements PrimContext {
           throw err;
         }
       }
-      case 'if': return this.cond(e.c, f) ? this.ev(e.th, f) : this.ev(e.el, f);
+      case 'if':
+        return this.cond(e.c, f) ? this.ev(e.th, f) : this.ev(e.el, f);
     }
   }
 
   private cond(c: RCond, f: Frame | null): boolean {
     switch (c.t) {
-      case 'const': return c.b;
-      case 'not': return !this.cond(c.c, f);
-      case 'and': return this.cond(c.l, f) && this.cond(c.r, f);
-      case 'or': return this.cond(c.l, f) || this.cond(c.r, f);
+      case 'const':
+        return c.b;
+      case 'not':
+        return !this.cond(c.c, f);
+      case 'and':
+        return this.cond(c.l, f) && this.cond(c.r, f);
+      case 'or':
+        return this.cond(c.l, f) || this.cond(c.r, f);
       case 'eq': {
-        const a = this.ev(c.l, f), b = this.ev(c.r, f);
+        const a = this.ev(c.l, f),
+          b = this.ev(c.r, f);
         return this.cmp(a, b, c.loc) === 0;
       }
       case 'subset': {
-        const a = this.ev(c.l, f), b = this.ev(c.r, f);
-        if (a instanceof Relation || b instanceof Relation) return this.asRel(a, c.loc).isSubsetOf(this.asRel(b, c.loc));
-        if (a instanceof EventSet || b instanceof EventSet) return this.asEvents(a, c.loc).isSubsetOf(this.asEvents(b, c.loc));
-        const sa = this.asValSet(a, c.loc), sb = this.asValSet(b, c.loc);
+        const a = this.ev(c.l, f),
+          b = this.ev(c.r, f);
+        if (a instanceof Relation || b instanceof Relation)
+          return this.asRel(a, c.loc).isSubsetOf(this.asRel(b, c.loc));
+        if (a instanceof EventSet || b instanceof EventSet)
+          return this.asEvents(a, c.loc).isSubsetOf(this.asEvents(b, c.loc));
+        const sa = this.asValSet(a, c.loc),
+          sb = this.asValSet(b, c.loc);
         return sa.items.every((x) => valSetHas(sb, x));
       }
       case 'in': {
         const a = this.ev(c.l, f);
         const ka = kindOf(a);
-        if (ka === 'event') return this.asEvents(this.ev(c.r, f), c.loc).has((a as { e: number }).e);
-        if (ka === 'pair') return this.asRel(this.ev(c.r, f), c.loc).has((a as VPair).a, (a as VPair).b);
+        if (ka === 'event')
+          return this.asEvents(this.ev(c.r, f), c.loc).has((a as { e: number }).e);
+        if (ka === 'pair')
+          return this.asRel(this.ev(c.r, f), c.loc).has((a as VPair).a, (a as VPair).b);
         const b = this.ev(c.r, f);
         return valSetHas(this.asValSet(b, c.loc), a);
       }
@@ -508,9 +630,12 @@ export class Evaluator implements PrimContext {
   asRel(v: V, loc: Location): Relation {
     if (v instanceof Relation) return v;
     switch (kindOf(v)) {
-      case 'empty': return new Relation(this.n);
-      case 'unv': return this.unv();
-      case 'pair': return Relation.fromPairs(this.n, [[(v as VPair).a, (v as VPair).b]]);
+      case 'empty':
+        return new Relation(this.n);
+      case 'unv':
+        return this.unv();
+      case 'pair':
+        return Relation.fromPairs(this.n, [[(v as VPair).a, (v as VPair).b]]);
     }
     throw new CatError(`type relation expected, ${typeName(v)} found`, loc);
   }
@@ -518,9 +643,12 @@ export class Evaluator implements PrimContext {
   asEvents(v: V, loc: Location): EventSet {
     if (v instanceof EventSet) return v;
     switch (kindOf(v)) {
-      case 'empty': return new EventSet(this.n);
-      case 'unv': return EventSet.full(this.n);
-      case 'event': return EventSet.of(this.n, [(v as { e: number }).e]);
+      case 'empty':
+        return new EventSet(this.n);
+      case 'unv':
+        return EventSet.full(this.n);
+      case 'event':
+        return EventSet.of(this.n, [(v as { e: number }).e]);
     }
     throw new CatError(`type event set expected, ${typeName(v)} found`, loc);
   }
@@ -573,7 +701,8 @@ export class Evaluator implements PrimContext {
 
   private tagUniverse(s: VValSet, loc: Location): VValSet {
     const first = s.items[0];
-    if (!first || kindOf(first) !== 'tag') throw new CatError('cannot build the universe of this set', loc);
+    if (!first || kindOf(first) !== 'tag')
+      throw new CatError('cannot build the universe of this set', loc);
     const en = (first as VTag).enumName;
     const g = this.prog.finalGlobals.get(en);
     if (g && g.kind === 'const' && kindOf(g.v) === 'valset') return g.v as VValSet;
@@ -587,7 +716,10 @@ export class Evaluator implements PrimContext {
       let v = this.ev(a, f);
       const k = kindOf(v);
       if (k === 'empty') continue;
-      if (k === 'unv') { sawUnv = true; continue; }
+      if (k === 'unv') {
+        sawUnv = true;
+        continue;
+      }
       if (k === 'tag') v = { k: 'valset', items: [v] };
       vs.push(v);
     }
@@ -598,7 +730,8 @@ export class Evaluator implements PrimContext {
       const w = first.words.slice();
       for (let i = 1; i < vs.length; i++) {
         const o = vs[i];
-        if (!(o instanceof Relation)) throw new CatError(`type relation expected, ${typeName(o)} found`, loc);
+        if (!(o instanceof Relation))
+          throw new CatError(`type relation expected, ${typeName(o)} found`, loc);
         const ow = o.words;
         for (let q = 0; q < w.length; q++) w[q] |= ow[q];
       }
@@ -608,7 +741,8 @@ export class Evaluator implements PrimContext {
       const w = first.words.slice();
       for (let i = 1; i < vs.length; i++) {
         const o = vs[i];
-        if (!(o instanceof EventSet)) throw new CatError(`type event set expected, ${typeName(o)} found`, loc);
+        if (!(o instanceof EventSet))
+          throw new CatError(`type event set expected, ${typeName(o)} found`, loc);
         const ow = o.words;
         for (let q = 0; q < w.length; q++) w[q] |= ow[q];
       }
@@ -617,7 +751,8 @@ export class Evaluator implements PrimContext {
     if (kindOf(first) === 'valset') {
       const items: V[] = [];
       for (const o of vs) {
-        if (kindOf(o) !== 'valset') throw new CatError(`type set expected, ${typeName(o)} found`, loc);
+        if (kindOf(o) !== 'valset')
+          throw new CatError(`type set expected, ${typeName(o)} found`, loc);
         items.push(...(o as VValSet).items);
       }
       try {
@@ -638,7 +773,10 @@ export class Evaluator implements PrimContext {
       if (a.t === 'op1' && a.op === 'toid') {
         const sv = this.ev(a.a, f);
         const ks = kindOf(sv);
-        if (ks === 'empty') { empty = true; continue; }
+        if (ks === 'empty') {
+          empty = true;
+          continue;
+        }
         if (ks === 'unv') continue;
         const s = this.asEvents(sv, a.loc);
         if (acc) acc = acc.restrict(null, s);
@@ -647,15 +785,24 @@ export class Evaluator implements PrimContext {
       }
       const v = this.ev(a, f);
       const k = kindOf(v);
-      if (k === 'empty') { empty = true; continue; }
+      if (k === 'empty') {
+        empty = true;
+        continue;
+      }
       let r: Relation;
       if (v instanceof Relation) r = v;
       else if (k === 'unv') r = this.unv();
       else if (k === 'pair') r = this.asRel(v, loc);
-      else throw new CatError(`type relation expected, ${typeName(v)} found`, a.t === 'input' || a.t === 'op1' ? a.loc : loc);
+      else
+        throw new CatError(
+          `type relation expected, ${typeName(v)} found`,
+          a.t === 'input' || a.t === 'op1' ? a.loc : loc,
+        );
       if (acc) acc = acc.seq(r);
-      else if (filter) { acc = r.restrict(filter, null); filter = null; }
-      else acc = r;
+      else if (filter) {
+        acc = r.restrict(filter, null);
+        filter = null;
+      } else acc = r;
     }
     if (empty) return EMPTY;
     if (acc) return acc;
@@ -667,7 +814,8 @@ export class Evaluator implements PrimContext {
     if (kindOf(b) === 'tag') b = { k: 'valset', items: [b] };
     if (a instanceof Relation && b instanceof Relation) return a.inter(b);
     if (a instanceof EventSet && b instanceof EventSet) return a.inter(b);
-    const ka = kindOf(a), kb = kindOf(b);
+    const ka = kindOf(a),
+      kb = kindOf(b);
     if (ka === 'valset' && kb === 'valset') {
       const sb = b as VValSet;
       return { k: 'valset', items: (a as VValSet).items.filter((x) => valSetHas(sb, x)) };
@@ -683,7 +831,8 @@ export class Evaluator implements PrimContext {
     if (kindOf(b) === 'tag') b = { k: 'valset', items: [b] };
     if (a instanceof Relation && b instanceof Relation) return a.diff(b);
     if (a instanceof EventSet && b instanceof EventSet) return a.diff(b);
-    const ka = kindOf(a), kb = kindOf(b);
+    const ka = kindOf(a),
+      kb = kindOf(b);
     if (ka === 'valset' && kb === 'valset') {
       const sb = b as VValSet;
       return { k: 'valset', items: (a as VValSet).items.filter((x) => !valSetHas(sb, x)) };
@@ -699,15 +848,22 @@ export class Evaluator implements PrimContext {
       if (kb === 'unv') return EMPTY;
     }
     if (kb === 'unv') {
-      if (a instanceof Relation || a instanceof EventSet || ka === 'valset' || ka === 'empty') return EMPTY;
+      if (a instanceof Relation || a instanceof EventSet || ka === 'valset' || ka === 'empty')
+        return EMPTY;
     }
-    if (ka === 'empty' && (b instanceof Relation || b instanceof EventSet || kb === 'valset' || kb === 'empty')) return EMPTY;
-    if (kb === 'empty' && (a instanceof Relation || a instanceof EventSet || ka === 'valset')) return a;
+    if (
+      ka === 'empty' &&
+      (b instanceof Relation || b instanceof EventSet || kb === 'valset' || kb === 'empty')
+    )
+      return EMPTY;
+    if (kb === 'empty' && (a instanceof Relation || a instanceof EventSet || ka === 'valset'))
+      return a;
     throw new CatError(`difference of ${typeName(a)} and ${typeName(b)}`, loc);
   }
 
   private add(v1: V, v2: V, loc: Location): V {
-    const k1 = kindOf(v1), k2 = kindOf(v2);
+    const k1 = kindOf(v1),
+      k2 = kindOf(v2);
     if (k1 === 'unv') throw new CatError('universe in set ++', loc);
     if (k2 === 'unv') return UNV;
     if (k2 === 'empty') {
@@ -737,7 +893,8 @@ export class Evaluator implements PrimContext {
       return r;
     }
     if (v2 instanceof EventSet) {
-      if (k1 !== 'event') throw new CatError(`this expression of type ${typeName(v1)} should be an event`, loc);
+      if (k1 !== 'event')
+        throw new CatError(`this expression of type ${typeName(v1)} should be an event`, loc);
       const s = v2.clone();
       s.add((v1 as { e: number }).e);
       return s;
@@ -747,13 +904,20 @@ export class Evaluator implements PrimContext {
 
   private explicitSet(vs: V[], loc: Location): V {
     if (vs.length === 0) return EMPTY;
-    for (const v of vs) if (kindOf(v) === 'unv') throw new CatError('universe in explicit set', loc);
+    for (const v of vs)
+      if (kindOf(v) === 'unv') throw new CatError('universe in explicit set', loc);
     const k0 = kindOf(vs[0]);
     if (k0 === 'event' && vs.every((v) => kindOf(v) === 'event')) {
-      return EventSet.of(this.n, vs.map((v) => (v as { e: number }).e));
+      return EventSet.of(
+        this.n,
+        vs.map((v) => (v as { e: number }).e),
+      );
     }
     if (k0 === 'pair' && vs.every((v) => kindOf(v) === 'pair')) {
-      return Relation.fromPairs(this.n, vs.map((v) => [(v as VPair).a, (v as VPair).b] as [number, number]));
+      return Relation.fromPairs(
+        this.n,
+        vs.map((v) => [(v as VPair).a, (v as VPair).b] as [number, number]),
+      );
     }
     try {
       return mkValSet(vs);
@@ -822,6 +986,10 @@ export class Evaluator implements PrimContext {
   }
 }
 
-export function evaluate(prog: CompiledProgram, input: ModelInput, opts?: EvalOptions): CatOutcome[] {
+export function evaluate(
+  prog: CompiledProgram,
+  input: ModelInput,
+  opts?: EvalOptions,
+): CatOutcome[] {
   return new Evaluator(prog, input, opts).run();
 }

@@ -17,7 +17,19 @@
 import type { CIns, CompiledProgram, RCond, RExp } from './compile.js';
 
 /** Nodes worth caching: the ones whose evaluation does real work. */
-const COSTLY = new Set<RExp['t']>(['op1', 'union', 'seq', 'inter', 'intercart', 'diff', 'cart', 'app', 'let', 'letrec', 'matchset']);
+const COSTLY = new Set<RExp['t']>([
+  'op1',
+  'union',
+  'seq',
+  'inter',
+  'intercart',
+  'diff',
+  'cart',
+  'app',
+  'let',
+  'letrec',
+  'matchset',
+]);
 
 export interface MemoNode {
   memoId?: number;
@@ -54,56 +66,118 @@ export function markForkInvariant(prog: CompiledProgram): number {
   // binders have pushed on the way down.
   const escapes = (e: RExp, depth: number): boolean => {
     switch (e.t) {
-      case 'local': return e.d >= depth;
-      case 'const': case 'zero': case 'input': case 'glob': return false;
-      case 'op1': return escapes(e.a, depth);
-      case 'union': case 'seq': case 'set': case 'tuple': return e.a.some((x) => escapes(x, depth));
-      case 'inter': case 'diff': case 'cart': case 'add': return escapes(e.l, depth) || escapes(e.r, depth);
-      case 'intercart': return escapes(e.r, depth) || escapes(e.s1, depth) || escapes(e.s2, depth);
-      case 'app': return escapes(e.f, depth) || escapes(e.x, depth);
-      case 'fun': return escapes(e.body, depth + 1);
-      case 'let': return e.e.some((x) => escapes(x, depth)) || escapes(e.body, depth + 1);
-      case 'letrec': return e.e.some((x) => escapes(x, depth + 1)) || escapes(e.body, depth + 1);
-      case 'match': return escapes(e.a, depth) || [...e.tags.values()].some((x) => escapes(x, depth)) || (e.dflt !== null && escapes(e.dflt, depth));
-      case 'matchset': return escapes(e.a, depth) || escapes(e.ifEmpty, depth) || escapes(e.body, depth + 1);
-      case 'try': return escapes(e.b, depth) || escapes(e.h, depth);
-      case 'if': return condEscapes(e.c, depth) || escapes(e.th, depth) || escapes(e.el, depth);
+      case 'local':
+        return e.d >= depth;
+      case 'const':
+      case 'zero':
+      case 'input':
+      case 'glob':
+        return false;
+      case 'op1':
+        return escapes(e.a, depth);
+      case 'union':
+      case 'seq':
+      case 'set':
+      case 'tuple':
+        return e.a.some((x) => escapes(x, depth));
+      case 'inter':
+      case 'diff':
+      case 'cart':
+      case 'add':
+        return escapes(e.l, depth) || escapes(e.r, depth);
+      case 'intercart':
+        return escapes(e.r, depth) || escapes(e.s1, depth) || escapes(e.s2, depth);
+      case 'app':
+        return escapes(e.f, depth) || escapes(e.x, depth);
+      case 'fun':
+        return escapes(e.body, depth + 1);
+      case 'let':
+        return e.e.some((x) => escapes(x, depth)) || escapes(e.body, depth + 1);
+      case 'letrec':
+        return e.e.some((x) => escapes(x, depth + 1)) || escapes(e.body, depth + 1);
+      case 'match':
+        return (
+          escapes(e.a, depth) ||
+          [...e.tags.values()].some((x) => escapes(x, depth)) ||
+          (e.dflt !== null && escapes(e.dflt, depth))
+        );
+      case 'matchset':
+        return escapes(e.a, depth) || escapes(e.ifEmpty, depth) || escapes(e.body, depth + 1);
+      case 'try':
+        return escapes(e.b, depth) || escapes(e.h, depth);
+      case 'if':
+        return condEscapes(e.c, depth) || escapes(e.th, depth) || escapes(e.el, depth);
     }
   };
   const condEscapes = (c: RCond, depth: number): boolean => {
     switch (c.t) {
-      case 'const': return false;
-      case 'not': return condEscapes(c.c, depth);
-      case 'and': case 'or': return condEscapes(c.l, depth) || condEscapes(c.r, depth);
-      default: return escapes(c.l, depth) || escapes(c.r, depth);
+      case 'const':
+        return false;
+      case 'not':
+        return condEscapes(c.c, depth);
+      case 'and':
+      case 'or':
+        return condEscapes(c.l, depth) || condEscapes(c.r, depth);
+      default:
+        return escapes(c.l, depth) || escapes(c.r, depth);
     }
   };
 
   // Does e (wherever evaluated) depend on a fork-variant global?
   const variant = (e: RExp): boolean => {
     switch (e.t) {
-      case 'glob': return variantSlot[e.s] === 1;
-      case 'const': case 'zero': case 'input': case 'local': return false;
-      case 'op1': return variant(e.a);
-      case 'union': case 'seq': case 'set': case 'tuple': return e.a.some(variant);
-      case 'inter': case 'diff': case 'cart': case 'add': return variant(e.l) || variant(e.r);
-      case 'intercart': return variant(e.r) || variant(e.s1) || variant(e.s2);
-      case 'app': return callVariant(e.f) || variant(e.x);
-      case 'fun': return variant(e.body);
-      case 'let': return e.e.some(variant) || variant(e.body);
-      case 'letrec': return e.e.some(variant) || variant(e.body);
-      case 'match': return variant(e.a) || [...e.tags.values()].some(variant) || (e.dflt !== null && variant(e.dflt));
-      case 'matchset': return variant(e.a) || variant(e.ifEmpty) || variant(e.body);
-      case 'try': return variant(e.b) || variant(e.h);
-      case 'if': return condVariant(e.c) || variant(e.th) || variant(e.el);
+      case 'glob':
+        return variantSlot[e.s] === 1;
+      case 'const':
+      case 'zero':
+      case 'input':
+      case 'local':
+        return false;
+      case 'op1':
+        return variant(e.a);
+      case 'union':
+      case 'seq':
+      case 'set':
+      case 'tuple':
+        return e.a.some(variant);
+      case 'inter':
+      case 'diff':
+      case 'cart':
+      case 'add':
+        return variant(e.l) || variant(e.r);
+      case 'intercart':
+        return variant(e.r) || variant(e.s1) || variant(e.s2);
+      case 'app':
+        return callVariant(e.f) || variant(e.x);
+      case 'fun':
+        return variant(e.body);
+      case 'let':
+        return e.e.some(variant) || variant(e.body);
+      case 'letrec':
+        return e.e.some(variant) || variant(e.body);
+      case 'match':
+        return (
+          variant(e.a) || [...e.tags.values()].some(variant) || (e.dflt !== null && variant(e.dflt))
+        );
+      case 'matchset':
+        return variant(e.a) || variant(e.ifEmpty) || variant(e.body);
+      case 'try':
+        return variant(e.b) || variant(e.h);
+      case 'if':
+        return condVariant(e.c) || variant(e.th) || variant(e.el);
     }
   };
   const condVariant = (c: RCond): boolean => {
     switch (c.t) {
-      case 'const': return false;
-      case 'not': return condVariant(c.c);
-      case 'and': case 'or': return condVariant(c.l) || condVariant(c.r);
-      default: return variant(c.l) || variant(c.r);
+      case 'const':
+        return false;
+      case 'not':
+        return condVariant(c.c);
+      case 'and':
+      case 'or':
+        return condVariant(c.l) || condVariant(c.r);
+      default:
+        return variant(c.l) || variant(c.r);
     }
   };
   // A callee is safe when it is a primitive or a named top-level function whose body
@@ -134,7 +208,10 @@ export function markForkInvariant(prog: CompiledProgram): number {
         const first = slotIndex(ins, b);
         for (let j = 0; j < ins.pats[b].size; j++) {
           const s = ins.slots[first + j];
-          if (v && !variantSlot[s]) { variantSlot[s] = 1; changed = true; }
+          if (v && !variantSlot[s]) {
+            variantSlot[s] = 1;
+            changed = true;
+          }
         }
       });
     });
@@ -147,38 +224,108 @@ export function markForkInvariant(prog: CompiledProgram): number {
       return; // everything inside is computed at most once with it
     }
     switch (e.t) {
-      case 'op1': mark(e.a, depth); return;
-      case 'union': case 'seq': case 'set': case 'tuple': e.a.forEach((x) => mark(x, depth)); return;
-      case 'inter': case 'diff': case 'cart': case 'add': mark(e.l, depth); mark(e.r, depth); return;
-      case 'intercart': mark(e.r, depth); mark(e.s1, depth); mark(e.s2, depth); return;
-      case 'app': mark(e.f, depth); mark(e.x, depth); return;
-      case 'fun': mark(e.body, depth + 1); return;
-      case 'let': e.e.forEach((x) => mark(x, depth)); mark(e.body, depth + 1); return;
-      case 'letrec': e.e.forEach((x) => mark(x, depth + 1)); mark(e.body, depth + 1); return;
-      case 'match': mark(e.a, depth); e.tags.forEach((x) => mark(x, depth)); if (e.dflt) mark(e.dflt, depth); return;
-      case 'matchset': mark(e.a, depth); mark(e.ifEmpty, depth); mark(e.body, depth + 1); return;
-      case 'try': mark(e.b, depth); mark(e.h, depth); return;
-      case 'if': markCond(e.c, depth); mark(e.th, depth); mark(e.el, depth); return;
-      default: return;
+      case 'op1':
+        mark(e.a, depth);
+        return;
+      case 'union':
+      case 'seq':
+      case 'set':
+      case 'tuple':
+        e.a.forEach((x) => mark(x, depth));
+        return;
+      case 'inter':
+      case 'diff':
+      case 'cart':
+      case 'add':
+        mark(e.l, depth);
+        mark(e.r, depth);
+        return;
+      case 'intercart':
+        mark(e.r, depth);
+        mark(e.s1, depth);
+        mark(e.s2, depth);
+        return;
+      case 'app':
+        mark(e.f, depth);
+        mark(e.x, depth);
+        return;
+      case 'fun':
+        mark(e.body, depth + 1);
+        return;
+      case 'let':
+        e.e.forEach((x) => mark(x, depth));
+        mark(e.body, depth + 1);
+        return;
+      case 'letrec':
+        e.e.forEach((x) => mark(x, depth + 1));
+        mark(e.body, depth + 1);
+        return;
+      case 'match':
+        mark(e.a, depth);
+        e.tags.forEach((x) => mark(x, depth));
+        if (e.dflt) mark(e.dflt, depth);
+        return;
+      case 'matchset':
+        mark(e.a, depth);
+        mark(e.ifEmpty, depth);
+        mark(e.body, depth + 1);
+        return;
+      case 'try':
+        mark(e.b, depth);
+        mark(e.h, depth);
+        return;
+      case 'if':
+        markCond(e.c, depth);
+        mark(e.th, depth);
+        mark(e.el, depth);
+        return;
+      default:
+        return;
     }
   };
   const markCond = (c: RCond, depth: number): void => {
     switch (c.t) {
-      case 'const': return;
-      case 'not': markCond(c.c, depth); return;
-      case 'and': case 'or': markCond(c.l, depth); markCond(c.r, depth); return;
-      default: mark(c.l, depth); mark(c.r, depth);
+      case 'const':
+        return;
+      case 'not':
+        markCond(c.c, depth);
+        return;
+      case 'and':
+      case 'or':
+        markCond(c.l, depth);
+        markCond(c.r, depth);
+        return;
+      default:
+        mark(c.l, depth);
+        mark(c.r, depth);
     }
   };
   const markIns = (ins: CIns): void => {
     switch (ins.t) {
-      case 'glet': case 'grec': case 'llet': case 'lrec': ins.e.forEach((e) => mark(e, 0)); return;
-      case 'test': mark(ins.e, 0); return;
-      case 'with': mark(ins.set, 0); return;
-      case 'call': mark(ins.p, 0); mark(ins.arg, 0); return;
-      case 'forall': mark(ins.set, 0); return;
-      case 'insmatch': mark(ins.a, 0); return;
-      default: return;
+      case 'glet':
+      case 'grec':
+      case 'llet':
+      case 'lrec':
+        ins.e.forEach((e) => mark(e, 0));
+        return;
+      case 'test':
+        mark(ins.e, 0);
+        return;
+      case 'with':
+        mark(ins.set, 0);
+        return;
+      case 'call':
+        mark(ins.p, 0);
+        mark(ins.arg, 0);
+        return;
+      case 'forall':
+        mark(ins.set, 0);
+        return;
+      case 'insmatch':
+        mark(ins.a, 0);
+        return;
+      default:
+        return;
     }
   };
   forEachIns(prog.code, markIns);

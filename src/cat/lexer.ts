@@ -2,8 +2,7 @@
 
 import { OrdoError } from '../diagnostics.js';
 
-export type TokKind =
-  | 'var' | 'tag' | 'string' | 'kw' | 'op' | 'eof';
+export type TokKind = 'var' | 'tag' | 'string' | 'kw' | 'op' | 'eof';
 
 export interface Token {
   kind: TokKind;
@@ -14,10 +13,39 @@ export interface Token {
 }
 
 const KEYWORDS = new Set([
-  'let', 'rec', 'and', 'when', 'acyclic', 'irreflexive', 'show', 'unshow', 'empty',
-  'subset', 'as', 'fun', 'in', 'undefined_unless', 'flag', 'include', 'begin', 'end',
-  'procedure', 'call', 'enum', 'debug', 'match', 'with', 'forall', 'from', 'do', 'try',
-  'if', 'then', 'else', 'instructions', 'default',
+  'let',
+  'rec',
+  'and',
+  'when',
+  'acyclic',
+  'irreflexive',
+  'show',
+  'unshow',
+  'empty',
+  'subset',
+  'as',
+  'fun',
+  'in',
+  'undefined_unless',
+  'flag',
+  'include',
+  'begin',
+  'end',
+  'procedure',
+  'call',
+  'enum',
+  'debug',
+  'match',
+  'with',
+  'forall',
+  'from',
+  'do',
+  'try',
+  'if',
+  'then',
+  'else',
+  'instructions',
+  'default',
 ]);
 
 function isAlpha(c: string): boolean {
@@ -31,41 +59,84 @@ function isNameChar(c: string): boolean {
 }
 
 // Longest operators first so that `||` wins over `|`, `++` over `+`, `->` over `-1`.
-const OPERATORS = ['||', '++', '->', '-1', '&&', '(', ')', '{', '}', '[', ']', '|', '&', '*', '~', '+', '^', '\\', '?', '=', ';', ',', '!'];
+const OPERATORS = [
+  '||',
+  '++',
+  '->',
+  '-1',
+  '&&',
+  '(',
+  ')',
+  '{',
+  '}',
+  '[',
+  ']',
+  '|',
+  '&',
+  '*',
+  '~',
+  '+',
+  '^',
+  '\\',
+  '?',
+  '=',
+  ';',
+  ',',
+  '!',
+];
 
 export function tokenize(src: string, file: string): Token[] {
   const toks: Token[] = [];
-  let i = 0, line = 1, col = 1;
+  let i = 0,
+    line = 1,
+    col = 1;
   const n = src.length;
   const err = (msg: string, l = line, c = col): never => {
     throw new OrdoError(msg, { file, line: l, col: c });
   };
   const advance = (k: number) => {
     for (let q = 0; q < k; q++) {
-      if (src[i] === '\n') { line++; col = 1; } else col++;
+      if (src[i] === '\n') {
+        line++;
+        col = 1;
+      } else col++;
       i++;
     }
   };
   while (i < n) {
     const c = src[i];
-    if (c === ' ' || c === '\t' || c === '\r' || c === '\n' || c === '\f') { advance(1); continue; }
+    if (c === ' ' || c === '\t' || c === '\r' || c === '\n' || c === '\f') {
+      advance(1);
+      continue;
+    }
     if ((c === '/' && src[i + 1] === '/') || c === '#') {
       while (i < n && src[i] !== '\n') advance(1);
       continue;
     }
     if (c === '(' && src[i + 1] === '*') {
       // Nested comments: track depth.
-      const sl = line, sc = col;
+      const sl = line,
+        sc = col;
       let depth = 0;
       while (true) {
         if (i >= n) err('unterminated comment', sl, sc);
-        if (src[i] === '(' && src[i + 1] === '*') { depth++; advance(2); continue; }
-        if (src[i] === '*' && src[i + 1] === ')') { depth--; advance(2); if (depth === 0) break; continue; }
+        if (src[i] === '(' && src[i + 1] === '*') {
+          depth++;
+          advance(2);
+          continue;
+        }
+        if (src[i] === '*' && src[i + 1] === ')') {
+          depth--;
+          advance(2);
+          if (depth === 0) break;
+          continue;
+        }
         advance(1);
       }
       continue;
     }
-    const sl = line, sc = col;
+    const sl = line,
+      sc = col;
     if (c === '"') {
       let j = i + 1;
       while (j < n && src[j] !== '"') j++;
@@ -100,8 +171,16 @@ export function tokenize(src: string, file: string): Token[] {
       toks.push({ kind: KEYWORDS.has(text) ? 'kw' : 'var', text, line: sl, col: sc });
       continue;
     }
-    if (c === '_') { advance(1); toks.push({ kind: 'op', text: '_', line: sl, col: sc }); continue; }
-    if (c === '0') { advance(1); toks.push({ kind: 'op', text: '0', line: sl, col: sc }); continue; }
+    if (c === '_') {
+      advance(1);
+      toks.push({ kind: 'op', text: '_', line: sl, col: sc });
+      continue;
+    }
+    if (c === '0') {
+      advance(1);
+      toks.push({ kind: 'op', text: '0', line: sl, col: sc });
+      continue;
+    }
     let matched = false;
     for (const op of OPERATORS) {
       if (src.startsWith(op, i)) {

@@ -8,12 +8,22 @@ import { OrdoError } from '../diagnostics.js';
 import type { Binding, CatFile, Cond, Exp, Ins, Loc, Pat, TestKind, TestType } from './ast.js';
 import { tokenize, type Token } from './lexer.js';
 
-const HEADER_OPTIONS = new Set(['withco', 'withoutco', 'withinit', 'withoutinit', 'withsc', 'withoutsc']);
+const HEADER_OPTIONS = new Set([
+  'withco',
+  'withoutco',
+  'withinit',
+  'withoutinit',
+  'withsc',
+  'withoutsc',
+]);
 
 class Parser {
   private toks: Token[];
   private p = 0;
-  constructor(private file: string, src: string) {
+  constructor(
+    private file: string,
+    src: string,
+  ) {
     this.toks = tokenize(src, file);
   }
 
@@ -33,10 +43,14 @@ class Parser {
   }
   private describe(t: Token): string {
     switch (t.kind) {
-      case 'eof': return 'end of file';
-      case 'string': return `string "${t.text}"`;
-      case 'tag': return `tag '${t.text}`;
-      default: return `'${t.text}'`;
+      case 'eof':
+        return 'end of file';
+      case 'string':
+        return `string "${t.text}"`;
+      case 'tag':
+        return `tag '${t.text}`;
+      default:
+        return `'${t.text}'`;
     }
   }
   private isOp(text: string, k = 0): boolean {
@@ -48,11 +62,13 @@ class Parser {
     return t.kind === 'kw' && t.text === text;
   }
   private expectOp(text: string): Token {
-    if (!this.isOp(text)) this.fail(`syntax error: expected '${text}', found ${this.describe(this.peek())}`);
+    if (!this.isOp(text))
+      this.fail(`syntax error: expected '${text}', found ${this.describe(this.peek())}`);
     return this.next();
   }
   private expectKw(text: string): Token {
-    if (!this.isKw(text)) this.fail(`syntax error: expected '${text}', found ${this.describe(this.peek())}`);
+    if (!this.isKw(text))
+      this.fail(`syntax error: expected '${text}', found ${this.describe(this.peek())}`);
     return this.next();
   }
   private expectVar(): Token {
@@ -71,9 +87,11 @@ class Parser {
     } else if (this.peek().kind === 'string') {
       title = this.next().text;
     }
-    while (this.peek().kind === 'var' && HEADER_OPTIONS.has(this.peek().text)) options.push(this.next().text);
+    while (this.peek().kind === 'var' && HEADER_OPTIONS.has(this.peek().text))
+      options.push(this.next().text);
     const body = this.parseInsList();
-    if (this.peek().kind !== 'eof') this.fail(`syntax error: unexpected ${this.describe(this.peek())}`);
+    if (this.peek().kind !== 'eof')
+      this.fail(`syntax error: unexpected ${this.describe(this.peek())}`);
     return { file: this.file, ident, title, options, body };
   }
 
@@ -83,9 +101,25 @@ class Parser {
     const t = this.peek();
     if (t.kind !== 'kw') return false;
     switch (t.text) {
-      case 'let': case 'flag': case 'undefined_unless': case 'acyclic': case 'irreflexive': case 'empty':
-      case 'show': case 'unshow': case 'include': case 'procedure': case 'call': case 'enum':
-      case 'debug': case 'forall': case 'with': case 'instructions': case 'default': case 'if': case 'match':
+      case 'let':
+      case 'flag':
+      case 'undefined_unless':
+      case 'acyclic':
+      case 'irreflexive':
+      case 'empty':
+      case 'show':
+      case 'unshow':
+      case 'include':
+      case 'procedure':
+      case 'call':
+      case 'enum':
+      case 'debug':
+      case 'forall':
+      case 'with':
+      case 'instructions':
+      case 'default':
+      case 'if':
+      case 'match':
         return true;
       default:
         return false;
@@ -95,7 +129,11 @@ class Parser {
   private parseInsList(): Ins[] {
     const out: Ins[] = [];
     while (true) {
-      if (this.isOp('~') && this.peek(1).kind === 'kw' && ['acyclic', 'irreflexive', 'empty'].includes(this.peek(1).text)) {
+      if (
+        this.isOp('~') &&
+        this.peek(1).kind === 'kw' &&
+        ['acyclic', 'irreflexive', 'empty'].includes(this.peek(1).text)
+      ) {
         out.push(this.parseTest('check'));
         continue;
       }
@@ -116,21 +154,38 @@ class Parser {
         if (this.isKw('when')) this.fail('`let rec ... when` is not supported');
         return { kind: 'let', loc, rec, binds };
       }
-      case 'flag': this.next(); return this.parseTest('flag');
-      case 'undefined_unless': this.next(); return this.parseTest('undefined_unless');
-      case 'acyclic': case 'irreflexive': case 'empty': return this.parseTest('check');
+      case 'flag':
+        this.next();
+        return this.parseTest('flag');
+      case 'undefined_unless':
+        this.next();
+        return this.parseTest('undefined_unless');
+      case 'acyclic':
+      case 'irreflexive':
+      case 'empty':
+        return this.parseTest('check');
       case 'show': {
         this.next();
         const e = this.parseExp();
-        if (this.isKw('as')) { this.next(); this.expectVar(); return { kind: 'show', loc }; }
+        if (this.isKw('as')) {
+          this.next();
+          this.expectVar();
+          return { kind: 'show', loc };
+        }
         if (e.kind !== 'var') this.fail('syntax error: `show` expects names or `e as name`');
-        while (this.isOp(',')) { this.next(); this.expectVar(); }
+        while (this.isOp(',')) {
+          this.next();
+          this.expectVar();
+        }
         return { kind: 'show', loc };
       }
       case 'unshow': {
         this.next();
         this.expectVar();
-        while (this.isOp(',')) { this.next(); this.expectVar(); }
+        while (this.isOp(',')) {
+          this.next();
+          this.expectVar();
+        }
         return { kind: 'show', loc };
       }
       case 'include': {
@@ -161,7 +216,10 @@ class Parser {
         const name = this.expectVar().text;
         const arg = this.parseSimple();
         let as: string | null = null;
-        if (this.isKw('as')) { this.next(); as = this.expectVar().text; }
+        if (this.isKw('as')) {
+          this.next();
+          as = this.expectVar().text;
+        }
         return { kind: 'call', loc, name, arg, as };
       }
       case 'enum': {
@@ -172,15 +230,22 @@ class Parser {
         const tags: string[] = [];
         while (true) {
           const tg = this.peek();
-          if (tg.kind !== 'tag') this.fail(`syntax error: expected a tag, found ${this.describe(tg)}`);
+          if (tg.kind !== 'tag')
+            this.fail(`syntax error: expected a tag, found ${this.describe(tg)}`);
           this.next();
           tags.push(tg.text);
-          if (this.isOp('||')) { this.next(); continue; }
+          if (this.isOp('||')) {
+            this.next();
+            continue;
+          }
           break;
         }
         return { kind: 'enum', loc, name, tags };
       }
-      case 'debug': this.next(); this.parseExp(); return { kind: 'nop', loc };
+      case 'debug':
+        this.next();
+        this.parseExp();
+        return { kind: 'nop', loc };
       case 'forall': {
         this.next();
         const name = this.expectVar().text;
@@ -198,14 +263,18 @@ class Parser {
         const set = this.parseExp();
         return { kind: 'withfrom', loc, name, set };
       }
-      case 'instructions': case 'default': {
+      case 'instructions':
+      case 'default': {
         this.next();
         const name = this.expectVar().text;
         this.expectOp('[');
         const args: Exp[] = [];
         if (!this.isOp(']')) {
           args.push(this.parseExp());
-          while (this.isOp(',')) { this.next(); args.push(this.parseExp()); }
+          while (this.isOp(',')) {
+            this.next();
+            args.push(this.parseExp());
+          }
         }
         this.expectOp(']');
         return { kind: 'events', loc, name, args };
@@ -216,7 +285,10 @@ class Parser {
         if (this.isKw('then')) this.next();
         const th = this.parseInsList();
         let el: Ins[] = [];
-        if (this.isKw('else')) { this.next(); el = this.parseInsList(); }
+        if (this.isKw('else')) {
+          this.next();
+          el = this.parseInsList();
+        }
         this.expectKw('end');
         return { kind: 'ifins', loc, cond, then: th, else: el };
       }
@@ -230,13 +302,18 @@ class Parser {
         while (true) {
           const c = this.peek();
           if (c.kind === 'tag') {
-            this.next(); this.expectOp('->');
+            this.next();
+            this.expectOp('->');
             clauses.push({ tag: c.text, body: this.parseInsList() });
           } else if (this.isOp('_')) {
-            this.next(); this.expectOp('->');
+            this.next();
+            this.expectOp('->');
             dflt = this.parseInsList();
           } else this.fail(`syntax error: expected a match clause, found ${this.describe(c)}`);
-          if (this.isOp('||')) { this.next(); continue; }
+          if (this.isOp('||')) {
+            this.next();
+            continue;
+          }
           break;
         }
         this.expectKw('end');
@@ -249,7 +326,10 @@ class Parser {
   private parseTest(type: TestType): Ins {
     const loc = this.loc();
     let negated = false;
-    if (this.isOp('~')) { this.next(); negated = true; }
+    if (this.isOp('~')) {
+      this.next();
+      negated = true;
+    }
     const t = this.peek();
     if (t.kind !== 'kw' || !['acyclic', 'irreflexive', 'empty'].includes(t.text)) {
       this.fail(`syntax error: expected acyclic, irreflexive or empty, found ${this.describe(t)}`);
@@ -258,13 +338,19 @@ class Parser {
     const test = t.text as TestKind;
     const exp = this.parseExp();
     let name: string | null = null;
-    if (this.isKw('as')) { this.next(); name = this.expectVar().text; }
+    if (this.isKw('as')) {
+      this.next();
+      name = this.expectVar().text;
+    }
     const text = `${negated ? '~' : ''}${test} at ${loc.file}:${loc.line}:${loc.col}`;
     return { kind: 'test', loc, type, negated, test, exp, name, text };
   }
 
   private parsePat0(): string | null {
-    if (this.isOp('_')) { this.next(); return null; }
+    if (this.isOp('_')) {
+      this.next();
+      return null;
+    }
     return this.expectVar().text;
   }
 
@@ -272,13 +358,19 @@ class Parser {
     const names: Array<string | null> = [];
     if (this.isOp(')')) return names;
     names.push(this.parsePat0());
-    while (this.isOp(',')) { this.next(); names.push(this.parsePat0()); }
+    while (this.isOp(',')) {
+      this.next();
+      names.push(this.parsePat0());
+    }
     return names;
   }
 
   private parseBindings(): Binding[] {
     const binds = [this.parseBinding()];
-    while (this.isKw('and')) { this.next(); binds.push(this.parseBinding()); }
+    while (this.isKw('and')) {
+      this.next();
+      binds.push(this.parseBinding());
+    }
     return binds;
   }
 
@@ -289,7 +381,8 @@ class Parser {
       const names = this.parseFormals();
       this.expectOp(')');
       this.expectOp('=');
-      const pat: Pat = names.length === 1 ? { kind: 'var', name: names[0] } : { kind: 'tuple', names };
+      const pat: Pat =
+        names.length === 1 ? { kind: 'var', name: names[0] } : { kind: 'tuple', names };
       return { loc, pat, exp: this.parseExp() };
     }
     const nameTok = this.expectVar();
@@ -308,11 +401,17 @@ class Parser {
     } else if (this.peek().kind === 'var' || this.isOp('_')) {
       fpat = { kind: 'var', name: this.parsePat0() };
     } else {
-      return this.fail(`syntax error: expected '=' after '${name}', found ${this.describe(this.peek())}`);
+      return this.fail(
+        `syntax error: expected '=' after '${name}', found ${this.describe(this.peek())}`,
+      );
     }
     this.expectOp('=');
     const body = this.parseExp();
-    return { loc, pat: { kind: 'var', name }, exp: { kind: 'fun', loc: floc, pat: fpat, body, name } };
+    return {
+      loc,
+      pat: { kind: 'var', name },
+      exp: { kind: 'fun', loc: floc, pat: fpat, body, name },
+    };
   }
 
   // ---------------------------------------------------------------- conditions
@@ -321,9 +420,14 @@ class Parser {
     let c = this.parseCondAtom();
     while (true) {
       if (this.isOp('&&') || (this.isOp('&') && this.peek(1).kind === 'string')) {
-        this.next(); c = { kind: 'and', left: c, right: this.parseCondAtom() };
-      } else if ((this.isOp('||') || this.isOp('|')) && (this.peek(1).kind === 'string' || this.isOp('~', 1) || this.isOp('!', 1))) {
-        this.next(); c = { kind: 'or', left: c, right: this.parseCondAtom() };
+        this.next();
+        c = { kind: 'and', left: c, right: this.parseCondAtom() };
+      } else if (
+        (this.isOp('||') || this.isOp('|')) &&
+        (this.peek(1).kind === 'string' || this.isOp('~', 1) || this.isOp('!', 1))
+      ) {
+        this.next();
+        c = { kind: 'or', left: c, right: this.parseCondAtom() };
       } else break;
     }
     return c;
@@ -331,14 +435,26 @@ class Parser {
 
   private parseCondAtom(): Cond {
     if (this.peek().kind === 'string') return { kind: 'variant', name: this.next().text };
-    if ((this.isOp('~') || this.isOp('!')) && (this.peek(1).kind === 'string' || this.isOp('~', 1) || this.isOp('!', 1))) {
+    if (
+      (this.isOp('~') || this.isOp('!')) &&
+      (this.peek(1).kind === 'string' || this.isOp('~', 1) || this.isOp('!', 1))
+    ) {
       this.next();
       return { kind: 'not', arg: this.parseCondAtom() };
     }
     const left = this.parseExp();
-    if (this.isOp('=')) { this.next(); return { kind: 'eq', left, right: this.parseExp() }; }
-    if (this.isKw('in')) { this.next(); return { kind: 'in', left, right: this.parseExp() }; }
-    if (this.isKw('subset')) { this.next(); return { kind: 'subset', left, right: this.parseExp() }; }
+    if (this.isOp('=')) {
+      this.next();
+      return { kind: 'eq', left, right: this.parseExp() };
+    }
+    if (this.isKw('in')) {
+      this.next();
+      return { kind: 'in', left, right: this.parseExp() };
+    }
+    if (this.isKw('subset')) {
+      this.next();
+      return { kind: 'subset', left, right: this.parseExp() };
+    }
     return this.fail(`syntax error: expected a condition, found ${this.describe(this.peek())}`);
   }
 
@@ -393,7 +509,10 @@ class Parser {
     const first = this.parseAdd();
     if (!this.isOp('|')) return first;
     const args = [first];
-    while (this.isOp('|')) { this.next(); args.push(this.parseAdd()); }
+    while (this.isOp('|')) {
+      this.next();
+      args.push(this.parseAdd());
+    }
     return { kind: 'union', loc, args };
   }
 
@@ -412,7 +531,10 @@ class Parser {
     const first = this.parseDiff();
     if (!this.isOp(';')) return first;
     const args = [first];
-    while (this.isOp(';')) { this.next(); args.push(this.parseDiff()); }
+    while (this.isOp(';')) {
+      this.next();
+      args.push(this.parseDiff());
+    }
     return { kind: 'seq', loc, args };
   }
 
@@ -463,15 +585,30 @@ class Parser {
     }
     let e = this.parseApp();
     while (true) {
-      if (this.isOp('*') && !this.startsOperand(1)) { this.next(); e = { kind: 'op1', loc, op: 'star', arg: e }; }
-      else if (this.isOp('+')) { this.next(); e = { kind: 'op1', loc, op: 'plus', arg: e }; }
-      else if (this.isOp('?')) { this.next(); e = { kind: 'op1', loc, op: 'opt', arg: e }; }
-      else if (this.isOp('^')) {
+      if (this.isOp('*') && !this.startsOperand(1)) {
         this.next();
-        if (this.isOp('-1')) { this.next(); e = { kind: 'op1', loc, op: 'inv', arg: e }; }
-        else if (this.isOp('+')) { this.next(); e = { kind: 'op1', loc, op: 'plus', arg: e }; }
-        else if (this.isOp('*')) { this.next(); e = { kind: 'op1', loc, op: 'star', arg: e }; }
-        else this.fail(`syntax error: expected -1, + or * after '^', found ${this.describe(this.peek())}`);
+        e = { kind: 'op1', loc, op: 'star', arg: e };
+      } else if (this.isOp('+')) {
+        this.next();
+        e = { kind: 'op1', loc, op: 'plus', arg: e };
+      } else if (this.isOp('?')) {
+        this.next();
+        e = { kind: 'op1', loc, op: 'opt', arg: e };
+      } else if (this.isOp('^')) {
+        this.next();
+        if (this.isOp('-1')) {
+          this.next();
+          e = { kind: 'op1', loc, op: 'inv', arg: e };
+        } else if (this.isOp('+')) {
+          this.next();
+          e = { kind: 'op1', loc, op: 'plus', arg: e };
+        } else if (this.isOp('*')) {
+          this.next();
+          e = { kind: 'op1', loc, op: 'star', arg: e };
+        } else
+          this.fail(
+            `syntax error: expected -1, + or * after '^', found ${this.describe(this.peek())}`,
+          );
       } else break;
     }
     return e;
@@ -501,8 +638,14 @@ class Parser {
   private parseSimple(): Exp {
     const t = this.peek();
     const loc = this.loc(t);
-    if (t.kind === 'var') { this.next(); return { kind: 'var', loc, name: t.text }; }
-    if (t.kind === 'tag') { this.next(); return { kind: 'tag', loc, name: t.text }; }
+    if (t.kind === 'var') {
+      this.next();
+      return { kind: 'var', loc, name: t.text };
+    }
+    if (t.kind === 'tag') {
+      this.next();
+      return { kind: 'tag', loc, name: t.text };
+    }
     if (t.kind === 'kw') {
       if (t.text === 'begin') {
         this.next();
@@ -511,18 +654,26 @@ class Parser {
         return e;
       }
       if (t.text === 'match') return this.parseMatch();
-      if (t.text === 'let' || t.text === 'fun' || t.text === 'try' || t.text === 'if') return this.parseExp();
+      if (t.text === 'let' || t.text === 'fun' || t.text === 'try' || t.text === 'if')
+        return this.parseExp();
     }
     if (t.kind === 'op') {
       switch (t.text) {
-        case '0': this.next(); return { kind: 'zero', loc };
-        case '_': this.next(); return { kind: 'universe', loc };
+        case '0':
+          this.next();
+          return { kind: 'zero', loc };
+        case '_':
+          this.next();
+          return { kind: 'universe', loc };
         case '{': {
           this.next();
           const elems: Exp[] = [];
           if (!this.isOp('}')) {
             elems.push(this.parseExp());
-            while (this.isOp(',')) { this.next(); elems.push(this.parseExp()); }
+            while (this.isOp(',')) {
+              this.next();
+              elems.push(this.parseExp());
+            }
           }
           this.expectOp('}');
           return elems.length === 0 ? { kind: 'emptyset', loc } : { kind: 'set', loc, elems };
@@ -535,11 +686,17 @@ class Parser {
         }
         case '(': {
           this.next();
-          if (this.isOp(')')) { this.next(); return { kind: 'tuple', loc, elems: [] }; }
+          if (this.isOp(')')) {
+            this.next();
+            return { kind: 'tuple', loc, elems: [] };
+          }
           const first = this.parseExp();
           if (this.isOp(',')) {
             const elems = [first];
-            while (this.isOp(',')) { this.next(); elems.push(this.parseExp()); }
+            while (this.isOp(',')) {
+              this.next();
+              elems.push(this.parseExp());
+            }
             this.expectOp(')');
             return { kind: 'tuple', loc, elems };
           }
@@ -564,13 +721,18 @@ class Parser {
       while (true) {
         const c = this.peek();
         if (c.kind === 'tag') {
-          this.next(); this.expectOp('->');
+          this.next();
+          this.expectOp('->');
           clauses.push({ tag: c.text, body: this.parseExp() });
         } else if (this.isOp('_')) {
-          this.next(); this.expectOp('->');
+          this.next();
+          this.expectOp('->');
           dflt = this.parseExp();
         } else this.fail(`syntax error: expected a match clause, found ${this.describe(c)}`);
-        if (this.isOp('||')) { this.next(); continue; }
+        if (this.isOp('||')) {
+          this.next();
+          continue;
+        }
         break;
       }
       this.expectKw('end');
@@ -578,12 +740,15 @@ class Parser {
     }
     // Set clauses: {} -> e || x ++ s -> e (either order), or pre | x ++ post -> e
     let ifEmpty: Exp | null = null;
-    let elt: { elt: string | null; rest: string | null; pre?: string | null; body: Exp } | null = null;
+    let elt: { elt: string | null; rest: string | null; pre?: string | null; body: Exp } | null =
+      null;
     for (let k = 0; k < 2; k++) {
       if (k === 1) this.expectOp('||');
       if (this.isOp('{')) {
         if (ifEmpty) this.fail('syntax error: two empty-set clauses');
-        this.next(); this.expectOp('}'); this.expectOp('->');
+        this.next();
+        this.expectOp('}');
+        this.expectOp('->');
         ifEmpty = this.parseExp();
       } else {
         if (elt) this.fail('syntax error: two element clauses');

@@ -3,7 +3,17 @@
 import type { Location } from '../diagnostics.js';
 import { EventSet, Relation } from '../relations/index.js';
 import type { Value } from '../program/ir.js';
-import { CatError, EMPTY, UNV, kindOf, mkValSet, typeName, type PrimFn, type PrimContext, type V } from './values.js';
+import {
+  CatError,
+  EMPTY,
+  UNV,
+  kindOf,
+  mkValSet,
+  typeName,
+  type PrimFn,
+  type PrimContext,
+  type V,
+} from './values.js';
 
 function mismatch(name: string, v: V, loc: Location): never {
   throw new CatError(`primitive ${name}: argument mismatch (got ${typeName(v)})`, loc);
@@ -68,7 +78,10 @@ const classesLoc: PrimFn = (v, ctx, loc) => {
     const l = ctx.events[e]?.loc;
     if (l === null || l === undefined) continue;
     let c = byLoc.get(l);
-    if (!c) { c = new EventSet(ctx.n); byLoc.set(l, c); }
+    if (!c) {
+      c = new EventSet(ctx.n);
+      byLoc.set(l, c);
+    }
     c.add(e);
   }
   return mkValSet([...byLoc.values()]);
@@ -114,7 +127,8 @@ const linearisations: PrimFn = (v, ctx, loc) => {
     ctx.checkLimits();
     if (order.length === m) {
       const o = new Relation(ctx.n);
-      for (let i = 0; i < m; i++) for (let j = i + 1; j < m; j++) o.add(nodes[order[i]], nodes[order[j]]);
+      for (let i = 0; i < m; i++)
+        for (let j = i + 1; j < m; j++) o.add(nodes[order[i]], nodes[order[j]]);
       out.push(o);
       return;
     }
@@ -155,7 +169,9 @@ const tag2events: PrimFn = (v, ctx, loc) => {
 const loc2events: PrimFn = (v, ctx, loc) => {
   const t = tagName('loc2events', v, loc);
   const out = new EventSet(ctx.n);
-  ctx.events.forEach((e, i) => { if (e.loc === t) out.add(i); });
+  ctx.events.forEach((e, i) => {
+    if (e.loc === t) out.add(i);
+  });
   return out;
 };
 
@@ -168,7 +184,9 @@ const fromto: PrimFn = (v, ctx, loc) => {
 
 const interTransitive: PrimFn = (v, ctx, loc) => {
   const [a, b] = tupleArgs('inter_transitive', v, 2, loc);
-  return asRel('inter_transitive', b, ctx, loc).inter(asRel('inter_transitive', a, ctx, loc).plus());
+  return asRel('inter_transitive', b, ctx, loc).inter(
+    asRel('inter_transitive', a, ctx, loc).plus(),
+  );
 };
 
 const fail: PrimFn = (v, _ctx, loc) => {
@@ -191,4 +209,5 @@ export const PRIMITIVES: Array<[string, PrimFn]> = [
 ];
 
 // Referenced so that unused-import checks stay quiet when the helpers evolve.
-void EMPTY; void UNV;
+void EMPTY;
+void UNV;

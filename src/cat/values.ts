@@ -16,18 +16,69 @@ export class CatError extends OrdoError {
   }
 }
 
-export interface VEmpty { k: 'empty' }
-export interface VUnv { k: 'unv' }
-export interface VEvent { k: 'event'; e: number }
-export interface VPair { k: 'pair'; a: number; b: number }
-export interface VTag { k: 'tag'; enumName: string; name: string }
-export interface VValSet { k: 'valset'; items: V[] }
-export interface VTuple { k: 'tuple'; items: V[] }
-export interface VClo { k: 'clo'; id: number; pat: RPat; body: RExp; frame: Frame | null; name: string }
-export interface VPrim { k: 'prim'; id: number; name: string; fn: PrimFn }
-export interface VProc { k: 'proc'; pat: RPat; body: CIns[]; frame: Frame | null; name: string }
+export interface VEmpty {
+  k: 'empty';
+}
+export interface VUnv {
+  k: 'unv';
+}
+export interface VEvent {
+  k: 'event';
+  e: number;
+}
+export interface VPair {
+  k: 'pair';
+  a: number;
+  b: number;
+}
+export interface VTag {
+  k: 'tag';
+  enumName: string;
+  name: string;
+}
+export interface VValSet {
+  k: 'valset';
+  items: V[];
+}
+export interface VTuple {
+  k: 'tuple';
+  items: V[];
+}
+export interface VClo {
+  k: 'clo';
+  id: number;
+  pat: RPat;
+  body: RExp;
+  frame: Frame | null;
+  name: string;
+}
+export interface VPrim {
+  k: 'prim';
+  id: number;
+  name: string;
+  fn: PrimFn;
+}
+export interface VProc {
+  k: 'proc';
+  pat: RPat;
+  body: CIns[];
+  frame: Frame | null;
+  name: string;
+}
 
-export type V = EventSet | Relation | VEmpty | VUnv | VEvent | VPair | VTag | VValSet | VTuple | VClo | VPrim | VProc;
+export type V =
+  | EventSet
+  | Relation
+  | VEmpty
+  | VUnv
+  | VEvent
+  | VPair
+  | VTag
+  | VValSet
+  | VTuple
+  | VClo
+  | VPrim
+  | VProc;
 
 export type PrimFn = (arg: V, ctx: PrimContext, loc: Location) => V;
 
@@ -42,7 +93,10 @@ export interface PrimContext {
 }
 
 export class Frame {
-  constructor(public v: V[], public p: Frame | null) {}
+  constructor(
+    public v: V[],
+    public p: Frame | null,
+  ) {}
 }
 
 export const EMPTY: VEmpty = { k: 'empty' };
@@ -56,17 +110,29 @@ export function kindOf(v: V): string {
 
 export function typeName(v: V): string {
   switch (kindOf(v)) {
-    case 'rel': return 'relation';
-    case 'events': return 'event set';
-    case 'empty': return '{}';
-    case 'unv': return 'universe';
-    case 'event': return 'event';
-    case 'pair': return 'pair';
-    case 'tag': return `tag (${(v as VTag).enumName})`;
-    case 'valset': return 'set';
-    case 'tuple': return 'tuple';
-    case 'clo': case 'prim': return 'function';
-    case 'proc': return 'procedure';
+    case 'rel':
+      return 'relation';
+    case 'events':
+      return 'event set';
+    case 'empty':
+      return '{}';
+    case 'unv':
+      return 'universe';
+    case 'event':
+      return 'event';
+    case 'pair':
+      return 'pair';
+    case 'tag':
+      return `tag (${(v as VTag).enumName})`;
+    case 'valset':
+      return 'set';
+    case 'tuple':
+      return 'tuple';
+    case 'clo':
+    case 'prim':
+      return 'function';
+    case 'proc':
+      return 'procedure';
   }
   return 'value';
 }
@@ -77,7 +143,18 @@ export function freshId(): number {
 }
 
 const RANK: Record<string, number> = {
-  empty: 0, events: 1, rel: 2, event: 3, pair: 4, tag: 5, valset: 6, tuple: 7, clo: 8, prim: 9, proc: 10, unv: 11,
+  empty: 0,
+  events: 1,
+  rel: 2,
+  event: 3,
+  pair: 4,
+  tag: 5,
+  valset: 6,
+  tuple: 7,
+  clo: 8,
+  prim: 9,
+  proc: 10,
+  unv: 11,
 };
 
 /** True when v is an empty collection (used to compare `{}` against typed empties). */
@@ -89,7 +166,8 @@ function isEmptyCollection(v: V): boolean {
 
 /** Total order on values that may share a set; throws a plain Error on illegal mixes. */
 export function compareV(a: V, b: V): number {
-  const ka = kindOf(a), kb = kindOf(b);
+  const ka = kindOf(a),
+    kb = kindOf(b);
   if (ka === 'empty' || kb === 'empty') {
     if (ka === kb) return 0;
     const other = ka === 'empty' ? b : a;
@@ -101,23 +179,31 @@ export function compareV(a: V, b: V): number {
     return ka === 'empty' ? -1 : 1;
   }
   if (ka !== kb) {
-    if ((ka === 'clo' && kb === 'prim') || (ka === 'prim' && kb === 'clo')) return RANK[ka] - RANK[kb];
+    if ((ka === 'clo' && kb === 'prim') || (ka === 'prim' && kb === 'clo'))
+      return RANK[ka] - RANK[kb];
     throw new Error(`heterogeneous set elements: ${typeName(a)} and ${typeName(b)}`);
   }
   switch (ka) {
-    case 'events': return (a as EventSet).compare(b as EventSet);
-    case 'rel': return (a as Relation).compare(b as Relation);
-    case 'event': return (a as VEvent).e - (b as VEvent).e;
+    case 'events':
+      return (a as EventSet).compare(b as EventSet);
+    case 'rel':
+      return (a as Relation).compare(b as Relation);
+    case 'event':
+      return (a as VEvent).e - (b as VEvent).e;
     case 'pair': {
-      const pa = a as VPair, pb = b as VPair;
+      const pa = a as VPair,
+        pb = b as VPair;
       return pa.a !== pb.a ? pa.a - pb.a : pa.b - pb.b;
     }
     case 'tag': {
-      const x = (a as VTag).name, y = (b as VTag).name;
+      const x = (a as VTag).name,
+        y = (b as VTag).name;
       return x < y ? -1 : x > y ? 1 : 0;
     }
-    case 'valset': case 'tuple': {
-      const xa = (a as VValSet | VTuple).items, xb = (b as VValSet | VTuple).items;
+    case 'valset':
+    case 'tuple': {
+      const xa = (a as VValSet | VTuple).items,
+        xb = (b as VValSet | VTuple).items;
       const m = Math.min(xa.length, xb.length);
       for (let i = 0; i < m; i++) {
         const c = compareV(xa[i], xb[i]);
@@ -125,7 +211,9 @@ export function compareV(a: V, b: V): number {
       }
       return xa.length - xb.length;
     }
-    case 'clo': case 'prim': return (a as VClo | VPrim).id - (b as VClo | VPrim).id;
+    case 'clo':
+    case 'prim':
+      return (a as VClo | VPrim).id - (b as VClo | VPrim).id;
   }
   throw new Error(`sets of ${typeName(a)} are illegal`);
 }
@@ -143,12 +231,14 @@ export function mkValSet(items: V[]): VValSet {
 
 export function valSetAdd(s: VValSet, v: V): VValSet {
   const items = s.items;
-  let lo = 0, hi = items.length;
+  let lo = 0,
+    hi = items.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     const c = compareV(items[mid], v);
     if (c === 0) return s;
-    if (c < 0) lo = mid + 1; else hi = mid;
+    if (c < 0) lo = mid + 1;
+    else hi = mid;
   }
   const out = items.slice();
   out.splice(lo, 0, v);
@@ -157,12 +247,14 @@ export function valSetAdd(s: VValSet, v: V): VValSet {
 
 export function valSetHas(s: VValSet, v: V): boolean {
   const items = s.items;
-  let lo = 0, hi = items.length;
+  let lo = 0,
+    hi = items.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     const c = compareV(items[mid], v);
     if (c === 0) return true;
-    if (c < 0) lo = mid + 1; else hi = mid;
+    if (c < 0) lo = mid + 1;
+    else hi = mid;
   }
   return false;
 }

@@ -41,7 +41,17 @@ single-test options (herd7 spelling, applied to every test): -conf -model -bell 
 exit status: 0 all passed / ran, 1 a failure or error, 2 usage, 130 interrupted`;
 
 /** herd options taking a value: their values are handed to parseArgs untouched. */
-const HERD_VALUED = new Set(['-conf', '-model', '-bell', '-macros', '-I', '-variant', '-speedcheck', '-timeout', '-max-executions']);
+const HERD_VALUED = new Set([
+  '-conf',
+  '-model',
+  '-bell',
+  '-macros',
+  '-I',
+  '-variant',
+  '-speedcheck',
+  '-timeout',
+  '-max-executions',
+]);
 
 export interface RunFlags {
   jobs: number;
@@ -84,36 +94,60 @@ export function parseRunFlags(args: string[]): RunFlags {
       continue;
     }
     switch (a) {
-      case '-j': case '-jobs': {
+      case '-j':
+      case '-jobs': {
         const v = Number(value());
         if (!Number.isInteger(v) || v < 1) throw new OrdoError('-j takes a positive whole number');
         f.jobs = v;
         break;
       }
-      case '-judge': f.judge = true; break;
-      case '-save': f.save = value(); break;
-      case '-json': f.json = value(); break;
-      case '-junit': f.junit = value(); break;
-      case '-shard': f.shard = value(); parseShard(f.shard); break;
-      case '-q': case '-quiet': f.quiet = true; break;
-      case '-progress': f.progress = true; break;
-      case '-no-progress': f.progress = false; break;
+      case '-judge':
+        f.judge = true;
+        break;
+      case '-save':
+        f.save = value();
+        break;
+      case '-json':
+        f.json = value();
+        break;
+      case '-junit':
+        f.junit = value();
+        break;
+      case '-shard':
+        f.shard = value();
+        parseShard(f.shard);
+        break;
+      case '-q':
+      case '-quiet':
+        f.quiet = true;
+        break;
+      case '-progress':
+        f.progress = true;
+        break;
+      case '-no-progress':
+        f.progress = false;
+        break;
       case '-max-memory': {
         const v = Number(value());
-        if (!Number.isFinite(v) || v < 16) throw new OrdoError('--max-memory takes a number of megabytes (at least 16)');
+        if (!Number.isFinite(v) || v < 16)
+          throw new OrdoError('--max-memory takes a number of megabytes (at least 16)');
         f.maxMemoryMb = v;
         break;
       }
       case '-kill-after': {
         const v = Number(value());
-        if (!Number.isFinite(v) || v < 0) throw new OrdoError('--kill-after takes a number of seconds');
+        if (!Number.isFinite(v) || v < 0)
+          throw new OrdoError('--kill-after takes a number of seconds');
         f.killAfter = v;
         break;
       }
-      case '-runner': f.runner = value(); break;
+      case '-runner':
+        f.runner = value();
+        break;
       default:
         f.rest.push(raw);
-        if (HERD_VALUED.has(a) && inline === undefined && i + 1 < args.length) f.rest.push(args[++i]);
+        if (HERD_VALUED.has(a) && inline === undefined && i + 1 < args.length)
+          f.rest.push(args[++i]);
     }
   }
   return f;
@@ -129,7 +163,7 @@ function moduleSpecifier(m: string): string {
  * at that size would exceed three quarters of the machine's memory.
  */
 function defaultWorkerMemory(jobs: number): number | undefined {
-  const share = Math.floor((totalmem() / 1048576) * 0.75 / jobs);
+  const share = Math.floor(((totalmem() / 1048576) * 0.75) / jobs);
   const v8Default = getHeapStatistics().heap_size_limit / 1048576;
   return share < v8Default ? Math.max(256, share) : undefined;
 }
@@ -161,7 +195,8 @@ export async function runCommand(args: string[]): Promise<number> {
     return 2;
   }
   let tests = expanded.tests;
-  if (tests.length === 0) process.stderr.write(`ordo run: no *.litmus tests in ${files.join(' ')}\n`);
+  if (tests.length === 0)
+    process.stderr.write(`ordo run: no *.litmus tests in ${files.join(' ')}\n`);
   if (flags.shard) {
     const { k, n } = parseShard(flags.shard);
     tests = shardSlice(tests, k, n);
@@ -174,7 +209,8 @@ export async function runCommand(args: string[]): Promise<number> {
     jobs,
     runnerModule: flags.runner ? moduleSpecifier(flags.runner) : undefined,
     maxMemoryMb: flags.maxMemoryMb ?? defaultWorkerMemory(jobs),
-    hardTimeoutMs: (_t: Task) => (timeout ? (timeout + (grace ?? Math.max(5, timeout / 2))) * 1000 : undefined),
+    hardTimeoutMs: (_t: Task) =>
+      timeout ? (timeout + (grace ?? Math.max(5, timeout / 2))) * 1000 : undefined,
   });
 
   const showProgress = flags.progress ?? process.stderr.isTTY === true;
@@ -224,7 +260,9 @@ export async function runCommand(args: string[]): Promise<number> {
 
 export async function compareCommand(args: string[]): Promise<number> {
   if (args.length !== 2 || args.some((a) => a.startsWith('-'))) {
-    process.stderr.write('usage: ordo compare OLD_DIR NEW_DIR\n  lists tests whose Observation line changed and tests present on one side only;\n  exit status 1 when anything changed\n');
+    process.stderr.write(
+      'usage: ordo compare OLD_DIR NEW_DIR\n  lists tests whose Observation line changed and tests present on one side only;\n  exit status 1 when anything changed\n',
+    );
     return 2;
   }
   try {
@@ -239,7 +277,9 @@ export async function compareCommand(args: string[]): Promise<number> {
 
 export async function mergeCommand(args: string[]): Promise<number> {
   if (args.length < 2 || args.some((a) => a.startsWith('-'))) {
-    process.stderr.write('usage: ordo merge OUT.json IN1.json IN2.json...\n  joins JSON reports of `ordo run --json` (e.g. of shards); a test in two inputs is an error\n');
+    process.stderr.write(
+      'usage: ordo merge OUT.json IN1.json IN2.json...\n  joins JSON reports of `ordo run --json` (e.g. of shards); a test in two inputs is an error\n',
+    );
     return 2;
   }
   const [out, ...ins] = args;

@@ -52,7 +52,8 @@ export function c2bpfCommand(args: string[]): number {
       files.push(a);
     }
   }
-  if (files.length !== 1) return usage(C2BPF_USAGE, files.length ? 'give one test' : 'missing TEST.litmus');
+  if (files.length !== 1)
+    return usage(C2BPF_USAGE, files.length ? 'give one test' : 'missing TEST.litmus');
   const file = files[0]!;
   try {
     const t = convertCFile(file, macros);
@@ -64,7 +65,9 @@ export function c2bpfCommand(args: string[]): number {
       process.stderr.write(`ordo c2bpf: ${file}: ${err.message}\n`);
       return 1;
     }
-    process.stderr.write(`ordo c2bpf: ${err instanceof OrdoError && err.where ? '' : file + ': '}${describe(err)}\n`);
+    process.stderr.write(
+      `ordo c2bpf: ${err instanceof OrdoError && err.where ? '' : file + ': '}${describe(err)}\n`,
+    );
     return err instanceof OrdoError ? 1 : 4;
   }
 }
@@ -74,7 +77,6 @@ function usage(text: string, problem: string): number {
   return 2;
 }
 
-
 export function judgeCommand(args: string[]): number {
   const opts: JudgeOptions = { timeout: 60 };
   let quiet = false;
@@ -83,7 +85,8 @@ export function judgeCommand(args: string[]): number {
     const a = args[i]!;
     if (a === '-timeout' || a === '--timeout') {
       const v = Number(args[++i]);
-      if (!Number.isFinite(v) || v < 0) return usage(JUDGE_USAGE, '-timeout takes a number of seconds');
+      if (!Number.isFinite(v) || v < 0)
+        return usage(JUDGE_USAGE, '-timeout takes a number of seconds');
       opts.timeout = v;
     } else if (a === '-macros' || a === '--macros') {
       const m = args[++i];
@@ -100,7 +103,8 @@ export function judgeCommand(args: string[]): number {
       files.push(a);
     }
   }
-  if (files.length === 0 || files.length > 2) return usage(JUDGE_USAGE, files.length ? 'too many arguments' : 'missing C.litmus or DIR');
+  if (files.length === 0 || files.length > 2)
+    return usage(JUDGE_USAGE, files.length ? 'too many arguments' : 'missing C.litmus or DIR');
   let isDir = false;
   try {
     isDir = statSync(files[0]!).isDirectory();
@@ -132,13 +136,23 @@ export function judgeCommand(args: string[]): number {
       process.stderr.write(`ordo judge: ${cFile}: ${err.message}\n`);
       return 1;
     }
-    process.stderr.write(`ordo judge: ${err instanceof OrdoError && err.where ? '' : cFile + ': '}${describe(err)}\n`);
+    process.stderr.write(
+      `ordo judge: ${err instanceof OrdoError && err.where ? '' : cFile + ': '}${describe(err)}\n`,
+    );
     return err instanceof OrdoError ? 1 : 4;
   }
 }
 
 function judgeDirectory(dir: string, opts: JudgeOptions, quiet: boolean): number {
-  let cTests = 0, refused = 0, unreadable = 0, errors = 0, limited = 0, passed = 0, failed = 0, same = 0, tighter = 0;
+  let cTests = 0,
+    refused = 0,
+    unreadable = 0,
+    errors = 0,
+    limited = 0,
+    passed = 0,
+    failed = 0,
+    same = 0,
+    tighter = 0;
   const reasons = new Map<string, number>();
   for (const file of listLitmusFiles(dir)) {
     let text: string;
@@ -170,7 +184,9 @@ function judgeDirectory(dir: string, opts: JudgeOptions, quiet: boolean): number
       const r = judgeC(file, opts);
       if (r.lkmm.limit || r.bpf.limit) {
         limited++;
-        process.stdout.write(`LIMIT ${file}: ${r.lkmm.limit ? 'LKMM' : 'BPF'} run stopped (${r.lkmm.limit ?? r.bpf.limit})\n`);
+        process.stdout.write(
+          `LIMIT ${file}: ${r.lkmm.limit ? 'LKMM' : 'BPF'} run stopped (${r.lkmm.limit ?? r.bpf.limit})\n`,
+        );
         continue;
       }
       if (r.verdict === 'fail') {
@@ -188,10 +204,15 @@ function judgeDirectory(dir: string, opts: JudgeOptions, quiet: boolean): number
     }
   }
   const judged = passed + failed;
-  process.stdout.write(`${cTests} C tests: ${judged} judged (${same} same verdict, ${tighter} BPF tighter, ${failed} failed), `
-    + `${refused} not translatable, ${unreadable} not readable, ${limited} over the time limit, ${errors} errors\n`);
+  process.stdout.write(
+    `${cTests} C tests: ${judged} judged (${same} same verdict, ${tighter} BPF tighter, ${failed} failed), ` +
+      `${refused} not translatable, ${unreadable} not readable, ${limited} over the time limit, ${errors} errors\n`,
+  );
   if (reasons.size) {
-    const top = [...reasons].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ');
+    const top = [...reasons]
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ');
     process.stdout.write(`not translatable: ${top}\n`);
   }
   process.stdout.write(`${passed} passed, ${failed} failed\n`);

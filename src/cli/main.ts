@@ -37,31 +37,60 @@ export function parseArgs(args: string[]): ParsedArgs {
   for (let i = 0; i < args.length; i++) {
     const a = args[i].replace(/^--/, '-');
     switch (a) {
-      case '-conf': opts.conf = need(i, a); i++; break;
-      case '-model': opts.model = need(i, a); i++; break;
-      case '-bell': opts.bell = need(i, a); i++; break;
-      case '-macros': opts.macros = need(i, a); i++; break;
-      case '-I': (opts.includeDirs ??= []).push(need(i, a)); i++; break;
-      case '-variant': (opts.variants ??= []).push(...need(i, a).split(',').map((s) => s.trim()).filter(Boolean)); i++; break;
+      case '-conf':
+        opts.conf = need(i, a);
+        i++;
+        break;
+      case '-model':
+        opts.model = need(i, a);
+        i++;
+        break;
+      case '-bell':
+        opts.bell = need(i, a);
+        i++;
+        break;
+      case '-macros':
+        opts.macros = need(i, a);
+        i++;
+        break;
+      case '-I':
+        (opts.includeDirs ??= []).push(need(i, a));
+        i++;
+        break;
+      case '-variant':
+        (opts.variants ??= []).push(
+          ...need(i, a)
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+        );
+        i++;
+        break;
       case '-speedcheck': {
-        const v = need(i, a); i++;
-        if (v !== 'true' && v !== 'false' && v !== 'fast') throw new OrdoError(`-speedcheck takes true, false or fast, not ${v}`);
+        const v = need(i, a);
+        i++;
+        if (v !== 'true' && v !== 'false' && v !== 'fast')
+          throw new OrdoError(`-speedcheck takes true, false or fast, not ${v}`);
         opts.speedcheck = v;
         break;
       }
       case '-timeout': {
-        const v = Number(need(i, a)); i++;
+        const v = Number(need(i, a));
+        i++;
         if (!Number.isFinite(v) || v < 0) throw new OrdoError(`-timeout takes a number of seconds`);
         opts.timeout = v;
         break;
       }
       case '-max-executions': {
-        const v = Number(need(i, a)); i++;
-        if (!Number.isInteger(v) || v <= 0) throw new OrdoError(`-max-executions takes a positive whole number`);
+        const v = Number(need(i, a));
+        i++;
+        if (!Number.isInteger(v) || v <= 0)
+          throw new OrdoError(`-max-executions takes a positive whole number`);
         opts.maxExecutions = v;
         break;
       }
-      case '-h': case '-help':
+      case '-h':
+      case '-help':
         process.stdout.write(USAGE + '\n');
         process.exit(0);
         break;

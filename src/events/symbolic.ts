@@ -70,11 +70,16 @@ function toInt(v: Value, op: string): number {
 /** Arithmetic as the C litmus dialect does it (herd7 computes on machine integers). */
 export function applyBinary(op: BinaryOp, a: Value, b: Value): Value {
   switch (op) {
-    case '==': return sameValue(a, b) ? 1 : 0;
-    case '!=': return sameValue(a, b) ? 0 : 1;
-    case '&&': return truthy(a) && truthy(b) ? 1 : 0;
-    case '||': return truthy(a) || truthy(b) ? 1 : 0;
-    default: break;
+    case '==':
+      return sameValue(a, b) ? 1 : 0;
+    case '!=':
+      return sameValue(a, b) ? 0 : 1;
+    case '&&':
+      return truthy(a) && truthy(b) ? 1 : 0;
+    case '||':
+      return truthy(a) || truthy(b) ? 1 : 0;
+    default:
+      break;
   }
   // Pointer arithmetic, as herd7 does it on symbolic addresses: adding or subtracting an
   // integer moves the offset; a pointer minus (or xor) a pointer compares them (0 when
@@ -83,7 +88,8 @@ export function applyBinary(op: BinaryOp, a: Value, b: Value): Value {
   if (typeof a === 'object' || typeof b === 'object') {
     const pa = typeof a === 'object' ? a : null;
     const pb = typeof b === 'object' ? b : null;
-    if (pa && !pb && (op === '+' || op === '-')) return offsetPointer(pa, op === '+' ? (b as number) : -(b as number));
+    if (pa && !pb && (op === '+' || op === '-'))
+      return offsetPointer(pa, op === '+' ? (b as number) : -(b as number));
     if (pb && !pa && op === '+') return offsetPointer(pb, a as number);
     if (pa && !pb && (op === '|' || op === '^') && b === 0) return pa;
     if (pb && !pa && (op === '|' || op === '^') && a === 0) return pb;
@@ -96,21 +102,38 @@ export function applyBinary(op: BinaryOp, a: Value, b: Value): Value {
   const x = toInt(a, op);
   const y = toInt(b, op);
   switch (op) {
-    case '+': return (x + y) | 0;
-    case '-': return (x - y) | 0;
-    case '*': return Math.imul(x, y);
-    case '/': if (y === 0) throw new OrdoError('division by zero'); return (x / y) | 0;
-    case '%': if (y === 0) throw new OrdoError('division by zero'); return x % y;
-    case '&': return x & y;
-    case '|': return x | y;
-    case '^': return x ^ y;
-    case '&~': return x & ~y;
-    case '<<': return x << y;
-    case '>>': return x >> y;
-    case '<': return x < y ? 1 : 0;
-    case '<=': return x <= y ? 1 : 0;
-    case '>': return x > y ? 1 : 0;
-    case '>=': return x >= y ? 1 : 0;
+    case '+':
+      return (x + y) | 0;
+    case '-':
+      return (x - y) | 0;
+    case '*':
+      return Math.imul(x, y);
+    case '/':
+      if (y === 0) throw new OrdoError('division by zero');
+      return (x / y) | 0;
+    case '%':
+      if (y === 0) throw new OrdoError('division by zero');
+      return x % y;
+    case '&':
+      return x & y;
+    case '|':
+      return x | y;
+    case '^':
+      return x ^ y;
+    case '&~':
+      return x & ~y;
+    case '<<':
+      return x << y;
+    case '>>':
+      return x >> y;
+    case '<':
+      return x < y ? 1 : 0;
+    case '<=':
+      return x <= y ? 1 : 0;
+    case '>':
+      return x > y ? 1 : 0;
+    case '>=':
+      return x >= y ? 1 : 0;
   }
   throw new OrdoError(`unknown operator ${op}`);
 }
@@ -122,9 +145,12 @@ function offsetPointer(p: { addr: string; offset?: number }, by: number): Value 
 
 export function applyUnary(op: UnaryOp, a: Value): Value {
   switch (op) {
-    case '!': return truthy(a) ? 0 : 1;
-    case '-': return -toInt(a, op) | 0;
-    case '~': return ~toInt(a, op);
+    case '!':
+      return truthy(a) ? 0 : 1;
+    case '-':
+      return -toInt(a, op) | 0;
+    case '~':
+      return ~toInt(a, op);
   }
 }
 
@@ -151,11 +177,16 @@ export function choose(t: Sym, a: Sym, b: Sym): Sym {
  */
 export function evaluate(s: Sym, read: (ev: number) => ResolvedValue): ResolvedValue {
   switch (s.k) {
-    case 'c': return s.v;
-    case 'r': return read(s.ev);
-    case 'u': return applyUnary(s.op, concrete(evaluate(s.a, read)));
-    case 'b': return applyBinary(s.op, concrete(evaluate(s.a, read)), concrete(evaluate(s.b, read)));
-    case 'if': return truthy(concrete(evaluate(s.t, read))) ? evaluate(s.a, read) : evaluate(s.b, read);
+    case 'c':
+      return s.v;
+    case 'r':
+      return read(s.ev);
+    case 'u':
+      return applyUnary(s.op, concrete(evaluate(s.a, read)));
+    case 'b':
+      return applyBinary(s.op, concrete(evaluate(s.a, read)), concrete(evaluate(s.b, read)));
+    case 'if':
+      return truthy(concrete(evaluate(s.t, read))) ? evaluate(s.a, read) : evaluate(s.b, read);
   }
 }
 
@@ -171,11 +202,23 @@ export function isTrue(v: ResolvedValue): boolean {
 /** The local read events a symbolic value mentions. */
 export function readsOf(s: Sym, out: Set<number> = new Set()): Set<number> {
   switch (s.k) {
-    case 'c': break;
-    case 'r': out.add(s.ev); break;
-    case 'u': readsOf(s.a, out); break;
-    case 'b': readsOf(s.a, out); readsOf(s.b, out); break;
-    case 'if': readsOf(s.t, out); readsOf(s.a, out); readsOf(s.b, out); break;
+    case 'c':
+      break;
+    case 'r':
+      out.add(s.ev);
+      break;
+    case 'u':
+      readsOf(s.a, out);
+      break;
+    case 'b':
+      readsOf(s.a, out);
+      readsOf(s.b, out);
+      break;
+    case 'if':
+      readsOf(s.t, out);
+      readsOf(s.a, out);
+      readsOf(s.b, out);
+      break;
   }
   return out;
 }

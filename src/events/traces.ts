@@ -8,7 +8,17 @@
 import type { Annot, Expr, PairRelation, SourcePos, Stmt, Thread, Value } from '../program/ir.js';
 import { OrdoError } from '../diagnostics.js';
 import {
-  type Sym, ONE, ZERO, binary, choose, concrete, evaluate, konst, readsOf, unary, valueKey,
+  type Sym,
+  ONE,
+  ZERO,
+  binary,
+  choose,
+  concrete,
+  evaluate,
+  konst,
+  readsOf,
+  unary,
+  valueKey,
 } from './symbolic.js';
 
 /** 'RW' is a single event that reads and writes (an atomic memory operation). */
@@ -45,8 +55,7 @@ export interface TraceEvent {
 
 /** A condition a path assumed: `evaluate(sym)` must be truthy (or falsy) / equal a value. */
 export type Assumption =
-  | { kind: 'truth'; sym: Sym; expect: boolean }
-  | { kind: 'equals'; sym: Sym; value: Value };
+  { kind: 'truth'; sym: Sym; expect: boolean } | { kind: 'equals'; sym: Sym; value: Value };
 
 export interface ThreadTrace {
   thread: number;
@@ -98,30 +107,94 @@ export function numberHerdVariables(threads: Thread[]): Map<Expr, number> {
   let next = 0;
   const ex = (e: Expr): void => {
     switch (e.kind) {
-      case 'const': case 'addr': return;
-      case 'reg': out.set(e, ++next); return;
-      case 'unop': ex(e.arg); return;
-      case 'binop': ex(e.left); ex(e.right); return;
-      case 'cond': ex(e.test); ex(e.then); ex(e.else); return;
-      case 'load': ex(e.addr); out.set(e, ++next); return;
-      case 'xchg': ex(e.addr); ex(e.value); out.set(e, ++next); return;
-      case 'cmpxchg': ex(e.addr); ex(e.expected); ex(e.desired); out.set(e, ++next); return;
-      case 'atomicOp': ex(e.addr); ex(e.operand); out.set(e, ++next); return;
-      case 'addUnless': ex(e.addr); ex(e.add); ex(e.unless); out.set(e, ++next); return;
-      case 'amo': ex(e.addr); ex(e.operand); out.set(e, ++next); return;
-      case 'trylock': case 'islocked': ex(e.addr); return;
+      case 'const':
+      case 'addr':
+        return;
+      case 'reg':
+        out.set(e, ++next);
+        return;
+      case 'unop':
+        ex(e.arg);
+        return;
+      case 'binop':
+        ex(e.left);
+        ex(e.right);
+        return;
+      case 'cond':
+        ex(e.test);
+        ex(e.then);
+        ex(e.else);
+        return;
+      case 'load':
+        ex(e.addr);
+        out.set(e, ++next);
+        return;
+      case 'xchg':
+        ex(e.addr);
+        ex(e.value);
+        out.set(e, ++next);
+        return;
+      case 'cmpxchg':
+        ex(e.addr);
+        ex(e.expected);
+        ex(e.desired);
+        out.set(e, ++next);
+        return;
+      case 'atomicOp':
+        ex(e.addr);
+        ex(e.operand);
+        out.set(e, ++next);
+        return;
+      case 'addUnless':
+        ex(e.addr);
+        ex(e.add);
+        ex(e.unless);
+        out.set(e, ++next);
+        return;
+      case 'amo':
+        ex(e.addr);
+        ex(e.operand);
+        out.set(e, ++next);
+        return;
+      case 'trylock':
+      case 'islocked':
+        ex(e.addr);
+        return;
     }
   };
   const st = (s: Stmt): void => {
     switch (s.kind) {
-      case 'assign': case 'eval': ex(s.value); return;
-      case 'store': ex(s.addr); ex(s.value); return;
-      case 'lock': case 'unlock': case 'srcuSync': ex(s.addr); return;
-      case 'if': ex(s.test); s.then.forEach(st); s.else.forEach(st); return;
-      case 'while': ex(s.test); s.body.forEach(st); return;
-      case 'block': s.body.forEach(st); return;
-      case 'goto': if (s.test) ex(s.test); return;
-      case 'fence': case 'label': return;
+      case 'assign':
+      case 'eval':
+        ex(s.value);
+        return;
+      case 'store':
+        ex(s.addr);
+        ex(s.value);
+        return;
+      case 'lock':
+      case 'unlock':
+      case 'srcuSync':
+        ex(s.addr);
+        return;
+      case 'if':
+        ex(s.test);
+        s.then.forEach(st);
+        s.else.forEach(st);
+        return;
+      case 'while':
+        ex(s.test);
+        s.body.forEach(st);
+        return;
+      case 'block':
+        s.body.forEach(st);
+        return;
+      case 'goto':
+        if (s.test) ex(s.test);
+        return;
+      case 'fence':
+      case 'label':
+        return;
     }
   };
   for (const t of threads) t.body.forEach(st);
@@ -150,11 +223,19 @@ type Cont<T> = (state: PathState, value: T) => void;
 
 export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace[] {
   const results: ThreadTrace[] = [];
-  const initial: PathState = { events: [], regs: new Map(), assumptions: [], ctrl: [], jumps: new Map() };
-  for (const p of thread.params) initial.regs.set(p.name, { sym: konst({ addr: p.name }), deps: [] });
+  const initial: PathState = {
+    events: [],
+    regs: new Map(),
+    assumptions: [],
+    ctrl: [],
+    jumps: new Map(),
+  };
+  for (const p of thread.params)
+    initial.regs.set(p.name, { sym: konst({ addr: p.name }), deps: [] });
   for (const [name, v] of opts.initRegs) initial.regs.set(name, { sym: konst(v), deps: [] });
 
-  const where = (pos: SourcePos | undefined) => (pos ? { file: pos.file, line: pos.line, col: pos.col } : null);
+  const where = (pos: SourcePos | undefined) =>
+    pos ? { file: pos.file, line: pos.line, col: pos.col } : null;
 
   function push(state: PathState, ev: Omit<TraceEvent, 'ctrlDeps'>): number {
     state.events.push({ ...ev, ctrlDeps: state.ctrl });
@@ -169,7 +250,11 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
         if (typeof v === 'number') {
           throw new OrdoError(`value ${v} is used as an address`, where(e.pos));
         }
-        if (v.offset) throw new OrdoError(`address ${v.addr}+${v.offset} is not a location (offsets into locations are not supported)`, where(e.pos));
+        if (v.offset)
+          throw new OrdoError(
+            `address ${v.addr}+${v.offset} is not a location (offsets into locations are not supported)`,
+            where(e.pos),
+          );
         k(st, { loc: v.addr, deps: t.deps });
         return;
       }
@@ -206,20 +291,62 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
     });
   }
 
-  function read(state: PathState, loc: string, annot: Annot, atomic: boolean, addrDeps: number[], pos?: SourcePos, source?: Expr): Tracked {
+  function read(
+    state: PathState,
+    loc: string,
+    annot: Annot,
+    atomic: boolean,
+    addrDeps: number[],
+    pos?: SourcePos,
+    source?: Expr,
+  ): Tracked {
     const idx = state.events.length;
     const herdVar = source ? opts.herdVars?.get(source) : undefined;
-    push(state, { kind: 'R', loc, annot, atomic, value: { k: 'r', ev: idx }, addrDeps, dataDeps: [], pos, herdVar });
+    push(state, {
+      kind: 'R',
+      loc,
+      annot,
+      atomic,
+      value: { k: 'r', ev: idx },
+      addrDeps,
+      dataDeps: [],
+      pos,
+      herdVar,
+    });
     return { sym: { k: 'r', ev: idx }, deps: [idx] };
   }
 
-  function write(state: PathState, loc: string, annot: Annot, atomic: boolean, value: Tracked, addrDeps: number[], pos?: SourcePos, rmwRead?: number, pair?: PairRelation[]): void {
-    push(state, { kind: 'W', loc, annot, atomic, value: value.sym, addrDeps, dataDeps: value.deps, rmwRead, pair, pos });
+  function write(
+    state: PathState,
+    loc: string,
+    annot: Annot,
+    atomic: boolean,
+    value: Tracked,
+    addrDeps: number[],
+    pos?: SourcePos,
+    rmwRead?: number,
+    pair?: PairRelation[],
+  ): void {
+    push(state, {
+      kind: 'W',
+      loc,
+      annot,
+      atomic,
+      value: value.sym,
+      addrDeps,
+      dataDeps: value.deps,
+      rmwRead,
+      pair,
+      pos,
+    });
   }
 
   function exprs(es: Expr[], state: PathState, k: Cont<Tracked[]>): void {
     const go = (i: number, st: PathState, acc: Tracked[]): void => {
-      if (i === es.length) { k(st, acc); return; }
+      if (i === es.length) {
+        k(st, acc);
+        return;
+      }
       expr(es[i], st, (st2, v) => go(i + 1, st2, [...acc, v]));
     };
     go(0, state, []);
@@ -243,87 +370,184 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
         return;
       case 'binop':
         exprs([e.left, e.right], state, (st, [a, b]) =>
-          k(st, { sym: binary(e.op, a.sym, b.sym), deps: unionDeps(a.deps, b.deps) }));
+          k(st, { sym: binary(e.op, a.sym, b.sym), deps: unionDeps(a.deps, b.deps) }),
+        );
         return;
       case 'cond':
         exprs([e.test, e.then, e.else], state, (st, [t, a, b]) =>
-          k(st, { sym: choose(t.sym, a.sym, b.sym), deps: unionDeps(t.deps, unionDeps(a.deps, b.deps)) }));
+          k(st, {
+            sym: choose(t.sym, a.sym, b.sym),
+            deps: unionDeps(t.deps, unionDeps(a.deps, b.deps)),
+          }),
+        );
         return;
       case 'load':
         address(e.addr, state, (st, a) => k(st, read(st, a.loc, e.annot, false, a.deps, e.pos, e)));
         return;
       case 'xchg':
-        address(e.addr, state, (st, a) => expr(e.value, st, (st2, v) => {
-          const r = read(st2, a.loc, e.annot, true, a.deps, e.pos);
-          write(st2, a.loc, e.annot, true, v, a.deps, e.pos, r.deps[0]);
-          k(st2, r);
-        }));
+        address(e.addr, state, (st, a) =>
+          expr(e.value, st, (st2, v) => {
+            const r = read(st2, a.loc, e.annot, true, a.deps, e.pos);
+            write(st2, a.loc, e.annot, true, v, a.deps, e.pos, r.deps[0]);
+            k(st2, r);
+          }),
+        );
         return;
       case 'cmpxchg':
-        address(e.addr, state, (st, a) => exprs([e.expected, e.desired], st, (st2, [exp, des]) => {
-          // Success and failure are separate paths, told apart by the value read.
-          const ok = cloneState(st2);
-          const r1 = read(ok, a.loc, e.annot, true, a.deps, e.pos);
-          ok.assumptions.push({ kind: 'truth', sym: binary('==', r1.sym, exp.sym), expect: true });
-          write(ok, a.loc, e.annot, true, des, a.deps, e.pos, r1.deps[0], e.pair);
-          k(ok, r1);
-          const ko = st2;
-          const r2 = read(ko, a.loc, e.failAnnot ?? e.annot, true, a.deps, e.pos);
-          ko.assumptions.push({ kind: 'truth', sym: binary('==', r2.sym, exp.sym), expect: false });
-          k(ko, r2);
-        }));
+        address(e.addr, state, (st, a) =>
+          exprs([e.expected, e.desired], st, (st2, [exp, des]) => {
+            // Success and failure are separate paths, told apart by the value read.
+            const ok = cloneState(st2);
+            const r1 = read(ok, a.loc, e.annot, true, a.deps, e.pos);
+            ok.assumptions.push({
+              kind: 'truth',
+              sym: binary('==', r1.sym, exp.sym),
+              expect: true,
+            });
+            write(ok, a.loc, e.annot, true, des, a.deps, e.pos, r1.deps[0], e.pair);
+            k(ok, r1);
+            const ko = st2;
+            const r2 = read(ko, a.loc, e.failAnnot ?? e.annot, true, a.deps, e.pos);
+            ko.assumptions.push({
+              kind: 'truth',
+              sym: binary('==', r2.sym, exp.sym),
+              expect: false,
+            });
+            k(ko, r2);
+          }),
+        );
         return;
       case 'atomicOp':
-        address(e.addr, state, (st, a) => expr(e.operand, st, (st2, v) => {
-          const r = read(st2, a.loc, e.annot, true, a.deps, e.pos);
-          // The stored value is computed from the value read: a data dependency.
-          const nv: Tracked = { sym: binary(e.op, r.sym, v.sym), deps: unionDeps(r.deps, v.deps) };
-          write(st2, a.loc, e.annot, true, nv, a.deps, e.pos, r.deps[0]);
-          if (e.ret === 'new') k(st2, nv);
-          else if (e.ret === 'old') k(st2, r);
-          else k(st2, { sym: ZERO, deps: [] });
-        }));
+        address(e.addr, state, (st, a) =>
+          expr(e.operand, st, (st2, v) => {
+            const r = read(st2, a.loc, e.annot, true, a.deps, e.pos);
+            // The stored value is computed from the value read: a data dependency.
+            const nv: Tracked = {
+              sym: binary(e.op, r.sym, v.sym),
+              deps: unionDeps(r.deps, v.deps),
+            };
+            write(st2, a.loc, e.annot, true, nv, a.deps, e.pos, r.deps[0]);
+            if (e.ret === 'new') k(st2, nv);
+            else if (e.ret === 'old') k(st2, r);
+            else k(st2, { sym: ZERO, deps: [] });
+          }),
+        );
         return;
       case 'addUnless':
-        address(e.addr, state, (st, a) => exprs([e.add, e.unless], st, (st2, [add, unless]) => {
-          const ok = cloneState(st2);
-          const r1 = read(ok, a.loc, e.annot, true, a.deps, e.pos);
-          ok.assumptions.push({ kind: 'truth', sym: binary('==', r1.sym, unless.sym), expect: false });
-          const nv: Tracked = { sym: binary('+', r1.sym, add.sym), deps: unionDeps(r1.deps, add.deps) };
-          write(ok, a.loc, e.annot, true, nv, a.deps, e.pos, r1.deps[0]);
-          k(ok, { sym: ONE, deps: r1.deps });
-          const ko = st2;
-          const r2 = read(ko, a.loc, e.annot, true, a.deps, e.pos);
-          ko.assumptions.push({ kind: 'truth', sym: binary('==', r2.sym, unless.sym), expect: true });
-          k(ko, { sym: ZERO, deps: r2.deps });
-        }));
+        address(e.addr, state, (st, a) =>
+          exprs([e.add, e.unless], st, (st2, [add, unless]) => {
+            const ok = cloneState(st2);
+            const r1 = read(ok, a.loc, e.annot, true, a.deps, e.pos);
+            ok.assumptions.push({
+              kind: 'truth',
+              sym: binary('==', r1.sym, unless.sym),
+              expect: false,
+            });
+            const nv: Tracked = {
+              sym: binary('+', r1.sym, add.sym),
+              deps: unionDeps(r1.deps, add.deps),
+            };
+            write(ok, a.loc, e.annot, true, nv, a.deps, e.pos, r1.deps[0]);
+            k(ok, { sym: ONE, deps: r1.deps });
+            const ko = st2;
+            const r2 = read(ko, a.loc, e.annot, true, a.deps, e.pos);
+            ko.assumptions.push({
+              kind: 'truth',
+              sym: binary('==', r2.sym, unless.sym),
+              expect: true,
+            });
+            k(ko, { sym: ZERO, deps: r2.deps });
+          }),
+        );
         return;
       case 'amo':
-        address(e.addr, state, (st, a) => expr(e.operand, st, (st2, v) => {
-          const idx = st2.events.length;
-          const old: Tracked = { sym: { k: 'r', ev: idx }, deps: [idx] };
-          const stored = e.op === 'xchg' ? v.sym : binary(e.op, old.sym, v.sym);
-          const deps = e.op === 'xchg' ? v.deps : unionDeps(v.deps, old.deps.filter((d) => d !== idx));
-          push(st2, { kind: 'RW', loc: a.loc, annot: e.annot, atomic: true, value: stored, addrDeps: a.deps, dataDeps: deps, pos: e.pos });
-          k(st2, old);
-        }));
+        address(e.addr, state, (st, a) =>
+          expr(e.operand, st, (st2, v) => {
+            const idx = st2.events.length;
+            const old: Tracked = { sym: { k: 'r', ev: idx }, deps: [idx] };
+            const stored = e.op === 'xchg' ? v.sym : binary(e.op, old.sym, v.sym);
+            const deps =
+              e.op === 'xchg'
+                ? v.deps
+                : unionDeps(
+                    v.deps,
+                    old.deps.filter((d) => d !== idx),
+                  );
+            push(st2, {
+              kind: 'RW',
+              loc: a.loc,
+              annot: e.annot,
+              atomic: true,
+              value: stored,
+              addrDeps: a.deps,
+              dataDeps: deps,
+              pos: e.pos,
+            });
+            k(st2, old);
+          }),
+        );
         return;
       case 'trylock':
         address(e.addr, state, (st, a) => {
           const ok = cloneState(st);
-          push(ok, { kind: 'LKR', loc: a.loc, annot: [], atomic: false, value: null, addrDeps: a.deps, dataDeps: [], pos: e.pos });
-          push(ok, { kind: 'LKW', loc: a.loc, annot: [], atomic: false, value: null, addrDeps: a.deps, dataDeps: [], pos: e.pos });
+          push(ok, {
+            kind: 'LKR',
+            loc: a.loc,
+            annot: [],
+            atomic: false,
+            value: null,
+            addrDeps: a.deps,
+            dataDeps: [],
+            pos: e.pos,
+          });
+          push(ok, {
+            kind: 'LKW',
+            loc: a.loc,
+            annot: [],
+            atomic: false,
+            value: null,
+            addrDeps: a.deps,
+            dataDeps: [],
+            pos: e.pos,
+          });
           k(ok, { sym: ONE, deps: [] });
-          push(st, { kind: 'LF', loc: a.loc, annot: [], atomic: false, value: null, addrDeps: a.deps, dataDeps: [], pos: e.pos });
+          push(st, {
+            kind: 'LF',
+            loc: a.loc,
+            annot: [],
+            atomic: false,
+            value: null,
+            addrDeps: a.deps,
+            dataDeps: [],
+            pos: e.pos,
+          });
           k(st, { sym: ZERO, deps: [] });
         });
         return;
       case 'islocked':
         address(e.addr, state, (st, a) => {
           const yes = cloneState(st);
-          push(yes, { kind: 'RL', loc: a.loc, annot: [], atomic: false, value: null, addrDeps: a.deps, dataDeps: [], pos: e.pos });
+          push(yes, {
+            kind: 'RL',
+            loc: a.loc,
+            annot: [],
+            atomic: false,
+            value: null,
+            addrDeps: a.deps,
+            dataDeps: [],
+            pos: e.pos,
+          });
           k(yes, { sym: ONE, deps: [] });
-          push(st, { kind: 'RU', loc: a.loc, annot: [], atomic: false, value: null, addrDeps: a.deps, dataDeps: [], pos: e.pos });
+          push(st, {
+            kind: 'RU',
+            loc: a.loc,
+            annot: [],
+            atomic: false,
+            value: null,
+            addrDeps: a.deps,
+            dataDeps: [],
+            pos: e.pos,
+          });
           k(st, { sym: ZERO, deps: [] });
         });
         return;
@@ -331,14 +555,26 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
   }
 
   function stmts(list: Stmt[], i: number, state: PathState, k: (st: PathState) => void): void {
-    if (i === list.length) { k(state); return; }
+    if (i === list.length) {
+      k(state);
+      return;
+    }
     const s = list[i];
-    if (s.kind === 'goto') { jump(list, i, s, state, k); return; }
+    if (s.kind === 'goto') {
+      jump(list, i, s, state, k);
+      return;
+    }
     stmt(s, state, (st) => stmts(list, i + 1, st, k));
   }
 
   // Assembly-style branch: the taken side continues after the label, in the same list.
-  function jump(list: Stmt[], i: number, s: Extract<Stmt, { kind: 'goto' }>, state: PathState, k: (st: PathState) => void): void {
+  function jump(
+    list: Stmt[],
+    i: number,
+    s: Extract<Stmt, { kind: 'goto' }>,
+    state: PathState,
+    k: (st: PathState) => void,
+  ): void {
     const target = list.findIndex((t) => t.kind === 'label' && t.name === s.label);
     if (target < 0) throw new OrdoError(`undefined label ${s.label}`, where(s.pos));
     const take = (st: PathState) => {
@@ -349,7 +585,10 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
       }
       stmts(list, target + 1, st, k);
     };
-    if (!s.test) { take(state); return; }
+    if (!s.test) {
+      take(state);
+      return;
+    }
     expr(s.test, state, (st, t) => {
       st.ctrl = unionDeps(st.ctrl, t.deps);
       decide(st, t.sym, take, (no) => stmts(list, i + 1, no, k));
@@ -358,9 +597,15 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
 
   // Continue on the side(s) a condition allows: one side when it is a constant, else
   // both, each path assuming the condition's truth value.
-  function decide(st: PathState, cond: Sym, onTrue: (st: PathState) => void, onFalse: (st: PathState) => void): void {
+  function decide(
+    st: PathState,
+    cond: Sym,
+    onTrue: (st: PathState) => void,
+    onFalse: (st: PathState) => void,
+  ): void {
     if (cond.k === 'c') {
-      if (truthyConst(cond)) onTrue(st); else onFalse(st);
+      if (truthyConst(cond)) onTrue(st);
+      else onFalse(st);
       return;
     }
     const yes = cloneState(st);
@@ -373,38 +618,89 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
   function stmt(s: Stmt, state: PathState, k: (st: PathState) => void): void {
     switch (s.kind) {
       case 'assign':
-        expr(s.value, state, (st, v) => { st.regs.set(s.reg, v); k(st); });
+        expr(s.value, state, (st, v) => {
+          st.regs.set(s.reg, v);
+          k(st);
+        });
         return;
       case 'eval':
         expr(s.value, state, (st) => k(st));
         return;
       case 'store':
-        address(s.addr, state, (st, a) => expr(s.value, st, (st2, v) => {
-          write(st2, a.loc, s.annot, false, v, a.deps, s.pos);
-          if (s.value.kind === 'reg') st2.events[st2.events.length - 1].herdVar = opts.herdVars?.get(s.value);
-          k(st2);
-        }));
+        address(s.addr, state, (st, a) =>
+          expr(s.value, st, (st2, v) => {
+            write(st2, a.loc, s.annot, false, v, a.deps, s.pos);
+            if (s.value.kind === 'reg')
+              st2.events[st2.events.length - 1].herdVar = opts.herdVars?.get(s.value);
+            k(st2);
+          }),
+        );
         return;
       case 'fence':
-        push(state, { kind: 'F', loc: null, annot: s.annot, atomic: false, value: null, addrDeps: [], dataDeps: [], pos: s.pos });
+        push(state, {
+          kind: 'F',
+          loc: null,
+          annot: s.annot,
+          atomic: false,
+          value: null,
+          addrDeps: [],
+          dataDeps: [],
+          pos: s.pos,
+        });
         k(state);
         return;
       case 'lock':
         address(s.addr, state, (st, a) => {
-          push(st, { kind: 'LKR', loc: a.loc, annot: [], atomic: false, value: null, addrDeps: a.deps, dataDeps: [], pos: s.pos });
-          push(st, { kind: 'LKW', loc: a.loc, annot: [], atomic: false, value: null, addrDeps: a.deps, dataDeps: [], pos: s.pos });
+          push(st, {
+            kind: 'LKR',
+            loc: a.loc,
+            annot: [],
+            atomic: false,
+            value: null,
+            addrDeps: a.deps,
+            dataDeps: [],
+            pos: s.pos,
+          });
+          push(st, {
+            kind: 'LKW',
+            loc: a.loc,
+            annot: [],
+            atomic: false,
+            value: null,
+            addrDeps: a.deps,
+            dataDeps: [],
+            pos: s.pos,
+          });
           k(st);
         });
         return;
       case 'unlock':
         address(s.addr, state, (st, a) => {
-          push(st, { kind: 'UL', loc: a.loc, annot: [], atomic: false, value: null, addrDeps: a.deps, dataDeps: [], pos: s.pos });
+          push(st, {
+            kind: 'UL',
+            loc: a.loc,
+            annot: [],
+            atomic: false,
+            value: null,
+            addrDeps: a.deps,
+            dataDeps: [],
+            pos: s.pos,
+          });
           k(st);
         });
         return;
       case 'srcuSync':
         address(s.addr, state, (st, a) => {
-          push(st, { kind: 'SRCU', loc: a.loc, annot: s.annot, atomic: false, value: null, addrDeps: a.deps, dataDeps: [], pos: s.pos });
+          push(st, {
+            kind: 'SRCU',
+            loc: a.loc,
+            annot: s.annot,
+            atomic: false,
+            value: null,
+            addrDeps: a.deps,
+            dataDeps: [],
+            pos: s.pos,
+          });
           k(st);
         });
         return;
@@ -416,9 +712,17 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
           // As in herd7, the events of both arms depend on the condition's reads, and
           // the events after the join do not.
           const outer = st.ctrl;
-          const join = (after: PathState) => { after.ctrl = outer; k(after); };
+          const join = (after: PathState) => {
+            after.ctrl = outer;
+            k(after);
+          };
           st.ctrl = unionDeps(outer, t.deps);
-          decide(st, t.sym, (yes) => stmts(s.then, 0, yes, join), (no) => stmts(s.else, 0, no, join));
+          decide(
+            st,
+            t.sym,
+            (yes) => stmts(s.then, 0, yes, join),
+            (no) => stmts(s.else, 0, no, join),
+          );
         });
         return;
       case 'while': {
@@ -427,8 +731,13 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
         const outer = state.ctrl;
         const iterate = (st: PathState, n: number): void => {
           expr(s.test, st, (st2, t) => {
-            const exit = (after: PathState) => { after.ctrl = outer; k(after); };
-            const again = (after: PathState) => { if (n < UNROLL) iterate(after, n + 1); };
+            const exit = (after: PathState) => {
+              after.ctrl = outer;
+              k(after);
+            };
+            const again = (after: PathState) => {
+              if (n < UNROLL) iterate(after, n + 1);
+            };
             st2.ctrl = unionDeps(st2.ctrl, t.deps);
             decide(st2, t.sym, (yes) => stmts(s.body, 0, yes, again), exit);
           });
@@ -467,7 +776,11 @@ function truthyConst(s: Sym): boolean {
  * Every value a write in these traces may store, given the current location domains:
  * used to grow the domains until they cover every value a read can return.
  */
-export function possibleWrites(traces: ThreadTrace[], domains: Map<string, Value[]>, limit: number): Map<string, Value[]> {
+export function possibleWrites(
+  traces: ThreadTrace[],
+  domains: Map<string, Value[]>,
+  limit: number,
+): Map<string, Value[]> {
   const out = new Map<string, Map<string, Value>>();
   const add = (loc: string, v: Value) => {
     let m = out.get(loc);
@@ -478,14 +791,22 @@ export function possibleWrites(traces: ThreadTrace[], domains: Map<string, Value
     for (const ev of t.events) {
       if ((ev.kind !== 'W' && ev.kind !== 'RW') || ev.value === null) continue;
       const sym = ev.value;
-      if (sym.k === 'c') { add(ev.loc!, sym.v); continue; }
+      if (sym.k === 'c') {
+        add(ev.loc!, sym.v);
+        continue;
+      }
       const reads = [...readsOf(sym)];
       const assign = new Map<number, Value>();
       let budget = limit;
       const visit = (i: number): void => {
-        if (budget-- <= 0) throw new OrdoError('too many possible values: the value domain grows without bound');
+        if (budget-- <= 0)
+          throw new OrdoError('too many possible values: the value domain grows without bound');
         if (i === reads.length) {
-          try { add(ev.loc!, concrete(evaluate(sym, (r) => assign.get(r)!))); } catch { /* impossible combination */ }
+          try {
+            add(ev.loc!, concrete(evaluate(sym, (r) => assign.get(r)!)));
+          } catch {
+            /* impossible combination */
+          }
           return;
         }
         for (const v of domains.get(t.events[reads[i]].loc!) ?? [0]) {
@@ -500,4 +821,3 @@ export function possibleWrites(traces: ThreadTrace[], domains: Map<string, Value
   for (const [loc, m] of out) res.set(loc, [...m.values()]);
   return res;
 }
-

@@ -8,8 +8,22 @@ import { OrdoError, LimitError } from '../diagnostics.js';
 import { checkLimits } from '../limits.js';
 import { EventSet, Relation } from '../relations/index.js';
 import type { ModelEvent, ModelInput } from '../cat/input.js';
-import { evaluate, sameValue, valueKey, isTrue, isUndetermined, UNDETERMINED, type ResolvedValue } from '../events/symbolic.js';
-import { exploreThread, numberHerdVariables, possibleWrites, type ThreadTrace, type EventKind } from '../events/traces.js';
+import {
+  evaluate,
+  sameValue,
+  valueKey,
+  isTrue,
+  isUndetermined,
+  UNDETERMINED,
+  type ResolvedValue,
+} from '../events/symbolic.js';
+import {
+  exploreThread,
+  numberHerdVariables,
+  possibleWrites,
+  type ThreadTrace,
+  type EventKind,
+} from '../events/traces.js';
 
 /** One event of a candidate execution, with its global index. */
 export interface ExecEvent {
@@ -46,21 +60,40 @@ export interface EnumerationLimits {
 /** Every shared location a test names, with its initial value. */
 export function initialMemory(test: LitmusTest): Map<string, Value> {
   const mem = new Map<string, Value>();
-  const note = (name: string) => { if (!mem.has(name)) mem.set(name, 0); };
+  const note = (name: string) => {
+    if (!mem.has(name)) mem.set(name, 0);
+  };
   for (const t of test.threads) for (const p of t.params) note(p.name);
   for (const e of test.init) {
     if (e.thread === null) mem.set(e.name, e.value);
     if (typeof e.value === 'object') note(e.value.addr);
   }
-  const visitLoc = (l: StateLoc) => { if (l.kind === 'mem') note(l.name); };
+  const visitLoc = (l: StateLoc) => {
+    if (l.kind === 'mem') note(l.name);
+  };
   const visitProp = (p: Prop): void => {
     switch (p.kind) {
-      case 'eq': visitLoc(p.loc); if (typeof p.value === 'object') note(p.value.addr); break;
-      case 'eqLoc': visitLoc(p.loc); visitLoc(p.other); break;
-      case 'not': visitProp(p.arg); break;
-      case 'and': case 'or': p.args.forEach(visitProp); break;
-      case 'implies': visitProp(p.left); visitProp(p.right); break;
-      default: break;
+      case 'eq':
+        visitLoc(p.loc);
+        if (typeof p.value === 'object') note(p.value.addr);
+        break;
+      case 'eqLoc':
+        visitLoc(p.loc);
+        visitLoc(p.other);
+        break;
+      case 'not':
+        visitProp(p.arg);
+        break;
+      case 'and':
+      case 'or':
+        p.args.forEach(visitProp);
+        break;
+      case 'implies':
+        visitProp(p.left);
+        visitProp(p.right);
+        break;
+      default:
+        break;
     }
   };
   test.locations.forEach(visitLoc);
@@ -82,12 +115,26 @@ export function observedLocations(test: LitmusTest, withFilter = false): StateLo
   };
   const visitProp = (p: Prop): void => {
     switch (p.kind) {
-      case 'eq': add(p.loc); break;
-      case 'eqLoc': add(p.loc); add(p.other); break;
-      case 'not': visitProp(p.arg); break;
-      case 'and': case 'or': p.args.forEach(visitProp); break;
-      case 'implies': visitProp(p.left); visitProp(p.right); break;
-      default: break;
+      case 'eq':
+        add(p.loc);
+        break;
+      case 'eqLoc':
+        add(p.loc);
+        add(p.other);
+        break;
+      case 'not':
+        visitProp(p.arg);
+        break;
+      case 'and':
+      case 'or':
+        p.args.forEach(visitProp);
+        break;
+      case 'implies':
+        visitProp(p.left);
+        visitProp(p.right);
+        break;
+      default:
+        break;
     }
   };
   test.locations.forEach(add);
@@ -97,7 +144,11 @@ export function observedLocations(test: LitmusTest, withFilter = false): StateLo
 }
 
 /** Explore all threads, growing the value domains until every readable value is known. */
-export function buildTraces(test: LitmusTest, memory: Map<string, Value>, maxPaths: number): ThreadTrace[][] {
+export function buildTraces(
+  test: LitmusTest,
+  memory: Map<string, Value>,
+  maxPaths: number,
+): ThreadTrace[][] {
   const domains = new Map<string, Value[]>();
   for (const [loc, v] of memory) domains.set(loc, [v]);
   const initRegs = new Map<number, Map<string, Value>>();
@@ -110,14 +161,26 @@ export function buildTraces(test: LitmusTest, memory: Map<string, Value>, maxPat
   const herdVars = numberHerdVariables(test.threads);
   for (let round = 0; round < 16; round++) {
     const partial: ThreadTrace[] = [];
-    traces = test.threads.map((t) => exploreThread(t, { domains, initRegs: initRegs.get(t.id) ?? new Map(), maxPaths, partial, herdVars }));
+    traces = test.threads.map((t) =>
+      exploreThread(t, {
+        domains,
+        initRegs: initRegs.get(t.id) ?? new Map(),
+        maxPaths,
+        partial,
+        herdVars,
+      }),
+    );
     const written = possibleWrites([...traces.flat(), ...partial], domains, 1 << 16);
     let grew = false;
     for (const [loc, vals] of written) {
       const cur = domains.get(loc) ?? [];
       const keys = new Set(cur.map(valueKey));
       for (const v of vals) {
-        if (!keys.has(valueKey(v))) { cur.push(v); keys.add(valueKey(v)); grew = true; }
+        if (!keys.has(valueKey(v))) {
+          cur.push(v);
+          keys.add(valueKey(v));
+          grew = true;
+        }
       }
       domains.set(loc, cur);
     }
@@ -137,7 +200,9 @@ export function enumerateCandidates(
   limits: EnumerationLimits,
   visit: (cand: Candidate, input: ModelInput) => boolean,
 ): void {
-  const observedMem = observedLocations(test, true).filter((l) => l.kind === 'mem').map((l) => (l as { name: string }).name);
+  const observedMem = observedLocations(test, true)
+    .filter((l) => l.kind === 'mem')
+    .map((l) => (l as { name: string }).name);
   const locNames = [...memory.keys()].sort();
   let candidates = 0;
 
@@ -157,21 +222,42 @@ export function enumerateCandidates(
     const initOf = new Map<string, number>();
     for (const loc of locNames) {
       initOf.set(loc, events.length);
-      events.push({ id: events.length, thread: -1, local: -1, kind: 'W', loc, annot: [], atomic: false, init: true });
+      events.push({
+        id: events.length,
+        thread: -1,
+        local: -1,
+        kind: 'W',
+        loc,
+        annot: [],
+        atomic: false,
+        init: true,
+      });
     }
     const base: number[] = [];
     for (const p of paths) {
       base.push(events.length);
       p.events.forEach((ev, i) => {
-        events.push({ id: events.length, thread: p.thread, local: i, kind: ev.kind, loc: ev.loc, annot: ev.annot, atomic: ev.atomic, init: false });
+        events.push({
+          id: events.length,
+          thread: p.thread,
+          local: i,
+          kind: ev.kind,
+          loc: ev.loc,
+          annot: ev.annot,
+          atomic: ev.atomic,
+          init: false,
+        });
       });
     }
     const n = events.length;
     const threadIndexMap = new Map<number, number>();
     paths.forEach((p, i) => threadIndexMap.set(p.thread, i));
-    function threadIndex(th: number): number { return threadIndexMap.get(th)!; }
+    function threadIndex(th: number): number {
+      return threadIndexMap.get(th)!;
+    }
     /** The trace event behind a (non-initial) global event id. */
-    const traceEvent = (id: number) => paths[threadIndex(events[id].thread)].events[events[id].local];
+    const traceEvent = (id: number) =>
+      paths[threadIndex(events[id].thread)].events[events[id].local];
 
     // Writes per location, for rf and final-write candidates.
     const writesAt = new Map<string, number[]>();
@@ -194,7 +280,12 @@ export function enumerateCandidates(
       let lastOwn = -1;
       for (const w of all) {
         const we = events[w];
-        if (we.thread === r.thread && we.local < r.local && (lastOwn < 0 || events[lastOwn].local < we.local)) lastOwn = w;
+        if (
+          we.thread === r.thread &&
+          we.local < r.local &&
+          (lastOwn < 0 || events[lastOwn].local < we.local)
+        )
+          lastOwn = w;
       }
       return all.filter((w) => {
         const we = events[w];
@@ -212,7 +303,9 @@ export function enumerateCandidates(
       return all.filter((w) => {
         const we = events[w];
         if (we.init) return false;
-        return !all.some((o) => o !== w && events[o].thread === we.thread && events[o].local > we.local);
+        return !all.some(
+          (o) => o !== w && events[o].thread === we.thread && events[o].local > we.local,
+        );
       });
     });
 
@@ -324,7 +417,10 @@ export function enumerateCandidates(
     const fwChoice = new Array<number>(fwLocs.length).fill(0);
     const emit = (): boolean => {
       if (++candidates > limits.maxCandidates) {
-        throw new LimitError('executions', `more than ${limits.maxCandidates} candidate executions`);
+        throw new LimitError(
+          'executions',
+          `more than ${limits.maxCandidates} candidate executions`,
+        );
       }
       checkLimits(limits.deadline);
       const finalWrites = new Map<string, number>();
@@ -333,7 +429,11 @@ export function enumerateCandidates(
       try {
         paths.forEach((p, t) => {
           const regs = new Map<string, ResolvedValue>();
-          for (const [name, sym] of p.registers) regs.set(name, evaluate(sym, (local) => readValues[base[t] + local]!));
+          for (const [name, sym] of p.registers)
+            regs.set(
+              name,
+              evaluate(sym, (local) => readValues[base[t] + local]!),
+            );
           registers.set(p.thread, regs);
         });
       } catch (err) {
@@ -392,10 +492,22 @@ const ARCH_TAGS: Record<string, string[]> = {
   BPF: ['SC', 'AQ', 'RL', 'X'],
 };
 
-function staticRelations(arch: string, events: ExecEvent[], paths: ThreadTrace[], base: number[], threadIndex: (t: number) => number): StaticRelations {
+function staticRelations(
+  arch: string,
+  events: ExecEvent[],
+  paths: ThreadTrace[],
+  base: number[],
+  threadIndex: (t: number) => number,
+): StaticRelations {
   const n = events.length;
-  const po = new Relation(n), addr = new Relation(n), data = new Relation(n), ctrl = new Relation(n);
-  const rmw = new Relation(n), amo = new Relation(n), loc = new Relation(n), int = new Relation(n);
+  const po = new Relation(n),
+    addr = new Relation(n),
+    data = new Relation(n),
+    ctrl = new Relation(n);
+  const rmw = new Relation(n),
+    amo = new Relation(n),
+    loc = new Relation(n),
+    int = new Relation(n);
   for (let i = 0; i < n; i++) {
     const a = events[i];
     for (let j = 0; j < n; j++) {
@@ -413,7 +525,8 @@ function staticRelations(arch: string, events: ExecEvent[], paths: ThreadTrace[]
     for (const d of ev.dataDeps) data.add(base[t] + d, i);
     for (const d of ev.ctrlDeps) ctrl.add(base[t] + d, i);
     if (ev.rmwRead !== undefined) {
-      for (const rel of ev.pair ?? ['rmw']) (rel === 'amo' ? amo : rmw).add(base[t] + ev.rmwRead, i);
+      for (const rel of ev.pair ?? ['rmw'])
+        (rel === 'amo' ? amo : rmw).add(base[t] + ev.rmwRead, i);
     }
   }
   const ext = int.complement();
@@ -426,19 +539,53 @@ function staticRelations(arch: string, events: ExecEvent[], paths: ThreadTrace[]
     return s;
   };
   set('_');
-  for (const name of ['R', 'W', 'M', 'F', 'IW', 'RMW', 'LKR', 'LKW', 'LK', 'UL', 'LF', 'RL', 'RU', 'SRCU']) set(name);
+  for (const name of [
+    'R',
+    'W',
+    'M',
+    'F',
+    'IW',
+    'RMW',
+    'LKR',
+    'LKW',
+    'LK',
+    'UL',
+    'LF',
+    'RL',
+    'RU',
+    'SRCU',
+  ])
+    set(name);
   // The annotation sets herd7 always defines for the test's architecture, even when no
   // event carries them (bpf.cat uses SC and AQ unguarded).
   for (const name of ARCH_TAGS[arch] ?? []) set(name);
   for (const e of events) {
     set('_').add(e.id);
     switch (e.kind) {
-      case 'R': set('R').add(e.id); set('M').add(e.id); break;
-      case 'W': set('W').add(e.id); set('M').add(e.id); break;
-      case 'RW': set('R').add(e.id); set('W').add(e.id); set('M').add(e.id); break;
-      case 'F': set('F').add(e.id); break;
-      case 'LKR': case 'LKW': set(e.kind).add(e.id); set('LK').add(e.id); break;
-      default: set(e.kind).add(e.id); break;
+      case 'R':
+        set('R').add(e.id);
+        set('M').add(e.id);
+        break;
+      case 'W':
+        set('W').add(e.id);
+        set('M').add(e.id);
+        break;
+      case 'RW':
+        set('R').add(e.id);
+        set('W').add(e.id);
+        set('M').add(e.id);
+        break;
+      case 'F':
+        set('F').add(e.id);
+        break;
+      case 'LKR':
+      case 'LKW':
+        set(e.kind).add(e.id);
+        set('LK').add(e.id);
+        break;
+      default:
+        set(e.kind).add(e.id);
+        break;
     }
     if (e.init) set('IW').add(e.id);
     if (e.atomic) set('RMW').add(e.id);
@@ -455,15 +602,27 @@ function buildModelInput(cand: Candidate, stat: StaticRelations): ModelInput {
   for (const w of cand.finalWrites.values()) fw.add(w);
   const events: ModelEvent[] = cand.events.map((e) => {
     const v = cand.values[e.id];
-    return { id: e.id, thread: e.thread, loc: e.loc, value: v === null || isUndetermined(v) ? null : v };
+    return {
+      id: e.id,
+      thread: e.thread,
+      loc: e.loc,
+      value: v === null || isUndetermined(v) ? null : v,
+    };
   });
   const sets = new Map(stat.sets);
   sets.set('FW', fw);
   const relations = new Map<string, Relation>([
-    ['po', stat.po], ['addr', stat.addr], ['data', stat.data], ['ctrl', stat.ctrl],
-    ['rmw', stat.rmw], ['amo', stat.amo], ['loc', stat.loc], ['int', stat.int],
-    ['ext', stat.ext], ['id', stat.id], ['rf', rf],
+    ['po', stat.po],
+    ['addr', stat.addr],
+    ['data', stat.data],
+    ['ctrl', stat.ctrl],
+    ['rmw', stat.rmw],
+    ['amo', stat.amo],
+    ['loc', stat.loc],
+    ['int', stat.int],
+    ['ext', stat.ext],
+    ['id', stat.id],
+    ['rf', rf],
   ]);
   return { events, sets, relations };
 }
-

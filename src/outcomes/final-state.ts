@@ -20,14 +20,22 @@ export function sortColumns(locs: StateLoc[]): StateLoc[] {
   });
 }
 
-export function readFinal(cand: Candidate, l: StateLoc, initial: Map<string, Value>): ResolvedValue {
+export function readFinal(
+  cand: Candidate,
+  l: StateLoc,
+  initial: Map<string, Value>,
+): ResolvedValue {
   if (l.kind === 'reg') return cand.registers.get(l.thread)?.get(l.name) ?? 0;
   const w = cand.finalWrites.get(l.name);
   if (w === undefined) return initial.get(l.name) ?? 0;
   return cand.values[w] ?? 0;
 }
 
-export function finalState(cand: Candidate, columns: StateLoc[], initial: Map<string, Value>): FinalState {
+export function finalState(
+  cand: Candidate,
+  columns: StateLoc[],
+  initial: Map<string, Value>,
+): FinalState {
   const st: FinalState = new Map();
   for (const l of columns) st.set(stateKey(l), readFinal(cand, l, initial));
   return st;
@@ -35,14 +43,22 @@ export function finalState(cand: Candidate, columns: StateLoc[], initial: Map<st
 
 export function holds(p: Prop, st: FinalState): boolean {
   switch (p.kind) {
-    case 'true': return true;
-    case 'false': return false;
-    case 'eq': return sameValue(st.get(stateKey(p.loc)) ?? 0, p.value);
-    case 'eqLoc': return sameValue(st.get(stateKey(p.loc)) ?? 0, st.get(stateKey(p.other)) ?? 0);
-    case 'not': return !holds(p.arg, st);
-    case 'and': return p.args.every((a) => holds(a, st));
-    case 'or': return p.args.some((a) => holds(a, st));
-    case 'implies': return !holds(p.left, st) || holds(p.right, st);
+    case 'true':
+      return true;
+    case 'false':
+      return false;
+    case 'eq':
+      return sameValue(st.get(stateKey(p.loc)) ?? 0, p.value);
+    case 'eqLoc':
+      return sameValue(st.get(stateKey(p.loc)) ?? 0, st.get(stateKey(p.other)) ?? 0);
+    case 'not':
+      return !holds(p.arg, st);
+    case 'and':
+      return p.args.every((a) => holds(a, st));
+    case 'or':
+      return p.args.some((a) => holds(a, st));
+    case 'implies':
+      return !holds(p.left, st) || holds(p.right, st);
   }
 }
 
@@ -57,7 +73,8 @@ export function formatState(st: FinalState, columns: StateLoc[]): string {
 
 /** herd7's order: undetermined values first, then integers, then addresses by name. */
 function compareValues(a: ResolvedValue, b: ResolvedValue): number {
-  const ua = isUndetermined(a), ub = isUndetermined(b);
+  const ua = isUndetermined(a),
+    ub = isUndetermined(b);
   if (ua || ub) return ua && ub ? a.undetermined - b.undetermined : ua ? -1 : 1;
   if (typeof a === 'number' && typeof b === 'number') return a - b;
   if (typeof a === 'number') return -1;

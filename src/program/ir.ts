@@ -20,10 +20,25 @@ export type Value = number | { addr: string; offset?: number };
 export type Annot = string[];
 
 export type BinaryOp =
-  | '+' | '-' | '*' | '/' | '%'
-  | '&' | '|' | '^' | '<<' | '>>' | '&~'
-  | '==' | '!=' | '<' | '<=' | '>' | '>='
-  | '&&' | '||';
+  | '+'
+  | '-'
+  | '*'
+  | '/'
+  | '%'
+  | '&'
+  | '|'
+  | '^'
+  | '<<'
+  | '>>'
+  | '&~'
+  | '=='
+  | '!='
+  | '<'
+  | '<='
+  | '>'
+  | '>='
+  | '&&'
+  | '||';
 
 export type UnaryOp = '-' | '!' | '~';
 
@@ -51,13 +66,30 @@ export type Expr =
    * success. Its read and write are related by `rmw`, or by the relations in `pair` when
    * a front-end needs others (BPF: 'amo'); a failed one reads with `failAnnot` if given.
    */
-  | { kind: 'cmpxchg'; annot: Annot; addr: Expr; expected: Expr; desired: Expr; pair?: PairRelation[]; failAnnot?: Annot; pos?: SourcePos }
+  | {
+      kind: 'cmpxchg';
+      annot: Annot;
+      addr: Expr;
+      expected: Expr;
+      desired: Expr;
+      pair?: PairRelation[];
+      failAnnot?: Annot;
+      pos?: SourcePos;
+    }
   /**
    * Atomic read-modify-write with an operator: `__atomic_op{annot}` (returns nothing,
    * ret = 'none'), `__atomic_op_return{annot}` (ret = 'new'), `__atomic_fetch_op{annot}`
    * (ret = 'old').
    */
-  | { kind: 'atomicOp'; annot: Annot; addr: Expr; op: BinaryOp; operand: Expr; ret: 'none' | 'new' | 'old'; pos?: SourcePos }
+  | {
+      kind: 'atomicOp';
+      annot: Annot;
+      addr: Expr;
+      op: BinaryOp;
+      operand: Expr;
+      ret: 'none' | 'new' | 'old';
+      pos?: SourcePos;
+    }
   /** `__atomic_add_unless{annot}(*addr, a, u)`: adds a unless the value is u; returns whether it added. */
   | { kind: 'addUnless'; annot: Annot; addr: Expr; add: Expr; unless: Expr; pos?: SourcePos }
   /**
@@ -129,8 +161,7 @@ export interface InitEntry {
 
 /** Final-condition atoms and propositions (the `exists`/`forall`/`filter` language). */
 export type StateLoc =
-  | { kind: 'reg'; thread: number; name: string }
-  | { kind: 'mem'; name: string };
+  { kind: 'reg'; thread: number; name: string } | { kind: 'mem'; name: string };
 
 export type Prop =
   | { kind: 'true' }

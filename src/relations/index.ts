@@ -72,22 +72,29 @@ export class EventSet {
   }
 
   union(o: EventSet): EventSet {
-    const a = this.words, b = o.words, r = new Uint32Array(a.length);
+    const a = this.words,
+      b = o.words,
+      r = new Uint32Array(a.length);
     for (let i = 0; i < a.length; i++) r[i] = a[i] | b[i];
     return new EventSet(this.n, r);
   }
   inter(o: EventSet): EventSet {
-    const a = this.words, b = o.words, r = new Uint32Array(a.length);
+    const a = this.words,
+      b = o.words,
+      r = new Uint32Array(a.length);
     for (let i = 0; i < a.length; i++) r[i] = a[i] & b[i];
     return new EventSet(this.n, r);
   }
   diff(o: EventSet): EventSet {
-    const a = this.words, b = o.words, r = new Uint32Array(a.length);
+    const a = this.words,
+      b = o.words,
+      r = new Uint32Array(a.length);
     for (let i = 0; i < a.length; i++) r[i] = a[i] & ~b[i];
     return new EventSet(this.n, r);
   }
   complement(): EventSet {
-    const a = this.words, r = new Uint32Array(a.length);
+    const a = this.words,
+      r = new Uint32Array(a.length);
     for (let i = 0; i < a.length; i++) r[i] = ~a[i];
     if (r.length > 0) r[r.length - 1] &= lastMask(this.n);
     return new EventSet(this.n, r);
@@ -166,7 +173,9 @@ export class Relation {
   static cartesian(a: EventSet, b: EventSet): Relation {
     const n = a.n;
     const r = new Relation(n);
-    const s = r.stride, bw = b.words, w = r.words;
+    const s = r.stride,
+      bw = b.words,
+      w = r.words;
     for (let i = 0; i < n; i++) {
       if (!a.has(i)) continue;
       const off = i * s;
@@ -195,22 +204,31 @@ export class Relation {
   }
 
   union(o: Relation): Relation {
-    const a = this.words, b = o.words, r = new Uint32Array(a.length);
+    const a = this.words,
+      b = o.words,
+      r = new Uint32Array(a.length);
     for (let i = 0; i < a.length; i++) r[i] = a[i] | b[i];
     return new Relation(this.n, r);
   }
   inter(o: Relation): Relation {
-    const a = this.words, b = o.words, r = new Uint32Array(a.length);
+    const a = this.words,
+      b = o.words,
+      r = new Uint32Array(a.length);
     for (let i = 0; i < a.length; i++) r[i] = a[i] & b[i];
     return new Relation(this.n, r);
   }
   diff(o: Relation): Relation {
-    const a = this.words, b = o.words, r = new Uint32Array(a.length);
+    const a = this.words,
+      b = o.words,
+      r = new Uint32Array(a.length);
     for (let i = 0; i < a.length; i++) r[i] = a[i] & ~b[i];
     return new Relation(this.n, r);
   }
   complement(): Relation {
-    const n = this.n, s = this.stride, a = this.words, r = new Uint32Array(a.length);
+    const n = this.n,
+      s = this.stride,
+      a = this.words,
+      r = new Uint32Array(a.length);
     const m = lastMask(n);
     for (let i = 0; i < n; i++) {
       const off = i * s;
@@ -222,7 +240,10 @@ export class Relation {
 
   /** Composition this;o: i -> j when i -> k in this and k -> j in o. */
   seq(o: Relation): Relation {
-    const n = this.n, s = this.stride, a = this.words, b = o.words;
+    const n = this.n,
+      s = this.stride,
+      a = this.words,
+      b = o.words;
     const r = new Uint32Array(a.length);
     for (let i = 0; i < n; i++) {
       const off = i * s;
@@ -241,8 +262,10 @@ export class Relation {
   }
 
   inverse(): Relation {
-    const n = this.n, r = new Relation(n);
-    const s = this.stride, a = this.words;
+    const n = this.n,
+      r = new Relation(n);
+    const s = this.stride,
+      a = this.words;
     for (let i = 0; i < n; i++) {
       const off = i * s;
       for (let w = 0; w < s; w++) {
@@ -260,10 +283,13 @@ export class Relation {
 
   /** Transitive closure (Warshall over bit rows). */
   plus(): Relation {
-    const n = this.n, s = this.stride;
+    const n = this.n,
+      s = this.stride;
     const r = this.words.slice();
     for (let k = 0; k < n; k++) {
-      const kw = k >>> 5, kb = 1 << (k & 31), ko = k * s;
+      const kw = k >>> 5,
+        kb = 1 << (k & 31),
+        ko = k * s;
       for (let i = 0; i < n; i++) {
         const io = i * s;
         if ((r[io + kw] & kb) !== 0) {
@@ -285,7 +311,10 @@ export class Relation {
   }
 
   domain(): EventSet {
-    const n = this.n, s = this.stride, a = this.words, d = new EventSet(n);
+    const n = this.n,
+      s = this.stride,
+      a = this.words,
+      d = new EventSet(n);
     for (let i = 0; i < n; i++) {
       const off = i * s;
       for (let q = 0; q < s; q++) {
@@ -298,7 +327,10 @@ export class Relation {
     return d;
   }
   range(): EventSet {
-    const n = this.n, s = this.stride, a = this.words, r = new Uint32Array(s);
+    const n = this.n,
+      s = this.stride,
+      a = this.words,
+      r = new Uint32Array(s);
     for (let i = 0; i < n; i++) {
       const off = i * s;
       for (let q = 0; q < s; q++) r[q] |= a[off + q];
@@ -307,7 +339,10 @@ export class Relation {
   }
   /** Keep the pairs whose source is in dom and target in rng (null: no constraint). */
   restrict(dom: EventSet | null, rng: EventSet | null): Relation {
-    const n = this.n, s = this.stride, a = this.words, r = new Uint32Array(a.length);
+    const n = this.n,
+      s = this.stride,
+      a = this.words,
+      r = new Uint32Array(a.length);
     const rw = rng ? rng.words : null;
     for (let i = 0; i < n; i++) {
       if (dom && !dom.has(i)) continue;
@@ -329,7 +364,9 @@ export class Relation {
   }
   /** Kahn's algorithm: acyclic iff every node can be removed once its in-degree is 0. */
   isAcyclic(): boolean {
-    const n = this.n, s = this.stride, a = this.words;
+    const n = this.n,
+      s = this.stride,
+      a = this.words;
     const indeg = new Int32Array(n);
     let edges = 0;
     for (let i = 0; i < n; i++) {
@@ -382,7 +419,9 @@ export class Relation {
   /** Pairs in row-major order (source, then target ascending). */
   pairs(): Array<[number, number]> {
     const out: Array<[number, number]> = [];
-    const n = this.n, s = this.stride, a = this.words;
+    const n = this.n,
+      s = this.stride,
+      a = this.words;
     for (let i = 0; i < n; i++) {
       const off = i * s;
       for (let w = 0; w < s; w++) {
@@ -409,7 +448,9 @@ export class Relation {
   }
   /** First pair in row-major order, or null when empty. */
   firstPair(): [number, number] | null {
-    const n = this.n, s = this.stride, a = this.words;
+    const n = this.n,
+      s = this.stride,
+      a = this.words;
     for (let i = 0; i < n; i++) {
       const off = i * s;
       for (let w = 0; w < s; w++) {

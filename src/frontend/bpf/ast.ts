@@ -40,11 +40,28 @@ export type Instr =
    * `rD = atomic_fetch_op((uN *)(rB + OFF), rS)` (fetch true: the old value goes to rS;
    * herd7 ignores rD, which the dialect writes equal to rS).
    */
-  | { kind: 'atomic'; op: AtomicOp; size: Size; mem: MemRef; src: Reg; fetch: boolean; dst?: Reg; pos?: SourcePos }
+  | {
+      kind: 'atomic';
+      op: AtomicOp;
+      size: Size;
+      mem: MemRef;
+      src: Reg;
+      fetch: boolean;
+      dst?: Reg;
+      pos?: SourcePos;
+    }
   /** `rS = xchg_64(rB + OFF, rS)` / `xchg_32_32`: the old value goes to rS. */
   | { kind: 'xchg'; size: 'u32' | 'u64'; mem: MemRef; src: Reg; dst?: Reg; pos?: SourcePos }
   /** `r0 = cmpxchg_64(rB + OFF, r0, rS)` / `cmpxchg32_32`: compares with r0, returns the old value in r0. */
-  | { kind: 'cmpxchg'; size: 'u32' | 'u64'; mem: MemRef; src: Reg; dst?: Reg; expected?: Reg; pos?: SourcePos }
+  | {
+      kind: 'cmpxchg';
+      size: 'u32' | 'u64';
+      mem: MemRef;
+      src: Reg;
+      dst?: Reg;
+      expected?: Reg;
+      pos?: SourcePos;
+    }
   | { kind: 'goto'; label: string; pos?: SourcePos }
   /** `if rX op src goto L` */
   | { kind: 'jcond'; cond: CondOp; left: Reg; right: Operand; label: string; pos?: SourcePos };
@@ -117,7 +134,8 @@ export function ppColumns(threads: string[][]): string {
   const rows = Math.max(0, ...threads.map((t) => t.length));
   const header = threads.map((_, i) => `P${i}`);
   const widths = threads.map((t, i) => Math.max(header[i]!.length, ...t.map((s) => s.length)));
-  const line = (cells: string[]) => ' ' + cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ') + ' ;';
+  const line = (cells: string[]) =>
+    ' ' + cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ') + ' ;';
   const out = [line(header)];
   for (let r = 0; r < rows; r++) out.push(line(threads.map((t) => t[r] ?? '')));
   void n;

@@ -11,7 +11,16 @@
 
 import { OrdoError } from '../../diagnostics.js';
 import type {
-  Annot, BinaryOp, Expr, InitEntry, LitmusTest, Prop, SourcePos, StateLoc, Stmt, Thread,
+  Annot,
+  BinaryOp,
+  Expr,
+  InitEntry,
+  LitmusTest,
+  Prop,
+  SourcePos,
+  StateLoc,
+  Stmt,
+  Thread,
 } from '../../program/ir.js';
 import { Lexer } from '../c/lexer.js';
 import { CParser } from '../c/cparser.js';
@@ -49,7 +58,9 @@ export function parseBpfLitmusDetailed(text: string, file: string): ParsedBpf {
   const first = lx.peek();
   if (first.kind !== 'ident' || first.text !== 'BPF') {
     throw new OrdoError(
-      first.kind === 'eof' ? 'Empty litmus file: expected a first line `BPF name`.' : `Unsupported architecture ${first.text}: this front-end reads BPF litmus tests.`,
+      first.kind === 'eof'
+        ? 'Empty litmus file: expected a first line `BPF name`.'
+        : `Unsupported architecture ${first.text}: this front-end reads BPF litmus tests.`,
       { file, line: first.pos.line, col: first.pos.col },
     );
   }
@@ -61,7 +72,8 @@ export function parseBpfLitmusDetailed(text: string, file: string): ParsedBpf {
   const rawInit = parseInit(lx, p);
 
   t = lx.peek();
-  if (t.kind === 'eof') p.err('Syntax error: missing program (a `P0 | P1 ;` header row and instructions).', t.pos);
+  if (t.kind === 'eof')
+    p.err('Syntax error: missing program (a `P0 | P1 ;` header row and instructions).', t.pos);
   const prog = new ProgramParser(text, file, t.start, t.pos.line, t.pos.col).parse();
 
   // The clauses use the shared litmus syntax: lex them from where the program ended.
@@ -72,11 +84,16 @@ export function parseBpfLitmusDetailed(text: string, file: string): ParsedBpf {
   const regOf = (name: string, pos: SourcePos | undefined): string => {
     const r = canonicalReg(name);
     if (!r) {
-      throw new OrdoError(`Bad register '${name}': BPF registers are r0 to r10.`, pos ? { file: pos.file, line: pos.line, col: pos.col } : { file, line: 1, col: 1 });
+      throw new OrdoError(
+        `Bad register '${name}': BPF registers are r0 to r10.`,
+        pos ? { file: pos.file, line: pos.line, col: pos.col } : { file, line: 1, col: 1 },
+      );
     }
     return r;
   };
-  const init: InitEntry[] = rawInit.map((e) => (e.thread === null ? e : { ...e, name: regOf(e.name, e.pos) }));
+  const init: InitEntry[] = rawInit.map((e) =>
+    e.thread === null ? e : { ...e, name: regOf(e.name, e.pos) },
+  );
   // Clause atoms carry no position: find a bad register's first mention after the program.
   const clausePos = (l: { thread: number; name: string }): SourcePos => {
     const m = new RegExp(`\\b${l.thread}\\s*:\\s*${l.name}\\b`).exec(masked.slice(prog.end));
@@ -85,15 +102,23 @@ export function parseBpfLitmusDetailed(text: string, file: string): ParsedBpf {
     const line = before.split('\n').length;
     return { file, line, col: off - before.lastIndexOf('\n') };
   };
-  const canonLoc = (l: StateLoc): StateLoc => (l.kind === 'reg' ? { ...l, name: regOf(l.name, clausePos(l)) } : l);
+  const canonLoc = (l: StateLoc): StateLoc =>
+    l.kind === 'reg' ? { ...l, name: regOf(l.name, clausePos(l)) } : l;
   const canonProp = (q: Prop): Prop => {
     switch (q.kind) {
-      case 'eq': return { ...q, loc: canonLoc(q.loc) };
-      case 'eqLoc': return { ...q, loc: canonLoc(q.loc), other: canonLoc(q.other) };
-      case 'not': return { kind: 'not', arg: canonProp(q.arg) };
-      case 'and': case 'or': return { kind: q.kind, args: q.args.map(canonProp) };
-      case 'implies': return { kind: 'implies', left: canonProp(q.left), right: canonProp(q.right) };
-      default: return q;
+      case 'eq':
+        return { ...q, loc: canonLoc(q.loc) };
+      case 'eqLoc':
+        return { ...q, loc: canonLoc(q.loc), other: canonLoc(q.other) };
+      case 'not':
+        return { kind: 'not', arg: canonProp(q.arg) };
+      case 'and':
+      case 'or':
+        return { kind: q.kind, args: q.args.map(canonProp) };
+      case 'implies':
+        return { kind: 'implies', left: canonProp(q.left), right: canonProp(q.right) };
+      default:
+        return q;
     }
   };
   const prop = canonProp(clauses.condition.prop);
@@ -128,7 +153,16 @@ export function parseBpfLitmusDetailed(text: string, file: string): ParsedBpf {
 // ------------------------------------------------------------------------- lowering
 
 const ALU: Record<string, BinaryOp> = {
-  '+=': '+', '-=': '-', '*=': '*', '/=': '/', '%=': '%', '&=': '&', '|=': '|', '^=': '^', '<<=': '<<', '>>=': '>>',
+  '+=': '+',
+  '-=': '-',
+  '*=': '*',
+  '/=': '/',
+  '%=': '%',
+  '&=': '&',
+  '|=': '|',
+  '^=': '^',
+  '<<=': '<<',
+  '>>=': '>>',
 };
 const ATOMIC: Record<string, BinaryOp> = { add: '+', and: '&', or: '|', xor: '^' };
 
@@ -152,44 +186,111 @@ function lowerInstr(i: Instr): Stmt[] {
     case 'mov':
       return [{ kind: 'assign', reg: i.dst, value: operand(i.src, pos), pos }];
     case 'alu':
-      return [{ kind: 'assign', reg: i.dst, value: { kind: 'binop', op: ALU[i.op]!, left: reg(i.dst, pos), right: operand(i.src, pos), pos }, pos }];
+      return [
+        {
+          kind: 'assign',
+          reg: i.dst,
+          value: {
+            kind: 'binop',
+            op: ALU[i.op]!,
+            left: reg(i.dst, pos),
+            right: operand(i.src, pos),
+            pos,
+          },
+          pos,
+        },
+      ];
     case 'load':
-      return [{
-        kind: 'assign', reg: i.dst, pos,
-        value: { kind: 'load', annot: tags(i.acquire ? BPF_TAGS.acquire : BPF_TAGS.plain), addr: address(i.mem, pos), pos },
-      }];
+      return [
+        {
+          kind: 'assign',
+          reg: i.dst,
+          pos,
+          value: {
+            kind: 'load',
+            annot: tags(i.acquire ? BPF_TAGS.acquire : BPF_TAGS.plain),
+            addr: address(i.mem, pos),
+            pos,
+          },
+        },
+      ];
     case 'store':
-      return [{ kind: 'store', annot: tags(i.release ? BPF_TAGS.release : BPF_TAGS.plain), addr: address(i.mem, pos), value: operand(i.src, pos), pos }];
+      return [
+        {
+          kind: 'store',
+          annot: tags(i.release ? BPF_TAGS.release : BPF_TAGS.plain),
+          addr: address(i.mem, pos),
+          value: operand(i.src, pos),
+          pos,
+        },
+      ];
     case 'atomic': {
       const amo: Expr = {
-        kind: 'amo', annot: tags(i.fetch ? BPF_TAGS.ordered : BPF_TAGS.atomic), addr: address(i.mem, pos),
-        op: ATOMIC[i.op]!, operand: reg(i.src, pos), pos,
+        kind: 'amo',
+        annot: tags(i.fetch ? BPF_TAGS.ordered : BPF_TAGS.atomic),
+        addr: address(i.mem, pos),
+        op: ATOMIC[i.op]!,
+        operand: reg(i.src, pos),
+        pos,
       };
       // As in herd7, the old value goes to the operand register.
-      return i.fetch ? [{ kind: 'assign', reg: i.src, value: amo, pos }] : [{ kind: 'eval', value: amo, pos }];
+      return i.fetch
+        ? [{ kind: 'assign', reg: i.src, value: amo, pos }]
+        : [{ kind: 'eval', value: amo, pos }];
     }
     case 'xchg':
-      return [{
-        kind: 'assign', reg: i.src, pos,
-        value: { kind: 'amo', annot: tags(BPF_TAGS.ordered), addr: address(i.mem, pos), op: 'xchg', operand: reg(i.src, pos), pos },
-      }];
+      return [
+        {
+          kind: 'assign',
+          reg: i.src,
+          pos,
+          value: {
+            kind: 'amo',
+            annot: tags(BPF_TAGS.ordered),
+            addr: address(i.mem, pos),
+            op: 'xchg',
+            operand: reg(i.src, pos),
+            pos,
+          },
+        },
+      ];
     case 'cmpxchg':
       // Compares with r0 and returns the old value in r0, whatever registers are written
       // in the destination and expected positions (herd7 reads them so).
-      return [{
-        kind: 'assign', reg: 'r0', pos,
-        value: {
-          kind: 'cmpxchg', annot: tags(BPF_TAGS.ordered), addr: address(i.mem, pos), expected: reg('r0', pos),
-          desired: reg(i.src, pos), pair: ['rmw', 'amo'], failAnnot: tags(BPF_TAGS.plain), pos,
+      return [
+        {
+          kind: 'assign',
+          reg: 'r0',
+          pos,
+          value: {
+            kind: 'cmpxchg',
+            annot: tags(BPF_TAGS.ordered),
+            addr: address(i.mem, pos),
+            expected: reg('r0', pos),
+            desired: reg(i.src, pos),
+            pair: ['rmw', 'amo'],
+            failAnnot: tags(BPF_TAGS.plain),
+            pos,
+          },
         },
-      }];
+      ];
     case 'goto':
       return [{ kind: 'goto', label: i.label, pos }];
     case 'jcond':
-      return [{
-        kind: 'goto', label: i.label, pos,
-        test: { kind: 'binop', op: i.cond, left: reg(i.left, pos), right: operand(i.right, pos), pos },
-      }];
+      return [
+        {
+          kind: 'goto',
+          label: i.label,
+          pos,
+          test: {
+            kind: 'binop',
+            op: i.cond,
+            left: reg(i.left, pos),
+            right: operand(i.right, pos),
+            pos,
+          },
+        },
+      ];
   }
 }
 
@@ -201,19 +302,27 @@ function lowerColumn(cells: Cell[], thread: number, file: string): Stmt[] {
     for (const l of c.labels) {
       const prev = defined.get(l.name);
       if (prev) {
-        throw new OrdoError(`Label ${l.name} is defined twice in P${thread} (first at line ${prev.line}).`, { file: l.pos.file, line: l.pos.line, col: l.pos.col });
+        throw new OrdoError(
+          `Label ${l.name} is defined twice in P${thread} (first at line ${prev.line}).`,
+          { file: l.pos.file, line: l.pos.line, col: l.pos.col },
+        );
       }
       defined.set(l.name, l.pos);
       body.push({ kind: 'label', name: l.name, pos: l.pos });
     }
     if (!c.instr) continue;
-    if (c.instr.kind === 'goto' || c.instr.kind === 'jcond') jumps.push({ label: c.instr.label, pos: c.instr.pos });
+    if (c.instr.kind === 'goto' || c.instr.kind === 'jcond')
+      jumps.push({ label: c.instr.label, pos: c.instr.pos });
     body.push(...lowerInstr(c.instr));
   }
   for (const j of jumps) {
     if (!defined.has(j.label)) {
       const w = j.pos ?? { file, line: 1, col: 1 };
-      throw new OrdoError(`Undefined label ${j.label} in P${thread}.`, { file: w.file, line: w.line, col: w.col });
+      throw new OrdoError(`Undefined label ${j.label} in P${thread}.`, {
+        file: w.file,
+        line: w.line,
+        col: w.col,
+      });
     }
   }
   return body;

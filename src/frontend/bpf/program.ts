@@ -18,9 +18,33 @@ interface Tok {
 
 // Longest first.
 const PUNCTS = [
-  's>>=', '<<=', '>>=',
-  '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '==', '!=', '>=', '<=',
-  '(', ')', '*', '+', '-', ',', ':', ';', '|', '=', '<', '>',
+  's>>=',
+  '<<=',
+  '>>=',
+  '+=',
+  '-=',
+  '*=',
+  '/=',
+  '%=',
+  '&=',
+  '|=',
+  '^=',
+  '==',
+  '!=',
+  '>=',
+  '<=',
+  '(',
+  ')',
+  '*',
+  '+',
+  '-',
+  ',',
+  ':',
+  ';',
+  '|',
+  '=',
+  '<',
+  '>',
 ];
 
 /** `r0`..`r10`, `R0`..`R10`, `fp`/`FP` (r10), as herd7 names them when printing. */
@@ -37,7 +61,10 @@ const SIZES = new Set(['u8', 'u16', 'u32', 'u64']);
 const ALU_OPS = new Set(['+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '<<=', '>>=']);
 const CONDS = new Set(['==', '!=', '<', '>=']);
 const FETCH_OPS: Record<string, AtomicOp> = {
-  atomic_fetch_add: 'add', atomic_fetch_and: 'and', atomic_fetch_or: 'or', atomic_fetch_xor: 'xor',
+  atomic_fetch_add: 'add',
+  atomic_fetch_and: 'and',
+  atomic_fetch_or: 'or',
+  atomic_fetch_xor: 'xor',
 };
 const LOCK_OPS: Record<string, AtomicOp> = { '+=': 'add', '&=': 'and', '|=': 'or', '^=': 'xor' };
 const XCHG: Record<string, 'u32' | 'u64'> = { xchg_64: 'u64', xchg_32_32: 'u32' };
@@ -61,7 +88,13 @@ export class ProgramParser {
   private col: number;
   private buf: Tok | null = null;
 
-  constructor(private readonly text: string, private readonly file: string, start: number, line: number, col: number) {
+  constructor(
+    private readonly text: string,
+    private readonly file: string,
+    start: number,
+    line: number,
+    col: number,
+  ) {
     this.i = start;
     this.line = line;
     this.col = col;
@@ -170,7 +203,10 @@ export class ProgramParser {
   private expect(text: string, what: string): Tok {
     const t = this.next();
     if ((t.kind === 'punct' || t.kind === 'name') && t.text === text) return t;
-    return this.err(`Syntax error: expected '${text}' ${what} but found ${this.describe(t)}.`, t.pos);
+    return this.err(
+      `Syntax error: expected '${text}' ${what} but found ${this.describe(t)}.`,
+      t.pos,
+    );
   }
 
   /** True when the next token starts the clauses (or the file ends). */
@@ -193,19 +229,30 @@ export class ProgramParser {
       const t = this.next();
       const m = t.kind === 'name' ? /^P(\d+)$/.exec(t.text) : null;
       if (!m) {
-        this.err(`Syntax error: expected a process name P${procs.length} in the header row of the program but found ${this.describe(t)}.`, t.pos);
+        this.err(
+          `Syntax error: expected a process name P${procs.length} in the header row of the program but found ${this.describe(t)}.`,
+          t.pos,
+        );
       }
       const id = Number(m[1]);
-      if (procs.some((p) => p.id === id)) this.err(`Process P${id} appears twice in the header row.`, t.pos);
+      if (procs.some((p) => p.id === id))
+        this.err(`Process P${id} appears twice in the header row.`, t.pos);
       procs.push({ id, pos: t.pos });
       const sep = this.next();
       if (this.isP(';', sep)) break;
       if (!this.isP('|', sep)) {
-        this.err(`Syntax error: expected '|' or ';' in the header row of the program but found ${this.describe(sep)}.`, sep.pos);
+        this.err(
+          `Syntax error: expected '|' or ';' in the header row of the program but found ${this.describe(sep)}.`,
+          sep.pos,
+        );
       }
     }
     procs.forEach((p, i) => {
-      if (p.id !== i) this.err(`Process P${p.id} is in column ${i}: the header row must name P0, P1, ... in order.`, p.pos);
+      if (p.id !== i)
+        this.err(
+          `Process P${p.id} is in column ${i}: the header row must name P0, P1, ... in order.`,
+          p.pos,
+        );
     });
     const columns: Cell[][] = procs.map(() => []);
     // Rows.
@@ -218,14 +265,23 @@ export class ProgramParser {
         if (this.isP(';', sep)) break;
         if (this.isP('|', sep)) {
           if (cells.length === procs.length) {
-            this.err(`Malformed program row: more than ${procs.length} column${procs.length === 1 ? '' : 's'} (the header row names ${procs.length} process${procs.length === 1 ? '' : 'es'}).`, sep.pos);
+            this.err(
+              `Malformed program row: more than ${procs.length} column${procs.length === 1 ? '' : 's'} (the header row names ${procs.length} process${procs.length === 1 ? '' : 'es'}).`,
+              sep.pos,
+            );
           }
           continue;
         }
-        this.err(`Syntax error: expected '|' or ';' after an instruction but found ${this.describe(sep)}.`, sep.pos);
+        this.err(
+          `Syntax error: expected '|' or ';' after an instruction but found ${this.describe(sep)}.`,
+          sep.pos,
+        );
       }
       if (cells.length !== procs.length) {
-        this.err(`Malformed program row: ${cells.length} column${cells.length === 1 ? '' : 's'} but the header row names ${procs.length} processes.`, rowStart);
+        this.err(
+          `Malformed program row: ${cells.length} column${cells.length === 1 ? '' : 's'} but the header row names ${procs.length} processes.`,
+          rowStart,
+        );
       }
       cells.forEach((c, k) => columns[k]!.push(c));
     }
@@ -243,10 +299,15 @@ export class ProgramParser {
       if (this.cellEnds()) return { labels, instr: null };
       const t = this.peek();
       // NAME ':' introduces a label (a register name cannot be one).
-      if (t.kind === 'name' && !canonicalReg(t.text) && !['goto', 'if', 'lock', 'store_release'].includes(t.text)) {
+      if (
+        t.kind === 'name' &&
+        !canonicalReg(t.text) &&
+        !['goto', 'if', 'lock', 'store_release'].includes(t.text)
+      ) {
         this.next();
         if (!this.isP(':')) {
-          if (/^[rR]\d+$/.test(t.text)) this.err(`Bad register '${t.text}': BPF registers are r0 to r10.`, t.pos);
+          if (/^[rR]\d+$/.test(t.text))
+            this.err(`Bad register '${t.text}': BPF registers are r0 to r10.`, t.pos);
           this.err(`Unknown instruction '${t.text}'.`, t.pos);
         }
         this.next();
@@ -258,7 +319,10 @@ export class ProgramParser {
     const instr = this.parseInstr();
     if (!this.cellEnds()) {
       const u = this.peek();
-      this.err(`Syntax error: unexpected ${this.describe(u)} after the instruction (expected '|' or ';').`, u.pos);
+      this.err(
+        `Syntax error: unexpected ${this.describe(u)} after the instruction (expected '|' or ';').`,
+        u.pos,
+      );
     }
     return { labels, instr };
   }
@@ -270,7 +334,10 @@ export class ProgramParser {
       if (r) return r;
       this.err(`Bad register '${t.text}' ${what}: BPF registers are r0 to r10.`, t.pos);
     }
-    return this.err(`Syntax error: expected a register ${what} but found ${this.describe(t)}.`, t.pos);
+    return this.err(
+      `Syntax error: expected a register ${what} but found ${this.describe(t)}.`,
+      t.pos,
+    );
   }
 
   /** NUM, -NUM or +NUM. */
@@ -281,7 +348,10 @@ export class ProgramParser {
       const n = parseNum(this.next().text);
       return t.text === '-' ? -n : n;
     }
-    return this.err(`Syntax error: expected a number ${what} but found ${this.describe(t)}.`, t.pos);
+    return this.err(
+      `Syntax error: expected a number ${what} but found ${this.describe(t)}.`,
+      t.pos,
+    );
   }
 
   private isImmStart(): boolean {
@@ -298,7 +368,10 @@ export class ProgramParser {
     const t = this.next();
     if (t.kind === 'name' && SIZES.has(t.text)) return t.text as Size;
     if (t.kind === 'name') this.err(`Bad size '${t.text}': expected u8, u16, u32 or u64.`, t.pos);
-    return this.err(`Syntax error: expected a size (u8, u16, u32, u64) but found ${this.describe(t)}.`, t.pos);
+    return this.err(
+      `Syntax error: expected a size (u8, u16, u32, u64) but found ${this.describe(t)}.`,
+      t.pos,
+    );
   }
 
   /** `(rB + OFF)`; only offset 0 is supported. */
@@ -307,7 +380,11 @@ export class ProgramParser {
     const base = this.reg('as the address base');
     const offTok = this.peek();
     const off = this.imm('as the address offset (rN + OFF)');
-    if (off !== 0) this.err(`Unsupported offset ${off}: Ordo's BPF front-end supports only offset 0.`, offTok.pos);
+    if (off !== 0)
+      this.err(
+        `Unsupported offset ${off}: Ordo's BPF front-end supports only offset 0.`,
+        offTok.pos,
+      );
     this.expect(')', 'to close the address (rN + OFF)');
     return { base, off };
   }
@@ -323,7 +400,8 @@ export class ProgramParser {
 
   private labelName(): string {
     const t = this.next();
-    if (t.kind !== 'name') this.err(`Syntax error: expected a label after 'goto' but found ${this.describe(t)}.`, t.pos);
+    if (t.kind !== 'name')
+      this.err(`Syntax error: expected a label after 'goto' but found ${this.describe(t)}.`, t.pos);
     return t.text;
   }
 
@@ -391,11 +469,20 @@ export class ProgramParser {
       const dst = this.reg('');
       const o = this.next();
       if (o.kind === 'punct' && ALU_OPS.has(o.text)) {
-        return { kind: 'alu', op: o.text as AluOp, dst, src: this.operand(`after '${o.text}'`), pos };
+        return {
+          kind: 'alu',
+          op: o.text as AluOp,
+          dst,
+          src: this.operand(`after '${o.text}'`),
+          pos,
+        };
       }
       if (this.isP('s>>=', o)) this.err(`BPF operation s>>= is not implemented.`, o.pos);
       if (!this.isP('=', o)) {
-        this.err(`Syntax error: expected '=' or an operator such as '+=' after ${dst} but found ${this.describe(o)}.`, o.pos);
+        this.err(
+          `Syntax error: expected '=' or an operator such as '+=' after ${dst} but found ${this.describe(o)}.`,
+          o.pos,
+        );
       }
       const u = this.peek();
       if (this.isP('*', u)) {
@@ -456,7 +543,11 @@ export class ProgramParser {
     const base = this.reg('as the address base');
     const offTok = this.peek();
     const off = this.imm('as the address offset (rN + OFF)');
-    if (off !== 0) this.err(`Unsupported offset ${off}: Ordo's BPF front-end supports only offset 0.`, offTok.pos);
+    if (off !== 0)
+      this.err(
+        `Unsupported offset ${off}: Ordo's BPF front-end supports only offset 0.`,
+        offTok.pos,
+      );
     return { base, off };
   }
 }

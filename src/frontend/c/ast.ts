@@ -33,11 +33,24 @@ export type SStmt =
   | { k: 'empty'; pos: SourcePos };
 
 /** Primitives that are statements (no value). */
-export const STMT_PRIMS = new Set(['__store', '__fence', '__lock', '__unlock', '__srcu', '__atomic_op']);
+export const STMT_PRIMS = new Set([
+  '__store',
+  '__fence',
+  '__lock',
+  '__unlock',
+  '__srcu',
+  '__atomic_op',
+]);
 /** Primitives that produce a value. */
 export const EXPR_PRIMS = new Set([
-  '__load', '__xchg', '__cmpxchg', '__atomic_op_return', '__atomic_fetch_op', '__atomic_add_unless',
-  '__trylock', '__islocked',
+  '__load',
+  '__xchg',
+  '__cmpxchg',
+  '__atomic_op_return',
+  '__atomic_fetch_op',
+  '__atomic_add_unless',
+  '__trylock',
+  '__islocked',
 ]);
 export const ALL_PRIMS = new Set([...STMT_PRIMS, ...EXPR_PRIMS]);
 
@@ -57,7 +70,12 @@ export function substExpr(e: SExpr, frame: Map<string, SExpr>): SExpr {
     case 'binop':
       return { ...e, left: substExpr(e.left, frame), right: substExpr(e.right, frame) };
     case 'cond':
-      return { ...e, test: substExpr(e.test, frame), then: substExpr(e.then, frame), else: substExpr(e.else, frame) };
+      return {
+        ...e,
+        test: substExpr(e.test, frame),
+        then: substExpr(e.then, frame),
+        else: substExpr(e.else, frame),
+      };
     case 'cast':
       return { ...e, arg: substExpr(e.arg, frame) };
     case 'call':

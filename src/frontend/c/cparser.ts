@@ -2,26 +2,89 @@
 
 import type { BinaryOp, SourcePos } from '../../program/ir.js';
 import { ALL_PRIMS, type SExpr, type SStmt } from './ast.js';
-import { ANNOTATED_PRIMS as ANNOTATED_PRIMS_LIST, Lexer, parseIntLiteral, type Token } from './lexer.js';
+import {
+  ANNOTATED_PRIMS as ANNOTATED_PRIMS_LIST,
+  Lexer,
+  parseIntLiteral,
+  type Token,
+} from './lexer.js';
 
 const TYPE_WORDS = new Set([
-  'int', 'char', 'short', 'long', 'unsigned', 'signed', 'void', 'bool', '_Bool', 'volatile', 'const',
-  'struct', 'union', 'u8', 'u16', 'u32', 'u64', 's8', 's16', 's32', 's64', 'register', 'static',
+  'int',
+  'char',
+  'short',
+  'long',
+  'unsigned',
+  'signed',
+  'void',
+  'bool',
+  '_Bool',
+  'volatile',
+  'const',
+  'struct',
+  'union',
+  'u8',
+  'u16',
+  'u32',
+  'u64',
+  's8',
+  's16',
+  's32',
+  's64',
+  'register',
+  'static',
 ]);
 
-const KEYWORDS = new Set(['if', 'else', 'while', 'for', 'do', 'return', 'goto', 'switch', 'case', 'break', 'continue']);
+const KEYWORDS = new Set([
+  'if',
+  'else',
+  'while',
+  'for',
+  'do',
+  'return',
+  'goto',
+  'switch',
+  'case',
+  'break',
+  'continue',
+]);
 
 export function isTypeWord(t: Token): boolean {
   return t.kind === 'ident' && (TYPE_WORDS.has(t.text) || /_t$/.test(t.text));
 }
 
 const BIN_PREC: Record<string, number> = {
-  '||': 1, '&&': 2, '|': 3, '^': 4, '&': 5, '==': 6, '!=': 6,
-  '<': 7, '<=': 7, '>': 7, '>=': 7, '<<': 8, '>>': 8, '+': 9, '-': 9, '*': 10, '/': 10, '%': 10,
+  '||': 1,
+  '&&': 2,
+  '|': 3,
+  '^': 4,
+  '&': 5,
+  '==': 6,
+  '!=': 6,
+  '<': 7,
+  '<=': 7,
+  '>': 7,
+  '>=': 7,
+  '<<': 8,
+  '>>': 8,
+  '+': 9,
+  '-': 9,
+  '*': 10,
+  '/': 10,
+  '%': 10,
 };
 
 const COMPOUND: Record<string, BinaryOp> = {
-  '+=': '+', '-=': '-', '*=': '*', '/=': '/', '%=': '%', '&=': '&', '|=': '|', '^=': '^', '<<=': '<<', '>>=': '>>',
+  '+=': '+',
+  '-=': '-',
+  '*=': '*',
+  '/=': '/',
+  '%=': '%',
+  '&=': '&',
+  '|=': '|',
+  '^=': '^',
+  '<<=': '<<',
+  '>>=': '>>',
 };
 
 export class CParser {
@@ -40,7 +103,10 @@ export class CParser {
   expect(text: string, what?: string): Token {
     const t = this.lx.next();
     if ((t.kind === 'punct' || t.kind === 'ident') && t.text === text) return t;
-    this.err(`Syntax error: expected '${text}'${what ? ' ' + what : ''} but found ${this.describe(t)}.`, t.pos);
+    this.err(
+      `Syntax error: expected '${text}'${what ? ' ' + what : ''} but found ${this.describe(t)}.`,
+      t.pos,
+    );
   }
 
   isPunct(text: string): boolean {
@@ -59,7 +125,8 @@ export class CParser {
 
   expectIdent(what: string): Token {
     const t = this.lx.next();
-    if (t.kind !== 'ident') this.err(`Syntax error: expected ${what} but found ${this.describe(t)}.`, t.pos);
+    if (t.kind !== 'ident')
+      this.err(`Syntax error: expected ${what} but found ${this.describe(t)}.`, t.pos);
     return t;
   }
 
@@ -67,15 +134,23 @@ export class CParser {
   parseType(): { base: string; stars: number } {
     const words: string[] = [];
     let t = this.lx.peek();
-    while (t.kind === 'ident' && (isTypeWord(t) || words[words.length - 1] === 'struct' || words[words.length - 1] === 'union')) {
+    while (
+      t.kind === 'ident' &&
+      (isTypeWord(t) || words[words.length - 1] === 'struct' || words[words.length - 1] === 'union')
+    ) {
       words.push(this.lx.next().text);
       t = this.lx.peek();
     }
-    if (words.length === 0) this.err(`Syntax error: expected a type but found ${this.describe(t)}.`, t.pos);
+    if (words.length === 0)
+      this.err(`Syntax error: expected a type but found ${this.describe(t)}.`, t.pos);
     let stars = 0;
     for (;;) {
       if (this.accept('*')) stars++;
-      else if (this.lx.peek().kind === 'ident' && (this.lx.peek().text === 'volatile' || this.lx.peek().text === 'const')) this.lx.next();
+      else if (
+        this.lx.peek().kind === 'ident' &&
+        (this.lx.peek().text === 'volatile' || this.lx.peek().text === 'const')
+      )
+        this.lx.next();
       else break;
     }
     return { base: words.join(' '), stars };
@@ -144,7 +219,15 @@ export class CParser {
     if (n.kind === 'punct' && (n.text === '++' || n.text === '--')) {
       this.lx.next();
       this.expect(';', `after '${n.text}'`);
-      return [{ k: 'assign', lhs: e, op: n.text === '++' ? '+' : '-', rhs: { k: 'num', value: 1, pos: n.pos }, pos }];
+      return [
+        {
+          k: 'assign',
+          lhs: e,
+          op: n.text === '++' ? '+' : '-',
+          rhs: { k: 'num', value: 1, pos: n.pos },
+          pos,
+        },
+      ];
     }
     this.expect(';', 'after the statement');
     if (e.k === 'cast' && e.type === 'void') return [{ k: 'void', e: e.arg, pos }];
@@ -158,13 +241,23 @@ export class CParser {
       let stars = 0;
       for (;;) {
         if (this.accept('*')) stars++;
-        else if (this.lx.peek().kind === 'ident' && (this.lx.peek().text === 'volatile' || this.lx.peek().text === 'const')) this.lx.next();
+        else if (
+          this.lx.peek().kind === 'ident' &&
+          (this.lx.peek().text === 'volatile' || this.lx.peek().text === 'const')
+        )
+          this.lx.next();
         else break;
       }
       const name = this.expectIdent('a variable name in the declaration');
       let init: SExpr | null = null;
       if (this.accept('=')) init = this.parseAssignExpr();
-      out.push({ k: 'decl', type: stars ? `${base} ${'*'.repeat(stars)}` : base, name: name.text, init, pos: name.pos });
+      out.push({
+        k: 'decl',
+        type: stars ? `${base} ${'*'.repeat(stars)}` : base,
+        name: name.text,
+        init,
+        pos: name.pos,
+      });
       if (this.accept(',')) continue;
       this.expect(';', 'after the declaration');
       return out;
@@ -174,7 +267,10 @@ export class CParser {
   private parseTypeWordsOnly(): { base: string } {
     const words: string[] = [];
     let t = this.lx.peek();
-    while (t.kind === 'ident' && (isTypeWord(t) || words[words.length - 1] === 'struct' || words[words.length - 1] === 'union')) {
+    while (
+      t.kind === 'ident' &&
+      (isTypeWord(t) || words[words.length - 1] === 'struct' || words[words.length - 1] === 'union')
+    ) {
       words.push(this.lx.next().text);
       t = this.lx.peek();
     }
@@ -245,7 +341,12 @@ export class CParser {
             const { base, stars } = this.parseType();
             this.expect(')', 'to close the cast');
             const arg = this.parseUnary();
-            return { k: 'cast', type: stars ? `${base} ${'*'.repeat(stars)}` : base, arg, pos: t.pos };
+            return {
+              k: 'cast',
+              type: stars ? `${base} ${'*'.repeat(stars)}` : base,
+              arg,
+              pos: t.pos,
+            };
           }
           const e = this.parseExpr();
           this.expect(')', 'to close the parenthesis');
@@ -259,7 +360,10 @@ export class CParser {
   private parsePostfix(e: SExpr): SExpr {
     const t = this.lx.peek();
     if (t.kind === 'punct' && (t.text === '->' || t.text === '.' || t.text === '[')) {
-      this.err(`Syntax error: '${t.text}' (structures and arrays) is not supported in litmus tests.`, t.pos);
+      this.err(
+        `Syntax error: '${t.text}' (structures and arrays) is not supported in litmus tests.`,
+        t.pos,
+      );
     }
     return e;
   }
@@ -305,13 +409,20 @@ export class CParser {
     this.expect('(', `after ${name}`);
     const args: SExpr[] = [];
     let op: BinaryOp | undefined;
-    const isOpPrim = name === '__atomic_op' || name === '__atomic_op_return' || name === '__atomic_fetch_op';
+    const isOpPrim =
+      name === '__atomic_op' || name === '__atomic_op_return' || name === '__atomic_fetch_op';
     if (isOpPrim) {
       args.push(this.parseAssignExpr());
       this.expect(',', `in ${name}`);
       const o = this.lx.next();
-      if (o.kind !== 'punct' || !['+', '-', '&', '|', '^', '*', '/', '%', '<<', '>>'].includes(o.text)) {
-        this.err(`Syntax error: expected an operator (+ - & | ^ &~) as second argument of ${name} but found ${this.describe(o)}.`, o.pos);
+      if (
+        o.kind !== 'punct' ||
+        !['+', '-', '&', '|', '^', '*', '/', '%', '<<', '>>'].includes(o.text)
+      ) {
+        this.err(
+          `Syntax error: expected an operator (+ - & | ^ &~) as second argument of ${name} but found ${this.describe(o)}.`,
+          o.pos,
+        );
       }
       op = o.text as BinaryOp;
       if (o.text === '&' && this.isPunct('~')) {
@@ -329,13 +440,26 @@ export class CParser {
     }
     const close = this.expect(')', `to close the arguments of ${name}`);
     const arity: Record<string, number> = {
-      __load: 1, __store: 2, __xchg: 2, __cmpxchg: 3, __atomic_op: 2, __atomic_op_return: 2,
-      __atomic_fetch_op: 2, __atomic_add_unless: 3, __lock: 1, __unlock: 1, __trylock: 1, __islocked: 1,
+      __load: 1,
+      __store: 2,
+      __xchg: 2,
+      __cmpxchg: 3,
+      __atomic_op: 2,
+      __atomic_op_return: 2,
+      __atomic_fetch_op: 2,
+      __atomic_add_unless: 3,
+      __lock: 1,
+      __unlock: 1,
+      __trylock: 1,
+      __islocked: 1,
       __srcu: 1,
     };
     const want = arity[name]!;
     if (args.length !== want) {
-      this.err(`${name} expects ${isOpPrim ? 3 : want} arguments but got ${isOpPrim ? args.length + 1 : args.length}.`, close.pos);
+      this.err(
+        `${name} expects ${isOpPrim ? 3 : want} arguments but got ${isOpPrim ? args.length + 1 : args.length}.`,
+        close.pos,
+      );
     }
     const e: SExpr = { k: 'prim', name, annot, args, pos: t.pos };
     if (op) e.op = op;

@@ -17,12 +17,21 @@ export interface LitmusHeader {
  * Read the header; the lexer must stand on the architecture keyword `arch`, and is left
  * on the first token after the header (the initial-state block).
  */
-export function readLitmusHeader(lx: Lexer, text: string, file: string, arch: string): LitmusHeader {
+export function readLitmusHeader(
+  lx: Lexer,
+  text: string,
+  file: string,
+  arch: string,
+): LitmusHeader {
   const first = lx.next();
   const nameLine = lx.restOfLine();
   let name = nameLine.trim();
   if (name === '') {
-    throw new OrdoError(`Syntax error: missing test name after \`${arch}\`.`, { file, line: first.pos.line, col: first.pos.col + arch.length });
+    throw new OrdoError(`Syntax error: missing test name after \`${arch}\`.`, {
+      file,
+      line: first.pos.line,
+      col: first.pos.col + arch.length,
+    });
   }
   if (/\s/.test(name)) {
     // A name is one word; anything after it on the line is an error unless it is a comment.
@@ -30,7 +39,9 @@ export function readLitmusHeader(lx: Lexer, text: string, file: string, arch: st
     const rest = m[2]!;
     if (!/^\(\*.*\*\)$/.test(rest) && !/^\/\/.*/.test(rest) && !/^\/\*.*\*\/$/.test(rest)) {
       throw new OrdoError(`Syntax error: unexpected text after the test name: ${rest}`, {
-        file, line: first.pos.line, col: first.pos.col + arch.length + nameLine.indexOf(rest),
+        file,
+        line: first.pos.line,
+        col: first.pos.col + arch.length + nameLine.indexOf(rest),
       });
     }
     name = m[1]!;

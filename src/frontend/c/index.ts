@@ -23,7 +23,9 @@ export function parseCLitmus(text: string, file: string, macros: MacroTable): Li
   const arch = detectArch(text);
   if (arch !== 'C') {
     throw new OrdoError(
-      arch === '' ? 'Empty litmus file: expected a first line `C name`.' : `Unsupported architecture ${arch}: this front-end reads C litmus tests.`,
+      arch === ''
+        ? 'Empty litmus file: expected a first line `C name`.'
+        : `Unsupported architecture ${arch}: this front-end reads C litmus tests.`,
       { file, line: 1, col: 1 },
     );
   }
@@ -50,7 +52,8 @@ export function parseCLitmus(text: string, file: string, macros: MacroTable): Li
       for (;;) {
         const { base, stars } = p.parseType();
         const pn = p.expectIdent(`a parameter name of ${t.text}`);
-        if (params.some((q) => q.name === pn.text)) p.err(`Parameter ${pn.text} of ${t.text} appears twice.`, pn.pos);
+        if (params.some((q) => q.name === pn.text))
+          p.err(`Parameter ${pn.text} of ${t.text} appears twice.`, pn.pos);
         params.push({ name: pn.text, type: stars ? `${base} ${'*'.repeat(stars)}` : base });
         if (p.accept(',')) continue;
         break;
@@ -66,7 +69,10 @@ export function parseCLitmus(text: string, file: string, macros: MacroTable): Li
     threads.push({ id, params, body, pos: t.pos });
   }
   if (threads.length === 0) {
-    p.err(`Syntax error: expected a process P0(...) { ... } but found ${p.describe(lx.peek())}.`, lx.peek().pos);
+    p.err(
+      `Syntax error: expected a process P0(...) { ... } but found ${p.describe(lx.peek())}.`,
+      lx.peek().pos,
+    );
   }
   threads.sort((a, b) => a.id - b.id);
 

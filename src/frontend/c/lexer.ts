@@ -29,17 +29,69 @@ export type LexMode = 'top' | 'c';
 
 /** Primitives of the .def language that take `{annot,...}` right after their name. */
 export const ANNOTATED_PRIMS = new Set([
-  '__load', '__store', '__fence', '__xchg', '__cmpxchg', '__atomic_op', '__atomic_op_return',
-  '__atomic_fetch_op', '__atomic_add_unless', '__srcu',
+  '__load',
+  '__store',
+  '__fence',
+  '__xchg',
+  '__cmpxchg',
+  '__atomic_op',
+  '__atomic_op_return',
+  '__atomic_fetch_op',
+  '__atomic_add_unless',
+  '__srcu',
 ]);
 
 // Longest first.
 const PUNCTS = [
-  '<<=', '>>=',
-  '/\\', '\\/', '=>', '==', '!=', '<=', '>=', '<<', '>>', '&&', '||', '->', '++', '--',
-  '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=',
-  '(', ')', '{', '}', '[', ']', ';', ',', ':', '=', '+', '-', '*', '/', '%', '&', '|', '^',
-  '!', '~', '<', '>', '?', '.', '"',
+  '<<=',
+  '>>=',
+  '/\\',
+  '\\/',
+  '=>',
+  '==',
+  '!=',
+  '<=',
+  '>=',
+  '<<',
+  '>>',
+  '&&',
+  '||',
+  '->',
+  '++',
+  '--',
+  '+=',
+  '-=',
+  '*=',
+  '/=',
+  '%=',
+  '&=',
+  '|=',
+  '^=',
+  '(',
+  ')',
+  '{',
+  '}',
+  '[',
+  ']',
+  ';',
+  ',',
+  ':',
+  '=',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  '&',
+  '|',
+  '^',
+  '!',
+  '~',
+  '<',
+  '>',
+  '?',
+  '.',
+  '"',
 ];
 
 export class Lexer {
@@ -50,7 +102,11 @@ export class Lexer {
   private bufferedMode: LexMode = 'top';
   private mode: LexMode;
 
-  constructor(readonly text: string, readonly file: string, mode: LexMode = 'top') {
+  constructor(
+    readonly text: string,
+    readonly file: string,
+    mode: LexMode = 'top',
+  ) {
     this.mode = mode;
   }
 
@@ -200,7 +256,8 @@ export class Lexer {
           this.advance();
           const aStart = this.i;
           while (this.i < s.length && s[this.i] !== '}' && s[this.i] !== '\n') this.advance();
-          if (s[this.i] !== '}') throw this.error(`Missing '}' after the annotations of ${text}.`, bracePos);
+          if (s[this.i] !== '}')
+            throw this.error(`Missing '}' after the annotations of ${text}.`, bracePos);
           const inner = s.slice(aStart, this.i);
           this.advance();
           const annot = inner.split(',').map((a) => a.trim());
@@ -208,7 +265,14 @@ export class Lexer {
             throw this.error(`Bad annotation list {${inner}} for ${text}.`, bracePos);
           }
           // Return the identifier; the annotation token follows.
-          this.pendingAnnot = { kind: 'annot', text: inner, annot, pos: bracePos, start: aStart - 1, end: this.i };
+          this.pendingAnnot = {
+            kind: 'annot',
+            text: inner,
+            annot,
+            pos: bracePos,
+            start: aStart - 1,
+            end: this.i,
+          };
           return { kind: 'ident', text, pos, start, end: save.i };
         }
         this.i = save.i;

@@ -59,7 +59,8 @@ export function parseMacros(text: string, file: string): MacroTable {
           literals.push(lit.text);
         } else {
           const prm = p.expectIdent(`a parameter name of ${name.text}`);
-          if (params.includes(prm.text)) p.err(`Parameter ${prm.text} appears twice in ${name.text}.`, prm.pos);
+          if (params.includes(prm.text))
+            p.err(`Parameter ${prm.text} appears twice in ${name.text}.`, prm.pos);
           params.push(prm.text);
           literals.push(null);
         }
@@ -80,7 +81,11 @@ export function parseMacros(text: string, file: string): MacroTable {
     }
     if (literals.every((l) => l === null)) {
       const prev = macros.get(name.text);
-      if (prev?.cases) p.err(`Macro ${name.text} is a command macro: every definition needs a =NAME parameter.`, name.pos);
+      if (prev?.cases)
+        p.err(
+          `Macro ${name.text} is a command macro: every definition needs a =NAME parameter.`,
+          name.pos,
+        );
       macros.set(name.text, def);
       continue;
     }
@@ -94,7 +99,10 @@ export function parseMacros(text: string, file: string): MacroTable {
       macros.set(name.text, group);
     }
     if (group.params.length !== params.length) {
-      p.err(`Every definition of the command macro ${name.text} must take ${group.params.length} parameter(s).`, name.pos);
+      p.err(
+        `Every definition of the command macro ${name.text} must take ${group.params.length} parameter(s).`,
+        name.pos,
+      );
     }
     if (group.cases!.some((c) => c.literals!.every((l, i) => l === literals[i]))) {
       p.err(`Macro ${name.text}(${params.join(', ')}) is defined twice.`, name.pos);
@@ -111,7 +119,10 @@ export class Lowerer {
   private site: SourcePos | null = null;
   private depth = 0;
 
-  constructor(readonly macros: MacroTable, readonly sourceFile: string) {}
+  constructor(
+    readonly macros: MacroTable,
+    readonly sourceFile: string,
+  ) {}
 
   /** Position to report for a node: its own if it is in the litmus file, else the call site. */
   private at(pos: SourcePos): SourcePos {
@@ -134,7 +145,9 @@ export class Lowerer {
   private select(m: MacroDef, call: { args: SExpr[]; pos: SourcePos }): MacroDef {
     if (!m.cases) return m;
     if (call.args.length !== m.params.length) return m; // withMacro reports the arity
-    const litPositions = m.params.map((_, i) => i).filter((i) => m.cases!.some((c) => c.literals![i] !== null));
+    const litPositions = m.params
+      .map((_, i) => i)
+      .filter((i) => m.cases!.some((c) => c.literals![i] !== null));
     const found = m.cases.find((c) =>
       c.literals!.every((l, i) => {
         if (l === null) return true;
@@ -145,24 +158,32 @@ export class Lowerer {
     if (found) return found;
     // Report the first literal position whose argument matches no definition.
     for (const i of litPositions) {
-      const known = [...new Set(m.cases.map((c) => c.literals![i]).filter((l): l is string => l !== null))];
+      const known = [
+        ...new Set(m.cases.map((c) => c.literals![i]).filter((l): l is string => l !== null)),
+      ];
       const a = call.args[i]!;
       if (a.k === 'id' && known.includes(a.name)) continue;
       const list = known.join(', ');
-      if (a.k === 'id') this.err(`Unknown command ${a.name} in ${m.name}(); known commands: ${list}.`, a.pos);
+      if (a.k === 'id')
+        this.err(`Unknown command ${a.name} in ${m.name}(); known commands: ${list}.`, a.pos);
       this.err(`${m.name}() expects a command name as argument ${i + 1} (one of ${list}).`, a.pos);
     }
     return this.err(`No definition of ${m.name} matches this combination of commands.`, call.pos);
   }
 
-  private withMacro<T>(m: MacroDef, call: { args: SExpr[]; pos: SourcePos }, f: (frame: Map<string, SExpr>) => T): T {
+  private withMacro<T>(
+    m: MacroDef,
+    call: { args: SExpr[]; pos: SourcePos },
+    f: (frame: Map<string, SExpr>) => T,
+  ): T {
     if (call.args.length !== m.params.length) {
       this.err(
         `Macro ${m.name} expects ${m.params.length} argument${m.params.length === 1 ? '' : 's'} but got ${call.args.length}.`,
         call.pos,
       );
     }
-    if (this.depth >= MAX_DEPTH) this.err(`Macro expansion of ${m.name} is too deep (recursive macro?).`, call.pos);
+    if (this.depth >= MAX_DEPTH)
+      this.err(`Macro expansion of ${m.name} is too deep (recursive macro?).`, call.pos);
     const frame = new Map<string, SExpr>();
     m.params.forEach((prm, i) => frame.set(prm, call.args[i]!));
     const savedSite = this.site;
@@ -197,9 +218,21 @@ export class Lowerer {
         return this.err(`'&' applies to a location name, as in &x.`, e.pos);
       }
       case 'binop':
-        return { kind: 'binop', op: e.op, left: this.lowerExpr(e.left), right: this.lowerExpr(e.right), pos };
+        return {
+          kind: 'binop',
+          op: e.op,
+          left: this.lowerExpr(e.left),
+          right: this.lowerExpr(e.right),
+          pos,
+        };
       case 'cond':
-        return { kind: 'cond', test: this.lowerExpr(e.test), then: this.lowerExpr(e.then), else: this.lowerExpr(e.else), pos };
+        return {
+          kind: 'cond',
+          test: this.lowerExpr(e.test),
+          then: this.lowerExpr(e.then),
+          else: this.lowerExpr(e.else),
+          pos,
+        };
       case 'cast':
         if (e.type === 'void') return this.err(`A (void) cast has no value.`, e.pos);
         return this.lowerExpr(e.arg);
@@ -229,22 +262,41 @@ export class Lowerer {
       case '__load':
         return { kind: 'load', annot: e.annot, addr: this.lvalueAddr(a[0]!, e.name), pos };
       case '__xchg':
-        return { kind: 'xchg', annot: e.annot, addr: this.lowerExpr(a[0]!), value: this.lowerExpr(a[1]!), pos };
+        return {
+          kind: 'xchg',
+          annot: e.annot,
+          addr: this.lowerExpr(a[0]!),
+          value: this.lowerExpr(a[1]!),
+          pos,
+        };
       case '__cmpxchg':
         return {
-          kind: 'cmpxchg', annot: e.annot, addr: this.lowerExpr(a[0]!), expected: this.lowerExpr(a[1]!),
-          desired: this.lowerExpr(a[2]!), pos,
+          kind: 'cmpxchg',
+          annot: e.annot,
+          addr: this.lowerExpr(a[0]!),
+          expected: this.lowerExpr(a[1]!),
+          desired: this.lowerExpr(a[2]!),
+          pos,
         };
       case '__atomic_op_return':
       case '__atomic_fetch_op':
         return {
-          kind: 'atomicOp', annot: e.annot, addr: this.lowerExpr(a[0]!), op: e.op!, operand: this.lowerExpr(a[1]!),
-          ret: e.name === '__atomic_op_return' ? 'new' : 'old', pos,
+          kind: 'atomicOp',
+          annot: e.annot,
+          addr: this.lowerExpr(a[0]!),
+          op: e.op!,
+          operand: this.lowerExpr(a[1]!),
+          ret: e.name === '__atomic_op_return' ? 'new' : 'old',
+          pos,
         };
       case '__atomic_add_unless':
         return {
-          kind: 'addUnless', annot: e.annot, addr: this.lowerExpr(a[0]!), add: this.lowerExpr(a[1]!),
-          unless: this.lowerExpr(a[2]!), pos,
+          kind: 'addUnless',
+          annot: e.annot,
+          addr: this.lowerExpr(a[0]!),
+          add: this.lowerExpr(a[1]!),
+          unless: this.lowerExpr(a[2]!),
+          pos,
         };
       case '__trylock':
         return { kind: 'trylock', addr: this.lowerExpr(a[0]!), pos };
@@ -277,9 +329,19 @@ export class Lowerer {
       case 'block':
         return [{ kind: 'block', body: this.lowerStmts(s.body), pos }];
       case 'if':
-        return [{ kind: 'if', test: this.lowerExpr(s.test), then: this.lowerBranch(s.then), else: s.else ? this.lowerBranch(s.else) : [], pos }];
+        return [
+          {
+            kind: 'if',
+            test: this.lowerExpr(s.test),
+            then: this.lowerBranch(s.then),
+            else: s.else ? this.lowerBranch(s.else) : [],
+            pos,
+          },
+        ];
       case 'while':
-        return [{ kind: 'while', test: this.lowerExpr(s.test), body: this.lowerBranch(s.body), pos }];
+        return [
+          { kind: 'while', test: this.lowerExpr(s.test), body: this.lowerBranch(s.body), pos },
+        ];
       case 'decl':
         return s.init ? [{ kind: 'assign', reg: s.name, value: this.lowerExpr(s.init), pos }] : [];
       case 'void':
@@ -296,15 +358,32 @@ export class Lowerer {
     const lhs = s.lhs.k === 'cast' ? s.lhs.arg : s.lhs;
     let value = this.lowerExpr(s.rhs);
     if (lhs.k === 'id') {
-      if (s.op) value = { kind: 'binop', op: s.op, left: { kind: 'reg', name: lhs.name, pos }, right: value, pos };
+      if (s.op)
+        value = {
+          kind: 'binop',
+          op: s.op,
+          left: { kind: 'reg', name: lhs.name, pos },
+          right: value,
+          pos,
+        };
       return { kind: 'assign', reg: lhs.name, value, pos };
     }
     if (lhs.k === 'deref') {
       const addr = this.lowerExpr(lhs.arg);
-      if (s.op) value = { kind: 'binop', op: s.op, left: { kind: 'load', annot: [], addr, pos }, right: value, pos };
+      if (s.op)
+        value = {
+          kind: 'binop',
+          op: s.op,
+          left: { kind: 'load', annot: [], addr, pos },
+          right: value,
+          pos,
+        };
       return { kind: 'store', annot: [], addr, value, pos };
     }
-    return this.err(`Cannot assign to this expression: expected a variable or *pointer.`, s.lhs.pos);
+    return this.err(
+      `Cannot assign to this expression: expected a variable or *pointer.`,
+      s.lhs.pos,
+    );
   }
 
   private lowerExprStmt(e: SExpr): Stmt[] {
@@ -317,13 +396,23 @@ export class Lowerer {
           e.pos,
         );
       }
-      return this.withMacro(m, e, (frame) => this.lowerStmts(m.body!.map((b) => substStmt(b, frame))));
+      return this.withMacro(m, e, (frame) =>
+        this.lowerStmts(m.body!.map((b) => substStmt(b, frame))),
+      );
     }
     if (e.k === 'prim') {
       const a = e.args;
       switch (e.name) {
         case '__store':
-          return [{ kind: 'store', annot: e.annot, addr: this.lvalueAddr(a[0]!, e.name), value: this.lowerExpr(a[1]!), pos }];
+          return [
+            {
+              kind: 'store',
+              annot: e.annot,
+              addr: this.lvalueAddr(a[0]!, e.name),
+              value: this.lowerExpr(a[1]!),
+              pos,
+            },
+          ];
         case '__fence':
           return [{ kind: 'fence', annot: e.annot, pos }];
         case '__lock':
@@ -333,17 +422,33 @@ export class Lowerer {
         case '__srcu':
           return [{ kind: 'srcuSync', annot: e.annot, addr: this.lowerExpr(a[0]!), pos }];
         case '__atomic_op':
-          return [{
-            kind: 'eval',
-            value: { kind: 'atomicOp', annot: e.annot, addr: this.lowerExpr(a[0]!), op: e.op!, operand: this.lowerExpr(a[1]!), ret: 'none', pos },
-            pos,
-          }];
+          return [
+            {
+              kind: 'eval',
+              value: {
+                kind: 'atomicOp',
+                annot: e.annot,
+                addr: this.lowerExpr(a[0]!),
+                op: e.op!,
+                operand: this.lowerExpr(a[1]!),
+                ret: 'none',
+                pos,
+              },
+              pos,
+            },
+          ];
         default:
           if (EXPR_PRIMS.has(e.name)) {
-            this.err(`${e.name} returns a value and cannot be used as a statement; assign its result or cast it to (void).`, e.pos);
+            this.err(
+              `${e.name} returns a value and cannot be used as a statement; assign its result or cast it to (void).`,
+              e.pos,
+            );
           }
       }
     }
-    return this.err(`Syntax error: this expression is not a statement (expected an assignment or a macro call).`, e.pos);
+    return this.err(
+      `Syntax error: this expression is not a statement (expected an assignment or a macro call).`,
+      e.pos,
+    );
   }
 }

@@ -21,7 +21,8 @@ export function parseInit(lx: Lexer, p: CParser): InitEntry[] {
       lx.next();
       continue;
     }
-    if (t.kind === 'eof') p.err(`Syntax error: missing '}' at the end of the initial state.`, t.pos);
+    if (t.kind === 'eof')
+      p.err(`Syntax error: missing '}' at the end of the initial state.`, t.pos);
     const toks: Token[] = [];
     let depth = 0;
     for (;;) {
@@ -48,7 +49,8 @@ function initEntry(toks: Token[], p: CParser): InitEntry {
   const eq = toks.findIndex((t) => isP(t, '='));
   const lhs = eq < 0 ? toks : toks.slice(0, eq);
   const rhs = eq < 0 ? [] : toks.slice(eq + 1);
-  if (eq >= 0 && rhs.length === 0) p.err(`Syntax error: missing value after '=' in the initial state.`, toks[eq]!.pos);
+  if (eq >= 0 && rhs.length === 0)
+    p.err(`Syntax error: missing value after '=' in the initial state.`, toks[eq]!.pos);
   // Location at the end of lhs: N:name, [name] or name.
   let thread: number | null = null;
   let name: string;
@@ -67,7 +69,10 @@ function initEntry(toks: Token[], p: CParser): InitEntry {
       locLen = 3;
     }
   } else {
-    return p.err(`Syntax error: expected a location name in the initial state but found '${last.text}'.`, last.pos);
+    return p.err(
+      `Syntax error: expected a location name in the initial state but found '${last.text}'.`,
+      last.pos,
+    );
   }
   const typeToks = lhs.slice(0, n - locLen);
   let type: string | undefined;
@@ -96,14 +101,22 @@ function initValue(rhs: Token[], p: CParser): Value {
   if (rhs.length === 2 && isP(a, '-') && b!.kind === 'num') return -parseIntLiteral(b!.text);
   if (rhs.length === 1 && a!.kind === 'ident') return a!.text === 'NULL' ? 0 : { addr: a!.text };
   if (rhs.length === 2 && isP(a, '&') && b!.kind === 'ident') return { addr: b!.text };
-  if (a!.kind === 'ident' && a!.text === 'ATOMIC_INIT' && isP(b, '(') && isP(rhs[rhs.length - 1], ')')) {
+  if (
+    a!.kind === 'ident' &&
+    a!.text === 'ATOMIC_INIT' &&
+    isP(b, '(') &&
+    isP(rhs[rhs.length - 1], ')')
+  ) {
     const inner = rhs.slice(2, rhs.length - 1);
     if (inner.length === 0) p.err(`Syntax error: ATOMIC_INIT needs a value.`, a!.pos);
     return initValue(inner, p);
   }
   void c;
   void d;
-  return p.err(`Syntax error: bad initial value (expected a number, a location name or &name).`, a!.pos);
+  return p.err(
+    `Syntax error: bad initial value (expected a number, a location name or &name).`,
+    a!.pos,
+  );
 }
 
 // ------------------------------------------------------------------------- clauses
@@ -159,7 +172,11 @@ export function parseClauses(lx: Lexer, p: CParser): Clauses {
     } else if (isP(t, '~') || isIdent(t, 'not')) {
       lx.next();
       const u = lx.next();
-      if (!isIdent(u, 'exists')) p.err(`Syntax error: expected 'exists' after '${t.text}' but found ${p.describe(u)}.`, u.pos);
+      if (!isIdent(u, 'exists'))
+        p.err(
+          `Syntax error: expected 'exists' after '${t.text}' but found ${p.describe(u)}.`,
+          u.pos,
+        );
       quantifier = 'notExists';
     } else if (isP(t, '(')) {
       quantifier = 'exists';
@@ -208,7 +225,13 @@ function parseOr(lx: Lexer, p: CParser): Prop {
   while (p.isPunct('\\/')) {
     lx.next();
     const right = parseAnd(lx, p);
-    left = { kind: 'or', args: [...(left.kind === 'or' ? left.args : [left]), ...(right.kind === 'or' ? right.args : [right])] };
+    left = {
+      kind: 'or',
+      args: [
+        ...(left.kind === 'or' ? left.args : [left]),
+        ...(right.kind === 'or' ? right.args : [right]),
+      ],
+    };
   }
   return left;
 }
@@ -218,7 +241,13 @@ function parseAnd(lx: Lexer, p: CParser): Prop {
   while (p.isPunct('/\\')) {
     lx.next();
     const right = parseImplies(lx, p);
-    left = { kind: 'and', args: [...(left.kind === 'and' ? left.args : [left]), ...(right.kind === 'and' ? right.args : [right])] };
+    left = {
+      kind: 'and',
+      args: [
+        ...(left.kind === 'and' ? left.args : [left]),
+        ...(right.kind === 'and' ? right.args : [right]),
+      ],
+    };
   }
   return left;
 }
@@ -268,7 +297,10 @@ function parseAtom(lx: Lexer, p: CParser): Prop {
   let negate = false;
   if (isP(op, '!=')) negate = true;
   else if (!isP(op, '=') && !isP(op, '==')) {
-    p.err(`Syntax error: expected '=' after the location in the condition but found ${p.describe(op)}.`, op.pos);
+    p.err(
+      `Syntax error: expected '=' after the location in the condition but found ${p.describe(op)}.`,
+      op.pos,
+    );
   }
   const v = lx.peek();
   let atom: Prop;
@@ -277,14 +309,19 @@ function parseAtom(lx: Lexer, p: CParser): Prop {
     if (p.isPunct(':')) {
       lx.next();
       const r = p.expectIdent('a register name');
-      atom = { kind: 'eqLoc', loc, other: { kind: 'reg', thread: parseIntLiteral(v.text), name: r.text } };
+      atom = {
+        kind: 'eqLoc',
+        loc,
+        other: { kind: 'reg', thread: parseIntLiteral(v.text), name: r.text },
+      };
     } else {
       atom = { kind: 'eq', loc, value: parseIntLiteral(v.text) };
     }
   } else if (isP(v, '-')) {
     lx.next();
     const n = lx.next();
-    if (n.kind !== 'num') p.err(`Syntax error: expected a number after '-' but found ${p.describe(n)}.`, n.pos);
+    if (n.kind !== 'num')
+      p.err(`Syntax error: expected a number after '-' but found ${p.describe(n)}.`, n.pos);
     atom = { kind: 'eq', loc, value: -parseIntLiteral(n.text) };
   } else if (v.kind === 'ident') {
     lx.next();
@@ -295,7 +332,10 @@ function parseAtom(lx: Lexer, p: CParser): Prop {
     if (isP(v, '[')) p.expect(']');
     atom = { kind: 'eqLoc', loc, other: { kind: 'mem', name: r.text } };
   } else {
-    return p.err(`Syntax error: expected a value after '=' in the condition but found ${p.describe(v)}.`, v.pos);
+    return p.err(
+      `Syntax error: expected a value after '=' in the condition but found ${p.describe(v)}.`,
+      v.pos,
+    );
   }
   return negate ? { kind: 'not', arg: atom } : atom;
 }
@@ -343,4 +383,3 @@ export function ppProp(p: Prop, above: Ctx = 'top'): string {
       return paren('implies', `${ppProp(p.left, 'implies')} => ${ppProp(p.right, 'implies')}`);
   }
 }
-
