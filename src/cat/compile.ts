@@ -364,12 +364,10 @@ export class Compiler {
     binds: Binding[],
     rec: boolean,
     scope: Scope | null,
-    loc: Location,
   ): { pats: RPat[]; e: RExp[]; inner: Scope; isFun: boolean[] } {
     const names = binds.flatMap((b) => patNames(b.pat));
     const inner = this.bindLocal(scope, names);
     const e = binds.map((b) => this.exp(b.exp, rec ? inner : scope));
-    void loc;
     return {
       pats: binds.map((b) => rpat(b.pat)),
       e,
@@ -428,7 +426,7 @@ export class Compiler {
         return { t: 'fun', pat: rpat(e.pat), body: this.exp(e.body, inner), name: e.name };
       }
       case 'let': {
-        const b = this.bindings(e.binds, e.rec, scope, e.loc);
+        const b = this.bindings(e.binds, e.rec, scope);
         const body = this.exp(e.body, b.inner);
         const size = b.inner.names.length;
         return e.rec

@@ -5,8 +5,6 @@ import { EventSet, Relation } from '../relations/index.js';
 import type { Value } from '../program/ir.js';
 import {
   CatError,
-  EMPTY,
-  UNV,
   kindOf,
   mkValSet,
   typeName,
@@ -209,5 +207,3 @@ export const PRIMITIVES: Array<[string, PrimFn]> = [
 ];
 
 // Referenced so that unused-import checks stay quiet when the helpers evolve.
-void EMPTY;
-void UNV;

@@ -3,7 +3,6 @@
 
 import { listLitmusFiles } from '../batch/inputs.js';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { OrdoError } from '../diagnostics.js';
 import { detectArch } from '../frontend/c/index.js';
 import { convertCFile, judgeC, isUntranslatable, type JudgeOptions } from '../c2bpf/index.js';
@@ -105,7 +104,7 @@ export function judgeCommand(args: string[]): number {
   }
   if (files.length === 0 || files.length > 2)
     return usage(JUDGE_USAGE, files.length ? 'too many arguments' : 'missing C.litmus or DIR');
-  let isDir = false;
+  let isDir: boolean;
   try {
     isDir = statSync(files[0]!).isDirectory();
   } catch {

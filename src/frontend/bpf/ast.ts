@@ -130,7 +130,6 @@ export function ppCell(c: Cell): string {
  * instruction index, cells padded so the `|` line up.
  */
 export function ppColumns(threads: string[][]): string {
-  const n = threads.length;
   const rows = Math.max(0, ...threads.map((t) => t.length));
   const header = threads.map((_, i) => `P${i}`);
   const widths = threads.map((t, i) => Math.max(header[i]!.length, ...t.map((s) => s.length)));
@@ -138,6 +137,5 @@ export function ppColumns(threads: string[][]): string {
     ' ' + cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ') + ' ;';
   const out = [line(header)];
   for (let r = 0; r < rows; r++) out.push(line(threads.map((t) => t[r] ?? '')));
-  void n;
   return out.join('\n');
 }

@@ -34,7 +34,7 @@ export function parseCLitmus(text: string, file: string, macros: MacroTable): Li
   const { name, expectedResult } = readLitmusHeader(lx, text, file, 'C');
 
   const init = parseInit(lx, p);
-  let t = lx.peek();
+  let t: ReturnType<typeof lx.peek>;
 
   const threads: Thread[] = [];
   const lowerer = new Lowerer(macros, file);

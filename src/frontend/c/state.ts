@@ -96,7 +96,7 @@ function initEntry(toks: Token[], p: CParser): InitEntry {
 }
 
 function initValue(rhs: Token[], p: CParser): Value {
-  const [a, b, c, d] = rhs;
+  const [a, b] = rhs;
   if (rhs.length === 1 && a!.kind === 'num') return parseIntLiteral(a!.text);
   if (rhs.length === 2 && isP(a, '-') && b!.kind === 'num') return -parseIntLiteral(b!.text);
   if (rhs.length === 1 && a!.kind === 'ident') return a!.text === 'NULL' ? 0 : { addr: a!.text };
@@ -111,8 +111,6 @@ function initValue(rhs: Token[], p: CParser): Value {
     if (inner.length === 0) p.err(`Syntax error: ATOMIC_INIT needs a value.`, a!.pos);
     return initValue(inner, p);
   }
-  void c;
-  void d;
   return p.err(
     `Syntax error: bad initial value (expected a number, a location name or &name).`,
     a!.pos,
