@@ -1,0 +1,137 @@
+// The library entry point (`import { runTest } from 'ordo'`). Every call is asynchronous
+// and can be cancelled with an AbortSignal. The pipeline itself is synchronous CPU work
+// that never yields, so an abort could not interrupt it in this thread: a call given a
+// signal runs on a worker thread (src/api/worker.ts) that is terminated when the signal
+// fires. Without a signal the call runs in this thread, sharing the loaded-model cache.
+
+import { Worker } from 'node:worker_threads';
+import { OrdoError } from '../diagnostics.js';
+import {
+  runTest as runTestNow,
+  runTestText as runTestTextNow,
+  type RunOptions as PipelineOptions,
+  type TestResult,
+} from './run.js';
+import { formatHerdReport } from '../report/herd-text.js';
+
+export { OrdoError, formatHerdReport };
+export type { TestResult };
+
+/** herd7's -speedcheck: stop as soon as the condition's verdict is known. */
+export type Speedcheck = 'false' | 'true' | 'fast';
+
+/** Resource limits of one run; a run stopped by one reports partial figures in `limit`. */
+export interface Limits {
+  /** Seconds of wall time. */
+  timeoutSeconds?: number;
+  /** Candidate executions handed to the model. */
+  maxExecutions?: number;
+}
+
+export interface RunOptions {
+  /** A herd .cfg file; without it (and without `model`) Ordo's own LKMM is used. */
+  conf?: string;
+  /** Override the cfg's cat model, bell file or macro file. */
+  model?: string;
+  bell?: string;
+  macros?: string;
+  variants?: string[];
+  /** Directories searched for model files and their includes. */
+  includeDirs?: string[];
+  speedcheck?: Speedcheck;
+  limits?: Limits;
+  /** Cancels the run: the returned promise rejects with an `AbortError`. */
+  signal?: AbortSignal;
+}
+
+/** The call a worker thread performs; plain data only, so it crosses threads. */
+export type WorkerCall =
+  | { kind: 'runTest'; file: string; opts: PipelineOptions }
+  | { kind: 'runTestText'; file: string; text: string; opts: PipelineOptions };
+
+function pipelineOptions(opts: RunOptions): PipelineOptions {
+  return {
+    conf: opts.conf,
+    model: opts.model,
+    bell: opts.bell,
+    macros: opts.macros,
+    variants: opts.variants,
+    includeDirs: opts.includeDirs,
+    speedcheck: opts.speedcheck,
+    timeout: opts.limits?.timeoutSeconds,
+    maxExecutions: opts.limits?.maxExecutions,
+  };
+}
+
+/** Run a litmus test file and summarise it as herd7 does. */
+export async function runTest(file: string, opts: RunOptions = {}): Promise<TestResult> {
+  const call: WorkerCall = { kind: 'runTest', file, opts: pipelineOptions(opts) };
+  return (await perform(call, opts.signal)) as TestResult;
+}
+
+/** Run a litmus test given as text; `file` names it in messages. */
+export async function runTestText(
+  file: string,
+  text: string,
+  opts: RunOptions = {},
+): Promise<TestResult> {
+  const call: WorkerCall = { kind: 'runTestText', file, text, opts: pipelineOptions(opts) };
+  return (await perform(call, opts.signal)) as TestResult;
+}
+
+/** Perform a call in this thread. */
+export function performNow(call: WorkerCall): unknown {
+  switch (call.kind) {
+    case 'runTest':
+      return runTestNow(call.file, call.opts);
+    case 'runTestText':
+      return runTestTextNow(call.file, call.text, call.opts);
+  }
+}
+
+function abortError(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  if (reason instanceof Error) return reason;
+  const err = new Error('the run was aborted');
+  err.name = 'AbortError';
+  return err;
+}
+
+/** An error as it crosses from the worker: enough to rebuild an OrdoError. */
+export interface WorkerFailure {
+  name: string;
+  message: string;
+  where: OrdoError['where'];
+}
+
+async function perform(call: WorkerCall, signal: AbortSignal | undefined): Promise<unknown> {
+  if (!signal) {
+    await Promise.resolve();
+    return performNow(call);
+  }
+  if (signal.aborted) throw abortError(signal);
+  const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: call });
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      void worker.terminate();
+      reject(abortError(signal));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    const settle = () => signal.removeEventListener('abort', onAbort);
+    worker.once(
+      'message',
+      (msg: { ok: true; value: unknown } | { ok: false; error: WorkerFailure }) => {
+        settle();
+        void worker.terminate();
+        if (msg.ok) resolve(msg.value);
+        else if (msg.error.name === 'OrdoError' || msg.error.name === 'LimitError')
+          reject(new OrdoError(msg.error.message, msg.error.where));
+        else reject(new Error(msg.error.message));
+      },
+    );
+    worker.once('error', (err) => {
+      settle();
+      reject(err);
+    });
+  });
+}
