@@ -21,6 +21,8 @@ export interface Suite {
   opts: RunOptions;
   /** A kinds.txt file (`NAME Allowed|Forbidden|Required` per line): also check each test's observation. */
   kinds?: string;
+  /** Where herd7's outputs for this suite are (default corpus/expected). */
+  expected?: string;
 }
 
 function slowTests(): Set<string> {
@@ -34,7 +36,7 @@ function slowTests(): Set<string> {
   );
 }
 
-/** The lines of a report that must match: everything but Time, Hash and #wall. */
+/** The lines of a report that must match: everything but Time, Hash and the harness's #wall / #rc. */
 export function comparableLines(text: string): string[] {
   return text
     .split('\n')
@@ -43,6 +45,7 @@ export function comparableLines(text: string): string[] {
         !l.startsWith('Time ') &&
         !l.startsWith('Hash=') &&
         !l.startsWith('#wall') &&
+        !l.startsWith('#rc ') &&
         l.trim() !== '',
     );
 }
@@ -131,24 +134,46 @@ export function judge(testFile: string, expectedText: string, opts: RunOptions):
 export function defaultSuites(): Suite[] {
   const lkmmDirs = ['kernel', 'herd-linux', 'lkmm-dev'].map((d) => join(corpus, 'tests', d));
   const kernelModels = join(corpus, 'models', 'lkmm');
+  const kernelCfg: RunOptions = {
+    conf: join(kernelModels, 'linux-kernel.cfg'),
+    includeDirs: [kernelModels],
+  };
   const bpfDir = join(corpus, 'tests', 'herd-bpf');
+  const herdBpf: RunOptions = { model: join(corpus, 'models', 'bpf', 'bpf.cat') };
   return [
-    {
-      label: 'kernel LKMM files',
-      dirs: lkmmDirs,
-      opts: { conf: join(kernelModels, 'linux-kernel.cfg'), includeDirs: [kernelModels] },
-    },
+    { label: 'kernel LKMM files', dirs: lkmmDirs, opts: kernelCfg },
     { label: 'Ordo LKMM', dirs: lkmmDirs, opts: {} },
     // BPF: herd7's own model, unmodified, and Ordo's BPF model (the default for BPF tests);
     // both also checked against each test's kind in kinds.txt.
-    {
-      label: 'herd bpf.cat',
-      dirs: [bpfDir],
-      opts: { model: join(corpus, 'models', 'bpf', 'bpf.cat') },
-      kinds: join(bpfDir, 'kinds.txt'),
-    },
+    { label: 'herd bpf.cat', dirs: [bpfDir], opts: herdBpf, kinds: join(bpfDir, 'kinds.txt') },
     { label: 'Ordo BPF', dirs: [bpfDir], opts: {}, kinds: join(bpfDir, 'kinds.txt') },
+    ...optionSuites(kernelCfg, herdBpf),
   ];
+}
+
+/** herd7's answers under the options users type (corpus/expected-options/MODE). */
+function optionSuites(kernelCfg: RunOptions, herdBpf: RunOptions): Suite[] {
+  const dirs = (...sets: string[]) => sets.map((d) => join(corpus, 'tests', d));
+  const expected = (mode: string) => join(corpus, 'expected-options', mode);
+  const suites: Suite[] = [];
+  for (const speedcheck of ['true', 'fast'] as const) {
+    const mode = `speedcheck-${speedcheck}`;
+    suites.push(
+      {
+        label: `-speedcheck ${speedcheck}, kernel LKMM files`,
+        dirs: dirs('kernel', 'herd-linux'),
+        opts: { ...kernelCfg, speedcheck },
+        expected: expected(mode),
+      },
+      {
+        label: `-speedcheck ${speedcheck}, herd bpf.cat`,
+        dirs: dirs('herd-bpf'),
+        opts: { ...herdBpf, speedcheck },
+        expected: expected(mode),
+      },
+    );
+  }
+  return suites;
 }
 
 export function runSuites(suites: Suite[], filter?: RegExp): { passed: number; failed: number } {
@@ -166,7 +191,7 @@ export function runSuites(suites: Suite[], filter?: RegExp): { passed: number; f
     const started = Date.now();
     for (const t of chosen) {
       const rel = relative(join(corpus, 'tests'), t);
-      const expectedFile = join(corpus, 'expected', rel + '.out');
+      const expectedFile = join(suite.expected ?? join(corpus, 'expected'), rel + '.out');
       if (!existsSync(expectedFile)) continue;
       const v = judge(t, readFileSync(expectedFile, 'utf8'), suite.opts);
       const verdicts: Array<[string, Verdict]> = [['MISMATCH', v]];
@@ -200,7 +225,10 @@ export function runSuites(suites: Suite[], filter?: RegExp): { passed: number; f
 }
 
 function main(): void {
+  // npm run conformance [TEST_REGEX] [--suite LABEL_REGEX]
   const args = process.argv.slice(2);
+  const at = args.indexOf('--suite');
+  const suiteFilter = at >= 0 ? new RegExp(args.splice(at, 2)[1] ?? '') : undefined;
   const filter = args[0] ? new RegExp(args[0]) : undefined;
   if (!existsSync(corpus)) {
     process.stdout.write(
@@ -209,7 +237,8 @@ function main(): void {
     process.exitCode = 1;
     return;
   }
-  const { passed, failed } = runSuites(defaultSuites(), filter);
+  const suites = defaultSuites().filter((s) => !suiteFilter || suiteFilter.test(s.label));
+  const { passed, failed } = runSuites(suites, filter);
   process.stdout.write(`${passed} passed, ${failed} failed\n`);
   process.exitCode = failed === 0 ? 0 : 1;
 }

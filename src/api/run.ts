@@ -145,6 +145,12 @@ export function runTestText(file: string, text: string, opts: RunOptions = {}): 
   let negative = 0;
   let limit: string | undefined;
   const q = test.condition.quantifier;
+  // herd7's -speedcheck (true and fast alike) looks only for the executions that decide
+  // the condition: those satisfying it for exists/~exists, those violating it for forall.
+  // Other candidates are dropped before the model runs, so their states and flags never
+  // show. `fast` also stops at the first such execution the model allows.
+  const relevant = (st: FinalState): boolean =>
+    speed === 'false' || holds(test.condition.prop, st) === (q !== 'forall');
   try {
     enumerateCandidates(
       test,
@@ -152,19 +158,18 @@ export function runTestText(file: string, text: string, opts: RunOptions = {}): 
       memory,
       { maxCandidates: opts.maxExecutions ?? Infinity, deadline },
       (cand, input) => {
+        if (test.filter && !holds(test.filter, finalState(cand, filterColumns, memory)))
+          return true;
+        const st = finalState(cand, columns, memory);
+        if (!relevant(st)) return true;
         const outcomes = evaluateModel(setup.model, input, { deadline });
         for (const o of outcomes) {
           if (!o.allowed) continue;
-          if (test.filter && !holds(test.filter, finalState(cand, filterColumns, memory))) continue;
-          const st = finalState(cand, columns, memory);
           for (const f of o.flags) flags.add(f);
           states.set(formatState(st, columns), st);
           if (holds(test.condition.prop, st)) positive++;
           else negative++;
-          if (speed !== 'false') {
-            const decided = q === 'forall' ? negative > 0 : positive > 0;
-            if (decided) return false;
-          }
+          if (speed === 'fast') return false;
         }
         return true;
       },
@@ -176,7 +181,6 @@ export function runTestText(file: string, text: string, opts: RunOptions = {}): 
 
   const sorted = [...states.entries()].sort((a, b) => compareStates(a[1], b[1], columns));
   const ok = q === 'exists' ? positive > 0 : q === 'notExists' ? positive === 0 : negative === 0;
-  const observation = positive === 0 ? 'Never' : negative === 0 ? 'Always' : 'Sometimes';
   return {
     name: test.name,
     file,
@@ -187,11 +191,27 @@ export function runTestText(file: string, text: string, opts: RunOptions = {}): 
     negative,
     flags: [...flags].sort(),
     conditionText: test.condition.text,
-    observation,
+    observation: observationWord(q, speed, positive, negative),
     seconds: (performance.now() - started) / 1000,
     hash: createHash('md5').update(text).digest('hex'),
     limit,
   };
+}
+
+/**
+ * herd7's Observation word. Under -speedcheck only the deciding executions were looked
+ * at, so herd7 never claims what it could not see: no `Always` for exists/~exists (the
+ * negative cases were skipped), no `Never` for forall (the positive ones were).
+ */
+export function observationWord(
+  q: Quantifier,
+  speed: 'false' | 'true' | 'fast',
+  positive: number,
+  negative: number,
+): TestResult['observation'] {
+  if (speed === 'false') return positive === 0 ? 'Never' : negative === 0 ? 'Always' : 'Sometimes';
+  if (q === 'forall') return negative === 0 ? 'Always' : 'Sometimes';
+  return positive === 0 ? 'Never' : 'Sometimes';
 }
 
 export type { StateLoc };

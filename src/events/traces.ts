@@ -608,11 +608,13 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
       else onFalse(st);
       return;
     }
-    const yes = cloneState(st);
-    yes.assumptions.push({ kind: 'truth', sym: cond, expect: true });
-    onTrue(yes);
-    st.assumptions.push({ kind: 'truth', sym: cond, expect: false });
-    onFalse(st);
+    // The false side first: the paths then come in the order herd7 explores them, which
+    // shows wherever a run stops at the first execution found (-speedcheck fast).
+    const no = cloneState(st);
+    no.assumptions.push({ kind: 'truth', sym: cond, expect: false });
+    onFalse(no);
+    st.assumptions.push({ kind: 'truth', sym: cond, expect: true });
+    onTrue(st);
   }
 
   function stmt(s: Stmt, state: PathState, k: (st: PathState) => void): void {

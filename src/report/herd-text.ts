@@ -13,7 +13,11 @@ export function formatHerdReport(r: TestResult): string {
   for (const s of r.states) lines.push(s);
   lines.push(r.ok ? 'Ok' : 'No');
   lines.push('Witnesses');
-  lines.push(`Positive: ${r.positive} Negative: ${r.negative}`);
+  // herd7 counts witnesses of the test's claim: for ~exists those are the executions
+  // where the proposition fails, so the two figures swap places.
+  const [witnesses, counter] =
+    r.quantifier === 'notExists' ? [r.negative, r.positive] : [r.positive, r.negative];
+  lines.push(`Positive: ${witnesses} Negative: ${counter}`);
   for (const f of r.flags) lines.push(`Flag ${f}`);
   lines.push(`Condition ${r.conditionText}`);
   lines.push(`Observation ${r.name} ${r.observation} ${r.positive} ${r.negative}`);
