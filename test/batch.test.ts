@@ -632,3 +632,33 @@ test('aborting (Ctrl-C) stops the workers, prints the results so far and saves t
     rmSync(top, { recursive: true, force: true });
   }
 });
+
+test('a test stopped by a limit: no report on stdout, a Limit line, the timeout marker in --save and JSON', async () => {
+  const top = tmp();
+  const d = join(top, 't');
+  mkdirSync(d);
+  try {
+    write(
+      d,
+      'sb.litmus',
+      `C sb\n{}\nP0(int *x, int *y) { int r0; WRITE_ONCE(*x, 1); r0 = READ_ONCE(*y); }\nP1(int *x, int *y) { int r0; WRITE_ONCE(*y, 1); r0 = READ_ONCE(*x); }\nexists (0:r0=0 /\\ 1:r0=0)\n`,
+    );
+    const { runTest } = await import('../src/api/run.js');
+    const r = await batch(d, new InlineExecutor(runTest), {
+      runOptions: { maxExecutions: 1 },
+      save: join(d, 'saved'),
+      judge: true,
+    });
+    const rec = r.records[0];
+    assert.equal(rec.status, 'limit');
+    assert.equal(rec.verdict, undefined, 'a stopped run has no verdict');
+    assert.equal(rec.exitStatus, 124);
+    assert.doesNotMatch(r.out, /Observation/);
+    assert.match(r.err, /^Limit sb .*no verdict/m);
+    const saved = readFileSync(join(d, 'saved', 't', 'sb.litmus.out'), 'utf8');
+    assert.doesNotMatch(saved, /Observation/);
+    assert.match(saved, /\nCommand exited with non-zero status 124\n$/);
+  } finally {
+    rmSync(top, { recursive: true, force: true });
+  }
+});

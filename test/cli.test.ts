@@ -73,21 +73,24 @@ test('bad input: one line naming file, line and column, non-zero exit, no stack 
   assert.equal(ordo('-speedcheck', 'maybe', sb).status, 2);
 });
 
-test('-speedcheck true stops at the first witness', () => {
+test('-speedcheck keeps only the deciding executions and never claims Always for exists', () => {
   const full = ordo(sb);
-  const fast = ordo('-speedcheck', 'true', sb);
   assert.match(full.stdout, /Positive: 1 Negative: 3/);
-  assert.match(fast.stdout, /^Ok$/m);
-  const [, p, n] = /Positive: (\d+) Negative: (\d+)/.exec(fast.stdout)!;
-  assert.equal(Number(p), 1);
-  assert.ok(Number(n) <= 3);
+  for (const mode of ['true', 'fast']) {
+    const r = ordo('-speedcheck', mode, sb);
+    assert.equal(r.status, 0);
+    assert.match(r.stdout, /^States 1\n0:r0=0; 1:r0=0;\nOk$/m);
+    assert.match(r.stdout, /^Observation sb Sometimes 1 0$/m);
+  }
 });
 
-test('a run stopped by a limit says so and exits 3', () => {
+test('a run stopped by a limit prints nothing on stdout, a Limit line on stderr, exits 3', () => {
   const r = ordo('-max-executions', '2', sb);
   assert.equal(r.status, 3);
+  assert.equal(r.stdout, '');
   assert.match(
-    r.stdout,
-    /^Limit sb more than 2 candidate executions: the figures above are partial$/m,
+    r.stderr,
+    /^Limit sb more than 2 candidate executions: no verdict; partial figures \d+ states?, positive \d+, negative \d+$/m,
   );
+  assert.doesNotMatch(r.stderr, /Observation/);
 });

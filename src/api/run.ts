@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OrdoError, LimitError } from '../diagnostics.js';
+import { limitClock } from '../limits.js';
 import type { LitmusTest, Quantifier, StateLoc } from '../program/ir.js';
 import {
   parseConfig,
@@ -136,7 +137,7 @@ export function runTestText(file: string, text: string, opts: RunOptions = {}): 
   const columns = sortColumns(observedLocations(test));
   const filterColumns = sortColumns(observedLocations(test, true));
   const traces = buildTraces(test, memory, 1 << 14);
-  const deadline = opts.timeout ? Date.now() + opts.timeout * 1000 : Infinity;
+  const deadline = opts.timeout ? limitClock() + opts.timeout * 1000 : Infinity;
   const speed = opts.speedcheck ?? 'false';
 
   const states = new Map<string, FinalState>();

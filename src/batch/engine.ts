@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunOptions } from '../api/run.js';
-import { formatHerdReport } from '../report/herd-text.js';
+import { formatHerdReport, formatLimitLine, TIMEOUT_MARKER } from '../report/herd-text.js';
 import { extractResult, judgeOutcome } from './judge.js';
 import type { BatchTest } from './inputs.js';
 import type { Executor, TaskOutcome } from './protocol.js';
@@ -51,22 +51,28 @@ export interface BatchOutcome {
   exitCode: number;
 }
 
-/** The text a test contributes to stdout / its .out file (herd7's report, or nothing). */
+/** The text a test contributes to stdout: herd7's report; nothing when it did not finish. */
 function reportText(o: TaskOutcome): string {
-  if (!o.result) return '';
-  let text = formatHerdReport(o.result);
-  if (o.result.limit)
-    text += `Limit ${o.result.name} ${o.result.limit}: the figures above are partial\n`;
-  return text;
+  if (!o.result || o.result.limit) return '';
+  return formatHerdReport(o.result);
 }
 
-/** The .out file contents: the report, or the error as herd7's output would carry it. */
+/** What a test contributes to stderr: its error, or the Limit line of a stopped test. */
+function diagnosticText(o: TaskOutcome): string {
+  if (o.result?.limit) return formatLimitLine(o.result);
+  if (o.result) return '';
+  return `ordo: ${o.error ?? o.status}\n`;
+}
+
+/**
+ * The .out file: what herd7 run by the kernel's scripts would have left, i.e. the report,
+ * or the diagnostics; a test that did not finish (a limit, a terminated worker) ends with
+ * time(1)'s exit-status line for timeout(1), which judgelitmus.sh reads as a timeout.
+ */
 function outFileText(o: TaskOutcome): string {
-  if (o.result) return reportText(o);
-  let text = `ordo: ${o.error ?? o.status}\n`;
-  // judgelitmus.sh recognises timeouts by timeout(1)'s status as reported by time(1).
-  if (o.status === 'timeout') text += 'Command exited with non-zero status 124\n';
-  return text;
+  const text = reportText(o) + diagnosticText(o);
+  const unfinished = o.status === 'timeout' || o.status === 'limit' || !!o.result?.limit;
+  return unfinished ? `${text}${TIMEOUT_MARKER}\n` : text;
 }
 
 export function makeRecord(
@@ -80,8 +86,11 @@ export function makeRecord(
   if (o.result) {
     const r = o.result;
     rec.name = r.name;
-    rec.verdict = r.observation;
-    rec.ok = r.ok;
+    // A run stopped by a limit has no verdict: only its partial figures are recorded.
+    if (!r.limit) {
+      rec.verdict = r.observation;
+      rec.ok = r.ok;
+    }
     rec.states = r.states;
     rec.positive = r.positive;
     rec.negative = r.negative;
@@ -89,6 +98,8 @@ export function makeRecord(
   }
   if (o.error) rec.error = o.error;
   if (o.limit) rec.limit = o.limit;
+  // The exit status timeout(1) gives a test it stops: what the kernel's scripts read.
+  if (status === 'limit' || status === 'timeout') rec.exitStatus = 124;
   let spec = null;
   try {
     spec = extractResult(readFileSync(test.file, 'utf8'));
@@ -138,7 +149,7 @@ export async function runBatch(o: BatchOptions): Promise<BatchOutcome> {
   const emit = (i: number): void => {
     const oc = outcomes[i]!;
     const out = o.quiet ? '' : texts[i]!;
-    const err = oc.result ? '' : `ordo: ${oc.error ?? oc.status}\n`;
+    const err = diagnosticText(oc);
     const write = () => {
       if (out) o.stdout(out);
       if (err) o.stderr(err);

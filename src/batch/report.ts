@@ -45,6 +45,11 @@ export interface TestRecord {
   time: number;
   error?: string;
   limit?: string;
+  /**
+   * 124 for a test that did not finish (a limit stopped it, or its worker was terminated):
+   * timeout(1)'s status, which judgelitmus.sh reads as a timeout.
+   */
+  exitStatus?: 124;
   /** The test's `Result:` line text (without `Result:`), when it has one. */
   expected?: string;
   /** Present when the batch judged results (--judge). */

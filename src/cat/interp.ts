@@ -50,7 +50,7 @@ const DEFAULT_EMPTY_RELS = new Set(['rmw', 'amo', 'addr', 'data', 'ctrl']);
 export interface EvalOptions {
   /** Top-level names whose final values (relations or event sets) each outcome should carry. */
   capture?: string[];
-  /** Date.now() value after which a fork (`with ... from`) stops the run with a LimitError. */
+  /** limitClock() value after which a fork (`with ... from`) stops the run with a LimitError. */
   deadline?: number;
 }
 

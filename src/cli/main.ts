@@ -4,7 +4,7 @@
 
 import { OrdoError } from '../diagnostics.js';
 import { runTest, type RunOptions } from '../api/run.js';
-import { formatHerdReport } from '../report/herd-text.js';
+import { formatHerdReport, formatLimitLine } from '../report/herd-text.js';
 import { runCommand, compareCommand, mergeCommand } from './batch-commands.js';
 import { c2bpfCommand, judgeCommand } from './bpf-commands.js';
 
@@ -20,6 +20,13 @@ options (herd7 spelling):
   -timeout SECONDS   stop a test after this long, reporting partial results
   -max-executions N  stop a test after N candidate executions
 Without -conf or -model, Ordo's own Linux-kernel memory model is used.`;
+
+/** Exit statuses of a single run (`ordo --help` lists them). */
+export const EXIT_OK = 0;
+export const EXIT_ERROR = 1;
+export const EXIT_USAGE = 2;
+export const EXIT_LIMIT = 3;
+export const EXIT_INTERNAL = 4;
 
 interface ParsedArgs {
   opts: RunOptions;
@@ -123,11 +130,11 @@ export async function main(args: string[]): Promise<number> {
   for (const file of parsed.files) {
     try {
       const r = runTest(file, parsed.opts);
-      process.stdout.write(formatHerdReport(r));
       if (r.limit) {
-        process.stdout.write(`Limit ${r.name} ${r.limit}: the figures above are partial\n`);
-        status = Math.max(status, 3);
-      }
+        // As herd7: nothing on stdout, so no script reads a partial Observation as a verdict.
+        process.stderr.write(formatLimitLine(r));
+        status = Math.max(status, EXIT_LIMIT);
+      } else process.stdout.write(formatHerdReport(r));
     } catch (err) {
       if (err instanceof OrdoError) {
         const where = err.where ? '' : `${file}: `;

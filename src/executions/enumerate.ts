@@ -53,7 +53,7 @@ export interface Candidate {
 export interface EnumerationLimits {
   /** Maximum number of candidate executions handed to the model. */
   maxCandidates: number;
-  /** Deadline (Date.now() value) or Infinity. */
+  /** Deadline (a limitClock() value) or Infinity. */
   deadline: number;
 }
 

@@ -26,3 +26,19 @@ export function formatHerdReport(r: TestResult): string {
   lines.push('');
   return lines.join('\n') + '\n';
 }
+
+/**
+ * The one line a test stopped by a limit gets, on stderr: herd7 prints nothing at all for
+ * such a test, so no partial Observation can be read as a verdict; this says which limit
+ * and how far the run got.
+ */
+export function formatLimitLine(r: TestResult): string {
+  const states = `${r.states.length} state${r.states.length === 1 ? '' : 's'}`;
+  return `Limit ${r.name} ${r.limit ?? 'limit reached'}: no verdict; partial figures ${states}, positive ${r.positive}, negative ${r.negative}\n`;
+}
+
+/**
+ * What the kernel's scripts find in a test's output when timeout(1) stopped herd7:
+ * time(1)'s line for exit status 124, which judgelitmus.sh reports as a timeout.
+ */
+export const TIMEOUT_MARKER = 'Command exited with non-zero status 124';
