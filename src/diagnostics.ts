@@ -36,3 +36,12 @@ export class LimitError extends OrdoError {
     this.limit = limit;
   }
 }
+
+/**
+ * The default branch of a switch over a union of kinds: the argument has type `never` when
+ * every kind is handled, so adding a kind without handling it is a compile-time error; at
+ * run time (a value from outside the type system) it fails loudly instead of ignoring it.
+ */
+export function assertNever(value: never, what = 'kind'): never {
+  throw new Error(`unhandled ${what}: ${JSON.stringify(value)}`);
+}

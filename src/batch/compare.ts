@@ -4,7 +4,7 @@
 
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { OrdoError } from '../diagnostics.js';
+import { assertNever, OrdoError } from '../diagnostics.js';
 import { comparePaths } from './inputs.js';
 
 export type ChangeKind =
@@ -107,8 +107,10 @@ export function formatComparison(c: Comparison, oldDir: string, newDir: string):
       case 'onlyNew':
         lines.push(` !!! Only in ${newDir}: ${strip(ch.path)}`);
         break;
-      default:
+      case 'same':
         break;
+      default:
+        assertNever(ch.kind);
     }
   }
   const count = (k: ChangeKind) => c.changes.filter((x) => x.kind === k).length;

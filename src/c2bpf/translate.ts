@@ -12,6 +12,7 @@
 // tested reads, where a C `if` covers only its arms. The translation can thus only
 // forbid more, never allow more, than an exact one.
 
+import { assertNever } from '../diagnostics.js';
 import type {
   Annot,
   BinaryOp,
@@ -711,8 +712,10 @@ function exprLocsAndRegs(
     case 'islocked':
       go(e.addr);
       break;
-    default:
+    case 'const':
       break;
+    default:
+      assertNever(e);
   }
 }
 
@@ -760,8 +763,10 @@ function stmtLocsAndRegs(
       case 'goto':
         if (s.test) ex(s.test);
         break;
-      default:
+      case 'label':
         break;
+      default:
+        assertNever(s);
     }
   }
 }
@@ -785,8 +790,11 @@ function propRegs(p: Prop, out: StateLoc[]): void {
       propRegs(p.left, out);
       propRegs(p.right, out);
       break;
-    default:
+    case 'true':
+    case 'false':
       break;
+    default:
+      assertNever(p);
   }
 }
 
@@ -886,8 +894,11 @@ export function translateCToBpf(test: LitmusTest): Translation {
         return { kind: p.kind, args: p.args.map(mapProp) };
       case 'implies':
         return { kind: 'implies', left: mapProp(p.left), right: mapProp(p.right) };
-      default:
+      case 'true':
+      case 'false':
         return p;
+      default:
+        return assertNever(p);
     }
   };
   const ppL = (l: StateLoc) => (l.kind === 'reg' ? `${l.thread}:${l.name}` : l.name);

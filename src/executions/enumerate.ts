@@ -4,7 +4,7 @@
 // to the model when it generates them itself (`withoutco`, as LKMM and the BPF model do).
 
 import type { LitmusTest, Value, StateLoc, Prop } from '../program/ir.js';
-import { OrdoError, LimitError } from '../diagnostics.js';
+import { assertNever, OrdoError, LimitError } from '../diagnostics.js';
 import { checkLimits } from '../limits.js';
 import { EventSet, Relation } from '../relations/index.js';
 import type { ModelEvent, ModelInput } from '../cat/input.js';
@@ -92,8 +92,11 @@ export function initialMemory(test: LitmusTest): Map<string, Value> {
         visitProp(p.left);
         visitProp(p.right);
         break;
-      default:
+      case 'true':
+      case 'false':
         break;
+      default:
+        assertNever(p);
     }
   };
   test.locations.forEach(visitLoc);
@@ -133,8 +136,11 @@ export function observedLocations(test: LitmusTest, withFilter = false): StateLo
         visitProp(p.left);
         visitProp(p.right);
         break;
-      default:
+      case 'true':
+      case 'false':
         break;
+      default:
+        assertNever(p);
     }
   };
   test.locations.forEach(add);
