@@ -12,94 +12,17 @@
 // Variant conditions and includes are also resolved here.
 
 import { OrdoError, type Location } from '../diagnostics.js';
-import type { Binding, CatFile, Cond, Exp, Ins, Pat, TestKind, TestType } from './ast.js';
-import { EMPTY, UNV, mkValSet, freshId, type V, type VProc, type VTag } from './values.js';
+import type { Binding, CatFile, Cond, Exp, Ins, Pat } from './ast.js';
+import { EMPTY, UNV, mkValSet, freshId, type VProc, type VTag } from './values.js';
 import { PRIMITIVES } from './primitives.js';
 import { markForkInvariant } from './invariance.js';
+import type { CIns, CompiledProgram, GRef, RCond, RExp, RPat } from './resolved.js';
 
-export interface RPat {
-  /** Number of frame/slot positions the pattern fills. */
-  size: number;
-  tuple: boolean;
-}
-
-export type RCond =
-  | { t: 'const'; b: boolean }
-  | { t: 'not'; c: RCond }
-  | { t: 'and' | 'or'; l: RCond; r: RCond }
-  | { t: 'eq' | 'in' | 'subset'; l: RExp; r: RExp; loc: Location };
-
-export type RExp =
-  | { t: 'const'; v: V }
-  | { t: 'zero' }
-  | { t: 'input'; i: number; name: string; loc: Location }
-  | { t: 'glob'; s: number }
-  | { t: 'local'; d: number; i: number }
-  | { t: 'op1'; op: 'plus' | 'star' | 'opt' | 'inv' | 'comp' | 'toid'; a: RExp; loc: Location }
-  | { t: 'union' | 'seq'; a: RExp[]; loc: Location }
-  | { t: 'inter' | 'diff' | 'cart' | 'add'; l: RExp; r: RExp; loc: Location }
-  | { t: 'intercart'; r: RExp; s1: RExp; s2: RExp; loc: Location }
-  | { t: 'set'; a: RExp[]; loc: Location }
-  | { t: 'tuple'; a: RExp[] }
-  | { t: 'app'; f: RExp; x: RExp; loc: Location }
-  | { t: 'fun'; pat: RPat; body: RExp; name: string }
-  | { t: 'let'; pats: RPat[]; e: RExp[]; body: RExp; size: number; loc: Location }
-  | {
-      t: 'letrec';
-      pats: RPat[];
-      e: RExp[];
-      isFun: boolean[];
-      body: RExp;
-      size: number;
-      loc: Location;
-    }
-  | { t: 'match'; a: RExp; tags: Map<string, RExp>; dflt: RExp | null; loc: Location }
-  | { t: 'matchset'; a: RExp; ifEmpty: RExp; body: RExp; split: boolean; loc: Location }
-  | { t: 'try'; b: RExp; h: RExp }
-  | { t: 'if'; c: RCond; th: RExp; el: RExp };
-
-export type CIns =
-  | { t: 'glet'; slots: number[]; pats: RPat[]; e: RExp[]; loc: Location }
-  | { t: 'grec'; slots: number[]; pats: RPat[]; e: RExp[]; isFun: boolean[]; loc: Location }
-  | { t: 'llet'; pats: RPat[]; e: RExp[]; size: number; loc: Location }
-  | { t: 'lrec'; pats: RPat[]; e: RExp[]; isFun: boolean[]; size: number; loc: Location }
-  | {
-      t: 'test';
-      type: TestType;
-      neg: boolean;
-      test: TestKind;
-      e: RExp;
-      name: string | null;
-      text: string;
-      loc: Location;
-    }
-  | { t: 'with'; slot: number; set: RExp; loc: Location }
-  | { t: 'lconst'; v: V }
-  | { t: 'lproc'; pat: RPat; body: CIns[]; name: string }
-  | { t: 'call'; p: RExp; arg: RExp; name: string; loc: Location }
-  | { t: 'forall'; set: RExp; body: CIns[]; loc: Location }
-  | { t: 'insmatch'; a: RExp; tags: Map<string, CIns[]>; dflt: CIns[] | null; loc: Location };
-
-type GRef = { kind: 'slot'; s: number } | { kind: 'const'; v: V };
+export type IncludeLoader = (name: string, fromFile: string, loc: Location) => CatFile;
 
 interface Scope {
   names: Array<string | null>;
   parent: Scope | null;
-}
-
-export type IncludeLoader = (name: string, fromFile: string, loc: Location) => CatFile;
-
-export interface CompiledProgram {
-  code: CIns[];
-  nslots: number;
-  inputNames: string[];
-  declaredTags: string[];
-  /** Top-level names visible at the end of the model, for reading results back. */
-  finalGlobals: Map<string, GRef>;
-  withoutCo: boolean;
-  options: string[];
-  /** Number of fork-invariant nodes marked by markForkInvariant (their memo ids). */
-  memoCount: number;
 }
 
 function patNames(p: Pat): Array<string | null> {

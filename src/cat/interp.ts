@@ -10,7 +10,7 @@
 import { checkLimits } from '../limits.js';
 import type { Location } from '../diagnostics.js';
 import { EventSet, Relation } from '../relations/index.js';
-import type { CIns, RCond, RExp, RPat, CompiledProgram } from './compile.js';
+import type { CIns, RCond, RExp, RPat, CompiledProgram } from './resolved.js';
 import type { ModelInput, ModelOutcome } from './input.js';
 import type { MemoNode } from './invariance.js';
 import {
@@ -355,8 +355,9 @@ export class Evaluator implements PrimContext {
         return (v as VValSet).items;
       case 'tag':
         return [v];
+      default: // any other kind is the model's type error
+        throw new CatError(`${what}: set expected, found ${typeName(v)}`, loc);
     }
-    throw new CatError(`${what}: set expected, found ${typeName(v)}`, loc);
   }
 
   // ----------------------------------------------------------- bindings
@@ -636,8 +637,9 @@ export class Evaluator implements PrimContext {
         return this.unv();
       case 'pair':
         return Relation.fromPairs(this.n, [[(v as VPair).a, (v as VPair).b]]);
+      default: // any other kind is the model's type error
+        throw new CatError(`type relation expected, ${typeName(v)} found`, loc);
     }
-    throw new CatError(`type relation expected, ${typeName(v)} found`, loc);
   }
 
   asEvents(v: V, loc: Location): EventSet {
@@ -649,8 +651,9 @@ export class Evaluator implements PrimContext {
         return EventSet.full(this.n);
       case 'event':
         return EventSet.of(this.n, [(v as { e: number }).e]);
+      default: // any other kind is the model's type error
+        throw new CatError(`type event set expected, ${typeName(v)} found`, loc);
     }
-    throw new CatError(`type event set expected, ${typeName(v)} found`, loc);
   }
 
   private op1(op: string, v: V, loc: Location): V {

@@ -14,7 +14,8 @@
 //  - applies only functions whose bodies are fork-invariant apart from their parameters
 //    (named top-level functions or primitives; any other callee counts as variant).
 
-import type { CIns, CompiledProgram, RCond, RExp } from './compile.js';
+import { assertNever } from '../diagnostics.js';
+import type { CIns, CompiledProgram, RCond, RExp } from './resolved.js';
 
 /** Nodes worth caching: the ones whose evaluation does real work. */
 const COSTLY = new Set<RExp['t']>([
@@ -279,8 +280,14 @@ export function markForkInvariant(prog: CompiledProgram): number {
         mark(e.th, depth);
         mark(e.el, depth);
         return;
-      default:
+      case 'const':
+      case 'glob':
+      case 'input':
+      case 'local':
+      case 'zero':
         return;
+      default:
+        assertNever(e);
     }
   };
   const markCond = (c: RCond, depth: number): void => {
@@ -324,8 +331,11 @@ export function markForkInvariant(prog: CompiledProgram): number {
       case 'insmatch':
         mark(ins.a, 0);
         return;
-      default:
+      case 'lconst':
+      case 'lproc':
         return;
+      default:
+        assertNever(ins);
     }
   };
   forEachIns(prog.code, markIns);

@@ -4,10 +4,23 @@
 // small object with a `k` discriminant. `{}` is a polymorphic empty value and `_` the
 // polymorphic universe: both take their meaning from the operator that consumes them.
 
-import { OrdoError, type Location } from '../diagnostics.js';
+import { assertNever, OrdoError, type Location } from '../diagnostics.js';
 import { EventSet, Relation } from '../relations/index.js';
-import type { RExp } from './compile.js';
-import type { CIns, RPat } from './compile.js';
+import type {
+  Frame as FrameShape,
+  V,
+  VClo,
+  VEmpty,
+  VEvent,
+  VPair,
+  VPrim,
+  VTag,
+  VTuple,
+  VUnv,
+  VValSet,
+} from './resolved.js';
+
+export type * from './resolved.js';
 
 export class CatError extends OrdoError {
   constructor(message: string, where: Location | null) {
@@ -16,83 +29,7 @@ export class CatError extends OrdoError {
   }
 }
 
-export interface VEmpty {
-  k: 'empty';
-}
-export interface VUnv {
-  k: 'unv';
-}
-export interface VEvent {
-  k: 'event';
-  e: number;
-}
-export interface VPair {
-  k: 'pair';
-  a: number;
-  b: number;
-}
-export interface VTag {
-  k: 'tag';
-  enumName: string;
-  name: string;
-}
-export interface VValSet {
-  k: 'valset';
-  items: V[];
-}
-export interface VTuple {
-  k: 'tuple';
-  items: V[];
-}
-export interface VClo {
-  k: 'clo';
-  id: number;
-  pat: RPat;
-  body: RExp;
-  frame: Frame | null;
-  name: string;
-}
-export interface VPrim {
-  k: 'prim';
-  id: number;
-  name: string;
-  fn: PrimFn;
-}
-export interface VProc {
-  k: 'proc';
-  pat: RPat;
-  body: CIns[];
-  frame: Frame | null;
-  name: string;
-}
-
-export type V =
-  | EventSet
-  | Relation
-  | VEmpty
-  | VUnv
-  | VEvent
-  | VPair
-  | VTag
-  | VValSet
-  | VTuple
-  | VClo
-  | VPrim
-  | VProc;
-
-export type PrimFn = (arg: V, ctx: PrimContext, loc: Location) => V;
-
-/** What primitives may consult about the current execution. */
-export interface PrimContext {
-  n: number;
-  events: import('./input.js').ModelEvent[];
-  /** Stops long computations at the run's deadline or on heap exhaustion (LimitError). */
-  checkLimits(): void;
-  inputSet(name: string): EventSet | null;
-  relation(name: string): Relation | null;
-}
-
-export class Frame {
+export class Frame implements FrameShape {
   constructor(
     public v: V[],
     public p: Frame | null,
@@ -102,14 +39,18 @@ export class Frame {
 export const EMPTY: VEmpty = { k: 'empty' };
 export const UNV: VUnv = { k: 'unv' };
 
-export function kindOf(v: V): string {
+/** The kinds of cat values: `rel` and `events` for the bit-matrix classes, else `V['k']`. */
+export type ValueKind = 'rel' | 'events' | Exclude<V, EventSet | Relation>['k'];
+
+export function kindOf(v: V): ValueKind {
   if (v instanceof Relation) return 'rel';
   if (v instanceof EventSet) return 'events';
   return v.k;
 }
 
 export function typeName(v: V): string {
-  switch (kindOf(v)) {
+  const kind = kindOf(v);
+  switch (kind) {
     case 'rel':
       return 'relation';
     case 'events':
@@ -133,8 +74,9 @@ export function typeName(v: V): string {
       return 'function';
     case 'proc':
       return 'procedure';
+    default:
+      return assertNever(kind, 'value kind');
   }
-  return 'value';
 }
 
 let nextId = 0;
@@ -142,7 +84,7 @@ export function freshId(): number {
   return nextId++;
 }
 
-const RANK: Record<string, number> = {
+const RANK: Record<ValueKind, number> = {
   empty: 0,
   events: 1,
   rel: 2,
@@ -214,8 +156,13 @@ export function compareV(a: V, b: V): number {
     case 'clo':
     case 'prim':
       return (a as VClo | VPrim).id - (b as VClo | VPrim).id;
+    // 'empty' was handled above
+    case 'unv':
+    case 'proc':
+      throw new Error(`sets of ${typeName(a)} are illegal`);
+    default:
+      return assertNever(ka, 'value kind');
   }
-  throw new Error(`sets of ${typeName(a)} are illegal`);
 }
 
 /** Sorted, duplicate-free value set. */

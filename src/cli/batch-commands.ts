@@ -5,7 +5,7 @@ import { getHeapStatistics } from 'node:v8';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { OrdoError } from '../diagnostics.js';
-import { parseArgs } from './main.js';
+import { parseArgs } from './herd-options.js';
 import { expandInputs, parseShard, shardSlice } from '../batch/inputs.js';
 import { runBatch } from '../batch/engine.js';
 import { WorkerPool } from '../batch/pool.js';
