@@ -16,12 +16,12 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseRunFlags } from '../src/cli/batch-commands.js';
 import { readJsonReport } from '../src/batch/report.js';
+import { corpusPath } from './support/corpus.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const bin = resolve(here, '..', '..', 'bin', 'ordo.js');
-const fakeRunner = fileURLToPath(new URL('../src/batch/fake-runner.js', import.meta.url));
-const corpus =
-  process.env.ORDO_CORPUS ?? resolve(here, '..', '..', '..', 'shared', 'corpus', 'tests');
+const fakeRunner = fileURLToPath(new URL('./support/fake-runner.js', import.meta.url));
+const corpus = corpusPath('tests');
 const kernel = join(corpus, 'kernel');
 
 function ordo(args: string[], cwd?: string) {
@@ -72,135 +72,123 @@ test('run flags: batch options are taken, herd options and their values passed o
   assert.throws(() => parseRunFlags(['--shard', '3/2']));
 });
 
-test(
-  'acceptance: ordo run --judge over the kernel corpus passes every test',
-  { skip: !existsSync(kernel) && 'no corpus' },
-  () => {
-    const r = ordo(['run', '--judge', kernel]);
-    const n = countLitmus(kernel);
-    assert.equal(r.err, '', 'no progress bar or errors when stderr is not a terminal');
-    assert.match(r.out, new RegExp(`\\n${n} passed, 0 failed\\n$`));
-    assert.equal((r.out.match(/^Observation /gm) ?? []).length, n);
-    assert.doesNotMatch(r.out, /^(FAIL|TIMEOUT) /m);
-    assert.equal(r.status, 0);
-  },
-);
+test('acceptance: ordo run --judge over the kernel corpus passes every test', () => {
+  const r = ordo(['run', '--judge', kernel]);
+  const n = countLitmus(kernel);
+  assert.equal(r.err, '', 'no progress bar or errors when stderr is not a terminal');
+  assert.match(r.out, new RegExp(`\\n${n} passed, 0 failed\\n$`));
+  assert.equal((r.out.match(/^Observation /gm) ?? []).length, n);
+  assert.doesNotMatch(r.out, /^(FAIL|TIMEOUT) /m);
+  assert.equal(r.status, 0);
+});
 
-test(
-  'output per test is exactly the single-test output, in path order',
-  { skip: !existsSync(kernel) && 'no corpus' },
-  () => {
-    const d = tmp();
-    try {
-      for (const t of ['SB+poonceonces', 'MP+poonceonces', 'LB+poonceonces'])
-        copyFileSync(join(kernel, `${t}.litmus`), join(d, `${t}.litmus`));
-      const batch = ordo(['run', '-j', '2', d]);
-      const single = ordo([
-        join(d, 'LB+poonceonces.litmus'),
-        join(d, 'MP+poonceonces.litmus'),
-        join(d, 'SB+poonceonces.litmus'),
-      ]);
-      const strip = (s: string) => s.replace(/^Time .*$/gm, 'Time');
-      assert.equal(batch.status, 0);
-      assert.equal(strip(batch.out), strip(single.out));
-    } finally {
-      rmSync(d, { recursive: true, force: true });
-    }
-  },
-);
+test('output per test is exactly the single-test output, in path order', () => {
+  const d = tmp();
+  try {
+    for (const t of ['SB+poonceonces', 'MP+poonceonces', 'LB+poonceonces'])
+      copyFileSync(join(kernel, `${t}.litmus`), join(d, `${t}.litmus`));
+    const batch = ordo(['run', '-j', '2', d]);
+    const single = ordo([
+      join(d, 'LB+poonceonces.litmus'),
+      join(d, 'MP+poonceonces.litmus'),
+      join(d, 'SB+poonceonces.litmus'),
+    ]);
+    const strip = (s: string) => s.replace(/^Time .*$/gm, 'Time');
+    assert.equal(batch.status, 0);
+    assert.equal(strip(batch.out), strip(single.out));
+  } finally {
+    rmSync(d, { recursive: true, force: true });
+  }
+});
 
-test(
-  'shards merged give the whole run; --save and compare; merge refuses duplicates',
-  { skip: !existsSync(kernel) && 'no corpus' },
-  () => {
-    const d = tmp();
-    try {
-      const lst = join(d, 'some.list');
-      writeFileSync(
-        lst,
-        readdirSync(kernel)
-          .filter((f) => f.endsWith('.litmus'))
-          .slice(0, 7)
-          .map((f) => join(kernel, f))
-          .join('\n') + '\n',
-      );
-      const whole = ordo([
-        'run',
-        '-q',
-        '--judge',
-        `@${lst}`,
-        '--json',
-        join(d, 'all.json'),
-        '--save',
-        join(d, 'old'),
-      ]);
-      assert.equal(whole.status, 0, whole.err);
-      const s1 = ordo([
-        'run',
-        '-q',
-        '--judge',
-        `@${lst}`,
-        '--shard',
-        '1/2',
-        '--json',
-        join(d, 's1.json'),
-        '--save',
-        join(d, 'new'),
-      ]);
-      const s2 = ordo([
-        'run',
-        '-q',
-        '--judge',
-        `@${lst}`,
-        '--shard',
-        '2/2',
-        '--json',
-        join(d, 's2.json'),
-        '--save',
-        join(d, 'new'),
-        '--junit',
-        join(d, 's2.xml'),
-      ]);
-      assert.equal(s1.status, 0);
-      assert.equal(s2.status, 0);
-      const all = readJsonReport(join(d, 'all.json'));
-      const a = readJsonReport(join(d, 's1.json'));
-      const b = readJsonReport(join(d, 's2.json'));
-      assert.equal(a.tests.length + b.tests.length, all.tests.length);
-      assert.equal(
-        ordo(['merge', join(d, 'merged.json'), join(d, 's1.json'), join(d, 's2.json')]).status,
-        0,
-      );
-      const merged = readJsonReport(join(d, 'merged.json'));
-      assert.deepEqual(
-        merged.tests.map((t) => [t.path, t.verdict, t.positive, t.negative]),
-        all.tests.map((t) => [t.path, t.verdict, t.positive, t.negative]),
-      );
-      const dup = ordo(['merge', join(d, 'dup.json'), join(d, 's1.json'), join(d, 'all.json')]);
-      assert.equal(dup.status, 1);
-      assert.match(dup.err, /duplicate test/);
-      assert.equal(existsSync(join(d, 'dup.json')), false);
-      // saved layout: <dir>/<path relative to the common root>.out
-      const first = all.tests[0].path;
-      assert.ok(existsSync(join(d, 'old', `${first}.out`)));
-      const same = ordo(['compare', join(d, 'old'), join(d, 'new')]);
-      assert.equal(same.status, 0, same.out);
-      writeFileSync(
-        join(d, 'new', `${first}.out`),
-        readFileSync(join(d, 'new', `${first}.out`), 'utf8').replace(
-          /^(Observation \S+) \w+/m,
-          '$1 Always',
-        ),
-      );
-      const changed = ordo(['compare', join(d, 'old'), join(d, 'new')]);
-      assert.equal(changed.status, 1);
-      assert.match(changed.out, /Result changed: /);
-      assert.match(readFileSync(join(d, 's2.xml'), 'utf8'), /^<\?xml/);
-    } finally {
-      rmSync(d, { recursive: true, force: true });
-    }
-  },
-);
+test('shards merged give the whole run; --save and compare; merge refuses duplicates', () => {
+  const d = tmp();
+  try {
+    const lst = join(d, 'some.list');
+    writeFileSync(
+      lst,
+      readdirSync(kernel)
+        .filter((f) => f.endsWith('.litmus'))
+        .slice(0, 7)
+        .map((f) => join(kernel, f))
+        .join('\n') + '\n',
+    );
+    const whole = ordo([
+      'run',
+      '-q',
+      '--judge',
+      `@${lst}`,
+      '--json',
+      join(d, 'all.json'),
+      '--save',
+      join(d, 'old'),
+    ]);
+    assert.equal(whole.status, 0, whole.err);
+    const s1 = ordo([
+      'run',
+      '-q',
+      '--judge',
+      `@${lst}`,
+      '--shard',
+      '1/2',
+      '--json',
+      join(d, 's1.json'),
+      '--save',
+      join(d, 'new'),
+    ]);
+    const s2 = ordo([
+      'run',
+      '-q',
+      '--judge',
+      `@${lst}`,
+      '--shard',
+      '2/2',
+      '--json',
+      join(d, 's2.json'),
+      '--save',
+      join(d, 'new'),
+      '--junit',
+      join(d, 's2.xml'),
+    ]);
+    assert.equal(s1.status, 0);
+    assert.equal(s2.status, 0);
+    const all = readJsonReport(join(d, 'all.json'));
+    const a = readJsonReport(join(d, 's1.json'));
+    const b = readJsonReport(join(d, 's2.json'));
+    assert.equal(a.tests.length + b.tests.length, all.tests.length);
+    assert.equal(
+      ordo(['merge', join(d, 'merged.json'), join(d, 's1.json'), join(d, 's2.json')]).status,
+      0,
+    );
+    const merged = readJsonReport(join(d, 'merged.json'));
+    assert.deepEqual(
+      merged.tests.map((t) => [t.path, t.verdict, t.positive, t.negative]),
+      all.tests.map((t) => [t.path, t.verdict, t.positive, t.negative]),
+    );
+    const dup = ordo(['merge', join(d, 'dup.json'), join(d, 's1.json'), join(d, 'all.json')]);
+    assert.equal(dup.status, 1);
+    assert.match(dup.err, /duplicate test/);
+    assert.equal(existsSync(join(d, 'dup.json')), false);
+    // saved layout: <dir>/<path relative to the common root>.out
+    const first = all.tests[0].path;
+    assert.ok(existsSync(join(d, 'old', `${first}.out`)));
+    const same = ordo(['compare', join(d, 'old'), join(d, 'new')]);
+    assert.equal(same.status, 0, same.out);
+    writeFileSync(
+      join(d, 'new', `${first}.out`),
+      readFileSync(join(d, 'new', `${first}.out`), 'utf8').replace(
+        /^(Observation \S+) \w+/m,
+        '$1 Always',
+      ),
+    );
+    const changed = ordo(['compare', join(d, 'old'), join(d, 'new')]);
+    assert.equal(changed.status, 1);
+    assert.match(changed.out, /Result changed: /);
+    assert.match(readFileSync(join(d, 's2.xml'), 'utf8'), /^<\?xml/);
+  } finally {
+    rmSync(d, { recursive: true, force: true });
+  }
+});
 
 test('saved layout keeps the directory operand: litmus-tests/X.litmus -> DIR/litmus-tests/X.litmus.out', () => {
   const d = tmp();

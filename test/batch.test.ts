@@ -10,8 +10,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
 import {
   extractResult,
   judgeOutcome,
@@ -34,12 +33,11 @@ import { compareDirs, formatComparison } from '../src/batch/compare.js';
 import { runBatch, type BatchOptions } from '../src/batch/engine.js';
 import { WorkerPool } from '../src/batch/pool.js';
 import { InlineExecutor, type Executor } from '../src/batch/protocol.js';
-import { runOne as fakeRunOne } from '../src/batch/fake-runner.js';
+import { runOne as fakeRunOne } from './support/fake-runner.js';
+import { corpusPath } from './support/corpus.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const fakeRunner = new URL('../src/batch/fake-runner.js', import.meta.url).href;
-const corpus =
-  process.env.ORDO_CORPUS ?? resolve(here, '..', '..', '..', 'shared', 'corpus', 'tests');
+const fakeRunner = new URL('./support/fake-runner.js', import.meta.url).href;
+const corpus = corpusPath('tests');
 const kernel = join(corpus, 'kernel');
 
 function tmp(): string {

@@ -1,17 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { convertCText, judgeC, Untranslatable, defaultMacrosFile } from '../src/c2bpf/index.js';
 import { parseBpfLitmus } from '../src/frontend/bpf/index.js';
+import { corpusPath } from './support/corpus.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const corpus = resolve(
-  process.env.ORDO_SHARED ?? resolve(here, '..', '..', '..', 'shared'),
-  'corpus',
-);
+const corpus = corpusPath();
 
 function c(body0: string, body1 = '', cond = 'exists (0:r0=1)', init = ''): string {
   const p1 = body1 ? `\nP1(int *x, int *y)\n{\n  int r0; int r1;\n${body1}\n}\n` : '';
@@ -172,7 +168,7 @@ test('the register budget is enforced', () => {
 
 const kernel = join(corpus, 'tests', 'kernel');
 
-test('judge on kernel tests', { skip: !existsSync(kernel) }, () => {
+test('judge on kernel tests', () => {
   for (const name of [
     'SB+fencembonceonces',
     'MP+pooncerelease+poacquireonce',
@@ -185,7 +181,7 @@ test('judge on kernel tests', { skip: !existsSync(kernel) }, () => {
   }
 });
 
-test('judge names the outcome BPF allows and LKMM forbids', { skip: !existsSync(kernel) }, () => {
+test('judge names the outcome BPF allows and LKMM forbids', () => {
   // A "translation" that drops the fences: BPF allows the SB outcome LKMM forbids.
   const dir = mkdtempSync(join(tmpdir(), 'ordo-judge-'));
   const bpfFile = join(dir, 'sb.litmus');

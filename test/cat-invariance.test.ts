@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadModel, evaluateModel } from '../src/cat/index.js';
-import { mkInput } from './cat-fixtures.test.js';
+import { mkInput } from './support/cat-models.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ordo-inv-'));
 let counter = 0;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { loadModel, evaluateModel, parseConfig, type CatOutcome } from '../src/cat/index.js';
 import { OrdoError } from '../src/diagnostics.js';
 import { EventSet, Relation } from '../src/relations/index.js';
-import { mkInput } from './cat-fixtures.test.js';
+import { mkInput } from './support/cat-models.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ordo-cat-'));
 let counter = 0;

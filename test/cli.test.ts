@@ -1,15 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { corpusPath } from './support/corpus.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const bin = join(root, 'bin', 'ordo.js');
-const corpus = resolve(root, '..', 'shared', 'corpus');
-const have = existsSync(corpus);
+const corpus = corpusPath();
 
 function ordo(...args: string[]) {
   return spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
@@ -17,25 +17,21 @@ function ordo(...args: string[]) {
 
 const comparable = (t: string) => t.split('\n').filter((l) => l && !/^(Time |Hash=|#wall)/.test(l));
 
-test(
-  "a kernel litmus test prints exactly herd7's report (kernel model files)",
-  { skip: !have },
-  () => {
-    const rel = 'kernel/MP+pooncerelease+poacquireonce.litmus';
-    const r = ordo(
-      '-conf',
-      join(corpus, 'models', 'lkmm', 'linux-kernel.cfg'),
-      join(corpus, 'tests', rel),
-    );
-    assert.equal(r.status, 0);
-    assert.deepEqual(
-      comparable(r.stdout),
-      comparable(readFileSync(join(corpus, 'expected', rel + '.out'), 'utf8')),
-    );
-  },
-);
+test("a kernel litmus test prints exactly herd7's report (kernel model files)", () => {
+  const rel = 'kernel/MP+pooncerelease+poacquireonce.litmus';
+  const r = ordo(
+    '-conf',
+    join(corpus, 'models', 'lkmm', 'linux-kernel.cfg'),
+    join(corpus, 'tests', rel),
+  );
+  assert.equal(r.status, 0);
+  assert.deepEqual(
+    comparable(r.stdout),
+    comparable(readFileSync(join(corpus, 'expected', rel + '.out'), 'utf8')),
+  );
+});
 
-test("without -conf Ordo's own LKMM gives the same report", { skip: !have }, () => {
+test("without -conf Ordo's own LKMM gives the same report", () => {
   const rel = 'kernel/SB+fencembonceonces.litmus';
   const r = ordo(join(corpus, 'tests', rel));
   assert.equal(r.status, 0);

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { OrdoError } from '../src/diagnostics.js';
+import { corpusPath } from './support/corpus.js';
 import type { Expr, LitmusTest, Stmt } from '../src/program/ir.js';
 import {
   parseBpfLitmus,
@@ -12,11 +12,7 @@ import {
   canonicalReg,
 } from '../src/frontend/bpf/index.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const corpus = resolve(
-  process.env.ORDO_SHARED ?? resolve(here, '..', '..', '..', 'shared'),
-  'corpus',
-);
+const corpus = corpusPath();
 
 /** A one-thread test around `body` rows (P0 column only). */
 function one(rows: string[], init = '0:r1=x; 0:r2=y;', cond = 'exists (0:r0=0)'): LitmusTest {
@@ -344,25 +340,19 @@ test('errors carry file, line and column', () => {
 
 // ---------------------------------------------------------------- corpus
 
-test(
-  "corpus: all herd-bpf tests parse with herd7's Test and Condition lines",
-  { skip: !existsSync(join(corpus, 'tests', 'herd-bpf')) },
-  () => {
-    const dir = join(corpus, 'tests', 'herd-bpf');
-    const files = readdirSync(dir).filter((f) => f.endsWith('.litmus'));
-    assert.equal(files.length, 177);
-    for (const f of files) {
-      const t = parseBpfLitmus(readFileSync(join(dir, f), 'utf8'), f);
-      const out = readFileSync(join(corpus, 'expected', 'herd-bpf', f + '.out'), 'utf8').split(
-        '\n',
-      );
-      const testLine = out.find((l) => l.startsWith('Test '))!;
-      assert.ok(testLine.startsWith(`Test ${t.name} `), `${f}: ${testLine}`);
-      assert.equal(
-        `Condition ${t.condition.text}`,
-        out.find((l) => l.startsWith('Condition ')),
-        f,
-      );
-    }
-  },
-);
+test("corpus: all herd-bpf tests parse with herd7's Test and Condition lines", () => {
+  const dir = join(corpus, 'tests', 'herd-bpf');
+  const files = readdirSync(dir).filter((f) => f.endsWith('.litmus'));
+  assert.equal(files.length, 177);
+  for (const f of files) {
+    const t = parseBpfLitmus(readFileSync(join(dir, f), 'utf8'), f);
+    const out = readFileSync(join(corpus, 'expected', 'herd-bpf', f + '.out'), 'utf8').split('\n');
+    const testLine = out.find((l) => l.startsWith('Test '))!;
+    assert.ok(testLine.startsWith(`Test ${t.name} `), `${f}: ${testLine}`);
+    assert.equal(
+      `Condition ${t.condition.text}`,
+      out.find((l) => l.startsWith('Condition ')),
+      f,
+    );
+  }
+});

@@ -1,15 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { OrdoError } from '../src/diagnostics.js';
+import { corpusPath } from './support/corpus.js';
 import type { Expr, LitmusTest, Stmt } from '../src/program/ir.js';
 import { detectArch, parseCLitmus, parseMacros, type MacroTable } from '../src/frontend/c/index.js';
 
 // ---------------------------------------------------------------- helpers
-
-const here = dirname(fileURLToPath(import.meta.url));
 
 const DEF = `
 // test macros
@@ -437,8 +435,7 @@ test('primitives may be used directly in bodies; (void) casts evaluate', () => {
 });
 
 test('the real linux-kernel.def parses and classifies macros', () => {
-  const corpus = findCorpus();
-  assert.ok(corpus, 'the shared corpus (../shared/corpus) is present');
+  const corpus = corpusPath();
   const def = join(corpus, 'models/lkmm/linux-kernel.def');
   const m = parseMacros(readFileSync(def, 'utf8'), def);
   assert.equal(m.macros.get('READ_ONCE')!.kind, 'expr');
@@ -626,17 +623,6 @@ test('.def syntax errors are positioned in the .def file', () => {
 
 // ---------------------------------------------------------------- corpus
 
-function findCorpus(): string | null {
-  for (const c of [
-    resolve(here, '../../shared/corpus'),
-    resolve(here, '../../../shared/corpus'),
-    '/work/shared/corpus',
-  ]) {
-    if (existsSync(join(c, 'models/lkmm/linux-kernel.def'))) return c;
-  }
-  return null;
-}
-
 function walk(d: string): string[] {
   return readdirSync(d).flatMap((f) => {
     const p = join(d, f);
@@ -645,8 +631,7 @@ function walk(d: string): string[] {
 }
 
 test('corpus: every C test parses with Test name and Condition text equal to herd7', () => {
-  const corpus = findCorpus();
-  assert.ok(corpus, 'the shared corpus (../shared/corpus) is present');
+  const corpus = corpusPath();
   const macros: MacroTable = parseMacros(
     readFileSync(join(corpus, 'models/lkmm/linux-kernel.def'), 'utf8'),
     'linux-kernel.def',

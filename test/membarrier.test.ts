@@ -4,14 +4,10 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { OrdoError } from '../src/diagnostics.js';
 import { runTestText, type TestResult } from '../src/api/run.js';
 import { parseCLitmus, parseMacros } from '../src/frontend/c/index.js';
-
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const kernelCfg = join(repoRoot, '..', 'shared', 'corpus', 'models', 'lkmm', 'linux-kernel.cfg');
+import { kernelCfg } from './support/corpus.js';
 
 /** A litmus test from thread bodies: thread i gets parameters `int *a` for every location. */
 function litmus(
@@ -191,7 +187,7 @@ test('the kernel LKMM files know nothing of smp_memb()', () => {
   assert.throws(
     () =>
       runTestText('k.litmus', litmus('K', SB_MEMB, 'exists (0:r0=0 /\\ 1:r1=0)'), {
-        conf: kernelCfg,
+        conf: kernelCfg(),
       }),
     (e: unknown) => e instanceof OrdoError && /smp_memb/.test(e.message),
   );

@@ -5,15 +5,12 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { runTest } from '../src/api/run.js';
+import { corpusPath } from './support/corpus.js';
 
-// dist/test/ -> repository root -> ../shared
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const corpus = join(process.env.ORDO_SHARED ?? resolve(repoRoot, '..', 'shared'), 'corpus');
-const haveCorpus = existsSync(corpus);
+const corpus = corpusPath();
 
 interface Expected {
   ok: boolean;
@@ -75,23 +72,19 @@ const cases: Array<[string, string]> = [
 ];
 
 for (const [what, rel] of cases) {
-  test(
-    `Ordo LKMM: ${what} (${rel})`,
-    { skip: haveCorpus ? false : `corpus not found at ${corpus}` },
-    () => {
-      const want = expectedFor(rel);
-      const got = runTest(join(corpus, 'tests', rel));
-      assert.equal(got.limit, undefined);
-      assert.deepEqual(
-        {
-          ok: got.ok,
-          positive: got.positive,
-          negative: got.negative,
-          flags: [...got.flags].sort(),
-          observation: got.observation,
-        },
-        want,
-      );
-    },
-  );
+  test(`Ordo LKMM: ${what} (${rel})`, () => {
+    const want = expectedFor(rel);
+    const got = runTest(join(corpus, 'tests', rel));
+    assert.equal(got.limit, undefined);
+    assert.deepEqual(
+      {
+        ok: got.ok,
+        positive: got.positive,
+        negative: got.negative,
+        flags: [...got.flags].sort(),
+        observation: got.observation,
+      },
+      want,
+    );
+  });
 }

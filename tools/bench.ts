@@ -2,15 +2,14 @@
 // throughput and the slowest tests. With --slow, also the tests of slow.tsv (herd7 took
 // more than 10 s on those). Figures are medians over --runs N repetitions (default 3).
 
+import { corpusPath } from '../test/support/corpus.js';
 import { listLitmusFiles } from '../src/batch/inputs.js';
 import { readFileSync, existsSync } from 'node:fs';
-import { join, relative, resolve, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative } from 'node:path';
 import { runTest, type RunOptions } from '../src/api/run.js';
 import { judge } from './conformance.js';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const corpus = join(process.env.ORDO_SHARED ?? resolve(repoRoot, '..', 'shared'), 'corpus');
+const corpus = corpusPath();
 
 function median(xs: number[]): number {
   const s = xs.slice().sort((a, b) => a - b);

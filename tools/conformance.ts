@@ -3,17 +3,16 @@
 // with herd7's recorded output, ignoring only the lines that vary between runs (Time,
 // Hash, #wall). Ends with `N passed, M failed`.
 
+import { corpusPath } from '../test/support/corpus.js';
 import { listLitmusFiles } from '../src/batch/inputs.js';
 import { readFileSync, existsSync } from 'node:fs';
-import { join, relative, resolve, dirname } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runTest, type RunOptions } from '../src/api/run.js';
 import { formatHerdReport } from '../src/report/herd-text.js';
 import { OrdoError } from '../src/diagnostics.js';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const shared = process.env.ORDO_SHARED ?? resolve(repoRoot, '..', 'shared');
-const corpus = join(shared, 'corpus');
+const corpus = corpusPath();
 
 export interface Suite {
   label: string;

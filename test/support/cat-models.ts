@@ -1,7 +1,7 @@
 // Small hand-built candidate executions for the cat tests.
 
-import { EventSet, Relation } from '../src/relations/index.js';
-import type { ModelEvent, ModelInput } from '../src/cat/input.js';
+import { EventSet, Relation } from '../../src/relations/index.js';
+import type { ModelEvent, ModelInput } from '../../src/cat/input.js';
 
 export interface Ev {
   kind: 'R' | 'W' | 'F';

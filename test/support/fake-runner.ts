@@ -1,5 +1,5 @@
 // A stand-in runner for testing the batch machinery without the pipeline (select it with
-// `ordo run --runner dist/src/batch/fake-runner.js`, or hand `runOne` to an
+// `ordo run --runner dist/test/support/fake-runner.js`, or hand `runOne` to an
 // InlineExecutor). It reads the test's first line (`C NAME`) and obeys one directive
 // line, `Fake: ...`, anywhere in the file:
 //
@@ -16,8 +16,8 @@
 
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { OrdoError } from '../diagnostics.js';
-import type { RunOptions, TestResult } from '../api/run.js';
+import { OrdoError } from '../../src/diagnostics.js';
+import type { RunOptions, TestResult } from '../../src/api/run.js';
 
 export function runOne(file: string, _opts: RunOptions): TestResult {
   const started = performance.now();
