@@ -1,5 +1,5 @@
 // The library entry point: run one litmus test under a model and summarise it as herd7
-// does. The CLI, the batch runner and the web page are thin shells around `runTest`.
+// does. The CLI and the batch runner are thin shells around `runTest`.
 
 import { readSourceFile } from '../source.js';
 import { createHash } from 'node:crypto';

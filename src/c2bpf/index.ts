@@ -56,7 +56,10 @@ export interface JudgeOptions {
 }
 
 /** `0:r1=1; [x]=2;` -> pairs, with registers renamed through `rename`. */
-function stateKey(state: string, rename: (loc: string) => string): { key: string; text: string } {
+function parseStateText(
+  state: string,
+  rename: (loc: string) => string,
+): { key: string; text: string } {
   const pairs: Array<[string, string]> = [];
   for (const m of state.matchAll(/([^\s;=]+)=([^;]*);/g)) pairs.push([rename(m[1]!), m[2]!.trim()]);
   const text = pairs.map(([l, v]) => `${l}=${v};`).join(' ');
@@ -94,9 +97,9 @@ export function judgeC(
   const inverse = new Map<string, string>();
   for (const [c, b] of target.registerMap ?? []) inverse.set(b, c);
   const fromBpf = (loc: string) => inverse.get(loc) ?? loc;
-  const cKeys = new Set(lkmm.states.map((s) => stateKey(s, (l) => l).key));
+  const cKeys = new Set(lkmm.states.map((s) => parseStateText(s, (l) => l).key));
   const bpfOnly = bpfRes.states
-    .map((s) => stateKey(s, fromBpf))
+    .map((s) => parseStateText(s, fromBpf))
     .filter((s) => !cKeys.has(s.key))
     .map((s) => s.text);
   const c = lkmm.observation;

@@ -22,9 +22,8 @@ import type {
   StateLoc,
   Stmt,
   Thread,
-  Value,
 } from '../program/ir.js';
-import { ppProp } from '../frontend/c/index.js';
+import { ppProp, ppValue } from '../frontend/c/index.js';
 import {
   ppColumns,
   ppInstr,
@@ -796,10 +795,6 @@ function propRegs(p: Prop, out: StateLoc[]): void {
     default:
       assertNever(p);
   }
-}
-
-function ppValue(v: Value): string {
-  return typeof v === 'number' ? String(v) : v.addr;
 }
 
 // ------------------------------------------------------------------------- entry point

@@ -2,8 +2,6 @@
 
 import type { Location } from '../diagnostics.js';
 
-export type Loc = Location;
-
 /** A binding pattern: a name, `_` (null), or a tuple of those. */
 export type Pat =
   { kind: 'var'; name: string | null } | { kind: 'tuple'; names: Array<string | null> };
@@ -21,39 +19,39 @@ export type Cond =
   | { kind: 'in'; left: Exp; right: Exp };
 
 export interface Binding {
-  loc: Loc;
+  loc: Location;
   pat: Pat;
   exp: Exp;
 }
 
 export type Exp =
-  | { kind: 'emptyset'; loc: Loc } // {}
-  | { kind: 'zero'; loc: Loc } // 0, the empty relation
-  | { kind: 'universe'; loc: Loc } // _
-  | { kind: 'tag'; loc: Loc; name: string }
-  | { kind: 'var'; loc: Loc; name: string }
-  | { kind: 'op1'; loc: Loc; op: Op1; arg: Exp }
-  | { kind: 'union'; loc: Loc; args: Exp[] }
-  | { kind: 'seq'; loc: Loc; args: Exp[] }
-  | { kind: 'inter'; loc: Loc; left: Exp; right: Exp }
-  | { kind: 'diff'; loc: Loc; left: Exp; right: Exp }
-  | { kind: 'cart'; loc: Loc; left: Exp; right: Exp }
-  | { kind: 'add'; loc: Loc; left: Exp; right: Exp }
-  | { kind: 'set'; loc: Loc; elems: Exp[] }
-  | { kind: 'tuple'; loc: Loc; elems: Exp[] }
-  | { kind: 'app'; loc: Loc; fn: Exp; arg: Exp }
-  | { kind: 'fun'; loc: Loc; pat: Pat; body: Exp; name: string }
-  | { kind: 'let'; loc: Loc; rec: boolean; binds: Binding[]; body: Exp }
+  | { kind: 'emptyset'; loc: Location } // {}
+  | { kind: 'zero'; loc: Location } // 0, the empty relation
+  | { kind: 'universe'; loc: Location } // _
+  | { kind: 'tag'; loc: Location; name: string }
+  | { kind: 'var'; loc: Location; name: string }
+  | { kind: 'op1'; loc: Location; op: Op1; arg: Exp }
+  | { kind: 'union'; loc: Location; args: Exp[] }
+  | { kind: 'seq'; loc: Location; args: Exp[] }
+  | { kind: 'inter'; loc: Location; left: Exp; right: Exp }
+  | { kind: 'diff'; loc: Location; left: Exp; right: Exp }
+  | { kind: 'cart'; loc: Location; left: Exp; right: Exp }
+  | { kind: 'add'; loc: Location; left: Exp; right: Exp }
+  | { kind: 'set'; loc: Location; elems: Exp[] }
+  | { kind: 'tuple'; loc: Location; elems: Exp[] }
+  | { kind: 'app'; loc: Location; fn: Exp; arg: Exp }
+  | { kind: 'fun'; loc: Location; pat: Pat; body: Exp; name: string }
+  | { kind: 'let'; loc: Location; rec: boolean; binds: Binding[]; body: Exp }
   | {
       kind: 'match';
-      loc: Loc;
+      loc: Location;
       arg: Exp;
       clauses: Array<{ tag: string; body: Exp }>;
       dflt: Exp | null;
     }
   | {
       kind: 'matchset';
-      loc: Loc;
+      loc: Location;
       arg: Exp;
       ifEmpty: Exp;
       /** `x ++ rest -> e` (pre = undefined) or `pre | x ++ post -> e`. */
@@ -62,17 +60,17 @@ export type Exp =
       pre?: string | null;
       body: Exp;
     }
-  | { kind: 'try'; loc: Loc; body: Exp; handler: Exp }
-  | { kind: 'if'; loc: Loc; cond: Cond; then: Exp; else: Exp };
+  | { kind: 'try'; loc: Location; body: Exp; handler: Exp }
+  | { kind: 'if'; loc: Location; cond: Cond; then: Exp; else: Exp };
 
 export type TestKind = 'acyclic' | 'irreflexive' | 'empty';
 export type TestType = 'check' | 'flag' | 'undefined_unless';
 
 export type Ins =
-  | { kind: 'let'; loc: Loc; rec: boolean; binds: Binding[] }
+  | { kind: 'let'; loc: Location; rec: boolean; binds: Binding[] }
   | {
       kind: 'test';
-      loc: Loc;
+      loc: Location;
       type: TestType;
       negated: boolean;
       test: TestKind;
@@ -80,23 +78,23 @@ export type Ins =
       name: string | null;
       text: string;
     }
-  | { kind: 'show'; loc: Loc }
-  | { kind: 'include'; loc: Loc; file: string }
-  | { kind: 'procedure'; loc: Loc; name: string; pat: Pat; body: Ins[] }
-  | { kind: 'call'; loc: Loc; name: string; arg: Exp; as: string | null }
-  | { kind: 'enum'; loc: Loc; name: string; tags: string[] }
-  | { kind: 'forall'; loc: Loc; name: string; set: Exp; body: Ins[] }
-  | { kind: 'withfrom'; loc: Loc; name: string; set: Exp }
-  | { kind: 'events'; loc: Loc; name: string; args: Exp[] }
-  | { kind: 'ifins'; loc: Loc; cond: Cond; then: Ins[]; else: Ins[] }
+  | { kind: 'show'; loc: Location }
+  | { kind: 'include'; loc: Location; file: string }
+  | { kind: 'procedure'; loc: Location; name: string; pat: Pat; body: Ins[] }
+  | { kind: 'call'; loc: Location; name: string; arg: Exp; as: string | null }
+  | { kind: 'enum'; loc: Location; name: string; tags: string[] }
+  | { kind: 'forall'; loc: Location; name: string; set: Exp; body: Ins[] }
+  | { kind: 'withfrom'; loc: Location; name: string; set: Exp }
+  | { kind: 'events'; loc: Location; name: string; args: Exp[] }
+  | { kind: 'ifins'; loc: Location; cond: Cond; then: Ins[]; else: Ins[] }
   | {
       kind: 'insmatch';
-      loc: Loc;
+      loc: Location;
       arg: Exp;
       clauses: Array<{ tag: string; body: Ins[] }>;
       dflt: Ins[] | null;
     }
-  | { kind: 'nop'; loc: Loc };
+  | { kind: 'nop'; loc: Location };
 
 export interface CatFile {
   file: string;

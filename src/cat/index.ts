@@ -9,7 +9,7 @@ import type { CatFile } from './ast.js';
 import { Compiler } from './compile.js';
 import type { CompiledProgram } from './resolved.js';
 import type { ModelInput } from './input.js';
-import { evaluate, type CatOutcome, type EvalOptions } from './interp.js';
+import { evaluateProgram, type CatOutcome, type EvalOptions } from './interp.js';
 import { parseCat } from './parser.js';
 
 export type { CatOutcome, EvalOptions } from './interp.js';
@@ -200,5 +200,5 @@ export function evaluateModel(
   input: ModelInput,
   opts?: EvalOptions,
 ): CatOutcome[] {
-  return evaluate(model.program, input, opts);
+  return evaluateProgram(model.program, input, opts);
 }

@@ -989,7 +989,7 @@ export class Evaluator implements PrimContext {
   }
 }
 
-export function evaluate(
+export function evaluateProgram(
   prog: CompiledProgram,
   input: ModelInput,
   opts?: EvalOptions,

@@ -4,8 +4,8 @@
 // prefix `~` and the postfix closures (`*`, `+`, `?`, `^-1`), then application.
 // `|` and `;` are n-ary; `++`, `&` group to the right, `\` to the left.
 
-import { OrdoError } from '../diagnostics.js';
-import type { Binding, CatFile, Cond, Exp, Ins, Loc, Pat, TestKind, TestType } from './ast.js';
+import { OrdoError, type Location } from '../diagnostics.js';
+import type { Binding, CatFile, Cond, Exp, Ins, Pat, TestKind, TestType } from './ast.js';
 import { tokenize, type Token } from './lexer.js';
 
 const HEADER_OPTIONS = new Set([
@@ -35,7 +35,7 @@ class Parser {
     if (this.p < this.toks.length - 1) this.p++;
     return t;
   }
-  private loc(t: Token = this.peek()): Loc {
+  private loc(t: Token = this.peek()): Location {
     return { file: this.file, line: t.line, col: t.col };
   }
   private fail(msg: string, t: Token = this.peek()): never {

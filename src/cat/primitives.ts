@@ -46,7 +46,8 @@ function tupleArgs(name: string, v: V, count: number, loc: Location): V[] {
   return mismatch(name, v, loc);
 }
 
-function sameValue(a: Value | null, b: Value | null): boolean {
+/** Equality of initial values as the model sees them: pointers by location, offsets aside. */
+function sameLocationOrNumber(a: Value | null, b: Value | null): boolean {
   if (a === null || b === null) return a === b;
   if (typeof a === 'number' || typeof b === 'number') return a === b;
   return a.addr === b.addr;
@@ -148,7 +149,8 @@ const differentValues: PrimFn = (v, ctx, loc) => {
   const r = asRel('different-values', v, ctx, loc);
   const out = new Relation(ctx.n);
   for (const [a, b] of r.pairs()) {
-    if (!sameValue(ctx.events[a]?.value ?? null, ctx.events[b]?.value ?? null)) out.add(a, b);
+    if (!sameLocationOrNumber(ctx.events[a]?.value ?? null, ctx.events[b]?.value ?? null))
+      out.add(a, b);
   }
   return out;
 };

@@ -175,18 +175,24 @@ export function choose(t: Sym, a: Sym, b: Sym): Sym {
  * An undetermined value passes through a plain copy; any computation on it throws
  * UNDETERMINED.
  */
-export function evaluate(s: Sym, read: (ev: number) => ResolvedValue): ResolvedValue {
+export function evaluateSymbolic(s: Sym, read: (ev: number) => ResolvedValue): ResolvedValue {
   switch (s.k) {
     case 'c':
       return s.v;
     case 'r':
       return read(s.ev);
     case 'u':
-      return applyUnary(s.op, concrete(evaluate(s.a, read)));
+      return applyUnary(s.op, concrete(evaluateSymbolic(s.a, read)));
     case 'b':
-      return applyBinary(s.op, concrete(evaluate(s.a, read)), concrete(evaluate(s.b, read)));
+      return applyBinary(
+        s.op,
+        concrete(evaluateSymbolic(s.a, read)),
+        concrete(evaluateSymbolic(s.b, read)),
+      );
     case 'if':
-      return truthy(concrete(evaluate(s.t, read))) ? evaluate(s.a, read) : evaluate(s.b, read);
+      return truthy(concrete(evaluateSymbolic(s.t, read)))
+        ? evaluateSymbolic(s.a, read)
+        : evaluateSymbolic(s.b, read);
   }
 }
 

@@ -14,7 +14,7 @@ import {
   binary,
   choose,
   concrete,
-  evaluate,
+  evaluateSymbolic,
   konst,
   readsOf,
   unary,
@@ -53,7 +53,7 @@ export interface TraceEvent {
   pos?: SourcePos;
 }
 
-/** A condition a path assumed: `evaluate(sym)` must be truthy (or falsy) / equal a value. */
+/** A condition a path assumed: `evaluateSymbolic(sym)` must be truthy (or falsy) / equal a value. */
 export type Assumption =
   { kind: 'truth'; sym: Sym; expect: boolean } | { kind: 'equals'; sym: Sym; value: Value };
 
@@ -266,7 +266,7 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
         if (i === reads.length) {
           let v: Value;
           try {
-            v = concrete(evaluate(t.sym, (ev) => assign.get(ev)!));
+            v = concrete(evaluateSymbolic(t.sym, (ev) => assign.get(ev)!));
           } catch {
             return;
           }
@@ -805,7 +805,7 @@ export function possibleWrites(
           throw new OrdoError('too many possible values: the value domain grows without bound');
         if (i === reads.length) {
           try {
-            add(ev.loc!, concrete(evaluate(sym, (r) => assign.get(r)!)));
+            add(ev.loc!, concrete(evaluateSymbolic(sym, (r) => assign.get(r)!)));
           } catch {
             /* impossible combination */
           }

@@ -9,7 +9,7 @@ import { checkLimits } from '../limits.js';
 import { EventSet, Relation } from '../relations/index.js';
 import type { ModelEvent, ModelInput } from '../cat/input.js';
 import {
-  evaluate,
+  evaluateSymbolic,
   sameValue,
   valueKey,
   isTrue,
@@ -344,7 +344,7 @@ export function enumerateCandidates(
       if (e.init) v = memory.get(e.loc!)!;
       else {
         const t = threadIndex(e.thread);
-        v = evaluate(paths[t].events[e.local].value!, (local) => readOf(base[t] + local));
+        v = evaluateSymbolic(paths[t].events[e.local].value!, (local) => readOf(base[t] + local));
       }
       writtenValues[id] = v;
       writeState[id] = 2;
@@ -405,7 +405,7 @@ export function enumerateCandidates(
           const p = paths[t];
           const rd = (local: number) => readOf(base[t] + local);
           for (const a of p.assumptions) {
-            const v = evaluate(a.sym, rd);
+            const v = evaluateSymbolic(a.sym, rd);
             if (a.kind === 'truth' ? isTrue(v) !== a.expect : !sameValue(v, a.value)) return false;
           }
         }
@@ -438,7 +438,7 @@ export function enumerateCandidates(
           for (const [name, sym] of p.registers)
             regs.set(
               name,
-              evaluate(sym, (local) => readValues[base[t] + local]!),
+              evaluateSymbolic(sym, (local) => readValues[base[t] + local]!),
             );
           registers.set(p.thread, regs);
         });

@@ -7,7 +7,7 @@ import { formatValue, isUndetermined, sameValue, type ResolvedValue } from '../e
 
 export type FinalState = Map<string, ResolvedValue>;
 
-export function stateKey(l: StateLoc): string {
+export function columnKey(l: StateLoc): string {
   return l.kind === 'reg' ? `${l.thread}:${l.name}` : l.name;
 }
 
@@ -37,7 +37,7 @@ export function finalState(
   initial: Map<string, Value>,
 ): FinalState {
   const st: FinalState = new Map();
-  for (const l of columns) st.set(stateKey(l), readFinal(cand, l, initial));
+  for (const l of columns) st.set(columnKey(l), readFinal(cand, l, initial));
   return st;
 }
 
@@ -48,9 +48,9 @@ export function holds(p: Prop, st: FinalState): boolean {
     case 'false':
       return false;
     case 'eq':
-      return sameValue(st.get(stateKey(p.loc)) ?? 0, p.value);
+      return sameValue(st.get(columnKey(p.loc)) ?? 0, p.value);
     case 'eqLoc':
-      return sameValue(st.get(stateKey(p.loc)) ?? 0, st.get(stateKey(p.other)) ?? 0);
+      return sameValue(st.get(columnKey(p.loc)) ?? 0, st.get(columnKey(p.other)) ?? 0);
     case 'not':
       return !holds(p.arg, st);
     case 'and':
@@ -65,7 +65,7 @@ export function holds(p: Prop, st: FinalState): boolean {
 export function formatState(st: FinalState, columns: StateLoc[]): string {
   return columns
     .map((l) => {
-      const v = formatValue(st.get(stateKey(l)) ?? 0);
+      const v = formatValue(st.get(columnKey(l)) ?? 0);
       return l.kind === 'reg' ? `${l.thread}:${l.name}=${v};` : `[${l.name}]=${v};`;
     })
     .join(' ');
@@ -85,7 +85,7 @@ function compareValues(a: ResolvedValue, b: ResolvedValue): number {
 /** Order of the `States` list: column by column, by value. */
 export function compareStates(a: FinalState, b: FinalState, columns: StateLoc[]): number {
   for (const l of columns) {
-    const k = stateKey(l);
+    const k = columnKey(l);
     const c = compareValues(a.get(k) ?? 0, b.get(k) ?? 0);
     if (c !== 0) return c;
   }
