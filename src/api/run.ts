@@ -2,7 +2,6 @@
 // does. The CLI and the batch runner are thin shells around `runTest`.
 
 import { readSourceFile } from '../source.js';
-import { createHash } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OrdoError, LimitError } from '../diagnostics.js';
@@ -194,7 +193,7 @@ export function runTestText(file: string, text: string, opts: RunOptions = {}): 
     conditionText: test.condition.text,
     observation: observationWord(q, speed, positive, negative),
     seconds: (performance.now() - started) / 1000,
-    hash: createHash('md5').update(text).digest('hex'),
+    hash: test.hash,
     limit,
   };
 }

@@ -196,4 +196,6 @@ export interface LitmusTest {
   condition: Condition;
   /** Text of the `Result:` line of the header comment, if any (for batch judging). */
   expectedResult?: string;
+  /** herd7's digest of the test (its `Hash=` line), see src/frontend/herd-hash.ts. */
+  hash: string;
 }

@@ -119,6 +119,70 @@ export function ppInstr(i: Instr): string {
   }
 }
 
+const WIDTH: Record<Size, string> = { u8: '8', u16: '16', u32: '32', u64: '64' };
+
+/**
+ * The instruction as herd7 prints it for its digest of a test (`Hash=`): spacing differs
+ * from the dialect's (`*(u32 *) (r1 + 0)` for a load), the old value of an atomic goes to
+ * its source register, and `label` renames branch targets.
+ */
+export function ppInstrHerd(i: Instr, label: (name: string) => string): string {
+  const w = (s: Size) => WIDTH[s];
+  switch (i.kind) {
+    case 'mov':
+      return `${i.dst} = ${ppOperand(i.src)}`;
+    case 'alu':
+      return `${i.dst} ${i.op} ${ppOperand(i.src)}`;
+    case 'load':
+      return i.acquire
+        ? `${i.dst} = load_acquire((u${w(i.size)} *) ${ppMem(i.mem)})`
+        : `${i.dst} = *(u${w(i.size)} *) ${ppMem(i.mem)}`;
+    case 'store':
+      return i.release
+        ? `store_release ((u${w(i.size)} *)${ppMem(i.mem)}, ${ppOperand(i.src)})`
+        : `*(u${w(i.size)} *)${ppMem(i.mem)} = ${ppOperand(i.src)}`;
+    case 'atomic': {
+      if (!i.fetch) {
+        const op = { add: '+=', and: '&=', or: '|=', xor: '^=' }[i.op];
+        return `lock *(u${w(i.size)} *)${ppMem(i.mem)} ${op} ${i.src}`;
+      }
+      return `${i.src} = atomic_fetch_${i.op}((u${w(i.size)} *)${ppMem(i.mem)}, ${i.src})`;
+    }
+    case 'xchg':
+      return `${i.src} = ${i.size === 'u64' ? 'xchg_64' : 'xchg32_32'}(${i.mem.base} ${ppOff(i.mem.off)}, ${i.src})`;
+    case 'cmpxchg':
+      return `r0 = ${i.size === 'u64' ? 'cmpxchg_64' : 'cmpxchg32_32'}(${i.mem.base} ${ppOff(i.mem.off)}, r0, ${i.src})`;
+    case 'goto':
+      return `goto ${label(i.label)}`;
+    case 'jcond':
+      return `if ${i.left} ${i.cond} ${ppOperand(i.right)} goto ${label(i.label)}`;
+  }
+}
+
+/**
+ * Each thread's code as herd7 writes it for its digest: labels renamed L00, L01, ... in
+ * the sorted order of all the test's label names, a label on a line of its own, empty
+ * cells dropped.
+ */
+export function herdHashCode(columns: Cell[][]): string[][] {
+  const names = new Set<string>();
+  for (const column of columns)
+    for (const cell of column) {
+      for (const l of cell.labels) names.add(l.name);
+      if (cell.instr && (cell.instr.kind === 'goto' || cell.instr.kind === 'jcond'))
+        names.add(cell.instr.label);
+    }
+  const sorted = [...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const renamed = new Map(sorted.map((n, k) => [n, `L${String(k).padStart(2, '0')}`]));
+  const label = (n: string) => renamed.get(n)!;
+  return columns.map((column) =>
+    column.flatMap((cell) => [
+      ...cell.labels.map((l) => `${label(l.name)}:`),
+      ...(cell.instr ? [ppInstrHerd(cell.instr, label)] : []),
+    ]),
+  );
+}
+
 export function ppCell(c: Cell): string {
   const parts = c.labels.map((l) => `${l.name}:`);
   if (c.instr) parts.push(ppInstr(c.instr));

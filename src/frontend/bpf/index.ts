@@ -26,7 +26,8 @@ import { Lexer } from '../c/lexer.js';
 import { CParser } from '../c/cparser.js';
 import { parseClauses, parseInit, ppProp } from '../c/state.js';
 import { readLitmusHeader } from '../c/header.js';
-import type { Cell, Instr, MemRef, Operand } from './ast.js';
+import { herdHashCode, type Cell, type Instr, type MemRef, type Operand } from './ast.js';
+import { herdHash, propLocations } from '../herd-hash.js';
 import { ProgramParser, canonicalReg } from './program.js';
 
 export * from './ast.js';
@@ -64,12 +65,12 @@ export function parseBpfLitmusDetailed(text: string, file: string): ParsedBpf {
       { file, line: first.pos.line, col: first.pos.col },
     );
   }
-  const { name, expectedResult } = readLitmusHeader(lx, text, file, 'BPF');
+  const { name, expectedResult, header } = readLitmusHeader(lx, text, file, 'BPF');
   let t = lx.peek();
   if (t.kind !== 'punct' || t.text !== '{') {
     p.err(`Syntax error: expected the initial state '{ ... }' but found ${p.describe(t)}.`, t.pos);
   }
-  const rawInit = parseInit(lx, p);
+  const { entries: rawInit, hashEntries } = parseInit(lx, p);
 
   t = lx.peek();
   if (t.kind === 'eof')
@@ -136,15 +137,23 @@ export function parseBpfLitmusDetailed(text: string, file: string): ParsedBpf {
     pos: pr.pos,
   }));
 
+  const locations = clauses.locations.map(canonLoc);
+  const hash = herdHash({
+    header,
+    init: hashEntries,
+    code: herdHashCode(prog.columns),
+    observed: [...locations, ...propLocations(prop)],
+  });
   const test: LitmusTest = {
     arch: 'BPF',
     name,
     file,
     init,
     threads,
-    locations: clauses.locations.map(canonLoc),
+    locations,
     filter: clauses.filter ? canonProp(clauses.filter) : null,
     condition,
+    hash,
   };
   if (expectedResult) test.expectedResult = expectedResult;
   return { test, columns: prog.columns };

@@ -11,6 +11,8 @@ export interface LitmusHeader {
   name: string;
   /** First word after `Result:` in the header comments, if any. */
   expectedResult?: string;
+  /** The text between the first line and the initial state (comments, `key=value` lines). */
+  header: string;
 }
 
 /**
@@ -51,5 +53,5 @@ export function readLitmusHeader(
   lx.skipHeaderLines();
   const header = text.slice(text.indexOf('\n') + 1, lx.peek().start);
   const res = /Result:\s*([A-Za-z][\w-]*)/.exec(header);
-  return res ? { name, expectedResult: res[1]! } : { name };
+  return res ? { name, expectedResult: res[1]!, header } : { name, header };
 }

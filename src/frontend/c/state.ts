@@ -4,18 +4,26 @@
 import type { Condition, InitEntry, Prop, Quantifier, StateLoc, Value } from '../../program/ir.js';
 import { CParser } from './cparser.js';
 import { parseIntLiteral, type Lexer, type Token } from './lexer.js';
+import type { HashInitEntry } from '../herd-hash.js';
 
 // ------------------------------------------------------------------------- init block
 
+export interface ParsedInit {
+  entries: InitEntry[];
+  /** The entries as herd7 writes them for its digest of the test. */
+  hashEntries: HashInitEntry[];
+}
+
 /** Parses `{ entry; entry; ... }` (the opening brace is the next token). */
-export function parseInit(lx: Lexer, p: CParser): InitEntry[] {
+export function parseInit(lx: Lexer, p: CParser): ParsedInit {
   p.expect('{', 'to open the initial state');
   const out: InitEntry[] = [];
+  const hashEntries: HashInitEntry[] = [];
   for (;;) {
     const t = lx.peek();
     if (t.kind === 'punct' && t.text === '}') {
       lx.next();
-      return out;
+      return { entries: out, hashEntries };
     }
     if (t.kind === 'punct' && t.text === ';') {
       lx.next();
@@ -36,8 +44,37 @@ export function parseInit(lx: Lexer, p: CParser): InitEntry[] {
       if (u.kind === 'punct' && u.text === ')') depth--;
       toks.push(lx.next());
     }
-    out.push(initEntry(toks, p));
+    const entry = initEntry(toks, p);
+    out.push(entry);
+    hashEntries.push({
+      thread: entry.thread,
+      name: entry.name,
+      text: hashInitText(toks, entry),
+    });
   }
+}
+
+/**
+ * An entry as herd7 writes it for its digest: `loc=v`, `T loc=v`, `T *loc=v`, `*loc=v`;
+ * a value is written as in the source (`&x` and `ATOMIC_INIT(v)` give `x` and `v`), a
+ * missing one as 0.
+ */
+function hashInitText(toks: Token[], entry: InitEntry): string {
+  const eq = toks.findIndex((t) => isP(t, '='));
+  const lhs = eq < 0 ? toks : toks.slice(0, eq);
+  let rhs = eq < 0 ? [] : toks.slice(eq + 1);
+  const loc = entry.thread === null ? entry.name : `${entry.thread}:${entry.name}`;
+  const locLen = isP(lhs[lhs.length - 1], ']') || entry.thread !== null ? 3 : 1;
+  const typeToks = lhs.slice(0, lhs.length - locLen);
+  if (rhs[0] && isP(rhs[0], '&')) rhs = rhs.slice(1);
+  if (rhs[0]?.text === 'ATOMIC_INIT' && isP(rhs[1], '(')) rhs = rhs.slice(2, rhs.length - 1);
+  const value = rhs.length === 0 ? '0' : rhs.map((t) => t.text).join('');
+  const words = typeToks.filter((t) => t.kind === 'ident').map((t) => t.text);
+  const pointer = typeToks.some((t) => isP(t, '*'));
+  if (words.length === 0) return pointer ? `*${loc}=${value}` : `${loc}=${value}`;
+  const type = words.filter((w) => w !== '_Atomic').join(' ');
+  if (words.includes('_Atomic')) return `_Atomic ${type} ${loc}=${value}`;
+  return pointer ? `${type} *${loc}=${value}` : `${type} ${loc}=${value}`;
 }
 
 function isP(t: Token | undefined, text: string): boolean {

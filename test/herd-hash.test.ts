@@ -1,0 +1,74 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { layOutColumns } from '../src/frontend/herd-hash.js';
+import { parseCLitmus, parseMacros } from '../src/frontend/c/index.js';
+import { parseBpfLitmus } from '../src/frontend/bpf/index.js';
+
+const M = parseMacros(
+  'WRITE_ONCE(X,V) { __store{ONCE}(X,V); }\nREAD_ONCE(X) __load{ONCE}(X)\n',
+  'm.def',
+);
+
+/** herd7's formula written out: MD5 over the raw MD5s of the init, code and observed texts. */
+function expectedHash(init: string, code: string, observed: string): string {
+  const raw = (s: string) => createHash('md5').update(s).digest('hex');
+  return createHash('md5')
+    .update(Buffer.from(raw(init) + raw(code) + raw(observed), 'hex').toString('latin1'), 'latin1')
+    .digest('hex');
+}
+
+test('columns are padded to their width, framed by spaces, joined by | and ended by ;', () => {
+  assert.equal(layOutColumns([['a', 'bbb'], ['cc']]), ' a   | cc ;\n bbb |    ;\n');
+  assert.equal(layOutColumns([]), '');
+});
+
+test('a C test digests its init, its threads as herd7 reprints them, and the observed locations', () => {
+  const body = '\n\tWRITE_ONCE(*x, 2);\n\tr0 = READ_ONCE(*y);\n';
+  const t = parseCLitmus(
+    `C T\n\n{ y=1; int *p=&x; }\n\nP0(int *x, volatile int* y)\n{${body}}\n\nlocations [x]\nexists (0:r0=1 /\\ y=0)\n`,
+    't.litmus',
+    M,
+  );
+  // Init sorted by location (p before y); pointer types as `T *loc`, `&x` as `x`. The
+  // parameter types lose their outer pointer and are reprinted herd7's way.
+  const code = ` P0(int* x, volatile int* y) {\n${body}\n}\n ;\n`;
+  assert.equal(t.hash, expectedHash('int *p=x; y=1', code, '0:r0; x; y'));
+});
+
+test('the C digest ignores the header and the spelling of parameter types, not the body', () => {
+  const make = (header: string, params: string, body: string) =>
+    parseCLitmus(`C T\n${header}{}\nP0(${params})\n{\n${body}\n}\nexists (x=1)\n`, 't.litmus', M)
+      .hash;
+  const base = make('', 'int *x', 'WRITE_ONCE(*x, 1);');
+  assert.equal(make('(* Result: Sometimes *)\n', 'int *x', 'WRITE_ONCE(*x, 1);'), base);
+  assert.equal(make('', 'int* x', 'WRITE_ONCE(*x, 1);'), base);
+  assert.notEqual(make('', 'int *x', 'WRITE_ONCE(*x,  1);'), base);
+});
+
+test('init entries are digested in location order, whatever the order written', () => {
+  const make = (init: string) =>
+    parseCLitmus(`C T\n{ ${init} }\nP0(int *x)\n{\n}\nexists (x=1)\n`, 't.litmus', M).hash;
+  assert.equal(make('x=1; 0:r1=2; a=3;'), make('a=3; x=1; 0:r1=2;'));
+  assert.equal(
+    make('x=1; 0:r1=2;'),
+    expectedHash('0:r1=2; x=1', ' P0(int* x) {\n\n\n}\n ;\n', 'x'),
+  );
+});
+
+test('a Hash given in the header is kept, as herd7 keeps it', () => {
+  const t = parseCLitmus(`C T\nHash=0123abc\n{}\nP0(int *x)\n{\n}\nexists (x=1)\n`, 't.litmus', M);
+  assert.equal(t.hash, '0123abc');
+});
+
+test('a BPF test digests its instructions in herd7 spelling, labels renamed in sorted order', () => {
+  const src = (l1: string, l2: string) =>
+    `BPF T\n{ int x; 0:r1=x; }\nP0 ;\n r2 = *(u32 *)(r1 + 0) ;\n if r2 == 0 goto ${l1} ;\n goto ${l2} ;\n ${l1}: ;\n ${l2}: ;\nexists (0:r2=0)\n`;
+  const t = parseBpfLitmus(src('Bz', 'Az'), 't.litmus');
+  const code = layOutColumns([
+    ['r2 = *(u32 *) (r1 + 0)', 'if r2 == 0 goto L01', 'goto L00', 'L01:', 'L00:'],
+  ]);
+  assert.equal(t.hash, expectedHash('0:r1=x; int x=0', code, '0:r2'));
+  // Different label names in the same sorted order give the same digest.
+  assert.equal(parseBpfLitmus(src('Q', 'P'), 't.litmus').hash, t.hash);
+});
