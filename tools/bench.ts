@@ -1,10 +1,14 @@
 // Benchmark: run the C tests of the conformance corpus in one process and print
 // throughput and the slowest tests. With --slow, also the tests of slow.tsv (herd7 took
 // more than 10 s on those). Figures are medians over --runs N repetitions (default 3).
+// With --startup: the cost of one `ordo TEST` process, as the kernel's scripts start it
+// (see startupBench).
 
-import { corpusPath } from '../test/support/corpus.js';
+import { corpusPath, repoRoot } from '../test/support/corpus.js';
 import { listLitmusFiles } from '../src/batch/inputs.js';
-import { readFileSync, existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { runTest, type RunOptions } from '../src/api/run.js';
 import { judge } from './conformance.js';
@@ -23,8 +27,80 @@ function herdSeconds(rel: string): number | null {
   return m ? Number(m[1]) : null;
 }
 
+/** CPU seconds (user + sys) used so far by this process's finished children (Linux). */
+function childrenCpuSeconds(): number | null {
+  try {
+    // Fields after the command name: cutime and cstime are the 14th and 15th.
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[13]) + Number(fields[14])) / 100;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * One process per test, as checklitmus.sh runs herd7: `ordo -conf linux-kernel.cfg TEST`
+ * for `count` small kernel tests, after one warm-up process that fills the model cache (a
+ * private one, so the figures do not depend on what earlier runs left). Prints the median
+ * wall and CPU time per process next to herd7's recorded wall time for the same tests.
+ * CPU time is read from the kernel's accounting of finished children, in 10 ms ticks.
+ */
+function startupBench(count: number): void {
+  const kernelModels = join(corpus, 'models', 'lkmm');
+  const bin = join(repoRoot, 'bin', 'ordo.js');
+  const tests = listLitmusFiles(join(corpus, 'tests', 'kernel'))
+    .filter((t) => (herdSeconds(relative(join(corpus, 'tests'), t)) ?? Infinity) < 0.1)
+    .slice(0, count);
+  const cache = mkdtempSync(join(tmpdir(), 'ordo-bench-cache-'));
+  const spawnOrdo = (test: string, cacheDir: string) => {
+    const cpu0 = childrenCpuSeconds();
+    const t0 = performance.now();
+    const r = spawnSync(
+      process.execPath,
+      [bin, '-conf', join(kernelModels, 'linux-kernel.cfg'), '-I', kernelModels, test],
+      { encoding: 'utf8', env: { ...process.env, ORDO_CACHE_DIR: cacheDir } },
+    );
+    const wall = (performance.now() - t0) / 1000;
+    const cpu1 = childrenCpuSeconds();
+    if (r.status !== 0) throw new Error(`ordo failed on ${test}: ${r.stderr}`);
+    return { wall, cpu: cpu0 === null || cpu1 === null ? null : cpu1 - cpu0 };
+  };
+  const cold = spawnOrdo(tests[0]!, 'off');
+  spawnOrdo(tests[0]!, cache);
+  const walls: number[] = [];
+  const cpus: number[] = [];
+  const herd: number[] = [];
+  for (const t of tests) {
+    const { wall, cpu } = spawnOrdo(t, cache);
+    walls.push(wall);
+    if (cpu !== null) cpus.push(cpu);
+    herd.push(herdSeconds(relative(join(corpus, 'tests'), t))!);
+  }
+  const w = median(walls);
+  const h = median(herd);
+  console.log(
+    `startup: ${tests.length} processes, one kernel test each (-conf linux-kernel.cfg), model cache warm`,
+  );
+  console.log(`ordo   median wall ${w.toFixed(3)} s`);
+  console.log(
+    cpus.length > 0
+      ? `ordo   median CPU  ${median(cpus).toFixed(3)} s (user+sys)`
+      : 'ordo   CPU time not available on this system',
+  );
+  console.log(`herd7  median wall ${h.toFixed(3)} s (recorded #wall of the same tests)`);
+  console.log(`ratio  ordo/herd7 wall ${(w / h).toFixed(2)}x`);
+  console.log(
+    `(one process without the cache: wall ${cold.wall.toFixed(3)} s${cold.cpu === null ? '' : `, CPU ${cold.cpu.toFixed(3)} s`})`,
+  );
+}
+
 function main(): void {
   const args = process.argv.slice(2);
+  if (args.includes('--startup')) {
+    startupBench(Number(args[args.indexOf('--count') + 1]) || 20);
+    return;
+  }
   const runs = Number(args[args.indexOf('--runs') + 1]) || 3;
   const withSlow = args.includes('--slow');
   const kernelModels = join(corpus, 'models', 'lkmm');

@@ -14,7 +14,7 @@ import {
   type CompiledModel,
   type ModelConfig,
 } from '../cat/index.js';
-import { parseMacros, parseCLitmus, detectArch, type MacroTable } from '../frontend/c/index.js';
+import { loadMacros, parseCLitmus, detectArch, type MacroTable } from '../frontend/c/index.js';
 import { parseBpfLitmus } from '../frontend/bpf/index.js';
 import {
   buildTraces,
@@ -107,7 +107,7 @@ export function loadSetup(opts: RunOptions): LoadedSetup {
   };
   const model = loadModel(config);
   const macroFile = config.macrosFile ?? join(packageRoot, 'models', 'lkmm', 'lkmm.def');
-  const macros = parseMacros(readSourceFile(macroFile), macroFile);
+  const macros = loadMacros(readSourceFile(macroFile), macroFile);
   const setup = { config, model, macros };
   setupCache.set(key, setup);
   return setup;

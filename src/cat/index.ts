@@ -7,10 +7,21 @@ import { fileURLToPath } from 'node:url';
 import { OrdoError, type Location } from '../diagnostics.js';
 import type { CatFile } from './ast.js';
 import { Compiler } from './compile.js';
-import type { CompiledProgram } from './resolved.js';
+import type { CompiledProgram, V } from './resolved.js';
 import type { ModelInput } from './input.js';
 import { evaluateProgram, type CatOutcome, type EvalOptions } from './interp.js';
 import { parseCat } from './parser.js';
+import { PRIMITIVES } from './primitives.js';
+import { EMPTY, UNV, freshId } from './values.js';
+import {
+  codeDigest,
+  decodeGraph,
+  encodeGraph,
+  readCache,
+  sha256,
+  writeCache,
+  type Opaque,
+} from '../disk-cache.js';
 
 export type { CatOutcome, EvalOptions } from './interp.js';
 export { CatError } from './values.js';
@@ -175,9 +186,92 @@ export function loadModel(cfg: ModelConfig): CompiledModel {
   };
   const hit = modelCache.get(key);
   if (hit && hit.files.every((f) => parseCache.get(f)?.mtimeMs === safeMtime(f))) return hit;
-  const m = fresh();
+  const diskKey = JSON.stringify({
+    code: codeDigest(dirname(fileURLToPath(import.meta.url))),
+    lib,
+    catFile: resolve(cfg.catFile),
+    bellFile: cfg.bellFile ? resolve(cfg.bellFile) : null,
+    variants: cfg.variants,
+    includeDirs: cfg.includeDirs,
+  });
+  let m = readCachedModel(diskKey, cfg);
+  if (!m) {
+    m = fresh();
+    writeCachedModel(diskKey, m);
+  }
   modelCache.set(key, m);
   return m;
+}
+
+// ------------------------------------------------------------------ the cache on disk
+
+interface CachedModel {
+  /** Every file the model was made from, with the digest of its contents then. */
+  files: { path: string; digest: string }[];
+  model: unknown;
+}
+
+/** Primitives hold functions, and `{}` and `_` are shared constants: stored by name. */
+function modelOpaque(): Opaque {
+  const prims = new Map<string, V>();
+  return {
+    nameOf: (v) => {
+      if (v === EMPTY) return 'empty';
+      if (v === UNV) return 'unv';
+      const p = v as V;
+      return 'k' in p && p.k === 'prim' ? `prim:${p.name}` : undefined;
+    },
+    byName: (name) => {
+      if (name === 'empty') return EMPTY;
+      if (name === 'unv') return UNV;
+      let p = prims.get(name);
+      if (!p) {
+        const prim = name.slice('prim:'.length);
+        const fn = PRIMITIVES.find(([n]) => n === prim)?.[1];
+        if (!fn) throw new Error(`unknown primitive ${prim}`);
+        p = { k: 'prim', id: freshId(), name: prim, fn };
+        prims.set(name, p);
+      }
+      return p;
+    },
+  };
+}
+
+function fileDigest(path: string): string | null {
+  try {
+    return sha256(readFileSync(path, 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+function readCachedModel(diskKey: string, cfg: ModelConfig): CompiledModel | undefined {
+  const entry = readCache('model', diskKey) as CachedModel | undefined;
+  if (!entry || !Array.isArray(entry.files)) return undefined;
+  if (!entry.files.every((f) => fileDigest(f.path) === f.digest)) return undefined;
+  try {
+    const m = decodeGraph(entry.model, modelOpaque()) as Omit<CompiledModel, 'files' | 'config'>;
+    return { ...m, files: entry.files.map((f) => f.path), config: cfg };
+  } catch {
+    return undefined;
+  }
+}
+
+function writeCachedModel(diskKey: string, m: CompiledModel): void {
+  const files: CachedModel['files'] = [];
+  for (const path of m.files) {
+    const digest = fileDigest(path);
+    if (digest === null) return;
+    files.push({ path, digest });
+  }
+  const { withoutCo, declaredTags, options, title, program } = m;
+  let model: unknown;
+  try {
+    model = encodeGraph({ withoutCo, declaredTags, options, title, program }, modelOpaque());
+  } catch {
+    return; // something in the model is not plain data: run without the cache
+  }
+  writeCache('model', diskKey, { files, model } satisfies CachedModel);
 }
 
 function safeMtime(p: string): number {

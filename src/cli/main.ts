@@ -5,8 +5,6 @@
 import { OrdoError } from '../diagnostics.js';
 import { runTest } from '../api/run.js';
 import { formatHerdReport, formatLimitLine } from '../report/herd-text.js';
-import { runCommand, compareCommand, mergeCommand } from './batch-commands.js';
-import { c2bpfCommand, judgeCommand } from './bpf-commands.js';
 import { parseArgs, USAGE, type ParsedArgs } from './herd-options.js';
 
 /** Exit statuses of a single run (`ordo --help` lists them). */
@@ -17,11 +15,14 @@ export const EXIT_LIMIT = 3;
 export const EXIT_INTERNAL = 4;
 
 export async function main(args: string[]): Promise<number> {
-  if (args[0] === 'run') return runCommand(args.slice(1));
-  if (args[0] === 'compare') return compareCommand(args.slice(1));
-  if (args[0] === 'merge') return mergeCommand(args.slice(1));
-  if (args[0] === 'c2bpf') return c2bpfCommand(args.slice(1));
-  if (args[0] === 'judge') return judgeCommand(args.slice(1));
+  // Subcommands are loaded only when used: a script that starts one `ordo TEST` per test
+  // should not pay for compiling the batch runner and the C-to-BPF translator each time.
+  if (args[0] === 'run') return (await import('./batch-commands.js')).runCommand(args.slice(1));
+  if (args[0] === 'compare')
+    return (await import('./batch-commands.js')).compareCommand(args.slice(1));
+  if (args[0] === 'merge') return (await import('./batch-commands.js')).mergeCommand(args.slice(1));
+  if (args[0] === 'c2bpf') return (await import('./bpf-commands.js')).c2bpfCommand(args.slice(1));
+  if (args[0] === 'judge') return (await import('./bpf-commands.js')).judgeCommand(args.slice(1));
   let parsed: ParsedArgs;
   try {
     parsed = parseArgs(args);

@@ -9,9 +9,54 @@ import { Lowerer, parseMacros, type MacroDef, type MacroTable } from './macros.j
 import { parseClauses, parseInit, ppLoc, ppProp, ppValue } from './state.js';
 import { readLitmusHeader } from './header.js';
 import { herdHash, propLocations } from '../herd-hash.js';
+import {
+  codeDigest,
+  decodeGraph,
+  encodeGraph,
+  readCache,
+  sha256,
+  writeCache,
+} from '../../disk-cache.js';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export { parseMacros, ppProp, ppLoc, ppValue };
 export type { MacroTable, MacroDef };
+
+/** Macros are plain data: nothing in them needs storing by name. */
+const noOpaque = {
+  nameOf: () => undefined,
+  byName: (name: string): never => {
+    throw new Error(`unexpected ${name}`);
+  },
+};
+
+/**
+ * `parseMacros`, through the cache on disk (src/disk-cache.ts): a macro file's table
+ * depends only on its text and on this front-end's code.
+ */
+export function loadMacros(text: string, file: string): MacroTable {
+  const key = JSON.stringify({
+    code: codeDigest(dirname(fileURLToPath(import.meta.url))),
+    file,
+    text: sha256(text),
+  });
+  const cached = readCache('macros', key);
+  if (cached !== undefined) {
+    try {
+      return decodeGraph(cached, noOpaque) as MacroTable;
+    } catch {
+      // a malformed entry: parse again below, and overwrite it
+    }
+  }
+  const table = parseMacros(text, file);
+  try {
+    writeCache('macros', key, encodeGraph(table, noOpaque));
+  } catch {
+    // not plain data: nothing cached
+  }
+  return table;
+}
 
 /** The architecture named by the first token of a litmus file: 'C', 'BPF', 'LISA', ... */
 export function detectArch(text: string): string {
