@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import {
   copyFileSync,
   existsSync,
@@ -247,4 +248,41 @@ test('usage errors exit 2; compare of identical trees exits 0', () => {
   assert.equal(ordo(['run', '/nonexistent/dir']).status, 2);
   assert.equal(ordo(['compare', 'only-one']).status, 2);
   assert.equal(ordo(['merge', 'out.json']).status, 2);
+});
+
+test('a JSON report records Ordo version, the options and the model files with digests', () => {
+  const d = tmp();
+  try {
+    copyFileSync(join(kernel, 'SB+poonceonces.litmus'), join(d, 'SB+poonceonces.litmus'));
+    const json = join(d, 'r.json');
+    const r = ordo(['run', '-q', '--json', json, '-timeout', '60', d]);
+    assert.equal(r.status, 0, r.err);
+    const report = readJsonReport(json);
+    const pkg = JSON.parse(readFileSync(resolve(here, '..', '..', 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    assert.equal(report.ordoVersion, pkg.version);
+    assert.deepEqual(report.options, { timeout: 60 });
+    const models = report.models ?? [];
+    assert.ok(models.some((m) => basename(m.path) === 'lkmm.cat'));
+    assert.ok(models.some((m) => basename(m.path) === 'lkmm.def'));
+    for (const m of models)
+      assert.equal(
+        m.sha256,
+        createHash('sha256').update(readFileSync(m.path, 'latin1'), 'latin1').digest('hex'),
+      );
+  } finally {
+    rmSync(d, { recursive: true, force: true });
+  }
+});
+
+test('run with no tests found fails', () => {
+  const d = tmp();
+  try {
+    const r = ordo(['run', d]);
+    assert.equal(r.status, 1);
+    assert.match(r.err, /no \*\.litmus tests/);
+  } finally {
+    rmSync(d, { recursive: true, force: true });
+  }
 });

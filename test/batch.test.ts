@@ -33,6 +33,7 @@ import { compareDirs, formatComparison } from '../src/batch/compare.js';
 import { runBatch, type BatchOptions } from '../src/batch/engine.js';
 import { WorkerPool } from '../src/batch/pool.js';
 import { InlineExecutor, type Executor } from '../src/batch/protocol.js';
+import { Progress } from '../src/batch/progress.js';
 import { runOne as fakeRunOne } from './support/fake-runner.js';
 import { corpusPath } from './support/corpus.js';
 
@@ -659,4 +660,57 @@ test('a test stopped by a limit: no report on stdout, a Limit line, the timeout 
   } finally {
     rmSync(top, { recursive: true, force: true });
   }
+});
+
+// ---- progress and provenance ----
+
+test('the progress bar counts skipped tests apart from passed and failed ones', () => {
+  const drawn: string[] = [];
+  const p = new Progress(4, { write: (s: string) => drawn.push(s), columns: 200 });
+  p.tick('passed');
+  p.tick('skipped');
+  p.tick('skipped');
+  p.tick('failed');
+  p.stop();
+  assert.match(p.line(), / 4\/4 {2}1 passed {2}1 failed {2}2 skipped /);
+});
+
+test('merge refuses reports made with other model files or options, and keeps the common ones', () => {
+  const provenance = (digest: string, timeout: number) => ({
+    ordoVersion: '1.2.3',
+    options: { conf: 'linux-kernel.cfg', timeout },
+    models: [{ path: '/m/linux-kernel.cat', sha256: digest }],
+  });
+  const report = (recsOf: TestRecord[], p: ReturnType<typeof provenance>) =>
+    makeReport('/r', recsOf, {
+      judged: false,
+      shard: null,
+      interrupted: false,
+      notRun: 0,
+      provenance: p,
+    });
+  const a = report([recs[0]], provenance('aa', 5));
+  const merged = mergeReports([
+    { file: 'a.json', report: a },
+    { file: 'b.json', report: report([recs[1]], provenance('aa', 5)) },
+  ]);
+  assert.deepEqual(merged.models, a.models);
+  assert.deepEqual(merged.options, a.options);
+  assert.equal(merged.ordoVersion, '1.2.3');
+  assert.throws(
+    () =>
+      mergeReports([
+        { file: 'a.json', report: a },
+        { file: 'c.json', report: report([recs[1]], provenance('bb', 5)) },
+      ]),
+    /c\.json and a\.json were made with different model files/,
+  );
+  assert.throws(
+    () =>
+      mergeReports([
+        { file: 'a.json', report: a },
+        { file: 'd.json', report: report([recs[1]], provenance('aa', 9)) },
+      ]),
+    /d\.json and a\.json were made with different options/,
+  );
 });

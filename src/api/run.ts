@@ -113,6 +113,29 @@ export function loadSetup(opts: RunOptions): LoadedSetup {
   return setup;
 }
 
+/**
+ * The files the tests of a run with these options read their model from: the cfg, the
+ * cat and bell files with their includes, the macros; for BPF tests without -conf or
+ * -model also Ordo's BPF model. A setup that cannot be loaded lists nothing (its tests
+ * report the error themselves).
+ */
+export function modelFiles(opts: RunOptions): string[] {
+  const setups = [opts];
+  if (!opts.conf && !opts.model) setups.push({ ...opts, conf: defaultBpfConfig });
+  const files: string[] = [];
+  for (const o of setups) {
+    try {
+      const { model, macros } = loadSetup(o);
+      const cfg = o.conf || !o.model ? resolve(o.conf ?? defaultLkmmConfig) : null;
+      for (const f of [...(cfg ? [cfg] : []), ...model.files, resolve(macros.file)])
+        if (!files.includes(f)) files.push(f);
+    } catch {
+      // reported by every test of the run
+    }
+  }
+  return files;
+}
+
 function parseTest(file: string, text: string, arch: string, setup: LoadedSetup): LitmusTest {
   if (arch === 'BPF') return parseBpfLitmus(text, file);
   if (arch !== 'C')

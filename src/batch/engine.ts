@@ -10,7 +10,8 @@ import { formatHerdReport, formatLimitLine, TIMEOUT_MARKER } from '../report/her
 import { extractResult, judgeOutcome } from './judge.js';
 import type { BatchTest } from './inputs.js';
 import type { Executor, TaskOutcome } from './protocol.js';
-import type { Progress } from './progress.js';
+import type { Progress, ProgressTally } from './progress.js';
+import { assertNever } from '../diagnostics.js';
 import {
   allGood,
   makeReport,
@@ -19,6 +20,7 @@ import {
   writeJsonReport,
   writeJunitReport,
   type BatchReport,
+  type Provenance,
   type TestRecord,
 } from './report.js';
 
@@ -34,6 +36,8 @@ export interface BatchOptions {
   json?: string;
   junit?: string;
   shard?: string | null;
+  /** Ordo's version, the options and the model files, for the reports. */
+  provenance?: Provenance;
   /** Do not print the per-test reports. */
   quiet?: boolean;
   stdout: (s: string) => void;
@@ -133,9 +137,19 @@ export function failureLine(r: TestRecord): string | null {
   }
 }
 
-function passedForProgress(r: TestRecord, judge: boolean): boolean {
-  if (r.status !== 'ok') return false;
-  return !judge || r.judgement?.status !== 'fail';
+function progressTally(r: TestRecord, judge: boolean): ProgressTally {
+  if (r.status !== 'ok') return 'failed';
+  if (!judge || !r.judgement) return 'passed';
+  switch (r.judgement.status) {
+    case 'pass':
+      return 'passed';
+    case 'fail':
+      return 'failed';
+    case 'skip':
+      return 'skipped';
+    default:
+      return assertNever(r.judgement.status);
+  }
 }
 
 export async function runBatch(o: BatchOptions): Promise<BatchOutcome> {
@@ -178,7 +192,7 @@ export async function runBatch(o: BatchOptions): Promise<BatchOutcome> {
         o.stderr(`ordo: cannot save ${test.path}.out: ${(err as Error).message}\n`);
       }
     }
-    o.progress?.tick(passedForProgress(rec, !!o.judge));
+    o.progress?.tick(progressTally(rec, !!o.judge));
     flush();
   };
 
@@ -209,6 +223,7 @@ export async function runBatch(o: BatchOptions): Promise<BatchOutcome> {
     shard: o.shard ?? null,
     interrupted,
     notRun: n - finished.length,
+    provenance: o.provenance,
   });
   try {
     if (o.json) writeJsonReport(o.json, report);

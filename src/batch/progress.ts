@@ -1,4 +1,5 @@
-// A one-line progress bar on a terminal: tests done/total, passes, failures, elapsed, ETA.
+// A one-line progress bar on a terminal: tests done/total, passes, failures, skipped tests
+// (judged tests without a Result line), elapsed, ETA.
 // Output written through `write` clears the bar first and redraws it after.
 
 export interface ProgressStream {
@@ -17,10 +18,14 @@ export function formatDuration(seconds: number): string {
   return h > 0 ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
 }
 
+/** How a finished test counts on the bar. */
+export type ProgressTally = 'passed' | 'failed' | 'skipped';
+
 export class Progress {
   private done = 0;
   private passes = 0;
   private failures = 0;
+  private skips = 0;
   private shown = false;
   private lastDraw = 0;
   private readonly started = performance.now();
@@ -35,10 +40,11 @@ export class Progress {
   }
 
   /** Count a finished test. */
-  tick(passed: boolean): void {
+  tick(tally: ProgressTally): void {
     this.done++;
-    if (passed) this.passes++;
-    else this.failures++;
+    if (tally === 'passed') this.passes++;
+    else if (tally === 'failed') this.failures++;
+    else this.skips++;
     if (performance.now() - this.lastDraw > 100 || this.done === this.total) this.draw();
   }
 
@@ -48,7 +54,7 @@ export class Progress {
     const width = Math.max(10, Math.min(30, (this.stream.columns || 80) - 70));
     const filled = this.total > 0 ? Math.round((width * this.done) / this.total) : width;
     const bar = '#'.repeat(filled) + '-'.repeat(width - filled);
-    return `[${bar}] ${this.done}/${this.total}  ${this.passes} passed  ${this.failures} failed  elapsed ${formatDuration(elapsed)}  ETA ${this.done === this.total ? '00:00' : formatDuration(eta)}`;
+    return `[${bar}] ${this.done}/${this.total}  ${this.passes} passed  ${this.failures} failed${this.skips ? `  ${this.skips} skipped` : ''}  elapsed ${formatDuration(elapsed)}  ETA ${this.done === this.total ? '00:00' : formatDuration(eta)}`;
   }
 
   draw(): void {

@@ -14,6 +14,7 @@ import {
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { OrdoError } from '../diagnostics.js';
+import type { RunOptions } from '../api/run.js';
 import type { Judgement } from './judge.js';
 import { comparePaths } from './inputs.js';
 
@@ -67,7 +68,17 @@ export interface Summary {
   errors: number;
 }
 
-export interface BatchReport {
+/** What a batch's results depend on besides its tests: reports of different setups do not mix. */
+export interface Provenance {
+  /** Ordo's version (package.json). */
+  ordoVersion: string;
+  /** The herd options every test ran with (-conf, -model, -variant, -timeout, ...). */
+  options: RunOptions;
+  /** The model files read (cfg, cat files with their includes, macros): path and SHA-256. */
+  models: { path: string; sha256: string }[];
+}
+
+export interface BatchReport extends Partial<Provenance> {
   tool: 'ordo';
   version: 1;
   /** Absolute common root the paths are relative to. */
@@ -136,10 +147,25 @@ export function allGood(s: Summary): boolean {
 export function makeReport(
   root: string,
   records: TestRecord[],
-  extra: { judged: boolean; shard: string | null; interrupted: boolean; notRun: number },
+  extra: {
+    judged: boolean;
+    shard: string | null;
+    interrupted: boolean;
+    notRun: number;
+    provenance?: Provenance;
+  },
 ): BatchReport {
   const tests = [...records].sort((a, b) => comparePaths(a.path, b.path));
-  return { tool: 'ordo', version: 1, root, ...extra, summary: summarize(tests), tests };
+  const { provenance, ...rest } = extra;
+  return {
+    tool: 'ordo',
+    version: 1,
+    ...provenance,
+    root,
+    ...rest,
+    summary: summarize(tests),
+    tests,
+  };
 }
 
 /** Write a file atomically: temporary file in the same directory, fsync, rename. */
@@ -209,6 +235,20 @@ export function readJsonReport(file: string): BatchReport {
  * root is the first report's (reports of shards of one run share it).
  */
 export function mergeReports(reports: Array<{ file: string; report: BatchReport }>): BatchReport {
+  // Results made under different models or options do not add up to one run.
+  const setup = (r: BatchReport) => JSON.stringify([r.models ?? null, r.options ?? null]);
+  const first = reports[0];
+  for (const r of reports.slice(1)) {
+    if (first && setup(r.report) !== setup(first.report)) {
+      const what =
+        JSON.stringify(r.report.models ?? null) !== JSON.stringify(first.report.models ?? null)
+          ? 'model files'
+          : 'options';
+      throw new OrdoError(
+        `${r.file} and ${first.file} were made with different ${what}; merge only reports of one run`,
+      );
+    }
+  }
   const owner = new Map<string, string>();
   const tests: TestRecord[] = [];
   for (const { file, report } of reports) {
@@ -220,12 +260,17 @@ export function mergeReports(reports: Array<{ file: string; report: BatchReport 
       tests.push(t);
     }
   }
-  const first = reports[0]?.report;
-  return makeReport(first?.root ?? '', tests, {
+  const head = first?.report;
+  const provenance =
+    head?.ordoVersion !== undefined && head.options && head.models
+      ? { ordoVersion: head.ordoVersion, options: head.options, models: head.models }
+      : undefined;
+  return makeReport(head?.root ?? '', tests, {
     judged: reports.some((r) => r.report.judged),
     shard: null,
     interrupted: reports.some((r) => r.report.interrupted),
     notRun: reports.reduce((n, r) => n + (r.report.notRun ?? 0), 0),
+    provenance,
   });
 }
 

@@ -1,5 +1,7 @@
 // `ordo run`, `ordo compare`, `ordo merge`: batch runs over whole directories.
 
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { availableParallelism, totalmem } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
 import { isAbsolute, resolve } from 'node:path';
@@ -11,9 +13,10 @@ import { runBatch } from '../batch/engine.js';
 import { WorkerPool } from '../batch/pool.js';
 import { Progress } from '../batch/progress.js';
 import { compareDirs, formatComparison } from '../batch/compare.js';
-import { mergeReports, readJsonReport, writeJsonReport } from '../batch/report.js';
+import { mergeReports, readJsonReport, writeJsonReport, type Provenance } from '../batch/report.js';
 import type { Task } from '../batch/protocol.js';
-import type { RunOptions } from '../api/run.js';
+import { modelFiles, type RunOptions } from '../api/run.js';
+import { ordoVersion } from '../version.js';
 
 const RUN_USAGE = `usage: ordo run [options] PATH...
 PATH: a .litmus file, a directory (searched recursively for *.litmus), or @LIST (a file
@@ -168,6 +171,18 @@ function defaultWorkerMemory(jobs: number): number | undefined {
   return share < v8Default ? Math.max(256, share) : undefined;
 }
 
+/** Ordo's version, the options and the model files (with digests of their contents). */
+function runProvenance(opts: RunOptions): Provenance {
+  return {
+    ordoVersion: ordoVersion(),
+    options: opts,
+    models: modelFiles(opts).map((path) => ({
+      path,
+      sha256: createHash('sha256').update(readFileSync(path, 'latin1'), 'latin1').digest('hex'),
+    })),
+  };
+}
+
 export async function runCommand(args: string[]): Promise<number> {
   if (args.some((a) => a === '-h' || a === '-help' || a === '--help')) {
     process.stdout.write(RUN_USAGE + '\n');
@@ -195,8 +210,11 @@ export async function runCommand(args: string[]): Promise<number> {
     return 2;
   }
   let tests = expanded.tests;
-  if (tests.length === 0)
+  if (tests.length === 0) {
+    // Nothing to check is a mistake (a wrong path, a typo in a list), not a success.
     process.stderr.write(`ordo run: no *.litmus tests in ${files.join(' ')}\n`);
+    return 1;
+  }
   if (flags.shard) {
     const { k, n } = parseShard(flags.shard);
     tests = shardSlice(tests, k, n);
@@ -242,6 +260,7 @@ export async function runCommand(args: string[]): Promise<number> {
       json: flags.json,
       junit: flags.junit,
       shard: flags.shard ?? null,
+      provenance: flags.json || flags.junit ? runProvenance(opts) : undefined,
       quiet: flags.quiet,
       stdout: (s) => {
         if (stdoutOpen) process.stdout.write(s);
