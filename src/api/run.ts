@@ -24,12 +24,17 @@ import {
 } from '../executions/enumerate.js';
 import {
   finalState,
-  formatState,
   holds,
   sortColumns,
   compareStates,
+  columnKey,
   type FinalState,
 } from '../outcomes/final-state.js';
+import { conditionVerdict, type Observation } from '../outcomes/verdict.js';
+import type { ResolvedValue } from '../events/symbolic.js';
+import type { Candidate } from '../executions/enumerate.js';
+import type { ModelInput } from '../cat/input.js';
+import type { CatOutcome } from '../cat/index.js';
 
 export interface RunOptions {
   /** A herd .cfg file; when absent (and no model given), Ordo's own LKMM is used. */
@@ -48,18 +53,23 @@ export interface RunOptions {
   maxExecutions?: number;
 }
 
+/** A final value: a number, an address (`{ addr }`), or one herd7 leaves undetermined. */
+export type StateValue = ResolvedValue;
+
 export interface TestResult {
   name: string;
   file: string;
   quantifier: Quantifier;
-  /** Formatted final states, in herd7's order. */
-  states: string[];
+  /** The observed registers and locations, in herd7's column order. */
+  columns: StateLoc[];
+  /** The distinct final states of accepted executions, one value per column, in herd7's order. */
+  states: StateValue[][];
   ok: boolean;
   positive: number;
   negative: number;
   flags: string[];
   conditionText: string;
-  observation: 'Always' | 'Sometimes' | 'Never';
+  observation: Observation;
   seconds: number;
   hash: string;
   /** Set when a limit stopped the run early: the figures above are partial. */
@@ -143,12 +153,57 @@ function parseTest(file: string, text: string, arch: string, setup: LoadedSetup)
   return parseCLitmus(text, file, setup.macros);
 }
 
-export function runTest(file: string, opts: RunOptions = {}): TestResult {
-  const text = readSourceFile(file);
-  return runTestText(file, text, opts);
+/** What a run is about, handed to an observer before the first execution. */
+export interface RunContext {
+  test: LitmusTest;
+  model: CompiledModel;
+  columns: StateLoc[];
 }
 
-export function runTestText(file: string, text: string, opts: RunOptions = {}): TestResult {
+/**
+ * One candidate execution on one path of the model, with the model's verdict on it. Only
+ * executions of the test are observed: candidates the filter (or -speedcheck) drops are not.
+ */
+export interface ObservedExecution {
+  candidate: Candidate;
+  input: ModelInput;
+  /** The model's verdict on this path: allowed, flags, the failed check(s), captures. */
+  outcome: CatOutcome;
+  /** Final values of the report's columns. */
+  state: FinalState;
+  /** The test's condition (its proposition, whatever the quantifier) holds. */
+  conditionHolds: boolean;
+}
+
+/**
+ * Receives every candidate execution of a run with the model's verdict on it, so that
+ * graphs, explanations and other outputs are written without touching the pipeline.
+ */
+export interface ExecutionObserver {
+  /** Model names (relations, sets) whose values each outcome should carry. */
+  capture?(context: RunContext): string[];
+  /** Evaluate every check of the model, recording each failure (see EvalOptions.allChecks). */
+  allChecks?: boolean;
+  start?(context: RunContext): void;
+  /** Return false to stop the run early. */
+  observe(execution: ObservedExecution): boolean | void;
+}
+
+export function runTest(
+  file: string,
+  opts: RunOptions = {},
+  observer?: ExecutionObserver,
+): TestResult {
+  const text = readSourceFile(file);
+  return runTestText(file, text, opts, observer);
+}
+
+export function runTestText(
+  file: string,
+  text: string,
+  opts: RunOptions = {},
+  observer?: ExecutionObserver,
+): TestResult {
   const started = performance.now();
   const arch = detectArch(text);
   // A BPF test without -conf/-model runs under Ordo's BPF model.
@@ -161,6 +216,14 @@ export function runTestText(file: string, text: string, opts: RunOptions = {}): 
   const traces = buildTraces(test, memory, 1 << 14);
   const deadline = opts.timeout ? limitClock() + opts.timeout * 1000 : Infinity;
   const speed = opts.speedcheck ?? 'false';
+
+  const context: RunContext = { test, model: setup.model, columns };
+  observer?.start?.(context);
+  const evalOptions = {
+    deadline,
+    capture: observer?.capture?.(context),
+    allChecks: observer?.allChecks,
+  };
 
   const states = new Map<string, FinalState>();
   const flags = new Set<string>();
@@ -181,18 +244,26 @@ export function runTestText(file: string, text: string, opts: RunOptions = {}): 
       memory,
       { maxCandidates: opts.maxExecutions ?? Infinity, deadline },
       (cand, input) => {
+        // A filtered-out candidate is not an execution of the test; under -speedcheck
+        // neither is one that cannot decide the condition (see `relevant`).
         if (test.filter && !holds(test.filter, finalState(cand, filterColumns, memory)))
           return true;
         const st = finalState(cand, columns, memory);
         if (!relevant(st)) return true;
-        const outcomes = evaluateModel(setup.model, input, { deadline });
+        const outcomes = evaluateModel(setup.model, input, evalOptions);
+        const conditionHolds = holds(test.condition.prop, st);
         for (const o of outcomes) {
-          if (!o.allowed) continue;
-          for (const f of o.flags) flags.add(f);
-          states.set(formatState(st, columns), st);
-          if (holds(test.condition.prop, st)) positive++;
-          else negative++;
-          if (speed === 'fast') return false;
+          if (o.allowed) {
+            for (const f of o.flags) flags.add(f);
+            states.set(stateText(st, columns), st);
+            if (conditionHolds) positive++;
+            else negative++;
+          }
+          if (observer) {
+            const execution = { candidate: cand, input, outcome: o, state: st, conditionHolds };
+            if (observer.observe(execution) === false) return false;
+          }
+          if (o.allowed && speed === 'fast') return false;
         }
         return true;
       },
@@ -202,39 +273,29 @@ export function runTestText(file: string, text: string, opts: RunOptions = {}): 
     else throw err;
   }
 
-  const sorted = [...states.entries()].sort((a, b) => compareStates(a[1], b[1], columns));
-  const ok = q === 'exists' ? positive > 0 : q === 'notExists' ? positive === 0 : negative === 0;
+  const sorted = [...states.values()].sort((a, b) => compareStates(a, b, columns));
+  const { ok, observation } = conditionVerdict(q, speed, positive, negative);
   return {
     name: test.name,
     file,
     quantifier: q,
-    states: sorted.map(([s]) => s),
+    columns,
+    states: sorted.map((st) => columns.map((c) => st.get(columnKey(c)) ?? 0)),
     ok,
     positive,
     negative,
     flags: [...flags].sort(),
     conditionText: test.condition.text,
-    observation: observationWord(q, speed, positive, negative),
+    observation,
     seconds: (performance.now() - started) / 1000,
     hash: test.hash,
     limit,
   };
 }
 
-/**
- * herd7's Observation word. Under -speedcheck only the deciding executions were looked
- * at, so herd7 never claims what it could not see: no `Always` for exists/~exists (the
- * negative cases were skipped), no `Never` for forall (the positive ones were).
- */
-export function observationWord(
-  q: Quantifier,
-  speed: 'false' | 'true' | 'fast',
-  positive: number,
-  negative: number,
-): TestResult['observation'] {
-  if (speed === 'false') return positive === 0 ? 'Never' : negative === 0 ? 'Always' : 'Sometimes';
-  if (q === 'forall') return negative === 0 ? 'Always' : 'Sometimes';
-  return positive === 0 ? 'Never' : 'Sometimes';
+/** A state's identity among the distinct final states (its values, column by column). */
+function stateText(st: FinalState, columns: StateLoc[]): string {
+  return JSON.stringify(columns.map((c) => st.get(columnKey(c)) ?? 0));
 }
 
 export type { StateLoc };

@@ -6,7 +6,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunOptions } from '../api/run.js';
-import { formatHerdReport, formatLimitLine, TIMEOUT_MARKER } from '../report/herd-text.js';
+import {
+  formatHerdReport,
+  formatLimitLine,
+  formatStates,
+  TIMEOUT_MARKER,
+} from '../report/herd-text.js';
 import { extractResult, judgeOutcome } from './judge.js';
 import type { BatchTest } from './inputs.js';
 import type { Executor, TaskOutcome } from './protocol.js';
@@ -95,7 +100,7 @@ export function makeRecord(
       rec.verdict = r.observation;
       rec.ok = r.ok;
     }
-    rec.states = r.states;
+    rec.states = formatStates(r);
     rec.positive = r.positive;
     rec.negative = r.negative;
     rec.flags = r.flags;

@@ -8,6 +8,7 @@ import { OrdoError } from '../diagnostics.js';
 import { parseCLitmus, parseMacros, detectArch, type MacroTable } from '../frontend/c/index.js';
 import { runTest, runTestText, type TestResult } from '../api/run.js';
 import { translateCToBpf, Untranslatable, type Translation } from './translate.js';
+import { formatStates } from '../report/herd-text.js';
 
 export { translateCToBpf, Untranslatable, type Translation };
 
@@ -97,8 +98,8 @@ export function judgeC(
   const inverse = new Map<string, string>();
   for (const [c, b] of target.registerMap ?? []) inverse.set(b, c);
   const fromBpf = (loc: string) => inverse.get(loc) ?? loc;
-  const cKeys = new Set(lkmm.states.map((s) => parseStateText(s, (l) => l).key));
-  const bpfOnly = bpfRes.states
+  const cKeys = new Set(formatStates(lkmm).map((s) => parseStateText(s, (l) => l).key));
+  const bpfOnly = formatStates(bpfRes)
     .map((s) => parseStateText(s, fromBpf))
     .filter((s) => !cKeys.has(s.key))
     .map((s) => s.text);

@@ -78,7 +78,11 @@ export type Ins =
       name: string | null;
       text: string;
     }
-  | { kind: 'show'; loc: Location }
+  /**
+   * Display directives: `show a, b` and `unshow a, b` (exp null), `show e as name`. They
+   * change no verdict; graphs read them.
+   */
+  | { kind: 'show'; loc: Location; hide: boolean; names: string[]; exp: Exp | null }
   | { kind: 'include'; loc: Location; file: string }
   | { kind: 'procedure'; loc: Location; name: string; pat: Pat; body: Ins[] }
   | { kind: 'call'; loc: Location; name: string; arg: Exp; as: string | null }

@@ -16,7 +16,16 @@ import type { Binding, CatFile, Cond, Exp, Ins, Pat } from './ast.js';
 import { EMPTY, UNV, mkValSet, freshId, type VProc, type VTag } from './values.js';
 import { PRIMITIVES } from './primitives.js';
 import { markForkInvariant } from './invariance.js';
-import type { CIns, CompiledProgram, GRef, RCond, RExp, RPat } from './resolved.js';
+import {
+  shownGlobal,
+  type CIns,
+  type CompiledProgram,
+  type GRef,
+  type RCond,
+  type RExp,
+  type RPat,
+  type ShownRelation,
+} from './resolved.js';
 
 export type IncludeLoader = (name: string, fromFile: string, loc: Location) => CatFile;
 
@@ -42,6 +51,7 @@ export class Compiler {
   private withoutCo = false;
   private options: string[] = [];
   private includeDepth = 0;
+  private shown: ShownRelation[] = [];
 
   constructor(
     private variants: Set<string>,
@@ -62,6 +72,7 @@ export class Compiler {
       inputNames: this.inputNames,
       declaredTags: this.declaredTags,
       finalGlobals: new Map(this.gmap),
+      shown: this.shown,
       withoutCo: this.withoutCo,
       options: this.options,
       memoCount: 0,
@@ -92,8 +103,10 @@ export class Compiler {
   private compileIns(ins: Ins, scope: Scope | null, out: CIns[]): Scope | null {
     switch (ins.kind) {
       case 'nop':
-      case 'show':
       case 'events':
+        return scope;
+      case 'show':
+        this.compileShow(ins, scope, out);
         return scope;
       case 'let': {
         const pats = ins.binds.map((b) => rpat(b.pat));
@@ -227,6 +240,26 @@ export class Compiler {
         out.push({ t: 'insmatch', a, tags, dflt, loc: ins.loc });
         return scope;
       }
+    }
+  }
+
+  private compileShow(ins: Extract<Ins, { kind: 'show' }>, scope: Scope | null, out: CIns[]): void {
+    for (const name of ins.names) {
+      this.shown = this.shown.filter((s) => s.name !== name);
+      if (ins.hide) continue;
+      if (ins.exp && scope === null) {
+        const global = shownGlobal(name);
+        const slot = this.nslots++;
+        out.push({
+          t: 'glet',
+          slots: [slot],
+          pats: [rpat({ kind: 'var', name: global })],
+          e: [this.exp(ins.exp, null)],
+          loc: ins.loc,
+        });
+        this.bindGlobals([global], [slot]);
+        this.shown.push({ name, global });
+      } else if (!ins.exp) this.shown.push({ name, global: name });
     }
   }
 

@@ -23,7 +23,7 @@ import {
   type Opaque,
 } from '../disk-cache.js';
 
-export type { CatOutcome, EvalOptions } from './interp.js';
+export type { CatOutcome, EvalOptions, FailedCheck } from './interp.js';
 export { CatError } from './values.js';
 
 export interface ModelConfig {

@@ -52,11 +52,30 @@ export interface EvalOptions {
   capture?: string[];
   /** limitClock() value after which a fork (`with ... from`) stops the run with a LimitError. */
   deadline?: number;
+  /**
+   * Go on past a failed check, recording every failure of the path (as herd's -skipchecks
+   * would let the path continue), so that an explanation can name all the checks that
+   * reject an execution. Outcomes then carry `failures`, and captures on rejected paths.
+   */
+  allChecks?: boolean;
+}
+
+/** A check that failed on a model path, with the value it found wanting. */
+export interface FailedCheck {
+  /** The check's name (`acyclic hb as happens-before`), or its text when unnamed. */
+  name: string;
+  test: 'acyclic' | 'irreflexive' | 'empty';
+  /** True for `~acyclic` and friends: the check failed because the value was fine. */
+  negated: boolean;
+  /** The relation or event set checked, when it is one. */
+  value: Relation | EventSet | null;
 }
 
 export interface CatOutcome extends ModelOutcome {
   /** Values of the names requested with EvalOptions.capture, on this path. */
   values?: Map<string, Relation | EventSet>;
+  /** With EvalOptions.allChecks: every failed check of the path, in model order. */
+  failures?: FailedCheck[];
 }
 
 function capitalise(s: string): string {
@@ -71,6 +90,8 @@ export class Evaluator implements PrimContext {
   private unvRel: Relation | null = null;
   private idRel: Relation | null = null;
   private outcomes: CatOutcome[] = [];
+  /** With allChecks: the failed checks of the path being run (truncated at each fork). */
+  private pathFailures: FailedCheck[] = [];
 
   private memo: Array<V | undefined>;
 
@@ -135,7 +156,12 @@ export class Evaluator implements PrimContext {
 
   run(): CatOutcome[] {
     this.exec(this.prog.code, 0, null, [], (flags) => {
-      const o: CatOutcome = { allowed: true, flags };
+      const failures = this.pathFailures;
+      const o: CatOutcome =
+        failures.length === 0
+          ? { allowed: true, flags }
+          : { allowed: false, flags, failedCheck: failures[0].name, failures: [...failures] };
+      if (this.opts.allChecks && failures.length === 0) o.failures = [];
       if (this.opts.capture) o.values = this.captureValues(this.opts.capture);
       this.outcomes.push(o);
     });
@@ -225,7 +251,14 @@ export class Evaluator implements PrimContext {
         }
         case 'test': {
           const ok = this.test(ins, frame);
-          if (ok) {
+          if (!ok && ins.type === 'check' && this.opts.allChecks) {
+            this.pathFailures.push({
+              name: ins.name ?? ins.text,
+              test: ins.test,
+              negated: ins.neg,
+              value: this.checkedValue(ins, frame),
+            });
+          } else if (ok) {
             if (ins.type === 'flag') {
               if (ins.name !== null && !flags.includes(ins.name)) flags = [...flags, ins.name];
             }
@@ -246,8 +279,10 @@ export class Evaluator implements PrimContext {
             );
             return;
           }
+          const failuresBefore = this.pathFailures.length;
           for (const el of elems) {
             this.checkLimits();
+            this.pathFailures.length = failuresBefore;
             if (ins.slot >= 0) {
               this.G[ins.slot] = el;
               this.exec(code, i + 1, frame, flags, k);
@@ -294,6 +329,17 @@ export class Evaluator implements PrimContext {
       }
     }
     k(flags);
+  }
+
+  /** The relation or set a check examined (evaluated again: only explanations ask). */
+  private checkedValue(
+    ins: Extract<CIns, { t: 'test' }>,
+    frame: Frame | null,
+  ): Relation | EventSet | null {
+    const v = this.ev(ins.e, frame);
+    if (v instanceof Relation || v instanceof EventSet) return v;
+    if (kindOf(v) === 'unv') return this.unv();
+    return null;
   }
 
   private test(ins: Extract<CIns, { t: 'test' }>, frame: Frame | null): boolean {

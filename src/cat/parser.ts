@@ -169,24 +169,25 @@ class Parser {
         const e = this.parseExp();
         if (this.isKw('as')) {
           this.next();
-          this.expectVar();
-          return { kind: 'show', loc };
+          const name = this.expectVar().text;
+          return { kind: 'show', loc, hide: false, names: [name], exp: e };
         }
         if (e.kind !== 'var') this.fail('syntax error: `show` expects names or `e as name`');
+        const names = [e.name];
         while (this.isOp(',')) {
           this.next();
-          this.expectVar();
+          names.push(this.expectVar().text);
         }
-        return { kind: 'show', loc };
+        return { kind: 'show', loc, hide: false, names, exp: null };
       }
       case 'unshow': {
         this.next();
-        this.expectVar();
+        const names = [this.expectVar().text];
         while (this.isOp(',')) {
           this.next();
-          this.expectVar();
+          names.push(this.expectVar().text);
         }
-        return { kind: 'show', loc };
+        return { kind: 'show', loc, hide: true, names, exp: null };
       }
       case 'include': {
         this.next();

@@ -86,6 +86,21 @@ export interface CompiledProgram {
   options: string[];
   /** Number of fork-invariant nodes marked by markForkInvariant (their memo ids). */
   memoCount: number;
+  /**
+   * Relations the model asks to display (`show`, less `unshow`), in order: the name shown
+   * and the global to read it from (`show e as name` binds e to a hidden global).
+   */
+  shown: ShownRelation[];
+}
+
+export interface ShownRelation {
+  name: string;
+  global: string;
+}
+
+/** The hidden global that holds `show e as name`: no cat identifier can name it. */
+export function shownGlobal(name: string): string {
+  return `show as ${name}`;
 }
 
 // ------------------------------------------------------------------ values

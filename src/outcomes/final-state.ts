@@ -3,7 +3,7 @@
 
 import type { Prop, StateLoc, Value } from '../program/ir.js';
 import type { Candidate } from '../executions/enumerate.js';
-import { formatValue, isUndetermined, sameValue, type ResolvedValue } from '../events/symbolic.js';
+import { isUndetermined, sameValue, type ResolvedValue } from '../events/symbolic.js';
 
 export type FinalState = Map<string, ResolvedValue>;
 
@@ -60,15 +60,6 @@ export function holds(p: Prop, st: FinalState): boolean {
     case 'implies':
       return !holds(p.left, st) || holds(p.right, st);
   }
-}
-
-export function formatState(st: FinalState, columns: StateLoc[]): string {
-  return columns
-    .map((l) => {
-      const v = formatValue(st.get(columnKey(l)) ?? 0);
-      return l.kind === 'reg' ? `${l.thread}:${l.name}=${v};` : `[${l.name}]=${v};`;
-    })
-    .join(' ');
 }
 
 /** herd7's order: undetermined values first, then integers, then addresses by name. */

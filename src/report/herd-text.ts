@@ -1,6 +1,22 @@
 // herd7's text report, line for line, so the kernel's scripts can read Ordo's output.
 
-import type { TestResult } from '../api/run.js';
+import type { TestResult, StateValue } from '../api/run.js';
+import type { StateLoc } from '../program/ir.js';
+import { formatValue } from '../events/symbolic.js';
+
+/** One final state as herd7 prints it: `0:r0=1; [x]=2;`. */
+export function formatStateRow(columns: StateLoc[], values: StateValue[]): string {
+  return columns
+    .map((c, i) => {
+      const v = formatValue(values[i]);
+      return c.kind === 'reg' ? `${c.thread}:${c.name}=${v};` : `[${c.name}]=${v};`;
+    })
+    .join(' ');
+}
+
+export function formatStates(r: Pick<TestResult, 'columns' | 'states'>): string[] {
+  return r.states.map((row) => formatStateRow(r.columns, row));
+}
 
 export function verdictWord(q: TestResult['quantifier']): string {
   return q === 'forall' ? 'Required' : q === 'notExists' ? 'Forbidden' : 'Allowed';
@@ -10,7 +26,7 @@ export function formatHerdReport(r: TestResult): string {
   const lines: string[] = [];
   lines.push(`Test ${r.name} ${verdictWord(r.quantifier)}`);
   lines.push(`States ${r.states.length}`);
-  for (const s of r.states) lines.push(s);
+  for (const s of formatStates(r)) lines.push(s);
   lines.push(r.ok ? 'Ok' : 'No');
   lines.push('Witnesses');
   // herd7 counts witnesses of the test's claim: for ~exists those are the executions

@@ -76,12 +76,13 @@ export function runOne(file: string, _opts: RunOptions): TestResult {
     : /^\s*forall/m.test(text)
       ? 'forall'
       : 'exists';
-  const states: string[] = [];
-  for (let k = 0; k < positive + negative && k < 4; k++) states.push(`0:r0=${k};`);
+  const states: number[][] = [];
+  for (let k = 0; k < positive + negative && k < 4; k++) states.push([k]);
   return {
     name,
     file,
     quantifier,
+    columns: [{ kind: 'reg', thread: 0, name: 'r0' }],
     states,
     ok:
       quantifier === 'exists'
