@@ -2,6 +2,12 @@
 
 import { OrdoError } from '../diagnostics.js';
 import type { RunOptions } from '../api/run.js';
+import {
+  checkGraphRequest,
+  emptyGraphRequest,
+  readGraphOption,
+  type GraphRequest,
+} from './graph-options.js';
 
 export const USAGE = `usage: ordo [options] TEST.litmus...
 options (herd7 spelling):
@@ -14,16 +20,23 @@ options (herd7 spelling):
   -speedcheck true|false|fast   stop as soon as the condition's verdict is known
   -timeout SECONDS   stop a test after this long, reporting partial results
   -max-executions N  stop a test after N candidate executions
+  -show prop|neg|cond|all|none  draw these executions (with -o)
+  -o DIR             write DIR/TEST.dot (-o FILE.svg: one picture)
+  -svg               also write DIR/TEST.svg
+  -graph columns|cluster|free, -showevents all|mem|noregs, -nshow N,
+  -doshow REL,...  -unshow REL,...   how graphs are drawn
 Without -conf or -model, Ordo's own Linux-kernel memory model is used.`;
 
 export interface ParsedArgs {
   opts: RunOptions;
   files: string[];
+  graphs: GraphRequest;
 }
 
 export function parseArgs(args: string[]): ParsedArgs {
   const opts: RunOptions = {};
   const files: string[] = [];
+  const graphs = emptyGraphRequest();
   const need = (i: number, flag: string): string => {
     const v = args[i + 1];
     if (v === undefined) throw new OrdoError(`option ${flag} needs a value`);
@@ -89,10 +102,17 @@ export function parseArgs(args: string[]): ParsedArgs {
         process.stdout.write(USAGE + '\n');
         process.exit(0);
         break;
-      default:
+      default: {
+        const used = readGraphOption(args, i, graphs);
+        if (used > 0) {
+          i += used - 1;
+          break;
+        }
         if (a.startsWith('-')) throw new OrdoError(`unknown option ${args[i]} (try -help)`);
         files.push(args[i]);
+      }
     }
   }
-  return { opts, files };
+  checkGraphRequest(graphs);
+  return { opts, files, graphs };
 }

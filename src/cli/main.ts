@@ -6,6 +6,8 @@ import { OrdoError } from '../diagnostics.js';
 import { runTest } from '../api/run.js';
 import { formatHerdReport, formatLimitLine } from '../report/herd-text.js';
 import { parseArgs, USAGE, type ParsedArgs } from './herd-options.js';
+import { wantsGraphs, writeGraphs } from './graph-options.js';
+import { GraphCollector } from '../report/graph-collector.js';
 
 /** Exit statuses of a single run (`ordo --help` lists them). */
 export const EXIT_OK = 0;
@@ -37,7 +39,11 @@ export async function main(args: string[]): Promise<number> {
   let status = 0;
   for (const file of parsed.files) {
     try {
-      const r = runTest(file, parsed.opts);
+      const collector = wantsGraphs(parsed.graphs)
+        ? new GraphCollector(parsed.graphs.settings, parsed.graphs.shown)
+        : undefined;
+      const r = runTest(file, parsed.opts, collector);
+      if (collector) await writeGraphs(parsed.graphs, file, collector.dot(), collector.dotGraphs());
       if (r.limit) {
         // As herd7: nothing on stdout, so no script reads a partial Observation as a verdict.
         process.stderr.write(formatLimitLine(r));
