@@ -5,18 +5,12 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { runTest } from '../src/api/run.js';
 import { GraphCollector } from '../src/report/graph-collector.js';
 import { defaultGraphSettings } from '../src/report/dot.js';
-
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const corpus = resolve(root, '..', 'shared', 'corpus');
-const expectedDir = join(corpus, 'expected-options', 'show-prop');
-const have = existsSync(expectedDir);
-const kernelCfg = join(corpus, 'models', 'lkmm', 'linux-kernel.cfg');
+import { corpusPath, kernelCfg } from './support/corpus.js';
 
 /** herd7's event labels in Ordo's words, e.g. `W[ONCE][x]=1` -> `W[once] x=1`. */
 function herdEventInOrdoWords(label: string): string {
@@ -86,18 +80,19 @@ function canonicalGraphs(dot: string, event: (label: string) => string): string[
 }
 
 for (const set of ['kernel', 'herd-linux']) {
-  test(`-show prop draws herd7's events and edges for every ${set}/ test`, { skip: !have }, () => {
+  test(`-show prop draws herd7's events and edges for every ${set}/ test`, () => {
+    const expectedDir = corpusPath('expected-options', 'show-prop');
     const dots = readdirSync(join(expectedDir, set)).filter((f) => f.endsWith('.dot'));
     assert.ok(dots.length > 20, `too few herd7 DOT files in ${set}`);
     let drawn = 0;
     for (const f of dots) {
       const name = f.replace(/\.dot$/, '');
       // herd7 names the file after the litmus file, not the test.
-      const litmus = join(corpus, 'tests', set, `${name}.litmus`);
+      const litmus = corpusPath('tests', set, `${name}.litmus`);
       const settings = defaultGraphSettings();
       settings.show = 'prop';
       const collector = new GraphCollector(settings, { doshow: [], unshow: [] });
-      runTest(litmus, { conf: kernelCfg }, collector);
+      runTest(litmus, { conf: kernelCfg() }, collector);
       const herd = canonicalGraphs(
         readFileSync(join(expectedDir, set, f), 'utf8'),
         herdEventInOrdoWords,
