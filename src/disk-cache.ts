@@ -18,6 +18,7 @@ import {
   readFileSync,
   readdirSync,
   renameSync,
+  statSync,
   writeFileSync,
   unlinkSync,
 } from 'node:fs';
@@ -25,6 +26,12 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 const FORMAT = 1;
+
+/**
+ * Entries kept: every new build of Ordo and every edited model makes new ones, so the
+ * oldest are dropped when a write takes the directory past this many.
+ */
+const MAX_ENTRIES = 64;
 
 /** The cache directory, or null when the cache is off. */
 export function cacheDir(): string | null {
@@ -96,11 +103,33 @@ export function writeCache(kind: string, key: string, value: unknown): void {
     const entry: Entry = { format: FORMAT, key, value };
     writeFileSync(tmp, JSON.stringify(entry));
     renameSync(tmp, path);
+    prune(dir);
   } catch {
     try {
       unlinkSync(tmp);
     } catch {
       // nothing was written
+    }
+  }
+}
+
+/** Drop the least recently written entries beyond MAX_ENTRIES (another process may race: fine). */
+function prune(dir: string): void {
+  const entries = readdirSync(dir).filter((n) => n.endsWith('.json'));
+  if (entries.length <= MAX_ENTRIES) return;
+  const dated = entries.map((n) => {
+    try {
+      return { n, t: statSync(join(dir, n)).mtimeMs };
+    } catch {
+      return { n, t: 0 };
+    }
+  });
+  dated.sort((a, b) => a.t - b.t);
+  for (const { n } of dated.slice(0, entries.length - MAX_ENTRIES)) {
+    try {
+      unlinkSync(join(dir, n));
+    } catch {
+      // already gone
     }
   }
 }

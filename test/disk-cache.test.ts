@@ -152,3 +152,12 @@ test('a cached model gives the same report, and an edited model file is read afr
   appendFileSync(join(models, 'lkmm.cat'), '\nflag ~empty po as EditedModel\n');
   assert.match(run(cache), /^Flag EditedModel$/m);
 });
+
+test('the cache keeps a bounded number of entries, the latest among them', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ordo-cache-prune-'));
+  withCacheDir(dir, () => {
+    for (let i = 0; i < 70; i++) writeCache('unit', `key-${i}`, i);
+    assert.ok(readdirSync(dir).length <= 64);
+    assert.equal(readCache('unit', 'key-69'), 69);
+  });
+});
