@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { corpusPath } from './support/corpus.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const bin = join(root, 'bin', 'ordo.js');
@@ -79,6 +80,32 @@ test('bad drawing options: one clear line, non-zero exit, no stack trace', () =>
     assert.notEqual(r.status, 0, args.join(' '));
     assert.match(r.stderr, message, args.join(' '));
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.doesNotMatch(r.stderr, /\n\s+at /);
+  }
+});
+
+test('ordo explain prints the rejecting check with its cycle and draws it highlighted with -o', () => {
+  const { dir } = sbFile();
+  const file = corpusPath('tests', 'kernel', 'SB+fencembonceonces.litmus');
+  const r = ordo('explain', file, '-o', dir);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^Explain SB\+fencembonceonces: exists/);
+  assert.match(r.stdout, /rejected by propagation \(acyclic\): a cycle of \d+ edges/);
+  assert.match(r.stdout, /To see this outcome, skip: propagation/);
+  const dot = readFileSync(join(dir, 'SB+fencembonceonces.dot'), 'utf8');
+  assert.match(dot, /color="crimson"/);
+});
+
+test('ordo explain: a bad --state or a missing test is one line and a non-zero exit', () => {
+  const file = corpusPath('tests', 'kernel', 'SB+fencembonceonces.litmus');
+  for (const args of [
+    ['explain', file, '--state', '0:r0=='],
+    ['explain', file, '--state'],
+    ['explain', file, '--state', '5:r0=1'],
+    ['explain'],
+  ]) {
+    const r = ordo(...args);
+    assert.notEqual(r.status, 0, args.join(' '));
     assert.doesNotMatch(r.stderr, /\n\s+at /);
   }
 });

@@ -26,7 +26,7 @@ exists (0:r0=0 /\\ 1:r1=0)
 `;
 
 const esmCheck = `
-import { runTest, runTestText, formatHerdReport, OrdoError } from 'ordo';
+import { runTest, runTestText, explain, formatHerdReport, OrdoError } from 'ordo';
 import { writeFileSync } from 'node:fs';
 const sb = ${JSON.stringify(SB)};
 const r = await runTestText('SB.litmus', sb);
@@ -45,6 +45,8 @@ const viaWorker = await runTestText('SB.litmus', sb, { signal: new AbortControll
 if (viaWorker.positive !== 1) throw new Error('worker run: ' + viaWorker.positive);
 const badViaWorker = await runTestText('bad.litmus', 'C bad\\n{}\\nP0() { frob(); }\\nexists (x=1)\\n', { signal: new AbortController().signal }).then(() => null, (e) => e);
 if (!(badViaWorker instanceof OrdoError) || !badViaWorker.where) throw new Error('worker error: ' + badViaWorker);
+const why = await explain('SB.litmus');
+if (why.verdict !== 'allowed' || why.executions.length !== 1) throw new Error('explain: ' + why.verdict);
 console.log('ok');
 `;
 

@@ -13,9 +13,25 @@ import {
   type TestResult,
 } from './run.js';
 import { formatHerdReport } from '../report/herd-text.js';
+import {
+  Explainer,
+  describeSelector,
+  parseStateSelector,
+  type Explanation,
+  type OutcomeSelector,
+} from '../outcomes/explain.js';
 
 export { OrdoError, formatHerdReport };
-export type { TestResult };
+export type { TestResult, Explanation };
+export type { StateValue } from './run.js';
+export type { StateLoc } from '../program/ir.js';
+export type {
+  ExecutionRecord,
+  ExecutionEvent,
+  Pairs,
+  RecordedFailure,
+} from '../outcomes/execution-record.js';
+export type { CheckExplanation, ExplainedExecution, LabelledEdge } from '../outcomes/explain.js';
 
 /** herd7's -speedcheck: stop as soon as the condition's verdict is known. */
 export type Speedcheck = 'false' | 'true' | 'fast';
@@ -47,7 +63,36 @@ export interface RunOptions {
 /** The call a worker thread performs; plain data only, so it crosses threads. */
 export type WorkerCall =
   | { kind: 'runTest'; file: string; opts: PipelineOptions }
-  | { kind: 'runTestText'; file: string; text: string; opts: PipelineOptions };
+  | { kind: 'runTestText'; file: string; text: string; opts: PipelineOptions }
+  | { kind: 'explain'; file: string; state: string | null; opts: PipelineOptions };
+
+export interface ExplainOptions extends RunOptions {
+  /** The outcome to explain, e.g. `0:r0=0; 1:r0=0;`; default: the test's condition. */
+  state?: string;
+}
+
+/**
+ * Why the model forbids (or allows) an outcome: each execution giving it with every check
+ * that rejects it and a cycle through its events, or a witness; and which checks would
+ * have to be skipped for the outcome to appear.
+ */
+export async function explain(file: string, opts: ExplainOptions = {}): Promise<Explanation> {
+  const call: WorkerCall = {
+    kind: 'explain',
+    file,
+    state: opts.state ?? null,
+    opts: pipelineOptions(opts),
+  };
+  return (await perform(call, opts.signal)) as Explanation;
+}
+
+function explainNow(file: string, state: string | null, opts: PipelineOptions): Explanation {
+  const selector: OutcomeSelector =
+    state === null ? { kind: 'condition' } : parseStateSelector(state);
+  const explainer = new Explainer(selector);
+  const result = runTestNow(file, opts, explainer);
+  return explainer.result(describeSelector(selector, result.conditionText, result.columns));
+}
 
 function pipelineOptions(opts: RunOptions): PipelineOptions {
   return {
@@ -86,6 +131,8 @@ export function performNow(call: WorkerCall): unknown {
       return runTestNow(call.file, call.opts);
     case 'runTestText':
       return runTestTextNow(call.file, call.text, call.opts);
+    case 'explain':
+      return explainNow(call.file, call.state, call.opts);
   }
 }
 

@@ -76,6 +76,8 @@ export interface CatOutcome extends ModelOutcome {
   values?: Map<string, Relation | EventSet>;
   /** With EvalOptions.allChecks: every failed check of the path, in model order. */
   failures?: FailedCheck[];
+  /** With EvalOptions.allChecks: every flag that fired, with the value that fired it. */
+  raisedFlags?: FailedCheck[];
 }
 
 function capitalise(s: string): string {
@@ -92,6 +94,8 @@ export class Evaluator implements PrimContext {
   private outcomes: CatOutcome[] = [];
   /** With allChecks: the failed checks of the path being run (truncated at each fork). */
   private pathFailures: FailedCheck[] = [];
+  /** With allChecks: the flags the path being run raised, with their values. */
+  private pathFlags: FailedCheck[] = [];
 
   private memo: Array<V | undefined>;
 
@@ -161,7 +165,10 @@ export class Evaluator implements PrimContext {
         failures.length === 0
           ? { allowed: true, flags }
           : { allowed: false, flags, failedCheck: failures[0].name, failures: [...failures] };
-      if (this.opts.allChecks && failures.length === 0) o.failures = [];
+      if (this.opts.allChecks) {
+        o.failures = [...failures];
+        o.raisedFlags = [...this.pathFlags];
+      }
       if (this.opts.capture) o.values = this.captureValues(this.opts.capture);
       this.outcomes.push(o);
     });
@@ -261,6 +268,13 @@ export class Evaluator implements PrimContext {
           } else if (ok) {
             if (ins.type === 'flag') {
               if (ins.name !== null && !flags.includes(ins.name)) flags = [...flags, ins.name];
+              if (ins.name !== null && this.opts.allChecks)
+                this.pathFlags.push({
+                  name: ins.name,
+                  test: ins.test,
+                  negated: ins.neg,
+                  value: this.checkedValue(ins, frame),
+                });
             }
           } else if (ins.type === 'check') {
             this.reject(ins.name ?? ins.text);
@@ -280,9 +294,11 @@ export class Evaluator implements PrimContext {
             return;
           }
           const failuresBefore = this.pathFailures.length;
+          const flagsBefore = this.pathFlags.length;
           for (const el of elems) {
             this.checkLimits();
             this.pathFailures.length = failuresBefore;
+            this.pathFlags.length = flagsBefore;
             if (ins.slot >= 0) {
               this.G[ins.slot] = el;
               this.exec(code, i + 1, frame, flags, k);

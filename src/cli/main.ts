@@ -25,6 +25,8 @@ export async function main(args: string[]): Promise<number> {
   if (args[0] === 'merge') return (await import('./batch-commands.js')).mergeCommand(args.slice(1));
   if (args[0] === 'c2bpf') return (await import('./bpf-commands.js')).c2bpfCommand(args.slice(1));
   if (args[0] === 'judge') return (await import('./bpf-commands.js')).judgeCommand(args.slice(1));
+  if (args[0] === 'explain')
+    return (await import('./explain-command.js')).explainCommand(args.slice(1));
   let parsed: ParsedArgs;
   try {
     parsed = parseArgs(args);
