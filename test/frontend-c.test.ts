@@ -5,7 +5,8 @@ import { join, relative } from 'node:path';
 import { OrdoError } from '../src/diagnostics.js';
 import { corpusPath } from './support/corpus.js';
 import type { Expr, LitmusTest, Stmt } from '../src/program/ir.js';
-import { detectArch, parseCLitmus, parseMacros, type MacroTable } from '../src/frontend/c/index.js';
+import { parseCLitmus, parseMacros, type MacroTable } from '../src/frontend/c/index.js';
+import { architectureName } from '../src/arch/index.js';
 
 // ---------------------------------------------------------------- helpers
 
@@ -84,10 +85,10 @@ function throwsAt(f: () => unknown, line: number, col: number, msg: RegExp | str
 
 // ---------------------------------------------------------------- header, arch
 
-test('detectArch reads the first token', () => {
-  assert.equal(detectArch('C foo\n{}'), 'C');
-  assert.equal(detectArch('LISA bar\n'), 'LISA');
-  assert.equal(detectArch('BPF x'), 'BPF');
+test('architectureName reads the first word', () => {
+  assert.equal(architectureName('C foo\n{}'), 'C');
+  assert.equal(architectureName('LISA bar\n'), 'LISA');
+  assert.equal(architectureName('BPF x'), 'BPF');
 });
 
 test('LISA tests are reported as an unsupported architecture', () => {
@@ -646,8 +647,8 @@ test('corpus: every C test parses with Test name and Condition text equal to her
     for (const f of files) {
       const text: string = readFileSync(f, 'utf8');
       const rel = relative(corpus, f);
-      if (detectArch(text) !== 'C') {
-        assert.equal(detectArch(text), 'LISA', rel);
+      if (architectureName(text) !== 'C') {
+        assert.equal(architectureName(text), 'LISA', rel);
         assert.throws(() => parseCLitmus(text, rel, macros), /Unsupported architecture LISA/);
         lisa++;
         continue;

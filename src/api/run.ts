@@ -2,9 +2,8 @@
 // does. The CLI and the batch runner are thin shells around `runTest`.
 
 import { readSourceFile } from '../source.js';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { OrdoError, LimitError } from '../diagnostics.js';
+import { join, resolve } from 'node:path';
+import { LimitError } from '../diagnostics.js';
 import { limitClock } from '../limits.js';
 import type { LitmusTest, Quantifier, StateLoc } from '../program/ir.js';
 import {
@@ -14,8 +13,14 @@ import {
   type CompiledModel,
   type ModelConfig,
 } from '../cat/index.js';
-import { loadMacros, parseCLitmus, detectArch, type MacroTable } from '../frontend/c/index.js';
-import { parseBpfLitmus } from '../frontend/bpf/index.js';
+import { loadMacros, type MacroTable } from '../frontend/c/index.js';
+import {
+  ARCHITECTURES,
+  architectureOf,
+  findArchitecture,
+  type Architecture,
+} from '../arch/index.js';
+import { modelsDir } from '../arch/paths.js';
 import {
   buildTraces,
   enumerateCandidates,
@@ -76,13 +81,8 @@ export interface TestResult {
   limit?: string;
 }
 
-const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-
-/** Ordo's own Linux-kernel memory model, shipped in the package. */
-export const defaultLkmmConfig = join(packageRoot, 'models', 'lkmm', 'lkmm.cfg');
-
-/** Ordo's own BPF memory model: the default for `BPF` tests. */
-export const defaultBpfConfig = join(packageRoot, 'models', 'bpf', 'bpf.cfg');
+/** Ordo's own Linux-kernel memory model: the model when neither -conf nor -model is given. */
+export const defaultLkmmConfig = findArchitecture('C')!.defaultModel;
 
 interface LoadedSetup {
   config: ModelConfig;
@@ -116,22 +116,28 @@ export function loadSetup(opts: RunOptions): LoadedSetup {
     includeDirs: [...(opts.includeDirs ?? []), ...base.includeDirs],
   };
   const model = loadModel(config);
-  const macroFile = config.macrosFile ?? join(packageRoot, 'models', 'lkmm', 'lkmm.def');
+  const macroFile = config.macrosFile ?? join(modelsDir, 'lkmm', 'lkmm.def');
   const macros = loadMacros(readSourceFile(macroFile), macroFile);
   const setup = { config, model, macros };
   setupCache.set(key, setup);
   return setup;
 }
 
+/** The options that run a test of `arch` under Ordo's own model for it. */
+function withOwnModel(opts: RunOptions, arch: Architecture): RunOptions {
+  const own = arch.defaultModel;
+  return own.endsWith('.cfg') ? { ...opts, conf: own } : { ...opts, model: own };
+}
+
 /**
  * The files the tests of a run with these options read their model from: the cfg, the
- * cat and bell files with their includes, the macros; for BPF tests without -conf or
- * -model also Ordo's BPF model. A setup that cannot be loaded lists nothing (its tests
- * report the error themselves).
+ * cat and bell files with their includes, the macros; without -conf or -model, those of
+ * Ordo's own model for every architecture. A setup that cannot be loaded lists nothing
+ * (its tests report the error themselves).
  */
 export function modelFiles(opts: RunOptions): string[] {
-  const setups = [opts];
-  if (!opts.conf && !opts.model) setups.push({ ...opts, conf: defaultBpfConfig });
+  const setups =
+    opts.conf || opts.model ? [opts] : ARCHITECTURES.map((arch) => withOwnModel(opts, arch));
   const files: string[] = [];
   for (const o of setups) {
     try {
@@ -144,13 +150,6 @@ export function modelFiles(opts: RunOptions): string[] {
     }
   }
   return files;
-}
-
-function parseTest(file: string, text: string, arch: string, setup: LoadedSetup): LitmusTest {
-  if (arch === 'BPF') return parseBpfLitmus(text, file);
-  if (arch !== 'C')
-    throw new OrdoError(`unsupported litmus architecture ${arch}`, { file, line: 1, col: 1 });
-  return parseCLitmus(text, file, setup.macros);
 }
 
 /** What a run is about, handed to an observer before the first execution. */
@@ -205,11 +204,11 @@ export function runTestText(
   observer?: ExecutionObserver,
 ): TestResult {
   const started = performance.now();
-  const arch = detectArch(text);
-  // A BPF test without -conf/-model runs under Ordo's BPF model.
-  if (!opts.conf && !opts.model && arch === 'BPF') opts = { ...opts, conf: defaultBpfConfig };
+  const arch = architectureOf(text, file);
+  // Without -conf/-model, a test runs under Ordo's own model for its architecture.
+  if (!opts.conf && !opts.model) opts = withOwnModel(opts, arch);
   const setup = loadSetup(opts);
-  const test = parseTest(file, text, arch, setup);
+  const test: LitmusTest = arch.parse(text, file, { macros: setup.macros });
   const memory = initialMemory(test);
   const columns = sortColumns(observedLocations(test));
   const filterColumns = sortColumns(observedLocations(test, true));

@@ -5,7 +5,8 @@ import { readSourceFile } from '../source.js';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OrdoError } from '../diagnostics.js';
-import { parseCLitmus, parseMacros, detectArch, type MacroTable } from '../frontend/c/index.js';
+import { parseCLitmus, parseMacros, type MacroTable } from '../frontend/c/index.js';
+import { architectureName } from '../arch/index.js';
 import { runTest, runTestText, type TestResult } from '../api/run.js';
 import { translateCToBpf, Untranslatable, type Translation } from './translate.js';
 import { formatStates } from '../report/herd-text.js';
@@ -78,7 +79,7 @@ export function judgeC(
   bpf?: { file: string; text: string; registerMap?: Map<string, string> },
 ): JudgeOutcome {
   const cText = readSourceFile(cFile);
-  if (detectArch(cText.replace(/^\uFEFF/, '')) !== 'C')
+  if (architectureName(cText) !== 'C')
     throw new OrdoError(`${cFile} is not a C litmus test`, { file: cFile, line: 1, col: 1 });
   let target = bpf;
   if (!target) {

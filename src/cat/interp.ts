@@ -43,8 +43,10 @@ type Slot = V | Thunk | undefined;
 
 const UNBOUND = Symbol('unbound');
 
-/** Names herd always provides; absent from the input they default to empty. */
-const DEFAULT_EMPTY_SETS = new Set(['LKR', 'LKW', 'UL', 'LF', 'RL', 'RU']);
+/**
+ * Relations herd always provides; absent from the input they default to empty. (The
+ * event sets an architecture always defines come from its record in src/arch.)
+ */
 const DEFAULT_EMPTY_RELS = new Set(['rmw', 'amo', 'addr', 'data', 'ctrl']);
 
 export interface EvalOptions {
@@ -131,7 +133,6 @@ export class Evaluator implements PrimContext {
       return input.sets.get(tag) ?? input.sets.get(capitalise(tag)) ?? new EventSet(this.n);
     }
     if (name === 'id') return this.id();
-    if (DEFAULT_EMPTY_SETS.has(name)) return new EventSet(this.n);
     if (DEFAULT_EMPTY_RELS.has(name)) return new Relation(this.n);
     return UNBOUND;
   }

@@ -4,7 +4,7 @@
 import { listLitmusFiles } from '../batch/inputs.js';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { OrdoError } from '../diagnostics.js';
-import { detectArch } from '../frontend/c/index.js';
+import { architectureName } from '../arch/index.js';
 import { convertCFile, judgeC, isUntranslatable, type JudgeOptions } from '../c2bpf/index.js';
 import { parseBpfLitmus } from '../frontend/bpf/index.js';
 
@@ -160,7 +160,7 @@ function judgeDirectory(dir: string, opts: JudgeOptions, quiet: boolean): number
     } catch {
       continue;
     }
-    if (detectArch(text.replace(/^\uFEFF/, '')) !== 'C') continue;
+    if (architectureName(text) !== 'C') continue;
     cTests++;
     try {
       convertCFile(file, opts.macrosFile);

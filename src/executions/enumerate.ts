@@ -8,6 +8,7 @@ import { assertNever, OrdoError, LimitError } from '../diagnostics.js';
 import { checkLimits } from '../limits.js';
 import { EventSet, Relation } from '../relations/index.js';
 import type { ModelEvent, ModelInput } from '../cat/input.js';
+import { findArchitecture, UNIVERSAL_SETS, type Architecture } from '../arch/index.js';
 import {
   evaluateSymbolic,
   sameValue,
@@ -210,6 +211,8 @@ export function enumerateCandidates(
     .filter((l) => l.kind === 'mem')
     .map((l) => (l as { name: string }).name);
   const locNames = [...memory.keys()].sort();
+  const architecture = findArchitecture(test.arch);
+  if (!architecture) throw new OrdoError(`unsupported litmus architecture ${test.arch}`);
   let candidates = 0;
 
   const choice = new Array<number>(traces.length).fill(0);
@@ -418,7 +421,7 @@ export function enumerateCandidates(
     };
 
     // Static relations of this combination.
-    const stat = staticRelations(test.arch, events, paths, base, threadIndex);
+    const stat = staticRelations(architecture, events, paths, base, threadIndex);
 
     const fwChoice = new Array<number>(fwLocs.length).fill(0);
     const emit = (): boolean => {
@@ -491,15 +494,13 @@ interface StaticRelations {
   int: Relation;
   ext: Relation;
   id: Relation;
+  /** herd7's `sm`/`si`: the events of one memory access; without mixed sizes, [M]. */
+  sameAccess: Relation;
   sets: Map<string, EventSet>;
 }
 
-const ARCH_TAGS: Record<string, string[]> = {
-  BPF: ['SC', 'AQ', 'RL', 'X'],
-};
-
 function staticRelations(
-  arch: string,
+  arch: Architecture,
   events: ExecEvent[],
   paths: ThreadTrace[],
   base: number[],
@@ -544,27 +545,9 @@ function staticRelations(
     if (!s) sets.set(name, (s = new EventSet(n)));
     return s;
   };
-  set('_');
-  for (const name of [
-    'R',
-    'W',
-    'M',
-    'F',
-    'IW',
-    'RMW',
-    'LKR',
-    'LKW',
-    'LK',
-    'UL',
-    'LF',
-    'RL',
-    'RU',
-    'SRCU',
-  ])
-    set(name);
-  // The annotation sets herd7 always defines for the test's architecture, even when no
-  // event carries them (bpf.cat uses SC and AQ unguarded).
-  for (const name of ARCH_TAGS[arch] ?? []) set(name);
+  // The sets herd7 defines for the test's architecture even when no event is in them.
+  for (const name of UNIVERSAL_SETS) set(name);
+  for (const name of arch.sets) set(name);
   for (const e of events) {
     set('_').add(e.id);
     switch (e.kind) {
@@ -584,20 +567,17 @@ function staticRelations(
       case 'F':
         set('F').add(e.id);
         break;
-      case 'LKR':
-      case 'LKW':
-        set(e.kind).add(e.id);
-        set('LK').add(e.id);
-        break;
       default:
-        set(e.kind).add(e.id);
+        for (const name of arch.kindSets[e.kind] ?? [e.kind]) set(name).add(e.id);
         break;
     }
     if (e.init) set('IW').add(e.id);
     if (e.atomic) set('RMW').add(e.id);
     for (const a of e.annot) set(a).add(e.id);
   }
-  return { po, addr, data, ctrl, rmw, amo, loc, int, ext, id, sets };
+  const sameAccess = new Relation(n);
+  for (const e of set('M').toArray()) sameAccess.add(e, e);
+  return { po, addr, data, ctrl, rmw, amo, loc, int, ext, id, sameAccess, sets };
 }
 
 function buildModelInput(cand: Candidate, stat: StaticRelations): ModelInput {
@@ -628,6 +608,8 @@ function buildModelInput(cand: Candidate, stat: StaticRelations): ModelInput {
     ['int', stat.int],
     ['ext', stat.ext],
     ['id', stat.id],
+    ['sm', stat.sameAccess],
+    ['si', stat.sameAccess],
     ['rf', rf],
   ]);
   return { events, sets, relations };

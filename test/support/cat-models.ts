@@ -2,6 +2,7 @@
 
 import { EventSet, Relation } from '../../src/relations/index.js';
 import type { ModelEvent, ModelInput } from '../../src/cat/input.js';
+import { findArchitecture } from '../../src/arch/index.js';
 
 export interface Ev {
   kind: 'R' | 'W' | 'F';
@@ -14,7 +15,7 @@ export interface Ev {
 /**
  * Build a ModelInput from events (in po order per thread), rf pairs and the final
  * write per location (indices into evs). Sets: R, W, M, F, IW, FW, one set per
- * annotation; relations: po, rf, loc, int, ext, id, and empty addr/data/ctrl/rmw/amo.
+ * annotation, and the C architecture's always-defined sets; relations: po, rf, loc, int, ext, id, and empty addr/data/ctrl/rmw/amo.
  */
 export function mkInput(
   evs: Ev[],
@@ -38,6 +39,8 @@ export function mkInput(
       evs.flatMap((e, i) => (pred(e) ? [i] : [])),
     );
   const sets = new Map<string, EventSet>();
+  // The sets the C architecture always defines (lock events and the like), empty here.
+  for (const name of findArchitecture('C')!.sets) sets.set(name, new EventSet(n));
   sets.set(
     'R',
     set((e) => e.kind === 'R'),

@@ -58,15 +58,15 @@ export function loadMacros(text: string, file: string): MacroTable {
   return table;
 }
 
-/** The architecture named by the first token of a litmus file: 'C', 'BPF', 'LISA', ... */
-export function detectArch(text: string): string {
-  const m = /^\s*(\S+)/.exec(text.replace(/^\uFEFF/, ''));
+/** The first word of a litmus file, which names its architecture. */
+function firstWord(text: string): string {
+  const m = /^\s*(\S+)/.exec(text);
   return m ? m[1]! : '';
 }
 
 export function parseCLitmus(text: string, file: string, macros: MacroTable): LitmusTest {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const arch = detectArch(text);
+  const arch = firstWord(text);
   if (arch !== 'C') {
     throw new OrdoError(
       arch === ''

@@ -1,0 +1,90 @@
+// The architectures Ordo reads, one record each: everything the rest of the pipeline
+// needs to know about an architecture lives here (its litmus front-end, its default
+// model, the event sets and relations herd7 defines for it). Adding an architecture is
+// adding its front-end folder under src/frontend/ and its record below.
+
+import { join } from 'node:path';
+import { OrdoError } from '../diagnostics.js';
+import type { EventKind } from '../events/traces.js';
+import type { LitmusTest } from '../program/ir.js';
+import { parseBpfLitmus } from '../frontend/bpf/index.js';
+import { parseCLitmus, type MacroTable } from '../frontend/c/index.js';
+import { modelsDir } from './paths.js';
+
+/** What a front-end may need besides the text: the C macro table of the run. */
+export interface ParseContext {
+  macros: MacroTable;
+}
+
+export interface Architecture {
+  /** The first word of a litmus file of this architecture. */
+  name: string;
+  parse(text: string, file: string, context: ParseContext): LitmusTest;
+  /** Ordo's own model for it (a .cfg or .cat file), used when no model is given. */
+  defaultModel: string;
+  /**
+   * Event sets herd7 defines for this architecture even when no event is in them, so a
+   * model may use them unguarded: annotation tags and fence sets.
+   */
+  sets: readonly string[];
+  /** Sets an event of each kind belongs to, besides the universal R, W, M and F. */
+  kindSets: Partial<Record<EventKind, readonly string[]>>;
+}
+
+/** The lock and SRCU events of the C dialect, as herd7's LKMM bell file names them. */
+const C_KIND_SETS: Architecture['kindSets'] = {
+  LKR: ['LKR', 'LK'],
+  LKW: ['LKW', 'LK'],
+  UL: ['UL'],
+  LF: ['LF'],
+  RL: ['RL'],
+  RU: ['RU'],
+  SRCU: ['SRCU'],
+};
+
+export const ARCHITECTURES: readonly Architecture[] = [
+  {
+    name: 'C',
+    parse: (text, file, context) => parseCLitmus(text, file, context.macros),
+    defaultModel: join(modelsDir, 'lkmm', 'lkmm.cfg'),
+    sets: ['RMW', 'LKR', 'LKW', 'LK', 'UL', 'LF', 'RL', 'RU', 'SRCU'],
+    kindSets: C_KIND_SETS,
+  },
+  {
+    name: 'BPF',
+    parse: (text, file) => parseBpfLitmus(text, file),
+    defaultModel: join(modelsDir, 'bpf', 'bpf.cfg'),
+    // herd7's BPF tags; bpf.cat uses SC and AQ unguarded.
+    sets: ['RMW', 'SC', 'AQ', 'RL', 'X'],
+    kindSets: {},
+  },
+];
+
+const BY_NAME = new Map(ARCHITECTURES.map((a) => [a.name, a]));
+
+/** The architecture named by the first word of a litmus file: 'C', 'BPF', 'X86_64', ... */
+export function architectureName(text: string): string {
+  const m = /^\s*(\S+)/.exec(text.replace(/^\uFEFF/, ''));
+  return m ? m[1]! : '';
+}
+
+/** The record of a supported architecture, or undefined. */
+export function findArchitecture(name: string): Architecture | undefined {
+  return BY_NAME.get(name);
+}
+
+/** The record of the architecture of `text`; an error at the file's start when unsupported. */
+export function architectureOf(text: string, file: string): Architecture {
+  const name = architectureName(text);
+  const arch = BY_NAME.get(name);
+  if (arch) return arch;
+  throw new OrdoError(
+    name === ''
+      ? 'Empty litmus file: expected a first line `ARCH name`.'
+      : `unsupported litmus architecture ${name}`,
+    { file, line: 1, col: 1 },
+  );
+}
+
+/** The sets every architecture defines: herd7's universal event sets. */
+export const UNIVERSAL_SETS = ['_', 'R', 'W', 'M', 'F', 'IW'] as const;
