@@ -83,7 +83,10 @@ class Parser {
     const options: string[] = [];
     if (this.peek().kind === 'var' && !HEADER_OPTIONS.has(this.peek().text)) {
       ident = this.next().text;
-      if (this.peek().kind === 'string') title = this.next().text;
+      // The name may be followed by a title, quoted or a single word (`X86 TSO`).
+      const next = this.peek();
+      if (next.kind === 'string' || (next.kind === 'var' && !HEADER_OPTIONS.has(next.text)))
+        title = this.next().text;
     } else if (this.peek().kind === 'string') {
       title = this.next().text;
     }
