@@ -11,7 +11,7 @@ test('architectureName reads the first word, past a byte-order mark', () => {
 });
 
 test('every architecture has a shipped default model', () => {
-  for (const name of ['C', 'BPF']) {
+  for (const name of ['C', 'BPF', 'X86', 'X86_64']) {
     const arch = findArchitecture(name);
     assert.ok(arch, name);
     assert.ok(existsSync(arch.defaultModel), arch.defaultModel);
@@ -21,7 +21,8 @@ test('every architecture has a shipped default model', () => {
 test('tag sets are scoped per architecture: RL is a C lock set and a BPF release tag', () => {
   assert.deepEqual(findArchitecture('C')!.kindSets.RL, ['RL']);
   assert.ok(findArchitecture('BPF')!.sets.includes('RL'));
-  assert.ok(!findArchitecture('C')!.sets.includes('AQ'));
+  assert.ok(!findArchitecture('X86_64')!.sets.includes('RL'));
+  assert.ok(findArchitecture('X86_64')!.sets.includes('MFENCE'));
 });
 
 test('an unsupported architecture is an error at the start of the file', () => {

@@ -130,6 +130,11 @@ export function judge(testFile: string, expectedText: string, opts: RunOptions):
   return { pass: false, detail: diff.join('\n'), ...seen };
 }
 
+const herdLib = join(corpus, 'models', 'herd-lib');
+
+/** The hardware sets that conform entirely, with herd7's default model for each. */
+const HARDWARE_SETS = [{ set: 'arch-x86', herdModel: 'x86tso.cat' }];
+
 export function defaultSuites(): Suite[] {
   const lkmmDirs = ['kernel', 'herd-linux', 'lkmm-dev'].map((d) => join(corpus, 'tests', d));
   const kernelModels = join(corpus, 'models', 'lkmm');
@@ -147,6 +152,15 @@ export function defaultSuites(): Suite[] {
     { label: 'herd bpf.cat', dirs: [bpfDir], opts: herdBpf, kinds: join(bpfDir, 'kinds.txt') },
     { label: 'Ordo BPF', dirs: [bpfDir], opts: {}, kinds: join(bpfDir, 'kinds.txt') },
     ...optionSuites(kernelCfg, herdBpf),
+    // Hardware: each set under herd7's default model for its architecture, unmodified
+    // (the model the references were made with), and under Ordo's own model.
+    ...HARDWARE_SETS.flatMap(({ set, herdModel }): Suite[] => {
+      const dirs = [join(corpus, 'tests', set)];
+      return [
+        { label: `herd ${herdModel}`, dirs, opts: { model: join(herdLib, herdModel) } },
+        { label: `Ordo ${set}`, dirs, opts: {} },
+      ];
+    }),
   ];
 }
 

@@ -9,6 +9,7 @@ import type { EventKind } from '../events/traces.js';
 import type { LitmusTest } from '../program/ir.js';
 import { parseBpfLitmus } from '../frontend/bpf/index.js';
 import { parseCLitmus, type MacroTable } from '../frontend/c/index.js';
+import { parseX86Litmus, parseX86_64Litmus } from '../frontend/x86/index.js';
 import { modelsDir } from './paths.js';
 
 /** What a front-end may need besides the text: the C macro table of the run. */
@@ -42,6 +43,9 @@ const C_KIND_SETS: Architecture['kindSets'] = {
   SRCU: ['SRCU'],
 };
 
+/** Annotation and fence sets of herd7's x86 architectures. */
+const X86_SETS = ['X', 'NT', 'MFENCE', 'SFENCE', 'LFENCE'];
+
 export const ARCHITECTURES: readonly Architecture[] = [
   {
     name: 'C',
@@ -56,6 +60,20 @@ export const ARCHITECTURES: readonly Architecture[] = [
     defaultModel: join(modelsDir, 'bpf', 'bpf.cfg'),
     // herd7's BPF tags; bpf.cat uses SC and AQ unguarded.
     sets: ['RMW', 'SC', 'AQ', 'RL', 'X'],
+    kindSets: {},
+  },
+  {
+    name: 'X86_64',
+    parse: (text, file) => parseX86_64Litmus(text, file),
+    defaultModel: join(modelsDir, 'x86', 'x86-tso.cat'),
+    sets: X86_SETS,
+    kindSets: {},
+  },
+  {
+    name: 'X86',
+    parse: (text, file) => parseX86Litmus(text, file),
+    defaultModel: join(modelsDir, 'x86', 'x86-tso.cat'),
+    sets: X86_SETS,
     kindSets: {},
   },
 ];

@@ -59,8 +59,11 @@ export type Expr =
   | { kind: 'cond'; test: Expr; then: Expr; else: Expr; pos?: SourcePos }
   /** One read event: `__load{annot}(*addr)`. */
   | { kind: 'load'; annot: Annot; addr: Expr; pos?: SourcePos }
-  /** `__xchg{annot}(*addr, value)`: returns the old value. */
-  | { kind: 'xchg'; annot: Annot; addr: Expr; value: Expr; pos?: SourcePos }
+  /**
+   * `__xchg{annot}(*addr, value)`: returns the old value. Its read and write are related
+   * by `rmw`, or by the relations in `pair` (hardware exchanges are also `amo`).
+   */
+  | { kind: 'xchg'; annot: Annot; addr: Expr; value: Expr; pair?: PairRelation[]; pos?: SourcePos }
   /**
    * `__cmpxchg{annot}(*addr, expected, desired)`: returns the old value; writes only on
    * success. Its read and write are related by `rmw`, or by the relations in `pair` when
@@ -88,6 +91,8 @@ export type Expr =
       op: BinaryOp;
       operand: Expr;
       ret: 'none' | 'new' | 'old';
+      /** Relations between its read and write (default: rmw only). */
+      pair?: PairRelation[];
       pos?: SourcePos;
     }
   /** `__atomic_add_unless{annot}(*addr, a, u)`: adds a unless the value is u; returns whether it added. */

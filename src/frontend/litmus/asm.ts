@@ -1,0 +1,357 @@
+// The litmus layout every assembly dialect shares (X86, X86_64, RISCV, PPC, AArch64):
+// the header, the initial state `{ ... }`, the program as rows of `|`-separated cells
+// under a `P0 | P1 ;` row, and the clauses (`locations`, `filter`, `exists`/`forall`).
+// A dialect only says what its registers are called and what one instruction cell does;
+// everything about the layout and the state language lives here.
+
+import { OrdoError } from '../../diagnostics.js';
+import type {
+  Expr,
+  InitEntry,
+  LitmusTest,
+  Prop,
+  SourcePos,
+  StateLoc,
+  Stmt,
+  Thread,
+} from '../../program/ir.js';
+import { CParser } from '../c/cparser.js';
+import { readLitmusHeader } from '../c/header.js';
+import { Lexer } from '../c/lexer.js';
+import { parseClauses, parseInit, ppProp } from '../c/state.js';
+import { herdHash, propLocations } from '../herd-hash.js';
+
+/** One instruction cell as written: its text (label removed) and where it starts. */
+export interface InstructionCell {
+  text: string;
+  pos: SourcePos;
+  thread: number;
+}
+
+/** What an assembly dialect contributes to the shared reader. */
+export interface AsmDialect {
+  /** The first word of the file, e.g. `X86_64`. */
+  arch: string;
+  /** The canonical (printed) name of a register, or null when `name` is not one. */
+  register(name: string): string | null;
+  /** The statements of one instruction cell (a label, if any, is already split off). */
+  lower(cell: InstructionCell): Stmt[];
+}
+
+/** Words that end the program and start the clauses. */
+const CLAUSE_START = /^(~?\s*exists|forall|locations|filter|final)\b|^~/;
+
+/** A row of cells, split at `|`, each with its position. */
+interface RawCell {
+  text: string;
+  pos: SourcePos;
+}
+
+/**
+ * Splits the program into per-thread columns. `start` is the offset of the `P0 | ...`
+ * row. Returns the columns' thread numbers, their cells, and the offset where the clauses
+ * begin.
+ */
+function readColumns(
+  text: string,
+  file: string,
+  start: number,
+): { procs: { id: number; pos: SourcePos }[]; rows: RawCell[][]; end: number } {
+  const posAt = (off: number): SourcePos => {
+    const before = text.slice(0, off);
+    const line = before.split('\n').length;
+    return { file, line, col: off - before.lastIndexOf('\n') };
+  };
+  const rows: RawCell[][] = [];
+  let i = start;
+  for (;;) {
+    // Skip blanks and comments between rows.
+    for (;;) {
+      while (i < text.length && /\s/.test(text[i]!)) i++;
+      if (text.startsWith('(*', i)) {
+        const close = text.indexOf('*)', i + 2);
+        if (close < 0) throw new OrdoError('Unterminated comment (* ... *).', posAt(i));
+        i = close + 2;
+        continue;
+      }
+      if (text.startsWith('//', i)) {
+        while (i < text.length && text[i] !== '\n') i++;
+        continue;
+      }
+      break;
+    }
+    if (i >= text.length || CLAUSE_START.test(text.slice(i, i + 16))) break;
+    const semi = text.indexOf(';', i);
+    if (semi < 0) throw new OrdoError("Syntax error: a program row must end with ';'.", posAt(i));
+    const row: RawCell[] = [];
+    let cellStart = i;
+    for (let j = i; j <= semi; j++) {
+      if (j === semi || text[j] === '|') {
+        const raw = text.slice(cellStart, j);
+        const lead = raw.length - raw.trimStart().length;
+        row.push({ text: raw.trim(), pos: posAt(cellStart + lead) });
+        cellStart = j + 1;
+      }
+    }
+    rows.push(row);
+    i = semi + 1;
+  }
+  const header = rows.shift();
+  if (!header) {
+    throw new OrdoError(
+      'Syntax error: missing program (a `P0 | P1 ;` header row and instructions).',
+      posAt(start),
+    );
+  }
+  const procs = header.map((c) => {
+    const m = /^P(\d+)$/.exec(c.text);
+    if (!m)
+      throw new OrdoError(`Syntax error: expected a thread name P<n>, found '${c.text}'.`, c.pos);
+    return { id: Number(m[1]), pos: c.pos };
+  });
+  for (const row of rows) {
+    if (row.length > procs.length) {
+      const extra = row[procs.length]!;
+      throw new OrdoError(
+        `Syntax error: this row has ${row.length} cells but the program has ${procs.length} threads.`,
+        extra.pos,
+      );
+    }
+  }
+  return { procs, rows, end: i };
+}
+
+/** The label at the start of a cell (`L1:` or `L1: instr`), if any. */
+function splitLabel(text: string): { label: string | null; rest: string; skip: number } {
+  const m = /^([A-Za-z_][\w.]*)\s*:(?!:)\s*/.exec(text);
+  if (!m) return { label: null, rest: text, skip: 0 };
+  return { label: m[1]!, rest: text.slice(m[0].length), skip: m[0].length };
+}
+
+/**
+ * The code as herd7 lays it out for its digest: per thread, each label (renamed L00,
+ * L01, ... in name order) and each instruction with its spaces collapsed.
+ */
+function hashCode(threads: number, rows: RawCell[][]): string[][] {
+  const names = new Set<string>();
+  for (const row of rows)
+    for (const cell of row) {
+      const { label } = splitLabel(cell.text);
+      if (label !== null) names.add(label);
+    }
+  const sorted = [...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const renamed = new Map(sorted.map((n, k) => [n, `L${String(k).padStart(2, '0')}`]));
+  const rename = (text: string) => text.replace(/[A-Za-z_][\w.]*/g, (w) => renamed.get(w) ?? w);
+  const columns: string[][] = [];
+  for (let k = 0; k < threads; k++) {
+    const column: string[] = [];
+    for (const row of rows) {
+      const cell = row[k];
+      if (!cell || cell.text === '') continue;
+      const { label, rest } = splitLabel(cell.text);
+      if (label !== null) column.push(`${renamed.get(label)!}:`);
+      if (rest !== '') column.push(rename(rest.replace(/\s+/g, ' ')));
+    }
+    columns.push(column);
+  }
+  return columns;
+}
+
+/** Every shared location named by an address in the statements. */
+function addressedLocations(stmts: Stmt[], out: Set<string>): void {
+  const ex = (e: Expr): void => {
+    switch (e.kind) {
+      case 'addr':
+        out.add(e.name);
+        return;
+      case 'const':
+      case 'reg':
+        return;
+      case 'unop':
+        ex(e.arg);
+        return;
+      case 'binop':
+        ex(e.left);
+        ex(e.right);
+        return;
+      case 'cond':
+        ex(e.test);
+        ex(e.then);
+        ex(e.else);
+        return;
+      case 'load':
+      case 'trylock':
+      case 'islocked':
+        ex(e.addr);
+        return;
+      case 'xchg':
+        ex(e.addr);
+        ex(e.value);
+        return;
+      case 'cmpxchg':
+        ex(e.addr);
+        ex(e.expected);
+        ex(e.desired);
+        return;
+      case 'atomicOp':
+      case 'amo':
+        ex(e.addr);
+        ex(e.operand);
+        return;
+      case 'addUnless':
+        ex(e.addr);
+        ex(e.add);
+        ex(e.unless);
+        return;
+    }
+  };
+  for (const s of stmts) {
+    switch (s.kind) {
+      case 'assign':
+      case 'eval':
+        ex(s.value);
+        break;
+      case 'store':
+        ex(s.addr);
+        ex(s.value);
+        break;
+      case 'lock':
+      case 'unlock':
+      case 'srcuSync':
+        ex(s.addr);
+        break;
+      case 'if':
+        ex(s.test);
+        addressedLocations(s.then, out);
+        addressedLocations(s.else, out);
+        break;
+      case 'while':
+        ex(s.test);
+        addressedLocations(s.body, out);
+        break;
+      case 'block':
+        addressedLocations(s.body, out);
+        break;
+      case 'goto':
+        if (s.test) ex(s.test);
+        break;
+      case 'fence':
+      case 'label':
+        break;
+    }
+  }
+}
+
+/** Reads an assembly litmus test of `dialect` into the program IR. */
+export function parseAsmLitmus(text: string, file: string, dialect: AsmDialect): LitmusTest {
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const lx = new Lexer(text, file, 'top');
+  const p = new CParser(lx);
+  const first = lx.peek();
+  if (first.kind !== 'ident' || first.text !== dialect.arch) {
+    throw new OrdoError(
+      first.kind === 'eof'
+        ? `Empty litmus file: expected a first line \`${dialect.arch} name\`.`
+        : `Unsupported architecture ${first.text}: this front-end reads ${dialect.arch} litmus tests.`,
+      { file, line: first.pos.line, col: first.pos.col },
+    );
+  }
+  const { name, expectedResult, header } = readLitmusHeader(lx, text, file, dialect.arch);
+  let t = lx.peek();
+  if (t.kind !== 'punct' || t.text !== '{')
+    p.err(`Syntax error: expected the initial state '{ ... }' but found ${p.describe(t)}.`, t.pos);
+  const { entries: rawInit, hashEntries } = parseInit(lx, p);
+  t = lx.peek();
+  if (t.kind === 'eof')
+    p.err('Syntax error: missing program (a `P0 | P1 ;` header row and instructions).', t.pos);
+  const prog = readColumns(text, file, t.start);
+
+  // The clauses use the shared state language: lex them from where the program ended.
+  const masked = text.slice(0, prog.end).replace(/[^\n]/g, ' ') + text.slice(prog.end);
+  const clx = new Lexer(masked, file, 'top');
+  const clauses = parseClauses(clx, new CParser(clx));
+
+  const regOf = (reg: string, pos: SourcePos): string => {
+    const r = dialect.register(reg);
+    if (r === null) throw new OrdoError(`Bad register '${reg}' for ${dialect.arch}.`, pos);
+    return r;
+  };
+  const clausePos = (l: { thread: number; name: string }): SourcePos => {
+    const m = new RegExp(`\\b${l.thread}\\s*:\\s*${l.name}\\b`).exec(masked.slice(prog.end));
+    const off = prog.end + (m ? m.index : 0);
+    const before = text.slice(0, off);
+    return { file, line: before.split('\n').length, col: off - before.lastIndexOf('\n') };
+  };
+  const canonLoc = (l: StateLoc): StateLoc =>
+    l.kind === 'reg' ? { ...l, name: regOf(l.name, clausePos(l)) } : l;
+  const canonProp = (q: Prop): Prop => {
+    switch (q.kind) {
+      case 'eq':
+        return { ...q, loc: canonLoc(q.loc) };
+      case 'eqLoc':
+        return { ...q, loc: canonLoc(q.loc), other: canonLoc(q.other) };
+      case 'not':
+        return { kind: 'not', arg: canonProp(q.arg) };
+      case 'and':
+      case 'or':
+        return { kind: q.kind, args: q.args.map(canonProp) };
+      case 'implies':
+        return { kind: 'implies', left: canonProp(q.left), right: canonProp(q.right) };
+      case 'true':
+      case 'false':
+        return q;
+    }
+  };
+
+  const init: InitEntry[] = rawInit.map((e) =>
+    e.thread === null ? e : { ...e, name: regOf(e.name, e.pos ?? { file, line: 1, col: 1 }) },
+  );
+  const threads: Thread[] = prog.procs.map((pr, k) => {
+    const body: Stmt[] = [];
+    for (const row of prog.rows) {
+      const cell = row[k];
+      if (!cell || cell.text === '') continue;
+      const { label, rest, skip } = splitLabel(cell.text);
+      if (label !== null) body.push({ kind: 'label', name: label, pos: cell.pos });
+      if (rest === '') continue;
+      const pos = { ...cell.pos, col: cell.pos.col + skip };
+      body.push(...dialect.lower({ text: rest, pos, thread: pr.id }));
+    }
+    return { id: pr.id, params: [], body, pos: pr.pos };
+  });
+
+  // Locations the code addresses by name are shared locations even when the initial
+  // state does not mention them (they start at 0).
+  const named = new Set<string>();
+  for (const th of threads) addressedLocations(th.body, named);
+  const declared = new Set(init.filter((e) => e.thread === null).map((e) => e.name));
+  for (const loc of [...named].sort())
+    if (!declared.has(loc)) init.push({ thread: null, name: loc, value: 0 });
+
+  const prop = canonProp(clauses.condition.prop);
+  const q = clauses.condition.quantifier;
+  const locations = clauses.locations.map(canonLoc);
+  const hash = herdHash({
+    header,
+    init: hashEntries,
+    code: hashCode(prog.procs.length, prog.rows),
+    observed: [...locations, ...propLocations(prop)],
+  });
+  const test: LitmusTest = {
+    arch: dialect.arch,
+    name,
+    file,
+    init,
+    threads,
+    hash,
+    locations,
+    filter: clauses.filter ? canonProp(clauses.filter) : null,
+    condition: {
+      quantifier: q,
+      prop,
+      text: `${q === 'exists' ? 'exists' : q === 'forall' ? 'forall' : '~exists'} (${ppProp(prop)})`,
+    },
+  };
+  if (expectedResult) test.expectedResult = expectedResult;
+  return test;
+}

@@ -1,0 +1,392 @@
+// x86 litmus front-ends: herd7's `X86_64` dialect (AT&T syntax: `movl $1,(x)`,
+// `movq (%rax),%rbx`) and its 32-bit `X86` dialect (Intel syntax: `MOV [x],$1`,
+// `MOV EAX,[y]`).
+//
+// What the model sees, as in herd7's x86 architectures:
+//   mov to or from memory          a plain read or write, no tag
+//   xchg with memory, lock-prefixed read-modify-writes
+//                                  a read and a write tagged X, related by rmw and amo
+//   mfence / lfence / sfence       a fence event in MFENCE / LFENCE / SFENCE
+//   nop, nopl, nopw, endbr64       nothing
+// Registers hold 64-bit values; a 32-bit register name (%eax) denotes its 64-bit
+// register (rax), which is how herd7 prints it.
+
+import { OrdoError } from '../../diagnostics.js';
+import type { Annot, BinaryOp, Expr, LitmusTest, SourcePos, Stmt } from '../../program/ir.js';
+import { parseAsmLitmus, type AsmDialect, type InstructionCell } from '../litmus/asm.js';
+
+/** Tag of the accesses of an atomic (xchg, lock-prefixed) instruction. */
+const ATOMIC: Annot = ['X'];
+/** Fence instructions and the set their event belongs to. */
+const FENCES: Record<string, string> = { mfence: 'MFENCE', lfence: 'LFENCE', sfence: 'SFENCE' };
+const NOPS = new Set(['nop', 'nopl', 'nopw', 'endbr64']);
+const ALU: Record<string, BinaryOp> = {
+  add: '+',
+  sub: '-',
+  and: '&',
+  or: '|',
+  xor: '^',
+  shl: '<<',
+  shr: '>>',
+  sal: '<<',
+};
+
+// ------------------------------------------------------------------------- registers
+
+const GPR64 = ['rax', 'rbx', 'rcx', 'rdx', 'rsi', 'rdi', 'rbp', 'rsp'];
+const OTHER64 = ['rip', 'cs', 'ds', 'es', 'fs', 'gs', 'ss'];
+
+/** X86_64 register names (any case, with or without %) to herd7's printed 64-bit name. */
+function x86_64Register(name: string): string | null {
+  const n = name.replace(/^%/, '').toLowerCase();
+  if (GPR64.includes(n) || OTHER64.includes(n)) return n;
+  const legacy = /^(?:e([a-d]x|si|di|bp|sp)|([a-d])x|([a-d])[lh]|(si|di|bp|sp)l?)$/.exec(n);
+  if (legacy) {
+    const base = legacy[1] ?? (legacy[2] ?? legacy[3] ?? '') + 'x';
+    const full = legacy[4] ? `r${legacy[4]}` : `r${base}`;
+    if (GPR64.includes(full)) return full;
+  }
+  const numbered = /^r(\d+)[dwb]?$/.exec(n);
+  if (numbered && Number(numbered[1]) >= 8 && Number(numbered[1]) <= 15) return `r${numbered[1]}`;
+  return null;
+}
+
+const GPR32 = ['EAX', 'EBX', 'ECX', 'EDX', 'ESI', 'EDI', 'EBP', 'ESP'];
+
+/** X86 (32-bit) register names: herd7 prints them upper-case (`0:EAX`). */
+function x86Register(name: string): string | null {
+  const n = name.toUpperCase();
+  return GPR32.includes(n) ? n : null;
+}
+
+// ------------------------------------------------------------------------- operands
+
+type Operand =
+  { kind: 'imm'; value: number } | { kind: 'reg'; reg: string } | { kind: 'mem'; addr: Expr };
+
+function fail(message: string, pos: SourcePos): never {
+  throw new OrdoError(message, pos);
+}
+
+/** Splits operands at top-level commas (commas inside parentheses or brackets stay). */
+function splitOperands(text: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const c of text) {
+    if (c === '(' || c === '[') depth++;
+    if (c === ')' || c === ']') depth--;
+    if (c === ',' && depth === 0) {
+      out.push(cur.trim());
+      cur = '';
+    } else cur += c;
+  }
+  if (cur.trim() !== '') out.push(cur.trim());
+  return out;
+}
+
+function parseNumber(text: string): number | null {
+  const t = text.trim();
+  if (/^-?(0x[0-9a-f]+|\d+)$/i.test(t)) {
+    const neg = t.startsWith('-');
+    const v = Number(neg ? t.slice(1) : t);
+    return neg ? -v : v;
+  }
+  return null;
+}
+
+function plus(a: Expr, b: Expr): Expr {
+  return { kind: 'binop', op: '+', left: a, right: b };
+}
+
+/** AT&T operand: `$imm`, `%reg`, `(x)`, `(%reg)`, `off(%base)`, `off(%base,%index,scale)`. */
+function attOperand(text: string, cell: InstructionCell): Operand {
+  const bad = () => fail(`Bad operand '${text}' in '${cell.text}'.`, cell.pos);
+  const t = text.replace(/^%[a-z]s:/i, ''); // a segment prefix does not change the address
+  if (t.startsWith('$')) {
+    const v = parseNumber(t.slice(1));
+    return v === null ? bad() : { kind: 'imm', value: v };
+  }
+  if (t.startsWith('%')) {
+    const r = x86_64Register(t);
+    return r === null ? bad() : { kind: 'reg', reg: r };
+  }
+  const bare = parseNumber(t);
+  if (bare !== null) return { kind: 'imm', value: bare };
+  const m = /^(-?(?:0x[0-9a-f]+|\d+))?\((.*)\)$/i.exec(t);
+  if (!m) return bad();
+  const offset = m[1] ? parseNumber(m[1])! : 0;
+  const parts = m[2]!.split(',').map((s) => s.trim());
+  let addr: Expr;
+  if (parts.length === 1 && /^[A-Za-z_]\w*$/.test(parts[0]!)) {
+    addr = { kind: 'addr', name: parts[0]! };
+  } else {
+    const base = x86_64Register(parts[0]!);
+    if (base === null) return bad();
+    addr = { kind: 'reg', name: base };
+    if (parts.length === 3) {
+      const index = x86_64Register(parts[1]!);
+      const scale = parseNumber(parts[2]!);
+      if (index === null || scale === null) return bad();
+      addr = plus(addr, {
+        kind: 'binop',
+        op: '*',
+        left: { kind: 'reg', name: index },
+        right: { kind: 'const', value: scale },
+      });
+    } else if (parts.length !== 1) return bad();
+  }
+  if (offset !== 0) addr = plus(addr, { kind: 'const', value: offset });
+  return { kind: 'mem', addr };
+}
+
+/** Intel operand: `$imm` or `imm`, `EAX`, `[x]`, `[EAX]`. */
+function intelOperand(text: string, cell: InstructionCell): Operand {
+  const bad = () => fail(`Bad operand '${text}' in '${cell.text}'.`, cell.pos);
+  const t = text.trim();
+  const v = parseNumber(t.replace(/^\$/, ''));
+  if (v !== null) return { kind: 'imm', value: v };
+  const r = x86Register(t);
+  if (r !== null) return { kind: 'reg', reg: r };
+  const m = /^\[(.*)\]$/.exec(t);
+  if (!m) return bad();
+  const inner = m[1]!.trim();
+  const base = x86Register(inner);
+  if (base !== null) return { kind: 'mem', addr: { kind: 'reg', name: base } };
+  if (/^[A-Za-z_]\w*$/.test(inner)) return { kind: 'mem', addr: { kind: 'addr', name: inner } };
+  return bad();
+}
+
+// ------------------------------------------------------------------------- semantics
+
+function value(o: Operand): Expr {
+  switch (o.kind) {
+    case 'imm':
+      return { kind: 'const', value: o.value };
+    case 'reg':
+      return { kind: 'reg', name: o.reg };
+    case 'mem':
+      return { kind: 'load', annot: [], addr: o.addr };
+  }
+}
+
+/** `dst := v`, a register assignment or a plain store. */
+function assignTo(dst: Operand, v: Expr, cell: InstructionCell): Stmt {
+  const pos = cell.pos;
+  switch (dst.kind) {
+    case 'reg':
+      return { kind: 'assign', reg: dst.reg, value: v, pos };
+    case 'mem':
+      return { kind: 'store', annot: [], addr: dst.addr, value: v, pos };
+    case 'imm':
+      return fail(`An immediate cannot be a destination in '${cell.text}'.`, pos);
+  }
+}
+
+/**
+ * The instruction's semantics, operands already parsed, in (source, destination) order;
+ * `acc` is the accumulator register cmpxchg compares with.
+ */
+function semantics(
+  mnemonic: string,
+  ops: Operand[],
+  locked: boolean,
+  cell: InstructionCell,
+  acc: string,
+): Stmt[] {
+  const pos = cell.pos;
+  const arity = (n: number) => {
+    if (ops.length !== n)
+      fail(`'${mnemonic}' takes ${n} operand${n === 1 ? '' : 's'} in '${cell.text}'.`, pos);
+  };
+  const unsupported = () => fail(`Unsupported x86 instruction '${cell.text}'.`, pos);
+  if (NOPS.has(mnemonic)) return [];
+  if (FENCES[mnemonic] !== undefined) {
+    arity(0);
+    return [{ kind: 'fence', annot: [FENCES[mnemonic]!], pos }];
+  }
+  const memOf = (o: Operand) => (o.kind === 'mem' ? o.addr : null);
+  switch (mnemonic) {
+    case 'mov': {
+      arity(2);
+      if (locked) unsupported();
+      const [src, dst] = ops as [Operand, Operand];
+      if (src.kind === 'mem' && dst.kind === 'mem')
+        fail(`x86 has no memory-to-memory move: '${cell.text}'.`, pos);
+      return [assignTo(dst, value(src), cell)];
+    }
+    case 'xchg': {
+      arity(2);
+      const [a, b] = ops as [Operand, Operand];
+      const mem = memOf(a) ?? memOf(b);
+      const other = a.kind === 'mem' ? b : a;
+      if (mem === null || other.kind !== 'reg') {
+        if (a.kind === 'reg' && b.kind === 'reg') {
+          const tmp = `xchg:${pos.line}:${pos.col}`;
+          return [
+            { kind: 'assign', reg: tmp, value: value(a), pos },
+            { kind: 'assign', reg: a.reg, value: value(b), pos },
+            { kind: 'assign', reg: b.reg, value: { kind: 'reg', name: tmp }, pos },
+          ];
+        }
+        return unsupported();
+      }
+      const swap: Expr = {
+        kind: 'xchg',
+        annot: ATOMIC,
+        addr: mem,
+        value: value(other),
+        pair: ['rmw', 'amo'],
+        pos,
+      };
+      return [{ kind: 'assign', reg: other.reg, value: swap, pos }];
+    }
+    case 'xadd': {
+      arity(2);
+      const [src, dst] = ops as [Operand, Operand];
+      if (src.kind !== 'reg' || dst.kind !== 'mem' || !locked) return unsupported();
+      const add: Expr = {
+        kind: 'atomicOp',
+        annot: ATOMIC,
+        addr: dst.addr,
+        op: '+',
+        operand: value(src),
+        ret: 'old',
+        pair: ['rmw', 'amo'],
+        pos,
+      };
+      return [{ kind: 'assign', reg: src.reg, value: add, pos }];
+    }
+    case 'cmpxchg': {
+      arity(2);
+      const [src, dst] = ops as [Operand, Operand];
+      if (src.kind !== 'reg' || dst.kind !== 'mem' || !locked) return unsupported();
+      const cas: Expr = {
+        kind: 'cmpxchg',
+        annot: ATOMIC,
+        addr: dst.addr,
+        expected: { kind: 'reg', name: acc },
+        desired: value(src),
+        pair: ['rmw', 'amo'],
+        pos,
+      };
+      // rax receives the value read: unchanged on success, the memory value on failure.
+      return [{ kind: 'assign', reg: acc, value: cas, pos }];
+    }
+    case 'inc':
+    case 'dec':
+      return semantics(
+        mnemonic === 'inc' ? 'add' : 'sub',
+        [{ kind: 'imm', value: 1 }, ...ops],
+        locked,
+        cell,
+        acc,
+      );
+    default:
+      break;
+  }
+  const op = ALU[mnemonic];
+  if (op === undefined) return unsupported();
+  arity(2);
+  const [src, dst] = ops as [Operand, Operand];
+  if (src.kind === 'mem' && dst.kind === 'mem') return unsupported();
+  if (dst.kind === 'mem' && locked) {
+    const rmw: Expr = {
+      kind: 'atomicOp',
+      annot: ATOMIC,
+      addr: dst.addr,
+      op,
+      operand: value(src),
+      ret: 'none',
+      pair: ['rmw', 'amo'],
+      pos,
+    };
+    return [{ kind: 'eval', value: rmw, pos }];
+  }
+  if (locked) return unsupported();
+  if (dst.kind === 'mem') {
+    // A plain read-modify-write: a read then a write, no atomicity.
+    const tmp = `${mnemonic}:${pos.line}:${pos.col}`;
+    return [
+      { kind: 'assign', reg: tmp, value: value(dst), pos },
+      assignTo(
+        dst,
+        { kind: 'binop', op, left: { kind: 'reg', name: tmp }, right: value(src) },
+        cell,
+      ),
+    ];
+  }
+  return [assignTo(dst, { kind: 'binop', op, left: value(dst), right: value(src) }, cell)];
+}
+
+/** Mnemonic without its AT&T size suffix (`movl` -> `mov`), when the bare one is known. */
+function baseMnemonic(m: string): string {
+  const known = new Set([
+    'mov',
+    'xchg',
+    'xadd',
+    'cmpxchg',
+    'inc',
+    'dec',
+    ...Object.keys(ALU),
+    ...Object.keys(FENCES),
+  ]);
+  if (known.has(m) || NOPS.has(m)) return m;
+  const bare = m.replace(/[bwlq]$/, '');
+  return known.has(bare) ? bare : m;
+}
+
+function splitInstruction(cell: InstructionCell): {
+  locked: boolean;
+  mnemonic: string;
+  operands: string[];
+} {
+  let text = cell.text.trim();
+  let locked = false;
+  const lock = /^lock\s+/i.exec(text);
+  if (lock) {
+    locked = true;
+    text = text.slice(lock[0].length);
+  }
+  const m = /^(\S+)\s*(.*)$/.exec(text)!;
+  return {
+    locked,
+    mnemonic: baseMnemonic(m[1]!.toLowerCase()),
+    operands: splitOperands(m[2]!),
+  };
+}
+
+const x86_64: AsmDialect = {
+  arch: 'X86_64',
+  register: x86_64Register,
+  lower(cell) {
+    const { locked, mnemonic, operands } = splitInstruction(cell);
+    if (NOPS.has(mnemonic)) return [];
+    return semantics(
+      mnemonic,
+      operands.map((o) => attOperand(o, cell)),
+      locked,
+      cell,
+      'rax',
+    );
+  },
+};
+
+const x86: AsmDialect = {
+  arch: 'X86',
+  register: x86Register,
+  lower(cell) {
+    const { locked, mnemonic, operands } = splitInstruction(cell);
+    // Intel order is (destination, source).
+    const ops = operands.map((o) => intelOperand(o, cell)).reverse();
+    return semantics(mnemonic, ops, locked, cell, 'EAX');
+  },
+};
+
+export function parseX86_64Litmus(text: string, file: string): LitmusTest {
+  return parseAsmLitmus(text, file, x86_64);
+}
+
+export function parseX86Litmus(text: string, file: string): LitmusTest {
+  return parseAsmLitmus(text, file, x86);
+}
