@@ -13,6 +13,8 @@ import {
   type TestResult,
 } from './run.js';
 import { formatHerdReport } from '../report/herd-text.js';
+import { ExecutionCollector, type ExecutionRequest } from './executions.js';
+import type { ExecutionRecord } from '../outcomes/execution-record.js';
 import {
   Explainer,
   describeSelector,
@@ -22,7 +24,7 @@ import {
 } from '../outcomes/explain.js';
 
 export { OrdoError, formatHerdReport };
-export type { TestResult, Explanation };
+export type { TestResult, Explanation, ExecutionRequest };
 export type { StateValue } from './run.js';
 export type { StateLoc } from '../program/ir.js';
 export type {
@@ -58,12 +60,28 @@ export interface RunOptions {
   limits?: Limits;
   /** Cancels the run: the returned promise rejects with an `AbortError`. */
   signal?: AbortSignal;
+  /**
+   * Also return executions (`result.executions`): their events, relations, the model's
+   * verdict and, for rejected ones, every check that rejects them with its pairs.
+   */
+  executions?: ExecutionRequest;
+}
+
+/** A test's result, with the executions asked for by RunOptions.executions. */
+export interface RunResult extends TestResult {
+  executions?: ExecutionRecord[];
 }
 
 /** The call a worker thread performs; plain data only, so it crosses threads. */
 export type WorkerCall =
-  | { kind: 'runTest'; file: string; opts: PipelineOptions }
-  | { kind: 'runTestText'; file: string; text: string; opts: PipelineOptions }
+  | { kind: 'runTest'; file: string; opts: PipelineOptions; executions?: ExecutionRequest }
+  | {
+      kind: 'runTestText';
+      file: string;
+      text: string;
+      opts: PipelineOptions;
+      executions?: ExecutionRequest;
+    }
   | { kind: 'explain'; file: string; state: string | null; opts: PipelineOptions };
 
 export interface ExplainOptions extends RunOptions {
@@ -109,9 +127,14 @@ function pipelineOptions(opts: RunOptions): PipelineOptions {
 }
 
 /** Run a litmus test file and summarise it as herd7 does. */
-export async function runTest(file: string, opts: RunOptions = {}): Promise<TestResult> {
-  const call: WorkerCall = { kind: 'runTest', file, opts: pipelineOptions(opts) };
-  return (await perform(call, opts.signal)) as TestResult;
+export async function runTest(file: string, opts: RunOptions = {}): Promise<RunResult> {
+  const call: WorkerCall = {
+    kind: 'runTest',
+    file,
+    opts: pipelineOptions(opts),
+    executions: opts.executions,
+  };
+  return (await perform(call, opts.signal)) as RunResult;
 }
 
 /** Run a litmus test given as text; `file` names it in messages. */
@@ -119,18 +142,36 @@ export async function runTestText(
   file: string,
   text: string,
   opts: RunOptions = {},
-): Promise<TestResult> {
-  const call: WorkerCall = { kind: 'runTestText', file, text, opts: pipelineOptions(opts) };
-  return (await perform(call, opts.signal)) as TestResult;
+): Promise<RunResult> {
+  const call: WorkerCall = {
+    kind: 'runTestText',
+    file,
+    text,
+    opts: pipelineOptions(opts),
+    executions: opts.executions,
+  };
+  return (await perform(call, opts.signal)) as RunResult;
+}
+
+/** Run with an execution collector when executions are asked for. */
+function runWithExecutions(
+  request: ExecutionRequest | undefined,
+  run: (observer?: ExecutionCollector) => TestResult,
+): RunResult {
+  if (!request) return run();
+  const collector = new ExecutionCollector(request);
+  return { ...run(collector), executions: collector.records };
 }
 
 /** Perform a call in this thread. */
 export function performNow(call: WorkerCall): unknown {
   switch (call.kind) {
     case 'runTest':
-      return runTestNow(call.file, call.opts);
+      return runWithExecutions(call.executions, (o) => runTestNow(call.file, call.opts, o));
     case 'runTestText':
-      return runTestTextNow(call.file, call.text, call.opts);
+      return runWithExecutions(call.executions, (o) =>
+        runTestTextNow(call.file, call.text, call.opts, o),
+      );
     case 'explain':
       return explainNow(call.file, call.state, call.opts);
   }
