@@ -210,8 +210,8 @@ export function runTestText(
   const setup = loadSetup(opts);
   const test: LitmusTest = arch.parse(text, file, { macros: setup.macros });
   const memory = initialMemory(test);
-  const columns = sortColumns(observedLocations(test));
-  const filterColumns = sortColumns(observedLocations(test, true));
+  const columns = sortColumns(observedLocations(test), arch.compareRegisters);
+  const filterColumns = sortColumns(observedLocations(test, true), arch.compareRegisters);
   const traces = buildTraces(test, memory, 1 << 14);
   const deadline = opts.timeout ? limitClock() + opts.timeout * 1000 : Infinity;
   const speed = opts.speedcheck ?? 'false';

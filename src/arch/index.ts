@@ -10,6 +10,7 @@ import type { LitmusTest } from '../program/ir.js';
 import { parseBpfLitmus } from '../frontend/bpf/index.js';
 import { parseCLitmus, type MacroTable } from '../frontend/c/index.js';
 import { parseX86Litmus, parseX86_64Litmus } from '../frontend/x86/index.js';
+import { parsePpcLitmus } from '../frontend/ppc/index.js';
 import { modelsDir } from './paths.js';
 
 /** What a front-end may need besides the text: the C macro table of the run. */
@@ -28,6 +29,8 @@ export interface Architecture {
    * model may use them unguarded: annotation tags and fence sets.
    */
   sets: readonly string[];
+  /** herd7's order of this architecture's registers in a report (default: by name). */
+  compareRegisters?: (a: string, b: string) => number;
   /** Sets an event of each kind belongs to, besides the universal R, W, M and F. */
   kindSets: Partial<Record<EventKind, readonly string[]>>;
 }
@@ -74,6 +77,15 @@ export const ARCHITECTURES: readonly Architecture[] = [
     parse: (text, file) => parseX86Litmus(text, file),
     defaultModel: join(modelsDir, 'x86', 'x86-tso.cat'),
     sets: X86_SETS,
+    kindSets: {},
+  },
+  {
+    name: 'PPC',
+    parse: (text, file) => parsePpcLitmus(text, file),
+    defaultModel: join(modelsDir, 'ppc', 'power.cat'),
+    // herd7's PPC fence sets and atomic tag; EX (exclusives) is empty, as herd7 has it.
+    sets: ['SYNC', 'LWSYNC', 'ISYNC', 'EIEIO', 'X', 'EX'],
+    compareRegisters: (a, b) => Number(a.slice(1)) - Number(b.slice(1)),
     kindSets: {},
   },
 ];

@@ -570,6 +570,9 @@ class ThreadTranslator {
       case 'label':
       case 'goto':
         return refuse('goto', 'not produced by the C front-end');
+      case 'loadReserve':
+      case 'storeConditional':
+        return refuse(s.kind, 'not produced by the C front-end');
     }
   }
 
@@ -761,6 +764,15 @@ function stmtLocsAndRegs(
         break;
       case 'goto':
         if (s.test) ex(s.test);
+        break;
+      case 'loadReserve':
+        regs.add(s.reg);
+        ex(s.addr);
+        break;
+      case 'storeConditional':
+        if (s.status !== null) regs.add(s.status);
+        ex(s.addr);
+        ex(s.value);
         break;
       case 'label':
         break;

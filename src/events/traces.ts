@@ -78,6 +78,8 @@ interface PathState {
   ctrl: number[];
   /** Backward jumps taken so far, per goto statement, to bound loop unrolling. */
   jumps: Map<Stmt, number>;
+  /** The open reservation of a load-reserve: its read event and location. */
+  reservation: { read: number; loc: string } | null;
 }
 
 /** How many times a backward jump may be taken on one path (herd7's default unrolling). */
@@ -192,6 +194,13 @@ export function numberHerdVariables(threads: Thread[]): Map<Expr, number> {
       case 'goto':
         if (s.test) ex(s.test);
         return;
+      case 'loadReserve':
+        ex(s.addr);
+        return;
+      case 'storeConditional':
+        ex(s.addr);
+        ex(s.value);
+        return;
       case 'fence':
       case 'label':
         return;
@@ -216,6 +225,7 @@ function cloneState(s: PathState): PathState {
     assumptions: s.assumptions.slice(),
     ctrl: s.ctrl,
     jumps: new Map(s.jumps),
+    reservation: s.reservation,
   };
 }
 
@@ -229,6 +239,7 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
     assumptions: [],
     ctrl: [],
     jumps: new Map(),
+    reservation: null,
   };
   for (const p of thread.params)
     initial.regs.set(p.name, { sym: konst({ addr: p.name }), deps: [] });
@@ -747,6 +758,34 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
         iterate(state, 0);
         return;
       }
+      case 'loadReserve':
+        address(s.addr, state, (st, a) => {
+          const r = read(st, a.loc, s.annot, true, a.deps, s.pos);
+          st.regs.set(s.reg, r);
+          st.reservation = { read: r.deps[0]!, loc: a.loc };
+          k(st);
+        });
+        return;
+      case 'storeConditional':
+        address(s.addr, state, (st, a) =>
+          expr(s.value, st, (st2, v) => {
+            const held = st2.reservation;
+            st2.reservation = null;
+            const status = (value: number, on: PathState) => {
+              if (s.status !== null) on.regs.set(s.status, { sym: konst(value), deps: [] });
+            };
+            if (held !== null && held.loc === a.loc) {
+              const ok = cloneState(st2);
+              write(ok, a.loc, s.annot, true, v, a.deps, s.pos, held.read, ['rmw']);
+              status(s.success, ok);
+              k(ok);
+            }
+            // A store-conditional may always fail; it then writes nothing.
+            status(1 - s.success, st2);
+            k(st2);
+          }),
+        );
+        return;
       case 'label':
         k(state);
         return;

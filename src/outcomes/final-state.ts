@@ -12,11 +12,23 @@ export function columnKey(l: StateLoc): string {
 }
 
 /** herd7's column order: registers by thread then name, then memory locations by name. */
-export function sortColumns(locs: StateLoc[]): StateLoc[] {
+function byName(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * The report's columns in herd7's order: registers (by thread, then in the architecture's
+ * register order) before memory locations (by name).
+ */
+export function sortColumns(
+  locs: StateLoc[],
+  compareRegisters: (a: string, b: string) => number = byName,
+): StateLoc[] {
   return locs.slice().sort((a, b) => {
     if (a.kind !== b.kind) return a.kind === 'reg' ? -1 : 1;
-    if (a.kind === 'reg' && b.kind === 'reg' && a.thread !== b.thread) return a.thread - b.thread;
-    return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+    if (a.kind === 'reg' && b.kind === 'reg')
+      return a.thread - b.thread || compareRegisters(a.name, b.name);
+    return byName(a.name, b.name);
   });
 }
 

@@ -127,6 +127,26 @@ export type Stmt =
   /** `while (test) body`: herd7 unrolls a bounded number of times. */
   | { kind: 'while'; test: Expr; body: Stmt[]; pos?: SourcePos }
   | { kind: 'block'; body: Stmt[]; pos?: SourcePos }
+  /**
+   * A load-reserve (lwarx, ldxr, lr.w): `reg = *addr` as an atomic read that opens the
+   * thread's reservation on its location.
+   */
+  | { kind: 'loadReserve'; reg: string; annot: Annot; addr: Expr; pos?: SourcePos }
+  /**
+   * A store-conditional (stwcx., stxr, sc.w): writes `value` to `addr` only when the
+   * thread's reservation is on that location, its write then related by rmw to the
+   * reserving read; it may always fail. Either way the reservation ends, and `status`
+   * (when given) receives `success` on success, `1 - success` on failure.
+   */
+  | {
+      kind: 'storeConditional';
+      status: string | null;
+      success: 0 | 1;
+      annot: Annot;
+      addr: Expr;
+      value: Expr;
+      pos?: SourcePos;
+    }
   /** A jump target in a thread's top-level statement list (assembly front-ends). */
   | { kind: 'label'; name: string; pos?: SourcePos }
   /**

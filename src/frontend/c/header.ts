@@ -36,10 +36,16 @@ export function readLitmusHeader(
     });
   }
   if (/\s/.test(name)) {
-    // A name is one word; anything after it on the line is an error unless it is a comment.
+    // A name is one word; anything after it on the line is an error unless it is a comment
+    // or a parenthesised alias (`PPC co7 (PPCCoSeven)`, as herd7's catalogue writes).
     const m = /^(\S+)\s*(.*)$/.exec(name)!;
     const rest = m[2]!;
-    if (!/^\(\*.*\*\)$/.test(rest) && !/^\/\/.*/.test(rest) && !/^\/\*.*\*\/$/.test(rest)) {
+    if (
+      !/^\(\*.*\*\)$/.test(rest) &&
+      !/^\(\w+\)$/.test(rest) &&
+      !/^\/\/.*/.test(rest) &&
+      !/^\/\*.*\*\/$/.test(rest)
+    ) {
       throw new OrdoError(`Syntax error: unexpected text after the test name: ${rest}`, {
         file,
         line: first.pos.line,

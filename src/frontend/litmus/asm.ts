@@ -36,6 +36,8 @@ export interface AsmDialect {
   register(name: string): string | null;
   /** The statements of one instruction cell (a label, if any, is already split off). */
   lower(cell: InstructionCell): Stmt[];
+  /** An instruction as herd7 prints it for its digest, from its text (default: as written). */
+  hashText?(text: string): string;
 }
 
 /** Words that end the program and start the clauses. */
@@ -132,7 +134,11 @@ function splitLabel(text: string): { label: string | null; rest: string; skip: n
  * The code as herd7 lays it out for its digest: per thread, each label (renamed L00,
  * L01, ... in name order) and each instruction with its spaces collapsed.
  */
-function hashCode(threads: number, rows: RawCell[][]): string[][] {
+function hashCode(
+  threads: number,
+  rows: RawCell[][],
+  hashText: (text: string) => string,
+): string[][] {
   const names = new Set<string>();
   for (const row of rows)
     for (const cell of row) {
@@ -150,7 +156,7 @@ function hashCode(threads: number, rows: RawCell[][]): string[][] {
       if (!cell || cell.text === '') continue;
       const { label, rest } = splitLabel(cell.text);
       if (label !== null) column.push(`${renamed.get(label)!}:`);
-      if (rest !== '') column.push(rename(rest.replace(/\s+/g, ' ')));
+      if (rest !== '') column.push(rename(hashText(rest.replace(/\s+/g, ' '))));
     }
     columns.push(column);
   }
@@ -234,6 +240,13 @@ function addressedLocations(stmts: Stmt[], out: Set<string>): void {
         break;
       case 'goto':
         if (s.test) ex(s.test);
+        break;
+      case 'loadReserve':
+        ex(s.addr);
+        break;
+      case 'storeConditional':
+        ex(s.addr);
+        ex(s.value);
         break;
       case 'fence':
       case 'label':
@@ -334,7 +347,7 @@ export function parseAsmLitmus(text: string, file: string, dialect: AsmDialect):
   const hash = herdHash({
     header,
     init: hashEntries,
-    code: hashCode(prog.procs.length, prog.rows),
+    code: hashCode(prog.procs.length, prog.rows, dialect.hashText ?? ((t) => t)),
     observed: [...locations, ...propLocations(prop)],
   });
   const test: LitmusTest = {
