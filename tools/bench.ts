@@ -93,6 +93,20 @@ function startupBench(count: number): void {
   console.log(
     `(one process without the cache: wall ${cold.wall.toFixed(3)} s${cold.cpu === null ? '' : `, CPU ${cold.cpu.toFixed(3)} s`})`,
   );
+  // What no JavaScript program can go below: Node starting and exiting.
+  const nodeWalls: number[] = [];
+  const nodeCpus: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const cpu0 = childrenCpuSeconds();
+    const t0 = performance.now();
+    spawnSync(process.execPath, ['-e', '0']);
+    nodeWalls.push((performance.now() - t0) / 1000);
+    const cpu1 = childrenCpuSeconds();
+    if (cpu0 !== null && cpu1 !== null) nodeCpus.push(cpu1 - cpu0);
+  }
+  console.log(
+    `(node -e 0, 5 processes: median wall ${median(nodeWalls).toFixed(3)} s${nodeCpus.length ? `, CPU ${median(nodeCpus).toFixed(3)} s` : ''})`,
+  );
 }
 
 function main(): void {
