@@ -21,6 +21,7 @@ import {
   type Architecture,
 } from '../arch/index.js';
 import { modelsDir } from '../arch/paths.js';
+import { forcedCoherence } from '../executions/coherence.js';
 import {
   buildTraces,
   enumerateCandidates,
@@ -208,6 +209,7 @@ export function runTestText(
   // Without -conf/-model, a test runs under Ordo's own model for its architecture.
   if (!opts.conf && !opts.model) opts = withOwnModel(opts, arch);
   const setup = loadSetup(opts);
+  const suppliesForcedCoherence = setup.model.program.inputNames.includes('pco');
   const test: LitmusTest = arch.parse(text, file, { macros: setup.macros });
   const memory = initialMemory(test);
   const columns = sortColumns(observedLocations(test), arch.compareRegisters);
@@ -249,6 +251,9 @@ export function runTestText(
           return true;
         const st = finalState(cand, columns, memory);
         if (!relevant(st)) return true;
+        // Models that build coherence orders from the edges a candidate already forces
+        // (herd's cos-opt.cat) read them as `pco`, which herd7's engine supplies.
+        if (suppliesForcedCoherence) input.relations.set('pco', forcedCoherence(input));
         const outcomes = evaluateModel(setup.model, input, evalOptions);
         const conditionHolds = holds(test.condition.prop, st);
         for (const o of outcomes) {

@@ -11,6 +11,7 @@ import { parseBpfLitmus } from '../frontend/bpf/index.js';
 import { parseCLitmus, type MacroTable } from '../frontend/c/index.js';
 import { parseX86Litmus, parseX86_64Litmus } from '../frontend/x86/index.js';
 import { parsePpcLitmus } from '../frontend/ppc/index.js';
+import { parseRiscvLitmus } from '../frontend/riscv/index.js';
 import { modelsDir } from './paths.js';
 
 /** What a front-end may need besides the text: the C macro table of the run. */
@@ -85,6 +86,25 @@ export const ARCHITECTURES: readonly Architecture[] = [
     defaultModel: join(modelsDir, 'ppc', 'power.cat'),
     // herd7's PPC fence sets and atomic tag; EX (exclusives) is empty, as herd7 has it.
     sets: ['SYNC', 'LWSYNC', 'ISYNC', 'EIEIO', 'X', 'EX'],
+    compareRegisters: (a, b) => Number(a.slice(1)) - Number(b.slice(1)),
+    kindSets: {},
+  },
+  {
+    name: 'RISCV',
+    parse: (text, file) => parseRiscvLitmus(text, file),
+    defaultModel: join(modelsDir, 'riscv', 'rvwmo.cat'),
+    // herd7's RISCV tags and fence sets; EX (exclusives) is empty, as herd7 has it.
+    sets: [
+      'X',
+      'Acq',
+      'Rel',
+      'AcqRel',
+      'Sc',
+      'EX',
+      ...['r', 'w', 'rw'].flatMap((p) => ['r', 'w', 'rw'].map((s) => `Fence.${p}.${s}`)),
+      'Fence.tso',
+      'Fence.i',
+    ],
     compareRegisters: (a, b) => Number(a.slice(1)) - Number(b.slice(1)),
     kindSets: {},
   },

@@ -399,7 +399,7 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
         address(e.addr, state, (st, a) =>
           expr(e.value, st, (st2, v) => {
             const r = read(st2, a.loc, e.annot, true, a.deps, e.pos);
-            write(st2, a.loc, e.annot, true, v, a.deps, e.pos, r.deps[0], e.pair);
+            write(st2, a.loc, e.writeAnnot ?? e.annot, true, v, a.deps, e.pos, r.deps[0], e.pair);
             k(st2, r);
           }),
         );
@@ -437,7 +437,7 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
               sym: binary(e.op, r.sym, v.sym),
               deps: unionDeps(r.deps, v.deps),
             };
-            write(st2, a.loc, e.annot, true, nv, a.deps, e.pos, r.deps[0], e.pair);
+            write(st2, a.loc, e.writeAnnot ?? e.annot, true, nv, a.deps, e.pos, r.deps[0], e.pair);
             if (e.ret === 'new') k(st2, nv);
             else if (e.ret === 'old') k(st2, r);
             else k(st2, { sym: ZERO, deps: [] });

@@ -63,7 +63,16 @@ export type Expr =
    * `__xchg{annot}(*addr, value)`: returns the old value. Its read and write are related
    * by `rmw`, or by the relations in `pair` (hardware exchanges are also `amo`).
    */
-  | { kind: 'xchg'; annot: Annot; addr: Expr; value: Expr; pair?: PairRelation[]; pos?: SourcePos }
+  | {
+      kind: 'xchg';
+      annot: Annot;
+      /** The write's annotations when they differ from the read's (RISC-V's amo.aq). */
+      writeAnnot?: Annot;
+      addr: Expr;
+      value: Expr;
+      pair?: PairRelation[];
+      pos?: SourcePos;
+    }
   /**
    * `__cmpxchg{annot}(*addr, expected, desired)`: returns the old value; writes only on
    * success. Its read and write are related by `rmw`, or by the relations in `pair` when
@@ -91,6 +100,8 @@ export type Expr =
       op: BinaryOp;
       operand: Expr;
       ret: 'none' | 'new' | 'old';
+      /** The write's annotations when they differ from the read's (RISC-V's amo.aq). */
+      writeAnnot?: Annot;
       /** Relations between its read and write (default: rmw only). */
       pair?: PairRelation[];
       pos?: SourcePos;

@@ -1,0 +1,66 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { OrdoError } from '../src/diagnostics.js';
+import type { Stmt } from '../src/program/ir.js';
+import { parseRiscvLitmus } from '../src/frontend/riscv/index.js';
+
+function riscv(rows: string[], init = '0:x6=x;'): Stmt[] {
+  const text = [
+    'RISCV t',
+    `{ ${init} }`,
+    ' P0 ;',
+    ...rows.map((r) => ` ${r} ;`),
+    'exists (0:a0=0)',
+  ];
+  return parseRiscvLitmus(text.join('\n') + '\n', 't.litmus').threads[0]!.body;
+}
+
+test('RISCV: ABI register names are herd7 numbers (a0 is x10); x0 reads as zero', () => {
+  const t = parseRiscvLitmus('RISCV t\n{ 0:a1=1; }\n P0 ;\n mv a0,a1 ;\nexists (0:a0=1)\n', 't');
+  assert.equal(t.condition.text, 'exists (0:x10=1)');
+  assert.equal(t.init[0]!.name, 'x11');
+  const [ori] = riscv(['ori x5,x0,1']);
+  assert.deepEqual(ori, {
+    kind: 'assign',
+    reg: 'x5',
+    value: {
+      kind: 'binop',
+      op: '|',
+      left: { kind: 'const', value: 0 },
+      right: { kind: 'const', value: 1 },
+    },
+    pos: ori!.pos,
+  });
+});
+
+test('RISCV: .aq/.rl tag Acq/Rel; fences name their access sets, device bits dropped', () => {
+  const body = riscv(['lw.aq x5,0(x6)', 'sw.rl x5,0(x6)', 'fence iorw,ow', 'fence.tso']);
+  assert.deepEqual(
+    body[0]!.kind === 'assign' && body[0].value.kind === 'load' && body[0].value.annot,
+    ['Acq'],
+  );
+  assert.deepEqual(body[1]!.kind === 'store' && body[1].annot, ['Rel']);
+  assert.deepEqual(
+    body.slice(2).map((s) => s.kind === 'fence' && s.annot),
+    [['Fence.rw.w'], ['Fence.tso']],
+  );
+});
+
+test('RISCV: lr/sc is a reservation pair tagged X; sc reports 0 on success', () => {
+  const [lr, sc] = riscv(['lr.w x10,(x6)', 'sc.w x11,x7,(x6)']);
+  assert.equal(lr!.kind, 'loadReserve');
+  assert.ok(sc!.kind === 'storeConditional');
+  assert.equal(sc.success, 0);
+  assert.equal(sc.status, 'x11');
+  assert.deepEqual(sc.annot, ['X']);
+});
+
+test('RISCV: an unsupported instruction is an error naming it, at its cell', () => {
+  try {
+    riscv(['csrr x5,mstatus']);
+    assert.fail('expected an error');
+  } catch (e) {
+    assert.ok(e instanceof OrdoError);
+    assert.equal(e.format(), "t.litmus:4:2: Unsupported RISCV instruction 'csrr x5,mstatus'.");
+  }
+});
