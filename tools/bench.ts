@@ -3,6 +3,9 @@
 // more than 10 s on those). Figures are medians over --runs N repetitions (default 3).
 // With --startup: the cost of one `ordo TEST` process, as the kernel's scripts start it
 // (see startupBench).
+// With --heavy, only the heavy tests instead (tools/heavy.ts): slow.tsv and the RCU
+// scaling family (--rcu 10,16,19), each in its own process, with CPU time and peak RSS
+// (--heavy-timeout S, default 300).
 
 import { corpusPath, repoRoot } from '../test/support/corpus.js';
 import { listLitmusFiles } from '../src/batch/inputs.js';
@@ -12,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { runTest, type RunOptions } from '../src/api/run.js';
 import { judge } from './conformance.js';
+import { measureOne, runHeavy } from './heavy.js';
 
 const corpus = corpusPath();
 
@@ -121,6 +125,20 @@ function main(): void {
   const model = args.includes('--ordo-model')
     ? {}
     : { conf: join(kernelModels, 'linux-kernel.cfg'), includeDirs: [kernelModels] };
+  const timeoutArg = Number(args[args.indexOf('--timeout') + 1]);
+  const measured = args.indexOf('--measure');
+  if (measured >= 0) {
+    measureOne(args[measured + 1], { ...model, timeout: timeoutArg || 300 });
+    return;
+  }
+  if (args.includes('--heavy')) {
+    const heavyTimeout = Number(args[args.indexOf('--heavy-timeout') + 1]) || 300;
+    const rcuArg = args.includes('--rcu') ? args[args.indexOf('--rcu') + 1] : '10,16,19';
+    const sizes = rcuArg.split(',').filter(Boolean).map(Number);
+    const modelArgs = args.includes('--ordo-model') ? ['--ordo-model'] : [];
+    runHeavy(corpus, modelArgs, heavyTimeout, sizes);
+    return;
+  }
   const slowList = readFileSync(join(corpus, 'slow.tsv'), 'utf8')
     .split('\n')
     .filter(Boolean)
