@@ -16,12 +16,14 @@ import {
   isTrue,
   isUndetermined,
   UNDETERMINED,
+  readsOf,
   type ResolvedValue,
 } from '../events/symbolic.js';
 import {
   exploreThread,
   numberHerdVariables,
   possibleWrites,
+  type Assumption,
   type ThreadTrace,
   type EventKind,
 } from '../events/traces.js';
@@ -49,6 +51,14 @@ export interface Candidate {
   finalWrites: Map<string, number>;
   /** Final register values per thread. */
   registers: Map<number, Map<string, ResolvedValue>>;
+}
+
+/** Counters of the enumeration's work, for tests and the benchmark. */
+export interface EnumerationStats {
+  /** Path combinations (one control path per thread) explored. */
+  combinations: number;
+  /** Complete reads-from choices that reached value resolution. */
+  readsFromLeaves: number;
 }
 
 export interface EnumerationLimits {
@@ -206,6 +216,7 @@ export function enumerateCandidates(
   memory: Map<string, Value>,
   limits: EnumerationLimits,
   visit: (cand: Candidate, input: ModelInput) => boolean,
+  stats?: EnumerationStats,
 ): void {
   const observedMem = observedLocations(test, true)
     .filter((l) => l.kind === 'mem')
@@ -226,6 +237,7 @@ export function enumerateCandidates(
   };
 
   const forCombination = (paths: ThreadTrace[]): boolean => {
+    if (stats) stats.combinations++;
     // Global events: initial writes first, then each thread's events in program order.
     const events: ExecEvent[] = [];
     const initOf = new Map<string, number>();
@@ -463,16 +475,88 @@ export function enumerateCandidates(
       }
       return true;
     };
+    // Path conditions checked as soon as their inputs are known: reads-from is chosen read
+    // by read, and a condition whose reads all have their writes (and those writes' values
+    // their reads, and so on) is evaluated right away, cutting the whole subtree of choices
+    // below a contradiction. This only ever rejects: a condition that cannot be evaluated
+    // yet (an unchosen read, a value cycle, an undetermined value) waits, and the leaf's
+    // full resolution below remains the judge of every candidate that gets there.
+    const conditions: Array<{ thread: number; assumption: Assumption }> = [];
+    const conditionsAt: number[][] = reads.map(() => []);
+    paths.forEach((p, t) => {
+      for (const assumption of p.assumptions) {
+        let level = -1;
+        for (const local of readsOf(assumption.sym))
+          level = Math.max(level, readIndex.get(base[t] + local)!);
+        if (level < 0) continue; // constant: the trace builder has already decided it
+        conditionsAt[level].push(conditions.length);
+        conditions.push({ thread: t, assumption });
+      }
+    });
+    // The conditions still waiting after each level (reused arrays: no allocation per choice).
+    const waitingAfter: number[][] = reads.map(() => []);
+    const visiting = new Uint32Array(n);
+    let checkGeneration = 0;
+    const partialRead = (id: number): ResolvedValue => {
+      const w = rfSource[readIndex.get(id)!];
+      if (w < 0) throw NOT_YET;
+      return partialWritten(w);
+    };
+    const partialWritten = (id: number): ResolvedValue => {
+      const e = events[id];
+      if (e.init) return memory.get(e.loc!)!;
+      if (visiting[id] === checkGeneration) throw NOT_YET; // a value cycle: the leaf decides
+      visiting[id] = checkGeneration;
+      const t = threadIndex(e.thread);
+      const v = evaluateSymbolic(paths[t].events[e.local].value!, (local) =>
+        partialRead(base[t] + local),
+      );
+      visiting[id] = 0;
+      return v;
+    };
+    /** 1: holds, 0: contradicted, -1: not decidable yet. */
+    const checkCondition = (c: number): number => {
+      const { thread: t, assumption: a } = conditions[c];
+      checkGeneration++;
+      try {
+        const v = evaluateSymbolic(a.sym, (local) => partialRead(base[t] + local));
+        if (isUndetermined(v)) return -1;
+        const holds = a.kind === 'truth' ? isTrue(v) === a.expect : sameValue(v, a.value);
+        return holds ? 1 : 0;
+      } catch (err) {
+        if (err === NOT_YET || err === UNDETERMINED || err instanceof OrdoError) return -1;
+        throw err;
+      }
+    };
+    /** Checks the conditions decidable once read i has its write; false on a contradiction. */
+    const conditionsHold = (i: number): boolean => {
+      const waiting = waitingAfter[i];
+      waiting.length = 0;
+      const check = (c: number): boolean => {
+        const r = checkCondition(c);
+        if (r === 0) return false;
+        if (r < 0) waiting.push(c);
+        return true;
+      };
+      if (i > 0) for (const c of waitingAfter[i - 1]) if (!check(c)) return false;
+      for (const c of conditionsAt[i]) if (!check(c)) return false;
+      return true;
+    };
+    rfSource.fill(-1);
+
     const chooseRf = (i: number): boolean => {
       if (i === reads.length) {
         checkLimits(limits.deadline);
+        if (stats) stats.readsFromLeaves++;
         if (!resolve()) return true;
         return chooseFw(0);
       }
       for (const w of rfCands[i]) {
         rfSource[i] = w;
+        if (!conditionsHold(i)) continue;
         if (!chooseRf(i + 1)) return false;
       }
+      rfSource[i] = -1;
       return true;
     };
     return chooseRf(0);
@@ -482,6 +566,8 @@ export function enumerateCandidates(
 }
 
 const CYCLE = new Error('value cycle');
+/** A value that needs a read whose write is not chosen yet. */
+const NOT_YET = new Error('value not known yet');
 
 interface StaticRelations {
   po: Relation;
