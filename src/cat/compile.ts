@@ -15,7 +15,7 @@ import { OrdoError, type Location } from '../diagnostics.js';
 import type { Binding, CatFile, Cond, Exp, Ins, Pat } from './ast.js';
 import { EMPTY, UNV, mkValSet, freshId, type VProc, type VTag } from './values.js';
 import { PRIMITIVES } from './primitives.js';
-import { markForkInvariant } from './invariance.js';
+import { markInvariant } from './invariance.js';
 import {
   shownGlobal,
   type CIns,
@@ -76,8 +76,9 @@ export class Compiler {
       withoutCo: this.withoutCo,
       options: this.options,
       memoCount: 0,
+      stageCount: 0,
     };
-    prog.memoCount = markForkInvariant(prog);
+    Object.assign(prog, markInvariant(prog));
     return prog;
   }
 

@@ -27,7 +27,20 @@ export interface ModelInput {
   events: ModelEvent[];
   sets: Map<string, EventSet>;
   relations: Map<string, Relation>;
+  /**
+   * Identity of the fixed part of the input: inputs carrying the same object have the
+   * same events (values aside), sets and relations, except those of PER_CANDIDATE_INPUTS,
+   * so the model may share what it computed from the rest. Absent: nothing is shared.
+   */
+  fixedPart?: object;
 }
+
+/**
+ * The inputs that differ between candidate executions with the same fixed part: the
+ * enumerator's choices (reads-from, final writes, and coherence when it chooses it).
+ * Event values differ too (see VALUE_READING_PRIMITIVES in primitives.ts).
+ */
+export const PER_CANDIDATE_INPUTS: ReadonlySet<string> = new Set(['rf', 'FW', 'co']);
 
 /** The result of one complete evaluation path of a model over one candidate execution. */
 export interface ModelOutcome {

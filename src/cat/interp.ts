@@ -100,6 +100,7 @@ export class Evaluator implements PrimContext {
   private pathFlags: FailedCheck[] = [];
 
   private memo: Array<V | undefined>;
+  private stageMemo: Array<V | undefined>;
 
   constructor(
     private prog: CompiledProgram,
@@ -107,6 +108,7 @@ export class Evaluator implements PrimContext {
     private opts: EvalOptions = {},
   ) {
     this.memo = new Array<V | undefined>(prog.memoCount);
+    this.stageMemo = stageMemoFor(prog, input.fixedPart);
     this.n = input.events.length;
     this.events = input.events;
     this.G = new Array<Slot>(prog.nslots);
@@ -537,13 +539,24 @@ export class Evaluator implements PrimContext {
    * evaluation and shared by every `with` path.
    */
   ev(e: RExp, f: Frame | null): V {
-    const id = (e as MemoNode).memoId;
-    if (id === undefined) return this.evNode(e, f);
-    const known = this.memo[id];
-    if (known !== undefined) return known;
-    const v = this.evNode(e, f);
-    this.memo[id] = v;
-    return v;
+    const node = e as MemoNode;
+    const id = node.memoId;
+    if (id !== undefined) {
+      const known = this.memo[id];
+      if (known !== undefined) return known;
+      const v = this.evNode(e, f);
+      this.memo[id] = v;
+      return v;
+    }
+    const stage = node.stageId;
+    if (stage !== undefined) {
+      const known = this.stageMemo[stage];
+      if (known !== undefined) return known;
+      const v = this.evNode(e, f);
+      this.stageMemo[stage] = v;
+      return v;
+    }
+    return this.evNode(e, f);
   }
 
   private evNode(e: RExp, f: Frame | null): V {
@@ -1050,6 +1063,18 @@ export class Evaluator implements PrimContext {
     if (k === 'prim') return (fn as Extract<V, { k: 'prim' }>).fn(arg, this, loc);
     throw new CatError(`closure or primitive expected, found ${typeName(fn)}`, loc);
   }
+}
+
+/** Per program, the per-combination values of the fixed part seen last. */
+const stageMemos = new WeakMap<CompiledProgram, { part: object; values: Array<V | undefined> }>();
+
+function stageMemoFor(prog: CompiledProgram, part: object | undefined): Array<V | undefined> {
+  if (part === undefined) return new Array<V | undefined>(prog.stageCount);
+  const known = stageMemos.get(prog);
+  if (known && known.part === part) return known.values;
+  const values = new Array<V | undefined>(prog.stageCount);
+  stageMemos.set(prog, { part, values });
+  return values;
 }
 
 export function evaluateProgram(

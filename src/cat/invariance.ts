@@ -1,9 +1,14 @@
-// Fork-invariant sub-expressions. After `with co from ...` the rest of a model runs once
-// per coherence order, yet much of it (fence relations, dependency relations, anything
-// built only from the execution's fixed parts) is the same on every path. This pass marks
-// the expression nodes whose value cannot differ between the paths of one evaluation, so
-// the interpreter computes each of them once per candidate execution instead of once per
-// path. Values are pure, so sharing them changes no result.
+// Invariant sub-expressions, at two levels. After `with co from ...` the rest of a model
+// runs once per coherence order, yet much of it (fence relations, dependency relations,
+// anything built only from the execution's fixed parts) is the same on every path; and
+// the enumerator hands the model many candidates that differ only in reads-from and
+// final writes, over the same events, program order, dependencies and tags. This pass
+// marks
+//  - per-combination nodes (`stageId`): their value cannot differ between the candidates
+//    of one path combination, so the interpreter computes each once per combination;
+//  - fork-invariant nodes (`memoId`): their value cannot differ between the paths of one
+//    evaluation, so it is computed once per candidate instead of once per path.
+// Values are pure, so sharing them changes no result.
 //
 // A node is fork-invariant when it
 //  - reads no frame variable bound outside itself (its value does not depend on where it
@@ -13,9 +18,14 @@
 //    is itself fork-variant, and
 //  - applies only functions whose bodies are fork-invariant apart from their parameters
 //    (named top-level functions or primitives; any other callee counts as variant).
+// A node is per-combination when, on top of that, it reads none of the inputs the
+// enumerator changes between candidates (cat/input.ts, PER_CANDIDATE_INPUTS), no global
+// defined from them, and applies no built-in function that reads event values.
 
 import { assertNever } from '../diagnostics.js';
 import type { CIns, CompiledProgram, RCond, RExp } from './resolved.js';
+import { PER_CANDIDATE_INPUTS } from './input.js';
+import { VALUE_READING_PRIMITIVES } from './primitives.js';
 
 /** Nodes worth caching: the ones whose evaluation does real work. */
 const COSTLY = new Set<RExp['t']>([
@@ -33,12 +43,21 @@ const COSTLY = new Set<RExp['t']>([
 ]);
 
 export interface MemoNode {
+  /** Set on fork-invariant nodes: index of the value shared by the paths of one evaluation. */
   memoId?: number;
+  /** Set on per-combination nodes: index of the value shared by the candidates of one combination. */
+  stageId?: number;
 }
 
-/** Marks the fork-invariant costly nodes of prog with dense memo ids; returns how many. */
-export function markForkInvariant(prog: CompiledProgram): number {
-  const variantSlot = new Uint8Array(prog.nslots);
+/** How many nodes of each level markInvariant marked (their ids are dense from 0). */
+export interface InvariantCounts {
+  memoCount: number;
+  stageCount: number;
+}
+
+/** Marks the invariant costly nodes of prog with dense memo and stage ids. */
+export function markInvariant(prog: CompiledProgram): InvariantCounts {
+  const forkVariantSlot = new Uint8Array(prog.nslots);
   /** Slot -> body of the top-level function bound there (for calls through that name). */
   const funBody = new Map<number, RExp>();
 
@@ -54,8 +73,8 @@ export function markForkInvariant(prog: CompiledProgram): number {
   };
 
   forEachIns(prog.code, (ins) => {
-    if (ins.t === 'with' && ins.slot >= 0) variantSlot[ins.slot] = 1;
-    if (ins.t === 'grec') for (const s of ins.slots) variantSlot[s] = 1;
+    if (ins.t === 'with' && ins.slot >= 0) forkVariantSlot[ins.slot] = 1;
+    if (ins.t === 'grec') for (const s of ins.slots) forkVariantSlot[s] = 1;
     if (ins.t === 'glet') {
       ins.e.forEach((e, b) => {
         if (!ins.pats[b].tuple && e.t === 'fun') funBody.set(ins.slots[slotIndex(ins, b)], e.body);
@@ -124,105 +143,124 @@ export function markForkInvariant(prog: CompiledProgram): number {
     }
   };
 
-  // Does e (wherever evaluated) depend on a fork-variant global?
-  const variant = (e: RExp): boolean => {
-    switch (e.t) {
-      case 'glob':
-        return variantSlot[e.s] === 1;
-      case 'const':
-      case 'zero':
-      case 'input':
-      case 'local':
-        return false;
-      case 'op1':
-        return variant(e.a);
-      case 'union':
-      case 'seq':
-      case 'set':
-      case 'tuple':
-        return e.a.some(variant);
-      case 'inter':
-      case 'diff':
-      case 'cart':
-      case 'add':
-        return variant(e.l) || variant(e.r);
-      case 'intercart':
-        return variant(e.r) || variant(e.s1) || variant(e.s2);
-      case 'app':
-        return callVariant(e.f) || variant(e.x);
-      case 'fun':
-        return variant(e.body);
-      case 'let':
-        return e.e.some(variant) || variant(e.body);
-      case 'letrec':
-        return e.e.some(variant) || variant(e.body);
-      case 'match':
+  // The variance of one level: `variantSlot` marks the globals that vary at that level, and
+  // with `perCandidate` so do the per-candidate inputs and value-reading primitives.
+  const analysis = (variantSlot: Uint8Array, perCandidate: boolean) => {
+    // Does e (wherever evaluated) depend on a variant global or input?
+    const variant = (e: RExp): boolean => {
+      switch (e.t) {
+        case 'glob':
+          return variantSlot[e.s] === 1;
+        case 'input':
+          return perCandidate && PER_CANDIDATE_INPUTS.has(e.name);
+        case 'const':
+        case 'zero':
+        case 'local':
+          return false;
+        case 'op1':
+          return variant(e.a);
+        case 'union':
+        case 'seq':
+        case 'set':
+        case 'tuple':
+          return e.a.some(variant);
+        case 'inter':
+        case 'diff':
+        case 'cart':
+        case 'add':
+          return variant(e.l) || variant(e.r);
+        case 'intercart':
+          return variant(e.r) || variant(e.s1) || variant(e.s2);
+        case 'app':
+          return callVariant(e.f) || variant(e.x);
+        case 'fun':
+          return variant(e.body);
+        case 'let':
+          return e.e.some(variant) || variant(e.body);
+        case 'letrec':
+          return e.e.some(variant) || variant(e.body);
+        case 'match':
+          return (
+            variant(e.a) ||
+            [...e.tags.values()].some(variant) ||
+            (e.dflt !== null && variant(e.dflt))
+          );
+        case 'matchset':
+          return variant(e.a) || variant(e.ifEmpty) || variant(e.body);
+        case 'try':
+          return variant(e.b) || variant(e.h);
+        case 'if':
+          return condVariant(e.c) || variant(e.th) || variant(e.el);
+      }
+    };
+    const condVariant = (c: RCond): boolean => {
+      switch (c.t) {
+        case 'const':
+          return false;
+        case 'not':
+          return condVariant(c.c);
+        case 'and':
+        case 'or':
+          return condVariant(c.l) || condVariant(c.r);
+        default:
+          return variant(c.l) || variant(c.r);
+      }
+    };
+    // A callee is safe when it is a primitive or a named top-level function whose body
+    // (parameters aside) is invariant; computed values of function type are not trusted.
+    const funVariant = new Map<number, boolean>();
+    const callVariant = (f: RExp): boolean => {
+      if (f.t === 'const')
         return (
-          variant(e.a) || [...e.tags.values()].some(variant) || (e.dflt !== null && variant(e.dflt))
+          perCandidate && 'k' in f.v && f.v.k === 'prim' && VALUE_READING_PRIMITIVES.has(f.v.name)
         );
-      case 'matchset':
-        return variant(e.a) || variant(e.ifEmpty) || variant(e.body);
-      case 'try':
-        return variant(e.b) || variant(e.h);
-      case 'if':
-        return condVariant(e.c) || variant(e.th) || variant(e.el);
-    }
-  };
-  const condVariant = (c: RCond): boolean => {
-    switch (c.t) {
-      case 'const':
-        return false;
-      case 'not':
-        return condVariant(c.c);
-      case 'and':
-      case 'or':
-        return condVariant(c.l) || condVariant(c.r);
-      default:
-        return variant(c.l) || variant(c.r);
-    }
-  };
-  // A callee is safe when it is a primitive or a named top-level function whose body
-  // (parameters aside) is invariant; computed values of function type are not trusted.
-  const funVariant = new Map<number, boolean>();
-  const callVariant = (f: RExp): boolean => {
-    if (f.t === 'const') return false;
-    if (f.t !== 'glob') return true;
-    if (variantSlot[f.s]) return true;
-    const body = funBody.get(f.s);
-    if (!body) return true;
-    const known = funVariant.get(f.s);
-    if (known !== undefined) return known;
-    funVariant.set(f.s, true); // pessimistic while recursing (recursive names are grec: variant anyway)
-    const v = variant(body) || escapes(body, 1);
-    funVariant.set(f.s, v);
-    return v;
-  };
+      if (f.t !== 'glob') return true;
+      if (variantSlot[f.s]) return true;
+      const body = funBody.get(f.s);
+      if (!body) return true;
+      const known = funVariant.get(f.s);
+      if (known !== undefined) return known;
+      funVariant.set(f.s, true); // pessimistic while recursing (recursive names are grec: variant anyway)
+      const v = variant(body) || escapes(body, 1);
+      funVariant.set(f.s, v);
+      return v;
+    };
 
-  // Propagate variance through top-level definitions until stable.
-  for (let changed = true; changed;) {
-    changed = false;
-    funVariant.clear();
-    forEachIns(prog.code, (ins) => {
-      if (ins.t !== 'glet') return;
-      ins.e.forEach((e, b) => {
-        const v = variant(e) || escapes(e, 0);
-        const first = slotIndex(ins, b);
-        for (let j = 0; j < ins.pats[b].size; j++) {
-          const s = ins.slots[first + j];
-          if (v && !variantSlot[s]) {
-            variantSlot[s] = 1;
-            changed = true;
+    // Propagate variance through top-level definitions until stable.
+    for (let changed = true; changed;) {
+      changed = false;
+      funVariant.clear();
+      forEachIns(prog.code, (ins) => {
+        if (ins.t !== 'glet') return;
+        ins.e.forEach((e, b) => {
+          const v = variant(e) || escapes(e, 0);
+          const first = slotIndex(ins, b);
+          for (let j = 0; j < ins.pats[b].size; j++) {
+            const s = ins.slots[first + j];
+            if (v && !variantSlot[s]) {
+              variantSlot[s] = 1;
+              changed = true;
+            }
           }
-        }
+        });
       });
-    });
-  }
+    }
+    return variant;
+  };
+  const forkVariant = analysis(forkVariantSlot, false);
+  // Everything that varies between paths varies between candidates too.
+  const candidateVariant = analysis(forkVariantSlot.slice(), true);
 
-  let next = 0;
+  let memoCount = 0;
+  let stageCount = 0;
   const mark = (e: RExp, depth: number): void => {
-    if (COSTLY.has(e.t) && !escapes(e, 0) && !variant(e)) {
-      (e as MemoNode).memoId = next++;
-      return; // everything inside is computed at most once with it
+    if (COSTLY.has(e.t) && !escapes(e, 0)) {
+      if (!candidateVariant(e)) {
+        (e as MemoNode).stageId = stageCount++;
+        return; // everything inside is computed at most once with it
+      }
+      // Computed once per candidate; its per-combination parts are marked below.
+      if (!forkVariant(e)) (e as MemoNode).memoId = memoCount++;
     }
     switch (e.t) {
       case 'op1':
@@ -339,7 +377,7 @@ export function markForkInvariant(prog: CompiledProgram): number {
     }
   };
   forEachIns(prog.code, markIns);
-  return next;
+  return { memoCount, stageCount };
 }
 
 /** Index in ins.slots of the first slot filled by binding b. */

@@ -193,6 +193,9 @@ const fail: PrimFn = (v, _ctx, loc) => {
   throw new CatError(`primitive fail: fail on ${typeName(v)}`, loc);
 };
 
+/** The built-in functions that read ModelEvent.value, which differs between candidates. */
+export const VALUE_READING_PRIMITIVES: ReadonlySet<string> = new Set(['different-values']);
+
 export const PRIMITIVES: Array<[string, PrimFn]> = [
   ['domain', domain],
   ['range', range],

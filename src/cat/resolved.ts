@@ -84,8 +84,10 @@ export interface CompiledProgram {
   finalGlobals: Map<string, GRef>;
   withoutCo: boolean;
   options: string[];
-  /** Number of fork-invariant nodes marked by markForkInvariant (their memo ids). */
+  /** Number of fork-invariant nodes marked by markInvariant (their memo ids). */
   memoCount: number;
+  /** Number of per-combination nodes marked by markInvariant (their stage ids). */
+  stageCount: number;
   /**
    * Relations the model asks to display (`show`, less `unshow`), in order: the name shown
    * and the global to read it from (`show e as name` binds e to a hidden global).

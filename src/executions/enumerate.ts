@@ -698,5 +698,5 @@ function buildModelInput(cand: Candidate, stat: StaticRelations): ModelInput {
     ['si', stat.sameAccess],
     ['rf', rf],
   ]);
-  return { events, sets, relations };
+  return { events, sets, relations, fixedPart: stat };
 }
