@@ -1,0 +1,154 @@
+// The candidate space of one path combination (one control path per thread): its global
+// events, and for every read the writes it may read from and for every observed location
+// the writes that may be final. Everything here is fixed for the combination; the
+// enumerator only picks among these choices.
+
+import type { Value } from '../program/ir.js';
+import { OrdoError } from '../diagnostics.js';
+import type { ThreadTrace, TraceEvent, EventKind } from '../events/traces.js';
+
+/** One event of a candidate execution, with its global index. */
+export interface ExecEvent {
+  id: number;
+  /** -1 for an initial write. */
+  thread: number;
+  /** Index in its thread's trace (-1 for initial writes). */
+  local: number;
+  kind: EventKind;
+  loc: string | null;
+  annot: string[];
+  atomic: boolean;
+  init: boolean;
+}
+
+export class CandidateSpace {
+  /** Initial writes first (one per location, sorted by name), then each path's events. */
+  readonly events: ExecEvent[] = [];
+  /** Global id of each path's first event, by position in `paths`. */
+  readonly base: number[] = [];
+  /** The reads (R and RW events), in global order: the order reads-from is chosen in. */
+  readonly reads: ExecEvent[];
+  /** For each read (by position in `reads`), the writes it may read from. */
+  readonly readsFromChoices: number[][];
+  /** The observed locations that get a final-write choice. */
+  readonly finalLocations: string[];
+  /** For each of finalLocations, the writes that may be its last in coherence. */
+  readonly finalWriteChoices: number[][];
+  private readonly pathOfThread = new Map<number, number>();
+  private readonly readPosition = new Map<number, number>();
+
+  constructor(
+    readonly paths: ThreadTrace[],
+    readonly memory: Map<string, Value>,
+    observedMemory: string[],
+  ) {
+    const initOf = new Map<string, number>();
+    for (const loc of [...memory.keys()].sort()) {
+      initOf.set(loc, this.events.length);
+      this.pushEvent(-1, -1, { kind: 'W', loc, annot: [], atomic: false }, true);
+    }
+    paths.forEach((p, t) => {
+      this.pathOfThread.set(p.thread, t);
+      this.base.push(this.events.length);
+      p.events.forEach((ev, i) => this.pushEvent(p.thread, i, ev, false));
+    });
+    for (const e of this.events) {
+      if (e.loc !== null && !initOf.has(e.loc))
+        throw new OrdoError(`location ${e.loc} is not declared in the test`);
+    }
+    const writesAt = new Map<string, number[]>();
+    for (const e of this.events) {
+      if (e.kind !== 'W' && e.kind !== 'RW') continue;
+      if (!writesAt.has(e.loc!)) writesAt.set(e.loc!, []);
+      writesAt.get(e.loc!)!.push(e.id);
+    }
+    this.reads = this.events.filter((e) => e.kind === 'R' || e.kind === 'RW');
+    this.reads.forEach((r, i) => this.readPosition.set(r.id, i));
+    this.readsFromChoices = this.reads.map((r) => this.sourcesOf(r, writesAt.get(r.loc!) ?? []));
+    this.finalLocations = observedMemory.filter((l) => initOf.has(l));
+    this.finalWriteChoices = this.finalLocations.map((loc) =>
+      this.finalCandidates(writesAt.get(loc)!),
+    );
+  }
+
+  get size(): number {
+    return this.events.length;
+  }
+
+  /** Position in `paths` of a thread's path. */
+  pathIndex(thread: number): number {
+    return this.pathOfThread.get(thread)!;
+  }
+
+  /** Position in `reads` of a read's global id. */
+  readIndex(id: number): number {
+    return this.readPosition.get(id)!;
+  }
+
+  /** The trace event behind a (non-initial) global event id. */
+  traceEvent(id: number): TraceEvent {
+    const e = this.events[id];
+    return this.paths[this.pathIndex(e.thread)].events[e.local];
+  }
+
+  /** Global id of local event `local` of the path at position t. */
+  globalId(t: number, local: number): number {
+    return this.base[t] + local;
+  }
+
+  private pushEvent(
+    thread: number,
+    local: number,
+    ev: Pick<TraceEvent, 'kind' | 'loc' | 'annot' | 'atomic'>,
+    init: boolean,
+  ): void {
+    this.events.push({
+      id: this.events.length,
+      thread,
+      local,
+      kind: ev.kind,
+      loc: ev.loc,
+      annot: ev.annot,
+      atomic: ev.atomic,
+      init,
+    });
+  }
+
+  /**
+   * Per-thread coherence: a read never sees a write that is po-after it, nor one its own
+   * thread overwrote po-before it; once its thread has written the location, the initial
+   * write is hidden too.
+   */
+  private sourcesOf(r: ExecEvent, writes: number[]): number[] {
+    const events = this.events;
+    let lastOwn = -1;
+    for (const w of writes) {
+      const we = events[w];
+      if (
+        we.thread === r.thread &&
+        we.local < r.local &&
+        (lastOwn < 0 || events[lastOwn].local < we.local)
+      )
+        lastOwn = w;
+    }
+    return writes.filter((w) => {
+      const we = events[w];
+      if (we.thread === r.thread) return we.local < r.local && w === lastOwn;
+      if (we.init) return lastOwn < 0;
+      return true;
+    });
+  }
+
+  /** The last write of each thread to the location; the initial write only when alone. */
+  private finalCandidates(writes: number[]): number[] {
+    const events = this.events;
+    if (writes.length === 1) return writes;
+    return writes.filter((w) => {
+      const we = events[w];
+      if (we.init) return false;
+      return !writes.some(
+        (o) => o !== w && events[o].thread === we.thread && events[o].local > we.local,
+      );
+    });
+  }
+}
