@@ -27,6 +27,8 @@ export async function main(args: string[]): Promise<number> {
   if (args[0] === 'judge') return (await import('./bpf-commands.js')).judgeCommand(args.slice(1));
   if (args[0] === 'explain')
     return (await import('./explain-command.js')).explainCommand(args.slice(1));
+  if (args[0] === 'strengthen')
+    return (await import('./strengthen-command.js')).strengthenCommand(args.slice(1));
   let parsed: ParsedArgs;
   try {
     parsed = parseArgs(args);

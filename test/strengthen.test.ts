@@ -1,0 +1,207 @@
+// `strengthen`: each edit kind rewrites the source as the kernel writes the primitive,
+// solutions are minimal, the cost models price as their files say, and on the kernel's
+// unordered litmus tests the cheapest fix forbids the outcome (re-checked under the
+// kernel's own model files) with no more primitives than the kernel's fixed variant.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { runTestText } from '../src/api/run.js';
+import { Explainer, type OutcomeSelector } from '../src/outcomes/explain.js';
+import { applyEdits, strengtheningEdits, type Edit } from '../src/strengthen/edits.js';
+import { costFunction, parseCostModel, shippedCostModels } from '../src/strengthen/costs.js';
+import { strengthen, type StrengthenOptions } from '../src/strengthen/search.js';
+import { corpusPath, kernelCfg } from './support/corpus.js';
+
+const kernelTest = (name: string): string => corpusPath('tests', 'kernel', `${name}.litmus`);
+
+function options(cost = 'changes', extra: Partial<StrengthenOptions> = {}): StrengthenOptions {
+  return {
+    cost: costFunction(cost),
+    maxChanges: 3,
+    maxCandidates: 5000,
+    outcome: { kind: 'condition' },
+    run: {},
+    ...extra,
+  };
+}
+
+function allowed(file: string, text: string, conf?: string, outcome?: OutcomeSelector): boolean {
+  const explainer = new Explainer(outcome ?? { kind: 'condition' }, 0);
+  runTestText(file, text, conf ? { conf } : {}, explainer);
+  return explainer.result('').verdict === 'allowed';
+}
+
+const THREADS = `C edits
+
+{}
+
+P0(int *x, int *y, atomic_t *v)
+{
+	int r0;
+
+	WRITE_ONCE(*x, 1);
+	r0 = atomic_xchg_relaxed(v, 2);
+	WRITE_ONCE(*y, 1);
+}
+
+P1(int *x, int *y)
+{
+	int r0;
+	int r1;
+
+	r0 = READ_ONCE(*y);
+	r1 = READ_ONCE(*x);
+}
+
+exists (1:r0=1 /\\ 1:r1=0)
+`;
+
+function only(edits: Edit[], kind: Edit['kind'], thread: number): Edit[] {
+  return edits.filter((e) => e.kind === kind && e.thread === thread);
+}
+
+test('READ_ONCE(*p) becomes smp_load_acquire(p)', () => {
+  const [edit, ...more] = only(strengtheningEdits(THREADS), 'acquire', 1);
+  assert.equal(more.length, 1, 'one acquire edit per read of P1');
+  assert.equal(edit.text, '\tr0 = smp_load_acquire(y);');
+  assert.match(
+    applyEdits(THREADS, [edit]),
+    /\n\tr0 = smp_load_acquire\(y\);\n\tr1 = READ_ONCE\(\*x\);/,
+  );
+});
+
+test('WRITE_ONCE(*p, v) becomes smp_store_release(p, v)', () => {
+  const edits = only(strengtheningEdits(THREADS), 'release', 0);
+  assert.deepEqual(
+    edits.map((e) => e.text),
+    ['\tsmp_store_release(x, 1);', '\tsmp_store_release(y, 1);'],
+  );
+});
+
+test('a relaxed RMW becomes the fully ordered one', () => {
+  const [edit] = only(strengtheningEdits(THREADS), 'rmw-ordered', 0);
+  assert.equal(edit.text, '\tr0 = atomic_xchg(v, 2);');
+});
+
+test('fences go between two accesses of a thread, rmb only between reads, wmb only between writes', () => {
+  const edits = strengtheningEdits(THREADS);
+  const gaps = (kind: Edit['kind'], thread: number): number[] =>
+    only(edits, kind, thread).map((e) => e.line);
+  // P0's accesses are on lines 8, 9, 10 (0-based): two gaps, each with writes around it.
+  assert.deepEqual(gaps('mb', 0), [9, 10]);
+  assert.deepEqual(gaps('wmb', 0), [9, 10]);
+  assert.deepEqual(gaps('rmb', 0), [], "the RMW is P0's only read: no read on both sides of a gap");
+  assert.deepEqual(gaps('mb', 1), [19]);
+  assert.deepEqual(gaps('rmb', 1), [19]);
+  assert.deepEqual(gaps('wmb', 1), [], 'P1 never writes');
+  const mb = only(edits, 'mb', 1)[0];
+  assert.match(applyEdits(THREADS, [mb]), /READ_ONCE\(\*y\);\n\tsmp_mb\(\);\n\tr1 = READ_ONCE/);
+  // Every edited source still parses and runs.
+  for (const e of edits) runTestText('edits.litmus', applyEdits(THREADS, [e]));
+});
+
+test('solutions are minimal: no solution holds another, and no proper subset of one works', () => {
+  const file = kernelTest('MP+poonceonces');
+  const source = readFileSync(file, 'utf8');
+  const result = strengthen(file, source, options());
+  assert.ok(result.solutions.length > 1);
+  for (const s of result.solutions) {
+    assert.equal(allowed(file, s.text), false, 'a solution forbids the outcome');
+    for (const other of result.solutions)
+      if (other !== s)
+        assert.ok(!other.edits.every((e) => s.edits.includes(e)), 'one solution holds another');
+    for (const dropped of s.edits) {
+      const subset = s.edits.filter((e) => e !== dropped);
+      assert.equal(allowed(file, applyEdits(source, subset)), true, 'a proper subset works');
+    }
+  }
+});
+
+test('the cost models price each edit kind as their files say; all takes the worst', () => {
+  const models = shippedCostModels();
+  const names = models.map((m) => m.name);
+  for (const n of ['changes', 'x86_64', 'arm64']) assert.ok(names.includes(n), n);
+  const edits = strengtheningEdits(THREADS);
+  const acquire = only(edits, 'acquire', 1)[0];
+  const mb = only(edits, 'mb', 1)[0];
+  assert.equal(costFunction('changes').price([acquire, mb]), 2);
+  assert.equal(costFunction('x86_64').price([acquire]), 0);
+  assert.ok(costFunction('x86_64').price([mb]) > 0);
+  const arm = costFunction('arm64');
+  assert.ok(arm.price([acquire]) < arm.price([mb]), 'ldar is cheaper than dmb ish');
+  const worst = Math.max(...models.filter((m) => m.architecture).map((m) => m.costs.mb));
+  assert.equal(costFunction('all').price([mb]), worst);
+  assert.throws(() => parseCostModel('{"name":"x","costs":{"acquire":1}}', 'x.json'), /release/);
+  assert.throws(() => costFunction('no-such-model'), /no cost model/);
+});
+
+test('an outcome already forbidden is reported as such, with no search', () => {
+  const file = kernelTest('SB+fencembonceonces');
+  const result = strengthen(file, readFileSync(file, 'utf8'), options());
+  assert.equal(result.alreadyForbidden, true);
+  assert.equal(result.tried, 0);
+});
+
+test('--forbid names any outcome; one no edit can forbid gives no solution', () => {
+  const file = kernelTest('MP+poonceonces');
+  const source = readFileSync(file, 'utf8');
+  // r0=1, r1=1 is the sequentially consistent outcome: no strengthening removes it.
+  const sc: OutcomeSelector = {
+    kind: 'state',
+    values: new Map([
+      ['1:r0', '1'],
+      ['1:r1', '1'],
+    ]),
+  };
+  const result = strengthen(file, source, options('changes', { outcome: sc, maxChanges: 2 }));
+  assert.equal(result.alreadyForbidden, false);
+  assert.deepEqual(result.solutions, []);
+  assert.ok(result.tried > 0);
+});
+
+test('the candidate limit holds and is reported', () => {
+  const file = kernelTest('SB+poonceonces');
+  const result = strengthen(
+    file,
+    readFileSync(file, 'utf8'),
+    options('changes', { maxCandidates: 3 }),
+  );
+  assert.equal(result.tried, 3);
+  assert.match(result.limit ?? '', /max-candidates 3/);
+});
+
+/** Each unordered kernel test and the kernel's own fixed variant of it. */
+const FIXED: Array<[string, string]> = [
+  ['SB+poonceonces', 'SB+fencembonceonces'],
+  ['MP+poonceonces', 'MP+pooncerelease+poacquireonce'],
+  ['LB+poonceonces', 'LB+poacquireonce+pooncerelease'],
+  ['WRC+poonceonces+Once', 'WRC+pooncerelease+fencermbonceonce+Once'],
+  ['R+poonceonces', 'R+fencembonceonces'],
+  ['S+poonceonces', 'S+fencewmbonceonce+poacquireonce'],
+];
+
+const ORDERING = /\b(smp_mb|smp_rmb|smp_wmb|smp_load_acquire|smp_store_release)\s*\(/g;
+
+for (const [unordered, fixed] of FIXED)
+  test(`${unordered}: the cheapest fix forbids the outcome with no more primitives than ${fixed}`, () => {
+    const file = kernelTest(unordered);
+    const source = readFileSync(file, 'utf8');
+    assert.equal(allowed(file, source), true, 'the outcome is allowed as written');
+    const [cheapest] = strengthen(file, source, options()).solutions;
+    assert.ok(cheapest, 'a solution');
+    assert.equal(allowed(file, cheapest.text, kernelCfg()), false, 'forbidden by the kernel model');
+    const kernelFix = readFileSync(kernelTest(fixed), 'utf8').match(ORDERING) ?? [];
+    assert.ok(kernelFix.length > 0);
+    assert.ok(
+      cheapest.edits.length <= kernelFix.length,
+      `${cheapest.edits.length} > ${kernelFix.length}`,
+    );
+  });
+
+test('MP under --cost x86_64: the cheapest fix costs nothing', () => {
+  const file = kernelTest('MP+poonceonces');
+  const [cheapest] = strengthen(file, readFileSync(file, 'utf8'), options('x86_64')).solutions;
+  assert.equal(cheapest.cost, 0);
+  assert.equal(allowed(file, cheapest.text, kernelCfg()), false);
+});
