@@ -205,3 +205,26 @@ test('MP under --cost x86_64: the cheapest fix costs nothing', () => {
   assert.equal(cheapest.cost, 0);
   assert.equal(allowed(file, cheapest.text, kernelCfg()), false);
 });
+
+test('smp_mb__before/after_atomic go just before and after a value-less atomic', () => {
+  const source = THREADS.replace('r0 = atomic_xchg_relaxed(v, 2);', 'atomic_inc(v);');
+  const edits = strengtheningEdits(source);
+  const before = only(edits, 'mb-before-atomic', 0);
+  const after = only(edits, 'mb-after-atomic', 0);
+  assert.deepEqual(
+    before.map((e) => e.line),
+    [9],
+    'before the atomic_inc',
+  );
+  assert.deepEqual(
+    after.map((e) => e.line),
+    [10],
+    'before the access after it',
+  );
+  assert.match(
+    applyEdits(source, [before[0], after[0]]),
+    /\tsmp_mb__before_atomic\(\);\n\tatomic_inc\(v\);\n\tsmp_mb__after_atomic\(\);\n/,
+  );
+  assert.equal(only(edits, 'mb-before-atomic', 1).length, 0, 'P1 has no atomic');
+  for (const e of [...before, ...after]) runTestText('edits.litmus', applyEdits(source, [e]));
+});

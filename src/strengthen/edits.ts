@@ -5,7 +5,15 @@
 
 import { assertNever } from '../diagnostics.js';
 
-export type EditKind = 'acquire' | 'release' | 'mb' | 'rmb' | 'wmb' | 'rmw-ordered';
+export type EditKind =
+  | 'acquire'
+  | 'release'
+  | 'mb'
+  | 'rmb'
+  | 'wmb'
+  | 'mb-before-atomic'
+  | 'mb-after-atomic'
+  | 'rmw-ordered';
 
 export const EDIT_KINDS: readonly EditKind[] = [
   'acquire',
@@ -13,6 +21,8 @@ export const EDIT_KINDS: readonly EditKind[] = [
   'mb',
   'rmb',
   'wmb',
+  'mb-before-atomic',
+  'mb-after-atomic',
   'rmw-ordered',
 ];
 
@@ -33,6 +43,8 @@ interface Access {
   line: number;
   reads: boolean;
   writes: boolean;
+  /** A value-less atomic RMW (atomic_inc, ...): the one smp_mb__before/after_atomic order. */
+  voidAtomic: boolean;
   /** Brace depth inside the thread body: fences go only between accesses of one block. */
   depth: number;
 }
@@ -40,6 +52,7 @@ interface Access {
 const READS = /\b(READ_ONCE|smp_load_acquire|rcu_dereference|atomic_read(?:_acquire)?)\s*\(/;
 const WRITES = /\b(WRITE_ONCE|smp_store_release|rcu_assign_pointer|atomic_set(?:_release)?)\s*\(/;
 const RMWS = /\b(?:atomic(?:64|_long)?_\w+|xchg\w*|cmpxchg\w*)\s*\(/;
+const VOID_ATOMIC = /\batomic(?:64|_long)?_(?:inc|dec|add|sub|and|or|xor|andnot)\s*\(/;
 const RMW_WITH_ORDER =
   /\b((?:atomic\w*_|)(?:xchg|cmpxchg|fetch_\w+|\w+_return))_(relaxed|acquire|release)\s*\(/;
 
@@ -129,7 +142,8 @@ function accessesOf(lines: string[], body: ThreadBody): Access[] {
     const rmw = !READS.test(code) && !WRITES.test(code) && RMWS.test(code);
     const reads = READS.test(code) || rmw;
     const writes = WRITES.test(code) || rmw;
-    if (reads || writes) accesses.push({ line: i, reads, writes, depth });
+    if (reads || writes)
+      accesses.push({ line: i, reads, writes, voidAtomic: VOID_ATOMIC.test(code), depth });
     for (const ch of code) {
       if (ch === '{') depth++;
       else if (ch === '}') depth--;
@@ -142,10 +156,14 @@ function indentOf(line: string): string {
   return /^\s*/.exec(line)![0];
 }
 
-const FENCE_CALL: Record<'mb' | 'rmb' | 'wmb', string> = {
+type FenceKind = 'mb' | 'rmb' | 'wmb' | 'mb-before-atomic' | 'mb-after-atomic';
+
+const FENCE_CALL: Record<FenceKind, string> = {
   mb: 'smp_mb();',
   rmb: 'smp_rmb();',
   wmb: 'smp_wmb();',
+  'mb-before-atomic': 'smp_mb__before_atomic();',
+  'mb-after-atomic': 'smp_mb__after_atomic();',
 };
 
 /** Every strengthening edit of the test's source, thread by thread, in source order. */
@@ -179,9 +197,11 @@ export function strengtheningEdits(source: string): Edit[] {
       const gap = { thread: body.thread, line: access.line, slot: `gap:${access.line}` };
       const earlier = accesses.slice(0, k);
       const later = accesses.slice(k);
-      const fences: Array<'mb' | 'rmb' | 'wmb'> = ['mb'];
+      const fences: FenceKind[] = ['mb'];
       if (earlier.some((a) => a.reads) && later.some((a) => a.reads)) fences.push('rmb');
       if (earlier.some((a) => a.writes) && later.some((a) => a.writes)) fences.push('wmb');
+      if (access.voidAtomic) fences.push('mb-before-atomic');
+      if (before.voidAtomic) fences.push('mb-after-atomic');
       for (const fence of fences)
         edits.push({ ...gap, kind: fence, text: indentOf(line) + FENCE_CALL[fence] });
     });
@@ -194,6 +214,8 @@ function isInsertion(kind: EditKind): boolean {
     case 'mb':
     case 'rmb':
     case 'wmb':
+    case 'mb-before-atomic':
+    case 'mb-after-atomic':
       return true;
     case 'acquire':
     case 'release':
@@ -243,6 +265,10 @@ export function describeEdit(e: Edit): string {
     case 'rmb':
     case 'wmb':
       return `insert smp_${e.kind}()`;
+    case 'mb-before-atomic':
+      return 'insert smp_mb__before_atomic()';
+    case 'mb-after-atomic':
+      return 'insert smp_mb__after_atomic()';
     default:
       return assertNever(e.kind);
   }
