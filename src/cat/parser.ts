@@ -5,6 +5,7 @@
 // `|` and `;` are n-ary; `++`, `&` group to the right, `\` to the left.
 
 import { OrdoError, type Location } from '../diagnostics.js';
+import { normaliseLineBreaks } from '../source.js';
 import type { Binding, CatFile, Cond, Exp, Ins, Pat, TestKind, TestType } from './ast.js';
 import { tokenize, type Token } from './lexer.js';
 
@@ -778,5 +779,5 @@ class Parser {
 }
 
 export function parseCat(src: string, file: string): CatFile {
-  return new Parser(file, src).parseFile();
+  return new Parser(file, normaliseLineBreaks(src)).parseFile();
 }

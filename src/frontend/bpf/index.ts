@@ -10,6 +10,7 @@
 //                                    a failing cmpxchg is one plain read.
 
 import { OrdoError } from '../../diagnostics.js';
+import { normaliseLineBreaks } from '../../source.js';
 import type {
   Annot,
   BinaryOp,
@@ -53,6 +54,7 @@ export function parseBpfLitmus(text: string, file: string): LitmusTest {
 }
 
 export function parseBpfLitmusDetailed(text: string, file: string): ParsedBpf {
+  text = normaliseLineBreaks(text);
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const lx = new Lexer(text, file, 'top');
   const p = new CParser(lx);

@@ -2,6 +2,7 @@
 // kernel's .def macros (linux-kernel.def).
 
 import { OrdoError } from '../../diagnostics.js';
+import { normaliseLineBreaks } from '../../source.js';
 import type { LitmusTest, Thread, ThreadParam } from '../../program/ir.js';
 import { CParser } from './cparser.js';
 import { Lexer } from './lexer.js';
@@ -65,6 +66,7 @@ function firstWord(text: string): string {
 }
 
 export function parseCLitmus(text: string, file: string, macros: MacroTable): LitmusTest {
+  text = normaliseLineBreaks(text);
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const arch = firstWord(text);
   if (arch !== 'C') {

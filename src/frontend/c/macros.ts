@@ -14,6 +14,7 @@
 // and listing the known ones.
 
 import { OrdoError } from '../../diagnostics.js';
+import { normaliseLineBreaks } from '../../source.js';
 import type { Expr, SourcePos, Stmt } from '../../program/ir.js';
 import { ALL_PRIMS, EXPR_PRIMS, substExpr, substStmt, type SExpr, type SStmt } from './ast.js';
 import { CParser } from './cparser.js';
@@ -39,7 +40,7 @@ export interface MacroTable {
 }
 
 export function parseMacros(text: string, file: string): MacroTable {
-  const lx = new Lexer(text, file, 'c');
+  const lx = new Lexer(normaliseLineBreaks(text), file, 'c');
   const p = new CParser(lx);
   const macros = new Map<string, MacroDef>();
   for (;;) {
