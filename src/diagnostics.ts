@@ -27,10 +27,26 @@ export class OrdoError extends Error {
   }
 }
 
-/** Raised when a run hits a user-set limit (time, executions, memory). */
+/**
+ * The limits a run can hit: the user's -timeout, -max-executions and -max-memory, and
+ * `depth`, Ordo's own bound on how deeply an input may nest (statements, expressions,
+ * model recursion), set by the JavaScript call stack.
+ */
+export type LimitKind = 'time' | 'executions' | 'memory' | 'depth';
+
+/**
+ * Exit status of a run stopped by a limit. The depth limit has a code of its own: it is
+ * a property of the input, not of the settings, so retrying with a longer -timeout is
+ * pointless.
+ */
+export function limitExitStatus(kind: LimitKind): number {
+  return kind === 'depth' ? 5 : 3;
+}
+
+/** Raised when a run hits a limit (see LimitKind). */
 export class LimitError extends OrdoError {
-  readonly limit: 'time' | 'executions' | 'memory';
-  constructor(limit: 'time' | 'executions' | 'memory', message: string) {
+  readonly limit: LimitKind;
+  constructor(limit: LimitKind, message: string) {
     super(message);
     this.name = 'LimitError';
     this.limit = limit;
@@ -44,4 +60,25 @@ export class LimitError extends OrdoError {
  */
 export function assertNever(value: never, what = 'kind'): never {
   throw new Error(`unhandled ${what}: ${JSON.stringify(value)}`);
+}
+
+/** True for V8's error when the call stack is exhausted. */
+export function isStackOverflow(err: unknown): boolean {
+  return err instanceof RangeError && /call stack/i.test(err.message);
+}
+
+/**
+ * Run `work`, turning an exhausted call stack into the depth limit, blamed on `file`
+ * (the input whose nesting the stage was following).
+ */
+export function withinDepthLimit<T>(file: string, work: () => T): T {
+  try {
+    return work();
+  } catch (err) {
+    if (!isStackOverflow(err)) throw err;
+    throw new LimitError(
+      'depth',
+      `depth limit reached: ${file} nests too deeply for Ordo (statements, expressions or recursion)`,
+    );
+  }
 }

@@ -1,6 +1,9 @@
-// Resource limits shared by the stages that can run long: a deadline (-timeout) and the
-// heap. Checking the heap lets a run that would exhaust memory stop with a clear report
-// instead of the process dying.
+// Resource limits shared by every stage that can run long (parsing, event generation,
+// enumeration, model evaluation): a deadline (-timeout) and memory (-max-memory, and in
+// any case the V8 heap's own ceiling). A run sets its budget once with beginRun(); the
+// stages call checkLimits() often, wherever their loops are, so that a limit holds
+// whichever stage the time or memory goes to. One run at a time per thread (each batch
+// worker has its own copy of this module), so the budget can live here.
 
 import { cpuUsage } from 'node:process';
 import { getHeapStatistics } from 'node:v8';
@@ -11,6 +14,15 @@ import { LimitError } from './diagnostics.js';
 const HEAP_FRACTION = 0.85;
 const heapLimit = getHeapStatistics().heap_size_limit * HEAP_FRACTION;
 
+export interface RunBudget {
+  /** limitClock() value after which the run stops; Infinity for none. */
+  deadline: number;
+  /** Resident memory of the whole process (bytes) above which the run stops; 0 for none. */
+  maxResidentBytes: number;
+}
+
+const NO_BUDGET: RunBudget = { deadline: Infinity, maxResidentBytes: 0 };
+let budget: RunBudget = NO_BUDGET;
 let calls = 0;
 
 /**
@@ -25,15 +37,65 @@ export function limitClock(): number {
   return (user + system) / 1000;
 }
 
-/** Throws LimitError when past the deadline (on limitClock) or close to the heap limit; cheap to call often. */
-export function checkLimits(deadline: number): void {
+/** Set the budget of the run about to start (until endRun). */
+export function beginRun(b: RunBudget): void {
+  budget = b;
+  calls = 0;
+}
+
+export function endRun(): void {
+  budget = NO_BUDGET;
+}
+
+/**
+ * Throws LimitError when past the deadline (the run's, or the one given) or over a memory
+ * limit; cheap to call often: the clock is read every 64 calls, memory every 1024.
+ */
+export function checkLimits(deadline: number = Infinity): void {
   if ((++calls & 63) !== 0) return;
-  if (limitClock() > deadline) throw new LimitError('time', 'time limit reached');
-  // Reading heap statistics costs far more than the clock: do it 16 times less often.
-  if ((calls & 1023) === 0 && getHeapStatistics().used_heap_size > heapLimit) {
-    throw new LimitError(
-      'memory',
-      `memory limit reached (${Math.round(heapLimit / 2 ** 20)} MiB of heap)`,
-    );
+  checkClock(deadline);
+  // Memory figures cost far more than the clock: read them 16 times less often.
+  if ((calls & 1023) === 0) checkMemory();
+}
+
+/** Units of work (about one word operation each) between two checks by noteWork. */
+const WORK_QUANTUM = 1 << 22;
+let work = 0;
+
+/**
+ * For loops whose single steps can be long (relation operations over thousands of
+ * events): account `units` of work (an upper bound on the word operations done or
+ * memory words allocated) and check every limit once enough has accumulated, so a
+ * limit holds even inside one operation.
+ */
+export function noteWork(units: number): void {
+  work += units;
+  if (work < WORK_QUANTUM) return;
+  work = 0;
+  checkClock(Infinity);
+  checkMemory();
+}
+
+function checkClock(deadline: number): void {
+  if (limitClock() > Math.min(deadline, budget.deadline))
+    throw new LimitError('time', 'time limit reached');
+}
+
+function checkMemory(): void {
+  // Resident memory covers what the V8 heap does not (typed arrays, strings held
+  // outside the heap, native buffers): the figure the user's limit is about.
+  if (budget.maxResidentBytes > 0) {
+    const rss = process.memoryUsage.rss();
+    if (rss > budget.maxResidentBytes)
+      throw new LimitError(
+        'memory',
+        `memory limit reached (${mib(rss)} MiB resident, limit ${mib(budget.maxResidentBytes)} MiB)`,
+      );
   }
+  if (getHeapStatistics().used_heap_size > heapLimit)
+    throw new LimitError('memory', `memory limit reached (${mib(heapLimit)} MiB of heap)`);
+}
+
+function mib(bytes: number): number {
+  return Math.round(bytes / 2 ** 20);
 }

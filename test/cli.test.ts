@@ -86,7 +86,7 @@ test('a run stopped by a limit prints nothing on stdout, a Limit line on stderr,
   assert.equal(r.stdout, '');
   assert.match(
     r.stderr,
-    /^Limit sb more than 2 candidate executions: no verdict; partial figures \d+ states?, positive \d+, negative \d+$/m,
+    /^Limit sb more than 2 candidate executions tried: no verdict; partial figures \d+ states?, positive \d+, negative \d+$/m,
   );
   assert.doesNotMatch(r.stderr, /Observation/);
 });

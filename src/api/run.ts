@@ -1,10 +1,10 @@
 // The library entry point: run one litmus test under a model and summarise it as herd7
 // does. The CLI and the batch runner are thin shells around `runTest`.
 
-import { readSourceFile } from '../source.js';
-import { join, resolve } from 'node:path';
-import { LimitError } from '../diagnostics.js';
-import { limitClock } from '../limits.js';
+import { normaliseLineBreaks, readSourceFile } from '../source.js';
+import { basename, join, resolve } from 'node:path';
+import { LimitError, withinDepthLimit, type LimitKind } from '../diagnostics.js';
+import { beginRun, endRun, limitClock } from '../limits.js';
 import type { LitmusTest, Quantifier, StateLoc } from '../program/ir.js';
 import {
   parseConfig,
@@ -55,8 +55,10 @@ export interface RunOptions {
   timeout?: number;
   /** herd7's -speedcheck: stop as soon as the condition's verdict is known. */
   speedcheck?: 'false' | 'true' | 'fast';
-  /** Cap on candidate executions. */
+  /** Cap on candidate executions tried (resolved or not). */
   maxExecutions?: number;
+  /** Cap on the whole process's resident memory, in MiB; 0 or undefined for none. */
+  maxMemoryMb?: number;
 }
 
 /** A final value: a number, an address (`{ addr }`), or one herd7 leaves undetermined. */
@@ -80,6 +82,8 @@ export interface TestResult {
   hash: string;
   /** Set when a limit stopped the run early: the figures above are partial. */
   limit?: string;
+  /** Which limit, when `limit` is set. */
+  limitKind?: LimitKind;
 }
 
 /** Ordo's own Linux-kernel memory model: the model when neither -conf nor -model is given. */
@@ -118,7 +122,8 @@ export function loadSetup(opts: RunOptions): LoadedSetup {
   };
   const model = loadModel(config);
   const macroFile = config.macrosFile ?? join(modelsDir, 'lkmm', 'lkmm.def');
-  const macros = loadMacros(readSourceFile(macroFile), macroFile);
+  const macroText = readSourceFile(macroFile);
+  const macros = withinDepthLimit(macroFile, () => loadMacros(macroText, macroFile));
   const setup = { config, model, macros };
   setupCache.set(key, setup);
   return setup;
@@ -198,6 +203,11 @@ export function runTest(
   return runTestText(file, text, opts, observer);
 }
 
+/**
+ * Run one test given as text. Every limit holds from the start, parsing included; a limit
+ * reached at any stage gives a result with `limit` set (figures so far, possibly none)
+ * rather than an exception, so every caller reports it the same way.
+ */
 export function runTestText(
   file: string,
   text: string,
@@ -205,17 +215,62 @@ export function runTestText(
   observer?: ExecutionObserver,
 ): TestResult {
   const started = performance.now();
+  text = normaliseLineBreaks(text);
+  const deadline = opts.timeout ? limitClock() + opts.timeout * 1000 : Infinity;
+  beginRun({ deadline, maxResidentBytes: (opts.maxMemoryMb ?? 0) * 2 ** 20 });
+  try {
+    return evaluateTest(file, text, opts, started, deadline, observer);
+  } catch (err) {
+    if (!(err instanceof LimitError)) throw err;
+    // Stopped before enumeration began: nothing was counted.
+    return {
+      name: headerName(text, file),
+      file,
+      quantifier: 'exists',
+      columns: [],
+      states: [],
+      ok: false,
+      positive: 0,
+      negative: 0,
+      flags: [],
+      conditionText: '',
+      observation: 'Never',
+      seconds: (performance.now() - started) / 1000,
+      hash: '', // no report is printed for a limit-stopped run
+      limit: err.message,
+      limitKind: err.limit,
+    };
+  } finally {
+    endRun();
+  }
+}
+
+/** The test's name from its first line (`ARCH name`), for a run stopped before parsing ended. */
+function headerName(text: string, file: string): string {
+  const m = /^\s*\S+[ \t]+(\S+)/.exec(text.replace(/^\uFEFF/, ''));
+  return m ? m[1]!.replace(/\.litmus$/, '') : basename(file).replace(/\.litmus$/, '');
+}
+
+function evaluateTest(
+  file: string,
+  text: string,
+  opts: RunOptions,
+  started: number,
+  deadline: number,
+  observer: ExecutionObserver | undefined,
+): TestResult {
   const arch = architectureOf(text, file);
   // Without -conf/-model, a test runs under Ordo's own model for its architecture.
   if (!opts.conf && !opts.model) opts = withOwnModel(opts, arch);
   const setup = loadSetup(opts);
   const suppliesForcedCoherence = setup.model.program.inputNames.includes('pco');
-  const test: LitmusTest = arch.parse(text, file, { macros: setup.macros });
+  const test: LitmusTest = withinDepthLimit(file, () =>
+    arch.parse(text, file, { macros: setup.macros }),
+  );
   const memory = initialMemory(test);
   const columns = sortColumns(observedLocations(test), arch.compareRegisters);
   const filterColumns = sortColumns(observedLocations(test, true), arch.compareRegisters);
-  const traces = buildTraces(test, memory, 1 << 14);
-  const deadline = opts.timeout ? limitClock() + opts.timeout * 1000 : Infinity;
+  const traces = withinDepthLimit(file, () => buildTraces(test, memory, 1 << 14));
   const speed = opts.speedcheck ?? 'false';
 
   const context: RunContext = { test, model: setup.model, columns };
@@ -230,7 +285,7 @@ export function runTestText(
   const flags = new Set<string>();
   let positive = 0;
   let negative = 0;
-  let limit: string | undefined;
+  let limit: LimitError | undefined;
   const q = test.condition.quantifier;
   // herd7's -speedcheck (true and fast alike) looks only for the executions that decide
   // the condition: those satisfying it for exists/~exists, those violating it for forall.
@@ -238,48 +293,53 @@ export function runTestText(
   // show. `fast` also stops at the first such execution the model allows.
   const relevant = (st: FinalState): boolean =>
     speed === 'false' || holds(test.condition.prop, st) === (q !== 'forall');
+  const modelFile = setup.config.catFile;
   try {
-    enumerateCandidates(
-      test,
-      traces,
-      memory,
-      { maxCandidates: opts.maxExecutions ?? Infinity, deadline },
-      (cand, input) => {
-        // A filtered-out candidate is not an execution of the test; under -speedcheck
-        // neither is one that cannot decide the condition (see `relevant`).
-        if (test.filter && !holds(test.filter, finalState(cand, filterColumns, memory)))
+    withinDepthLimit(file, () =>
+      enumerateCandidates(
+        test,
+        traces,
+        memory,
+        { maxCandidates: opts.maxExecutions ?? Infinity, deadline },
+        (cand, input) => {
+          // A filtered-out candidate is not an execution of the test; under -speedcheck
+          // neither is one that cannot decide the condition (see `relevant`).
+          if (test.filter && !holds(test.filter, finalState(cand, filterColumns, memory)))
+            return true;
+          const st = finalState(cand, columns, memory);
+          if (!relevant(st)) return true;
+          // Models that build coherence orders from the edges a candidate already forces
+          // (herd's cos-opt.cat) read them as `pco`, which herd7's engine supplies.
+          if (suppliesForcedCoherence) input.relations.set('pco', forcedCoherence(input));
+          const outcomes = withinDepthLimit(modelFile, () =>
+            evaluateModel(setup.model, input, evalOptions),
+          );
+          const conditionHolds = holds(test.condition.prop, st);
+          for (const o of outcomes) {
+            if (o.allowed) {
+              for (const f of o.flags) flags.add(f);
+              states.set(stateText(st, columns), st);
+              if (conditionHolds) positive++;
+              else negative++;
+            }
+            if (observer) {
+              const execution = { candidate: cand, input, outcome: o, state: st, conditionHolds };
+              if (observer.observe(execution) === false) return false;
+            }
+            if (o.allowed && speed === 'fast') return false;
+          }
           return true;
-        const st = finalState(cand, columns, memory);
-        if (!relevant(st)) return true;
-        // Models that build coherence orders from the edges a candidate already forces
-        // (herd's cos-opt.cat) read them as `pco`, which herd7's engine supplies.
-        if (suppliesForcedCoherence) input.relations.set('pco', forcedCoherence(input));
-        const outcomes = evaluateModel(setup.model, input, evalOptions);
-        const conditionHolds = holds(test.condition.prop, st);
-        for (const o of outcomes) {
-          if (o.allowed) {
-            for (const f of o.flags) flags.add(f);
-            states.set(stateText(st, columns), st);
-            if (conditionHolds) positive++;
-            else negative++;
-          }
-          if (observer) {
-            const execution = { candidate: cand, input, outcome: o, state: st, conditionHolds };
-            if (observer.observe(execution) === false) return false;
-          }
-          if (o.allowed && speed === 'fast') return false;
-        }
-        return true;
-      },
+        },
+      ),
     );
   } catch (err) {
-    if (err instanceof LimitError) limit = err.message;
+    if (err instanceof LimitError) limit = err;
     else throw err;
   }
 
   const sorted = [...states.values()].sort((a, b) => compareStates(a, b, columns));
   const { ok, observation } = conditionVerdict(q, speed, positive, negative);
-  return {
+  const result: TestResult = {
     name: test.name,
     file,
     quantifier: q,
@@ -293,8 +353,12 @@ export function runTestText(
     observation,
     seconds: (performance.now() - started) / 1000,
     hash: test.hash,
-    limit,
   };
+  if (limit) {
+    result.limit = limit.message;
+    result.limitKind = limit.limit;
+  }
+  return result;
 }
 
 /** A state's identity among the distinct final states (its values, column by column). */

@@ -1,10 +1,11 @@
 // Public API of the cat component: read a herd configuration, load a model (stdlib,
 // bell file, cat file and their includes) and evaluate it on candidate executions.
 
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { isRegularFile, readSourceFile } from '../source.js';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { OrdoError, type Location } from '../diagnostics.js';
+import { OrdoError, withinDepthLimit, type Location } from '../diagnostics.js';
 import type { CatFile } from './ast.js';
 import { Compiler } from './compile.js';
 import type { CompiledProgram, V } from './resolved.js';
@@ -63,16 +64,7 @@ export function libraryDir(): string {
 
 /** Read a herd `.cfg` file. Paths are resolved against the cfg's directory, then includeDirs. */
 export function parseConfig(cfgPath: string, includeDirs: string[] = []): ModelConfig {
-  let text: string;
-  try {
-    text = readFileSync(cfgPath, 'utf8');
-  } catch (e) {
-    throw new OrdoError(`cannot read configuration file: ${(e as Error).message}`, {
-      file: cfgPath,
-      line: 1,
-      col: 1,
-    });
-  }
+  const text = readSourceFile(cfgPath);
   const dir = dirname(resolve(cfgPath));
   const dirs = [dir, ...includeDirs];
   const cfg: ModelConfig = { catFile: '', variants: [], includeDirs: dirs };
@@ -81,7 +73,7 @@ export function parseConfig(cfgPath: string, includeDirs: string[] = []): ModelC
     if (!p) throw new OrdoError(`cannot find file "${name}"`, { file: cfgPath, line, col });
     return p;
   };
-  text.split(/\r?\n/).forEach((raw, idx) => {
+  text.split('\n').forEach((raw, idx) => {
     const line = raw.replace(/(^|\s)#.*$/, '').trim();
     if (line === '' || line.startsWith('//')) return;
     const m = /^(\S+)\s*(.*)$/.exec(line);
@@ -120,29 +112,38 @@ export function parseConfig(cfgPath: string, includeDirs: string[] = []): ModelC
   return cfg;
 }
 
+/**
+ * The first regular file called name in dirs; failing that, the first thing of another
+ * kind (a directory, a FIFO ...) so that reading it reports what it is; else null.
+ */
 function findFile(name: string, dirs: string[]): string | null {
   if (isAbsolute(name)) return existsSync(name) ? name : null;
+  let other: string | null = null;
   for (const d of dirs) {
     const p = resolve(d, name);
-    if (existsSync(p) && statSync(p).isFile()) return p;
+    if (isRegularFile(p)) return p;
+    if (other === null && existsSync(p)) other = p;
   }
-  return null;
+  return other;
 }
 
 const parseCache = new Map<string, { mtimeMs: number; file: CatFile }>();
 
+/** Parse a model file; `where` is the `include` that asked for it, if any. */
 function parseFile(path: string, where: Location | null): CatFile {
-  let st;
-  try {
-    st = statSync(path);
-  } catch (e) {
-    throw new OrdoError(`cannot read "${path}": ${(e as Error).message}`, where);
-  }
+  const mtimeMs = safeMtime(path);
   const hit = parseCache.get(path);
-  if (hit && hit.mtimeMs === st.mtimeMs) return hit.file;
-  const src = readFileSync(path, 'utf8');
-  const file = parseCat(src, path);
-  parseCache.set(path, { mtimeMs: st.mtimeMs, file });
+  if (hit && hit.mtimeMs === mtimeMs) return hit.file;
+  let src: string;
+  try {
+    src = readSourceFile(path);
+  } catch (err) {
+    // Blame the include line when there is one: that is what the user has to change.
+    if (err instanceof OrdoError && where) throw new OrdoError(`"${path}": ${err.message}`, where);
+    throw err;
+  }
+  const file = withinDepthLimit(path, () => parseCat(src, path));
+  parseCache.set(path, { mtimeMs, file });
   return file;
 }
 
@@ -173,7 +174,7 @@ export function loadModel(cfg: ModelConfig): CompiledModel {
     const compiler = new Compiler(new Set(cfg.variants), (name, fromFile, loc) =>
       load(name, dirname(fromFile), loc),
     );
-    const program = compiler.compileFiles(parts);
+    const program = withinDepthLimit(cfg.catFile, () => compiler.compileFiles(parts));
     return {
       withoutCo: program.withoutCo,
       declaredTags: program.declaredTags,
@@ -239,7 +240,7 @@ function modelOpaque(): Opaque {
 
 function fileDigest(path: string): string | null {
   try {
-    return sha256(readFileSync(path, 'utf8'));
+    return sha256(readSourceFile(path));
   } catch {
     return null;
   }

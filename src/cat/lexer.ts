@@ -1,6 +1,7 @@
 // Tokeniser for the cat model language (also used for bell files).
 
 import { OrdoError } from '../diagnostics.js';
+import { checkLimits } from '../limits.js';
 
 export type TokKind = 'var' | 'tag' | 'string' | 'kw' | 'op' | 'eof';
 
@@ -104,6 +105,7 @@ export function tokenize(src: string, file: string): Token[] {
     }
   };
   while (i < n) {
+    checkLimits(); // a huge model takes long to read: the run's time limit holds here too
     const c = src[i];
     if (c === ' ' || c === '\t' || c === '\r' || c === '\n' || c === '\f') {
       advance(1);

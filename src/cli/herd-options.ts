@@ -19,7 +19,8 @@ options (herd7 spelling):
   -variant NAME,...  enable model variants
   -speedcheck true|false|fast   stop as soon as the condition's verdict is known
   -timeout SECONDS   stop a test after this long, reporting partial results
-  -max-executions N  stop a test after N candidate executions
+  -max-executions N  stop a test after trying N candidate executions
+  -max-memory MB     stop a test when the process's resident memory exceeds MB MiB
   -show prop|neg|cond|all|none  draw these executions (with -o)
   -o DIR             write DIR/TEST.dot (-o FILE.svg: one picture)
   -svg               also write DIR/TEST.svg
@@ -95,6 +96,13 @@ export function parseArgs(args: string[]): ParsedArgs {
         if (!Number.isInteger(v) || v <= 0)
           throw new OrdoError(`-max-executions takes a positive whole number`);
         opts.maxExecutions = v;
+        break;
+      }
+      case '-max-memory': {
+        const v = Number(need(i, a));
+        i++;
+        if (!Number.isFinite(v) || v <= 0) throw new OrdoError(`-max-memory takes a number of MiB`);
+        opts.maxMemoryMb = v;
         break;
       }
       case '-h':

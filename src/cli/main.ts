@@ -2,19 +2,21 @@
 // report for each test. Options use herd7's spelling (-conf, -model, -bell, -macros, -I,
 // -variant, -speedcheck, -timeout) so existing scripts keep working.
 
-import { OrdoError } from '../diagnostics.js';
+import { OrdoError, limitExitStatus } from '../diagnostics.js';
 import { runTest } from '../api/run.js';
 import { formatHerdReport, formatLimitLine } from '../report/herd-text.js';
 import { parseArgs, USAGE, type ParsedArgs } from './herd-options.js';
 import { wantsGraphs, writeGraphs } from './graph-options.js';
 import { GraphCollector } from '../report/graph-collector.js';
 
-/** Exit statuses of a single run (`ordo --help` lists them). */
+/** Exit statuses of a single run (`ordo --help` lists them; limitExitStatus picks 3 or 5). */
 export const EXIT_OK = 0;
 export const EXIT_ERROR = 1;
 export const EXIT_USAGE = 2;
 export const EXIT_LIMIT = 3;
 export const EXIT_INTERNAL = 4;
+/** A depth limit: the input nests too deeply for Ordo (see limitExitStatus). */
+export const EXIT_DEPTH_LIMIT = 5;
 
 export async function main(args: string[]): Promise<number> {
   // Subcommands are loaded only when used: a script that starts one `ordo TEST` per test
@@ -51,7 +53,7 @@ export async function main(args: string[]): Promise<number> {
       if (r.limit) {
         // As herd7: nothing on stdout, so no script reads a partial Observation as a verdict.
         process.stderr.write(formatLimitLine(r));
-        status = Math.max(status, EXIT_LIMIT);
+        status = Math.max(status, limitExitStatus(r.limitKind ?? 'time'));
       } else process.stdout.write(formatHerdReport(r));
     } catch (err) {
       if (err instanceof OrdoError) {

@@ -7,6 +7,7 @@
 
 import type { Annot, Expr, PairRelation, SourcePos, Stmt, Thread, Value } from '../program/ir.js';
 import { OrdoError } from '../diagnostics.js';
+import { checkLimits } from '../limits.js';
 import {
   type Sym,
   ONE,
@@ -81,6 +82,9 @@ interface PathState {
   /** The open reservation of a load-reserve: its read event and location. */
   reservation: { read: number; loc: string } | null;
 }
+
+/** Nested exploration steps after which a step is parked (see exploreThread). */
+const PARK_DEPTH = 200;
 
 /** How many times a backward jump may be taken on one path (herd7's default unrolling). */
 export const UNROLL = 2;
@@ -248,6 +252,26 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
   const where = (pos: SourcePos | undefined) =>
     pos ? { file: pos.file, line: pos.line, col: pos.col } : null;
 
+  // The exploration passes continuations, so every statement and expression node along a
+  // path nests further JavaScript calls: a long thread or deep nesting would exhaust the
+  // call stack. Past PARK_DEPTH nested steps a step is parked, and resumed by the loop at
+  // the end of this function on an empty stack.
+  let depth = 0;
+  const parked: Array<() => void> = [];
+  function step(run: () => void): void {
+    if (depth >= PARK_DEPTH) {
+      parked.push(run);
+      return;
+    }
+    checkLimits();
+    depth++;
+    try {
+      run();
+    } finally {
+      depth--;
+    }
+  }
+
   function push(state: PathState, ev: Omit<TraceEvent, 'ctrlDeps'>): number {
     state.events.push({ ...ev, ctrlDeps: state.ctrl });
     return state.events.length - 1;
@@ -364,6 +388,10 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
   }
 
   function expr(e: Expr, state: PathState, k: Cont<Tracked>): void {
+    step(() => exprNow(e, state, k));
+  }
+
+  function exprNow(e: Expr, state: PathState, k: Cont<Tracked>): void {
     switch (e.kind) {
       case 'const':
         k(state, { sym: konst(e.value), deps: [] });
@@ -566,6 +594,10 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
   }
 
   function stmts(list: Stmt[], i: number, state: PathState, k: (st: PathState) => void): void {
+    step(() => stmtsNow(list, i, state, k));
+  }
+
+  function stmtsNow(list: Stmt[], i: number, state: PathState, k: (st: PathState) => void): void {
     if (i === list.length) {
       k(state);
       return;
@@ -806,6 +838,7 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
     }
     results.push(finish(st));
   });
+  for (let run = parked.pop(); run; run = parked.pop()) run();
   return results;
 }
 
@@ -840,6 +873,7 @@ export function possibleWrites(
       const assign = new Map<number, Value>();
       let budget = limit;
       const visit = (i: number): void => {
+        checkLimits();
         if (budget-- <= 0)
           throw new OrdoError('too many possible values: the value domain grows without bound');
         if (i === reads.length) {

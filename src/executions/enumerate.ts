@@ -8,7 +8,7 @@
 
 import type { LitmusTest, Value } from '../program/ir.js';
 import { LimitError, OrdoError } from '../diagnostics.js';
-import { checkLimits } from '../limits.js';
+import { checkLimits, noteWork } from '../limits.js';
 import { EventSet, Relation } from '../relations/index.js';
 import type { ModelEvent, ModelInput } from '../cat/input.js';
 import { findArchitecture, UNIVERSAL_SETS, type Architecture } from '../arch/index.js';
@@ -70,7 +70,16 @@ export function enumerateCandidates(
     .map((l) => (l as { name: string }).name);
   const architecture = findArchitecture(test.arch);
   if (!architecture) throw new OrdoError(`unsupported litmus architecture ${test.arch}`);
-  let candidates = 0;
+  // -max-executions bounds the work done: every reads-from choice tried counts, whether
+  // its values resolve or not (counting only consistent ones let a test run unbounded).
+  let tried = 0;
+  const countTried = (): void => {
+    if (++tried > limits.maxCandidates)
+      throw new LimitError(
+        'executions',
+        `more than ${limits.maxCandidates} candidate executions tried`,
+      );
+  };
 
   const forCombination = (paths: ThreadTrace[]): boolean => {
     if (stats) stats.combinations++;
@@ -83,12 +92,6 @@ export function enumerateCandidates(
 
     const finalChoice = new Array<number>(finalLocations.length).fill(0);
     const emit = (): boolean => {
-      if (++candidates > limits.maxCandidates) {
-        throw new LimitError(
-          'executions',
-          `more than ${limits.maxCandidates} candidate executions`,
-        );
-      }
       checkLimits(limits.deadline);
       const finalWrites = new Map<string, number>();
       finalLocations.forEach((loc, i) =>
@@ -123,6 +126,8 @@ export function enumerateCandidates(
     const chooseFinalWrites = (i: number): boolean => {
       if (i === finalLocations.length) return emit();
       for (let c = 0; c < space.finalWriteChoices[i].length; c++) {
+        // Each final-write choice after the first is one more candidate tried.
+        if (c > 0) countTried();
         finalChoice[i] = c;
         if (!chooseFinalWrites(i + 1)) return false;
       }
@@ -130,6 +135,7 @@ export function enumerateCandidates(
     };
     const chooseReadsFrom = (i: number): boolean => {
       if (i === reads.length) {
+        countTried();
         checkLimits(limits.deadline);
         if (stats) stats.readsFromLeaves++;
         if (!values.resolve()) return true;
@@ -186,6 +192,7 @@ function staticRelations(arch: Architecture, space: CandidateSpace): StaticRelat
     loc = new Relation(n),
     int = new Relation(n);
   for (let i = 0; i < n; i++) {
+    noteWork(n); // quadratic in the events: thousands of them take long
     const a = events[i];
     for (let j = 0; j < n; j++) {
       const b = events[j];

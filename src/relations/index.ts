@@ -2,6 +2,9 @@
 // These are the values the cat interpreter computes with on every candidate execution,
 // so operations work word-at-a-time on Uint32Array rows and allocate only their result.
 
+import { LimitError } from '../diagnostics.js';
+import { noteWork } from '../limits.js';
+
 function popcount32(x: number): number {
   x = x - ((x >>> 1) & 0x55555555);
   x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
@@ -149,6 +152,19 @@ export class EventSet {
   }
 }
 
+/** A zeroed word array; running out of memory is the memory limit, not a crash. */
+function allocateWords(count: number): Uint32Array {
+  try {
+    return new Uint32Array(count);
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    throw new LimitError(
+      'memory',
+      `memory limit reached (a relation of ${Math.round(count / 2 ** 18)} MiB cannot be allocated)`,
+    );
+  }
+}
+
 export class Relation {
   readonly n: number;
   readonly stride: number;
@@ -157,7 +173,12 @@ export class Relation {
   constructor(n: number, words?: Uint32Array) {
     this.n = n;
     this.stride = (n + 31) >>> 5;
-    this.words = words ?? new Uint32Array(this.stride * n);
+    if (words) {
+      this.words = words;
+    } else {
+      noteWork(this.stride * n);
+      this.words = allocateWords(this.stride * n);
+    }
   }
 
   static identity(n: number): Relation {
@@ -246,6 +267,9 @@ export class Relation {
       b = o.words;
     const r = new Uint32Array(a.length);
     for (let i = 0; i < n; i++) {
+      // A row costs at most n*s word operations; s*s per row bounds the wait between
+      // checks on large relations and costs nothing on small ones.
+      noteWork(s * s);
       const off = i * s;
       for (let w = 0; w < s; w++) {
         let x = a[off + w];
@@ -287,6 +311,7 @@ export class Relation {
       s = this.stride;
     const r = this.words.slice();
     for (let k = 0; k < n; k++) {
+      noteWork(n * s);
       const kw = k >>> 5,
         kb = 1 << (k & 31),
         ko = k * s;
@@ -423,6 +448,7 @@ export class Relation {
       s = this.stride,
       a = this.words;
     for (let i = 0; i < n; i++) {
+      noteWork(32 * s);
       const off = i * s;
       for (let w = 0; w < s; w++) {
         let x = a[off + w];

@@ -8,6 +8,7 @@
 // The parser switches mode with setMode(), which re-lexes any buffered lookahead.
 
 import { OrdoError } from '../../diagnostics.js';
+import { checkLimits } from '../../limits.js';
 import type { SourcePos } from '../../program/ir.js';
 
 export type TokKind = 'ident' | 'num' | 'punct' | 'annot' | 'eof';
@@ -238,6 +239,7 @@ export class Lexer {
   }
 
   private lex(): Token {
+    checkLimits(); // a huge test takes long to read: the run's time limit holds here too
     this.skipSpaceAndComments();
     const s = this.text;
     const pos = this.pos();

@@ -256,35 +256,39 @@ export function parseProp(lx: Lexer, p: CParser): Prop {
 }
 
 function parseOr(lx: Lexer, p: CParser): Prop {
-  let left = parseAnd(lx, p);
+  // Operands are collected first and joined once: rebuilding the list at every operator
+  // made a long disjunction quadratic to parse.
+  const first = parseAnd(lx, p);
+  if (!p.isPunct('\\/')) return first;
+  const args: Prop[] = [];
+  const add = (q: Prop): void => {
+    if (q.kind === 'or') for (const a of q.args) args.push(a);
+    else args.push(q);
+  };
+  add(first);
   while (p.isPunct('\\/')) {
     lx.next();
-    const right = parseAnd(lx, p);
-    left = {
-      kind: 'or',
-      args: [
-        ...(left.kind === 'or' ? left.args : [left]),
-        ...(right.kind === 'or' ? right.args : [right]),
-      ],
-    };
+    add(parseAnd(lx, p));
   }
-  return left;
+  return { kind: 'or', args };
 }
 
 function parseAnd(lx: Lexer, p: CParser): Prop {
-  let left = parseImplies(lx, p);
+  // Operands are collected first and joined once: rebuilding the list at every operator
+  // made a long disjunction quadratic to parse.
+  const first = parseImplies(lx, p);
+  if (!p.isPunct('/\\')) return first;
+  const args: Prop[] = [];
+  const add = (q: Prop): void => {
+    if (q.kind === 'and') for (const a of q.args) args.push(a);
+    else args.push(q);
+  };
+  add(first);
   while (p.isPunct('/\\')) {
     lx.next();
-    const right = parseImplies(lx, p);
-    left = {
-      kind: 'and',
-      args: [
-        ...(left.kind === 'and' ? left.args : [left]),
-        ...(right.kind === 'and' ? right.args : [right]),
-      ],
-    };
+    add(parseImplies(lx, p));
   }
-  return left;
+  return { kind: 'and', args };
 }
 
 function parseImplies(lx: Lexer, p: CParser): Prop {

@@ -1,0 +1,131 @@
+// Limits hold wherever the work is (parsing, event generation, enumeration, model
+// evaluation), and inputs nested beyond what Ordo can follow stop with the depth limit
+// naming the file, never with a crash. Each case below once crashed or ran unbounded.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runTest, runTestText } from '../src/api/run.js';
+import { limitExitStatus } from '../src/diagnostics.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const corpus = resolve(here, '..', '..', '..', 'shared', 'corpus', 'tests');
+const dir = mkdtempSync(join(tmpdir(), 'ordo-limits-'));
+
+const write = (name: string, text: string): string => {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+};
+
+const oneThread = (name: string, body: string, init = '', cond = 'exists (x=1)') =>
+  `C ${name}\n{${init}}\nP0(int *x)\n{\n${body}\n}\n${cond}\n`;
+
+test('700 statements in one thread run (the call stack ran out)', () => {
+  const body = Array.from({ length: 700 }, (_, i) => `  WRITE_ONCE(*x, ${i % 3});`).join('\n');
+  const r = runTestText('w700.litmus', oneThread('w700', body, '', 'exists (x=2)'));
+  assert.equal(r.limit, undefined);
+  assert.deepEqual(r.states, ['[x]=0;']);
+  assert.equal(r.observation, 'Never');
+});
+
+test('an if nested 1,000 deep and a 1,000-term expression run', () => {
+  const n = 1000;
+  const nested = `  int r0 = READ_ONCE(*x);\n${'  if (r0) {\n'.repeat(n)}  WRITE_ONCE(*x, 2);\n${'  }\n'.repeat(n)}`;
+  const r1 = runTestText('if1000.litmus', oneThread('if1000', nested));
+  assert.equal(r1.limit, undefined);
+  assert.equal(r1.observation, 'Never');
+  const sum = Array.from({ length: n }, () => 'r0').join(' + ');
+  const r2 = runTestText(
+    'expr1000.litmus',
+    oneThread(
+      'expr1000',
+      `  int r0 = READ_ONCE(*x);\n  WRITE_ONCE(*x, ${sum} + 1);`,
+      '',
+      'exists (x=1)',
+    ),
+  );
+  assert.equal(r2.limit, undefined);
+  assert.equal(r2.observation, 'Always');
+});
+
+test('nesting beyond the call stack is the depth limit, naming the test', () => {
+  const n = 20000;
+  const nested = `${'  if (1) {\n'.repeat(n)}  WRITE_ONCE(*x, 1);\n${'  }\n'.repeat(n)}`;
+  const file = write('deep-if.litmus', oneThread('deepif', nested));
+  const r = runTest(file);
+  assert.equal(r.limitKind, 'depth');
+  assert.ok(r.limit?.includes(file), r.limit);
+  assert.equal(r.name, 'deepif');
+  assert.notEqual(limitExitStatus('depth'), limitExitStatus('time'));
+});
+
+const sb = write(
+  'sb.litmus',
+  `C sb
+{}
+P0(int *x, int *y) { int r0; WRITE_ONCE(*x, 1); r0 = READ_ONCE(*y); }
+P1(int *x, int *y) { int r0; WRITE_ONCE(*y, 1); r0 = READ_ONCE(*x); }
+exists (0:r0=0 /\\ 1:r0=0)
+`,
+);
+
+test('a cat expression nested too deeply or endless recursion in a model names the cat file', () => {
+  const deep = write(
+    'deep.cat',
+    `"deep"\nlet r = ${'('.repeat(20000)}po${')'.repeat(20000)}\nacyclic r as x\n`,
+  );
+  const recursive = write('recursive.cat', '"rec"\nlet rec f(x) = f(x)\nacyclic f(po) as x\n');
+  const procedure = write('procedure.cat', '"proc"\nprocedure p(x) = call p(x) end\ncall p(po)\n');
+  for (const model of [deep, recursive, procedure]) {
+    const r = runTest(sb, { model });
+    assert.equal(r.limitKind, 'depth', model);
+    assert.ok(r.limit?.includes(model), r.limit);
+  }
+});
+
+test('the time limit holds while a huge test is being read', () => {
+  const terms = Array.from({ length: 400000 }, (_, i) => `x=${i}`).join(' \\/ ');
+  const r = runTestText(
+    'huge.litmus',
+    oneThread('huge', '  WRITE_ONCE(*x, 1);', '', `exists (${terms})`),
+    {
+      timeout: 0.05,
+    },
+  );
+  assert.equal(r.limitKind, 'time');
+  assert.equal(r.name, 'huge');
+  assert.equal(r.conditionText, '', 'stopped before the condition was read');
+});
+
+const manyVariables = (n: number) =>
+  oneThread(
+    'init',
+    '  WRITE_ONCE(*x, 1);',
+    Array.from({ length: n }, (_, i) => ` v${i}=1;`).join(''),
+  );
+
+test('the time limit holds inside relation operations over thousands of events', () => {
+  const r = runTestText('init.litmus', manyVariables(10000), { timeout: 0.3 });
+  assert.equal(r.limitKind, 'time');
+});
+
+test('-max-memory counts resident memory, relations outside the V8 heap included', () => {
+  const r = runTestText('init.litmus', manyVariables(4000), { maxMemoryMb: 1 });
+  assert.equal(r.limitKind, 'memory');
+  assert.match(r.limit ?? '', /resident/);
+});
+
+const l1g2 = join(corpus, 'lkmm-dev', 'kernel', 'C-ManfredSpraul-L1G2xchg.litmus');
+test(
+  '-max-executions counts candidates tried, resolved or not',
+  { skip: !existsSync(l1g2) },
+  () => {
+    const r = runTest(l1g2, { maxExecutions: 1000 });
+    assert.equal(r.limitKind, 'executions');
+    assert.match(r.limit ?? '', /more than 1000 candidate executions tried/);
+  },
+);
