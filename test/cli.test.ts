@@ -90,3 +90,29 @@ test('a run stopped by a limit prints nothing on stdout, a Limit line on stderr,
   );
   assert.doesNotMatch(r.stderr, /Observation/);
 });
+
+test('input nested too deeply: a Limit line naming the file, exit status 5, no stack trace', () => {
+  const deep = join(dir, 'deep.litmus');
+  const n = 20000;
+  writeFileSync(
+    deep,
+    `C deep\n{}\nP0(int *x)\n{\n${'if (1) {\n'.repeat(n)}WRITE_ONCE(*x, 1);\n${'}\n'.repeat(n)}}\nexists (x=1)\n`,
+  );
+  const r = ordo(deep);
+  assert.equal(r.status, 5);
+  assert.equal(r.stdout, '');
+  assert.match(
+    r.stderr,
+    new RegExp(`^Limit deep depth limit reached: ${deep} nests too deeply`, 'm'),
+  );
+  assert.doesNotMatch(r.stderr, /\n\s+at /);
+});
+
+test('-max-memory stops a test whose relations outgrow it', () => {
+  const big = join(dir, 'many-variables.litmus');
+  const vars = Array.from({ length: 4000 }, (_, i) => ` v${i}=1;`).join('');
+  writeFileSync(big, `C big\n{${vars}}\nP0(int *x) { WRITE_ONCE(*x, 1); }\nexists (x=1)\n`);
+  const r = ordo('-max-memory', '100', big);
+  assert.equal(r.status, 3);
+  assert.match(r.stderr, /^Limit big memory limit reached \(\d+ MiB resident, limit 100 MiB\)/m);
+});

@@ -4,15 +4,13 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { runTest, runTestText } from '../src/api/run.js';
 import { limitExitStatus } from '../src/diagnostics.js';
+import { corpusPath } from './support/corpus.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const corpus = resolve(here, '..', '..', '..', 'shared', 'corpus', 'tests');
 const dir = mkdtempSync(join(tmpdir(), 'ordo-limits-'));
 
 const write = (name: string, text: string): string => {
@@ -119,13 +117,9 @@ test('-max-memory counts resident memory, relations outside the V8 heap included
   assert.match(r.limit ?? '', /resident/);
 });
 
-const l1g2 = join(corpus, 'lkmm-dev', 'kernel', 'C-ManfredSpraul-L1G2xchg.litmus');
-test(
-  '-max-executions counts candidates tried, resolved or not',
-  { skip: !existsSync(l1g2) },
-  () => {
-    const r = runTest(l1g2, { maxExecutions: 1000 });
-    assert.equal(r.limitKind, 'executions');
-    assert.match(r.limit ?? '', /more than 1000 candidate executions tried/);
-  },
-);
+const l1g2 = corpusPath('tests', 'lkmm-dev', 'kernel', 'C-ManfredSpraul-L1G2xchg.litmus');
+test('-max-executions counts candidates tried, resolved or not', () => {
+  const r = runTest(l1g2, { maxExecutions: 1000 });
+  assert.equal(r.limitKind, 'executions');
+  assert.match(r.limit ?? '', /more than 1000 candidate executions tried/);
+});
