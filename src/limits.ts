@@ -19,9 +19,11 @@ export interface RunBudget {
   deadline: number;
   /** Resident memory of the whole process (bytes) above which the run stops; 0 for none. */
   maxResidentBytes: number;
+  /** Runs sharing the process (batch workers, one run each). */
+  concurrentRuns: number;
 }
 
-const NO_BUDGET: RunBudget = { deadline: Infinity, maxResidentBytes: 0 };
+const NO_BUDGET: RunBudget = { deadline: Infinity, maxResidentBytes: 0, concurrentRuns: 1 };
 let budget: RunBudget = NO_BUDGET;
 let calls = 0;
 
@@ -82,17 +84,22 @@ function checkClock(deadline: number): void {
 }
 
 function checkMemory(): void {
+  const heap = getHeapStatistics();
   // Resident memory covers what the V8 heap does not (typed arrays, strings held
   // outside the heap, native buffers): the figure the user's limit is about.
   if (budget.maxResidentBytes > 0) {
     const rss = process.memoryUsage.rss();
-    if (rss > budget.maxResidentBytes)
+    // The process may be shared by several runs (batch workers, each its own heap): a run
+    // is stopped only if it holds at least half its fair share of what is resident.
+    const own = heap.used_heap_size + heap.external_memory;
+    const blamed = budget.concurrentRuns <= 1 || own * budget.concurrentRuns * 2 >= rss;
+    if (rss > budget.maxResidentBytes && blamed)
       throw new LimitError(
         'memory',
         `memory limit reached (${mib(rss)} MiB resident, limit ${mib(budget.maxResidentBytes)} MiB)`,
       );
   }
-  if (getHeapStatistics().used_heap_size > heapLimit)
+  if (heap.used_heap_size > heapLimit)
     throw new LimitError('memory', `memory limit reached (${mib(heapLimit)} MiB of heap)`);
 }
 

@@ -10,6 +10,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -207,40 +208,46 @@ test('saved layout keeps the directory operand: litmus-tests/X.litmus -> DIR/lit
   }
 });
 
-test('SIGINT stops the run: results so far printed, reports saved, exit status 130', async () => {
-  const d = tmp();
-  try {
-    const t = (name: string, directive: string) =>
-      `C ${name}\n\n{}\n// Fake: ${directive}\nexists (0:r0=1)\n`;
-    writeFileSync(join(d, 'a.litmus'), t('a', 'Never 0 1'));
-    writeFileSync(join(d, 'b.litmus'), t('b', 'hang'));
-    writeFileSync(join(d, 'c.litmus'), t('c', 'hang'));
-    const json = join(d, 'r.json');
-    const junit = join(d, 'r.xml');
-    const child = spawn(
-      process.execPath,
-      [bin, 'run', '-j', '2', '--runner', fakeRunner, '--json', json, '--junit', junit, d],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => {
-      out += s;
-      if (out.includes('Hash=')) child.kill('SIGINT');
-    });
-    const code = await new Promise<number | null>((res) => child.on('exit', (c) => res(c)));
-    assert.equal(code, 130);
-    assert.match(out, /^Test a Allowed$/m);
-    const rep = readJsonReport(json);
-    assert.equal(rep.interrupted, true);
-    assert.deepEqual(
-      rep.tests.map((x) => x.path),
-      [`${basename(d)}/a.litmus`],
-    );
-    assert.match(readFileSync(junit, 'utf8'), /tests="1"/);
-  } finally {
-    rmSync(d, { recursive: true, force: true });
-  }
-});
+for (const [signal, status] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+  ['SIGHUP', 129],
+] as const) {
+  test(`${signal} stops the run: results so far printed, reports saved, exit status ${status}`, async () => {
+    const d = tmp();
+    try {
+      const t = (name: string, directive: string) =>
+        `C ${name}\n\n{}\n// Fake: ${directive}\nexists (0:r0=1)\n`;
+      writeFileSync(join(d, 'a.litmus'), t('a', 'Never 0 1'));
+      writeFileSync(join(d, 'b.litmus'), t('b', 'hang'));
+      writeFileSync(join(d, 'c.litmus'), t('c', 'hang'));
+      const json = join(d, 'r.json');
+      const junit = join(d, 'r.xml');
+      const child = spawn(
+        process.execPath,
+        [bin, 'run', '-j', '2', '--runner', fakeRunner, '--json', json, '--junit', junit, d],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let out = '';
+      child.stdout.setEncoding('utf8').on('data', (s: string) => {
+        out += s;
+        if (out.includes('Hash=')) child.kill(signal);
+      });
+      const code = await new Promise<number | null>((res) => child.on('exit', (c) => res(c)));
+      assert.equal(code, status);
+      assert.match(out, /^Test a Allowed$/m);
+      const rep = readJsonReport(json);
+      assert.equal(rep.interrupted, true);
+      assert.deepEqual(
+        rep.tests.map((x) => x.path),
+        [`${basename(d)}/a.litmus`],
+      );
+      assert.match(readFileSync(junit, 'utf8'), /tests="1"/);
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+}
 
 test('usage errors exit 2; compare of identical trees exits 0', () => {
   assert.equal(ordo(['run']).status, 2);
@@ -276,12 +283,64 @@ test('a JSON report records Ordo version, the options and the model files with d
   }
 });
 
+test('entries named *.litmus that are not regular files are errors for their path, never blocking', () => {
+  const d = tmp();
+  try {
+    copyFileSync(join(kernel, 'SB+poonceonces.litmus'), join(d, 'a.litmus'));
+    spawnSync('mkfifo', [join(d, 'fifo.litmus')]);
+    mkdirSync(join(d, 'dir.litmus'));
+    writeFileSync(join(d, 'dir.litmus', 'inner.litmus'), 'C never-read\n');
+    symlinkSync(join(d, 'nowhere'), join(d, 'dangling.litmus'));
+    const json = join(d, 'r.json');
+    const r = ordo(['run', '-j', '2', '--json', json, d]);
+    assert.equal(r.status, 1);
+    assert.match(r.out, /^Observation SB\+poonceonces Sometimes/m);
+    assert.match(r.err, /fifo\.litmus: cannot read this file \(not a regular file\)/);
+    assert.match(r.err, /dir\.litmus: cannot read this file \(it is a directory\)/);
+    assert.match(r.err, /dangling\.litmus: cannot read this file \(no such file\)/);
+    const rep = readJsonReport(json);
+    assert.deepEqual(
+      rep.tests.map((t) => [basename(t.path), t.status]),
+      [
+        ['a.litmus', 'ok'],
+        ['dangling.litmus', 'error'],
+        ['dir.litmus', 'error'],
+        ['fifo.litmus', 'error'],
+      ],
+    );
+  } finally {
+    rmSync(d, { recursive: true, force: true });
+  }
+});
+
 test('run with no tests found fails', () => {
   const d = tmp();
   try {
     const r = ordo(['run', d]);
     assert.equal(r.status, 1);
     assert.match(r.err, /no \*\.litmus tests/);
+  } finally {
+    rmSync(d, { recursive: true, force: true });
+  }
+});
+
+test('a requested report that cannot be written makes the run fail, naming the path', () => {
+  const d = tmp();
+  try {
+    const sb = join(kernel, 'SB+poonceonces.litmus');
+    const blocker = join(d, 'a-file');
+    writeFileSync(blocker, 'not a directory\n');
+    const json = join(blocker, 'r.json');
+    const j = ordo(['run', '--json', json, sb]);
+    assert.equal(j.status, 1);
+    assert.match(j.err, new RegExp(`cannot write --json report ${json}`));
+    const junit = join(blocker, 'r.xml');
+    const u = ordo(['run', '--junit', junit, sb]);
+    assert.equal(u.status, 1);
+    assert.match(u.err, new RegExp(`cannot write --junit report ${junit}`));
+    const s = ordo(['run', '--save', blocker, sb]);
+    assert.equal(s.status, 1);
+    assert.match(s.err, new RegExp(`cannot write --save directory ${blocker}: not a directory`));
   } finally {
     rmSync(d, { recursive: true, force: true });
   }

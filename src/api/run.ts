@@ -59,6 +59,11 @@ export interface RunOptions {
   maxExecutions?: number;
   /** Cap on the whole process's resident memory, in MiB; 0 or undefined for none. */
   maxMemoryMb?: number;
+  /**
+   * How many runs share this process (batch workers): over the memory cap, a run stops
+   * only if it holds its share of the memory, so a small test is not blamed for a big one.
+   */
+  concurrentRuns?: number;
 }
 
 /** A final value: a number, an address (`{ addr }`), or one herd7 leaves undetermined. */
@@ -217,7 +222,11 @@ export function runTestText(
   const started = performance.now();
   text = normaliseLineBreaks(text);
   const deadline = opts.timeout ? limitClock() + opts.timeout * 1000 : Infinity;
-  beginRun({ deadline, maxResidentBytes: (opts.maxMemoryMb ?? 0) * 2 ** 20 });
+  beginRun({
+    deadline,
+    maxResidentBytes: (opts.maxMemoryMb ?? 0) * 2 ** 20,
+    concurrentRuns: opts.concurrentRuns ?? 1,
+  });
   try {
     return evaluateTest(file, text, opts, started, deadline, observer);
   } catch (err) {

@@ -3,8 +3,8 @@
 // test is done, judge outcomes against `Result:` lines, save `.out` files, write JSON /
 // JUnit reports, and stop cleanly when aborted (Ctrl-C).
 
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readSourceFile } from '../source.js';
 import type { RunOptions } from '../api/run.js';
 import {
   formatHerdReport,
@@ -56,8 +56,10 @@ export interface BatchOutcome {
   records: TestRecord[];
   report: BatchReport;
   interrupted: boolean;
-  /** 0 all good, 1 something failed, 130 interrupted. */
+  /** 0 all good, 1 something failed (a test, or writing a requested file), 130 interrupted. */
   exitCode: number;
+  /** Requested files (--save, --json, --junit) that could not be written. */
+  unwritten: string[];
 }
 
 /** The text a test contributes to stdout: herd7's report; nothing when it did not finish. */
@@ -111,7 +113,8 @@ export function makeRecord(
   if (status === 'limit' || status === 'timeout') rec.exitStatus = 124;
   let spec = null;
   try {
-    spec = extractResult(readFileSync(test.file, 'utf8'));
+    // The shared reader: a FIFO or device named *.litmus must not block the batch here.
+    spec = extractResult(readSourceFile(test.file));
   } catch {
     /* unreadable: the run reported it */
   }
@@ -164,6 +167,8 @@ export async function runBatch(o: BatchOptions): Promise<BatchOutcome> {
   const outcomes: Array<TaskOutcome | undefined> = new Array(n);
   let nextToPrint = 0;
   let interrupted = false;
+  /** Requested output files that could not be written: the run then fails. */
+  const unwritten: string[] = [];
 
   const emit = (i: number): void => {
     const oc = outcomes[i]!;
@@ -191,10 +196,12 @@ export async function runBatch(o: BatchOptions): Promise<BatchOutcome> {
     const rec = makeRecord(test, oc, !!o.judge, oc.seconds);
     records[i] = rec;
     if (o.save) {
+      const out = join(o.save, `${test.path}.out`);
       try {
-        writeFileAtomic(join(o.save, `${test.path}.out`), outFileText(oc));
+        writeFileAtomic(out, outFileText(oc));
       } catch (err) {
-        o.stderr(`ordo: cannot save ${test.path}.out: ${(err as Error).message}\n`);
+        unwritten.push(out);
+        o.stderr(`ordo: cannot write --save file ${out}: ${(err as Error).message}\n`);
       }
     }
     o.progress?.tick(progressTally(rec, !!o.judge));
@@ -230,11 +237,18 @@ export async function runBatch(o: BatchOptions): Promise<BatchOutcome> {
     notRun: n - finished.length,
     provenance: o.provenance,
   });
-  try {
-    if (o.json) writeJsonReport(o.json, report);
-    if (o.junit) writeJunitReport(o.junit, report);
-  } catch (err) {
-    o.stderr(`ordo: cannot write report: ${(err as Error).message}\n`);
+  const reports: Array<[string, string | undefined, typeof writeJsonReport]> = [
+    ['--json', o.json, writeJsonReport],
+    ['--junit', o.junit, writeJunitReport],
+  ];
+  for (const [flag, file, write] of reports) {
+    if (!file) continue;
+    try {
+      write(file, report);
+    } catch (err) {
+      unwritten.push(file);
+      o.stderr(`ordo: cannot write ${flag} report ${file}: ${(err as Error).message}\n`);
+    }
   }
 
   if (o.judge) {
@@ -246,6 +260,6 @@ export async function runBatch(o: BatchOptions): Promise<BatchOutcome> {
   } else if (interrupted) {
     o.stderr(`ordo: interrupted: ${finished.length} of ${n} tests done\n`);
   }
-  const exitCode = interrupted ? 130 : allGood(report.summary) ? 0 : 1;
-  return { records: finished, report, interrupted, exitCode };
+  const exitCode = interrupted ? 130 : allGood(report.summary) && unwritten.length === 0 ? 0 : 1;
+  return { records: finished, report, interrupted, exitCode, unwritten };
 }

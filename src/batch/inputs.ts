@@ -3,7 +3,8 @@
 // line (relative to the list file's directory; blank lines and `#` comments skipped; a
 // list may name directories and other `@LIST`s).
 
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
+import { readSourceFile } from '../source.js';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { OrdoError } from '../diagnostics.js';
 
@@ -30,14 +31,20 @@ function walk(dir: string, out: string[]): void {
   }
   for (const name of names.sort()) {
     const p = join(dir, name);
+    const isTest = name.endsWith('.litmus');
     let st;
     try {
       st = statSync(p);
     } catch {
-      continue; // dangling symlink
+      // A dangling link named *.litmus is a test that cannot be read: the run says so.
+      if (isTest) out.push(p);
+      continue;
     }
-    if (st.isDirectory()) walk(p, out);
-    else if (name.endsWith('.litmus')) out.push(p);
+    // Whatever is named *.litmus is a test, so that a directory, FIFO or device of that
+    // name is reported as an error for its path (the reader refuses it without blocking)
+    // rather than skipped silently or walked.
+    if (isTest) out.push(p);
+    else if (st.isDirectory()) walk(p, out);
   }
 }
 
@@ -80,9 +87,11 @@ export function expandInputs(operands: string[], cwd = process.cwd()): ExpandedI
       seenLists.add(abs);
       let text: string;
       try {
-        text = readFileSync(abs, 'utf8');
-      } catch {
-        throw new OrdoError(`cannot read list file ${listFile}${origin}`);
+        text = readSourceFile(abs);
+      } catch (err) {
+        throw new OrdoError(
+          `cannot read list file ${listFile}${origin}: ${(err as Error).message}`,
+        );
       }
       const listDir = dirname(listFile);
       text.split('\n').forEach((raw, i) => {

@@ -124,6 +124,7 @@ export class WorkerPool implements Executor {
               status: 'error',
               error: `${file}: internal error: worker died: ${err.message}`,
               seconds,
+              internal: true,
             },
       );
     });
@@ -132,6 +133,7 @@ export class WorkerPool implements Executor {
         status: 'error',
         error: `${file}: internal error: worker exited with code ${code}`,
         seconds,
+        internal: true,
       }));
     });
     return slot;

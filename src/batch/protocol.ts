@@ -20,6 +20,8 @@ export interface TaskOutcome {
   limit?: string;
   /** Seconds spent on the test. */
   seconds: number;
+  /** An `error` that is Ordo's fault (an exception that is not bad input, a worker crash). */
+  internal?: boolean;
 }
 
 /** Runs tasks; the per-test runner of a batch. */
@@ -49,7 +51,9 @@ export function classifyError(file: string, err: unknown, seconds: number): Task
     limit?: string;
   };
   const message = e?.message ?? String(err);
-  if (e && (e.name === 'OrdoError' || e.name === 'LimitError') && typeof e.format === 'function') {
+  // By shape rather than class: a runner module may load its own copy of diagnostics.js.
+  // Every subclass of OrdoError (CatError, LimitError, ...) is bad input, not a crash.
+  if (e && typeof e.format === 'function' && 'where' in e) {
     const text = e.where ? e.format() : `${file}: ${e.format()}`;
     if (e.name === 'LimitError') {
       return {
@@ -63,7 +67,7 @@ export function classifyError(file: string, err: unknown, seconds: number): Task
   }
   if (e?.name === 'RangeError')
     return { status: 'oom', error: `${file}: ran out of resources (${message})`, seconds };
-  return { status: 'error', error: `${file}: internal error: ${message}`, seconds };
+  return { status: 'error', error: `${file}: internal error: ${message}`, seconds, internal: true };
 }
 
 /** Run one task in this thread with `runOne`. */

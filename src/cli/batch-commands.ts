@@ -1,9 +1,9 @@
 // `ordo run`, `ordo compare`, `ordo merge`: batch runs over whole directories.
 
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { availableParallelism, totalmem } from 'node:os';
+import { availableParallelism, constants as osConstants, totalmem } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { OrdoError } from '../diagnostics.js';
@@ -34,14 +34,17 @@ batch options:
   -q, --quiet        do not print the per-test reports
   --progress / --no-progress   force the progress bar on / off (default: on when
                      stderr is a terminal)
-  --max-memory MB    heap cap per worker; a worker exceeding it is replaced and its
-                     test reported out of memory
+  --max-memory MB    cap on the whole process's resident memory (all workers): over it,
+                     the test holding the memory stops with a memory Limit; each
+                     worker's heap is also capped at MB, a worker exceeding it is
+                     replaced and its test reported out of memory
   --kill-after S     grace after -timeout before a stuck worker is terminated
                      (default: max(5, timeout/2) seconds)
   --runner MODULE    module exporting runOne(file, opts) (testing)
 single-test options (herd7 spelling, applied to every test): -conf -model -bell -macros
   -I -variant -speedcheck -timeout -max-executions (see ordo -help)
-exit status: 0 all passed / ran, 1 a failure or error, 2 usage, 130 interrupted`;
+exit status: 0 all passed / ran, 1 a failure or error (or a requested file not written),
+  2 usage, 128+N stopped by signal N (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP)`;
 
 /** herd options taking a value: their values are handed to parseArgs untouched. */
 const HERD_VALUED = new Set([
@@ -220,9 +223,20 @@ export async function runCommand(args: string[]): Promise<number> {
     tests = shardSlice(tests, k, n);
   }
 
+  if (flags.save !== undefined && existsSync(flags.save) && !statSync(flags.save).isDirectory()) {
+    process.stderr.write(
+      `ordo run: cannot write --save directory ${flags.save}: not a directory\n`,
+    );
+    return 1;
+  }
+
   const timeout = opts.timeout;
   const grace = flags.killAfter;
   const jobs = Math.max(1, Math.min(flags.jobs, tests.length));
+  if (flags.maxMemoryMb !== undefined) {
+    opts.maxMemoryMb = flags.maxMemoryMb;
+    opts.concurrentRuns = jobs;
+  }
   const pool = new WorkerPool({
     jobs,
     runnerModule: flags.runner ? moduleSpecifier(flags.runner) : undefined,
@@ -234,14 +248,19 @@ export async function runCommand(args: string[]): Promise<number> {
   const showProgress = flags.progress ?? process.stderr.isTTY === true;
   const progress = showProgress ? new Progress(tests.length, process.stderr) : null;
 
+  // Ctrl-C, a kill (SIGTERM, as timeout(1) and CI runners send) and a closed terminal
+  // (SIGHUP) all stop the run the same way: results so far printed, reports written and
+  // flagged interrupted; the exit status is 128 + the signal's number. A second signal
+  // exits at once.
   const controller = new AbortController();
-  let sigints = 0;
-  const onSigint = () => {
-    sigints++;
-    if (sigints > 1) process.exit(130);
+  let stoppedBy: NodeJS.Signals | null = null;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stoppedBy) process.exit(128 + osConstants.signals[stoppedBy]);
+    stoppedBy = signal;
     controller.abort();
   };
-  process.on('SIGINT', onSigint);
+  const stopSignals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const s of stopSignals) process.on(s, onSignal);
   // A closed pipe (`ordo run ... | head`) ends the output, not the run: reports still get written.
   let stdoutOpen = true;
   const onStdoutError = (err: NodeJS.ErrnoException) => {
@@ -269,9 +288,11 @@ export async function runCommand(args: string[]): Promise<number> {
       progress,
       signal: controller.signal,
     });
-    return outcome.exitCode;
+    return outcome.interrupted && stoppedBy
+      ? 128 + osConstants.signals[stoppedBy]
+      : outcome.exitCode;
   } finally {
-    process.off('SIGINT', onSigint);
+    for (const s of stopSignals) process.off(s, onSignal);
     progress?.stop();
     if (stdoutOpen) process.stdout.off('error', onStdoutError);
   }
