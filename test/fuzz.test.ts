@@ -1,0 +1,129 @@
+// The fuzzer's own tests: seeded mutations are reproducible, outcomes are classified as
+// promised, and a short run over real seeds finds no bad case.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { mutate, mutatorNames, Rng } from '../tools/fuzz/mutate.js';
+import {
+  classifyOutcome,
+  collectSeeds,
+  expectedExitStatuses,
+  makeCase,
+} from '../tools/fuzz/cases.js';
+import { fuzz } from '../tools/fuzz/run.js';
+import type { TaskOutcome } from '../src/batch/protocol.js';
+import type { TestResult } from '../src/api/run.js';
+import { corpusPath, repoRoot } from './support/corpus.js';
+
+test('the generator is seeded: the same seed gives the same numbers', () => {
+  const a = new Rng(42);
+  const b = new Rng(42);
+  const c = new Rng(43);
+  const seqA = Array.from({ length: 20 }, () => a.next());
+  assert.deepEqual(
+    seqA,
+    Array.from({ length: 20 }, () => b.next()),
+  );
+  assert.notDeepEqual(
+    seqA,
+    Array.from({ length: 20 }, () => c.next()),
+  );
+  assert.ok(seqA.every((x) => x >= 0 && x < 1));
+});
+
+test('mutations are reproducible from the seed and change the text', () => {
+  const text = 'C t\n{}\nP0(int *x)\n{\n  WRITE_ONCE(*x, 1);\n}\nexists (x=1)\n';
+  let changed = 0;
+  const seen = new Set<string>();
+  for (let seed = 0; seed < 200; seed++) {
+    const one = mutate(text, 'C', text, new Rng(seed));
+    const two = mutate(text, 'C', text, new Rng(seed));
+    assert.deepEqual(one, two);
+    if (one.text !== text) changed++;
+    for (const name of one.applied) seen.add(name);
+  }
+  assert.ok(changed > 150, `only ${changed} of 200 mutations changed the text`);
+  assert.deepEqual([...seen].sort(), [...mutatorNames].sort(), 'every mutator is drawn');
+});
+
+test('a case is written the same way from the same seed and index', () => {
+  const seeds = collectSeeds(repoRoot, corpusPath());
+  assert.ok(seeds.c.length > 50 && seeds.bpf.length > 20 && seeds.models.length === 3);
+  const dir = mkdtempSync(join(tmpdir(), 'ordo-fuzz-test-'));
+  for (let index = 0; index < 12; index++) {
+    const a = makeCase(seeds, 5, index, join(dir, `a${index}`), 1);
+    const b = makeCase(seeds, 5, index, join(dir, `b${index}`), 1);
+    assert.equal(a.description, b.description);
+    assert.equal(readFileSync(a.file, 'utf8'), readFileSync(b.file, 'utf8'));
+  }
+});
+
+const result = (extra: Partial<TestResult> = {}): TestResult => ({
+  name: 't',
+  file: 't.litmus',
+  quantifier: 'exists',
+  states: [],
+  ok: true,
+  positive: 1,
+  negative: 0,
+  flags: [],
+  conditionText: '',
+  observation: 'Always',
+  seconds: 0,
+  hash: '',
+  ...extra,
+});
+
+test('outcomes are classified: clean errors name a place, crashes and kills are bugs', () => {
+  const cases: Array<[TaskOutcome, string]> = [
+    [{ status: 'ok', result: result(), seconds: 0 }, 'ok'],
+    [
+      {
+        status: 'limit',
+        result: result({ limit: 'time limit reached', limitKind: 'time' }),
+        seconds: 1,
+      },
+      'limit',
+    ],
+    [{ status: 'error', error: 't.litmus:3:4: Syntax error', seconds: 0 }, 'clean error'],
+    [{ status: 'error', error: 't.litmus: cannot read this file', seconds: 0 }, 'clean error'],
+    [
+      { status: 'error', error: 't.litmus: internal error: x', internal: true, seconds: 0 },
+      'internal error',
+    ],
+    [{ status: 'error', error: 'TypeError: oops', seconds: 0 }, 'internal error'],
+    [{ status: 'timeout', error: 't.litmus: timed out', seconds: 12 }, 'hang'],
+    [{ status: 'oom', error: 't.litmus: out of memory', seconds: 3 }, 'out of memory'],
+  ];
+  for (const [outcome, expected] of cases)
+    assert.equal(classifyOutcome(outcome), expected, JSON.stringify(outcome));
+});
+
+test('the exit statuses expected from the command line follow the classification', () => {
+  const quick = { status: 'ok', result: result(), seconds: 0.01 } as const;
+  assert.deepEqual(expectedExitStatuses(quick, 'ok', 2), [0]);
+  assert.deepEqual(
+    expectedExitStatuses({ status: 'error', error: 'x: y', seconds: 0 }, 'clean error', 2),
+    [1],
+  );
+  const deep: TaskOutcome = {
+    status: 'limit',
+    result: result({ limit: 'depth limit reached', limitKind: 'depth' }),
+    seconds: 0.1,
+  };
+  assert.deepEqual(expectedExitStatuses(deep, 'limit', 2), [5]);
+});
+
+test('a short fuzz run over real seeds finds no bad case', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'ordo-fuzz-out-'));
+  const summary = await fuzz(
+    { cases: 24, seed: 20261129, jobs: 2, timeout: 2, out, cliEvery: 12 },
+    () => undefined,
+  );
+  const total = [...summary.counts.values()].reduce((a, b) => a + b, 0);
+  assert.equal(total, 24);
+  assert.equal(summary.bad, 0, JSON.stringify([...summary.counts]));
+});

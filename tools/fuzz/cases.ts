@@ -1,0 +1,228 @@
+// Fuzz cases: where the seeds come from, how a case is laid out on disk, and how the
+// outcome of running it is classified.
+
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { limitExitStatus, type LimitKind } from '../../src/diagnostics.js';
+import { listLitmusFiles } from '../../src/batch/inputs.js';
+import type { RunOptions } from '../../src/api/run.js';
+import type { TaskOutcome } from '../../src/batch/protocol.js';
+import { mutate, Rng, type Dialect } from './mutate.js';
+
+/** A model that can be mutated: a folder copied into each case, one file of it mutated. */
+export interface ModelSeed {
+  label: string;
+  dir: string;
+  /** Files of `dir` that may be mutated, with their dialect. */
+  mutable: Array<[string, Dialect]>;
+  /** How the case runs it: a cfg in the folder, or a cat file given with -model. */
+  run: { conf: string } | { model: string };
+  /** Architecture of the tests it is run with. */
+  arch: 'C' | 'BPF';
+}
+
+export interface Seeds {
+  c: string[];
+  bpf: string[];
+  models: ModelSeed[];
+}
+
+/** Litmus seeds from the corpus (outside slow.tsv, small ones) and Ordo's shipped models. */
+export function collectSeeds(repoRoot: string, corpus: string): Seeds {
+  const slow = new Set(
+    readFileSync(join(corpus, 'slow.tsv'), 'utf8')
+      .split('\n')
+      .map((l) => l.split('\t')[0]),
+  );
+  const small = (dir: string) =>
+    listLitmusFiles(join(corpus, 'tests', dir))
+      .filter((f) => ![...slow].some((s) => s && f.endsWith(s)))
+      .map((f) => readFileSync(f, 'utf8'))
+      .filter((t) => t.length < 4000);
+  const models = join(repoRoot, 'models');
+  const herdLib = join(corpus, 'models', 'herd-lib');
+  return {
+    c: [...small('kernel'), ...small('herd-linux')],
+    bpf: small('herd-bpf'),
+    models: [
+      {
+        label: 'ordo-lkmm',
+        dir: join(models, 'lkmm'),
+        mutable: [
+          ['lkmm.cat', 'cat'],
+          ['lkmm.bell', 'bell'],
+          ['lkmm.def', 'def'],
+        ],
+        run: { conf: 'lkmm.cfg' },
+        arch: 'C',
+      },
+      {
+        label: 'ordo-bpf',
+        dir: join(models, 'bpf'),
+        mutable: [['bpf.cat', 'cat']],
+        run: { conf: 'bpf.cfg' },
+        arch: 'BPF',
+      },
+      {
+        label: 'herd-bpf',
+        dir: herdLib,
+        mutable: [
+          ['bpf.cat', 'cat'],
+          ['cos-opt.cat', 'cat'],
+        ],
+        run: { model: 'bpf.cat' },
+        arch: 'BPF',
+      },
+    ],
+  };
+}
+
+export type CaseKind = 'C' | 'BPF' | 'model';
+
+export interface FuzzCase {
+  index: number;
+  kind: CaseKind;
+  /** The test file to run. */
+  file: string;
+  opts: RunOptions;
+  /** What was mutated, how. */
+  description: string;
+}
+
+/** The generator of case `index` of a run seeded with `seed`: each case stands alone. */
+export function caseRng(seed: number, index: number): Rng {
+  return new Rng((seed ^ Math.imul(index + 1, 0x9e3779b9)) >>> 0);
+}
+
+/**
+ * Write case `index` into `dir` (created): a mutated C or BPF test, or a seed test with a
+ * mutated model file (the model's folder copied beside it, so includes resolve).
+ */
+export function makeCase(
+  seeds: Seeds,
+  seed: number,
+  index: number,
+  dir: string,
+  timeout: number,
+): FuzzCase {
+  const rng = caseRng(seed, index);
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'test.litmus');
+  const roll = rng.next();
+  if (roll < 0.65) {
+    const kind: CaseKind = roll < 0.4 ? 'C' : 'BPF';
+    const pool = kind === 'C' ? seeds.c : seeds.bpf;
+    const { text, applied } = mutate(rng.pick(pool), kind, rng.pick(pool), rng);
+    writeFileSync(file, text);
+    return {
+      index,
+      kind,
+      file,
+      opts: { timeout },
+      description: `${kind} test: ${applied.join(', ')}`,
+    };
+  }
+  const model = rng.pick(seeds.models);
+  const modelDir = join(dir, 'model');
+  mkdirSync(modelDir);
+  for (const name of readdirSync(model.dir)) {
+    if (/\.(cat|bell|def|cfg)$/.test(name))
+      copyFileSync(join(model.dir, name), join(modelDir, name));
+  }
+  const [target, dialect] = rng.pick(model.mutable);
+  const [donorName] = rng.pick(model.mutable.filter(([, d]) => d === dialect));
+  const original = readFileSync(join(modelDir, target), 'utf8');
+  const donor = readFileSync(join(modelDir, donorName), 'utf8');
+  const { text, applied } = mutate(original, dialect, donor, rng);
+  writeFileSync(join(modelDir, target), text);
+  writeFileSync(file, rng.pick(model.arch === 'C' ? seeds.c : seeds.bpf));
+  const opts: RunOptions =
+    'conf' in model.run
+      ? { timeout, conf: join(modelDir, model.run.conf) }
+      : { timeout, model: join(modelDir, model.run.model) };
+  return {
+    index,
+    kind: 'model',
+    file,
+    opts,
+    description: `${model.label} ${target}: ${applied.join(', ')}`,
+  };
+}
+
+/** How a case ended. The last four are bugs. */
+export type FuzzClass =
+  | 'ok'
+  | 'clean error'
+  | 'limit'
+  | 'internal error'
+  | 'hang'
+  | 'out of memory'
+  | 'wrong exit status';
+
+export const BAD_CLASSES: readonly FuzzClass[] = [
+  'internal error',
+  'hang',
+  'out of memory',
+  'wrong exit status',
+];
+
+/** `FILE:LINE:COL: message` or `FILE: message`, FILE a path or an input file's name. */
+const CLEAN_ERROR = /^(\/|\.{1,2}\/|[\w.+-]+\.(litmus|cat|bell|def|cfg)\b)[^:\n]*(:\d+:\d+)?: \S/;
+
+/**
+ * Classify a run in a worker. A clean error must name a place (`FILE:LINE:COL: ` or
+ * `FILE: `); a worker terminated for overrunning the time limit is a hang (the limit
+ * should have stopped the run first); a worker that ran out of heap is out of memory.
+ */
+export function classifyOutcome(o: TaskOutcome): FuzzClass {
+  switch (o.status) {
+    case 'ok':
+      return 'ok';
+    case 'limit':
+      return 'limit';
+    case 'timeout':
+    case 'cancelled':
+      return 'hang';
+    case 'oom':
+      return o.limit ? 'limit' : 'out of memory';
+    case 'error':
+      if (o.internal) return 'internal error';
+      return CLEAN_ERROR.test(o.error ?? '') ? 'clean error' : 'internal error';
+  }
+}
+
+/** The exit statuses the command line may give for a case classified in-process. */
+export function expectedExitStatuses(o: TaskOutcome, cls: FuzzClass, timeout: number): number[] {
+  const limitStatus = (kind: LimitKind | undefined) => limitExitStatus(kind ?? 'time');
+  // A run close to the time limit may land on either side of it in another process.
+  const nearTime = o.seconds > timeout / 3;
+  switch (cls) {
+    case 'ok':
+      return nearTime ? [0, limitStatus('time')] : [0];
+    case 'clean error':
+      return nearTime ? [1, limitStatus('time')] : [1];
+    case 'limit': {
+      const kind = o.result?.limitKind;
+      return kind === 'time' || kind === undefined
+        ? [limitStatus('time'), 0, 1]
+        : [limitStatus(kind)];
+    }
+    default:
+      return [];
+  }
+}
+
+/** The command-line arguments that run a case as a user would. */
+export function cliArgs(c: FuzzCase): string[] {
+  const args: string[] = [];
+  if (c.opts.conf) args.push('-conf', c.opts.conf);
+  if (c.opts.model) args.push('-model', c.opts.model);
+  if (c.opts.timeout) args.push('-timeout', String(c.opts.timeout));
+  args.push(c.file);
+  return args;
+}
+
+/** Absolute path of the CLI entry point. */
+export function cliPath(repoRoot: string): string {
+  return resolve(repoRoot, 'bin', 'ordo.js');
+}

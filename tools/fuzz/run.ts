@@ -1,0 +1,166 @@
+// The fuzzer's driver: options, the run over all cases, the summary line. The entry
+// point is tools/fuzz.ts (`npm run fuzz`).
+
+import { execFile } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { WorkerPool } from '../../src/batch/pool.js';
+import type { TaskOutcome } from '../../src/batch/protocol.js';
+import { corpusPath, repoRoot } from '../../test/support/corpus.js';
+import {
+  BAD_CLASSES,
+  classifyOutcome,
+  cliArgs,
+  cliPath,
+  collectSeeds,
+  expectedExitStatuses,
+  makeCase,
+  type FuzzCase,
+  type FuzzClass,
+} from './cases.js';
+
+export interface FuzzOptions {
+  cases: number;
+  seed: number;
+  jobs: number;
+  timeout: number;
+  out: string;
+  cliEvery: number;
+  only?: number;
+}
+
+export function parseOptions(args: string[]): FuzzOptions {
+  const o: FuzzOptions = {
+    cases: 200,
+    seed: Date.now() % 2 ** 31,
+    jobs: 2,
+    timeout: 2,
+    out: 'fuzz-failures',
+    cliEvery: 20,
+  };
+  for (let i = 0; i < args.length; i++) {
+    const flag = args[i]!;
+    const value = args[++i];
+    if (value === undefined) throw new Error(`${flag} needs a value`);
+    const num = Number(value);
+    switch (flag) {
+      case '--cases':
+        o.cases = num;
+        break;
+      case '--seed':
+        o.seed = num;
+        break;
+      case '--jobs':
+        o.jobs = num;
+        break;
+      case '--timeout':
+        o.timeout = num;
+        break;
+      case '--out':
+        o.out = value;
+        break;
+      case '--cli-every':
+        o.cliEvery = num;
+        break;
+      case '--only':
+        o.only = num;
+        break;
+      default:
+        throw new Error(`unknown option ${flag}`);
+    }
+    if (flag !== '--out' && !Number.isFinite(num)) throw new Error(`${flag} takes a number`);
+  }
+  return o;
+}
+
+interface CliRun {
+  status: number | null;
+  stderr: string;
+}
+
+function runCli(c: FuzzCase, timeoutMs: number): Promise<CliRun> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [cliPath(repoRoot), ...cliArgs(c)],
+      { timeout: timeoutMs, maxBuffer: 64 * 2 ** 20 },
+      (err, _stdout, stderr) => {
+        const code = err ? ((err as { code?: unknown }).code ?? null) : 0;
+        resolve({ status: typeof code === 'number' ? code : null, stderr });
+      },
+    );
+  });
+}
+
+export interface FuzzSummary {
+  counts: Map<FuzzClass, number>;
+  bad: number;
+}
+
+export async function fuzz(o: FuzzOptions, log: (s: string) => void): Promise<FuzzSummary> {
+  const seeds = collectSeeds(repoRoot, corpusPath());
+  const work = mkdtempSync(join(tmpdir(), 'ordo-fuzz-'));
+  const graceS = Math.max(10, 2 * o.timeout);
+  const pool = new WorkerPool({
+    jobs: o.jobs,
+    maxMemoryMb: 1024,
+    hardTimeoutMs: () => (o.timeout + graceS) * 1000,
+  });
+  const counts = new Map<FuzzClass, number>();
+  let bad = 0;
+  const record = (c: FuzzCase, cls: FuzzClass, detail: string): void => {
+    counts.set(cls, (counts.get(cls) ?? 0) + 1);
+    if (!BAD_CLASSES.includes(cls)) return;
+    bad++;
+    const dest = join(o.out, `${cls.replace(/ /g, '-')}-${o.seed}-${c.index}`);
+    cpSync(join(work, String(c.index)), dest, { recursive: true });
+    writeFileSync(
+      join(dest, 'CASE.txt'),
+      `class: ${cls}\nseed: ${o.seed}\ncase: ${c.index} (reproduce: npm run fuzz -- --seed ${o.seed} --only ${c.index})\n` +
+        `mutations: ${c.description}\ncommand: ordo ${cliArgs(c).join(' ')}\n${detail}\n`,
+    );
+    log(`fuzz: ${cls}: case ${c.index} (${c.description}): ${detail.split('\n')[0]}\n`);
+  };
+
+  const runCase = async (index: number): Promise<void> => {
+    const c = makeCase(seeds, o.seed, index, join(work, String(index)), o.timeout);
+    const outcome: TaskOutcome = await pool.run({ id: index, file: c.file, opts: c.opts });
+    let cls = classifyOutcome(outcome);
+    let detail = outcome.error ?? outcome.result?.limit ?? '';
+    const sampled = o.only !== undefined || (o.cliEvery > 0 && index % o.cliEvery === 0);
+    if (sampled && !BAD_CLASSES.includes(cls)) {
+      const expected = expectedExitStatuses(outcome, cls, o.timeout);
+      // -timeout counts CPU time in a single run: on a loaded machine the wall clock runs
+      // several times faster, so the process gets a generous wall-clock allowance.
+      const cli = await runCli(c, (5 * o.timeout + graceS) * 1000);
+      const traced = /\n\s+at /.test(cli.stderr);
+      if (cli.status === null || !expected.includes(cli.status) || traced) {
+        detail = `in-process: ${cls}; command line: exit status ${cli.status} (expected ${expected.join(' or ')})\n${cli.stderr}`;
+        cls = 'wrong exit status';
+      }
+    }
+    record(c, cls, detail);
+    if (o.only === undefined) rmSync(join(work, String(index)), { recursive: true, force: true });
+  };
+
+  const indices = o.only !== undefined ? [o.only] : Array.from({ length: o.cases }, (_, i) => i);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < indices.length) await runCase(indices[next++]!);
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, o.jobs) }, lane));
+  } finally {
+    await pool.close();
+    rmSync(work, { recursive: true, force: true });
+  }
+  return { counts, bad };
+}
+
+export function formatSummary(o: FuzzOptions, s: FuzzSummary, seconds: number): string {
+  const classes: FuzzClass[] = ['ok', 'clean error', 'limit', ...BAD_CLASSES];
+  const parts = classes.map((c) => `${s.counts.get(c) ?? 0} ${c}`);
+  const total = [...s.counts.values()].reduce((a, b) => a + b, 0);
+  return `fuzz: ${total} cases, seed ${o.seed}, ${seconds.toFixed(0)} s: ${parts.join(', ')}\n`;
+}
