@@ -65,6 +65,7 @@ const result = (extra: Partial<TestResult> = {}): TestResult => ({
   name: 't',
   file: 't.litmus',
   quantifier: 'exists',
+  columns: [],
   states: [],
   ok: true,
   positive: 1,

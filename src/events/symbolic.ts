@@ -5,6 +5,7 @@
 
 import type { BinaryOp, UnaryOp, Value } from '../program/ir.js';
 import { OrdoError } from '../diagnostics.js';
+import { checkLimits } from '../limits.js';
 
 export type Sym =
   | { k: 'c'; v: Value }
@@ -184,6 +185,9 @@ export function evaluateSymbolic(s: Sym, read: (ev: number) => ResolvedValue): R
     case 'u':
       return applyUnary(s.op, concrete(evaluateSymbolic(s.a, read)));
     case 'b':
+      // Shared sub-terms can make the tree exponentially larger than the program: the
+      // run's limits must hold here too (composite nodes only, to keep leaves cheap).
+      checkLimits();
       return applyBinary(
         s.op,
         concrete(evaluateSymbolic(s.a, read)),
@@ -207,25 +211,34 @@ export function isTrue(v: ResolvedValue): boolean {
 
 /** The local read events a symbolic value mentions. */
 export function readsOf(s: Sym, out: Set<number> = new Set()): Set<number> {
-  switch (s.k) {
-    case 'c':
-      break;
-    case 'r':
-      out.add(s.ev);
-      break;
-    case 'u':
-      readsOf(s.a, out);
-      break;
-    case 'b':
-      readsOf(s.a, out);
-      readsOf(s.b, out);
-      break;
-    case 'if':
-      readsOf(s.t, out);
-      readsOf(s.a, out);
-      readsOf(s.b, out);
-      break;
-  }
+  // Values share sub-terms (`r6 -= r6` repeated makes each term twice its predecessor):
+  // visit each node once, or the walk is exponential in the program's length.
+  const seen = new Set<Sym>();
+  const visit = (t: Sym): void => {
+    if (seen.has(t)) return;
+    seen.add(t);
+    checkLimits();
+    switch (t.k) {
+      case 'c':
+        break;
+      case 'r':
+        out.add(t.ev);
+        break;
+      case 'u':
+        visit(t.a);
+        break;
+      case 'b':
+        visit(t.a);
+        visit(t.b);
+        break;
+      case 'if':
+        visit(t.t);
+        visit(t.a);
+        visit(t.b);
+        break;
+    }
+  };
+  visit(s);
   return out;
 }
 

@@ -141,11 +141,14 @@ export async function fuzz(o: FuzzOptions, log: (s: string) => void): Promise<Fu
       }
     }
     record(c, cls, detail);
+    done++;
+    if (done % 500 === 0) log(`fuzz: ${done} cases done: ${formatCounts(counts)}\n`);
     if (o.only === undefined) rmSync(join(work, String(index)), { recursive: true, force: true });
   };
 
   const indices = o.only !== undefined ? [o.only] : Array.from({ length: o.cases }, (_, i) => i);
   let next = 0;
+  let done = 0;
   const lane = async (): Promise<void> => {
     while (next < indices.length) await runCase(indices[next++]!);
   };
@@ -158,9 +161,12 @@ export async function fuzz(o: FuzzOptions, log: (s: string) => void): Promise<Fu
   return { counts, bad };
 }
 
-export function formatSummary(o: FuzzOptions, s: FuzzSummary, seconds: number): string {
+function formatCounts(counts: Map<FuzzClass, number>): string {
   const classes: FuzzClass[] = ['ok', 'clean error', 'limit', ...BAD_CLASSES];
-  const parts = classes.map((c) => `${s.counts.get(c) ?? 0} ${c}`);
+  return classes.map((c) => `${counts.get(c) ?? 0} ${c}`).join(', ');
+}
+
+export function formatSummary(o: FuzzOptions, s: FuzzSummary, seconds: number): string {
   const total = [...s.counts.values()].reduce((a, b) => a + b, 0);
-  return `fuzz: ${total} cases, seed ${o.seed}, ${seconds.toFixed(0)} s: ${parts.join(', ')}\n`;
+  return `fuzz: ${total} cases, seed ${o.seed}, ${seconds.toFixed(0)} s: ${formatCounts(s.counts)}\n`;
 }
