@@ -82,3 +82,14 @@ export function withinDepthLimit<T>(file: string, work: () => T): T {
     );
   }
 }
+
+/**
+ * A problem with how Ordo was asked to run (an option's value, a file named on the command
+ * line that cannot be found), not with a test: the CLI reports it once, exit status 2.
+ */
+export class UsageError extends OrdoError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runTest, runTestText } from '../src/api/index.js';
-import { corpusPath, kernelCfg } from './support/corpus.js';
+import { corpusPath, kernelOptions } from './support/corpus.js';
 
 const SB = `C SB
 {}
@@ -50,7 +50,7 @@ test('executions on request: every allowed one with its events and relations', a
 
 test('rejected executions carry every check that rejects them', async () => {
   const r = await runTest(corpusPath('tests', 'kernel', 'SB+fencembonceonces.litmus'), {
-    conf: kernelCfg(),
+    ...kernelOptions(),
     executions: { which: 'rejected' },
   });
   const xs = r.executions ?? [];
@@ -66,7 +66,7 @@ test('rejected executions carry every check that rejects them', async () => {
 test('an AbortSignal stops a long run: the call rejects with AbortError', async () => {
   const slow = corpusPath('tests', 'lkmm-dev', 'kernel', 'C-ManfredSpraul-L1G2xchg.litmus');
   const controller = new AbortController();
-  const pending = runTest(slow, { conf: kernelCfg(), signal: controller.signal });
+  const pending = runTest(slow, { ...kernelOptions(), signal: controller.signal });
   setTimeout(() => controller.abort(), 300);
   await assert.rejects(pending, (err: Error) => err.name === 'AbortError');
 });

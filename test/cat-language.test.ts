@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadModel, evaluateModel, parseConfig, type CatOutcome } from '../src/cat/index.js';
+import { loadModel, evaluateModel, type CatOutcome } from '../src/cat/index.js';
 import { OrdoError } from '../src/diagnostics.js';
 import { EventSet, Relation } from '../src/relations/index.js';
 import { mkInput } from './support/cat-models.js';
@@ -44,7 +44,7 @@ function run(
   opts: { variants?: string[]; input?: typeof MP; capture?: string[] } = {},
 ): CatOutcome[] {
   const p = write(`m${counter++}.cat`, src);
-  const m = loadModel({ catFile: p, variants: opts.variants ?? [], includeDirs: [] });
+  const m = loadModel({ catFile: p, variants: opts.variants ?? [], includeDirs: [dir] });
   return evaluateModel(m, opts.input ?? MP, { capture: opts.capture });
 }
 
@@ -346,7 +346,7 @@ test('include resolves relative to the including file; header options recorded',
     'inc-main.cat',
     'main "main model"\ninclude "inc-lib.cat"\nlet result = from-lib\n',
   );
-  const m = loadModel({ catFile: p, variants: [], includeDirs: [] });
+  const m = loadModel({ catFile: p, variants: [], includeDirs: [dir] });
   assert.deepEqual(m.options, ['withinit']);
   assert.equal(m.withoutCo, false);
   assert.equal(m.title, 'main model');
@@ -378,25 +378,4 @@ test('errors carry file:line:col', () => {
   assert.match(e6.format(), /m\d+\.cat:2:11: unexpected character/);
   // unused definitions are not evaluated (herd's lazy let)
   assert.equal(run('"t"\nlet unused = nothing-here\n')[0].allowed, true);
-});
-
-test('parseConfig reads model, bell, macros, variants and ignores display keys', () => {
-  write('c.bell', '"bell"\nenum T = \'a || \'b\ninstructions R[T]\n');
-  write('c.cat', '"cat"\nlet x = A | B\n');
-  write('c.def', '');
-  const cfg = parseConfig(
-    write(
-      'c.cfg',
-      'model c.cat\nbell c.bell\nmacros c.def\nvariant v1,v2\ngraph columns\nedgeattr hb,color,indigo\n',
-    ),
-  );
-  assert.equal(cfg.catFile, join(dir, 'c.cat'));
-  assert.equal(cfg.bellFile, join(dir, 'c.bell'));
-  assert.equal(cfg.macrosFile, join(dir, 'c.def'));
-  assert.deepEqual(cfg.variants, ['v1', 'v2']);
-  const m = loadModel(cfg);
-  assert.deepEqual(m.declaredTags, ['a', 'b']);
-  assert.equal(evaluateModel(m, MP)[0].allowed, true);
-  const bad = errorOf(() => parseConfig(write('bad.cfg', 'graph columns\nmodel missing.cat\n')));
-  assert.match(bad.format(), /bad\.cfg:2:7: cannot find file "missing.cat"/);
 });

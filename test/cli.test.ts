@@ -20,6 +20,8 @@ const comparable = (t: string) => t.split('\n').filter((l) => l && !/^(Time |Has
 test("a kernel litmus test prints exactly herd7's report (kernel model files)", () => {
   const rel = 'kernel/MP+pooncerelease+poacquireonce.litmus';
   const r = ordo(
+    '-I',
+    join(corpus, 'models', 'lkmm'),
     '-conf',
     join(corpus, 'models', 'lkmm', 'linux-kernel.cfg'),
     join(corpus, 'tests', rel),

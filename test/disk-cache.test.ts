@@ -129,10 +129,14 @@ test('a cached model gives the same report, and an edited model file is read afr
   const testFile = join(work, 'SB.litmus');
   writeFileSync(testFile, SB);
   const run = (cacheSetting: string) => {
-    const r = spawnSync(process.execPath, [bin, '-conf', join(models, 'lkmm.cfg'), testFile], {
-      encoding: 'utf8',
-      env: { ...process.env, ORDO_CACHE_DIR: cacheSetting },
-    });
+    const r = spawnSync(
+      process.execPath,
+      [bin, '-I', models, '-conf', join(models, 'lkmm.cfg'), testFile],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, ORDO_CACHE_DIR: cacheSetting },
+      },
+    );
     assert.equal(r.status, 0, r.stderr);
     return r.stdout.replace(/^Time .*$/m, '');
   };

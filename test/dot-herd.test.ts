@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { runTest } from '../src/api/run.js';
 import { GraphCollector } from '../src/report/graph-collector.js';
 import { defaultGraphSettings } from '../src/report/dot.js';
@@ -92,7 +92,7 @@ for (const set of ['kernel', 'herd-linux']) {
       const settings = defaultGraphSettings();
       settings.show = 'prop';
       const collector = new GraphCollector(settings, { doshow: [], unshow: [] });
-      runTest(litmus, { conf: kernelCfg() }, collector);
+      runTest(litmus, { conf: kernelCfg(), includeDirs: [dirname(kernelCfg())] }, collector);
       const herd = canonicalGraphs(
         readFileSync(join(expectedDir, set, f), 'utf8'),
         herdEventInOrdoWords,

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { explain, type Explanation } from '../src/api/index.js';
-import { corpusPath, kernelCfg } from './support/corpus.js';
+import { corpusPath, kernelOptions } from './support/corpus.js';
 
 /** Re-check every reported cycle and offending pair against its execution. */
 function assertCyclesReal(e: Explanation): number {
@@ -57,7 +57,7 @@ const forbidden: Array<[string, string]> = [
 
 for (const [rel, check] of forbidden) {
   for (const [setup, opts] of [
-    ["the kernel's model", () => ({ conf: kernelCfg() })],
+    ["the kernel's model", () => kernelOptions()],
     ["Ordo's LKMM", () => ({})],
   ] as const) {
     test(`explain ${rel} (${setup}): forbidden by ${check}, with a real cycle or pair`, async () => {
@@ -83,14 +83,14 @@ test('explain shows cycles for SB and MP (acyclic checks), each edge in the exec
     'kernel/SB+fencembonceonces.litmus',
     'kernel/MP+pooncerelease+poacquireonce.litmus',
   ]) {
-    cycles += assertCyclesReal(await explain(corpusPath('tests', rel), { conf: kernelCfg() }));
+    cycles += assertCyclesReal(await explain(corpusPath('tests', rel), kernelOptions()));
   }
   assert.ok(cycles >= 2);
 });
 
 test('explain LB+poonceonces: allowed, with a witness giving the outcome', async () => {
   const e = await explain(corpusPath('tests', 'kernel', 'LB+poonceonces.litmus'), {
-    conf: kernelCfg(),
+    ...kernelOptions(),
   });
   assert.equal(e.verdict, 'allowed');
   assert.equal(e.executions.length, 1);
@@ -105,7 +105,7 @@ test('explain a data race: the racing pair is a write and an access of another t
   const e = await explain(
     corpusPath('tests', 'lkmm-dev', 'plain', 'C-data-race-of-execution.litmus'),
     {
-      conf: kernelCfg(),
+      ...kernelOptions(),
       state: '1:r1=17',
     },
   );

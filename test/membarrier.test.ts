@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { OrdoError } from '../src/diagnostics.js';
 import { runTestText, type TestResult } from '../src/api/run.js';
 import { parseCLitmus, parseMacros } from '../src/frontend/c/index.js';
+import { dirname } from 'node:path';
 import { kernelCfg } from './support/corpus.js';
 
 /** A litmus test from thread bodies: thread i gets parameters `int *a` for every location. */
@@ -188,6 +189,7 @@ test('the kernel LKMM files know nothing of smp_memb()', () => {
     () =>
       runTestText('k.litmus', litmus('K', SB_MEMB, 'exists (0:r0=0 /\\ 1:r1=0)'), {
         conf: kernelCfg(),
+        includeDirs: [dirname(kernelCfg())],
       }),
     (e: unknown) => e instanceof OrdoError && /smp_memb/.test(e.message),
   );

@@ -10,7 +10,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { normaliseLineBreaks, readSourceFile } from '../src/source.js';
 import { runTest } from '../src/api/run.js';
-import { loadModel, parseConfig } from '../src/cat/index.js';
+import { loadModel } from '../src/cat/index.js';
+import { resolveConfig } from '../src/config/index.js';
 import { parseCat } from '../src/cat/parser.js';
 import { parseMacros } from '../src/frontend/c/index.js';
 import { OrdoError } from '../src/diagnostics.js';
@@ -125,9 +126,11 @@ test('macro (.def) and configuration (.cfg) files read the same whatever their l
   const lkmm = join(root, 'models', 'lkmm');
   const cfgText = `model ${join(lkmm, 'lkmm.cat')}\nbell ${join(lkmm, 'lkmm.bell')}\nmacros ${join(lkmm, 'lkmm.def')}\n`;
   for (const [label, br] of BREAKS) {
-    const cfg = parseConfig(write(`c-${label.replace(/\W/g, '')}.cfg`, cfgText.replace(/\n/g, br)));
-    assert.equal(cfg.catFile, join(lkmm, 'lkmm.cat'), label);
-    assert.equal(cfg.bellFile, join(lkmm, 'lkmm.bell'), label);
+    const cfg = resolveConfig({
+      conf: write(`c-${label.replace(/\W/g, '')}.cfg`, cfgText.replace(/\n/g, br)),
+    });
+    assert.equal(cfg.model.catFile, join(lkmm, 'lkmm.cat'), label);
+    assert.equal(cfg.model.bellFile, join(lkmm, 'lkmm.bell'), label);
     assert.equal(cfg.macrosFile, join(lkmm, 'lkmm.def'), label);
   }
 });
@@ -180,7 +183,7 @@ test('a model including a directory, a device or a FIFO names the include line',
 
 test('a configuration file that is a directory is a clear error naming it', () => {
   assert.equal(
-    messageOf(() => parseConfig(dir)),
+    messageOf(() => resolveConfig({ conf: dir })),
     `${dir}: cannot read this file (it is a directory)`,
   );
   assert.ok(readFileSync(join(root, 'models', 'lkmm', 'lkmm.cfg'), 'utf8').length > 0);

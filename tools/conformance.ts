@@ -186,6 +186,20 @@ function optionSuites(kernelCfg: RunOptions, herdBpf: RunOptions): Suite[] {
       },
     );
   }
+  suites.push(
+    {
+      label: '-skipchecks happens-before,propagation, kernel LKMM files',
+      dirs: dirs('kernel', 'herd-linux'),
+      opts: { ...kernelCfg, skipchecks: ['happens-before', 'propagation'] },
+      expected: expected('skipchecks-hb-pb'),
+    },
+    {
+      label: '-through invalid, kernel LKMM files',
+      dirs: dirs('kernel', 'herd-linux'),
+      opts: { ...kernelCfg, through: 'invalid' },
+      expected: expected('through-invalid'),
+    },
+  );
   return suites;
 }
 

@@ -40,7 +40,7 @@ export type Speedcheck = 'false' | 'true' | 'fast';
 
 /** Resource limits of one run; a run stopped by one reports partial figures in `limit`. */
 export interface Limits {
-  /** Seconds of wall time. */
+  /** Seconds of CPU time in the calling thread, as herd7's -timeout (elapsed time in a worker). */
   timeoutSeconds?: number;
   /** Candidate executions handed to the model. */
   maxExecutions?: number;
@@ -54,9 +54,15 @@ export interface RunOptions {
   bell?: string;
   macros?: string;
   variants?: string[];
-  /** Directories searched for model files and their includes. */
+  /** -I directories: searched for the cfg, model files and includes (after the current directory). */
   includeDirs?: string[];
   speedcheck?: Speedcheck;
+  /** Named checks of the model not to apply (herd7's -skipchecks). */
+  skipchecks?: string[];
+  /** herd7's -through: `invalid` and `all` keep executions failing the model's checks. */
+  through?: 'none' | 'invalid' | 'all';
+  /** Loop bodies and backward jumps run at most this many times per path (default 2). */
+  unroll?: number;
   limits?: Limits;
   /** Cancels the run: the returned promise rejects with an `AbortError`. */
   signal?: AbortSignal;
@@ -121,6 +127,9 @@ function pipelineOptions(opts: RunOptions): PipelineOptions {
     variants: opts.variants,
     includeDirs: opts.includeDirs,
     speedcheck: opts.speedcheck,
+    skipchecks: opts.skipchecks,
+    through: opts.through,
+    unroll: opts.unroll,
     timeout: opts.limits?.timeoutSeconds,
     maxExecutions: opts.limits?.maxExecutions,
   };

@@ -2,17 +2,13 @@
 // does. The CLI and the batch runner are thin shells around `runTest`.
 
 import { normaliseLineBreaks, readSourceFile } from '../source.js';
-import { basename, join, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { LimitError, withinDepthLimit, type LimitKind } from '../diagnostics.js';
 import { beginRun, endRun, limitClock } from '../limits.js';
 import type { LitmusTest, Quantifier, StateLoc } from '../program/ir.js';
-import {
-  parseConfig,
-  loadModel,
-  evaluateModel,
-  type CompiledModel,
-  type ModelConfig,
-} from '../cat/index.js';
+import { loadModel, evaluateModel, type CompiledModel } from '../cat/index.js';
+import { resolveConfig, type ConfigRequest, type ResolvedConfig } from '../config/index.js';
+import { DEFAULT_UNROLL } from '../config/settings.js';
 import { loadMacros, type MacroTable } from '../frontend/c/index.js';
 import {
   ARCHITECTURES,
@@ -20,7 +16,6 @@ import {
   findArchitecture,
   type Architecture,
 } from '../arch/index.js';
-import { modelsDir } from '../arch/paths.js';
 import { forcedCoherence } from '../executions/coherence.js';
 import {
   buildTraces,
@@ -42,20 +37,14 @@ import type { Candidate } from '../executions/enumerate.js';
 import type { ModelInput } from '../cat/input.js';
 import type { CatOutcome } from '../cat/index.js';
 
-export interface RunOptions {
-  /** A herd .cfg file; when absent (and no model given), Ordo's own LKMM is used. */
-  conf?: string;
-  /** Overrides of the cfg's entries. */
-  model?: string;
-  bell?: string;
-  macros?: string;
-  variants?: string[];
-  includeDirs?: string[];
-  /** Seconds; 0 or undefined for no limit. */
-  timeout?: number;
-  /** herd7's -speedcheck: stop as soon as the condition's verdict is known. */
-  speedcheck?: 'false' | 'true' | 'fast';
-  /** Cap on candidate executions tried (resolved or not). */
+/**
+ * What a run is asked to do, in herd7's terms: a cfg file (when absent and no model is
+ * given, Ordo's own LKMM), overrides of its files, search-path directories (-I), and the
+ * settings a cfg can also give (variants, skipchecks, through, unroll, speedcheck,
+ * timeout, verbose); the command line's settings override the cfg's.
+ */
+export interface RunOptions extends ConfigRequest {
+  /** Cap on candidate executions. */
   maxExecutions?: number;
   /** Cap on the whole process's resident memory, in MiB; 0 or undefined for none. */
   maxMemoryMb?: number;
@@ -95,7 +84,7 @@ export interface TestResult {
 export const defaultLkmmConfig = findArchitecture('C')!.defaultModel;
 
 interface LoadedSetup {
-  config: ModelConfig;
+  resolved: ResolvedConfig;
   model: CompiledModel;
   macros: MacroTable;
 }
@@ -103,33 +92,17 @@ interface LoadedSetup {
 const setupCache = new Map<string, LoadedSetup>();
 
 export function loadSetup(opts: RunOptions): LoadedSetup {
-  const key = JSON.stringify([
-    opts.conf,
-    opts.model,
-    opts.bell,
-    opts.macros,
-    opts.variants,
-    opts.includeDirs,
-  ]);
+  // Relative names are looked up from the current directory and $HERDLIB: part of the key.
+  const key = JSON.stringify([opts, process.cwd(), process.env.HERDLIB ?? '']);
   const cached = setupCache.get(key);
   if (cached) return cached;
-  const base: ModelConfig =
-    opts.conf || !opts.model
-      ? parseConfig(opts.conf ?? defaultLkmmConfig)
-      : { catFile: opts.model, variants: [], includeDirs: [] };
-  const config: ModelConfig = {
-    ...base,
-    catFile: opts.model ?? base.catFile,
-    bellFile: opts.bell ?? base.bellFile,
-    macrosFile: opts.macros ?? base.macrosFile,
-    variants: [...base.variants, ...(opts.variants ?? [])],
-    includeDirs: [...(opts.includeDirs ?? []), ...base.includeDirs],
-  };
-  const model = loadModel(config);
-  const macroFile = config.macrosFile ?? join(modelsDir, 'lkmm', 'lkmm.def');
-  const macroText = readSourceFile(macroFile);
-  const macros = withinDepthLimit(macroFile, () => loadMacros(macroText, macroFile));
-  const setup = { config, model, macros };
+  const resolved = resolveConfig(opts, defaultLkmmConfig);
+  const model = loadModel(resolved.model);
+  const macroText = readSourceFile(resolved.macrosFile);
+  const macros = withinDepthLimit(resolved.macrosFile, () =>
+    loadMacros(macroText, resolved.macrosFile),
+  );
+  const setup = { resolved, model, macros };
   setupCache.set(key, setup);
   return setup;
 }
@@ -152,9 +125,8 @@ export function modelFiles(opts: RunOptions): string[] {
   const files: string[] = [];
   for (const o of setups) {
     try {
-      const { model, macros } = loadSetup(o);
-      const cfg = o.conf || !o.model ? resolve(o.conf ?? defaultLkmmConfig) : null;
-      for (const f of [...(cfg ? [cfg] : []), ...model.files, resolve(macros.file)])
+      const { resolved, model, macros } = loadSetup(o);
+      for (const f of [...resolved.cfgFiles, ...model.files, resolve(macros.file)])
         if (!files.includes(f)) files.push(f);
     } catch {
       // reported by every test of the run
@@ -276,11 +248,14 @@ function evaluateTest(
   const test: LitmusTest = withinDepthLimit(file, () =>
     arch.parse(text, file, { macros: setup.macros }),
   );
+  const settings = setup.resolved.settings;
   const memory = initialMemory(test);
   const columns = sortColumns(observedLocations(test), arch.compareRegisters);
   const filterColumns = sortColumns(observedLocations(test, true), arch.compareRegisters);
-  const traces = withinDepthLimit(file, () => buildTraces(test, memory, 1 << 14));
-  const speed = opts.speedcheck ?? 'false';
+  const traces = withinDepthLimit(file, () =>
+    buildTraces(test, memory, 1 << 14, settings.unroll ?? DEFAULT_UNROLL),
+  );
+  const speed = settings.speedcheck ?? 'false';
 
   const context: RunContext = { test, model: setup.model, columns };
   observer?.start?.(context);
@@ -302,7 +277,7 @@ function evaluateTest(
   // show. `fast` also stops at the first such execution the model allows.
   const relevant = (st: FinalState): boolean =>
     speed === 'false' || holds(test.condition.prop, st) === (q !== 'forall');
-  const modelFile = setup.config.catFile;
+  const modelFile = setup.resolved.model.catFile;
   try {
     withinDepthLimit(file, () =>
       enumerateCandidates(

@@ -34,6 +34,16 @@ interface Scope {
   parent: Scope | null;
 }
 
+/** Which of a model's checks apply (herd7's -skipchecks and -through). */
+export interface CheckPolicy {
+  /** Named checks (`... as NAME`, procedure calls `as NAME`) that are not applied. */
+  skipped: ReadonlySet<string>;
+  /** -through invalid|all: checks (not flags) never reject an execution. */
+  letFailedChecksThrough: boolean;
+}
+
+const ALL_CHECKS: CheckPolicy = { skipped: new Set(), letFailedChecksThrough: false };
+
 function patNames(p: Pat): Array<string | null> {
   return p.kind === 'var' ? [p.name] : p.names;
 }
@@ -56,6 +66,7 @@ export class Compiler {
   constructor(
     private variants: Set<string>,
     private loadInclude: IncludeLoader,
+    private checks: CheckPolicy = ALL_CHECKS,
   ) {
     for (const [name, fn] of PRIMITIVES) {
       this.gmap.set(name, { kind: 'const', v: { k: 'prim', id: freshId(), name, fn } });
@@ -137,6 +148,10 @@ export class Compiler {
         return this.bindLocal(scope, names);
       }
       case 'test':
+        // A check that cannot change the outcome is not compiled at all (herd7 does not
+        // evaluate a skipped check; a check let through cannot reject).
+        if (ins.name !== null && this.checks.skipped.has(ins.name)) return scope;
+        if (ins.type === 'check' && this.checks.letFailedChecksThrough) return scope;
         out.push({
           t: 'test',
           type: ins.type,
@@ -177,6 +192,7 @@ export class Compiler {
         return outer;
       }
       case 'call': {
+        if (ins.as !== null && this.checks.skipped.has(ins.as)) return scope;
         const p = this.varRef(ins.name, scope, ins.loc);
         out.push({
           t: 'call',

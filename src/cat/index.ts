@@ -1,10 +1,11 @@
 // Public API of the cat component: read a herd configuration, load a model (stdlib,
 // bell file, cat file and their includes) and evaluate it on candidate executions.
 
-import { existsSync, statSync } from 'node:fs';
-import { isRegularFile, readSourceFile } from '../source.js';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { readSourceFile } from '../source.js';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ORDO_LIBRARY, requireHerdFile } from '../config/search-path.js';
 import { OrdoError, withinDepthLimit, type Location } from '../diagnostics.js';
 import type { CatFile } from './ast.js';
 import { Compiler } from './compile.js';
@@ -28,11 +29,16 @@ export type { CatOutcome, EvalOptions, FailedCheck } from './interp.js';
 export { CatError } from './values.js';
 
 export interface ModelConfig {
+  /** Absolute paths, found on the search path (src/config). */
   catFile: string;
   bellFile?: string;
-  macrosFile?: string;
   variants: string[];
+  /** -I directories (and a cfg's `include` lines): where includes are looked up. */
   includeDirs: string[];
+  /** Names of checks not to apply (herd7's -skipchecks). */
+  skipchecks?: string[];
+  /** herd7's -through: `invalid` and `all` let executions failing a check through. */
+  through?: 'none' | 'invalid' | 'all';
 }
 
 export interface CompiledModel {
@@ -48,83 +54,6 @@ export interface CompiledModel {
   files: string[];
   config: ModelConfig;
   program: CompiledProgram;
-}
-
-/** Directory of Ordo's own cat library (models/lib at the package root). */
-export function libraryDir(): string {
-  // This file is <root>/src/cat/index.ts or <root>/dist/src/cat/index.js.
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++) {
-    const cand = join(dir, 'models', 'lib');
-    if (existsSync(join(cand, 'stdlib.cat'))) return cand;
-    dir = dirname(dir);
-  }
-  return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'models', 'lib');
-}
-
-/** Read a herd `.cfg` file. Paths are resolved against the cfg's directory, then includeDirs. */
-export function parseConfig(cfgPath: string, includeDirs: string[] = []): ModelConfig {
-  const text = readSourceFile(cfgPath);
-  const dir = dirname(resolve(cfgPath));
-  const dirs = [dir, ...includeDirs];
-  const cfg: ModelConfig = { catFile: '', variants: [], includeDirs: dirs };
-  const find = (name: string, line: number, col: number): string => {
-    const p = findFile(name, dirs);
-    if (!p) throw new OrdoError(`cannot find file "${name}"`, { file: cfgPath, line, col });
-    return p;
-  };
-  text.split('\n').forEach((raw, idx) => {
-    const line = raw.replace(/(^|\s)#.*$/, '').trim();
-    if (line === '' || line.startsWith('//')) return;
-    const m = /^(\S+)\s*(.*)$/.exec(line);
-    if (!m) return;
-    const [, key, rest] = m;
-    const col = raw.indexOf(rest) + 1;
-    const val = rest.trim();
-    switch (key) {
-      case 'model':
-      case '-model':
-        cfg.catFile = find(val, idx + 1, col);
-        break;
-      case 'bell':
-      case '-bell':
-        cfg.bellFile = find(val, idx + 1, col);
-        break;
-      case 'macros':
-      case '-macros':
-        cfg.macrosFile = find(val, idx + 1, col);
-        break;
-      case 'variant':
-      case '-variant':
-        for (const v of val.split(/[,\s]+/))
-          if (v && !cfg.variants.includes(v)) cfg.variants.push(v);
-        break;
-      default:
-        break; // display settings (graph, squished, edgeattr, ...) do not affect verdicts
-    }
-  });
-  if (!cfg.catFile)
-    throw new OrdoError('configuration does not name a model (`model FILE`)', {
-      file: cfgPath,
-      line: 1,
-      col: 1,
-    });
-  return cfg;
-}
-
-/**
- * The first regular file called name in dirs; failing that, the first thing of another
- * kind (a directory, a FIFO ...) so that reading it reports what it is; else null.
- */
-function findFile(name: string, dirs: string[]): string | null {
-  if (isAbsolute(name)) return existsSync(name) ? name : null;
-  let other: string | null = null;
-  for (const d of dirs) {
-    const p = resolve(d, name);
-    if (isRegularFile(p)) return p;
-    if (other === null && existsSync(p)) other = p;
-  }
-  return other;
 }
 
 const parseCache = new Map<string, { mtimeMs: number; file: CatFile }>();
@@ -151,28 +80,36 @@ const modelCache = new Map<string, CompiledModel>();
 
 /**
  * Parse and resolve a model: herd's stdlib.cat first, then the bell file, then the cat
- * file, all in one environment. `include "f"` looks in the including file's directory,
- * then cfg.includeDirs, then Ordo's models/lib.
+ * file, all in one environment. `include "f"` and stdlib.cat are looked up on herd7's
+ * search path (current directory, cfg.includeDirs, $HERDLIB, Ordo's models).
  */
 export function loadModel(cfg: ModelConfig): CompiledModel {
-  const key = JSON.stringify([cfg.catFile, cfg.bellFile ?? '', cfg.variants, cfg.includeDirs]);
+  const skipped = [...new Set(cfg.skipchecks ?? [])].sort();
+  const through = cfg.through ?? 'none';
+  const key = JSON.stringify([
+    cfg.catFile,
+    cfg.bellFile ?? '',
+    cfg.variants,
+    cfg.includeDirs,
+    skipped,
+    through,
+  ]);
   const files: string[] = [];
-  const lib = libraryDir();
   const fresh = (): CompiledModel => {
-    const load = (name: string, fromDir: string | null, where: Location | null): CatFile => {
-      const dirs = [...(fromDir ? [fromDir] : []), ...cfg.includeDirs, lib];
-      const p = findFile(name, dirs);
-      if (!p) throw new OrdoError(`cannot find file "${name}"`, where);
+    const load = (name: string, askedBy: Location | string): CatFile => {
+      const p = requireHerdFile(name, cfg.includeDirs, askedBy);
       if (!files.includes(p)) files.push(p);
-      return parseFile(p, where);
+      return parseFile(p, typeof askedBy === 'string' ? null : askedBy);
     };
-    const stdlib = load('stdlib.cat', null, null);
+    const stdlib = load('stdlib.cat', 'the cat interpreter (loaded before every model)');
     const parts: CatFile[] = [stdlib];
-    if (cfg.bellFile) parts.push(load(resolve(cfg.bellFile), null, null));
-    const main = load(resolve(cfg.catFile), null, null);
+    if (cfg.bellFile) parts.push(load(resolve(cfg.bellFile), 'the configuration'));
+    const main = load(resolve(cfg.catFile), 'the configuration');
     parts.push(main);
-    const compiler = new Compiler(new Set(cfg.variants), (name, fromFile, loc) =>
-      load(name, dirname(fromFile), loc),
+    const compiler = new Compiler(
+      new Set(cfg.variants),
+      (name, _fromFile, loc) => load(name, loc),
+      { skipped: new Set(skipped), letFailedChecksThrough: through !== 'none' },
     );
     const program = withinDepthLimit(cfg.catFile, () => compiler.compileFiles(parts));
     return {
@@ -189,11 +126,16 @@ export function loadModel(cfg: ModelConfig): CompiledModel {
   if (hit && hit.files.every((f) => parseCache.get(f)?.mtimeMs === safeMtime(f))) return hit;
   const diskKey = JSON.stringify({
     code: codeDigest(dirname(fileURLToPath(import.meta.url))),
-    lib,
+    // Includes are found on herd7's search path: what it starts from is part of the key.
+    library: ORDO_LIBRARY,
+    cwd: process.cwd(),
+    herdlib: process.env.HERDLIB ?? '',
     catFile: resolve(cfg.catFile),
     bellFile: cfg.bellFile ? resolve(cfg.bellFile) : null,
     variants: cfg.variants,
     includeDirs: cfg.includeDirs,
+    skipped,
+    through,
   });
   let m = readCachedModel(diskKey, cfg);
   if (!m) {

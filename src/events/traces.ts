@@ -8,6 +8,7 @@
 import type { Annot, Expr, PairRelation, SourcePos, Stmt, Thread, Value } from '../program/ir.js';
 import { OrdoError } from '../diagnostics.js';
 import { checkLimits } from '../limits.js';
+import { DEFAULT_UNROLL } from '../config/settings.js';
 import {
   type Sym,
   ONE,
@@ -86,9 +87,6 @@ interface PathState {
 /** Nested exploration steps after which a step is parked (see exploreThread). */
 const PARK_DEPTH = 200;
 
-/** How many times a backward jump may be taken on one path (herd7's default unrolling). */
-export const UNROLL = 2;
-
 export interface ExploreOptions {
   /** Possible values of each location, used only to resolve symbolic addresses. */
   domains: Map<string, Value[]>;
@@ -96,6 +94,8 @@ export interface ExploreOptions {
   initRegs: Map<string, Value>;
   /** Upper bound on paths per thread, to fail clearly instead of exhausting memory. */
   maxPaths: number;
+  /** How many times a loop body or backward jump may run on one path (herd7's -unroll). */
+  unroll?: number;
   /** Receives the prefixes of paths cut short by an address that cannot be resolved. */
   partial?: ThreadTrace[];
   /** herd7's symbolic-variable numbers of this thread's register and memory reads. */
@@ -236,6 +236,7 @@ function cloneState(s: PathState): PathState {
 type Cont<T> = (state: PathState, value: T) => void;
 
 export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace[] {
+  const unroll = opts.unroll ?? DEFAULT_UNROLL;
   const results: ThreadTrace[] = [];
   const initial: PathState = {
     events: [],
@@ -623,7 +624,7 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
     const take = (st: PathState) => {
       if (target < i) {
         const n = (st.jumps.get(s) ?? 0) + 1;
-        if (n > UNROLL) return; // unrolled enough: this path is dropped, as herd7 does
+        if (n > unroll) return; // unrolled enough: this path is dropped, as herd7 does
         st.jumps.set(s, n);
       }
       stmts(list, target + 1, st, k);
@@ -771,7 +772,7 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
         });
         return;
       case 'while': {
-        // Unrolled like herd7: at most UNROLL iterations; a path that would need more is
+        // Unrolled like herd7: at most `unroll` iterations; a path that would need more is
         // dropped. The body's events depend on the tests that let it run.
         const outer = state.ctrl;
         const iterate = (st: PathState, n: number): void => {
@@ -781,7 +782,7 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
               k(after);
             };
             const again = (after: PathState) => {
-              if (n < UNROLL) iterate(after, n + 1);
+              if (n < unroll) iterate(after, n + 1);
             };
             st2.ctrl = unionDeps(st2.ctrl, t.deps);
             decide(st2, t.sym, (yes) => stmts(s.body, 0, yes, again), exit);

@@ -3,6 +3,7 @@
 // shows, and each thread's control paths, explored with value domains grown until every
 // readable value is known.
 
+import { DEFAULT_UNROLL } from '../config/settings.js';
 import type { LitmusTest, Value, StateLoc, Prop } from '../program/ir.js';
 import { assertNever } from '../diagnostics.js';
 import { valueKey } from '../events/symbolic.js';
@@ -110,6 +111,7 @@ export function buildTraces(
   test: LitmusTest,
   memory: Map<string, Value>,
   maxPaths: number,
+  unroll: number = DEFAULT_UNROLL,
 ): ThreadTrace[][] {
   const domains = new Map<string, Value[]>();
   for (const [loc, v] of memory) domains.set(loc, [v]);
@@ -128,6 +130,7 @@ export function buildTraces(
         domains,
         initRegs: initRegs.get(t.id) ?? new Map(),
         maxPaths,
+        unroll,
         partial,
         herdVars,
       }),

@@ -34,6 +34,15 @@ export function kernelCfg(): string {
   return corpusPath('models', 'lkmm', 'linux-kernel.cfg');
 }
 
+/**
+ * Options that run the kernel's LKMM files as herd7 is run on them: `-conf
+ * linux-kernel.cfg` with their folder on the search path (herd7 does not look beside the
+ * cfg for the files it names).
+ */
+export function kernelOptions(): { conf: string; includeDirs: string[] } {
+  return { conf: kernelCfg(), includeDirs: [corpusPath('models', 'lkmm')] };
+}
+
 /** herd7's BPF model. */
 export function herdBpfCat(): string {
   return corpusPath('models', 'bpf', 'bpf.cat');
