@@ -28,3 +28,6 @@ export function ordoVersion(): string {
   }
   return cached;
 }
+
+/** The herd7 release whose output Ordo reproduces. */
+export const HERD7_REFERENCE = '7.58+1';

@@ -118,3 +118,93 @@ test('-max-memory stops a test whose relations outgrow it', () => {
   assert.equal(r.status, 3);
   assert.match(r.stderr, /^Limit big memory limit reached \(\d+ MiB resident, limit 100 MiB\)/m);
 });
+
+test('-version prints one parsable line: "ordo VERSION, herd7 7.58+1 compatible"', () => {
+  for (const flag of ['-version', '--version']) {
+    const r = ordo(flag);
+    assert.equal(r.status, 0);
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+    assert.equal(r.stdout, `ordo ${pkg.version}, herd7 7.58+1 compatible\n`);
+  }
+});
+
+test('--help lists the subcommands, the herd options and the exit statuses', () => {
+  const r = ordo('--help');
+  assert.equal(r.status, 0);
+  for (const word of ['run PATH', 'compare', 'merge', 'c2bpf', 'judge', '-skipchecks', '-through'])
+    assert.ok(r.stdout.includes(word), word);
+  assert.match(r.stdout, /exit status: 0 .*; 1 .*\n.*2 usage error.*\n3 a test was stopped/s);
+});
+
+test('usage errors exit 2: unknown option, unknown variant, a directory operand', () => {
+  const unknown = ordo('-frobnicate', sb);
+  assert.equal(unknown.status, 2);
+  assert.match(unknown.stderr, /unknown option -frobnicate/);
+  const variant = ordo('-variant', 'lkmmv2,bogus', sb);
+  assert.equal(variant.status, 2);
+  assert.match(variant.stderr, /tag bogus for -variant is wrong, allowed tags are .*lkmmv2/);
+  assert.equal(variant.stdout, '');
+  const directory = ordo(dir);
+  assert.equal(directory.status, 2);
+  assert.match(directory.stderr, /is a directory; to run every test under it, use: ordo run /);
+  assert.equal(ordo('-through', 'most', sb).status, 2);
+  assert.equal(ordo('-unroll', '-1', sb).status, 2);
+  assert.equal(ordo('-initwrites', 'false', sb).status, 2);
+  const missing = ordo('-conf', 'no-such.cfg', sb);
+  assert.equal(missing.status, 2);
+  assert.match(missing.stderr, /cannot find file "no-such\.cfg" named by -conf/);
+});
+
+test('-unroll N bounds C loops: a loop needing 3 iterations is seen only from -unroll 3', () => {
+  const loop = join(dir, 'loop.litmus');
+  writeFileSync(
+    loop,
+    `C loop
+{}
+P0(int *x) { int r0; int r1; r1 = 0; r0 = READ_ONCE(*x); while (r0 != 0) { r1 = r1 + 1; r0 = READ_ONCE(*x); } }
+P1(int *x) { WRITE_ONCE(*x, 1); WRITE_ONCE(*x, 2); WRITE_ONCE(*x, 0); }
+exists (0:r1=3)
+`,
+  );
+  assert.match(ordo(loop).stdout, /^Observation loop Never /m);
+  assert.match(ordo('-unroll', '3', loop).stdout, /^Observation loop Sometimes /m);
+});
+
+test('the kernel cfg is found in an -I directory from any directory, as with herd7', () => {
+  const rel = 'kernel/SB+poonceonces.litmus';
+  const r = spawnSync(
+    process.execPath,
+    [
+      bin,
+      '-I',
+      join(corpus, 'models', 'lkmm'),
+      '-conf',
+      'linux-kernel.cfg',
+      join(corpus, 'tests', rel),
+    ],
+    { encoding: 'utf8', cwd: dir },
+  );
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(
+    comparable(r.stdout),
+    comparable(readFileSync(join(corpus, 'expected', rel + '.out'), 'utf8')),
+  );
+});
+
+test("-skipchecks and -through give herd7's answers", () => {
+  const rel = 'kernel/MP+pooncerelease+poacquireonce.litmus';
+  const cfg = ['-I', join(corpus, 'models', 'lkmm'), '-conf', 'linux-kernel.cfg'];
+  const expected = (mode: string) =>
+    comparable(readFileSync(join(corpus, 'expected-options', mode, rel + '.out'), 'utf8')).filter(
+      (l) => !l.startsWith('#rc'),
+    );
+  const skip = ordo(
+    ...cfg,
+    '-skipchecks',
+    'happens-before,propagation',
+    join(corpus, 'tests', rel),
+  );
+  assert.deepEqual(comparable(skip.stdout), expected('skipchecks-hb-pb'));
+  const through = ordo(...cfg, '-through', 'invalid', join(corpus, 'tests', rel));
+  assert.deepEqual(comparable(through.stdout), expected('through-invalid'));
+});

@@ -3,6 +3,7 @@
 // unordered litmus tests the cheapest fix forbids the outcome (re-checked under the
 // kernel's own model files) with no more primitives than the kernel's fixed variant.
 
+import { dirname } from 'node:path';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -28,7 +29,7 @@ function options(cost = 'changes', extra: Partial<StrengthenOptions> = {}): Stre
 
 function allowed(file: string, text: string, conf?: string, outcome?: OutcomeSelector): boolean {
   const explainer = new Explainer(outcome ?? { kind: 'condition' }, 0);
-  runTestText(file, text, conf ? { conf } : {}, explainer);
+  runTestText(file, text, conf ? { conf, includeDirs: [dirname(conf)] } : {}, explainer);
   return explainer.result('').verdict === 'allowed';
 }
 

@@ -83,7 +83,7 @@ export interface TestResult {
 /** Ordo's own Linux-kernel memory model: the model when neither -conf nor -model is given. */
 export const defaultLkmmConfig = findArchitecture('C')!.defaultModel;
 
-interface LoadedSetup {
+export interface LoadedSetup {
   resolved: ResolvedConfig;
   model: CompiledModel;
   macros: MacroTable;
@@ -111,6 +111,12 @@ export function loadSetup(opts: RunOptions): LoadedSetup {
 function withOwnModel(opts: RunOptions, arch: Architecture): RunOptions {
   const own = arch.defaultModel;
   return own.endsWith('.cfg') ? { ...opts, conf: own } : { ...opts, model: own };
+}
+
+/** The setup a test file runs with under these options (its architecture's own model by default). */
+export function setupFor(file: string, opts: RunOptions): LoadedSetup {
+  const arch = architectureOf(readSourceFile(file), file);
+  return loadSetup(opts.conf || opts.model ? opts : withOwnModel(opts, arch));
 }
 
 /**

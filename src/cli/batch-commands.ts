@@ -7,7 +7,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { OrdoError } from '../diagnostics.js';
-import { parseArgs } from './herd-options.js';
+import { findHerdOption, HERD_OPTIONS, parseHerdArgs } from './herd-options.js';
 import { expandInputs, parseShard, shardSlice } from '../batch/inputs.js';
 import { runBatch } from '../batch/engine.js';
 import { WorkerPool } from '../batch/pool.js';
@@ -17,6 +17,10 @@ import { mergeReports, readJsonReport, writeJsonReport, type Provenance } from '
 import type { Task } from '../batch/protocol.js';
 import { modelFiles, type RunOptions } from '../api/run.js';
 import { ordoVersion } from '../version.js';
+
+const HERD_OPTION_NAMES = HERD_OPTIONS.filter((o) => o.name !== '-q')
+  .map((o) => o.name)
+  .join(' ');
 
 const RUN_USAGE = `usage: ordo run [options] PATH...
 PATH: a .litmus file, a directory (searched recursively for *.litmus), or @LIST (a file
@@ -41,23 +45,9 @@ batch options:
   --kill-after S     grace after -timeout before a stuck worker is terminated
                      (default: max(5, timeout/2) seconds)
   --runner MODULE    module exporting runOne(file, opts) (testing)
-single-test options (herd7 spelling, applied to every test): -conf -model -bell -macros
-  -I -variant -speedcheck -timeout -max-executions (see ordo -help)
+herd7 options (applied to every test; see ordo -help): ${HERD_OPTION_NAMES}
 exit status: 0 all passed / ran, 1 a failure or error (or a requested file not written),
   2 usage, 128+N stopped by signal N (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP)`;
-
-/** herd options taking a value: their values are handed to parseArgs untouched. */
-const HERD_VALUED = new Set([
-  '-conf',
-  '-model',
-  '-bell',
-  '-macros',
-  '-I',
-  '-variant',
-  '-speedcheck',
-  '-timeout',
-  '-max-executions',
-]);
 
 export interface RunFlags {
   jobs: number;
@@ -152,7 +142,7 @@ export function parseRunFlags(args: string[]): RunFlags {
         break;
       default:
         f.rest.push(raw);
-        if (HERD_VALUED.has(a) && inline === undefined && i + 1 < args.length)
+        if (findHerdOption(a)?.value && inline === undefined && i + 1 < args.length)
           f.rest.push(args[++i]);
     }
   }
@@ -196,7 +186,7 @@ export async function runCommand(args: string[]): Promise<number> {
   let opts: RunOptions;
   try {
     flags = parseRunFlags(args);
-    ({ opts, files } = parseArgs(flags.rest));
+    ({ opts, operands: files } = parseHerdArgs(flags.rest));
   } catch (err) {
     process.stderr.write(`ordo run: ${(err as Error).message}\n`);
     return 2;

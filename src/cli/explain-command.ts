@@ -15,7 +15,7 @@ import {
 import { formatExplanation } from '../report/explain-text.js';
 import { DEFAULT_SHOWN, executionDot, type GraphEdge } from '../report/dot.js';
 import { dotToSvg } from '../report/svg.js';
-import { parseArgs } from './herd-options.js';
+import { parseHerdArgs } from './herd-options.js';
 
 const USAGE = `usage: ordo explain [options] TEST.litmus [--state 'STATE'] [-o DIR [-svg]]
 Explains the outcome STATE (e.g. '0:r0=0; 1:r0=0;'; default: the test's condition):
@@ -42,14 +42,14 @@ export async function explainCommand(args: string[]): Promise<number> {
   let selector: OutcomeSelector = { kind: 'condition' };
   let parsed;
   try {
-    parsed = parseArgs(rest);
+    parsed = parseHerdArgs(rest);
     if (stateText !== null) selector = parseStateSelector(stateText);
   } catch (err) {
     if (err instanceof OrdoError) return fail(err.format(), EXIT_USAGE);
     throw err;
   }
-  if (parsed.files.length !== 1) return fail(USAGE, EXIT_USAGE);
-  const file = parsed.files[0];
+  if (parsed.operands.length !== 1) return fail(USAGE, EXIT_USAGE);
+  const file = parsed.operands[0];
   try {
     const explainer = new Explainer(selector);
     const result = runTest(file, parsed.opts, explainer);

@@ -2,10 +2,12 @@
 // report for each test. Options use herd7's spelling (-conf, -model, -bell, -macros, -I,
 // -variant, -speedcheck, -timeout) so existing scripts keep working.
 
-import { OrdoError, limitExitStatus } from '../diagnostics.js';
-import { runTest } from '../api/run.js';
+import { statSync } from 'node:fs';
+import { OrdoError, UsageError, limitExitStatus } from '../diagnostics.js';
+import { runTest, setupFor } from '../api/run.js';
 import { formatHerdReport, formatLimitLine } from '../report/herd-text.js';
-import { parseArgs, USAGE, type ParsedArgs } from './herd-options.js';
+import { HERD7_REFERENCE, ordoVersion } from '../version.js';
+import { herdOptionsHelp, parseHerdArgs, type ParsedHerdArgs } from './herd-options.js';
 import { wantsGraphs, writeGraphs } from './graph-options.js';
 import { GraphCollector } from '../report/graph-collector.js';
 
@@ -18,56 +20,126 @@ export const EXIT_INTERNAL = 4;
 /** A depth limit: the input nests too deeply for Ordo (see limitExitStatus). */
 export const EXIT_DEPTH_LIMIT = 5;
 
-export async function main(args: string[]): Promise<number> {
-  // Subcommands are loaded only when used: a script that starts one `ordo TEST` per test
-  // should not pay for compiling the batch runner and the C-to-BPF translator each time.
-  if (args[0] === 'run') return (await import('./batch-commands.js')).runCommand(args.slice(1));
-  if (args[0] === 'compare')
-    return (await import('./batch-commands.js')).compareCommand(args.slice(1));
-  if (args[0] === 'merge') return (await import('./batch-commands.js')).mergeCommand(args.slice(1));
-  if (args[0] === 'c2bpf') return (await import('./bpf-commands.js')).c2bpfCommand(args.slice(1));
-  if (args[0] === 'judge') return (await import('./bpf-commands.js')).judgeCommand(args.slice(1));
-  if (args[0] === 'explain')
-    return (await import('./explain-command.js')).explainCommand(args.slice(1));
-  if (args[0] === 'strengthen')
-    return (await import('./strengthen-command.js')).strengthenCommand(args.slice(1));
-  let parsed: ParsedArgs;
+const USAGE = `usage: ordo [options] TEST.litmus...
+       ordo COMMAND [options] ...
+Prints herd7's report for each test. Without -conf or -model, Ordo's own Linux-kernel
+memory model is used (Ordo's BPF model for BPF tests).
+
+commands:
+  run PATH...              run many tests (files, directories, @lists) on worker threads;
+                           --judge, --save, --json, ... (ordo run --help)
+  compare OLD_DIR NEW_DIR  compare two --save trees, as cmplitmushist.sh
+  merge OUT.json IN.json...  join JSON reports of ordo run (e.g. shards)
+  c2bpf TEST.litmus        translate a C litmus test into BPF
+  judge C.litmus [BPF.litmus] | DIR   compare LKMM and BPF verdicts
+  explain TEST.litmus      why the model allows or forbids the test's outcome (ordo explain --help)
+
+options (herd7's spelling and meaning; also accepted by ordo run):
+${herdOptionsHelp()}
+  -version, --version         print "ordo VERSION, herd7 ${HERD7_REFERENCE} compatible" and exit
+  -help, --help               print this help and exit
+
+Files (cfg, model, bell, macros, cat includes) are looked up as herd7 does: a plain
+relative name in the current directory, then each -I directory, then $HERDLIB, then
+Ordo's own models; names starting with /, ./ or ../ as they are. Command-line options
+override the cfg's settings.
+
+exit status: ${EXIT_OK} every test ran; ${EXIT_ERROR} a test had an error (FILE:LINE:COL: message on
+stderr); ${EXIT_USAGE} usage error (bad option, or a file named by an option not found);
+${EXIT_LIMIT} a test was stopped by -timeout, -max-executions or memory (no report on stdout,
+a "Limit" line on stderr); ${EXIT_INTERNAL} internal error.`;
+
+/** One line scripts can read: the second word is Ordo's version. */
+export function versionLine(): string {
+  return `ordo ${ordoVersion()}, herd7 ${HERD7_REFERENCE} compatible\n`;
+}
+
+// Subcommands are loaded only when used: a script that starts one `ordo TEST` per test
+// should not pay for compiling the batch runner and the C-to-BPF translator each time.
+const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
+  run: async (a) => (await import('./batch-commands.js')).runCommand(a),
+  compare: async (a) => (await import('./batch-commands.js')).compareCommand(a),
+  merge: async (a) => (await import('./batch-commands.js')).mergeCommand(a),
+  c2bpf: async (a) => (await import('./bpf-commands.js')).c2bpfCommand(a),
+  judge: async (a) => (await import('./bpf-commands.js')).judgeCommand(a),
+  explain: async (a) => (await import('./explain-command.js')).explainCommand(a),
+  strengthen: async (a) => (await import('./strengthen-command.js')).strengthenCommand(a),
+};
+
+function isDirectory(p: string): boolean {
   try {
-    parsed = parseArgs(args);
-  } catch (err) {
-    process.stderr.write(`ordo: ${(err as Error).message}\n`);
-    return 2;
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
   }
-  if (parsed.files.length === 0) {
+}
+
+export async function main(args: string[]): Promise<number> {
+  if (args.length > 0 && Object.hasOwn(COMMANDS, args[0])) return COMMANDS[args[0]](args.slice(1));
+  if (args.some((a) => a === '-version' || a === '--version')) {
+    process.stdout.write(versionLine());
+    return EXIT_OK;
+  }
+  if (args.some((a) => a === '-help' || a === '--help' || a === '-h')) {
+    process.stdout.write(USAGE + '\n');
+    return EXIT_OK;
+  }
+  let parsed: ParsedHerdArgs;
+  try {
+    parsed = parseHerdArgs(args);
+  } catch (err) {
+    process.stderr.write(`ordo: ${(err as Error).message} (ordo -help lists the options)\n`);
+    return EXIT_USAGE;
+  }
+  if (parsed.operands.length === 0) {
     process.stderr.write(USAGE + '\n');
-    return 2;
+    return EXIT_USAGE;
+  }
+  const dir = parsed.operands.find(isDirectory);
+  if (dir !== undefined) {
+    process.stderr.write(
+      `ordo: ${dir} is a directory; to run every test under it, use: ordo run ${dir}\n`,
+    );
+    return EXIT_USAGE;
   }
   let status = 0;
-  for (const file of parsed.files) {
+  for (const file of parsed.operands) {
     try {
       const collector = wantsGraphs(parsed.graphs)
         ? new GraphCollector(parsed.graphs.settings, parsed.graphs.shown)
         : undefined;
       const r = runTest(file, parsed.opts, collector);
       if (collector) await writeGraphs(parsed.graphs, file, collector.dot(), collector.dotGraphs());
+      if ((parsed.opts.verbose ?? 0) > 0) process.stderr.write(filesLine(file, parsed));
       if (r.limit) {
         // As herd7: nothing on stdout, so no script reads a partial Observation as a verdict.
         process.stderr.write(formatLimitLine(r));
         status = Math.max(status, limitExitStatus(r.limitKind ?? 'time'));
       } else process.stdout.write(formatHerdReport(r));
     } catch (err) {
+      if (err instanceof UsageError) {
+        process.stderr.write(`ordo: ${err.message}\n`);
+        return EXIT_USAGE;
+      }
       if (err instanceof OrdoError) {
         const where = err.where ? '' : `${file}: `;
         process.stderr.write(`ordo: ${where}${err.format()}\n`);
-        status = Math.max(status, 1);
+        status = Math.max(status, EXIT_ERROR);
       } else if (err instanceof RangeError) {
         process.stderr.write(`ordo: ${file}: ran out of resources (${err.message})\n`);
-        status = Math.max(status, 3);
+        status = Math.max(status, EXIT_LIMIT);
       } else {
         process.stderr.write(`ordo: ${file}: internal error: ${(err as Error).message}\n`);
-        status = Math.max(status, 4);
+        status = Math.max(status, EXIT_INTERNAL);
       }
     }
   }
   return status;
+}
+
+/** -v: the files a run read, so a user sees which cfg and model were found where. */
+function filesLine(file: string, parsed: ParsedHerdArgs): string {
+  const setup = setupFor(file, parsed.opts);
+  const { resolved, model } = setup;
+  return `ordo: ${file}: cfg ${resolved.cfgFiles.join(', ') || '(none)'}; model files ${model.files.join(', ')}; macros ${resolved.macrosFile}\n`;
 }

@@ -10,7 +10,7 @@ import { parseStateSelector, type OutcomeSelector } from '../outcomes/explain.js
 import { costFunction } from '../strengthen/costs.js';
 import { describeEdit, formatEditDiff } from '../strengthen/edits.js';
 import { strengthen, type StrengthenResult } from '../strengthen/search.js';
-import { parseArgs } from './herd-options.js';
+import { parseHerdArgs } from './herd-options.js';
 
 const USAGE = `usage: ordo strengthen [options] TEST.litmus [--cost MODEL] [--max-changes N]
        [--forbid 'STATE'] [--max-candidates N] [-o OUT.litmus]
@@ -83,14 +83,14 @@ export async function strengthenCommand(args: string[]): Promise<number> {
   let parsed;
   let cost;
   try {
-    parsed = parseArgs(rest);
+    parsed = parseHerdArgs(rest);
     cost = costFunction(costName);
   } catch (err) {
     if (err instanceof OrdoError) return fail(err.format(), EXIT_USAGE);
     throw err;
   }
-  if (parsed.files.length !== 1) return fail(USAGE, EXIT_USAGE);
-  const file = parsed.files[0];
+  if (parsed.operands.length !== 1) return fail(USAGE, EXIT_USAGE);
+  const file = parsed.operands[0];
   try {
     const source = readSourceFile(file);
     if (architectureOf(source, file).name !== 'C')
