@@ -3,7 +3,7 @@
 
 import { statSync } from 'node:fs';
 import { readSourceFile } from '../source.js';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ORDO_LIBRARY, requireHerdFile } from '../config/search-path.js';
 import { OrdoError, withinDepthLimit, type Location } from '../diagnostics.js';
@@ -101,7 +101,9 @@ export function loadModel(cfg: ModelConfig): CompiledModel {
       if (!files.includes(p)) files.push(p);
       return parseFile(p, typeof askedBy === 'string' ? null : askedBy);
     };
-    const stdlib = load('stdlib.cat', 'the cat interpreter (loaded before every model)');
+    // Ordo's own prelude, always: it defines what Ordo's interpreter gives every model, and
+    // herd7's stdlib.cat (found first with -I herd-lib) relies on herd7's built-ins.
+    const stdlib = load(join(ORDO_LIBRARY[0], 'stdlib.cat'), 'the cat interpreter');
     const parts: CatFile[] = [stdlib];
     if (cfg.bellFile) parts.push(load(resolve(cfg.bellFile), 'the configuration'));
     const main = load(resolve(cfg.catFile), 'the configuration');
