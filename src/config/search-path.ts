@@ -63,14 +63,20 @@ export function searchDirs(includeDirs: readonly string[]): string[] {
   return ['.', ...includeDirs, ...(herdlib ? [herdlib] : []), ...ORDO_LIBRARY];
 }
 
-/** The file herd7 would open for `name`, or null. */
+/**
+ * The file herd7 would open for `name`, or null. Failing a regular file, the first thing of
+ * another kind by that name (a directory, a FIFO ...), so that reading it reports what it
+ * is rather than "no such file".
+ */
 export function findHerdFile(name: string, includeDirs: readonly string[]): string | null {
-  if (!isImplicit(name)) return isFile(name) ? resolve(name) : null;
+  if (!isImplicit(name)) return isFile(name) || existsSync(name) ? resolve(name) : null;
+  let other: string | null = null;
   for (const dir of searchDirs(includeDirs)) {
     const p = resolve(dir, name);
     if (isFile(p)) return p;
+    if (other === null && existsSync(p)) other = p;
   }
-  return null;
+  return other;
 }
 
 /**
