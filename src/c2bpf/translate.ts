@@ -23,6 +23,7 @@ import type {
   Stmt,
   Thread,
 } from '../program/ir.js';
+import { forEachPropLocation, mapPropLocations } from '../program/ir.js';
 import { ppProp, ppValue } from '../frontend/c/index.js';
 import {
   ppColumns,
@@ -782,33 +783,6 @@ function stmtLocsAndRegs(
   }
 }
 
-function propRegs(p: Prop, out: StateLoc[]): void {
-  switch (p.kind) {
-    case 'eq':
-      out.push(p.loc);
-      break;
-    case 'eqLoc':
-      out.push(p.loc, p.other);
-      break;
-    case 'not':
-      propRegs(p.arg, out);
-      break;
-    case 'and':
-    case 'or':
-      p.args.forEach((a) => propRegs(a, out));
-      break;
-    case 'implies':
-      propRegs(p.left, out);
-      propRegs(p.right, out);
-      break;
-    case 'true':
-    case 'false':
-      break;
-    default:
-      assertNever(p);
-  }
-}
-
 // ------------------------------------------------------------------------- entry point
 
 /** Translates a parsed C test; throws Untranslatable with the reason when BPF cannot express it. */
@@ -829,8 +803,9 @@ export function translateCToBpf(test: LitmusTest): Translation {
 
   const clauseLocs: StateLoc[] = [];
   test.locations.forEach((l) => clauseLocs.push(l));
-  if (test.filter) propRegs(test.filter, clauseLocs);
-  propRegs(test.condition.prop, clauseLocs);
+  const noteLoc = (l: StateLoc) => clauseLocs.push(l);
+  if (test.filter) forEachPropLocation(test.filter, noteLoc);
+  forEachPropLocation(test.condition.prop, noteLoc);
 
   const registerMap = new Map<string, string>();
   const initLines: string[] = [];
@@ -888,26 +863,8 @@ export function translateCToBpf(test: LitmusTest): Translation {
       );
     return { kind: 'reg', thread: l.thread, name: b.split(':')[1]! };
   };
-  const mapProp = (p: Prop): Prop => {
-    switch (p.kind) {
-      case 'eq':
-        return { ...p, loc: mapLoc(p.loc) };
-      case 'eqLoc':
-        return { ...p, loc: mapLoc(p.loc), other: mapLoc(p.other) };
-      case 'not':
-        return { kind: 'not', arg: mapProp(p.arg) };
-      case 'and':
-      case 'or':
-        return { kind: p.kind, args: p.args.map(mapProp) };
-      case 'implies':
-        return { kind: 'implies', left: mapProp(p.left), right: mapProp(p.right) };
-      case 'true':
-      case 'false':
-        return p;
-      default:
-        return assertNever(p);
-    }
-  };
+  const mapProp = (p: Prop): Prop => mapPropLocations(p, mapLoc);
+
   const ppL = (l: StateLoc) => (l.kind === 'reg' ? `${l.thread}:${l.name}` : l.name);
 
   const name = `${test.name}-BPF`;

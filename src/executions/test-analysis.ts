@@ -5,6 +5,7 @@
 
 import { DEFAULT_UNROLL } from '../config/settings.js';
 import type { LitmusTest, Value, StateLoc, Prop } from '../program/ir.js';
+import { forEachPropLocation } from '../program/ir.js';
 import { assertNever } from '../diagnostics.js';
 import { valueKey } from '../events/symbolic.js';
 import {
@@ -73,36 +74,10 @@ export function observedLocations(test: LitmusTest, withFilter = false): StateLo
     const key = l.kind === 'reg' ? `${l.thread}:${l.name}` : l.name;
     if (!seen.has(key)) seen.set(key, l);
   };
-  const visitProp = (p: Prop): void => {
-    switch (p.kind) {
-      case 'eq':
-        add(p.loc);
-        break;
-      case 'eqLoc':
-        add(p.loc);
-        add(p.other);
-        break;
-      case 'not':
-        visitProp(p.arg);
-        break;
-      case 'and':
-      case 'or':
-        p.args.forEach(visitProp);
-        break;
-      case 'implies':
-        visitProp(p.left);
-        visitProp(p.right);
-        break;
-      case 'true':
-      case 'false':
-        break;
-      default:
-        assertNever(p);
-    }
-  };
+
   test.locations.forEach(add);
-  visitProp(test.condition.prop);
-  if (withFilter && test.filter) visitProp(test.filter);
+  forEachPropLocation(test.condition.prop, add);
+  if (withFilter && test.filter) forEachPropLocation(test.filter, add);
   return [...seen.values()];
 }
 

@@ -22,6 +22,7 @@
 
 import { createHash } from 'node:crypto';
 import type { Prop, StateLoc } from '../program/ir.js';
+import { forEachPropLocation } from '../program/ir.js';
 
 /** One initial-state entry as herd7 writes it for the digest. */
 export interface HashInitEntry {
@@ -118,27 +119,10 @@ function observedText(observed: StateLoc[]): string {
 }
 
 /** The locations a condition or filter mentions, in order. */
-export function propLocations(p: Prop, out: StateLoc[] = []): StateLoc[] {
-  switch (p.kind) {
-    case 'true':
-    case 'false':
-      return out;
-    case 'eq':
-      out.push(p.loc);
-      return out;
-    case 'eqLoc':
-      out.push(p.loc, p.other);
-      return out;
-    case 'not':
-      return propLocations(p.arg, out);
-    case 'and':
-    case 'or':
-      for (const a of p.args) propLocations(a, out);
-      return out;
-    case 'implies':
-      propLocations(p.left, out);
-      return propLocations(p.right, out);
-  }
+export function propLocations(p: Prop): StateLoc[] {
+  const out: StateLoc[] = [];
+  forEachPropLocation(p, (l) => out.push(l));
+  return out;
 }
 
 /** herd7's `Hash=` value for a test. */

@@ -3,6 +3,8 @@
 // only holds the primitive operations whose memory effects the models talk about.
 
 /** Where a construct came from, for error messages. */
+import { assertNever } from '../diagnostics.js';
+
 export interface SourcePos {
   file: string;
   line: number;
@@ -209,6 +211,61 @@ export type Prop =
   | { kind: 'and'; args: Prop[] }
   | { kind: 'or'; args: Prop[] }
   | { kind: 'implies'; left: Prop; right: Prop };
+
+/** Calls `visit` on every state location a condition names, left to right. */
+export function forEachPropLocation(p: Prop, visit: (l: StateLoc) => void): void {
+  switch (p.kind) {
+    case 'eq':
+      visit(p.loc);
+      return;
+    case 'eqLoc':
+      visit(p.loc);
+      visit(p.other);
+      return;
+    case 'not':
+      forEachPropLocation(p.arg, visit);
+      return;
+    case 'and':
+    case 'or':
+      for (const a of p.args) forEachPropLocation(a, visit);
+      return;
+    case 'implies':
+      forEachPropLocation(p.left, visit);
+      forEachPropLocation(p.right, visit);
+      return;
+    case 'true':
+    case 'false':
+      return;
+    default:
+      assertNever(p);
+  }
+}
+
+/** The condition with every state location replaced by `f(location)`. */
+export function mapPropLocations(p: Prop, f: (l: StateLoc) => StateLoc): Prop {
+  switch (p.kind) {
+    case 'eq':
+      return { ...p, loc: f(p.loc) };
+    case 'eqLoc':
+      return { ...p, loc: f(p.loc), other: f(p.other) };
+    case 'not':
+      return { kind: 'not', arg: mapPropLocations(p.arg, f) };
+    case 'and':
+    case 'or':
+      return { kind: p.kind, args: p.args.map((a) => mapPropLocations(a, f)) };
+    case 'implies':
+      return {
+        kind: 'implies',
+        left: mapPropLocations(p.left, f),
+        right: mapPropLocations(p.right, f),
+      };
+    case 'true':
+    case 'false':
+      return p;
+    default:
+      return assertNever(p);
+  }
+}
 
 export type Quantifier = 'exists' | 'notExists' | 'forall';
 

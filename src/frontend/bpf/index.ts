@@ -23,6 +23,7 @@ import type {
   Stmt,
   Thread,
 } from '../../program/ir.js';
+import { mapPropLocations } from '../../program/ir.js';
 import { Lexer } from '../c/lexer.js';
 import { CParser } from '../c/cparser.js';
 import { parseClauses, parseInit, ppProp } from '../c/state.js';
@@ -107,23 +108,8 @@ export function parseBpfLitmusDetailed(text: string, file: string): ParsedBpf {
   };
   const canonLoc = (l: StateLoc): StateLoc =>
     l.kind === 'reg' ? { ...l, name: regOf(l.name, clausePos(l)) } : l;
-  const canonProp = (q: Prop): Prop => {
-    switch (q.kind) {
-      case 'eq':
-        return { ...q, loc: canonLoc(q.loc) };
-      case 'eqLoc':
-        return { ...q, loc: canonLoc(q.loc), other: canonLoc(q.other) };
-      case 'not':
-        return { kind: 'not', arg: canonProp(q.arg) };
-      case 'and':
-      case 'or':
-        return { kind: q.kind, args: q.args.map(canonProp) };
-      case 'implies':
-        return { kind: 'implies', left: canonProp(q.left), right: canonProp(q.right) };
-      default:
-        return q;
-    }
-  };
+  const canonProp = (q: Prop): Prop => mapPropLocations(q, canonLoc);
+
   const prop = canonProp(clauses.condition.prop);
   const q = clauses.condition.quantifier;
   const condition = {

@@ -15,6 +15,7 @@ import type {
   Stmt,
   Thread,
 } from '../../program/ir.js';
+import { mapPropLocations } from '../../program/ir.js';
 import { CParser } from '../c/cparser.js';
 import { readLitmusHeader } from '../c/header.js';
 import { Lexer } from '../c/lexer.js';
@@ -297,24 +298,7 @@ export function parseAsmLitmus(text: string, file: string, dialect: AsmDialect):
   };
   const canonLoc = (l: StateLoc): StateLoc =>
     l.kind === 'reg' ? { ...l, name: regOf(l.name, clausePos(l)) } : l;
-  const canonProp = (q: Prop): Prop => {
-    switch (q.kind) {
-      case 'eq':
-        return { ...q, loc: canonLoc(q.loc) };
-      case 'eqLoc':
-        return { ...q, loc: canonLoc(q.loc), other: canonLoc(q.other) };
-      case 'not':
-        return { kind: 'not', arg: canonProp(q.arg) };
-      case 'and':
-      case 'or':
-        return { kind: q.kind, args: q.args.map(canonProp) };
-      case 'implies':
-        return { kind: 'implies', left: canonProp(q.left), right: canonProp(q.right) };
-      case 'true':
-      case 'false':
-        return q;
-    }
-  };
+  const canonProp = (q: Prop): Prop => mapPropLocations(q, canonLoc);
 
   const init: InitEntry[] = rawInit.map((e) =>
     e.thread === null ? e : { ...e, name: regOf(e.name, e.pos ?? { file, line: 1, col: 1 }) },
