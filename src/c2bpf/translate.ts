@@ -23,7 +23,7 @@ import type {
   Stmt,
   Thread,
 } from '../program/ir.js';
-import { forEachPropLocation, mapPropLocations } from '../program/ir.js';
+import { exprOperands, forEachPropLocation, mapPropLocations } from '../program/ir.js';
 import { ppProp, ppValue } from '../frontend/c/index.js';
 import {
   ppColumns,
@@ -664,62 +664,10 @@ function exprLocsAndRegs(
   params: Set<string>,
   flags: { cmpxchg: boolean; fence: boolean },
 ): void {
-  const go = (x: Expr) => exprLocsAndRegs(x, locs, regs, params, flags);
-  switch (e.kind) {
-    case 'addr':
-      locs.add(e.name);
-      break;
-    case 'reg':
-      if (params.has(e.name)) locs.add(e.name);
-      else regs.add(e.name);
-      break;
-    case 'unop':
-      go(e.arg);
-      break;
-    case 'binop':
-      go(e.left);
-      go(e.right);
-      break;
-    case 'cond':
-      go(e.test);
-      go(e.then);
-      go(e.else);
-      break;
-    case 'load':
-      go(e.addr);
-      break;
-    case 'xchg':
-      go(e.addr);
-      go(e.value);
-      break;
-    case 'cmpxchg':
-      flags.cmpxchg = true;
-      go(e.addr);
-      go(e.expected);
-      go(e.desired);
-      break;
-    case 'atomicOp':
-      go(e.addr);
-      go(e.operand);
-      break;
-    case 'addUnless':
-      go(e.addr);
-      go(e.add);
-      go(e.unless);
-      break;
-    case 'amo':
-      go(e.addr);
-      go(e.operand);
-      break;
-    case 'trylock':
-    case 'islocked':
-      go(e.addr);
-      break;
-    case 'const':
-      break;
-    default:
-      assertNever(e);
-  }
+  if (e.kind === 'addr') locs.add(e.name);
+  else if (e.kind === 'reg') (params.has(e.name) ? locs : regs).add(e.name);
+  else if (e.kind === 'cmpxchg') flags.cmpxchg = true;
+  for (const x of exprOperands(e)) exprLocsAndRegs(x, locs, regs, params, flags);
 }
 
 function stmtLocsAndRegs(

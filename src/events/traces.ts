@@ -6,7 +6,8 @@
 // reads-from relation fixes every read's value.
 
 import type { Annot, Expr, PairRelation, SourcePos, Stmt, Thread, Value } from '../program/ir.js';
-import { OrdoError } from '../diagnostics.js';
+import { assertNever, OrdoError } from '../diagnostics.js';
+import { exprOperands } from '../program/ir.js';
 import { checkLimits } from '../limits.js';
 import { DEFAULT_UNROLL } from '../config/settings.js';
 import {
@@ -111,63 +112,32 @@ export interface ExploreOptions {
 export function numberHerdVariables(threads: Thread[]): Map<Expr, number> {
   const out = new Map<Expr, number>();
   let next = 0;
+  // A register read, and every memory-reading expression after its operands.
   const ex = (e: Expr): void => {
+    exprOperands(e).forEach(ex);
     switch (e.kind) {
+      case 'reg':
+      case 'load':
+      case 'xchg':
+      case 'cmpxchg':
+      case 'atomicOp':
+      case 'addUnless':
+      case 'amo':
+        out.set(e, ++next);
+        return;
       case 'const':
       case 'addr':
-        return;
-      case 'reg':
-        out.set(e, ++next);
-        return;
       case 'unop':
-        ex(e.arg);
-        return;
       case 'binop':
-        ex(e.left);
-        ex(e.right);
-        return;
       case 'cond':
-        ex(e.test);
-        ex(e.then);
-        ex(e.else);
-        return;
-      case 'load':
-        ex(e.addr);
-        out.set(e, ++next);
-        return;
-      case 'xchg':
-        ex(e.addr);
-        ex(e.value);
-        out.set(e, ++next);
-        return;
-      case 'cmpxchg':
-        ex(e.addr);
-        ex(e.expected);
-        ex(e.desired);
-        out.set(e, ++next);
-        return;
-      case 'atomicOp':
-        ex(e.addr);
-        ex(e.operand);
-        out.set(e, ++next);
-        return;
-      case 'addUnless':
-        ex(e.addr);
-        ex(e.add);
-        ex(e.unless);
-        out.set(e, ++next);
-        return;
-      case 'amo':
-        ex(e.addr);
-        ex(e.operand);
-        out.set(e, ++next);
-        return;
       case 'trylock':
       case 'islocked':
-        ex(e.addr);
         return;
+      default:
+        assertNever(e);
     }
   };
+
   const st = (s: Stmt): void => {
     switch (s.kind) {
       case 'assign':

@@ -212,6 +212,37 @@ export type Prop =
   | { kind: 'or'; args: Prop[] }
   | { kind: 'implies'; left: Prop; right: Prop };
 
+/** The sub-expressions of an expression, in source order (address first). */
+export function exprOperands(e: Expr): Expr[] {
+  switch (e.kind) {
+    case 'const':
+    case 'addr':
+    case 'reg':
+      return [];
+    case 'unop':
+      return [e.arg];
+    case 'binop':
+      return [e.left, e.right];
+    case 'cond':
+      return [e.test, e.then, e.else];
+    case 'load':
+    case 'trylock':
+    case 'islocked':
+      return [e.addr];
+    case 'xchg':
+      return [e.addr, e.value];
+    case 'cmpxchg':
+      return [e.addr, e.expected, e.desired];
+    case 'atomicOp':
+    case 'amo':
+      return [e.addr, e.operand];
+    case 'addUnless':
+      return [e.addr, e.add, e.unless];
+    default:
+      return assertNever(e);
+  }
+}
+
 /** Calls `visit` on every state location a condition names, left to right. */
 export function forEachPropLocation(p: Prop, visit: (l: StateLoc) => void): void {
   switch (p.kind) {

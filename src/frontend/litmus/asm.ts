@@ -15,7 +15,7 @@ import type {
   Stmt,
   Thread,
 } from '../../program/ir.js';
-import { mapPropLocations } from '../../program/ir.js';
+import { exprOperands, mapPropLocations } from '../../program/ir.js';
 import { CParser } from '../c/cparser.js';
 import { readLitmusHeader } from '../c/header.js';
 import { Lexer } from '../c/lexer.js';
@@ -167,51 +167,10 @@ function hashCode(
 /** Every shared location named by an address in the statements. */
 function addressedLocations(stmts: Stmt[], out: Set<string>): void {
   const ex = (e: Expr): void => {
-    switch (e.kind) {
-      case 'addr':
-        out.add(e.name);
-        return;
-      case 'const':
-      case 'reg':
-        return;
-      case 'unop':
-        ex(e.arg);
-        return;
-      case 'binop':
-        ex(e.left);
-        ex(e.right);
-        return;
-      case 'cond':
-        ex(e.test);
-        ex(e.then);
-        ex(e.else);
-        return;
-      case 'load':
-      case 'trylock':
-      case 'islocked':
-        ex(e.addr);
-        return;
-      case 'xchg':
-        ex(e.addr);
-        ex(e.value);
-        return;
-      case 'cmpxchg':
-        ex(e.addr);
-        ex(e.expected);
-        ex(e.desired);
-        return;
-      case 'atomicOp':
-      case 'amo':
-        ex(e.addr);
-        ex(e.operand);
-        return;
-      case 'addUnless':
-        ex(e.addr);
-        ex(e.add);
-        ex(e.unless);
-        return;
-    }
+    if (e.kind === 'addr') out.add(e.name);
+    else exprOperands(e).forEach(ex);
   };
+
   for (const s of stmts) {
     switch (s.kind) {
       case 'assign':
