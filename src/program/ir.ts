@@ -212,6 +212,20 @@ export type Prop =
   | { kind: 'or'; args: Prop[] }
   | { kind: 'implies'; left: Prop; right: Prop };
 
+/** Compound assignment operators (`r += e`, C and BPF alike) and the operation each applies. */
+export const COMPOUND_ASSIGNMENT: Readonly<Record<string, BinaryOp>> = {
+  '+=': '+',
+  '-=': '-',
+  '*=': '*',
+  '/=': '/',
+  '%=': '%',
+  '&=': '&',
+  '|=': '|',
+  '^=': '^',
+  '<<=': '<<',
+  '>>=': '>>',
+};
+
 /** The sub-expressions of an expression, in source order (address first). */
 export function exprOperands(e: Expr): Expr[] {
   switch (e.kind) {

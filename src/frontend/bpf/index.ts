@@ -23,7 +23,7 @@ import type {
   Stmt,
   Thread,
 } from '../../program/ir.js';
-import { mapPropLocations } from '../../program/ir.js';
+import { COMPOUND_ASSIGNMENT, mapPropLocations } from '../../program/ir.js';
 import { Lexer } from '../c/lexer.js';
 import { CParser } from '../c/cparser.js';
 import { parseClauses, parseInit, ppProp } from '../c/state.js';
@@ -149,18 +149,6 @@ export function parseBpfLitmusDetailed(text: string, file: string): ParsedBpf {
 
 // ------------------------------------------------------------------------- lowering
 
-const ALU: Record<string, BinaryOp> = {
-  '+=': '+',
-  '-=': '-',
-  '*=': '*',
-  '/=': '/',
-  '%=': '%',
-  '&=': '&',
-  '|=': '|',
-  '^=': '^',
-  '<<=': '<<',
-  '>>=': '>>',
-};
 const ATOMIC: Record<string, BinaryOp> = { add: '+', and: '&', or: '|', xor: '^' };
 
 function reg(name: string, pos?: SourcePos): Expr {
@@ -189,7 +177,7 @@ function lowerInstr(i: Instr): Stmt[] {
           reg: i.dst,
           value: {
             kind: 'binop',
-            op: ALU[i.op]!,
+            op: COMPOUND_ASSIGNMENT[i.op]!,
             left: reg(i.dst, pos),
             right: operand(i.src, pos),
             pos,

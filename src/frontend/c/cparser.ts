@@ -1,6 +1,7 @@
 // Recursive-descent parser for C process bodies and .def macro bodies (surface AST).
 
 import type { BinaryOp, SourcePos } from '../../program/ir.js';
+import { COMPOUND_ASSIGNMENT } from '../../program/ir.js';
 import { ALL_PRIMS, type SExpr, type SStmt } from './ast.js';
 import {
   ANNOTATED_PRIMS as ANNOTATED_PRIMS_LIST,
@@ -72,19 +73,6 @@ const BIN_PREC: Record<string, number> = {
   '*': 10,
   '/': 10,
   '%': 10,
-};
-
-const COMPOUND: Record<string, BinaryOp> = {
-  '+=': '+',
-  '-=': '-',
-  '*=': '*',
-  '/=': '/',
-  '%=': '%',
-  '&=': '&',
-  '|=': '|',
-  '^=': '^',
-  '<<=': '<<',
-  '>>=': '>>',
 };
 
 export class CParser {
@@ -210,11 +198,13 @@ export class CParser {
     if (isTypeWord(t)) return this.parseDecl();
     const e = this.parseExpr();
     const n = this.lx.peek();
-    if (n.kind === 'punct' && (n.text === '=' || n.text in COMPOUND)) {
+    if (n.kind === 'punct' && (n.text === '=' || n.text in COMPOUND_ASSIGNMENT)) {
       this.lx.next();
       const rhs = this.parseExpr();
       this.expect(';', 'after the assignment');
-      return [{ k: 'assign', lhs: e, op: n.text === '=' ? null : COMPOUND[n.text]!, rhs, pos }];
+      return [
+        { k: 'assign', lhs: e, op: n.text === '=' ? null : COMPOUND_ASSIGNMENT[n.text]!, rhs, pos },
+      ];
     }
     if (n.kind === 'punct' && (n.text === '++' || n.text === '--')) {
       this.lx.next();
