@@ -288,6 +288,9 @@ test('the printer writes what the parser reads', () => {
     'r2 = atomic_fetch_xor((u32 *)(r1 + 0), r2)',
     'r2 = xchg_64(r1 + 0, r2)',
     'r0 = cmpxchg32_32(r1 + 0, r0, r2)',
+    'smp_mb',
+    'smp_rmb',
+    'smp_wmb',
     'if r1 >= 4 goto L',
     'goto L',
     'L:',
@@ -298,6 +301,16 @@ test('the printer writes what the parser reads', () => {
   );
   const printed = columns[0]!.filter((c) => c.instr).map((c) => ppInstr(c.instr!));
   assert.deepEqual(printed, rows.slice(0, -1));
+});
+
+test('barrier instructions are fence events tagged MB, RMB, WMB', () => {
+  const b = strip(body(['smp_mb', 'smp_rmb', 'smp_wmb']));
+  assert.deepEqual(b, [
+    { kind: 'fence', annot: ['MB'] },
+    { kind: 'fence', annot: ['RMB'] },
+    { kind: 'fence', annot: ['WMB'] },
+  ]);
+  assert.match(errRows(['smp_mb()']).message, /unexpected '\(' after the instruction/);
 });
 
 // ---------------------------------------------------------------- errors

@@ -3,9 +3,9 @@
 
 import { normaliseLineBreaks, readSourceFile } from '../source.js';
 import { basename, resolve } from 'node:path';
-import { LimitError, withinDepthLimit, type LimitKind } from '../diagnostics.js';
+import { LimitError, OrdoError, withinDepthLimit, type LimitKind } from '../diagnostics.js';
 import { beginRun, endRun, limitClock } from '../limits.js';
-import type { LitmusTest, Quantifier, StateLoc } from '../program/ir.js';
+import type { LitmusTest, Quantifier, StateLoc, Stmt } from '../program/ir.js';
 import { loadModel, evaluateModel, type CompiledModel } from '../cat/index.js';
 import { resolveConfig, type ConfigRequest, type ResolvedConfig } from '../config/index.js';
 import { DEFAULT_UNROLL } from '../config/settings.js';
@@ -254,6 +254,7 @@ function evaluateTest(
   const test: LitmusTest = withinDepthLimit(file, () =>
     arch.parse(text, file, { macros: setup.macros }),
   );
+  refuseUnknownExtensions(test, arch, setup.model, setup.resolved.model.catFile);
   const settings = setup.resolved.settings;
   const memory = initialMemory(test);
   const columns = sortColumns(observedLocations(test), arch.compareRegisters);
@@ -349,6 +350,41 @@ function evaluateTest(
     result.limitKind = limit.limit;
   }
   return result;
+}
+
+/**
+ * A test using one of Ordo's extensions of the architecture's dialect (BPF's barrier
+ * instructions) under a model that never names the extension's event set: the model would
+ * ignore the instruction and answer as if it were not there, so the run is refused at it.
+ */
+function refuseUnknownExtensions(
+  test: LitmusTest,
+  arch: Architecture,
+  model: CompiledModel,
+  modelFile: string,
+): void {
+  const extensions = arch.extensions ?? [];
+  if (extensions.length === 0) return;
+  const named = new Set(model.program.inputNames);
+  const visit = (body: Stmt[]): void => {
+    for (const s of body) {
+      if (s.kind === 'block') visit(s.body);
+      if (s.kind === 'if') {
+        visit(s.then);
+        visit(s.else);
+      }
+      if (s.kind === 'while') visit(s.body);
+      const sets = s.kind === 'fence' ? s.annot : [];
+      for (const x of extensions) {
+        if (!sets.includes(x.set) || named.has(x.set)) continue;
+        throw new OrdoError(
+          `${x.instruction} is Ordo's extension of the ${arch.name} dialect, and the model ${modelFile} never names its event set ${x.set}, so it would ignore it: run this test under Ordo's own ${arch.name} model (${arch.defaultModel}).`,
+          s.pos ?? { file: test.file, line: 1, col: 1 },
+        );
+      }
+    }
+  };
+  for (const t of test.threads) visit(t.body);
 }
 
 /** A state's identity among the distinct final states (its values, column by column). */

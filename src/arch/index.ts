@@ -34,6 +34,13 @@ export interface Architecture {
   compareRegisters?: (a: string, b: string) => number;
   /** Sets an event of each kind belongs to, besides the universal R, W, M and F. */
   kindSets: Partial<Record<EventKind, readonly string[]>>;
+  /**
+   * Ordo's extensions of herd7's dialect: the event set each extension's events are in,
+   * and the instruction as written. herd7's own model for the architecture never names
+   * these sets, so it would silently ignore the events; a test using one is refused
+   * under a model that does not name its set.
+   */
+  extensions?: readonly { set: string; instruction: string }[];
 }
 
 /** The lock and SRCU events of the C dialect, as herd7's LKMM bell file names them. */
@@ -65,6 +72,11 @@ export const ARCHITECTURES: readonly Architecture[] = [
     // herd7's BPF tags; bpf.cat uses SC and AQ unguarded.
     sets: ['RMW', 'SC', 'AQ', 'RL', 'X'],
     kindSets: {},
+    extensions: [
+      { set: 'MB', instruction: 'smp_mb' },
+      { set: 'RMB', instruction: 'smp_rmb' },
+      { set: 'WMB', instruction: 'smp_wmb' },
+    ],
   },
   {
     name: 'X86_64',

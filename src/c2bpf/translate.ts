@@ -3,8 +3,9 @@
 // Works on the program IR of a parsed C test. Each C access becomes the BPF access with
 // the same ordering: READ_ONCE/WRITE_ONCE -> plain BPF loads/stores, acquire/release ->
 // load_acquire/store_release, fully ordered value-returning RMWs -> BPF's value-returning
-// atomics (which are fully ordered), non-returning RMWs -> `lock` atomics, smp_mb() ->
-// a value-returning atomic on a scratch location of its own. Register data flow is kept,
+// atomics (which are fully ordered), non-returning RMWs -> `lock` atomics, smp_mb(),
+// smp_rmb(), smp_wmb() -> Ordo's barrier instructions of the same names (which only
+// Ordo's BPF model knows). Register data flow is kept,
 // so address, data and control dependencies carry over. Whatever BPF cannot express
 // exactly is refused with a one-line reason naming the construct.
 //
@@ -96,25 +97,15 @@ class ThreadTranslator {
   readonly addrRegs = new Map<string, Reg>();
   /** C local -> BPF register. */
   readonly locals = new Map<string, Reg>();
-  /** Scratch locations for the full fences of this thread. */
-  readonly scratch: string[] = [];
 
   constructor(
     readonly thread: Thread,
-    private readonly newScratch: () => string,
     locations: string[],
     localNames: string[],
     usesCmpxchg: boolean,
-    usesFence: boolean,
   ) {
     this.free = usesCmpxchg ? [...POOL] : [...POOL, 'r0'];
     for (const l of locations) this.addrRegs.set(l, this.alloc(`the address of ${l}`));
-    if (usesFence) {
-      // Set in the init block, so reserved before any temporary is handed out.
-      const loc = this.newScratch();
-      this.scratch.push(loc);
-      this.addrRegs.set(loc, this.alloc('the scratch location of a full fence'));
-    }
     for (const r of localNames) this.locals.set(r, this.alloc(`C register ${r}`));
   }
 
@@ -593,27 +584,21 @@ class ThreadTranslator {
     };
     switch (tag) {
       case 'MB':
-        return this.fullFence();
+        return this.emit({ kind: 'barrier', barrier: 'mb' });
       case 'barrier':
         return; // a compiler barrier orders nothing between marked accesses
       case 'before-atomic':
         if (!isRmw(next))
           refuse('smp_mb__before_atomic()', 'not directly followed by an atomic RMW');
-        return this.fullFence();
+        return this.emit({ kind: 'barrier', barrier: 'mb' });
       case 'after-atomic':
         if (!isRmw(prev))
           refuse('smp_mb__after_atomic()', 'not directly preceded by an atomic RMW');
-        return this.fullFence();
+        return this.emit({ kind: 'barrier', barrier: 'mb' });
       case 'rmb':
-        return refuse(
-          'smp_rmb()',
-          'BPF has no read barrier (only full ordering, acquire and release)',
-        );
+        return this.emit({ kind: 'barrier', barrier: 'rmb' });
       case 'wmb':
-        return refuse(
-          'smp_wmb()',
-          'BPF has no write barrier (only full ordering, acquire and release)',
-        );
+        return this.emit({ kind: 'barrier', barrier: 'wmb' });
       case 'rcu-lock':
         return refuse('rcu_read_lock()', 'BPF has no RCU primitives');
       case 'rcu-unlock':
@@ -630,29 +615,6 @@ class ThreadTranslator {
         return refuse(`the fence {${annot.join(',')}}`, 'no BPF counterpart');
     }
   }
-
-  /**
-   * smp_mb(): a value-returning atomic on a scratch location that only this thread
-   * touches (so the fences of different threads do not read from each other).
-   */
-  private fullFence(): void {
-    const loc = this.scratch[0];
-    if (loc === undefined)
-      return refuse('smp_mb()', 'no scratch location reserved (internal error)');
-    const a = this.addrRegs.get(loc)!;
-    const t = this.alloc('a temporary');
-    this.emit({ kind: 'mov', dst: t, src: { imm: 0 } });
-    this.emit({
-      kind: 'atomic',
-      op: 'add',
-      size: SIZE,
-      mem: { base: a, off: 0 },
-      src: t,
-      fetch: true,
-      dst: t,
-    });
-    this.free.unshift(t);
-  }
 }
 
 // ------------------------------------------------------------------------- analysis
@@ -662,7 +624,7 @@ function exprLocsAndRegs(
   locs: Set<string>,
   regs: Set<string>,
   params: Set<string>,
-  flags: { cmpxchg: boolean; fence: boolean },
+  flags: { cmpxchg: boolean },
 ): void {
   if (e.kind === 'addr') locs.add(e.name);
   else if (e.kind === 'reg') (params.has(e.name) ? locs : regs).add(e.name);
@@ -675,7 +637,7 @@ function stmtLocsAndRegs(
   locs: Set<string>,
   regs: Set<string>,
   params: Set<string>,
-  flags: { cmpxchg: boolean; fence: boolean },
+  flags: { cmpxchg: boolean },
 ): void {
   const ex = (e: Expr) => exprLocsAndRegs(e, locs, regs, params, flags);
   for (const s of list) {
@@ -692,7 +654,6 @@ function stmtLocsAndRegs(
         ex(s.value);
         break;
       case 'fence':
-        if (['MB', 'before-atomic', 'after-atomic'].includes(s.annot[0] ?? '')) flags.fence = true;
         break;
       case 'lock':
       case 'unlock':
@@ -736,18 +697,6 @@ function stmtLocsAndRegs(
 /** Translates a parsed C test; throws Untranslatable with the reason when BPF cannot express it. */
 export function translateCToBpf(test: LitmusTest): Translation {
   if (test.arch !== 'C') refuse(`a ${test.arch} test`, 'only C litmus tests are translated');
-  // Every name the test uses, so scratch locations get fresh ones.
-  const taken = new Set<string>();
-  for (const e of test.init) taken.add(e.name);
-  for (const t of test.threads) for (const p of t.params) taken.add(p.name);
-  let scratchCount = 0;
-  const newScratch = (): string => {
-    let n: string;
-    do n = `mb_scratch${scratchCount++}`;
-    while (taken.has(n));
-    taken.add(n);
-    return n;
-  };
 
   const clauseLocs: StateLoc[] = [];
   test.locations.forEach((l) => clauseLocs.push(l));
@@ -762,18 +711,11 @@ export function translateCToBpf(test: LitmusTest): Translation {
     const params = new Set(th.params.map((p) => p.name));
     const locs = new Set<string>();
     const regs = new Set<string>();
-    const flags = { cmpxchg: false, fence: false };
+    const flags = { cmpxchg: false };
     stmtLocsAndRegs(th.body, locs, regs, params, flags);
     for (const l of clauseLocs) if (l.kind === 'reg' && l.thread === th.id) regs.add(l.name);
     for (const e of test.init) if (e.thread === th.id) regs.add(e.name);
-    const tt = new ThreadTranslator(
-      th,
-      newScratch,
-      [...locs].sort(),
-      [...regs].sort(),
-      flags.cmpxchg,
-      flags.fence,
-    );
+    const tt = new ThreadTranslator(th, [...locs].sort(), [...regs].sort(), flags.cmpxchg);
     tt.stmts(th.body);
     tt.finish();
     for (const [c, b] of tt.locals) registerMap.set(`${th.id}:${c}`, `${th.id}:${b}`);

@@ -10,7 +10,7 @@ import { parseBpfLitmus } from '../frontend/bpf/index.js';
 
 const C2BPF_USAGE = `usage: ordo c2bpf TEST.litmus [-o OUT.litmus] [-macros FILE]
 Translates a C (LKMM) litmus test into a BPF litmus test, or explains in one line why BPF
-cannot express it (locks, RCU, SRCU, smp_rmb/smp_wmb, plain accesses, ...).
+cannot express it (locks, RCU, SRCU, plain accesses, ...).
   -o FILE       write the BPF test to FILE instead of standard output
   -macros FILE  the .def file to read the C test with (default: Ordo's lkmm.def)`;
 

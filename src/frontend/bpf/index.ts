@@ -8,6 +8,8 @@
 //   atomic_fetch_op, xchg            SC, X (fully ordered; one read-write event)
 //   cmpxchg                          SC, X on its read and write, related by rmw and amo;
 //                                    a failing cmpxchg is one plain read.
+//   smp_mb / smp_rmb / smp_wmb       a fence event tagged MB / RMB / WMB (Ordo's
+//                                    extension: herd7's dialect has no barrier)
 
 import { OrdoError } from '../../diagnostics.js';
 import { normaliseLineBreaks } from '../../source.js';
@@ -28,7 +30,14 @@ import { Lexer } from '../c/lexer.js';
 import { CParser } from '../c/cparser.js';
 import { parseClauses, parseInit, ppProp } from '../c/state.js';
 import { readLitmusHeader } from '../c/header.js';
-import { herdHashCode, type Cell, type Instr, type MemRef, type Operand } from './ast.js';
+import {
+  herdHashCode,
+  type BarrierKind,
+  type Cell,
+  type Instr,
+  type MemRef,
+  type Operand,
+} from './ast.js';
 import { herdHash, propLocations } from '../herd-hash.js';
 import { ProgramParser, canonicalReg } from './program.js';
 
@@ -43,6 +52,9 @@ export const BPF_TAGS = {
   atomic: ['X'],
   ordered: ['SC', 'X'],
 } as const;
+
+/** The tag of each barrier instruction's fence event (sets herd7's bpf.cat never names). */
+export const BARRIER_TAGS: Record<BarrierKind, string> = { mb: 'MB', rmb: 'RMB', wmb: 'WMB' };
 
 export interface ParsedBpf {
   test: LitmusTest;
@@ -259,6 +271,8 @@ function lowerInstr(i: Instr): Stmt[] {
           },
         },
       ];
+    case 'barrier':
+      return [{ kind: 'fence', annot: [BARRIER_TAGS[i.barrier]], pos }];
     case 'goto':
       return [{ kind: 'goto', label: i.label, pos }];
     case 'jcond':

@@ -5,7 +5,18 @@
 
 import { OrdoError } from '../../diagnostics.js';
 import type { SourcePos } from '../../program/ir.js';
-import type { AluOp, AtomicOp, Cell, CondOp, Instr, MemRef, Operand, Reg, Size } from './ast.js';
+import type {
+  AluOp,
+  AtomicOp,
+  BarrierKind,
+  Cell,
+  CondOp,
+  Instr,
+  MemRef,
+  Operand,
+  Reg,
+  Size,
+} from './ast.js';
 
 type TokKind = 'name' | 'num' | 'punct' | 'eof';
 
@@ -69,6 +80,9 @@ const FETCH_OPS: Record<string, AtomicOp> = {
 const LOCK_OPS: Record<string, AtomicOp> = { '+=': 'add', '&=': 'and', '|=': 'or', '^=': 'xor' };
 const XCHG: Record<string, 'u32' | 'u64'> = { xchg_64: 'u64', xchg_32_32: 'u32' };
 const CMPXCHG: Record<string, 'u32' | 'u64'> = { cmpxchg_64: 'u64', cmpxchg32_32: 'u32' };
+
+/** Ordo's barrier instructions (not in herd7's dialect). */
+const BARRIERS: Record<string, BarrierKind> = { smp_mb: 'mb', smp_rmb: 'rmb', smp_wmb: 'wmb' };
 
 /** Words that start the clauses after the program. */
 const CLAUSE_WORDS = new Set(['locations', 'filter', 'exists', 'forall', 'final', 'not']);
@@ -302,7 +316,8 @@ export class ProgramParser {
       if (
         t.kind === 'name' &&
         !canonicalReg(t.text) &&
-        !['goto', 'if', 'lock', 'store_release'].includes(t.text)
+        !['goto', 'if', 'lock', 'store_release'].includes(t.text) &&
+        BARRIERS[t.text] === undefined
       ) {
         this.next();
         if (!this.isP(':')) {
@@ -411,6 +426,10 @@ export class ProgramParser {
     if (t.kind === 'name' && t.text === 'goto') {
       this.next();
       return { kind: 'goto', label: this.labelName(), pos };
+    }
+    if (t.kind === 'name' && BARRIERS[t.text] !== undefined) {
+      this.next();
+      return { kind: 'barrier', barrier: BARRIERS[t.text]!, pos };
     }
     if (t.kind === 'name' && t.text === 'if') {
       this.next();
