@@ -3,7 +3,7 @@
 // the writes that may be final. Everything here is fixed for the combination; the
 // enumerator only picks among these choices.
 
-import type { Value } from '../program/ir.js';
+import type { SourcePos, Value } from '../program/ir.js';
 import { OrdoError } from '../diagnostics.js';
 import type { ThreadTrace, TraceEvent, EventKind } from '../events/traces.js';
 
@@ -19,6 +19,8 @@ export interface ExecEvent {
   annot: string[];
   atomic: boolean;
   init: boolean;
+  /** Where the statement behind the event is in the test's source (absent for initial writes). */
+  pos?: SourcePos;
 }
 
 export class CandidateSpace {
@@ -99,7 +101,7 @@ export class CandidateSpace {
   private pushEvent(
     thread: number,
     local: number,
-    ev: Pick<TraceEvent, 'kind' | 'loc' | 'annot' | 'atomic'>,
+    ev: Pick<TraceEvent, 'kind' | 'loc' | 'annot' | 'atomic' | 'pos'>,
     init: boolean,
   ): void {
     this.events.push({
@@ -111,6 +113,7 @@ export class CandidateSpace {
       annot: ev.annot,
       atomic: ev.atomic,
       init,
+      ...(ev.pos ? { pos: ev.pos } : {}),
     });
   }
 

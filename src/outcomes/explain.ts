@@ -91,6 +91,16 @@ export function parseStateSelector(text: string): OutcomeSelector {
   return { kind: 'state', values };
 }
 
+/** Whether the execution gives the selected outcome. */
+export function selectorMatches(selector: OutcomeSelector, x: ObservedExecution): boolean {
+  if (selector.kind === 'condition') return x.conditionHolds;
+  for (const [key, want] of selector.values) {
+    const v = x.state.get(key);
+    if (v === undefined || formatValue(v) !== want) return false;
+  }
+  return true;
+}
+
 /** Relations always offered as cycle labels, before the model's own. */
 const BASE_LABELS = ['rf', 'co', 'fr', 'po', 'addr', 'data', 'ctrl', 'rmw'];
 
@@ -155,17 +165,8 @@ export class Explainer implements ExecutionObserver {
     return this.labels;
   }
 
-  private matches(x: ObservedExecution): boolean {
-    if (this.selector.kind === 'condition') return x.conditionHolds;
-    for (const [key, want] of this.selector.values) {
-      const v = x.state.get(key);
-      if (v === undefined || formatValue(v) !== want) return false;
-    }
-    return true;
-  }
-
   observe(x: ObservedExecution): void {
-    if (!this.matches(x)) return;
+    if (!selectorMatches(this.selector, x)) return;
     this.candidates++;
     if (x.outcome.allowed) {
       this.witness ??= this.explain(x);
