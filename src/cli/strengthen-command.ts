@@ -8,15 +8,17 @@ import { readSourceFile } from '../source.js';
 import { architectureOf } from '../arch/index.js';
 import { parseStateSelector, type OutcomeSelector } from '../outcomes/explain.js';
 import { costFunction } from '../strengthen/costs.js';
-import { describeEdit, formatEditDiff } from '../strengthen/edits.js';
+import { describeEdit, formatEditDiff, isLockEdit, renameTest } from '../strengthen/edits.js';
 import { strengthen, type StrengthenResult } from '../strengthen/search.js';
 import { parseHerdArgs } from './herd-options.js';
 
 const USAGE = `usage: ordo strengthen [options] TEST.litmus [--cost MODEL] [--max-changes N]
-       [--forbid 'STATE'] [--max-candidates N] [-o OUT.litmus]
+       [--forbid 'STATE'] [--max-candidates N] [--exhaustive] [-o OUT.litmus]
 Finds every minimal set of strengthening edits (acquire/release annotations, smp_mb,
-smp_rmb, smp_wmb, ordered RMWs) that forbids the test's condition (or STATE), cheapest
-first. MODEL: changes (default), x86_64, arm64, all (the worst architecture) or a .json.`;
+smp_rmb, smp_wmb, ordered RMWs, rcu_dereference; critical sections as a separate kind of
+fix) that forbids the test's condition (or STATE), cheapest first. MODEL: changes
+(default), x86_64, arm64, all (the worst architecture) or a .json. --exhaustive tries
+edits off the witnesses' cycles too.`;
 
 const EXIT_OK = 0;
 const EXIT_NO_SOLUTION = 1;
@@ -41,8 +43,9 @@ export function formatStrengthenResult(r: StrengthenResult, costName: string): s
   const lines = [head];
   r.solutions.forEach((s, i) => {
     const n = s.edits.length;
+    const kind = s.edits.some(isLockEdit) ? ' [mutual exclusion]' : '';
     lines.push(
-      `Solution ${i + 1}: cost ${s.cost} (${costName}), ${n} change${n === 1 ? '' : 's'}\n`,
+      `Solution ${i + 1}${kind}: cost ${s.cost} (${costName}), ${n} change${n === 1 ? '' : 's'}\n`,
     );
     lines.push(formatEditDiff(r.sourceText, s.edits));
   });
@@ -50,7 +53,10 @@ export function formatStrengthenResult(r: StrengthenResult, costName: string): s
     lines.push(`Search stopped by a limit after ${r.tried} edited tests: solutions above only\n`);
   else if (r.solutions.length === 0) {
     lines.push(`No solution within the edits below (${r.tried} edited tests run):\n`);
-    for (const e of r.edits) lines.push(`  P${e.thread}, line ${e.line + 1}: ${describeEdit(e)}\n`);
+    for (const e of r.edits) {
+      const off = r.onCycles.includes(e) || isLockEdit(e) ? '' : " (off the witnesses' cycles)";
+      lines.push(`  P${e.thread}, line ${e.line + 1}: ${describeEdit(e)}${off}\n`);
+    }
   } else lines.push(`${r.solutions.length} minimal solutions, ${r.tried} edited tests run\n`);
   return lines.join('');
 }
@@ -60,6 +66,7 @@ export async function strengthenCommand(args: string[]): Promise<number> {
   let maxChanges = 3;
   let maxCandidates = 5000;
   let output: string | null = null;
+  let prune = true;
   let outcome: OutcomeSelector = { kind: 'condition' };
   const rest: string[] = [];
   try {
@@ -74,6 +81,7 @@ export async function strengthenCommand(args: string[]): Promise<number> {
       else if (flag === '--max-candidates') maxCandidates = positiveInteger(flag, value());
       else if (flag === '--forbid') outcome = parseStateSelector(value());
       else if (flag === '-o') output = value();
+      else if (flag === '--exhaustive') prune = false;
       else rest.push(flag);
     }
   } catch (err) {
@@ -101,6 +109,7 @@ export async function strengthenCommand(args: string[]): Promise<number> {
       maxCandidates,
       outcome,
       run: parsed.opts,
+      prune,
     });
     if (
       result.limit &&
@@ -115,7 +124,7 @@ export async function strengthenCommand(args: string[]): Promise<number> {
     }
     process.stdout.write(formatStrengthenResult(result, cost.name));
     if (output !== null && result.solutions.length > 0)
-      writeFileSync(output, result.solutions[0].text);
+      writeFileSync(output, renameTest(result.solutions[0].text, result.solutions[0].edits));
     if (result.limit) {
       process.stderr.write(
         `Limit ${result.test} ${result.limit}: search stopped after ${result.tried} edited tests; the solutions above may not be all\n`,

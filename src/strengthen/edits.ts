@@ -1,7 +1,9 @@
 // The strengthening edits of a C (LKMM) litmus test's source: each turns one access into a
-// more ordered one, or inserts one fence between two accesses of a thread. Edits work on
-// the source text, line by line, so the edited test is what a developer would write and a
-// solution prints as a diff of the test.
+// more ordered one, inserts one fence between two accesses of a thread, or (a different
+// kind of fix: mutual exclusion rather than ordering) wraps a thread's accesses in a
+// critical section of one lock shared by every thread so wrapped. Edits work on the source
+// text, line by line, so the edited test is what a developer would write and a solution
+// prints as a diff of the test.
 
 import { assertNever } from '../diagnostics.js';
 
@@ -13,7 +15,9 @@ export type EditKind =
   | 'wmb'
   | 'mb-before-atomic'
   | 'mb-after-atomic'
-  | 'rmw-ordered';
+  | 'rmw-ordered'
+  | 'rcu-dereference'
+  | 'lock';
 
 export const EDIT_KINDS: readonly EditKind[] = [
   'acquire',
@@ -24,18 +28,40 @@ export const EDIT_KINDS: readonly EditKind[] = [
   'mb-before-atomic',
   'mb-after-atomic',
   'rmw-ordered',
+  'rcu-dereference',
+  'lock',
 ];
+
+/** One line of the source replaced, or a new line inserted before or after it. */
+export interface LineChange {
+  /** 0-based source line. */
+  line: number;
+  op: 'replace' | 'before' | 'after';
+  text: string;
+}
+
+/** Where an edit acts, for pruning by the cycles of the outcome's witnesses (cycles.ts). */
+export type EditPlace =
+  | { kind: 'access'; line: number }
+  | { kind: 'gap'; line: number }
+  | { kind: 'section'; first: number; last: number };
 
 export interface Edit {
   kind: EditKind;
   /** The thread's number (P0 -> 0). */
   thread: number;
-  /** 0-based source line: the access rewritten, or the access a fence is inserted before. */
+  /**
+   * 0-based source line: the access rewritten, the access a fence is inserted before, or
+   * the first line of a critical section.
+   */
   line: number;
-  /** Edits with the same slot cannot be combined (one rewrite per access, one fence per gap). */
+  /**
+   * Edits with the same slot cannot be combined (one rewrite per access, one fence per
+   * gap, one critical section per thread).
+   */
   slot: string;
-  /** The rewritten line, or the fence's line to insert. */
-  text: string;
+  place: EditPlace;
+  changes: LineChange[];
 }
 
 /** One access statement of a thread, found on a line of its body. */
@@ -105,6 +131,8 @@ function rewriteCall(
 
 interface ThreadBody {
   thread: number;
+  /** The `Pn(...)` line. */
+  header: number;
   /** Lines strictly inside the body's braces. */
   first: number;
   last: number;
@@ -123,7 +151,7 @@ function threadBodies(lines: string[]): ThreadBody[] {
         if (ch === '{') {
           if (depth++ === 0) first = j + 1;
         } else if (ch === '}' && --depth === 0 && first >= 0) {
-          bodies.push({ thread: Number(m[1]), first, last: j - 1 });
+          bodies.push({ thread: Number(m[1]), header: i, first, last: j - 1 });
           i = j;
           j = lines.length;
           break;
@@ -166,35 +194,112 @@ const FENCE_CALL: Record<FenceKind, string> = {
   'mb-after-atomic': 'smp_mb__after_atomic();',
 };
 
+/**
+ * Whether the value `line` loads with READ_ONCE is a pointer: the register it is assigned
+ * to is declared a pointer in the thread, or the location is a pointer to a pointer in the
+ * thread's parameters. Only such loads become rcu_dereference().
+ */
+function loadsPointer(lines: string[], body: ThreadBody, line: string): boolean {
+  const m = /(\w+)\s*=\s*READ_ONCE\s*\(\s*\*\s*(\w+)\s*\)/.exec(line);
+  if (!m) return false;
+  const [, register, location] = m;
+  const declaredPointer = new RegExp(`\\*\\s*${register}\\b`);
+  for (let i = body.first; i <= body.last; i++)
+    if (/^\s*(?:const\s+)?\w+\s*\*/.test(lines[i]) && declaredPointer.test(lines[i])) return true;
+  return new RegExp(`\\*\\s*\\*\\s*${location}\\b`).test(lines[body.header]);
+}
+
+/** A name for the lock of critical sections that no identifier of the source uses. */
+function freshLockName(source: string): string {
+  for (let k = 0; ; k++) {
+    const name = k === 0 ? 'lock' : `lock${k}`;
+    if (!new RegExp(`\\b${name}\\b`).test(source)) return name;
+  }
+}
+
+const DECLARATION =
+  /^\s*(?:(?:const|unsigned|signed|volatile)\s+)*\w+[\s*]+\w+\s*(?:,\s*\**\s*\w+\s*)*;\s*(?:\/\/.*)?$/;
+
+/**
+ * The critical section wrapping a thread's statements: spin_lock() before its first
+ * statement after the declarations, spin_unlock() after its last line, and the lock added
+ * to the thread's parameters. Null when the thread's header or body does not allow it.
+ */
+function lockEdit(lines: string[], body: ThreadBody, lock: string): Edit | null {
+  const header = lines[body.header];
+  const open = header.indexOf('(');
+  const close = closingParen(header, open);
+  if (close < 0) return null;
+  let first = body.first;
+  while (first <= body.last && (lines[first].trim() === '' || DECLARATION.test(lines[first])))
+    first++;
+  let last = body.last;
+  while (last >= first && /^\s*(?:\/\/.*)?$/.test(lines[last])) last--;
+  if (first > last) return null;
+  const params = header.slice(open + 1, close - 1).trim();
+  const withLock = `${params === '' ? '' : `${params}, `}spinlock_t *${lock}`;
+  const indent = indentOf(lines[first]);
+  return {
+    kind: 'lock',
+    thread: body.thread,
+    line: first,
+    slot: `lock:${body.thread}`,
+    place: { kind: 'section', first, last },
+    changes: [
+      {
+        line: body.header,
+        op: 'replace',
+        text: `${header.slice(0, open + 1)}${withLock}${header.slice(close - 1)}`,
+      },
+      { line: first, op: 'before', text: `${indent}spin_lock(${lock});` },
+      { line: last, op: 'after', text: `${indent}spin_unlock(${lock});` },
+    ],
+  };
+}
+
 /** Every strengthening edit of the test's source, thread by thread, in source order. */
 export function strengtheningEdits(source: string): Edit[] {
   const lines = source.split('\n');
   const edits: Edit[] = [];
+  const lock = freshLockName(source);
   for (const body of threadBodies(lines)) {
     const accesses = accessesOf(lines, body);
     accesses.forEach((access, k) => {
       const line = lines[access.line];
-      const acquire = rewriteCall(line, 'READ_ONCE', ([loc]) =>
-        loc === undefined ? null : `smp_load_acquire(${addressOf(loc)})`,
+      const at = {
+        thread: body.thread,
+        line: access.line,
+        slot: `access:${access.line}`,
+        place: { kind: 'access', line: access.line } as const,
+      };
+      const rewrite = (kind: EditKind, text: string | null): void => {
+        if (text !== null)
+          edits.push({ ...at, kind, changes: [{ line: access.line, op: 'replace', text }] });
+      };
+      rewrite(
+        'acquire',
+        rewriteCall(line, 'READ_ONCE', ([loc]) =>
+          loc === undefined ? null : `smp_load_acquire(${addressOf(loc)})`,
+        ),
       );
-      const release = rewriteCall(line, 'WRITE_ONCE', ([loc, value]) =>
-        value === undefined ? null : `smp_store_release(${addressOf(loc)}, ${value})`,
+      if (loadsPointer(lines, body, line))
+        rewrite(
+          'rcu-dereference',
+          rewriteCall(line, 'READ_ONCE', ([loc]) =>
+            loc === undefined ? null : `rcu_dereference(${loc})`,
+          ),
+        );
+      rewrite(
+        'release',
+        rewriteCall(line, 'WRITE_ONCE', ([loc, value]) =>
+          value === undefined ? null : `smp_store_release(${addressOf(loc)}, ${value})`,
+        ),
       );
       const ordered = RMW_WITH_ORDER.exec(line);
-      const slot = `access:${access.line}`;
-      const at = { thread: body.thread, line: access.line, slot };
-      if (acquire !== null) edits.push({ ...at, kind: 'acquire', text: acquire });
-      if (release !== null) edits.push({ ...at, kind: 'release', text: release });
-      if (ordered)
-        edits.push({
-          ...at,
-          kind: 'rmw-ordered',
-          text: line.replace(`${ordered[1]}_${ordered[2]}`, ordered[1]),
-        });
+      if (ordered) rewrite('rmw-ordered', line.replace(`${ordered[1]}_${ordered[2]}`, ordered[1]));
       // A fence between this access and the previous one of the same block.
       const before = accesses[k - 1];
       if (!before || before.depth !== access.depth) return;
-      const gap = { thread: body.thread, line: access.line, slot: `gap:${access.line}` };
       const earlier = accesses.slice(0, k);
       const later = accesses.slice(k);
       const fences: FenceKind[] = ['mb'];
@@ -203,37 +308,42 @@ export function strengtheningEdits(source: string): Edit[] {
       if (access.voidAtomic) fences.push('mb-before-atomic');
       if (before.voidAtomic) fences.push('mb-after-atomic');
       for (const fence of fences)
-        edits.push({ ...gap, kind: fence, text: indentOf(line) + FENCE_CALL[fence] });
+        edits.push({
+          kind: fence,
+          thread: body.thread,
+          line: access.line,
+          slot: `gap:${access.line}`,
+          place: { kind: 'gap', line: access.line },
+          changes: [{ line: access.line, op: 'before', text: indentOf(line) + FENCE_CALL[fence] }],
+        });
     });
+    if (accesses.length > 0) {
+      const section = lockEdit(lines, body, lock);
+      if (section) edits.push(section);
+    }
   }
   return edits;
 }
 
-function isInsertion(kind: EditKind): boolean {
-  switch (kind) {
-    case 'mb':
-    case 'rmb':
-    case 'wmb':
-    case 'mb-before-atomic':
-    case 'mb-after-atomic':
-      return true;
-    case 'acquire':
-    case 'release':
-    case 'rmw-ordered':
-      return false;
-    default:
-      return assertNever(kind);
-  }
+/** Whether the edit is mutual exclusion (a critical section) rather than ordering. */
+export function isLockEdit(e: Edit): boolean {
+  return e.kind === 'lock';
 }
 
 /** The source with `edits` applied (at most one per slot). */
 export function applyEdits(source: string, edits: readonly Edit[]): string {
   const lines = source.split('\n');
+  const changes = edits.flatMap((e) => e.changes);
   const out: string[] = [];
   lines.forEach((line, i) => {
-    for (const e of edits) if (e.line === i && isInsertion(e.kind)) out.push(e.text);
-    const rewrite = edits.find((e) => e.line === i && !isInsertion(e.kind));
-    out.push(rewrite ? rewrite.text : line);
+    // Critical sections hug the code they wrap: fences go outside them.
+    const at = (op: LineChange['op']): LineChange[] =>
+      changes.filter((c) => c.line === i && c.op === op);
+    const lockFirst = (a: LineChange, b: LineChange): number =>
+      Number(/spin_(?:un)?lock\(/.test(a.text)) - Number(/spin_(?:un)?lock\(/.test(b.text));
+    for (const c of at('before').sort(lockFirst)) out.push(c.text);
+    out.push(at('replace')[0]?.text ?? line);
+    for (const c of at('after').sort((a, b) => -lockFirst(a, b))) out.push(c.text);
   });
   return out.join('\n');
 }
@@ -243,12 +353,25 @@ export function formatEditDiff(source: string, edits: readonly Edit[]): string {
   const lines = source.split('\n');
   const hunks = [...edits].sort((a, b) => a.line - b.line || a.kind.localeCompare(b.kind));
   return hunks
-    .map((e) => {
-      const head = `@@ P${e.thread}, line ${e.line + 1}: ${describeEdit(e)} @@\n`;
-      if (isInsertion(e.kind))
-        return `${head} ${lines[e.line - 1] ?? ''}\n+${e.text}\n ${lines[e.line]}\n`;
-      return `${head}-${lines[e.line]}\n+${e.text}\n`;
-    })
+    .map((e) =>
+      [...e.changes]
+        .sort((a, b) => a.line - b.line)
+        .map((c, i) => {
+          // A change away from the others (a critical section's header) gets its own head.
+          const head = `@@ P${e.thread}, line ${c.line + 1}${i === 0 ? `: ${describeEdit(e)}` : ''} @@\n`;
+          switch (c.op) {
+            case 'replace':
+              return `${head}-${lines[c.line]}\n+${c.text}\n`;
+            case 'before':
+              return `${head} ${lines[c.line - 1] ?? ''}\n+${c.text}\n ${lines[c.line]}\n`;
+            case 'after':
+              return `${head} ${lines[c.line]}\n+${c.text}\n`;
+            default:
+              return assertNever(c.op);
+          }
+        })
+        .join(''),
+    )
     .join('');
 }
 
@@ -261,6 +384,8 @@ export function describeEdit(e: Edit): string {
       return 'WRITE_ONCE -> smp_store_release';
     case 'rmw-ordered':
       return 'relaxed RMW -> fully ordered RMW';
+    case 'rcu-dereference':
+      return 'READ_ONCE -> rcu_dereference';
     case 'mb':
     case 'rmb':
     case 'wmb':
@@ -269,7 +394,35 @@ export function describeEdit(e: Edit): string {
       return 'insert smp_mb__before_atomic()';
     case 'mb-after-atomic':
       return 'insert smp_mb__after_atomic()';
+    case 'lock':
+      return 'lock: wrap the thread in a critical section (mutual exclusion, not ordering)';
     default:
       return assertNever(e.kind);
   }
+}
+
+const NAME_PART: Record<EditKind, string> = {
+  acquire: 'acquire',
+  release: 'release',
+  mb: 'mb',
+  rmb: 'rmb',
+  wmb: 'wmb',
+  'mb-before-atomic': 'mbbeforeatomic',
+  'mb-after-atomic': 'mbafteratomic',
+  'rmw-ordered': 'orderedrmw',
+  'rcu-dereference': 'deref',
+  lock: 'lock',
+};
+
+/**
+ * The edited test under a name of its own: the original name, then what changed, thread
+ * by thread in source order (`MP+poonceonces` fixed by a release and an acquire becomes
+ * `MP+poonceonces+release+acquire`), so the two are never mistaken for each other.
+ */
+export function renameTest(text: string, edits: readonly Edit[]): string {
+  const parts = [...edits].sort((a, b) => a.line - b.line).map((e) => NAME_PART[e.kind]);
+  return text.replace(
+    /^(\s*\S+[ \t]+)(\S+)/,
+    (_, head: string, name: string) => `${head}${name}+${parts.join('+')}`,
+  );
 }

@@ -3,12 +3,20 @@
 // combination is verified by running the edited test through the whole pipeline. Going by
 // size makes minimality exact: when a combination is tried, all its proper subsets have
 // been tried, and a combination holding a solution is skipped as not minimal.
+//
+// Pruning: the test as written is run once, collecting the cycles of po | com its
+// witnesses lie on (cycles.ts, which argues why no minimal solution is lost); an ordering
+// edit off every such cycle is left out, and so is a single critical section. Where two or
+// more critical sections share the lock the argument does not hold, and combinations
+// with them draw their other edits from all edits (the exhaustive search).
 
 import { runTestText, type RunOptions } from '../api/run.js';
+import { assertNever } from '../diagnostics.js';
 import { limitClock } from '../limits.js';
-import { Explainer, describeSelector, type OutcomeSelector } from '../outcomes/explain.js';
-import { applyEdits, strengtheningEdits, type Edit } from './edits.js';
+import { describeSelector, type OutcomeSelector } from '../outcomes/explain.js';
+import { applyEdits, isLockEdit, strengtheningEdits, type Edit } from './edits.js';
 import type { CostFunction } from './costs.js';
+import { FirstWitness, WitnessCycles, type CycleStretch } from './cycles.js';
 
 export interface StrengthenOptions {
   cost: CostFunction;
@@ -18,6 +26,8 @@ export interface StrengthenOptions {
   run: RunOptions;
   /** Cap on edited tests run. */
   maxCandidates: number;
+  /** Leave out edits off the witnesses' cycles (default); false searches all edits. */
+  prune?: boolean;
 }
 
 export interface Solution {
@@ -34,8 +44,10 @@ export interface StrengthenResult {
   sourceText: string;
   /** The outcome is already forbidden in the test as written. */
   alreadyForbidden: boolean;
-  /** Every edit the search could use. */
+  /** Every edit of the test. */
   edits: Edit[];
+  /** The edits on the witnesses' cycles (all edits when not pruning): what is tried alone. */
+  onCycles: Edit[];
   /** The minimal solutions, cheapest first. */
   solutions: Solution[];
   /** Edited tests run. */
@@ -50,12 +62,30 @@ function outcomeAllowed(
   text: string,
   options: StrengthenOptions,
   timeout: number | undefined,
-): { allowed: boolean; outcome: string; limit?: string } {
-  const explainer = new Explainer(options.outcome, 0);
-  const result = runTestText(file, text, { ...options.run, timeout }, explainer);
-  const outcome = describeSelector(options.outcome, result.conditionText, result.columns);
-  if (result.limit) return { allowed: true, outcome, limit: result.limit };
-  return { allowed: explainer.result(outcome).verdict === 'allowed', outcome };
+): { allowed: boolean; limit?: string } {
+  const witness = new FirstWitness(options.outcome);
+  const result = runTestText(file, text, { ...options.run, timeout }, witness);
+  if (result.limit) return { allowed: true, limit: result.limit };
+  return { allowed: witness.allowed };
+}
+
+/** Whether the edit acts where a stretch of its thread on a witness's cycle runs. */
+export function touchesCycle(e: Edit, stretches: readonly CycleStretch[]): boolean {
+  return stretches.some((s) => {
+    if (s.thread !== e.thread) return false;
+    const crosses = (line: number): boolean => s.fromLine < line + 1 && line + 1 <= s.toLine;
+    switch (e.place.kind) {
+      case 'access':
+        return s.fromLine <= e.place.line + 1 && e.place.line + 1 <= s.toLine;
+      case 'gap':
+        return crosses(e.place.line);
+      case 'section':
+        // The lock's events sit before the first line and after the last.
+        return crosses(e.place.first) || crosses(e.place.last + 1);
+      default:
+        return assertNever(e.place);
+    }
+  });
 }
 
 /** The combinations of `size` edits from `edits`, no two in one slot. */
@@ -67,6 +97,12 @@ function* combinations(edits: readonly Edit[], size: number, from = 0): Generato
   for (let i = from; i <= edits.length - size; i++)
     for (const rest of combinations(edits, size - 1, i + 1))
       if (!rest.some((e) => e.slot === edits[i].slot)) yield [edits[i], ...rest];
+}
+
+/** Cheapest first; among equals, fewer edits, and ordering before mutual exclusion. */
+function byCost(a: Solution, b: Solution): number {
+  const locks = (s: Solution): number => s.edits.filter(isLockEdit).length;
+  return a.cost - b.cost || a.edits.length - b.edits.length || locks(a) - locks(b);
 }
 
 function contains(outer: readonly Edit[], inner: readonly Edit[]): boolean {
@@ -82,23 +118,30 @@ export function strengthen(
   const remaining = (): number | undefined =>
     deadline === Infinity ? undefined : Math.max(0.001, (deadline - limitClock()) / 1000);
   const name = /^\s*\S+\s+(\S+)/.exec(source)?.[1] ?? file;
-  const original = outcomeAllowed(file, source, options, remaining());
+  const cycles = new WitnessCycles(options.outcome);
+  const original = runTestText(file, source, { ...options.run, timeout: remaining() }, cycles);
   const edits = strengtheningEdits(source);
+  const onCycles =
+    options.prune === false ? edits : edits.filter((e) => touchesCycle(e, cycles.stretches));
   const base = {
     test: name,
-    outcome: original.outcome,
+    outcome: describeSelector(options.outcome, original.conditionText, original.columns),
     sourceText: source,
     edits,
+    onCycles,
     solutions: [],
     tried: 0,
   };
   if (original.limit) return { ...base, alreadyForbidden: false, limit: original.limit };
-  if (!original.allowed) return { ...base, alreadyForbidden: true };
+  if (!cycles.allowed) return { ...base, alreadyForbidden: true };
+  // A combination with two or more critical sections escapes the pruning argument.
+  const searched = (combo: readonly Edit[]): boolean =>
+    combo.filter(isLockEdit).length >= 2 || combo.every((e) => onCycles.includes(e));
   const solutions: Solution[] = [];
   let tried = 0;
   for (let size = 1; size <= options.maxChanges; size++) {
     const round = [...combinations(edits, size)]
-      .filter((combo) => !solutions.some((s) => contains(combo, s.edits)))
+      .filter((combo) => searched(combo) && !solutions.some((s) => contains(combo, s.edits)))
       .map((combo) => ({ edits: combo, cost: options.cost.price(combo) }))
       .sort((a, b) => a.cost - b.cost);
     for (const candidate of round) {
@@ -111,7 +154,7 @@ export function strengthen(
       const finish = (limit?: string): StrengthenResult => ({
         ...base,
         alreadyForbidden: false,
-        solutions: solutions.sort((a, b) => a.cost - b.cost || a.edits.length - b.edits.length),
+        solutions: solutions.sort(byCost),
         tried,
         ...(limit ? { limit } : {}),
       });
@@ -123,6 +166,6 @@ export function strengthen(
       if (!verdict.allowed) solutions.push({ ...candidate, text });
     }
   }
-  solutions.sort((a, b) => a.cost - b.cost || a.edits.length - b.edits.length);
+  solutions.sort(byCost);
   return { ...base, alreadyForbidden: false, solutions, tried };
 }
