@@ -14,9 +14,10 @@ import { parseHerdArgs } from './herd-options.js';
 
 const USAGE = `usage: ordo strengthen [options] TEST.litmus [--cost MODEL] [--max-changes N]
        [--forbid 'STATE'] [--max-candidates N] [--exhaustive] [-o OUT.litmus]
-Finds every minimal set of strengthening edits (acquire/release annotations, smp_mb,
-smp_rmb, smp_wmb, ordered RMWs, rcu_dereference; critical sections as a separate kind of
-fix) that forbids the test's condition (or STATE), cheapest first. MODEL: changes
+Finds every minimal set of strengthening edits that forbids the test's condition (or
+STATE), cheapest first. C: acquire/release annotations, smp_mb, smp_rmb, smp_wmb,
+ordered RMWs, rcu_dereference, and critical sections as a separate kind of fix. BPF:
+load_acquire/store_release, fetching atomics, barrier instructions. MODEL: changes
 (default), x86_64, arm64, all (the worst architecture) or a .json. --exhaustive tries
 edits off the witnesses' cycles too.`;
 
@@ -49,6 +50,10 @@ export function formatStrengthenResult(r: StrengthenResult, costName: string): s
     );
     lines.push(formatEditDiff(r.sourceText, s.edits));
   });
+  for (const { edit, message } of r.refused)
+    lines.push(
+      `Left out (the model cannot run it): P${edit.thread}, line ${edit.line + 1}: ${describeEdit(edit)}: ${message}\n`,
+    );
   if (r.limit)
     lines.push(`Search stopped by a limit after ${r.tried} edited tests: solutions above only\n`);
   else if (r.solutions.length === 0) {
@@ -101,8 +106,9 @@ export async function strengthenCommand(args: string[]): Promise<number> {
   const file = parsed.operands[0];
   try {
     const source = readSourceFile(file);
-    if (architectureOf(source, file).name !== 'C')
-      return fail(`${file}: strengthen handles C (LKMM) tests only`, EXIT_USAGE);
+    const arch = architectureOf(source, file).name;
+    if (arch !== 'C' && arch !== 'BPF')
+      return fail(`${file}: strengthen handles C (LKMM) and BPF tests only`, EXIT_USAGE);
     const result = strengthen(file, source, {
       cost,
       maxChanges,

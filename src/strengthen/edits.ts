@@ -6,6 +6,7 @@
 // prints as a diff of the test.
 
 import { assertNever } from '../diagnostics.js';
+import { replaceCell } from './columns.js';
 
 export type EditKind =
   | 'acquire'
@@ -17,6 +18,7 @@ export type EditKind =
   | 'mb-after-atomic'
   | 'rmw-ordered'
   | 'rcu-dereference'
+  | 'fetch-atomic'
   | 'lock';
 
 export const EDIT_KINDS: readonly EditKind[] = [
@@ -29,16 +31,22 @@ export const EDIT_KINDS: readonly EditKind[] = [
   'mb-after-atomic',
   'rmw-ordered',
   'rcu-dereference',
+  'fetch-atomic',
   'lock',
 ];
 
-/** One line of the source replaced, or a new line inserted before or after it. */
-export interface LineChange {
-  /** 0-based source line. */
-  line: number;
-  op: 'replace' | 'before' | 'after';
-  text: string;
-}
+/**
+ * One line of the source replaced, one cell of a program row replaced (tests written in
+ * columns), or a new line inserted before or after it.
+ */
+export type LineChange =
+  | {
+      /** 0-based source line. */
+      line: number;
+      op: 'replace' | 'before' | 'after';
+      text: string;
+    }
+  | { line: number; op: 'cell'; column: number; text: string };
 
 /** Where an edit acts, for pruning by the cycles of the outcome's witnesses (cycles.ts). */
 export type EditPlace =
@@ -62,6 +70,8 @@ export interface Edit {
   slot: string;
   place: EditPlace;
   changes: LineChange[];
+  /** What the edit does, as the hunk headers and the list of edits tried say. */
+  what: string;
 }
 
 /** One access statement of a thread, found on a line of its body. */
@@ -241,6 +251,7 @@ function lockEdit(lines: string[], body: ThreadBody, lock: string): Edit | null 
   const indent = indentOf(lines[first]);
   return {
     kind: 'lock',
+    what: describeCEdit('lock'),
     thread: body.thread,
     line: first,
     slot: `lock:${body.thread}`,
@@ -274,7 +285,12 @@ export function strengtheningEdits(source: string): Edit[] {
       };
       const rewrite = (kind: EditKind, text: string | null): void => {
         if (text !== null)
-          edits.push({ ...at, kind, changes: [{ line: access.line, op: 'replace', text }] });
+          edits.push({
+            ...at,
+            kind,
+            what: describeCEdit(kind),
+            changes: [{ line: access.line, op: 'replace', text }],
+          });
       };
       rewrite(
         'acquire',
@@ -310,6 +326,7 @@ export function strengtheningEdits(source: string): Edit[] {
       for (const fence of fences)
         edits.push({
           kind: fence,
+          what: describeCEdit(fence),
           thread: body.thread,
           line: access.line,
           slot: `gap:${access.line}`,
@@ -336,16 +353,27 @@ export function applyEdits(source: string, edits: readonly Edit[]): string {
   const changes = edits.flatMap((e) => e.changes);
   const out: string[] = [];
   lines.forEach((line, i) => {
-    // Critical sections hug the code they wrap: fences go outside them.
-    const at = (op: LineChange['op']): LineChange[] =>
-      changes.filter((c) => c.line === i && c.op === op);
-    const lockFirst = (a: LineChange, b: LineChange): number =>
-      Number(/spin_(?:un)?lock\(/.test(a.text)) - Number(/spin_(?:un)?lock\(/.test(b.text));
-    for (const c of at('before').sort(lockFirst)) out.push(c.text);
-    out.push(at('replace')[0]?.text ?? line);
-    for (const c of at('after').sort((a, b) => -lockFirst(a, b))) out.push(c.text);
+    const here = changes.filter((c) => c.line === i);
+    const inserted = (op: 'before' | 'after'): string[] => {
+      // Critical sections hug the code they wrap: fences go outside them.
+      const isLock = (text: string): number => Number(/spin_(?:un)?lock\(/.test(text));
+      const texts = here.filter((c) => c.op === op).map((c) => c.text);
+      return texts.sort((a, b) => (op === 'before' ? 1 : -1) * (isLock(a) - isLock(b)));
+    };
+    out.push(...inserted('before'));
+    out.push(changedLine(line, here));
+    out.push(...inserted('after'));
   });
   return out.join('\n');
+}
+
+/** The line with its replacement or its cell rewrites applied. */
+function changedLine(line: string, changes: readonly LineChange[]): string {
+  let text = line;
+  for (const c of changes)
+    if (c.op === 'replace') text = c.text;
+    else if (c.op === 'cell') text = replaceCell(text, c.column, c.text);
+  return text;
 }
 
 /** A diff of the edits, one hunk per edit, in source order (line numbers are the original's). */
@@ -361,13 +389,14 @@ export function formatEditDiff(source: string, edits: readonly Edit[]): string {
           const head = `@@ P${e.thread}, line ${c.line + 1}${i === 0 ? `: ${describeEdit(e)}` : ''} @@\n`;
           switch (c.op) {
             case 'replace':
-              return `${head}-${lines[c.line]}\n+${c.text}\n`;
+            case 'cell':
+              return `${head}-${lines[c.line]}\n+${changedLine(lines[c.line], [c])}\n`;
             case 'before':
               return `${head} ${lines[c.line - 1] ?? ''}\n+${c.text}\n ${lines[c.line]}\n`;
             case 'after':
               return `${head} ${lines[c.line]}\n+${c.text}\n`;
             default:
-              return assertNever(c.op);
+              return assertNever(c);
           }
         })
         .join(''),
@@ -377,7 +406,12 @@ export function formatEditDiff(source: string, edits: readonly Edit[]): string {
 
 /** A short description of one edit, as the "tried" list and the hunk headers print it. */
 export function describeEdit(e: Edit): string {
-  switch (e.kind) {
+  return e.what;
+}
+
+/** What an edit of a C test does, by kind. */
+function describeCEdit(kind: EditKind): string {
+  switch (kind) {
     case 'acquire':
       return 'READ_ONCE -> smp_load_acquire';
     case 'release':
@@ -389,15 +423,17 @@ export function describeEdit(e: Edit): string {
     case 'mb':
     case 'rmb':
     case 'wmb':
-      return `insert smp_${e.kind}()`;
+      return `insert smp_${kind}()`;
     case 'mb-before-atomic':
       return 'insert smp_mb__before_atomic()';
     case 'mb-after-atomic':
       return 'insert smp_mb__after_atomic()';
     case 'lock':
       return 'lock: wrap the thread in a critical section (mutual exclusion, not ordering)';
+    case 'fetch-atomic':
+      return 'non-fetching atomic -> fetching atomic';
     default:
-      return assertNever(e.kind);
+      return assertNever(kind);
   }
 }
 
@@ -411,6 +447,7 @@ const NAME_PART: Record<EditKind, string> = {
   'mb-after-atomic': 'mbafteratomic',
   'rmw-ordered': 'orderedrmw',
   'rcu-dereference': 'deref',
+  'fetch-atomic': 'fetch',
   lock: 'lock',
 };
 

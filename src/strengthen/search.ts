@@ -11,10 +11,12 @@
 // with them draw their other edits from all edits (the exhaustive search).
 
 import { runTestText, type RunOptions } from '../api/run.js';
-import { assertNever } from '../diagnostics.js';
+import { OrdoError, assertNever } from '../diagnostics.js';
+import { architectureOf } from '../arch/index.js';
 import { limitClock } from '../limits.js';
 import { describeSelector, type OutcomeSelector } from '../outcomes/explain.js';
 import { applyEdits, isLockEdit, strengtheningEdits, type Edit } from './edits.js';
+import { bpfStrengtheningEdits } from './bpf-edits.js';
 import type { CostFunction } from './costs.js';
 import { FirstWitness, WitnessCycles, type CycleStretch } from './cycles.js';
 
@@ -52,6 +54,8 @@ export interface StrengthenResult {
   solutions: Solution[];
   /** Edited tests run. */
   tried: number;
+  /** Edits the model refused to run (e.g. a barrier the model does not name), with why. */
+  refused: Array<{ edit: Edit; message: string }>;
   /** Set when a limit stopped the search: the solutions are those found so far. */
   limit?: string;
 }
@@ -67,6 +71,14 @@ function outcomeAllowed(
   const result = runTestText(file, text, { ...options.run, timeout }, witness);
   if (result.limit) return { allowed: true, limit: result.limit };
   return { allowed: witness.allowed };
+}
+
+/** The strengthening edits of a C (LKMM) or BPF test. */
+export function editsOf(file: string, source: string): Edit[] {
+  const arch = architectureOf(source, file).name;
+  if (arch === 'C') return strengtheningEdits(source);
+  if (arch === 'BPF') return bpfStrengtheningEdits(source, file);
+  throw new OrdoError(`${file}: strengthen handles C (LKMM) and BPF tests only, not ${arch}`);
 }
 
 /** Whether the edit acts where a stretch of its thread on a witness's cycle runs. */
@@ -120,7 +132,7 @@ export function strengthen(
   const name = /^\s*\S+\s+(\S+)/.exec(source)?.[1] ?? file;
   const cycles = new WitnessCycles(options.outcome);
   const original = runTestText(file, source, { ...options.run, timeout: remaining() }, cycles);
-  const edits = strengtheningEdits(source);
+  const edits = editsOf(file, source);
   const onCycles =
     options.prune === false ? edits : edits.filter((e) => touchesCycle(e, cycles.stretches));
   const base = {
@@ -131,6 +143,7 @@ export function strengthen(
     onCycles,
     solutions: [],
     tried: 0,
+    refused: [],
   };
   if (original.limit) return { ...base, alreadyForbidden: false, limit: original.limit };
   if (!cycles.allowed) return { ...base, alreadyForbidden: true };
@@ -138,10 +151,16 @@ export function strengthen(
   const searched = (combo: readonly Edit[]): boolean =>
     combo.filter(isLockEdit).length >= 2 || combo.every((e) => onCycles.includes(e));
   const solutions: Solution[] = [];
+  const refused: StrengthenResult['refused'] = [];
   let tried = 0;
   for (let size = 1; size <= options.maxChanges; size++) {
     const round = [...combinations(edits, size)]
-      .filter((combo) => searched(combo) && !solutions.some((s) => contains(combo, s.edits)))
+      .filter(
+        (combo) =>
+          searched(combo) &&
+          !combo.some((e) => refused.some((r) => r.edit === e)) &&
+          !solutions.some((s) => contains(combo, s.edits)),
+      )
       .map((combo) => ({ edits: combo, cost: options.cost.price(combo) }))
       .sort((a, b) => a.cost - b.cost);
     for (const candidate of round) {
@@ -156,16 +175,26 @@ export function strengthen(
         alreadyForbidden: false,
         solutions: solutions.sort(byCost),
         tried,
+        refused,
         ...(limit ? { limit } : {}),
       });
       if (stop) return finish(stop);
       const text = applyEdits(source, candidate.edits);
-      const verdict = outcomeAllowed(file, text, options, remaining());
-      tried++;
+      let verdict;
+      try {
+        verdict = outcomeAllowed(file, text, options, remaining());
+      } catch (err) {
+        // A single edit the model cannot run is left out of every combination.
+        if (!(err instanceof OrdoError) || candidate.edits.length > 1) throw err;
+        refused.push({ edit: candidate.edits[0], message: err.message });
+        continue;
+      } finally {
+        tried++;
+      }
       if (verdict.limit) return finish(verdict.limit);
       if (!verdict.allowed) solutions.push({ ...candidate, text });
     }
   }
   solutions.sort(byCost);
-  return { ...base, alreadyForbidden: false, solutions, tried };
+  return { ...base, alreadyForbidden: false, solutions, tried, refused };
 }
