@@ -33,6 +33,7 @@ commands:
   c2bpf TEST.litmus        translate a C litmus test into BPF
   judge C.litmus [BPF.litmus] | DIR   compare LKMM and BPF verdicts
   explain TEST.litmus      why the model allows or forbids the test's outcome (ordo explain --help)
+  jit-check PATH...        lower BPF tests through the kernel JITs and compare (ordo jit-check --help)
 
 options (herd7's spelling and meaning; also accepted by ordo run):
 ${herdOptionsHelp()}
@@ -64,6 +65,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   judge: async (a) => (await import('./bpf-commands.js')).judgeCommand(a),
   explain: async (a) => (await import('./explain-command.js')).explainCommand(a),
   strengthen: async (a) => (await import('./strengthen-command.js')).strengthenCommand(a),
+  'jit-check': async (a) => (await import('./jit-command.js')).jitCheckCommand(a),
 };
 
 function isDirectory(p: string): boolean {

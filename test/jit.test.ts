@@ -1,0 +1,189 @@
+// ordo jit-check: the JIT mappings (models/jit), lowering BPF tests through them, and
+// the comparison with the BPF model; the done-when checks of the JIT-mapping issue.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { OrdoError } from '../src/diagnostics.js';
+import { parseBpfLitmusDetailed } from '../src/frontend/bpf/index.js';
+import { readSourceFile } from '../src/source.js';
+import { checkTest, runBpf, shippedMappings } from '../src/jit/check.js';
+import { findEntry, parseMapping } from '../src/jit/mapping.js';
+import { lowerBpfTest } from '../src/jit/lower.js';
+import { corpusPath, repoRoot } from './support/corpus.js';
+
+const mappings = shippedMappings();
+const byName = (name: string) => mappings.find((m) => m.name === name)!;
+const example = (name: string) => join(repoRoot, 'examples', 'bpf', `${name}.litmus`);
+
+const SIZES = ['u8', 'u16', 'u32', 'u64'];
+const OPS = ['add', 'and', 'or', 'xor'];
+/** Every BPF memory instruction of Ordo's dialect, as mapping keys. */
+const MEMORY_KEYS: string[][] = [
+  ...SIZES.map((s) => ['load', s]),
+  ...SIZES.flatMap((s) => [
+    ['store', s, 'reg'],
+    ['store', s, 'imm'],
+  ]),
+  ...['u32', 'u64'].flatMap((s) => [
+    ...OPS.map((o) => ['atomic', o, s]),
+    ...OPS.map((o) => ['atomic_fetch', o, s]),
+    ['xchg', s],
+    ['cmpxchg', s],
+  ]),
+  ['smp_mb'],
+  ['smp_rmb'],
+  ['smp_wmb'],
+];
+const ACQUIRE_RELEASE_KEYS = SIZES.flatMap((s) => [
+  ['load_acquire', s],
+  ['store_release', s],
+]);
+
+test('the shipped mappings: current and pre-2024 variants of x86_64, riscv64, ppc64', () => {
+  assert.deepEqual(
+    mappings.map((m) => `${m.name}:${m.arch}:${m.litmus}`),
+    [
+      'ppc64-pre2024:ppc64:PPC',
+      'ppc64:ppc64:PPC',
+      'riscv64-pre2024:riscv64:RISCV',
+      'riscv64:riscv64:RISCV',
+      'x86_64:x86_64:X86_64',
+    ],
+  );
+});
+
+test('every mapping covers every BPF memory instruction its kernel had', () => {
+  for (const m of mappings) {
+    // load_acquire/store_release arrived in 2025: the pre-2024 JITs did not have them.
+    const keys = m.name.endsWith('-pre2024')
+      ? MEMORY_KEYS
+      : [...MEMORY_KEYS, ...ACQUIRE_RELEASE_KEYS];
+    for (const k of keys) assert.ok(findEntry(m, k), `${m.name} lacks ${k.join(' ')}`);
+    if (m.name.endsWith('-pre2024'))
+      for (const k of ACQUIRE_RELEASE_KEYS) assert.equal(findEntry(m, k), undefined, k.join(' '));
+    for (const r of ['r0', 'r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'r7', 'r8', 'r9', 'fp'])
+      assert.ok(m.registers.has(r), `${m.name} maps ${r}`);
+    assert.match(m.source, /^arch\/\w+\/net\/bpf_jit_comp(64)?\.c$/);
+  }
+});
+
+test('mapping files: errors name FILE:LINE:COL', () => {
+  const header = 'arch a\nlitmus RISCV\nkernel k\nsource s\nsummary s\n';
+  const err = (text: string): string => {
+    try {
+      parseMapping(text, 'bad.jit', 'bad');
+    } catch (e) {
+      assert.ok(e instanceof OrdoError, String(e));
+      return e.format();
+    }
+    return assert.fail('expected an error');
+  };
+  assert.match(
+    err(header + 'lode u32:\n    lw {dst},0({base})\n'),
+    /^bad\.jit:6:1: Unknown BPF operation 'lode'/,
+  );
+  assert.match(
+    err(header + 'load u32:\n    lw {dst},0({bass})\n'),
+    /^bad\.jit:7:16: Unknown placeholder \{bass\}/,
+  );
+  assert.match(
+    err(header + 'load u24:\n    lw {dst},0({base})\n'),
+    /^bad\.jit:6:6: 'u24' is not one of u8, u16, u32, u64/,
+  );
+  assert.match(
+    err(header + 'load u32,u64:\n    lw {dst},0({base})\nload u64:\n    ld {dst},0({base})\n'),
+    /^bad\.jit:8:1: This entry covers instructions that the entry at line 6 already covers/,
+  );
+  assert.match(err(header + 'load u32:\n'), /^bad\.jit:6:1: This entry has no instructions/);
+  assert.match(err(header + 'register r11 x1\n'), /^bad\.jit:6:10: 'r11' is not a BPF register/);
+  assert.match(err(header + 'frobnicate 3\n'), /^bad\.jit:6:1: Unknown key 'frobnicate'/);
+  assert.match(err('arch a\n'), /^bad\.jit:1:1: The mapping has no 'litmus' line/);
+  assert.match(err('    lw x1,0(x2)\n'), /^bad\.jit:1:1: An indented instruction outside an entry/);
+});
+
+test('a BPF instruction the mapping lacks is an error at the instruction', () => {
+  const file = example('MP+release+acquire');
+  const { test: t, columns } = parseBpfLitmusDetailed(readSourceFile(file), file);
+  assert.throws(
+    () => lowerBpfTest(t, columns, byName('riscv64-pre2024')),
+    (e: unknown) =>
+      e instanceof OrdoError &&
+      /MP\+release\+acquire\.litmus:15:2: The mapping riscv64-pre2024 .* has no entry for 'store_release u32'/.test(
+        e.format(),
+      ),
+  );
+});
+
+test('lowering keeps registers and data flow and sends failed store-conditionals to the filter', () => {
+  const file = example('SB+fetch-add+mb');
+  const { test: t, columns } = parseBpfLitmusDetailed(readSourceFile(file), file);
+  const ppc = lowerBpfTest(t, columns, byName('ppc64')).text;
+  assert.match(ppc, /^PPC SB\+fetch-add\+mb$/m);
+  assert.match(ppc, /\{ 0:r4=x; 0:r6=y; 0:r27=z; 1:r4=y; 1:r6=x; \}/);
+  assert.match(ppc, /lwarx r10,r9,r27/);
+  assert.match(ppc, /bne Retry0/);
+  assert.match(ppc, /^filter \(0:r14=1\)$/m);
+  assert.match(ppc, /^exists \(0:r5=0 \/\\ 1:r5=0\)$/m);
+  const x86 = lowerBpfTest(t, columns, byName('x86_64')).text;
+  assert.match(x86, /lock xaddl %r8,\(%rbx\)/);
+  assert.doesNotMatch(x86, /filter/);
+});
+
+test('SB with a fetch atomic: UNSOUND with the pre-2024 riscv64 and ppc64 JITs, sound now', () => {
+  for (const name of ['SB+fetch-add+mb', 'SB+xchg+xchg']) {
+    const file = example(name);
+    const bpf = runBpf(file);
+    assert.equal(bpf.observation, 'Never');
+    for (const m of mappings) {
+      const r = checkTest(file, bpf, m);
+      if (m.name.endsWith('-pre2024')) {
+        assert.equal(r.verdict, 'UNSOUND', `${name} ${m.name}`);
+        assert.deepEqual(r.unsound, ['0:r3=0; 1:r3=0;']);
+      } else assert.equal(r.verdict, 'sound', `${name} ${m.name}`);
+    }
+  }
+});
+
+/** herd's own model for each litmus architecture, run unmodified. */
+const HERD_MODELS: Record<string, string> = {
+  X86_64: 'x86tso-mixed.cat',
+  RISCV: 'riscv.cat',
+  PPC: 'ppc.cat',
+};
+
+test("herd-bpf lowered by every mapping: Ordo's hardware models agree with herd's; current mappings sound", () => {
+  const dir = corpusPath('tests', 'herd-bpf');
+  const herdLib = corpusPath('models', 'herd-lib');
+  let compared = 0;
+  for (const f of readdirSync(dir)
+    .filter((x) => x.endsWith('.litmus'))
+    .sort()) {
+    const file = join(dir, f);
+    const bpf = runBpf(file);
+    for (const m of mappings) {
+      const ordo = checkTest(file, bpf, m);
+      if (ordo.verdict === 'not lowered') {
+        // Only what the pre-2024 JITs lacked, or what a front-end cannot read yet.
+        assert.match(
+          ordo.reason!,
+          /has no entry for '(load_acquire|store_release) |Unsupported (x86|RISCV) instruction '(cmpq|movzbl|bgeu|bltu) /,
+          `${f} ${m.name}: ${ordo.reason}`,
+        );
+        continue;
+      }
+      const herd = checkTest(file, bpf, m, {
+        hardware: { model: join(herdLib, HERD_MODELS[m.litmus]!), includeDirs: [herdLib] },
+      });
+      assert.deepEqual(
+        [...herd.hardwareStates!].sort(),
+        [...ordo.hardwareStates!].sort(),
+        `${f} lowered with ${m.name}: herd's ${HERD_MODELS[m.litmus]} and Ordo's model differ`,
+      );
+      if (!m.name.endsWith('-pre2024')) assert.notEqual(ordo.verdict, 'UNSOUND', `${f} ${m.name}`);
+      compared++;
+    }
+  }
+  assert.ok(compared > 600, `compared ${compared} lowered tests`);
+});
