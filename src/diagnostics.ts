@@ -35,12 +35,15 @@ export class OrdoError extends Error {
 export type LimitKind = 'time' | 'executions' | 'memory' | 'depth';
 
 /**
- * Exit status of a run stopped by a limit. The depth limit has a code of its own: it is
- * a property of the input, not of the settings, so retrying with a longer -timeout is
- * pointless.
+ * Exit status of a run stopped by a limit. 124 is what coreutils' `timeout` gives, so the
+ * kernel's scripts (runlitmushist.sh, and judgelitmus.sh through /usr/bin/time's
+ * "Command exited with non-zero status 124") report such a run as timed out, as they do
+ * when `timeout` stops herd7; `ordo run` marks these tests with the same 124. The depth
+ * limit has a code of its own: it is a property of the input, not of the settings, so
+ * retrying with a longer -timeout is pointless.
  */
 export function limitExitStatus(kind: LimitKind): number {
-  return kind === 'depth' ? 5 : 3;
+  return kind === 'depth' ? 5 : 124;
 }
 
 /** Raised when a run hits a limit (see LimitKind). */

@@ -82,9 +82,9 @@ test('-speedcheck keeps only the deciding executions and never claims Always for
   }
 });
 
-test('a run stopped by a limit prints nothing on stdout, a Limit line on stderr, exits 3', () => {
+test('a run stopped by a limit prints nothing on stdout, a Limit line on stderr, exits 124', () => {
   const r = ordo('-max-executions', '2', sb);
-  assert.equal(r.status, 3);
+  assert.equal(r.status, 124);
   assert.equal(r.stdout, '');
   assert.match(
     r.stderr,
@@ -115,7 +115,7 @@ test('-max-memory stops a test whose relations outgrow it', () => {
   const vars = Array.from({ length: 4000 }, (_, i) => ` v${i}=1;`).join('');
   writeFileSync(big, `C big\n{${vars}}\nP0(int *x) { WRITE_ONCE(*x, 1); }\nexists (x=1)\n`);
   const r = ordo('-max-memory', '100', big);
-  assert.equal(r.status, 3);
+  assert.equal(r.status, 124);
   assert.match(r.stderr, /^Limit big memory limit reached \(\d+ MiB resident, limit 100 MiB\)/m);
 });
 
@@ -133,7 +133,10 @@ test('--help lists the subcommands, the herd options and the exit statuses', () 
   assert.equal(r.status, 0);
   for (const word of ['run PATH', 'compare', 'merge', 'c2bpf', 'judge', '-skipchecks', '-through'])
     assert.ok(r.stdout.includes(word), word);
-  assert.match(r.stdout, /exit status: 0 .*; 1 .*\n.*2 usage error.*\n3 a test was stopped/s);
+  assert.match(
+    r.stdout,
+    /exit status: 0 .*; 1 .*\n.*2 usage error.*\n124 a test was stopped.*5 a test nests too deeply/s,
+  );
 });
 
 test('usage errors exit 2: unknown option, unknown variant, a directory operand', () => {

@@ -11,11 +11,11 @@ import { herdOptionsHelp, parseHerdArgs, type ParsedHerdArgs } from './herd-opti
 import { wantsGraphs, writeGraphs } from './graph-options.js';
 import { GraphCollector } from '../report/graph-collector.js';
 
-/** Exit statuses of a single run (`ordo --help` lists them; limitExitStatus picks 3 or 5). */
+/** Exit statuses of a single run (`ordo --help` lists them; limitExitStatus picks 124 or 5). */
 export const EXIT_OK = 0;
 export const EXIT_ERROR = 1;
 export const EXIT_USAGE = 2;
-export const EXIT_LIMIT = 3;
+export const EXIT_LIMIT = 124;
 export const EXIT_INTERNAL = 4;
 /** A depth limit: the input nests too deeply for Ordo (see limitExitStatus). */
 export const EXIT_DEPTH_LIMIT = 5;
@@ -48,7 +48,8 @@ override the cfg's settings.
 exit status: ${EXIT_OK} every test ran; ${EXIT_ERROR} a test had an error (FILE:LINE:COL: message on
 stderr); ${EXIT_USAGE} usage error (bad option, or a file named by an option not found);
 ${EXIT_LIMIT} a test was stopped by -timeout, -max-executions or memory (no report on stdout,
-a "Limit" line on stderr); ${EXIT_INTERNAL} internal error.`;
+a "Limit" line on stderr; 124 as for coreutils' timeout); ${EXIT_DEPTH_LIMIT} a test nests too deeply;
+${EXIT_INTERNAL} internal error.`;
 
 /** One line scripts can read: the second word is Ordo's version. */
 export function versionLine(): string {
