@@ -4,12 +4,14 @@ import { spawnSync } from 'node:child_process';
 import {
   appendFileSync,
   cpSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
+  rmSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -20,6 +22,7 @@ import {
   readCache,
   writeCache,
 } from '../src/disk-cache.js';
+import { testCacheDir } from './support/private-cache.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const bin = join(root, 'bin', 'ordo.js');
@@ -164,4 +167,22 @@ test('the cache keeps a bounded number of entries, the latest among them', () =>
     assert.ok(readdirSync(dir).length <= 64);
     assert.equal(readCache('unit', 'key-69'), 69);
   });
+});
+
+test("tests keep out of the user's cache: a private temporary ORDO_CACHE_DIR, inherited by the CLI", () => {
+  assert.equal(cacheDir(), testCacheDir);
+  assert.ok(testCacheDir.startsWith(tmpdir()), testCacheDir);
+  assert.notEqual(testCacheDir, join(homedir(), '.cache', 'ordo'));
+  const work = mkdtempSync(join(tmpdir(), 'ordo-cache-private-'));
+  const testFile = join(work, 'SB.litmus');
+  writeFileSync(testFile, SB);
+  // The directory is this process's own: empty it, so what appears comes from the CLI.
+  rmSync(testCacheDir, { recursive: true, force: true });
+  mkdirSync(testCacheDir);
+  const r = spawnSync(process.execPath, [bin, testFile], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.ok(
+    readdirSync(testCacheDir).some((f) => f.startsWith('model-')),
+    'the subprocess wrote its model entry into the test cache directory',
+  );
 });

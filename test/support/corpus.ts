@@ -5,6 +5,7 @@
 // instructions, never a silent skip: a test that skips where the corpus is absent would
 // pass everywhere and check nothing.
 
+import './private-cache.js';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
