@@ -64,7 +64,10 @@ test('the packed package installs into an empty folder and imports from ESM and 
   try {
     const packed = JSON.parse(
       run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], root),
-    ) as Array<{ filename: string }>;
+    ) as Array<{ filename: string; files: Array<{ path: string }> }>;
+    const files = packed[0].files.map((f) => f.path);
+    for (const f of ['bin/ordo.js', 'dist/src/cli/main.js', 'dist/src/cli/main.bundle.js'])
+      assert.ok(files.includes(f), `${f} is packed`);
     const tarball = join(dir, packed[0].filename);
     const app = join(dir, 'app');
     mkdirSync(app);
@@ -79,6 +82,9 @@ test('the packed package installs into an empty folder and imports from ESM and 
     );
     writeFileSync(join(app, 'check.mjs'), esmCheck);
     assert.equal(run(process.execPath, ['check.mjs'], app).trim(), 'ok');
+    // The command, as npm installed it (SB.litmus was written by check.mjs).
+    const report = run(join(app, 'node_modules', '.bin', 'ordo'), ['SB.litmus'], app);
+    assert.match(report, /^Test SB Allowed\n[^]*^Observation SB Sometimes 1 3$/m);
 
     writeFileSync(join(app, 'check.ts'), tsCheck);
     run(
