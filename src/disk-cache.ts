@@ -23,9 +23,10 @@ import {
   unlinkSync,
 } from 'node:fs';
 import { homedir } from 'node:os';
+import { deserialize, serialize } from 'node:v8';
 import { join } from 'node:path';
 
-const FORMAT = 1;
+const FORMAT = 2;
 
 /**
  * Entries kept: every new build of Ordo and every edited model makes new ones, so the
@@ -70,6 +71,9 @@ export function codeDigest(dir: string): string {
   return d;
 }
 
+/** Entries are written with v8.serialize (structured clone), read with v8.deserialize. */
+const ENTRY_SUFFIX = '.v8';
+
 interface Entry {
   format: number;
   key: string;
@@ -77,7 +81,7 @@ interface Entry {
 }
 
 function entryPath(dir: string, kind: string, key: string): string {
-  return join(dir, `${kind}-${sha256(key).slice(0, 32)}.json`);
+  return join(dir, `${kind}-${sha256(key).slice(0, 32)}${ENTRY_SUFFIX}`);
 }
 
 /** The value stored under `key`, or undefined (absent, off, unreadable, or made for another key). */
@@ -85,14 +89,15 @@ export function readCache(kind: string, key: string): unknown {
   const dir = cacheDir();
   if (!dir) return undefined;
   try {
-    const entry = JSON.parse(readFileSync(entryPath(dir, kind, key), 'utf8')) as Entry;
+    // (Through a Uint8Array: @types/node 20's Buffer does not type-check as one under TS 5.9.)
+    const entry = deserialize(new Uint8Array(readFileSync(entryPath(dir, kind, key)))) as Entry;
     return entry.format === FORMAT && entry.key === key ? entry.value : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** Store `value` (JSON data) under `key`; never throws. */
+/** Store `value` (anything structured clone can copy) under `key`; never throws. */
 export function writeCache(kind: string, key: string, value: unknown): void {
   const dir = cacheDir();
   if (!dir) return;
@@ -101,7 +106,7 @@ export function writeCache(kind: string, key: string, value: unknown): void {
   try {
     mkdirSync(dir, { recursive: true });
     const entry: Entry = { format: FORMAT, key, value };
-    writeFileSync(tmp, JSON.stringify(entry));
+    writeFileSync(tmp, new Uint8Array(serialize(entry)));
     renameSync(tmp, path);
     prune(dir);
   } catch {
@@ -115,7 +120,8 @@ export function writeCache(kind: string, key: string, value: unknown): void {
 
 /** Drop the least recently written entries beyond MAX_ENTRIES (another process may race: fine). */
 function prune(dir: string): void {
-  const entries = readdirSync(dir).filter((n) => n.endsWith('.json'));
+  // Entries of the JSON format before it (.json) count too, so they do not linger.
+  const entries = readdirSync(dir).filter((n) => n.endsWith(ENTRY_SUFFIX) || n.endsWith('.json'));
   if (entries.length <= MAX_ENTRIES) return;
   const dated = entries.map((n) => {
     try {
@@ -149,98 +155,96 @@ export interface Opaque {
 /** Thrown by `encodeGraph` for a value it cannot represent (the caller then skips caching). */
 export class NotCacheable extends Error {}
 
-// Encoded forms (AST keys never start with '#'): {'#id': n, '#v': x} is the first
-// occurrence of an object reached more than once, {'#ref': n} a later one; {'#map': [[k,
-// v]...]} a Map, {'#named': s} an opaque object, {'#num': s} a non-finite number.
+/**
+ * One step from an object to what it holds: a property name, an array index, or `[i]`,
+ * the value of a Map's i-th entry (structured clone keeps a Map's order).
+ */
+type Step = string | number | [number];
 
 /**
- * Plain objects, arrays, Maps and primitives as JSON data, keeping shared references
- * shared (and cycles intact).
+ * A graph ready for storage: a copy of it that structured clone (v8.serialize) can write,
+ * with each opaque object replaced by a placeholder, and where those were: the path from
+ * the root to the holding object and the step from it to the slot. Reading it back is
+ * then one v8.deserialize (which keeps sharing, cycles, Maps and every number) and one
+ * short walk per opaque object, instead of a walk over the whole graph in JavaScript.
  */
-export function encodeGraph(root: unknown, opaque: Opaque): unknown {
-  const count = new Map<object, number>();
-  const visit = (v: unknown): void => {
-    if (v === null || typeof v !== 'object') return;
-    const n = count.get(v) ?? 0;
-    count.set(v, n + 1);
-    if (n > 0 || opaque.nameOf(v) !== undefined) return;
-    if (v instanceof Map) {
-      for (const [k, x] of v) {
-        visit(k);
-        visit(x);
-      }
-    } else if (Array.isArray(v)) v.forEach(visit);
-    else for (const x of Object.values(v)) visit(x);
-  };
-  visit(root);
-  const ids = new Map<object, number>();
-  const enc = (v: unknown): unknown => {
-    if (typeof v === 'number') return Number.isFinite(v) ? v : { '#num': String(v) };
+export interface EncodedGraph {
+  graph: unknown;
+  holes: Array<{ path: Step[]; slot: Step; name: string }>;
+}
+
+/**
+ * Copy plain objects, arrays, Maps and primitives for storage, shared references kept
+ * shared (and cycles intact); opaque objects become holes (see EncodedGraph). Throws
+ * NotCacheable for what has no faithful copy (functions, class instances).
+ */
+export function encodeGraph(root: unknown, opaque: Opaque): EncodedGraph {
+  const copies = new Map<object, unknown>();
+  const holes: EncodedGraph['holes'] = [];
+  // Each object is copied once, on its first path from the root: the path holes record.
+  const copy = (v: unknown, path: Step[]): unknown => {
     if (typeof v === 'function' || typeof v === 'symbol' || typeof v === 'bigint')
       throw new NotCacheable(typeof v);
     if (v === null || typeof v !== 'object') return v;
-    const named = opaque.nameOf(v);
-    if (named !== undefined) return { '#named': named };
-    const seen = ids.get(v);
-    if (seen !== undefined) return { '#ref': seen };
-    const shared = (count.get(v) ?? 0) > 1;
-    let id = 0;
-    if (shared) {
-      id = ids.size;
-      ids.set(v, id);
+    const done = copies.get(v);
+    if (done !== undefined) return done;
+    const inner = (x: unknown, step: Step): unknown => {
+      if (x !== null && typeof x === 'object') {
+        const name = opaque.nameOf(x);
+        if (name !== undefined) {
+          holes.push({ path, slot: step, name });
+          return null;
+        }
+      }
+      return copy(x, [...path, step]);
+    };
+    if (v instanceof Map) {
+      const m = new Map<unknown, unknown>();
+      copies.set(v, m);
+      let i = 0;
+      for (const [k, x] of v) {
+        if (k !== null && typeof k === 'object') throw new NotCacheable('object Map key');
+        m.set(k, inner(x, [i++]));
+      }
+      return m;
     }
-    let body: unknown;
-    if (v instanceof Map) body = { '#map': [...v].map(([k, x]) => [enc(k), enc(x)]) };
-    else if (Array.isArray(v)) body = v.map(enc);
-    else {
-      const proto = Object.getPrototypeOf(v) as unknown;
-      if (proto !== Object.prototype && proto !== null) throw new NotCacheable('class instance');
-      const o: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v)) if (x !== undefined) o[k] = enc(x);
-      body = o;
+    if (Array.isArray(v)) {
+      const a: unknown[] = [];
+      copies.set(v, a);
+      v.forEach((x, i) => a.push(inner(x, i)));
+      return a;
     }
-    return shared ? { '#id': id, '#v': body } : body;
+    const proto = Object.getPrototypeOf(v) as unknown;
+    if (proto !== Object.prototype && proto !== null) throw new NotCacheable('class instance');
+    const o: Record<string, unknown> = {};
+    copies.set(v, o);
+    for (const [k, x] of Object.entries(v)) if (x !== undefined) o[k] = inner(x, k);
+    return o;
   };
-  return enc(root);
+  if (root !== null && typeof root === 'object') {
+    const name = opaque.nameOf(root);
+    if (name !== undefined) return { graph: null, holes: [{ path: [], slot: '', name }] };
+  }
+  return { graph: copy(root, []), holes };
 }
 
-/** The inverse of encodeGraph. */
+/** The inverse of encodeGraph, in place on `data` (a fresh copy, as read from storage). */
 export function decodeGraph(data: unknown, opaque: Opaque): unknown {
-  const byId = new Map<number, unknown>();
-  const dec = (d: unknown): unknown => {
-    if (d === null || typeof d !== 'object') return d;
-    if (Array.isArray(d)) return d.map(dec);
-    const o = d as Record<string, unknown>;
-    if ('#ref' in o) return byId.get(o['#ref'] as number);
-    if ('#named' in o) return opaque.byName(o['#named'] as string);
-    if ('#num' in o) return Number(o['#num']);
-    if ('#id' in o) {
-      const id = o['#id'] as number;
-      const body = o['#v'] as unknown;
-      // Create the shell first so that references inside (cycles) find it.
-      if (Array.isArray(body)) {
-        const arr: unknown[] = [];
-        byId.set(id, arr);
-        for (const x of body) arr.push(dec(x));
-        return arr;
-      }
-      const b = body as Record<string, unknown>;
-      if ('#map' in b) {
-        const m = new Map<unknown, unknown>();
-        byId.set(id, m);
-        for (const [k, x] of b['#map'] as [unknown, unknown][]) m.set(dec(k), dec(x));
-        return m;
-      }
-      const obj: Record<string, unknown> = {};
-      byId.set(id, obj);
-      for (const [k, x] of Object.entries(b)) obj[k] = dec(x);
-      return obj;
-    }
-    if ('#map' in o)
-      return new Map((o['#map'] as [unknown, unknown][]).map(([k, x]) => [dec(k), dec(x)]));
-    const obj: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(o)) obj[k] = dec(x);
-    return obj;
-  };
-  return dec(data);
+  const { graph, holes } = data as EncodedGraph;
+  if (!Array.isArray(holes)) throw new Error('not an encoded graph');
+  if (holes.length === 1 && holes[0].path.length === 0 && holes[0].slot === '')
+    return opaque.byName(holes[0].name);
+  const at = (holder: unknown, step: Step): unknown =>
+    Array.isArray(step)
+      ? [...(holder as Map<unknown, unknown>).values()][step[0]]
+      : (holder as Record<string | number, unknown>)[step];
+  for (const { path, slot, name } of holes) {
+    const holder = path.reduce(at, graph);
+    const value = opaque.byName(name);
+    if (Array.isArray(slot)) {
+      const m = holder as Map<unknown, unknown>;
+      m.set([...m.keys()][slot[0]], value);
+    } else (holder as Record<string | number, unknown>)[slot] = value;
+  }
+  return graph;
 }

@@ -12,6 +12,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
+import { deserialize, serialize } from 'node:v8';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -47,7 +48,10 @@ test('an object graph survives encoding: shared objects stay shared, Maps and cy
   const cyclic: { self?: unknown; n: number } = { n: Infinity };
   cyclic.self = cyclic;
   const graph = { a: [leaf, leaf], m: new Map([['key', leaf]]), cyclic, skipped: undefined };
-  const back = decodeGraph(JSON.parse(JSON.stringify(encodeGraph(graph, plain))), plain) as {
+  const back = decodeGraph(
+    deserialize(new Uint8Array(serialize(encodeGraph(graph, plain)))),
+    plain,
+  ) as {
     a: unknown[];
     m: Map<string, unknown>;
     cyclic: { self: unknown; n: number };
@@ -77,6 +81,33 @@ test('objects stored by name come back as the object the name gives, once per na
   assert.equal(back[0], back[1]);
 });
 
+test('opaque objects come back in every slot: Map values, arrays, shared objects, the root', () => {
+  const prim = { run: () => 1 };
+  const revived = { name: 'prim' };
+  const opaque = {
+    nameOf: (v: object) => (v === prim ? 'prim' : undefined),
+    byName: (name: string) => (name === 'prim' ? revived : assert.fail(name)),
+  };
+  const shared = { p: prim, q: [1, prim] };
+  const graph = {
+    a: shared,
+    b: shared,
+    m: new Map<string, unknown>([
+      ['k', prim],
+      ['s', shared],
+    ]),
+  };
+  const stored = (g: unknown) =>
+    deserialize(new Uint8Array(serialize(encodeGraph(g, opaque)))) as unknown;
+  const back = decodeGraph(stored(graph), opaque) as typeof graph;
+  assert.equal(back.a, back.b);
+  assert.equal(back.a.p, revived);
+  assert.deepEqual(back.a.q, [1, revived]);
+  assert.equal(back.m.get('k'), revived);
+  assert.equal(back.m.get('s'), back.a);
+  assert.equal(decodeGraph(stored(prim), opaque), revived);
+});
+
 test('functions and class instances are refused, so nothing half-stored is cached', () => {
   assert.throws(() => encodeGraph({ f: () => 0 }, plain), NotCacheable);
   assert.throws(() => encodeGraph({ d: new Date() }, plain), NotCacheable);
@@ -92,8 +123,9 @@ test('entries are read back under their key only; corrupt ones read as absent', 
     // Nothing but finished entries is left behind.
     const files = readdirSync(dir);
     assert.equal(files.length, 1);
-    assert.match(files[0]!, /^unit-[0-9a-f]+\.json$/);
-    writeFileSync(join(dir, files[0]!), '{"format": 1, "key": "key-1", "val');
+    assert.match(files[0]!, /^unit-[0-9a-f]+\.v8$/);
+    const entry = join(dir, files[0]!);
+    writeFileSync(entry, new Uint8Array(readFileSync(entry).subarray(0, 12)));
     assert.equal(readCache('unit', 'key-1'), undefined);
   });
 });
@@ -153,7 +185,7 @@ test('a cached model gives the same report, and an edited model file is read afr
   // Corrupt entries are ignored and rebuilt.
   for (const f of entries) writeFileSync(join(cache, f), 'not json');
   assert.equal(run(cache), uncached);
-  assert.ok(readFileSync(join(cache, entries[0]!), 'utf8').startsWith('{'));
+  assert.notEqual(readFileSync(join(cache, entries[0]!), 'utf8'), 'not json');
 
   // An edit to the model shows at once.
   appendFileSync(join(models, 'lkmm.cat'), '\nflag ~empty po as EditedModel\n');
