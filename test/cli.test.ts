@@ -110,6 +110,21 @@ test('input nested too deeply: a Limit line naming the file, exit status 5, no s
   assert.doesNotMatch(r.stderr, /\n\s+at /);
 });
 
+test('several tests: the exit status is the worst of theirs (error, then limit, then depth)', () => {
+  const bad = join(dir, 'several-bad.litmus');
+  writeFileSync(bad, 'C bad\n{}\nP0(int *x) { frob(x); }\nexists (x=1)\n');
+  const deep = join(dir, 'several-deep.litmus');
+  const n = 20000;
+  writeFileSync(
+    deep,
+    `C deep\n{}\nP0(int *x)\n{\n${'if (1) {\n'.repeat(n)}WRITE_ONCE(*x, 1);\n${'}\n'.repeat(n)}}\nexists (x=1)\n`,
+  );
+  assert.equal(ordo(bad, sb).status, 1);
+  assert.equal(ordo('-max-executions', '2', sb, bad).status, 124);
+  assert.equal(ordo('-max-executions', '2', bad, sb).status, 124);
+  assert.equal(ordo('-max-executions', '2', deep, sb, bad).status, 5);
+});
+
 test('-max-memory stops a test whose relations outgrow it', () => {
   const big = join(dir, 'many-variables.litmus');
   const vars = Array.from({ length: 4000 }, (_, i) => ` v${i}=1;`).join('');

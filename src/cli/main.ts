@@ -51,6 +51,17 @@ ${EXIT_LIMIT} a test was stopped by -timeout, -max-executions or memory (no repo
 a "Limit" line on stderr; 124 as for coreutils' timeout); ${EXIT_DEPTH_LIMIT} a test nests too deeply;
 ${EXIT_INTERNAL} internal error.`;
 
+/**
+ * The status of a run of several tests is the worst of theirs: an error, then a limit,
+ * then an internal error, then the depth limit. (The limit's status, 124, is chosen for
+ * scripts, not for its rank, so the order is written out.)
+ */
+const STATUS_RANK = [EXIT_OK, EXIT_ERROR, EXIT_LIMIT, EXIT_INTERNAL, EXIT_DEPTH_LIMIT];
+
+function worseStatus(a: number, b: number): number {
+  return STATUS_RANK.indexOf(b) > STATUS_RANK.indexOf(a) ? b : a;
+}
+
 /** One line scripts can read: the second word is Ordo's version. */
 export function versionLine(): string {
   return `ordo ${ordoVersion()}, herd7 ${HERD7_REFERENCE} compatible\n`;
@@ -117,7 +128,7 @@ export async function main(args: string[]): Promise<number> {
       if (r.limit) {
         // As herd7: nothing on stdout, so no script reads a partial Observation as a verdict.
         process.stderr.write(formatLimitLine(r));
-        status = Math.max(status, limitExitStatus(r.limitKind ?? 'time'));
+        status = worseStatus(status, limitExitStatus(r.limitKind ?? 'time'));
       } else process.stdout.write(formatHerdReport(r));
     } catch (err) {
       if (err instanceof UsageError) {
@@ -127,13 +138,13 @@ export async function main(args: string[]): Promise<number> {
       if (err instanceof OrdoError) {
         const where = err.where ? '' : `${file}: `;
         process.stderr.write(`ordo: ${where}${err.format()}\n`);
-        status = Math.max(status, EXIT_ERROR);
+        status = worseStatus(status, EXIT_ERROR);
       } else if (err instanceof RangeError) {
         process.stderr.write(`ordo: ${file}: ran out of resources (${err.message})\n`);
-        status = Math.max(status, EXIT_LIMIT);
+        status = worseStatus(status, EXIT_LIMIT);
       } else {
         process.stderr.write(`ordo: ${file}: internal error: ${(err as Error).message}\n`);
-        status = Math.max(status, EXIT_INTERNAL);
+        status = worseStatus(status, EXIT_INTERNAL);
       }
     }
   }
