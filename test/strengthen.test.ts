@@ -376,3 +376,22 @@ test('the written test is renamed after what changed', () => {
     cheapest.text.slice(cheapest.text.indexOf('\n')),
   );
 });
+
+test('for a forall condition the outcome to forbid is a state breaking it', () => {
+  const file = kernelTest('SB+poonceonces');
+  const source = readFileSync(file, 'utf8').replace(
+    /exists \(0:r0=0 \/\\ 1:r0=0\)/,
+    'forall (0:r0=1 \\/ 1:r0=1)',
+  );
+  assert.match(source, /forall/);
+  const result = strengthen(file, source, options());
+  assert.match(result.outcome, /^a state breaking forall/);
+  assert.equal(result.alreadyForbidden, false);
+  const [cheapest] = result.solutions;
+  assert.deepEqual(
+    cheapest.edits.map((e) => e.kind),
+    ['mb', 'mb'],
+  );
+  // The fixed test passes its forall: every final state satisfies it.
+  assert.equal(runTestText(file, cheapest.text).ok, true);
+});

@@ -32,6 +32,21 @@ import { OrdoError } from '../diagnostics.js';
 import { Relation } from '../relations/index.js';
 import { columnKey } from '../outcomes/final-state.js';
 import { selectorMatches, type OutcomeSelector } from '../outcomes/explain.js';
+import type { Quantifier } from '../program/ir.js';
+
+/**
+ * Whether the execution gives the outcome to forbid: the selected state, or the one the
+ * condition names as bad: its proposition for `exists` and `~exists`, a state breaking it
+ * for `forall`.
+ */
+function givesOutcome(
+  selector: OutcomeSelector,
+  quantifier: Quantifier,
+  x: ObservedExecution,
+): boolean {
+  if (selector.kind === 'condition' && quantifier === 'forall') return !x.conditionHolds;
+  return selectorMatches(selector, x);
+}
 
 /**
  * A stretch of one thread on a cycle: from the source line of an event to the line of an
@@ -80,6 +95,7 @@ export function cycleStretches(x: ObservedExecution): CycleStretch[] {
  */
 export class WitnessCycles implements ExecutionObserver {
   allowed = false;
+  private quantifier: Quantifier = 'exists';
   witnesses = 0;
   private readonly seen = new Set<string>();
   readonly stretches: CycleStretch[] = [];
@@ -88,11 +104,12 @@ export class WitnessCycles implements ExecutionObserver {
 
   capture(context: RunContext): string[] {
     checkSelector(this.selector, context);
+    this.quantifier = context.test.condition.quantifier;
     return COMMUNICATION;
   }
 
   observe(x: ObservedExecution): void {
-    if (!x.outcome.allowed || !selectorMatches(this.selector, x)) return;
+    if (!x.outcome.allowed || !givesOutcome(this.selector, this.quantifier, x)) return;
     this.allowed = true;
     this.witnesses++;
     for (const s of cycleStretches(x)) {
@@ -107,16 +124,18 @@ export class WitnessCycles implements ExecutionObserver {
 /** Observes a run of an edited test: stops at the first witness of the outcome. */
 export class FirstWitness implements ExecutionObserver {
   allowed = false;
+  private quantifier: Quantifier = 'exists';
 
   constructor(private readonly selector: OutcomeSelector) {}
 
   capture(context: RunContext): string[] {
     checkSelector(this.selector, context);
+    this.quantifier = context.test.condition.quantifier;
     return [];
   }
 
   observe(x: ObservedExecution): boolean {
-    if (x.outcome.allowed && selectorMatches(this.selector, x)) this.allowed = true;
+    if (x.outcome.allowed && givesOutcome(this.selector, this.quantifier, x)) this.allowed = true;
     return !this.allowed;
   }
 }

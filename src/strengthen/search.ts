@@ -137,7 +137,13 @@ export function strengthen(
     options.prune === false ? edits : edits.filter((e) => touchesCycle(e, cycles.stretches));
   const base = {
     test: name,
-    outcome: describeSelector(options.outcome, original.conditionText, original.columns),
+    outcome: describeSelector(
+      options.outcome,
+      original.quantifier === 'forall'
+        ? `a state breaking ${original.conditionText}`
+        : original.conditionText,
+      original.columns,
+    ),
     sourceText: source,
     edits,
     onCycles,
