@@ -7,6 +7,7 @@
 
 import { parseBpfLitmusDetailed, ppInstr, type Cell, type Instr } from '../frontend/bpf/index.js';
 import { propLocations } from '../frontend/herd-hash.js';
+import { assertNever } from '../diagnostics.js';
 import type { Edit, EditKind, LineChange } from './edits.js';
 import { rowCells } from './columns.js';
 
@@ -130,9 +131,17 @@ export function bpfStrengtheningEdits(source: string, file: string): Edit[] {
         }
         case 'xchg':
         case 'cmpxchg':
+          // Already fully ordered.
+          break;
+        case 'mov':
+        case 'alu':
+        case 'barrier':
+        case 'goto':
+        case 'jcond':
+          // Not accesses: left out above.
           break;
         default:
-          break;
+          assertNever(instr);
       }
       // A barrier between this access and the previous one, where no jump or label lies
       // between them (the barrier goes just before this access's row).
