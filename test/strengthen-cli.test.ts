@@ -50,3 +50,12 @@ test('an outcome already forbidden exits 0; a test of another architecture exits
   assert.equal(x86.status, 2);
   assert.match(x86.stderr, /C \(LKMM\) and BPF tests only/);
 });
+
+test('a search stopped by its candidate limit says so and exits 124, as a run stopped by a limit', () => {
+  const r = ordo('--max-candidates', '2', corpusPath('tests', 'kernel', 'SB+poonceonces.litmus'));
+  assert.equal(r.status, 124);
+  assert.match(
+    r.stderr,
+    /^Limit SB\+poonceonces max-candidates 2: search stopped after 2 edited tests/,
+  );
+});

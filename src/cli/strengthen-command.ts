@@ -3,7 +3,7 @@
 // an outcome, each minimal solution printed as a diff with its cost.
 
 import { writeFileSync } from 'node:fs';
-import { OrdoError } from '../diagnostics.js';
+import { OrdoError, limitExitStatus } from '../diagnostics.js';
 import { readSourceFile } from '../source.js';
 import { architectureOf } from '../arch/index.js';
 import { parseStateSelector, type OutcomeSelector } from '../outcomes/explain.js';
@@ -24,7 +24,8 @@ edits off the witnesses' cycles too.`;
 const EXIT_OK = 0;
 const EXIT_NO_SOLUTION = 1;
 const EXIT_USAGE = 2;
-const EXIT_LIMIT = 3;
+/** A search stopped by a limit exits as a single run stopped by one (coreutils' timeout's 124). */
+const EXIT_LIMIT = limitExitStatus('time');
 
 function fail(message: string, status: number): number {
   process.stderr.write(`ordo: ${message}\n`);
