@@ -55,6 +55,9 @@ const codeDigests = new Map<string, string>();
  * entries made by another build of Ordo are never read.
  */
 export function codeDigest(dir: string): string {
+  // With the cache off no entry is read or written, so no key needs the digest (and the
+  // playground, which has no cache, has no code files to read either).
+  if (cacheDir() === null) return '';
   let d = codeDigests.get(dir);
   if (d === undefined) {
     const h = createHash('sha256');
