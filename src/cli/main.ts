@@ -34,6 +34,7 @@ commands:
   judge C.litmus [BPF.litmus] | DIR   compare LKMM and BPF verdicts
   explain TEST.litmus      why the model allows or forbids the test's outcome (ordo explain --help)
   jit-check PATH...        lower BPF tests through the kernel JITs and compare (ordo jit-check --help)
+  serve [--port N]         serve the playground (npm run build:web) on http://127.0.0.1:N/
 
 options (herd7's spelling and meaning; also accepted by ordo run):
 ${herdOptionsHelp()}
@@ -78,6 +79,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   explain: async (a) => (await import('./explain-command.js')).explainCommand(a),
   strengthen: async (a) => (await import('./strengthen-command.js')).strengthenCommand(a),
   'jit-check': async (a) => (await import('./jit-command.js')).jitCheckCommand(a),
+  serve: async (a) => (await import('./serve-command.js')).serveCommand(a),
 };
 
 function isDirectory(p: string): boolean {
