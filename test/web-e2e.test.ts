@@ -11,7 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { runTestText } from '../src/api/run.js';
-import { formatHerdReport } from '../src/report/herd-text.js';
+import { formatHerdReport, formatLimitLine } from '../src/report/herd-text.js';
 import { OrdoError } from '../src/diagnostics.js';
 import { defaultShape, rcuCycleTest } from '../tools/rcu-family.js';
 
@@ -272,6 +272,20 @@ describe('the playground in Chromium', () => {
       lines.findIndex((l) => l.classList.contains('ordo-error-line')),
     );
     assert.equal(markedLine + 1, 9);
+  });
+
+  test('a limit stops a run as on the command line: the Limit line, no verdict', async () => {
+    await setTest(page, SB_ONCE);
+    await page.fill('#max-executions', '2');
+    try {
+      assert.match(await run(page), /^Stopped by a limit/);
+      const expected = formatLimitLine(
+        runTestText('SB+poonceonces.litmus', SB_ONCE, { maxExecutions: 2 }),
+      );
+      assert.equal(await page.textContent('#report'), expected);
+    } finally {
+      await page.fill('#max-executions', '0');
+    }
   });
 
   test('a custom model from the second tab', async () => {

@@ -79,7 +79,7 @@ document.querySelector('#app')!.innerHTML = `
       <div id="custom-def" class="editor" hidden></div>
     </div>
     <div class="toolbar">
-      <button id="run" class="primary">Run</button>
+      <button id="run" class="primary" title="Ctrl+Enter">Run</button>
       <button id="cancel" disabled>Cancel</button>
       <label>Timeout (s) <input id="timeout" type="number" min="0" value="60" size="4" /></label>
       <label>Max executions <input id="max-executions" type="number" min="0" value="0" size="8" /></label>
@@ -374,6 +374,13 @@ async function explain(): Promise<void> {
 }
 
 runButton.onclick = () => void run();
+// Ctrl+Enter (Cmd+Enter) runs from anywhere on the page, the editors included.
+document.addEventListener('keydown', (event) => {
+  if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+    event.preventDefault();
+    void run();
+  }
+});
 explainButton.onclick = () => void explain();
 cancelButton.onclick = () => client.cancel();
 
