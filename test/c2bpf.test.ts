@@ -106,6 +106,18 @@ test("fences become Ordo's barrier instructions", () => {
   assert.deepEqual(b.rows.slice(0, 2), ['*(u64 *)(r1 + 0) = 1', 'smp_mb']);
 });
 
+test('spin_lock and spin_unlock become bpf_spin_lock and bpf_spin_unlock calls, lock in r1', () => {
+  const { rows } = translate(c('  spin_lock(x);\n  WRITE_ONCE(*y, 1);\n  spin_unlock(x);'));
+  // r1 is kept for the call's argument: the addresses go to r2 and r3.
+  assert.deepEqual(rows, [
+    'r1 = r2',
+    'call bpf_spin_lock',
+    '*(u64 *)(r3 + 0) = 1',
+    'r1 = r2',
+    'call bpf_spin_unlock',
+  ]);
+});
+
 test('atomic RMWs', () => {
   assert.deepEqual(translate(c('  atomic_add(2, x);')).rows, [
     'r3 = 2',
@@ -147,7 +159,7 @@ test('atomic RMWs', () => {
 
 test('refusals name the construct', () => {
   const cases: Array<[string, RegExp]> = [
-    ['  spin_lock(x);\n  spin_unlock(x);', /spin_lock: BPF has no spinlocks/],
+    ['  r0 = spin_trylock(x);', /spin_trylock: BPF has no trylock helper/],
     ['  rcu_read_lock();\n  r0 = READ_ONCE(*x);\n  rcu_read_unlock();', /rcu_read_lock\(\)/],
     ['  synchronize_rcu();', /synchronize_rcu\(\)/],
     ['  r0 = srcu_read_lock(x);', /SRCU/],

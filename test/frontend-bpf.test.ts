@@ -291,6 +291,8 @@ test('the printer writes what the parser reads', () => {
     'smp_mb',
     'smp_rmb',
     'smp_wmb',
+    'call bpf_spin_lock',
+    'call bpf_spin_unlock',
     'if r1 >= 4 goto L',
     'goto L',
     'L:',
@@ -311,6 +313,49 @@ test('barrier instructions are fence events tagged MB, RMB, WMB', () => {
     { kind: 'fence', annot: ['WMB'] },
   ]);
   assert.match(errRows(['smp_mb()']).message, /unexpected '\(' after the instruction/);
+});
+
+test('calls: bpf_spin_lock is a compare-and-swap of [r1] from 0 to 1 that must succeed', () => {
+  const b = strip(body(['call bpf_spin_lock', 'call bpf_spin_unlock']));
+  const cas = b[0] as Extract<Stmt, { kind: 'assign' }>;
+  assert.equal(cas.kind, 'assign');
+  assert.deepEqual(cas.value, {
+    kind: 'cmpxchg',
+    annot: ['LOCK'],
+    addr: { kind: 'reg', name: 'r1' },
+    expected: { kind: 'const', value: 0 },
+    desired: { kind: 'const', value: 1 },
+    pair: ['rmw'],
+    failAnnot: ['LOCK'],
+  });
+  // A failed compare-and-swap jumps to a spin loop at the thread's end, which never ends.
+  assert.deepEqual(b[1], {
+    kind: 'goto',
+    label: 'spin:',
+    test: {
+      kind: 'binop',
+      op: '!=',
+      left: { kind: 'reg', name: cas.reg },
+      right: { kind: 'const', value: 0 },
+    },
+  });
+  assert.deepEqual(b[2], { kind: 'assign', reg: 'r0', value: { kind: 'const', value: 0 } });
+  assert.deepEqual(b[3], {
+    kind: 'store',
+    annot: ['UNLOCK'],
+    addr: { kind: 'reg', name: 'r1' },
+    value: { kind: 'const', value: 0 },
+  });
+  assert.deepEqual(b.slice(-4), [
+    { kind: 'goto', label: 'spin:end' },
+    { kind: 'label', name: 'spin:' },
+    { kind: 'goto', label: 'spin:' },
+    { kind: 'label', name: 'spin:end' },
+  ]);
+  assert.match(
+    errRows(['call bpf_map_lookup_elem']).message,
+    /Unknown helper 'bpf_map_lookup_elem'/,
+  );
 });
 
 // ---------------------------------------------------------------- errors

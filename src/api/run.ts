@@ -354,7 +354,7 @@ function evaluateTest(
 
 /**
  * A test using one of Ordo's extensions of the architecture's dialect (BPF's barrier
- * instructions) under a model that never names the extension's event set: the model would
+ * instructions and spin-lock helpers) under a model that never names the extension's event set: the model would
  * ignore the instruction and answer as if it were not there, so the run is refused at it.
  */
 function refuseUnknownExtensions(
@@ -374,7 +374,12 @@ function refuseUnknownExtensions(
         visit(s.else);
       }
       if (s.kind === 'while') visit(s.body);
-      const sets = s.kind === 'fence' ? s.annot : [];
+      const sets =
+        s.kind === 'fence' || s.kind === 'store'
+          ? s.annot
+          : (s.kind === 'assign' || s.kind === 'eval') && 'annot' in s.value
+            ? s.value.annot
+            : [];
       for (const x of extensions) {
         if (!sets.includes(x.set) || named.has(x.set)) continue;
         throw new OrdoError(

@@ -76,6 +76,8 @@ export const ARCHITECTURES: readonly Architecture[] = [
       { set: 'MB', instruction: 'smp_mb' },
       { set: 'RMB', instruction: 'smp_rmb' },
       { set: 'WMB', instruction: 'smp_wmb' },
+      { set: 'LOCK', instruction: 'call bpf_spin_lock' },
+      { set: 'UNLOCK', instruction: 'call bpf_spin_unlock' },
     ],
   },
   {

@@ -103,8 +103,12 @@ class ThreadTranslator {
     locations: string[],
     localNames: string[],
     usesCmpxchg: boolean,
+    usesLocks: boolean,
   ) {
-    this.free = usesCmpxchg ? [...POOL] : [...POOL, 'r0'];
+    // bpf_spin_lock takes the lock's address in r1 and returns 0 in r0: neither can hold
+    // a value across a call.
+    const pool = usesLocks ? POOL.filter((r) => r !== 'r1') : POOL;
+    this.free = usesCmpxchg || usesLocks ? [...pool] : [...pool, 'r0'];
     for (const l of locations) this.addrRegs.set(l, this.alloc(`the address of ${l}`));
     for (const r of localNames) this.locals.set(r, this.alloc(`C register ${r}`));
   }
@@ -257,9 +261,9 @@ class ThreadTranslator {
       case 'amo':
         return refuse('a single-event atomic', 'not produced by the C front-end');
       case 'trylock':
-        return refuse('spin_trylock', 'BPF has no spinlocks');
+        return refuse('spin_trylock', 'BPF has no trylock helper');
       case 'islocked':
-        return refuse('spin_is_locked', 'BPF has no spinlocks');
+        return refuse('spin_is_locked', 'BPF has no spin_is_locked helper');
     }
   }
 
@@ -531,9 +535,16 @@ class ThreadTranslator {
       case 'fence':
         return this.fence(s.annot, prev, next);
       case 'lock':
-        return refuse('spin_lock', 'BPF has no spinlocks');
-      case 'unlock':
-        return refuse('spin_unlock', 'BPF has no spinlocks');
+      case 'unlock': {
+        const a = this.address(s.addr);
+        this.emit({ kind: 'mov', dst: 'r1', src: { reg: a.reg } });
+        this.emit({
+          kind: 'call',
+          helper: s.kind === 'lock' ? 'bpf_spin_lock' : 'bpf_spin_unlock',
+        });
+        this.release({ op: { reg: a.reg }, temp: a.temp });
+        return;
+      }
       case 'srcuSync':
         return refuse('synchronize_srcu', 'BPF has no SRCU primitives');
       case 'if': {
@@ -624,7 +635,7 @@ function exprLocsAndRegs(
   locs: Set<string>,
   regs: Set<string>,
   params: Set<string>,
-  flags: { cmpxchg: boolean },
+  flags: { cmpxchg: boolean; locks: boolean },
 ): void {
   if (e.kind === 'addr') locs.add(e.name);
   else if (e.kind === 'reg') (params.has(e.name) ? locs : regs).add(e.name);
@@ -637,7 +648,7 @@ function stmtLocsAndRegs(
   locs: Set<string>,
   regs: Set<string>,
   params: Set<string>,
-  flags: { cmpxchg: boolean },
+  flags: { cmpxchg: boolean; locks: boolean },
 ): void {
   const ex = (e: Expr) => exprLocsAndRegs(e, locs, regs, params, flags);
   for (const s of list) {
@@ -657,6 +668,9 @@ function stmtLocsAndRegs(
         break;
       case 'lock':
       case 'unlock':
+        flags.locks = true;
+        ex(s.addr);
+        break;
       case 'srcuSync':
         ex(s.addr);
         break;
@@ -711,11 +725,17 @@ export function translateCToBpf(test: LitmusTest): Translation {
     const params = new Set(th.params.map((p) => p.name));
     const locs = new Set<string>();
     const regs = new Set<string>();
-    const flags = { cmpxchg: false };
+    const flags = { cmpxchg: false, locks: false };
     stmtLocsAndRegs(th.body, locs, regs, params, flags);
     for (const l of clauseLocs) if (l.kind === 'reg' && l.thread === th.id) regs.add(l.name);
     for (const e of test.init) if (e.thread === th.id) regs.add(e.name);
-    const tt = new ThreadTranslator(th, [...locs].sort(), [...regs].sort(), flags.cmpxchg);
+    const tt = new ThreadTranslator(
+      th,
+      [...locs].sort(),
+      [...regs].sort(),
+      flags.cmpxchg,
+      flags.locks,
+    );
     tt.stmts(th.body);
     tt.finish();
     for (const [c, b] of tt.locals) registerMap.set(`${th.id}:${c}`, `${th.id}:${b}`);

@@ -67,7 +67,8 @@ function stateText(columns: StateLoc[], values: (string | null)[]): string {
 }
 
 function valueText(v: unknown): string {
-  if (typeof v === 'number') return String(v);
+  // Hardware values may be 64-bit (bigint); BPF's are numbers: compare them as decimals.
+  if (typeof v === 'number' || typeof v === 'bigint') return String(v);
   if (v && typeof v === 'object' && 'addr' in v) {
     const a = v as { addr: string; offset?: number };
     return a.offset ? `${a.addr}+${a.offset}` : a.addr;

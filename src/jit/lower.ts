@@ -90,6 +90,8 @@ function request(i: Instr): Request {
       };
     case 'barrier':
       return { key: [`smp_${i.barrier}`], regs: {}, values: {} };
+    case 'call':
+      return { key: [i.helper], regs: { r1: 'r1', r0: 'r0' }, values: {} };
     case 'goto':
       return { key: ['goto'], regs: {}, values: { label: i.label } };
     case 'jcond':

@@ -90,6 +90,7 @@ export const PLACEHOLDERS = new Set([
   'left',
   'right',
   'r0',
+  'r1',
   'op',
   'retry',
   'done',

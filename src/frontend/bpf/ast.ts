@@ -23,6 +23,9 @@ export type CondOp = '==' | '!=' | '<' | '>=';
  */
 export type BarrierKind = 'mb' | 'rmb' | 'wmb';
 
+/** Helper functions `call` may name (Ordo's extension: herd7's dialect has no call). */
+export type HelperName = 'bpf_spin_lock' | 'bpf_spin_unlock';
+
 /** A register or an immediate. */
 export type Operand = { reg: Reg } | { imm: number };
 
@@ -70,6 +73,8 @@ export type Instr =
     }
   /** `smp_mb`, `smp_rmb`, `smp_wmb` */
   | { kind: 'barrier'; barrier: BarrierKind; pos?: SourcePos }
+  /** `call bpf_spin_lock` / `call bpf_spin_unlock`: the lock's address in r1, 0 back in r0. */
+  | { kind: 'call'; helper: HelperName; pos?: SourcePos }
   | { kind: 'goto'; label: string; pos?: SourcePos }
   /** `if rX op src goto L` */
   | { kind: 'jcond'; cond: CondOp; left: Reg; right: Operand; label: string; pos?: SourcePos };
@@ -122,6 +127,8 @@ export function ppInstr(i: Instr): string {
       return `${i.dst ?? 'r0'} = ${i.size === 'u64' ? 'cmpxchg_64' : 'cmpxchg32_32'}(${i.mem.base} ${ppOff(i.mem.off)}, ${i.expected ?? 'r0'}, ${i.src})`;
     case 'barrier':
       return `smp_${i.barrier}`;
+    case 'call':
+      return `call ${i.helper}`;
     case 'goto':
       return `goto ${i.label}`;
     case 'jcond':
@@ -166,6 +173,8 @@ export function ppInstrHerd(i: Instr, label: (name: string) => string): string {
       // Not herd7's: its BPF dialect has no barrier instruction (such a test is refused
       // by herd7 anyway); the spelling only has to be stable.
       return `smp_${i.barrier}`;
+    case 'call':
+      return `call ${i.helper}`;
     case 'goto':
       return `goto ${label(i.label)}`;
     case 'jcond':

@@ -10,6 +10,13 @@
 //                                    a failing cmpxchg is one plain read.
 //   smp_mb / smp_rmb / smp_wmb       a fence event tagged MB / RMB / WMB (Ordo's
 //                                    extension: herd7's dialect has no barrier)
+//   call bpf_spin_lock               a compare-and-swap of the lock word at r1 from 0 to 1,
+//                                    its read and write tagged LOCK and related by rmw,
+//                                    that must succeed (the thread spins until it does;
+//                                    a path where it fails never ends and is dropped);
+//                                    r0 = 0 after it (the helper's return value)
+//   call bpf_spin_unlock             a write of 0 to the lock word at r1 tagged UNLOCK;
+//                                    r0 = 0 after it (Ordo's extensions too)
 
 import { OrdoError } from '../../diagnostics.js';
 import { normaliseLineBreaks } from '../../source.js';
@@ -51,6 +58,8 @@ export const BPF_TAGS = {
   release: ['RL'],
   atomic: ['X'],
   ordered: ['SC', 'X'],
+  lock: ['LOCK'],
+  unlock: ['UNLOCK'],
 } as const;
 
 /** The tag of each barrier instruction's fence event (sets herd7's bpf.cat never names). */
@@ -273,6 +282,58 @@ function lowerInstr(i: Instr): Stmt[] {
       ];
     case 'barrier':
       return [{ kind: 'fence', annot: [BARRIER_TAGS[i.barrier]], pos }];
+    case 'call': {
+      const lockWord = reg('r1', pos);
+      const returnsZero: Stmt = {
+        kind: 'assign',
+        reg: 'r0',
+        value: { kind: 'const', value: 0 },
+        pos,
+      };
+      if (i.helper === 'bpf_spin_unlock')
+        return [
+          {
+            kind: 'store',
+            annot: tags(BPF_TAGS.unlock),
+            addr: lockWord,
+            value: { kind: 'const', value: 0, pos },
+            pos,
+          },
+          returnsZero,
+        ];
+      // The lock is taken by a cmpxchg of the lock word from 0 to 1 that succeeds; a
+      // path where it fails goes to the thread's spin loop, which never ends.
+      const old = `${SPIN_TEMP}${pos?.line ?? 0}:${pos?.col ?? 0}`;
+      return [
+        {
+          kind: 'assign',
+          reg: old,
+          pos,
+          value: {
+            kind: 'cmpxchg',
+            annot: tags(BPF_TAGS.lock),
+            addr: lockWord,
+            expected: { kind: 'const', value: 0, pos },
+            desired: { kind: 'const', value: 1, pos },
+            pair: ['rmw'],
+            failAnnot: tags(BPF_TAGS.lock),
+            pos,
+          },
+        },
+        {
+          kind: 'goto',
+          label: SPIN_LABEL,
+          test: {
+            kind: 'binop',
+            op: '!=',
+            left: reg(old, pos),
+            right: { kind: 'const', value: 0 },
+          },
+          pos,
+        },
+        returnsZero,
+      ];
+    }
     case 'goto':
       return [{ kind: 'goto', label: i.label, pos }];
     case 'jcond':
@@ -292,6 +353,11 @@ function lowerInstr(i: Instr): Stmt[] {
       ];
   }
 }
+
+/** The spin loop a bpf_spin_lock that finds the lock held jumps to, and its temporaries. */
+const SPIN_LABEL = 'spin:';
+const SPIN_END = 'spin:end';
+const SPIN_TEMP = 'spin:';
 
 function lowerColumn(cells: Cell[], thread: number, file: string): Stmt[] {
   const body: Stmt[] = [];
@@ -314,6 +380,14 @@ function lowerColumn(cells: Cell[], thread: number, file: string): Stmt[] {
       jumps.push({ label: c.instr.label, pos: c.instr.pos });
     body.push(...lowerInstr(c.instr));
   }
+  if (body.some((s) => s.kind === 'goto' && s.label === SPIN_LABEL))
+    // The thread's own code jumps over the loop.
+    body.push(
+      { kind: 'goto', label: SPIN_END },
+      { kind: 'label', name: SPIN_LABEL },
+      { kind: 'goto', label: SPIN_LABEL },
+      { kind: 'label', name: SPIN_END },
+    );
   for (const j of jumps) {
     if (!defined.has(j.label)) {
       const w = j.pos ?? { file, line: 1, col: 1 };

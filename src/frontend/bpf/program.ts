@@ -9,6 +9,7 @@ import type {
   AluOp,
   AtomicOp,
   BarrierKind,
+  HelperName,
   Cell,
   CondOp,
   Instr,
@@ -83,6 +84,9 @@ const CMPXCHG: Record<string, 'u32' | 'u64'> = { cmpxchg_64: 'u64', cmpxchg32_32
 
 /** Ordo's barrier instructions (not in herd7's dialect). */
 const BARRIERS: Record<string, BarrierKind> = { smp_mb: 'mb', smp_rmb: 'rmb', smp_wmb: 'wmb' };
+
+/** The helpers `call` may name (not in herd7's dialect). */
+const HELPERS = new Set<string>(['bpf_spin_lock', 'bpf_spin_unlock']);
 
 /** Words that start the clauses after the program. */
 const CLAUSE_WORDS = new Set(['locations', 'filter', 'exists', 'forall', 'final', 'not']);
@@ -316,7 +320,7 @@ export class ProgramParser {
       if (
         t.kind === 'name' &&
         !canonicalReg(t.text) &&
-        !['goto', 'if', 'lock', 'store_release'].includes(t.text) &&
+        !['goto', 'if', 'lock', 'store_release', 'call'].includes(t.text) &&
         BARRIERS[t.text] === undefined
       ) {
         this.next();
@@ -430,6 +434,18 @@ export class ProgramParser {
     if (t.kind === 'name' && BARRIERS[t.text] !== undefined) {
       this.next();
       return { kind: 'barrier', barrier: BARRIERS[t.text]!, pos };
+    }
+    if (t.kind === 'name' && t.text === 'call') {
+      this.next();
+      const h = this.next();
+      if (h.kind !== 'name' || !HELPERS.has(h.text))
+        this.err(
+          h.kind === 'name'
+            ? `Unknown helper '${h.text}': Ordo's BPF dialect calls bpf_spin_lock and bpf_spin_unlock.`
+            : `Syntax error: expected a helper name after 'call' but found ${this.describe(h)}.`,
+          h.pos,
+        );
+      return { kind: 'call', helper: h.text as HelperName, pos };
     }
     if (t.kind === 'name' && t.text === 'if') {
       this.next();
