@@ -227,7 +227,11 @@ function formatMinimal(report: Weakening[]): string {
   let out = 'Weakenings, each alone, checked against the tests that use the instruction:\n';
   for (const w of report.filter((x) => x.tested > 0)) {
     const tests = `${w.tested} test${w.tested === 1 ? '' : 's'}`;
-    const status = w.safe ? `safe (${tests})` : `UNSOUND on ${w.breaks.join(', ')} (of ${tests})`;
+    const shown = w.breaks.slice(0, 4).join(', ');
+    const more = w.breaks.length > 4 ? `, and ${w.breaks.length - 4} more` : '';
+    const status = w.safe
+      ? `safe (${tests})`
+      : `UNSOUND on ${w.breaks.length} of ${tests}: ${shown}${more}`;
     out += `  ${w.mapping}: ${w.entry} -> ${w.weakened}: ${status}\n`;
   }
   const unused = new Map<string, string[]>();

@@ -151,6 +151,8 @@ export function lowerBpfTest(test: LitmusTest, columns: Cell[][], mapping: Mappi
         );
       const labels = new Map<string, string>();
       const fill = (name: string): string => {
+        if (name.endsWith(':w') && name.slice(0, -2) in req.regs)
+          return wordView(regOf(req.regs[name.slice(0, -2)]!, pos));
         if (name in req.regs) return regOf(req.regs[name]!, pos);
         if (name in req.values) return req.values[name]!;
         if (name === 'retry') {
@@ -220,6 +222,11 @@ export function lowerBpfTest(test: LitmusTest, columns: Cell[][], mapping: Mappi
     text: lines.join('\n') + '\n',
     registerOf: (r) => regOf(r, undefined),
   };
+}
+
+/** The 32-bit view of a 64-bit register as AArch64 names it: X3 -> W3. */
+function wordView(register: string): string {
+  return register.replace(/^X/, 'W');
 }
 
 function ppLoc(l: StateLoc): string {

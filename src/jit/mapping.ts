@@ -80,7 +80,10 @@ const OPERATIONS: Record<string, readonly (readonly string[])[]> = {
   ],
 };
 
-/** Placeholders an instruction template may use. */
+/**
+ * Placeholders an instruction template may use. A register placeholder may end in `:w`:
+ * the 32-bit view of the register (AArch64's W3 for X3).
+ */
 export const PLACEHOLDERS = new Set([
   'dst',
   'src',
@@ -123,7 +126,7 @@ export function parseMapping(text: string, file: string, name: string): Mapping 
         fail('An indented instruction outside an entry (start one with `OPERATION:`).', lineNo, 1);
       const text = noComment.trim();
       for (const m of text.matchAll(/\{([^}]*)\}/g)) {
-        if (!PLACEHOLDERS.has(m[1]!))
+        if (!PLACEHOLDERS.has(m[1]!.replace(/:w$/, '')))
           fail(
             `Unknown placeholder {${m[1]}}; known: ${[...PLACEHOLDERS].map((p) => `{${p}}`).join(' ')}.`,
             lineNo,
