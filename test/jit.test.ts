@@ -11,9 +11,16 @@ import { readSourceFile } from '../src/source.js';
 import { checkTest, runBpf, shippedMappings } from '../src/jit/check.js';
 import { findEntry, parseMapping } from '../src/jit/mapping.js';
 import { lowerBpfTest } from '../src/jit/lower.js';
+import { findArchitecture } from '../src/arch/index.js';
 import { corpusPath, repoRoot } from './support/corpus.js';
 
 const mappings = shippedMappings();
+/**
+ * The arm64 mappings ship before the AArch64 front-end reaches main: until it does, their
+ * lowered tests are refused as an unsupported architecture, and are checked as such.
+ */
+const aarch64 = findArchitecture('AArch64') !== undefined;
+const refusedArch = (m: { litmus: string }) => !aarch64 && m.litmus === 'AArch64';
 const byName = (name: string) => mappings.find((m) => m.name === name)!;
 const example = (name: string) => join(repoRoot, 'examples', 'bpf', `${name}.litmus`);
 
@@ -43,10 +50,12 @@ const ACQUIRE_RELEASE_KEYS = SIZES.flatMap((s) => [
   ['store_release', s],
 ]);
 
-test('the shipped mappings: current and pre-2024 variants of x86_64, riscv64, ppc64', () => {
+test('the shipped mappings: arm64 with and without LSE; current and pre-2024 riscv64, ppc64; x86_64', () => {
   assert.deepEqual(
     mappings.map((m) => `${m.name}:${m.arch}:${m.litmus}`),
     [
+      'arm64-llsc:arm64:AArch64',
+      'arm64:arm64:AArch64',
       'ppc64-pre2024:ppc64:PPC',
       'ppc64:ppc64:PPC',
       'riscv64-pre2024:riscv64:RISCV',
@@ -143,12 +152,16 @@ test('SB with a fetch atomic: UNSOUND with the pre-2024 riscv64 and ppc64 JITs, 
       if (m.name.endsWith('-pre2024')) {
         assert.equal(r.verdict, 'UNSOUND', `${name} ${m.name}`);
         assert.deepEqual(r.unsound, ['0:r3=0; 1:r3=0;']);
-      } else assert.equal(r.verdict, 'sound', `${name} ${m.name}`);
+      } else assert.equal(r.verdict, refusedArch(m) ? 'not lowered' : 'sound', `${name} ${m.name}`);
     }
   }
 });
 
-/** herd's own model for each litmus architecture, run unmodified. */
+/**
+ * herd's own model for each litmus architecture, run unmodified. herd's aarch64.cat needs
+ * what herd7's engine supplies and does not run under Ordo yet: AArch64 lowerings are
+ * checked under Ordo's Armv8 model only.
+ */
 const HERD_MODELS: Record<string, string> = {
   X86_64: 'x86tso-mixed.cat',
   RISCV: 'riscv.cat',
@@ -166,6 +179,11 @@ test("herd-bpf lowered by every mapping: Ordo's hardware models agree with herd'
     const bpf = runBpf(file);
     for (const m of mappings) {
       const ordo = checkTest(file, bpf, m);
+      if (refusedArch(m)) {
+        assert.equal(ordo.verdict, 'not lowered');
+        assert.match(ordo.reason!, /unsupported litmus architecture AArch64/);
+        continue;
+      }
       if (ordo.verdict === 'not lowered') {
         // Only what the pre-2024 JITs lacked, or what a front-end cannot read yet.
         assert.match(
@@ -175,6 +193,8 @@ test("herd-bpf lowered by every mapping: Ordo's hardware models agree with herd'
         );
         continue;
       }
+      if (!m.name.endsWith('-pre2024')) assert.notEqual(ordo.verdict, 'UNSOUND', `${f} ${m.name}`);
+      if (HERD_MODELS[m.litmus] === undefined) continue;
       const herd = checkTest(file, bpf, m, {
         hardware: { model: join(herdLib, HERD_MODELS[m.litmus]!), includeDirs: [herdLib] },
       });
@@ -183,7 +203,6 @@ test("herd-bpf lowered by every mapping: Ordo's hardware models agree with herd'
         [...ordo.hardwareStates!].sort(),
         `${f} lowered with ${m.name}: herd's ${HERD_MODELS[m.litmus]} and Ordo's model differ`,
       );
-      if (!m.name.endsWith('-pre2024')) assert.notEqual(ordo.verdict, 'UNSOUND', `${f} ${m.name}`);
       compared++;
     }
   }
@@ -193,16 +212,24 @@ test("herd-bpf lowered by every mapping: Ordo's hardware models agree with herd'
 test("examples/bpf: each verdict is its Result line; jit-check gives the README's table", () => {
   const dir = join(repoRoot, 'examples', 'bpf');
   // Mappings in the README's column order: x86_64, riscv64, riscv64-pre2024, ppc64, ppc64-pre2024.
-  const order = ['x86_64', 'riscv64', 'riscv64-pre2024', 'ppc64', 'ppc64-pre2024'];
+  const order = [
+    'x86_64',
+    'arm64',
+    'arm64-llsc',
+    'riscv64',
+    'riscv64-pre2024',
+    'ppc64',
+    'ppc64-pre2024',
+  ];
   const N = 'not lowered';
   const table: Record<string, string[]> = {
-    'SB+fetch-add+mb': ['sound', 'sound', 'UNSOUND', 'sound', 'UNSOUND'],
-    'SB+xchg+xchg': ['sound', 'sound', 'UNSOUND', 'sound', 'UNSOUND'],
-    'MP+release+acquire': ['sound', 'sound', N, 'sound', N],
-    'MP+wmb+rmb': ['sound', 'sound', 'sound', 'sound', 'sound'],
-    'MP+wmb+addr': ['sound', 'sound', 'sound', 'sound', 'sound'],
-    'map-drain+spinlock': [N, 'sound', 'sound', 'sound', 'sound'],
-    'map-drain+nolock': [N, 'sound', 'sound', 'sound', 'sound'],
+    'SB+fetch-add+mb': ['sound', 'sound', 'sound', 'sound', 'UNSOUND', 'sound', 'UNSOUND'],
+    'SB+xchg+xchg': ['sound', 'sound', 'sound', 'sound', 'UNSOUND', 'sound', 'UNSOUND'],
+    'MP+release+acquire': ['sound', 'sound', 'sound', 'sound', N, 'sound', N],
+    'MP+wmb+rmb': ['sound', 'sound', 'sound', 'sound', 'sound', 'sound', 'sound'],
+    'MP+wmb+addr': ['sound', 'sound', 'sound', 'sound', 'sound', 'sound', 'sound'],
+    'map-drain+spinlock': [N, 'sound', 'sound', 'sound', 'sound', 'sound', 'sound'],
+    'map-drain+nolock': [N, 'sound', 'sound', 'sound', 'sound', 'sound', 'sound'],
   };
   const files = readdirSync(dir).filter((f) => f.endsWith('.litmus'));
   assert.deepEqual(files.map((f) => f.replace(/\.litmus$/, '')).sort(), Object.keys(table).sort());
@@ -212,6 +239,9 @@ test("examples/bpf: each verdict is its Result line; jit-check gives the README'
     const declared = /Result:\s*(\w+)/.exec(readSourceFile(file));
     assert.equal(bpf.observation, declared?.[1], `${f}: its Result line`);
     const verdicts = order.map((name) => checkTest(file, bpf, byName(name)).verdict);
-    assert.deepEqual(verdicts, table[f.replace(/\.litmus$/, '')], f);
+    const expected = table[f.replace(/\.litmus$/, '')]!.map((v, i) =>
+      refusedArch(byName(order[i]!)) ? N : v,
+    );
+    assert.deepEqual(verdicts, expected, f);
   }
 });
