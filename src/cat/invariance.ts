@@ -83,71 +83,95 @@ export function markInvariant(prog: CompiledProgram): InvariantCounts {
   });
 
   // Does e read a frame variable bound outside it? `depth` counts the frames e's own
-  // binders have pushed on the way down.
-  const escapes = (e: RExp, depth: number): boolean => {
+  // binders have pushed on the way down. Asked of every costly node on the way down a
+  // chain, so the answer rests on a per-node figure computed once (linear, not quadratic
+  // in the depth of a 100,000-term expression).
+  const escapes = (e: RExp, depth: number): boolean => reach(e) >= depth;
+  /** The largest frame depth e reads, counted from e's own frame; -1 when none. */
+  const reachOf = new Map<RExp, number>();
+  const reach = (e: RExp): number => {
+    let r = reachOf.get(e);
+    if (r === undefined) {
+      r = reachNode(e);
+      reachOf.set(e, r);
+    }
+    return r;
+  };
+  const most = (es: Iterable<RExp>, less = 0): number => {
+    let r = -1;
+    for (const x of es) r = Math.max(r, reach(x) - less);
+    return r;
+  };
+  const reachNode = (e: RExp): number => {
     switch (e.t) {
       case 'local':
-        return e.d >= depth;
+        return e.d;
       case 'const':
       case 'zero':
       case 'input':
       case 'glob':
-        return false;
+        return -1;
       case 'op1':
-        return escapes(e.a, depth);
+        return reach(e.a);
       case 'union':
       case 'seq':
       case 'set':
       case 'tuple':
-        return e.a.some((x) => escapes(x, depth));
+        return most(e.a);
       case 'inter':
       case 'diff':
       case 'cart':
       case 'add':
-        return escapes(e.l, depth) || escapes(e.r, depth);
+        return Math.max(reach(e.l), reach(e.r));
       case 'intercart':
-        return escapes(e.r, depth) || escapes(e.s1, depth) || escapes(e.s2, depth);
+        return Math.max(reach(e.r), reach(e.s1), reach(e.s2));
       case 'app':
-        return escapes(e.f, depth) || escapes(e.x, depth);
+        return Math.max(reach(e.f), reach(e.x));
       case 'fun':
-        return escapes(e.body, depth + 1);
+        return reach(e.body) - 1;
       case 'let':
-        return e.e.some((x) => escapes(x, depth)) || escapes(e.body, depth + 1);
+        return Math.max(most(e.e), reach(e.body) - 1);
       case 'letrec':
-        return e.e.some((x) => escapes(x, depth + 1)) || escapes(e.body, depth + 1);
+        return Math.max(most(e.e, 1), reach(e.body) - 1);
       case 'match':
-        return (
-          escapes(e.a, depth) ||
-          [...e.tags.values()].some((x) => escapes(x, depth)) ||
-          (e.dflt !== null && escapes(e.dflt, depth))
-        );
+        return Math.max(reach(e.a), most(e.tags.values()), e.dflt === null ? -1 : reach(e.dflt));
       case 'matchset':
-        return escapes(e.a, depth) || escapes(e.ifEmpty, depth) || escapes(e.body, depth + 1);
+        return Math.max(reach(e.a), reach(e.ifEmpty), reach(e.body) - 1);
       case 'try':
-        return escapes(e.b, depth) || escapes(e.h, depth);
+        return Math.max(reach(e.b), reach(e.h));
       case 'if':
-        return condEscapes(e.c, depth) || escapes(e.th, depth) || escapes(e.el, depth);
+        return Math.max(condReach(e.c), reach(e.th), reach(e.el));
     }
   };
-  const condEscapes = (c: RCond, depth: number): boolean => {
+  const condReach = (c: RCond): number => {
     switch (c.t) {
       case 'const':
-        return false;
+        return -1;
       case 'not':
-        return condEscapes(c.c, depth);
+        return condReach(c.c);
       case 'and':
       case 'or':
-        return condEscapes(c.l, depth) || condEscapes(c.r, depth);
+        return Math.max(condReach(c.l), condReach(c.r));
       default:
-        return escapes(c.l, depth) || escapes(c.r, depth);
+        return Math.max(reach(c.l), reach(c.r));
     }
   };
 
   // The variance of one level: `variantSlot` marks the globals that vary at that level, and
   // with `perCandidate` so do the per-candidate inputs and value-reading primitives.
   const analysis = (variantSlot: Uint8Array, perCandidate: boolean) => {
-    // Does e (wherever evaluated) depend on a variant global or input?
+    // Does e (wherever evaluated) depend on a variant global or input? Remembered per
+    // node (see reach); the memory is cleared whenever a slot turns variant.
+    let known = new Map<RExp, boolean>();
     const variant = (e: RExp): boolean => {
+      let v = known.get(e);
+      if (v === undefined) {
+        v = variantNode(e);
+        known.set(e, v);
+      }
+      return v;
+    };
+    const variantNode = (e: RExp): boolean => {
       switch (e.t) {
         case 'glob':
           return variantSlot[e.s] === 1;
@@ -218,8 +242,8 @@ export function markInvariant(prog: CompiledProgram): InvariantCounts {
       if (variantSlot[f.s]) return true;
       const body = funBody.get(f.s);
       if (!body) return true;
-      const known = funVariant.get(f.s);
-      if (known !== undefined) return known;
+      const decided = funVariant.get(f.s);
+      if (decided !== undefined) return decided;
       funVariant.set(f.s, true); // pessimistic while recursing (recursive names are grec: variant anyway)
       const v = variant(body) || escapes(body, 1);
       funVariant.set(f.s, v);
@@ -230,6 +254,7 @@ export function markInvariant(prog: CompiledProgram): InvariantCounts {
     for (let changed = true; changed;) {
       changed = false;
       funVariant.clear();
+      known = new Map();
       forEachIns(prog.code, (ins) => {
         if (ins.t !== 'glet') return;
         ins.e.forEach((e, b) => {
