@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadModel, evaluateModel, type CatOutcome } from '../src/cat/index.js';
 import { OrdoError } from '../src/diagnostics.js';
+import { runTestText } from '../src/api/run.js';
 import { EventSet, Relation } from '../src/relations/index.js';
 import { mkInput } from './support/cat-models.js';
 
@@ -378,4 +379,47 @@ test('errors carry file:line:col', () => {
   assert.match(e6.format(), /m\d+\.cat:2:11: unexpected character/);
   // unused definitions are not evaluated (herd's lazy let)
   assert.equal(run('"t"\nlet unused = nothing-here\n')[0].allowed, true);
+});
+
+// Sizes the cat parser, compiler and interpreter must follow (issue 10); beyond the main
+// thread's stack a run is retried on the deep stack (api/deep-stack.ts). Each model
+// below defines r as po (so every execution is forbidden) or as the empty relation.
+
+const sizesTest = write(
+  'sb-sizes.litmus',
+  `C sb
+{}
+P0(int *x, int *y) { int r0; WRITE_ONCE(*x, 1); r0 = READ_ONCE(*y); }
+P1(int *x, int *y) { int r0; WRITE_ONCE(*y, 1); r0 = READ_ONCE(*x); }
+exists (0:r0=0 /\\ 1:r0=0)
+`,
+);
+
+/** The observation of sb under a model defining r by `definitions`, requiring r empty. */
+function underModel(name: string, definitions: string): string {
+  const model = write(`${name}.cat`, `"${name}"\n${definitions}\nempty r as x\n`);
+  const r = runTestText(sizesTest, readFileSync(sizesTest, 'utf8'), { model });
+  assert.equal(r.limit, undefined, `${name}: ${r.limit}`);
+  return r.observation;
+}
+
+const terms = (op: string, t: string) => Array.from({ length: 100000 }, () => t).join(op);
+
+test('cat expressions of 100,000 terms: ; | & \\', () => {
+  assert.equal(underModel('seq', `let r = ${terms(' ; ', 'po')}`), 'Sometimes'); // po;po is empty
+  assert.equal(underModel('union', `let r = ${terms(' | ', 'po')}`), 'Never');
+  assert.equal(underModel('inter', `let r = ${terms(' & ', 'po')}`), 'Never');
+  assert.equal(underModel('diff', `let r = po${' \\ rf'.repeat(100000)}`), 'Never');
+});
+
+test('cat expressions nested 10,000 deep: parentheses, let ... in', () => {
+  const parens = `${'('.repeat(10000)}po${')'.repeat(10000)}`;
+  assert.equal(underModel('parentheses', `let r = ${parens}`), 'Never');
+  assert.equal(underModel('let-in', `let r = ${'let a = po in '.repeat(10000)}a`), 'Never');
+});
+
+test('20,000 cat definitions, each built on the last', () => {
+  const n = 20000;
+  const lets = Array.from({ length: n }, (_, i) => `let r${i + 1} = r${i} | po`).join('\n');
+  assert.equal(underModel('lets', `let r0 = po\n${lets}\nlet r = r${n}`), 'Never');
 });

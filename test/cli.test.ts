@@ -95,10 +95,10 @@ test('a run stopped by a limit prints nothing on stdout, a Limit line on stderr,
 
 test('input nested too deeply: a Limit line naming the file, exit status 5, no stack trace', () => {
   const deep = join(dir, 'deep.litmus');
-  const n = 20000;
+  const n = 3000000;
   writeFileSync(
     deep,
-    `C deep\n{}\nP0(int *x)\n{\n${'if (1) {\n'.repeat(n)}WRITE_ONCE(*x, 1);\n${'}\n'.repeat(n)}}\nexists (x=1)\n`,
+    `C deep\n{}\nP0(int *x)\n{\nWRITE_ONCE(*x, ${'('.repeat(n)}1${')'.repeat(n)});\n}\nexists (x=1)\n`,
   );
   const r = ordo(deep);
   assert.equal(r.status, 5);
@@ -114,10 +114,10 @@ test('several tests: the exit status is the worst of theirs (error, then limit, 
   const bad = join(dir, 'several-bad.litmus');
   writeFileSync(bad, 'C bad\n{}\nP0(int *x) { frob(x); }\nexists (x=1)\n');
   const deep = join(dir, 'several-deep.litmus');
-  const n = 20000;
+  const n = 3000000; // beyond even the deep-stack retry
   writeFileSync(
     deep,
-    `C deep\n{}\nP0(int *x)\n{\n${'if (1) {\n'.repeat(n)}WRITE_ONCE(*x, 1);\n${'}\n'.repeat(n)}}\nexists (x=1)\n`,
+    `C deep\n{}\nP0(int *x)\n{\nWRITE_ONCE(*x, ${'('.repeat(n)}1${')'.repeat(n)});\n}\nexists (x=1)\n`,
   );
   assert.equal(ordo(bad, sb).status, 1);
   assert.equal(ordo('-max-executions', '2', sb, bad).status, 124);

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OrdoError } from '../src/diagnostics.js';
+import { runTestText } from '../src/api/run.js';
 import { corpusPath } from './support/corpus.js';
 import type { Expr, LitmusTest, Stmt } from '../src/program/ir.js';
 import {
@@ -413,4 +414,13 @@ test("corpus: all herd-bpf tests parse with herd7's Test and Condition lines", (
       f,
     );
   }
+});
+
+test('100,000 instructions in one thread, each value built on the last', () => {
+  const body = ' r1 += 3 ;\n'.repeat(100000);
+  const text = `BPF long\n{\n 0:r3=x;\n}\n P0 ;\n r1 = *(u32 *)(r3 + 0) ;\n${body} *(u32 *)(r3 + 0) = r1 ;\nexists ([x]=300000)\n`;
+  const r = runTestText('long.litmus', text);
+  assert.equal(r.limit, undefined, r.limit);
+  assert.equal(r.observation, 'Always');
+  assert.deepEqual(r.states, [[300000]]);
 });

@@ -7,6 +7,7 @@ import { corpusPath } from './support/corpus.js';
 import type { Expr, LitmusTest, Stmt } from '../src/program/ir.js';
 import { parseCLitmus, parseMacros, type MacroTable } from '../src/frontend/c/index.js';
 import { architectureName } from '../src/arch/index.js';
+import { runTestText } from '../src/api/run.js';
 
 // ---------------------------------------------------------------- helpers
 
@@ -689,4 +690,58 @@ test('corpus: every C test parses with Test name and Condition text equal to her
   assert.equal(expectedErrors, 1); // C-unlock-wait-00: Unknown macro spin_unlock_wait
   assert.equal(noReference, 1); // C-ManfredSpraul-L1G2xchg: herd7 timed out
   assert.equal(lisa, 54);
+});
+
+// ---------------------------------------------------------------- sizes
+// Sizes the front-end, event generation and symbolic evaluation must follow (issue 10):
+// beyond the main thread's stack a run is retried on the deep stack (api/deep-stack.ts).
+
+const oneThread = (name: string, body: string, cond: string) =>
+  `C ${name}\n{}\nP0(int *x)\n{\n  int r0 = READ_ONCE(*x);\n${body}\n}\n${cond}\n`;
+
+function verdictOf(name: string, body: string, cond: string): string {
+  const r = runTestText(`${name}.litmus`, oneThread(name, body, cond));
+  assert.equal(r.limit, undefined, r.limit);
+  return `${r.observation} ${r.states.map((s) => s.join(',')).join(' ')}`;
+}
+
+test('statements and blocks nested 10,000 deep', () => {
+  const n = 10000;
+  const ifs = `${'  if (r0 == 0) {\n'.repeat(1)}${'  if (1) {\n'.repeat(n)}  WRITE_ONCE(*x, 2);\n${'  }\n'.repeat(n + 1)}`;
+  assert.equal(verdictOf('if10k', ifs, 'exists (x=2)'), 'Always 2');
+  const blocks = `${'  {\n'.repeat(n)}  WRITE_ONCE(*x, 3);\n${'  }\n'.repeat(n)}`;
+  assert.equal(verdictOf('block10k', blocks, 'exists (x=3)'), 'Always 3');
+});
+
+test('an else-if chain of 10,000 branches', () => {
+  // Constant tests: one path. (With 10,000 tests on r0 there are 10,001 paths, each
+  // carrying up to 10,000 assumptions: about a minute, quadratic in the paths.)
+  const chain = Array.from({ length: 10000 }, (_, i) => `if (${i % 2} == 3) r0 = 5;`).join(
+    ' else ',
+  );
+  assert.equal(
+    verdictOf('elif10k', `  ${chain} else WRITE_ONCE(*x, 1);`, 'exists (x=1)'),
+    'Always 1',
+  );
+});
+
+test('a 100,000-term expression and one in 10,000 parentheses', () => {
+  const sum = Array.from({ length: 100000 }, () => 'r0').join(' + ');
+  assert.equal(verdictOf('sum100k', `  WRITE_ONCE(*x, ${sum} + 7);`, 'exists (x=7)'), 'Always 7');
+  const parens = `${'('.repeat(10000)}r0 + 4${')'.repeat(10000)}`;
+  assert.equal(verdictOf('paren10k', `  WRITE_ONCE(*x, ${parens});`, 'exists (x=4)'), 'Always 4');
+});
+
+test('100,000 statements in one thread', () => {
+  const body = '  r0 = r0 + 1;\n'.repeat(100000) + '  WRITE_ONCE(*x, r0);';
+  assert.equal(verdictOf('stmts100k', body, 'exists (x=100000)'), 'Always 100000');
+});
+
+test('conditions of 100,000 terms and nested 10,000 deep', () => {
+  const or = Array.from({ length: 100000 }, (_, i) => `x=${i + 2}`).join(' \\/ ');
+  assert.equal(verdictOf('or100k', '  WRITE_ONCE(*x, 1);', `exists (${or})`), 'Never 1');
+  const nested = `exists ${'('.repeat(10000)}x=1${')'.repeat(10000)}`;
+  assert.equal(verdictOf('cparen10k', '  WRITE_ONCE(*x, 1);', nested), 'Always 1');
+  const negated = `exists (${'~'.repeat(10000)}x=1)`;
+  assert.equal(verdictOf('not10k', '  WRITE_ONCE(*x, 1);', negated), 'Always 1');
 });

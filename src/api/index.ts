@@ -6,6 +6,7 @@
 
 import { Worker } from 'node:worker_threads';
 import { OrdoError } from '../diagnostics.js';
+import { DEEP_STACK_MB } from './deep-stack.js';
 import {
   runTest as runTestNow,
   runTestText as runTestTextNow,
@@ -207,7 +208,10 @@ async function perform(call: WorkerCall, signal: AbortSignal | undefined): Promi
     return performNow(call);
   }
   if (signal.aborted) throw abortError(signal);
-  const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: call });
+  const worker = new Worker(new URL('./worker.js', import.meta.url), {
+    workerData: call,
+    resourceLimits: { stackSizeMb: DEEP_STACK_MB },
+  });
   return new Promise((resolve, reject) => {
     const onAbort = () => {
       void worker.terminate();

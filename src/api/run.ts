@@ -5,6 +5,7 @@ import { normaliseLineBreaks, readSourceFile } from '../source.js';
 import { basename, resolve } from 'node:path';
 import { LimitError, OrdoError, withinDepthLimit, type LimitKind } from '../diagnostics.js';
 import { beginRun, endRun, limitClock } from '../limits.js';
+import { onDeepStack, runOnDeepStack } from './deep-stack.js';
 import type { LitmusTest, Quantifier, StateLoc, Stmt } from '../program/ir.js';
 import { loadModel, evaluateModel, type CompiledModel } from '../cat/index.js';
 import { resolveConfig, type ConfigRequest, type ResolvedConfig } from '../config/index.js';
@@ -199,7 +200,33 @@ export function runTestText(
 ): TestResult {
   const started = performance.now();
   text = normaliseLineBreaks(text);
-  const deadline = opts.timeout ? limitClock() + opts.timeout * 1000 : Infinity;
+  const clockAtStart = limitClock();
+  const deadline = opts.timeout ? clockAtStart + opts.timeout * 1000 : Infinity;
+  const result = runWithinBudget(file, text, opts, started, deadline, observer);
+  // Out of stack on an ordinary thread: once more, on the deep stack (see deep-stack.ts).
+  // A run with an observer stays here: its callbacks cannot cross to another thread.
+  if (result.limitKind !== 'depth' || observer || onDeepStack()) return result;
+  const spentMs = limitClock() - clockAtStart;
+  const timeout = opts.timeout ? Math.max(opts.timeout - spentMs / 1000, 0.001) : opts.timeout;
+  let retried: TestResult | undefined;
+  try {
+    retried = runOnDeepStack<RunOptions, TestResult>(file, text, { ...opts, timeout });
+  } catch (err) {
+    if (!(err instanceof LimitError)) throw err;
+    return { ...result, limit: err.message, limitKind: err.limit };
+  }
+  if (!retried) return result;
+  return { ...retried, seconds: (performance.now() - started) / 1000 };
+}
+
+function runWithinBudget(
+  file: string,
+  text: string,
+  opts: RunOptions,
+  started: number,
+  deadline: number,
+  observer: ExecutionObserver | undefined,
+): TestResult {
   beginRun({
     deadline,
     maxResidentBytes: (opts.maxMemoryMb ?? 0) * 2 ** 20,

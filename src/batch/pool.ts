@@ -5,6 +5,7 @@
 
 import { Worker } from 'node:worker_threads';
 import type { Executor, Task, TaskOutcome } from './protocol.js';
+import { DEEP_STACK_MB } from '../api/deep-stack.js';
 
 export interface PoolOptions {
   jobs: number;
@@ -91,9 +92,10 @@ export class WorkerPool implements Executor {
   private spawn(): Slot {
     const worker = new Worker(workerScript, {
       workerData: { runnerModule: this.runnerModule },
+      // The deep stack from the start: a batch run never needs the retry of deep-stack.ts.
       resourceLimits: this.options.maxMemoryMb
-        ? { maxOldGenerationSizeMb: this.options.maxMemoryMb }
-        : undefined,
+        ? { maxOldGenerationSizeMb: this.options.maxMemoryMb, stackSizeMb: DEEP_STACK_MB }
+        : { stackSizeMb: DEEP_STACK_MB },
       stdout: false,
       stderr: false,
     });
