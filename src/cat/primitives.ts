@@ -112,36 +112,50 @@ const linearisations: PrimFn = (v, ctx, loc) => {
   const r = asRel('linearisations', rv, ctx, loc).restrict(s, s);
   const nodes = s.toArray();
   const m = nodes.length;
-  const preds: number[][] = nodes.map(() => []);
+  const succs: number[][] = nodes.map(() => []);
+  /** Predecessors of each node not placed yet. */
+  const waiting = new Int32Array(m);
   const index = new Map<number, number>();
   nodes.forEach((x, i) => index.set(x, i));
   for (const [a, b] of r.pairs()) {
-    if (a !== b) preds[index.get(b)!].push(index.get(a)!);
-    else return mkValSet([]);
+    if (a === b) return mkValSet([]);
+    succs[index.get(a)!].push(index.get(b)!);
+    waiting[index.get(b)!]++;
   }
+  // Depth-first over the choices, without recursion (a location may have thousands of
+  // writes): at each level, place in turn every node whose predecessors are all placed.
+  // Counting the predecessors still waiting makes a step cost the node's successors, not
+  // a scan of its predecessors (cubic on a long thread's writes).
   const out: V[] = [];
-  const placed = new Array<boolean>(m).fill(false);
+  const placed = new Uint8Array(m);
   const order: number[] = [];
-  const rec = (): void => {
+  /** Next node to try at the current level. */
+  let from = 0;
+  for (;;) {
     ctx.checkLimits();
     if (order.length === m) {
       const o = new Relation(ctx.n);
       for (let i = 0; i < m; i++)
         for (let j = i + 1; j < m; j++) o.add(nodes[order[i]], nodes[order[j]]);
       out.push(o);
-      return;
+    } else {
+      let i = from;
+      while (i < m && (placed[i] === 1 || waiting[i] !== 0)) i++;
+      if (i < m) {
+        placed[i] = 1;
+        order.push(i);
+        for (const j of succs[i]) waiting[j]--;
+        from = 0;
+        continue;
+      }
     }
-    for (let i = 0; i < m; i++) {
-      if (placed[i]) continue;
-      if (!preds[i].every((p) => placed[p])) continue;
-      placed[i] = true;
-      order.push(i);
-      rec();
-      order.pop();
-      placed[i] = false;
-    }
-  };
-  rec();
+    // This level is exhausted: take back the last choice and try the next one after it.
+    const last = order.pop();
+    if (last === undefined) break;
+    placed[last] = 0;
+    for (const j of succs[last]) waiting[j]++;
+    from = last + 1;
+  }
   return mkValSet(out);
 };
 
