@@ -108,6 +108,8 @@ function isEmptyCollection(v: V): boolean {
 
 /** Total order on values that may share a set; throws a plain Error on illegal mixes. */
 export function compareV(a: V, b: V): number {
+  // The same value (shared, values being immutable): equal without comparing words.
+  if (a === b) return 0;
   const ka = kindOf(a),
     kb = kindOf(b);
   if (ka === 'empty' || kb === 'empty') {
