@@ -155,6 +155,9 @@ export interface Opaque {
   byName(name: string): object;
 }
 
+/** Deepest nesting encodeGraph stores (see there). */
+const MAX_CACHED_DEPTH = 2000;
+
 /** Thrown by `encodeGraph` for a value it cannot represent (the caller then skips caching). */
 export class NotCacheable extends Error {}
 
@@ -191,6 +194,9 @@ export function encodeGraph(root: unknown, opaque: Opaque): EncodedGraph {
     if (v === null || typeof v !== 'object') return v;
     const done = copies.get(v);
     if (done !== undefined) return done;
+    // Each hole keeps its whole path: deeper data (a cat expression of 100,000 terms)
+    // would cost time and memory quadratic in its depth. Compiled on every run instead.
+    if (path.length > MAX_CACHED_DEPTH) throw new NotCacheable('nested too deeply');
     const inner = (x: unknown, step: Step): unknown => {
       if (x !== null && typeof x === 'object') {
         const name = opaque.nameOf(x);
