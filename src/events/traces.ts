@@ -253,7 +253,7 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
     expr(e, state, (st, t) => {
       if (t.sym.k === 'c') {
         const v = t.sym.v;
-        if (typeof v === 'number') {
+        if (typeof v !== 'object') {
           throw new OrdoError(`value ${v} is used as an address`, where(e.pos));
         }
         if (v.offset)
@@ -276,7 +276,7 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
           } catch {
             return;
           }
-          if (typeof v !== 'number' && !v.offset) candidates.set(v.addr, v);
+          if (typeof v === 'object' && !v.offset) candidates.set(v.addr, v);
           return;
         }
         const ev = st.events[reads[i]];
@@ -814,7 +814,7 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
 }
 
 function truthyConst(s: Sym): boolean {
-  return s.k === 'c' && (typeof s.v !== 'number' || s.v !== 0);
+  return s.k === 'c' && (typeof s.v === 'object' || (s.v !== 0 && s.v !== 0n));
 }
 
 /**

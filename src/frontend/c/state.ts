@@ -132,10 +132,21 @@ function initEntry(toks: Token[], p: CParser): InitEntry {
   return e;
 }
 
+/**
+ * An integer literal's value: a number, or a bigint when a number cannot hold it exactly
+ * (the 64-bit constants of hardware tests).
+ */
+function literalValue(text: string, negate = false): number | bigint {
+  const n = parseIntLiteral(text);
+  if (Number.isSafeInteger(n)) return negate ? -n : n;
+  const big = BigInt(text.replace(/[uUlL]+$/, ''));
+  return negate ? -big : big;
+}
+
 function initValue(rhs: Token[], p: CParser): Value {
   const [a, b] = rhs;
-  if (rhs.length === 1 && a!.kind === 'num') return parseIntLiteral(a!.text);
-  if (rhs.length === 2 && isP(a, '-') && b!.kind === 'num') return -parseIntLiteral(b!.text);
+  if (rhs.length === 1 && a!.kind === 'num') return literalValue(a!.text);
+  if (rhs.length === 2 && isP(a, '-') && b!.kind === 'num') return literalValue(b!.text, true);
   if (rhs.length === 1 && a!.kind === 'ident') return a!.text === 'NULL' ? 0 : { addr: a!.text };
   if (rhs.length === 2 && isP(a, '&') && b!.kind === 'ident') return { addr: b!.text };
   if (
@@ -354,14 +365,14 @@ function parseAtom(lx: Lexer, p: CParser): Prop {
         other: { kind: 'reg', thread: parseIntLiteral(v.text), name: r.text },
       };
     } else {
-      atom = { kind: 'eq', loc, value: parseIntLiteral(v.text) };
+      atom = { kind: 'eq', loc, value: literalValue(v.text) };
     }
   } else if (isP(v, '-')) {
     lx.next();
     const n = lx.next();
     if (n.kind !== 'num')
       p.err(`Syntax error: expected a number after '-' but found ${p.describe(n)}.`, n.pos);
-    atom = { kind: 'eq', loc, value: -parseIntLiteral(n.text) };
+    atom = { kind: 'eq', loc, value: literalValue(n.text, true) };
   } else if (v.kind === 'ident') {
     lx.next();
     atom = { kind: 'eq', loc, value: { addr: v.text } };
@@ -386,7 +397,7 @@ export function ppLoc(l: StateLoc): string {
 }
 
 export function ppValue(v: Value): string {
-  return typeof v === 'number' ? String(v) : v.addr;
+  return typeof v !== 'object' ? String(v) : v.addr;
 }
 
 type Ctx = 'top' | 'and' | 'or' | 'implies';
