@@ -414,7 +414,7 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
               sym: binary('==', r1.sym, exp.sym),
               expect: true,
             });
-            write(ok, a.loc, e.annot, true, des, a.deps, e.pos, r1.deps[0], e.pair);
+            write(ok, a.loc, e.writeAnnot ?? e.annot, true, des, a.deps, e.pos, r1.deps[0], e.pair);
             k(ok, r1);
             const ko = st2;
             const r2 = read(ko, a.loc, e.failAnnot ?? e.annot, true, a.deps, e.pos);

@@ -103,6 +103,8 @@ export type Expr =
   | {
       kind: 'cmpxchg';
       annot: Annot;
+      /** The write's annotations when they differ from the read's (AArch64's CASAL). */
+      writeAnnot?: Annot;
       addr: Expr;
       expected: Expr;
       desired: Expr;
