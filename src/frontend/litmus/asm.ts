@@ -368,7 +368,8 @@ export function parseAsmLitmus(text: string, file: string, dialect: AsmDialect):
     header,
     init: hashEntries,
     code: hashCode(prog.procs.length, prog.rows, dialect.hashText ?? ((t) => t)),
-    observed: [...locations, ...propLocations(prop)],
+    // herd7 digests the observed locations as the test writes them (`0:a0`, `0:RAX`).
+    observed: [...clauses.locations, ...propLocations(clauses.condition.prop)],
   });
   const test: LitmusTest = {
     arch: dialect.arch,

@@ -336,7 +336,9 @@ const riscv: AsmDialect = {
       .replace(/^\S+/, (mnemonic) => mnemonic.toLowerCase())
       .replace(/\b[a-z]\w*\b/gi, (word, offset: number) =>
         offset === 0 ? word : (riscvRegister(word) ?? word),
-      ),
+      )
+      // lr/sc print their address with a zero displacement (AMOs do not).
+      .replace(/^((?:lr|sc)\S*\s.*,)\(/, '$10('),
 };
 
 export function parseRiscvLitmus(text: string, file: string): LitmusTest {

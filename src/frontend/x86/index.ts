@@ -357,9 +357,30 @@ function splitInstruction(cell: InstructionCell): {
   };
 }
 
+/**
+ * An instruction as herd7 prints it for its digest: the no-operation forms are `NOP`,
+ * mnemonics and registers lower case, a bare number operand an immediate `$n`.
+ */
+function x86_64HashText(text: string): string {
+  const { mnemonic, operands } = splitInstruction({
+    text,
+    pos: { file: '', line: 0, col: 0 },
+    thread: 0,
+  });
+  if (NOPS.has(mnemonic)) return 'NOP';
+  // Mnemonics and registers are lower case.
+  const m = /^(\S+)\s*(.*)$/.exec(text.trim())!;
+  const printed = (o: string) =>
+    /^-?(0x[0-9a-f]+|\d+)$/i.test(o) ? `$${o}` : o.replace(/%\w+/g, (r) => r.toLowerCase());
+  const mnemonicText = m[1]!.toLowerCase();
+  if (operands.length === 0) return mnemonicText;
+  return `${mnemonicText} ${operands.map(printed).join(',')}`;
+}
+
 const x86_64: AsmDialect = {
   arch: 'X86_64',
   register: x86_64Register,
+  hashText: x86_64HashText,
   lower(cell) {
     const { locked, mnemonic, operands } = splitInstruction(cell);
     if (NOPS.has(mnemonic)) return [];
