@@ -60,25 +60,32 @@ test('AArch64: LDXR/STXR are a reservation pair tagged X; STXR reports 0 on succ
   assert.deepEqual(stlxr.annot, ['Exp', 'X', 'L']);
 });
 
-test('AArch64: LSE atomics tag the read A and the write L by their suffix', () => {
+test('AArch64: LSE atomics are X; the suffix tags the read A and the write L; ZR results are NoRet', () => {
   const [swp, cas, stadd] = aarch64(['SWPAL X0,X2,[X1]', 'CASA X0,X2,[X1]', 'STADDL X0,[X1]']);
   const sw = access(swp) as Extract<Expr, { kind: 'xchg' }>;
   assert.equal(sw.kind, 'xchg');
   assert.deepEqual(
     [sw.annot, sw.writeAnnot],
     [
-      ['Exp', 'A'],
-      ['Exp', 'L'],
+      ['Exp', 'X', 'A'],
+      ['Exp', 'X', 'L'],
     ],
   );
   const cs = access(cas) as Extract<Expr, { kind: 'cmpxchg' }>;
-  assert.deepEqual([cs.annot, cs.writeAnnot], [['Exp', 'A'], ['Exp']]);
+  assert.deepEqual(
+    [cs.annot, cs.writeAnnot, cs.failAnnot],
+    [
+      ['Exp', 'X', 'A'],
+      ['Exp', 'X'],
+      ['Exp', 'A'],
+    ],
+  );
   const st = access(stadd) as Extract<Expr, { kind: 'atomicOp' }>;
   assert.deepEqual(
     [st.annot, st.writeAnnot],
     [
       ['Exp', 'NoRet'],
-      ['Exp', 'L'],
+      ['Exp', 'X', 'L'],
     ],
   );
 });

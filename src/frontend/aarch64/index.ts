@@ -28,6 +28,7 @@ import type {
   WidthCast,
 } from '../../program/ir.js';
 import { parseAsmLitmus, type AsmDialect, type InstructionCell } from '../litmus/asm.js';
+import { aarch64HashText } from './hash.js';
 
 // ------------------------------------------------------------------------- registers
 
@@ -63,12 +64,6 @@ const konst = (value: bigint): Expr => ({ kind: 'const', value });
 const bin = (op: BinaryOp, left: Expr, right: Expr): Expr => ({ kind: 'binop', op, left, right });
 const cast = (op: WidthCast | null, arg: Expr): Expr => (op ? { kind: 'unop', op, arg } : arg);
 const not = (arg: Expr): Expr => ({ kind: 'unop', op: '!', arg });
-const cond = (test: Expr, then: Expr, otherwise: Expr): Expr => ({
-  kind: 'cond',
-  test,
-  then,
-  else: otherwise,
-});
 const flag = (f: keyof typeof FLAG): Expr => ({ kind: 'reg', name: FLAG[f] });
 
 /** The condition codes of B.cond, CSEL and friends, over the flags. */
@@ -409,20 +404,16 @@ function setLogicalFlags(value: Expr, word: boolean, pos: SourcePos): Stmt[] {
   ];
 }
 
-/** The acquire/release tags of an atomic's suffix (`A`, `L`, `AL`) for its read and write. */
-function orderingTags(suffix: string): { read: Annot; write: Annot } | null {
-  switch (suffix) {
-    case '':
-      return { read: [], write: [] };
-    case 'A':
-      return { read: ['A'], write: [] };
-    case 'L':
-      return { read: [], write: ['L'] };
-    case 'AL':
-      return { read: ['A'], write: ['L'] };
-    default:
-      return null;
-  }
+/**
+ * The tags of an atomic's read and write, as herd7 gives them: both are explicit and
+ * atomic (X), the `A` suffix makes the read an acquire, the `L` suffix the write a
+ * release. An atomic whose result goes to the zero register reads with NoRet only (a
+ * DMB LD does not order it).
+ */
+function atomicTags(suffix: string, noReturn: boolean): { read: Annot; write: Annot } {
+  const read = noReturn ? ['Exp', 'NoRet'] : ['Exp', 'X', ...(suffix.includes('A') ? ['A'] : [])];
+  const write = ['Exp', 'X', ...(suffix.includes('L') ? ['L'] : [])];
+  return { read, write };
 }
 
 /** Width suffix of an atomic (`B`, `H` or none) and the cast of its memory value. */
@@ -524,15 +515,18 @@ function lower(cell: InstructionCell): Stmt[] {
   const cas = /^CAS(A?)(L?)([BH]?)$/.exec(mnemonic);
   if (cas) {
     ops.arity(3);
-    const tags = orderingTags(cas[1]! + cas[2]!)!;
     const expected = ops.register(0);
     const desired = ops.register(1);
     const mem = memoryOperand(ops, 2);
     const width = atomicWidth(cas[3]!, expected.word);
+    const noReturn = expected.x === null;
+    const tags = atomicTags(cas[1]! + cas[2]!, noReturn);
     const rmw: Expr = {
       kind: 'cmpxchg',
-      annot: exp(tags.read),
-      writeAnnot: exp(tags.write),
+      annot: tags.read,
+      writeAnnot: tags.write,
+      // A failed compare is a plain read (an acquire for CASA).
+      failAnnot: noReturn ? tags.read : ['Exp', ...(cas[1] ? ['A'] : [])],
       addr: mem.addr,
       expected: cast(width, readRegister(expected)),
       desired: cast(width, readRegister(desired)),
@@ -546,15 +540,15 @@ function lower(cell: InstructionCell): Stmt[] {
   const swp = /^SWP(A?)(L?)([BH]?)$/.exec(mnemonic);
   if (swp) {
     ops.arity(3);
-    const tags = orderingTags(swp[1]! + swp[2]!)!;
     const src = ops.register(0);
     const dst = ops.register(1);
     const mem = memoryOperand(ops, 2);
     const width = atomicWidth(swp[3]!, src.word);
+    const tags = atomicTags(swp[1]! + swp[2]!, dst.x === null);
     const rmw: Expr = {
       kind: 'xchg',
-      annot: exp(tags.read),
-      writeAnnot: exp(tags.write),
+      annot: tags.read,
+      writeAnnot: tags.write,
       addr: mem.addr,
       value: cast(width, readRegister(src)),
       pair: ['rmw', 'amo'],
@@ -567,15 +561,15 @@ function lower(cell: InstructionCell): Stmt[] {
     const noReturn = ldop[1] === 'ST';
     if (noReturn && ldop[3] === 'A') return unsupported();
     ops.arity(noReturn ? 2 : 3);
-    const tags = orderingTags(ldop[3]! + ldop[4]!)!;
     const src = ops.register(0);
     const dst = noReturn ? null : ops.register(1);
     const mem = memoryOperand(ops, noReturn ? 1 : 2);
     const width = atomicWidth(ldop[5]!, src.word);
+    const tags = atomicTags(ldop[3]! + ldop[4]!, dst === null || dst.x === null);
     const rmw: Expr = {
       kind: 'atomicOp',
-      annot: exp([...tags.read, ...(noReturn ? ['NoRet'] : [])]),
-      writeAnnot: exp(tags.write),
+      annot: tags.read,
+      writeAnnot: tags.write,
       addr: mem.addr,
       op: ATOMIC_OPS[ldop[2]!]!,
       operand: cast(width, readRegister(src)),
@@ -705,7 +699,16 @@ function lower(cell: InstructionCell): Stmt[] {
             : mnemonic === 'CSINV'
               ? bin('^', b, konst(-1n))
               : bin('-', konst(0n), b);
-      return writeRegister(dst, cond(test, ops.read(1), otherwise), pos);
+      // As in herd7, the result depends on the operand selected, not on the flags.
+      return [
+        {
+          kind: 'if',
+          test,
+          then: writeRegister(dst, ops.read(1), pos),
+          else: writeRegister(dst, otherwise, pos),
+          pos,
+        },
+      ];
     }
     case 'CSET':
     case 'CSETM': {
@@ -713,7 +716,15 @@ function lower(cell: InstructionCell): Stmt[] {
       const dst = ops.register(0);
       const test = conditionHolds(ops.args[1]!) ?? ops.bad('condition', ops.args[1]!);
       const yes = mnemonic === 'CSET' ? 1n : -1n;
-      return writeRegister(dst, cond(test, konst(yes), konst(0n)), pos);
+      return [
+        {
+          kind: 'if',
+          test,
+          then: writeRegister(dst, konst(yes), pos),
+          else: writeRegister(dst, konst(0n), pos),
+          pos,
+        },
+      ];
     }
     case 'SXTW':
     case 'SXTH':
@@ -748,12 +759,7 @@ const aarch64: AsmDialect = {
   arch: 'AArch64',
   register: aarch64Register,
   lower,
-  // herd7 prints operands without spaces around the commas.
-  hashText: (text) =>
-    text
-      .replace(/\s*,\s*/g, ',')
-      .replace(/\[\s+/g, '[')
-      .replace(/\s+\]/g, ']'),
+  hashText: aarch64HashText,
 };
 
 export function parseAarch64Litmus(text: string, file: string): LitmusTest {

@@ -1,0 +1,51 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runTest } from '../src/api/run.js';
+import { aarch64HashText } from '../src/frontend/aarch64/hash.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'ordo-aarch64-'));
+
+/** Runs an AArch64 message-passing test under Ordo's Armv8 model; its observation. */
+function messagePassing(name: string, writer: string[], reader: string[]): string {
+  const rows = Math.max(writer.length, reader.length);
+  const lines = [`AArch64 ${name}`, '{ 0:X1=x; 0:X3=y; 1:X1=y; 1:X3=x; }', ' P0 | P1 ;'];
+  for (let i = 0; i < rows; i++) lines.push(` ${writer[i] ?? ''} | ${reader[i] ?? ''} ;`);
+  lines.push('exists (1:X0=1 /\\ 1:X2=0)');
+  const file = join(dir, `${name}.litmus`);
+  writeFileSync(file, lines.join('\n') + '\n');
+  return runTest(file, {}).observation;
+}
+
+const WRITER = ['MOV W0,#1', 'STR W0,[X1]', 'MOV W2,#1', 'STR W2,[X3]'];
+const RELEASE = ['MOV W0,#1', 'STR W0,[X1]', 'MOV W2,#1', 'STLR W2,[X3]'];
+
+test('Armv8 model: message passing is allowed without ordering on either side', () => {
+  assert.equal(messagePassing('MP', WRITER, ['LDR W0,[X1]', 'LDR W2,[X3]']), 'Sometimes');
+});
+
+test('Armv8 model: DMB SY on both sides, or release and acquire, forbid message passing', () => {
+  const dmbWriter = ['MOV W0,#1', 'STR W0,[X1]', 'DMB SY', 'MOV W2,#1', 'STR W2,[X3]'];
+  assert.equal(
+    messagePassing('MP+dmbs', dmbWriter, ['LDR W0,[X1]', 'DMB SY', 'LDR W2,[X3]']),
+    'Never',
+  );
+  assert.equal(messagePassing('MP+rel+acq', RELEASE, ['LDAR W0,[X1]', 'LDR W2,[X3]']), 'Never');
+});
+
+test('Armv8 model: an address dependency orders the reads; a plain read after it does not', () => {
+  const addr = ['LDR W0,[X1]', 'EOR W4,W0,W0', 'LDR W2,[X3,W4,SXTW]'];
+  assert.equal(messagePassing('MP+rel+addr', RELEASE, addr), 'Never');
+  const none = ['LDR W0,[X1]', 'EOR W4,W0,W0', 'LDR W2,[X3]'];
+  assert.equal(messagePassing('MP+rel+po', RELEASE, none), 'Sometimes');
+});
+
+test('AArch64 digest spelling: herd7 prints ST<op> as LD<op> with the zero register', () => {
+  assert.equal(aarch64HashText('STADD W1, [X0]'), 'LDADD W1,WZR,[X0]');
+  assert.equal(aarch64HashText('CSINC W3,WZR,WZR,EQ'), 'CSET W3,NE');
+  assert.equal(aarch64HashText('LDR X0, [X1], #44'), 'LDR X0,[X1]#44');
+  assert.equal(aarch64HashText('LDRB W0, [X1, X2, LSL #0]'), 'LDRB W0,[X1,X2]');
+  assert.equal(aarch64HashText('ldr x1, [sp]'), 'LDR X1,[SP]');
+});
