@@ -104,6 +104,10 @@ function initEntry(toks: Token[], p: CParser): InitEntry {
     if (n >= 3 && isP(lhs[n - 2], ':') && lhs[n - 3]!.kind === 'num') {
       thread = parseIntLiteral(lhs[n - 3]!.text);
       locLen = 3;
+    } else if (n >= 3 && isP(lhs[n - 2], ':') && /^P\d+$/.test(lhs[n - 3]!.text)) {
+      // herd7 also names a thread by its column title: `P1:r5=x`.
+      thread = Number(lhs[n - 3]!.text.slice(1));
+      locLen = 3;
     }
   } else {
     return p.err(
@@ -346,7 +350,11 @@ function parseAtom(lx: Lexer, p: CParser): Prop {
   const op = lx.next();
   let negate = false;
   if (isP(op, '!=')) negate = true;
-  else if (!isP(op, '=') && !isP(op, '==')) {
+  // herd7's `<>` (assembly dialects) is `!=`.
+  else if (isP(op, '<') && isP(lx.peek(), '>')) {
+    lx.next();
+    negate = true;
+  } else if (!isP(op, '=') && !isP(op, '==')) {
     p.err(
       `Syntax error: expected '=' after the location in the condition but found ${p.describe(op)}.`,
       op.pos,
