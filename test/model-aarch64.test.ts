@@ -49,3 +49,25 @@ test('AArch64 digest spelling: herd7 prints ST<op> as LD<op> with the zero regis
   assert.equal(aarch64HashText('LDRB W0, [X1, X2, LSL #0]'), 'LDRB W0,[X1,X2]');
   assert.equal(aarch64HashText('ldr x1, [sp]'), 'LDR X1,[SP]');
 });
+
+/** The final states of a one-thread AArch64 test (0:X0 first, then `observed`). */
+function finalState(name: string, init: string, rows: string[], observed: string): string {
+  const file = join(dir, `${name}.litmus`);
+  const text = [`AArch64 ${name}`, `{ ${init} }`, ' P0 ;', ...rows.map((r) => ` ${r} ;`)];
+  writeFileSync(file, [...text, `locations [${observed}]`, 'exists (0:X0=0)'].join('\n') + '\n');
+  const r = runTest(file, {});
+  return r.states.map((st) => st.map(String).join(' ')).join('\n');
+}
+
+test('AArch64: bit-field, byte-reverse and flag-register instructions compute as herd7', () => {
+  const init = 'uint64_t 0:X1=0x0102030405060708; uint64_t 0:X2; uint64_t 0:X3;';
+  assert.equal(
+    finalState('rev', init, ['REV W2,W1', 'UBFM X3,X1,#8,#15'], '0:X2;0:X3;'),
+    `0 ${0x08070605n} ${0x07n}`,
+  );
+  assert.equal(
+    finalState('nzcv', 'uint64_t 0:X2;', ['MOV W0,#0', 'CMP W0,#1', 'MRS X2,NZCV'], '0:X2;'),
+    // 0 - 1: negative, no carry (a borrow), no overflow.
+    `0 ${0x80000000n}`,
+  );
+});

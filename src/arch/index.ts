@@ -155,10 +155,17 @@ export const ARCHITECTURES: readonly Architecture[] = [
         ].map((option) => `${kind}.${option}`),
       ),
     ],
-    compareRegisters: (a, b) => Number(a.slice(1)) - Number(b.slice(1)),
+    // herd7 lists the zero register first, then X0..X30, then SP.
+    compareRegisters: (a, b) => aarch64RegisterRank(a) - aarch64RegisterRank(b),
     kindSets: {},
   },
 ];
+
+function aarch64RegisterRank(name: string): number {
+  if (name === 'XZR') return -1;
+  if (name === 'SP') return 31;
+  return Number(name.slice(1));
+}
 
 const BY_NAME = new Map(ARCHITECTURES.map((a) => [a.name, a]));
 

@@ -52,7 +52,8 @@ function gpRegister(name: string): GpRegister | null {
 /** Registers print as herd7 prints them: the X register (`0:W1` is `0:X1`). */
 function aarch64Register(name: string): string | null {
   const r = gpRegister(name);
-  return r && r.x !== null ? r.x : null;
+  // A condition may name the zero register; it is never written and reads 0.
+  return r ? (r.x ?? 'XZR') : null;
 }
 
 /** The hidden flag registers. */
@@ -296,6 +297,12 @@ function modify(value: Expr, modifier: string, word: boolean, ops: Operands): Ex
       return bin('>>>', value, amount);
     case 'ASR':
       return narrow(bin('>>', word ? cast('sext32', value) : value, amount));
+    case 'ROR': {
+      const width = konst(word ? 32n : 64n);
+      const low = word ? cast('zext32', value) : value;
+      const back = bin('-', width, amount);
+      return narrow(bin('|', bin('>>>', low, amount), bin('<<', low, back)));
+    }
     case 'SXTW':
     case 'SXTH':
     case 'SXTB':
@@ -740,6 +747,8 @@ function lower(cell: InstructionCell): Stmt[] {
     default:
       break;
   }
+  const bits = bitManipulation(mnemonic, ops, pos);
+  if (bits) return bits;
   const alu = ALU[mnemonic];
   if (alu !== undefined) {
     ops.arity(3, 4);
@@ -764,4 +773,134 @@ const aarch64: AsmDialect = {
 
 export function parseAarch64Litmus(text: string, file: string): LitmusTest {
   return parseAsmLitmus(text, file, aarch64);
+}
+
+/** A mask of the low `n` bits. */
+const lowBits = (n: bigint): bigint => (n >= 64n ? -1n : (1n << n) - 1n);
+
+/** `sum over i of ((x >> from(i)) & mask) << to(i)`: moves fields of x around. */
+function permute(x: Expr, fields: { from: bigint; to: bigint; width: bigint }[]): Expr {
+  return fields
+    .map((f) =>
+      bin('<<', bin('&', bin('>>>', x, konst(f.from)), konst(lowBits(f.width))), konst(f.to)),
+    )
+    .reduce((a, b) => bin('|', a, b));
+}
+
+/** The byte (or bit) reversals and bit-field, multiply and flag-register instructions. */
+function bitManipulation(mnemonic: string, ops: Operands, pos: SourcePos): Stmt[] | null {
+  switch (mnemonic) {
+    case 'UBFM':
+    case 'SBFM': {
+      ops.arity(4);
+      const dst = ops.register(0);
+      const width = dst.word ? 32n : 64n;
+      const immr = ops.immediate(2);
+      const imms = ops.immediate(3);
+      const x = ops.read(1);
+      let value: Expr;
+      if (mnemonic === 'UBFM') {
+        value =
+          imms >= immr
+            ? bin('&', bin('>>>', x, konst(immr)), konst(lowBits(imms - immr + 1n)))
+            : bin('<<', bin('&', x, konst(lowBits(imms + 1n))), konst(width - immr));
+      } else {
+        // Sign-extend the field by moving its top bit to bit 63 and shifting back.
+        const top = konst(63n - imms);
+        const field = bin('<<', x, top);
+        value =
+          imms >= immr
+            ? bin('>>', field, konst(63n - imms + immr))
+            : bin('<<', bin('>>', field, top), konst(width - immr));
+      }
+      return writeRegister(dst, value, pos);
+    }
+    case 'ABS': {
+      ops.arity(2);
+      const dst = ops.register(0);
+      const x = dst.word ? cast('sext32', ops.read(1)) : ops.read(1);
+      const negative = bin('<', x, konst(0n));
+      // |x| = (x ^ s) - s with s all ones for a negative x, zero otherwise.
+      const sign = bin('-', konst(0n), negative);
+      return writeRegister(dst, bin('-', bin('^', x, sign), sign), pos);
+    }
+    case 'REV':
+    case 'REV16':
+    case 'REV32':
+    case 'REV64':
+    case 'RBIT': {
+      ops.arity(2);
+      const dst = ops.register(0);
+      const width = dst.word ? 32n : 64n;
+      const unit = mnemonic === 'RBIT' ? 1n : 8n;
+      const group = mnemonic === 'REV16' ? 16n : mnemonic === 'REV32' ? 32n : width;
+      const fields: { from: bigint; to: bigint; width: bigint }[] = [];
+      for (let base = 0n; base < width; base += group)
+        for (let i = 0n; i < group; i += unit)
+          fields.push({ from: base + i, to: base + group - unit - i, width: unit });
+      return writeRegister(dst, permute(ops.read(1), fields), pos);
+    }
+    case 'MADD':
+    case 'MSUB':
+    case 'MNEG': {
+      ops.arity(mnemonic === 'MNEG' ? 3 : 4);
+      const dst = ops.register(0);
+      const product = bin('*', ops.read(1), ops.read(2));
+      const value =
+        mnemonic === 'MADD'
+          ? bin('+', ops.read(3), product)
+          : mnemonic === 'MSUB'
+            ? bin('-', ops.read(3), product)
+            : bin('-', konst(0n), product);
+      return writeRegister(dst, value, pos);
+    }
+    case 'SMULL':
+    case 'UMULL':
+    case 'SMNEGL':
+    case 'UMNEGL':
+    case 'SMADDL':
+    case 'UMADDL':
+    case 'SMSUBL':
+    case 'UMSUBL': {
+      const accumulates = /ADDL|SUBL/.test(mnemonic);
+      ops.arity(accumulates ? 4 : 3);
+      const dst = ops.register(0);
+      const extend = mnemonic[0] === 'S' ? 'sext32' : 'zext32';
+      const product = bin('*', cast(extend, ops.read(1)), cast(extend, ops.read(2)));
+      const value = mnemonic.endsWith('ADDL')
+        ? bin('+', ops.read(3), product)
+        : mnemonic.endsWith('SUBL')
+          ? bin('-', ops.read(3), product)
+          : mnemonic.endsWith('NEGL')
+            ? bin('-', konst(0n), product)
+            : product;
+      return writeRegister(dst, value, pos);
+    }
+    case 'MRS': {
+      ops.arity(2);
+      if (ops.args[1]!.toUpperCase() !== 'NZCV') return null;
+      const at = (f: keyof typeof FLAG, bit: bigint) => bin('<<', flag(f), konst(bit));
+      const value = bin(
+        '|',
+        bin('|', at('n', 31n), at('z', 30n)),
+        bin('|', at('c', 29n), at('v', 28n)),
+      );
+      return writeRegister(ops.register(0), value, pos);
+    }
+    case 'MSR': {
+      ops.arity(2);
+      if (ops.args[0]!.toUpperCase() !== 'NZCV') return null;
+      const x = ops.read(1);
+      const bit = (k: bigint): Expr => bin('&', bin('>>>', x, konst(k)), konst(1n));
+      const assign = (reg: string, value: Expr): Stmt => ({ kind: 'assign', reg, value, pos });
+      return [
+        assign(FLAG.n, bit(31n)),
+        assign(FLAG.z, bit(30n)),
+        assign(FLAG.c, bit(29n)),
+        assign(FLAG.v, bit(28n)),
+      ];
+    }
+    default:
+      return null;
+  }
 }
