@@ -71,3 +71,19 @@ test('AArch64: bit-field, byte-reverse and flag-register instructions compute as
     `0 ${0x80000000n}`,
   );
 });
+
+test('arrays: element i of `T v[N]` is v[i]; an address v + i*size reaches it', () => {
+  const init = 'int64_t v[2] = {22,44}; 0:X2=v; int64_t 0:X1;';
+  assert.equal(
+    finalState('array', init, ['LDR X1,[X2,#8]', 'MOV X3,#7', 'STR X3,[X2]'], '0:X1;v[0];v[1];'),
+    '0 44 7 44',
+  );
+  const file = join(dir, 'array-cond.litmus');
+  writeFileSync(
+    file,
+    'AArch64 array-cond\n{ int x[2]; 0:X0=x[1]; }\n P0 ;\n MOV W1,#1 ;\n STR W1,[X0] ;\nforall x[0]=0 /\\ x[1]=1\n',
+  );
+  const r = runTest(file, {});
+  assert.equal(r.conditionText, 'forall (x[0]=0 /\\ x[1]=1)');
+  assert.equal(r.observation, 'Always');
+});

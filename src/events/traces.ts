@@ -101,6 +101,8 @@ export interface ExploreOptions {
   partial?: ThreadTrace[];
   /** herd7's symbolic-variable numbers of this thread's register and memory reads. */
   herdVars?: Map<Expr, number>;
+  /** The test's arrays (hardware dialects): element size in bytes, by array name. */
+  arrays?: ReadonlyMap<string, number>;
 }
 
 /**
@@ -248,6 +250,17 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
     return state.events.length - 1;
   }
 
+  // The location a pointer denotes: itself, or an element of an array (`v+8` is v[1]
+  // for 8-byte elements); null when it denotes none.
+  function locationOf(v: { addr: string; offset?: number }): string | null {
+    const size = opts.arrays?.get(v.addr);
+    if (size !== undefined) {
+      const offset = v.offset ?? 0;
+      return offset % size === 0 && offset >= 0 ? `${v.addr}[${offset / size}]` : null;
+    }
+    return v.offset ? null : v.addr;
+  }
+
   // Resolve an address expression to a location, forking when it depends on reads.
   function address(e: Expr, state: PathState, k: Cont<{ loc: string; deps: number[] }>): void {
     expr(e, state, (st, t) => {
@@ -256,12 +269,13 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
         if (typeof v !== 'object') {
           throw new OrdoError(`value ${v} is used as an address`, where(e.pos));
         }
-        if (v.offset)
+        const loc = locationOf(v);
+        if (loc === null)
           throw new OrdoError(
             `address ${v.addr}+${v.offset} is not a location (offsets into locations are not supported)`,
             where(e.pos),
           );
-        k(st, { loc: v.addr, deps: t.deps });
+        k(st, { loc, deps: t.deps });
         return;
       }
       // Symbolic address: one path per location it may denote.
@@ -276,7 +290,8 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
           } catch {
             return;
           }
-          if (typeof v === 'object' && !v.offset) candidates.set(v.addr, v);
+          const loc = typeof v === 'object' ? locationOf(v) : null;
+          if (loc !== null) candidates.set(loc, v);
           return;
         }
         const ev = st.events[reads[i]];

@@ -364,4 +364,9 @@ export interface LitmusTest {
    * prints and compares them so).
    */
   stateTypes?: { declared: ReadonlyMap<string, IntType>; otherwise: IntType };
+  /**
+   * Arrays of the initial state (hardware dialects): element size in bytes by name. Element
+   * i is the location `name[i]`; a pointer `name` plus a byte offset addresses it.
+   */
+  arrays?: ReadonlyMap<string, number>;
 }

@@ -314,11 +314,25 @@ export function parseAsmLitmus(text: string, file: string, dialect: AsmDialect):
     l.kind === 'reg' ? { ...l, name: regOf(l.name, clausePos(l)) } : l;
   const canonProp = (q: Prop): Prop => mapPropLocations(q, canonLoc);
 
+  // Arrays: element i of `T v[N]` is the location `v[i]`; a pointer to it is `v` plus
+  // i times the element size.
+  const arrays = new Map<string, number>();
+  for (const e of rawInit) {
+    const m = e.thread === null ? /^(.+)\[(\d+)\]$/.exec(e.name) : null;
+    if (m) arrays.set(m[1]!, (intType(e.type ?? 'int')?.bits ?? 64) / 8);
+  }
+  const elementPointer = (v: Value): Value => {
+    const m = typeof v === 'object' ? /^(.+)\[(\d+)\]$/.exec(v.addr) : null;
+    const size = m ? arrays.get(m[1]!) : undefined;
+    if (!m || size === undefined) return v;
+    const offset = Number(m[2]) * size;
+    return offset === 0 ? { addr: m[1]! } : { addr: m[1]!, offset };
+  };
   // Registers are 64 bits wide: every integer of the test is a 64-bit value.
   const init: InitEntry[] = rawInit.map((e) => ({
     ...e,
     name: e.thread === null ? e.name : regOf(e.name, e.pos ?? { file, line: 1, col: 1 }),
-    value: toMachineValue(e.value),
+    value: elementPointer(toMachineValue(e.value)),
   }));
   const threads: Thread[] = prog.procs.map((pr, k) => {
     const body: Stmt[] = [];
@@ -387,6 +401,7 @@ export function parseAsmLitmus(text: string, file: string, dialect: AsmDialect):
     },
     stateTypes,
   };
+  if (arrays.size > 0) test.arrays = arrays;
   if (expectedResult) test.expectedResult = expectedResult;
   return test;
 }
