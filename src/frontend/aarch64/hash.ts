@@ -95,7 +95,9 @@ export function aarch64HashText(text: string): string {
     if (a.startsWith('[')) {
       const next = args[i + 1];
       const post = next !== undefined && immediate(next) !== null ? next : undefined;
-      out.push(address(a, post));
+      // A pair's post-indexed address is printed after a space.
+      const pairPost = post !== undefined && /^(LD|ST)N?P(SW)?$/.test(mnemonic);
+      out.push((pairPost ? ' ' : '') + address(a, post));
       if (post !== undefined) i++;
       continue;
     }

@@ -478,6 +478,30 @@ function lower(cell: InstructionCell): Stmt[] {
     );
   }
 
+  // Pairs: LDP/LDNP/LDPSW read two consecutive elements, STP/STNP write them.
+  const pair = /^(LD|ST)(N?)P(SW)?$/.exec(mnemonic);
+  if (pair) {
+    ops.arity(3, 4);
+    const first = ops.register(0);
+    const second = ops.register(1);
+    const mem = memoryOperand(ops, 2);
+    const signedWords = pair[3] === 'SW';
+    const size = first.word || signedWords ? 4n : 8n;
+    const addrs = [mem.addr, bin('+', mem.addr, konst(size))];
+    const stmts: Stmt[] = [];
+    [first, second].forEach((r, k) => {
+      if (pair[1] === 'LD') {
+        const read: Expr = { kind: 'load', annot: exp([]), addr: addrs[k]!, pos };
+        const width = signedWords ? 'sext32' : r.word ? 'zext32' : null;
+        stmts.push(...writeRegister(r, cast(width, read), pos));
+      } else {
+        const value = cast(r.word ? 'zext32' : null, readRegister(r));
+        stmts.push({ kind: 'store', annot: exp([]), addr: addrs[k]!, value, pos });
+      }
+    });
+    return withWriteback(stmts, mem);
+  }
+
   // Exclusives: LD{A}XR{B,H}, ST{L}XR{B,H}.
   const ldx = /^LD(A?)XR([BH]?)$/.exec(mnemonic);
   if (ldx) {
