@@ -75,3 +75,9 @@ test('PPC: an initial state may name threads P1:, a condition may use <> for !='
   );
   assert.equal(t.condition.text, 'forall (not (0:r1=1))');
 });
+
+test('PPC: a branch-prediction hint (bne-) branches as the plain branch', () => {
+  const t = ppc(['lwz r1,0(r2)', 'cmpwi r1,0', 'bne- L1', 'L1:']);
+  const branch = t.threads[0]!.body.find((s) => s.kind === 'goto');
+  assert.ok(branch && branch.kind === 'goto' && branch.label === 'L1' && branch.test);
+});

@@ -72,3 +72,15 @@ test('RISCV: narrow loads extend to 64 bits, narrow stores write their low bits'
   assert.equal(lwu!.kind === 'assign' && castOf(lwu.value), 'zext32');
   assert.equal(sh!.kind === 'store' && castOf(sh.value), 'zext16');
 });
+
+test('RISCV: the compare-with-zero branches test a register against 0', () => {
+  const body = riscv(['lw x5,0(x6)', 'bnez x5,L1', 'L1:']);
+  const branch = body.find((s) => s.kind === 'goto');
+  assert.ok(branch && branch.kind === 'goto');
+  assert.deepEqual(branch.test, {
+    kind: 'binop',
+    op: '!=',
+    left: { kind: 'reg', name: 'x5' },
+    right: { kind: 'const', value: 0n },
+  });
+});

@@ -119,7 +119,8 @@ function rotl32(v: Expr, sh: number): Expr {
 function lower(cell: InstructionCell): Stmt[] {
   const pos = cell.pos;
   const m = /^(\S+)\s*(.*)$/.exec(cell.text.trim())!;
-  const mnemonic = m[1]!.toLowerCase();
+  // A branch-prediction hint (`bne-`, `beq+`) does not change what the branch does.
+  const mnemonic = m[1]!.toLowerCase().replace(/^(b\w*)[+-]$/, '$1');
   const args = m[2]!.trim() === '' ? [] : m[2]!.split(',').map((a) => a.trim());
   const unsupported = (): never => fail(`Unsupported PPC instruction '${cell.text}'.`, pos);
   const arity = (n: number) => {

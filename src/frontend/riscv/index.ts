@@ -297,6 +297,16 @@ function lower(cell: InstructionCell): Stmt[] {
     arity(3);
     return [{ kind: 'goto', label: args[2]!, test: bin(cond, reg(r(0)), reg(r(1))), pos }];
   }
+  if (mnemonic === 'bgeu') {
+    arity(3);
+    return [{ kind: 'goto', label: args[2]!, test: bin('<=u', reg(r(1)), reg(r(0))), pos }];
+  }
+  // The compare-with-zero branches (beqz, bnez, bltz, bgez, ...), as the JITs write them.
+  const zeroCond = BRANCHES[mnemonic.replace(/z$/, '')];
+  if (zeroCond !== undefined && mnemonic.endsWith('z')) {
+    arity(2);
+    return [{ kind: 'goto', label: args[1]!, test: bin(zeroCond, reg(r(0)), konst(0n)), pos }];
+  }
   switch (mnemonic) {
     case 'li':
       arity(2);
