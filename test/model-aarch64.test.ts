@@ -42,8 +42,8 @@ test('Armv8 model: an address dependency orders the reads; a plain read after it
   assert.equal(messagePassing('MP+rel+po', RELEASE, none), 'Sometimes');
 });
 
-test('AArch64 digest spelling: herd7 prints ST<op> as LD<op> with the zero register', () => {
-  assert.equal(aarch64HashText('STADD W1, [X0]'), 'LDADD W1,WZR,[X0]');
+test('AArch64 digest spelling: bare commas, CSET for CSINC with ZR, post-index `[Xn]#k`', () => {
+  assert.equal(aarch64HashText('STADD W1, [X0]'), 'STADD W1,[X0]');
   assert.equal(aarch64HashText('CSINC W3,WZR,WZR,EQ'), 'CSET W3,NE');
   assert.equal(aarch64HashText('LDR X0, [X1], #44'), 'LDR X0,[X1]#44');
   assert.equal(aarch64HashText('LDRB W0, [X1, X2, LSL #0]'), 'LDRB W0,[X1,X2]');

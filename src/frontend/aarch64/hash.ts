@@ -1,8 +1,7 @@
 // How herd7 spells an AArch64 instruction in the text it digests for `Hash=`: it parses
 // the instruction and prints it back in its compatibility form. Registers are upper
 // case, operands are separated by bare commas, immediates are `#` and a decimal number,
-// zero offsets and zero shifts are dropped, ST<op> is printed as LD<op> with the zero
-// register as destination, and a post-indexed address is `[Xn]#k`.
+// zero offsets and zero shifts are dropped, and a post-indexed address is `[Xn]#k`.
 
 /** Splits operands at top-level commas (commas inside brackets stay). */
 function operandsOf(text: string): string[] {
@@ -87,7 +86,7 @@ const INVERSE: Record<string, string> = {
 export function aarch64HashText(text: string): string {
   const m = /^(\S+)\s*(.*)$/.exec(text.trim());
   if (!m) return text;
-  let mnemonic = m[1]!.toUpperCase();
+  const mnemonic = m[1]!.toUpperCase();
   const args = operandsOf(m[2]!);
   const out: string[] = [];
   for (let i = 0; i < args.length; i++) {
@@ -123,13 +122,6 @@ export function aarch64HashText(text: string): string {
       continue;
     }
     out.push(/^[A-Za-z]{2}$/.test(a) ? a.toUpperCase() : a);
-  }
-  // ST<op> Rs,[Xn] is printed as LD<op> Rs,ZR,[Xn].
-  const stop = /^ST(ADD|CLR|EOR|SET|SMAX|SMIN|UMAX|UMIN)(L?)([BH]?)$/.exec(mnemonic);
-  if (stop && out.length === 2) {
-    const zero = /^W/.test(out[0]!) ? 'WZR' : 'XZR';
-    mnemonic = `LD${stop[1]}${stop[2]}${stop[3]}`;
-    out.splice(1, 0, zero);
   }
   // CSINC/CSINV Rd,ZR,ZR,cond are CSET/CSETM Rd,inverse(cond).
   if ((mnemonic === 'CSINC' || mnemonic === 'CSINV') && out.length === 4) {
