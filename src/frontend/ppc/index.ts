@@ -292,7 +292,11 @@ const ppc: AsmDialect = {
   lower,
   // herd7 prints operands without spaces after the commas, and two spaces after a
   // conditional branch's mnemonic.
-  hashText: (text) => text.replace(/\s*,\s*/g, ',').replace(/^(b(?:eq|ne|lt|ge|gt|le))\s+/, '$1  '),
+  hashText: (text) =>
+    /^exts[bhw]\b/.test(text)
+      ? // herd7 prints the sign extensions with a space after the comma (checked on A008).
+        text.replace(/\s*,\s*/g, ', ')
+      : text.replace(/\s*,\s*/g, ',').replace(/^(b(?:eq|ne|lt|ge|gt|le))\s+/, '$1  '),
 };
 
 export function parsePpcLitmus(text: string, file: string): LitmusTest {
