@@ -11,7 +11,7 @@ test('architectureName reads the first word, past a byte-order mark', () => {
 });
 
 test('every architecture has a shipped default model', () => {
-  for (const name of ['C', 'BPF', 'X86', 'X86_64', 'PPC', 'RISCV']) {
+  for (const name of ['C', 'BPF', 'X86', 'X86_64', 'PPC', 'RISCV', 'AArch64']) {
     const arch = findArchitecture(name);
     assert.ok(arch, name);
     assert.ok(existsSync(arch.defaultModel), arch.defaultModel);

@@ -63,3 +63,21 @@ test('PPC: registers are reported in register order (r9 before r11)', () => {
     ['r9', 'r10', 'r11'],
   );
 });
+
+test('PPC: an initial state may name threads P1:, a condition may use <> for !=', () => {
+  const t = parsePpcLitmus(
+    'PPC t\n{ P0:r2=x; }\n P0 ;\n lwz r1,0(r2) ;\nforall (0:r1 <> 1)\n',
+    't.litmus',
+  );
+  assert.deepEqual(
+    t.init.filter((e) => e.thread !== null).map((e) => [e.thread, e.name]),
+    [[0, 'r2']],
+  );
+  assert.equal(t.condition.text, 'forall (not (0:r1=1))');
+});
+
+test('PPC: a branch-prediction hint (bne-) branches as the plain branch', () => {
+  const t = ppc(['lwz r1,0(r2)', 'cmpwi r1,0', 'bne- L1', 'L1:']);
+  const branch = t.threads[0]!.body.find((s) => s.kind === 'goto');
+  assert.ok(branch && branch.kind === 'goto' && branch.label === 'L1' && branch.test);
+});

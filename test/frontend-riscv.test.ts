@@ -26,15 +26,15 @@ test('RISCV: ABI register names are herd7 numbers (a0 is x10); x0 reads as zero'
     value: {
       kind: 'binop',
       op: '|',
-      left: { kind: 'const', value: 0 },
-      right: { kind: 'const', value: 1 },
+      left: { kind: 'const', value: 0n },
+      right: { kind: 'const', value: 1n },
     },
     pos: ori!.pos,
   });
 });
 
 test('RISCV: .aq/.rl tag Acq/Rel; fences name their access sets, device bits dropped', () => {
-  const body = riscv(['lw.aq x5,0(x6)', 'sw.rl x5,0(x6)', 'fence iorw,ow', 'fence.tso']);
+  const body = riscv(['ld.aq x5,0(x6)', 'sd.rl x5,0(x6)', 'fence iorw,ow', 'fence.tso']);
   assert.deepEqual(
     body[0]!.kind === 'assign' && body[0].value.kind === 'load' && body[0].value.annot,
     ['Acq'],
@@ -63,4 +63,24 @@ test('RISCV: an unsupported instruction is an error naming it, at its cell', () 
     assert.ok(e instanceof OrdoError);
     assert.equal(e.format(), "t.litmus:4:2: Unsupported RISCV instruction 'csrr x5,mstatus'.");
   }
+});
+
+test('RISCV: narrow loads extend to 64 bits, narrow stores write their low bits', () => {
+  const [lb, lwu, sh] = riscv(['lb x5,0(x6)', 'lwu x7,0(x6)', 'sh x5,0(x6)']);
+  const castOf = (e: unknown) => (e as { kind: string; op?: string }).op;
+  assert.equal(lb!.kind === 'assign' && castOf(lb.value), 'sext8');
+  assert.equal(lwu!.kind === 'assign' && castOf(lwu.value), 'zext32');
+  assert.equal(sh!.kind === 'store' && castOf(sh.value), 'zext16');
+});
+
+test('RISCV: the compare-with-zero branches test a register against 0', () => {
+  const body = riscv(['lw x5,0(x6)', 'bnez x5,L1', 'L1:']);
+  const branch = body.find((s) => s.kind === 'goto');
+  assert.ok(branch && branch.kind === 'goto');
+  assert.deepEqual(branch.test, {
+    kind: 'binop',
+    op: '!=',
+    left: { kind: 'reg', name: 'x5' },
+    right: { kind: 'const', value: 0n },
+  });
 });

@@ -25,7 +25,7 @@ test('X86_64: movl to memory is a plain store, from memory a plain load into the
     kind: 'store',
     annot: [],
     addr: { kind: 'addr', name: 'x' },
-    value: { kind: 'const', value: 1 },
+    value: { kind: 'const', value: 1n },
     pos: { file: 't.litmus', line: 4, col: 2 },
   });
   assert.equal(load!.kind, 'assign');
@@ -48,7 +48,7 @@ test('X86_64: fences are events in MFENCE, LFENCE, SFENCE; nops make nothing', (
   );
 });
 
-test('X86_64: registers print as herd7 prints them (64-bit, lower case)', () => {
+test('X86_64: registers print as herd7 prints them (64-bit, lower case); values are 64-bit', () => {
   const t = parseX86_64Litmus(
     'X86_64 t\n{ 0:RBX=1; }\n P0 ;\n movl %ebx,(x) ;\nexists (0:EAX=1 /\\ [x]=1)\n',
     't.litmus',
@@ -56,7 +56,7 @@ test('X86_64: registers print as herd7 prints them (64-bit, lower case)', () => 
   assert.deepEqual(t.init[0], {
     thread: 0,
     name: 'rbx',
-    value: 1,
+    value: 1n,
     pos: t.init[0]!.pos,
   });
   assert.equal(t.condition.text, 'exists (0:rax=1 /\\ [x]=1)');

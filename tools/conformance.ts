@@ -133,7 +133,10 @@ export function judge(testFile: string, expectedText: string, opts: RunOptions):
 const herdLib = join(corpus, 'models', 'herd-lib');
 
 /** The hardware sets that conform entirely, with herd7's default model for each. */
-const HARDWARE_SETS = [{ set: 'arch-x86', herdModel: 'x86tso.cat' }];
+const HARDWARE_SETS = [
+  { set: 'arch-x86', herdModel: 'x86tso.cat' },
+  { set: 'arch-riscv', herdModel: 'riscv.cat' },
+];
 
 export function defaultSuites(): Suite[] {
   const lkmmDirs = ['kernel', 'herd-linux', 'lkmm-dev'].map((d) => join(corpus, 'tests', d));

@@ -26,6 +26,7 @@ import {
 } from '../executions/enumerate.js';
 import {
   finalState,
+  columnTypes,
   holds,
   sortColumns,
   compareStates,
@@ -33,7 +34,7 @@ import {
   type FinalState,
 } from '../outcomes/final-state.js';
 import { conditionVerdict, type Observation } from '../outcomes/verdict.js';
-import type { ResolvedValue } from '../events/symbolic.js';
+import { valueKey, type ResolvedValue } from '../events/symbolic.js';
 import type { Candidate } from '../executions/enumerate.js';
 import type { ModelInput } from '../cat/input.js';
 import type { CatOutcome } from '../cat/index.js';
@@ -286,6 +287,8 @@ function evaluateTest(
   const memory = initialMemory(test);
   const columns = sortColumns(observedLocations(test), arch.compareRegisters);
   const filterColumns = sortColumns(observedLocations(test, true), arch.compareRegisters);
+  const types = columnTypes(test, columns);
+  const filterTypes = columnTypes(test, filterColumns);
   const traces = withinDepthLimit(file, () =>
     buildTraces(test, memory, 1 << 14, settings.unroll ?? DEFAULT_UNROLL),
   );
@@ -322,9 +325,12 @@ function evaluateTest(
         (cand, input) => {
           // A filtered-out candidate is not an execution of the test; under -speedcheck
           // neither is one that cannot decide the condition (see `relevant`).
-          if (test.filter && !holds(test.filter, finalState(cand, filterColumns, memory)))
+          if (
+            test.filter &&
+            !holds(test.filter, finalState(cand, filterColumns, memory, filterTypes))
+          )
             return true;
-          const st = finalState(cand, columns, memory);
+          const st = finalState(cand, columns, memory, types);
           if (!relevant(st)) return true;
           // Models that build coherence orders from the edges a candidate already forces
           // (herd's cos-opt.cat) read them as `pco`, which herd7's engine supplies.
@@ -421,7 +427,7 @@ function refuseUnknownExtensions(
 
 /** A state's identity among the distinct final states (its values, column by column). */
 function stateText(st: FinalState, columns: StateLoc[]): string {
-  return JSON.stringify(columns.map((c) => st.get(columnKey(c)) ?? 0));
+  return columns.map((c) => valueKey(st.get(columnKey(c)) ?? 0)).join(' ');
 }
 
 export type { StateLoc };

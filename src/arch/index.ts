@@ -12,6 +12,7 @@ import { parseCLitmus, type MacroTable } from '../frontend/c/index.js';
 import { parseX86Litmus, parseX86_64Litmus } from '../frontend/x86/index.js';
 import { parsePpcLitmus } from '../frontend/ppc/index.js';
 import { parseRiscvLitmus } from '../frontend/riscv/index.js';
+import { parseAarch64Litmus } from '../frontend/aarch64/index.js';
 import { modelsDir } from './paths.js';
 
 /** What a front-end may need besides the text: the C macro table of the run. */
@@ -122,7 +123,49 @@ export const ARCHITECTURES: readonly Architecture[] = [
     compareRegisters: (a, b) => Number(a.slice(1)) - Number(b.slice(1)),
     kindSets: {},
   },
+  {
+    name: 'AArch64',
+    parse: (text, file) => parseAarch64Litmus(text, file),
+    defaultModel: join(modelsDir, 'aarch64', 'armv8.cat'),
+    // herd7's AArch64 tags and barrier sets. Every access Ordo makes is explicit (Exp);
+    // NExp (implicit accesses: translation walks, tag reads, instruction fetches) is empty.
+    sets: [
+      'Exp',
+      'NExp',
+      'A',
+      'L',
+      'Q',
+      'X',
+      'NoRet',
+      'ISB',
+      ...['DMB', 'DSB'].flatMap((kind) =>
+        [
+          'SY',
+          'ST',
+          'LD',
+          'ISH',
+          'ISHST',
+          'ISHLD',
+          'NSH',
+          'NSHST',
+          'NSHLD',
+          'OSH',
+          'OSHST',
+          'OSHLD',
+        ].map((option) => `${kind}.${option}`),
+      ),
+    ],
+    // herd7 lists the zero register first, then X0..X30, then SP.
+    compareRegisters: (a, b) => aarch64RegisterRank(a) - aarch64RegisterRank(b),
+    kindSets: {},
+  },
 ];
+
+function aarch64RegisterRank(name: string): number {
+  if (name === 'XZR') return -1;
+  if (name === 'SP') return 31;
+  return Number(name.slice(1));
+}
 
 const BY_NAME = new Map(ARCHITECTURES.map((a) => [a.name, a]));
 

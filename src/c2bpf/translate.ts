@@ -171,7 +171,7 @@ class ThreadTranslator {
   expr(e: Expr): CompiledOperand {
     switch (e.kind) {
       case 'const':
-        return { op: { imm: e.value }, temp: false };
+        return { op: { imm: Number(e.value) }, temp: false };
       case 'addr': {
         const r = this.addrRegs.get(e.name);
         if (!r) refuse(`&${e.name}`, 'unknown location');

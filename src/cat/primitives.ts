@@ -3,6 +3,7 @@
 import type { Location } from '../diagnostics.js';
 import { EventSet, Relation } from '../relations/index.js';
 import type { Value } from '../program/ir.js';
+import { sameValue } from '../events/symbolic.js';
 import {
   CatError,
   kindOf,
@@ -49,7 +50,7 @@ function tupleArgs(name: string, v: V, count: number, loc: Location): V[] {
 /** Equality of initial values as the model sees them: pointers by location, offsets aside. */
 function sameLocationOrNumber(a: Value | null, b: Value | null): boolean {
   if (a === null || b === null) return a === b;
-  if (typeof a === 'number' || typeof b === 'number') return a === b;
+  if (typeof a !== 'object' || typeof b !== 'object') return sameValue(a, b);
   return a.addr === b.addr;
 }
 

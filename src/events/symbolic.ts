@@ -3,7 +3,7 @@
 // as small expressions over the thread's reads and evaluated once an execution fixes
 // the reads-from relation (as herd7 solves its value equations).
 
-import type { BinaryOp, UnaryOp, Value } from '../program/ir.js';
+import type { BinaryOp, IntType, UnaryOp, Value } from '../program/ir.js';
 import { OrdoError } from '../diagnostics.js';
 import { checkLimits } from '../limits.js';
 
@@ -41,13 +41,16 @@ export function konst(v: Value): Sym {
   return { k: 'c', v };
 }
 
-export function isPointer(v: Value): v is { addr: string } {
+export function isPointer(v: Value): v is { addr: string; offset?: number } {
   return typeof v === 'object';
 }
 
 /** Equality of values; an undetermined value equals only itself (as herd7's `eq`). */
 export function sameValue(a: ResolvedValue, b: ResolvedValue): boolean {
-  if (typeof a === 'number' || typeof b === 'number') return a === b;
+  if (typeof a === 'number' && typeof b === 'number') return a === b;
+  // A hardware value (bigint) may meet a number the engine made (0, a status flag).
+  if (typeof a !== 'object' && typeof b !== 'object') return BigInt(a) === BigInt(b);
+  if (typeof a !== 'object' || typeof b !== 'object') return false;
   if (isUndetermined(a) || isUndetermined(b)) {
     return isUndetermined(a) && isUndetermined(b) && a.undetermined === b.undetermined;
   }
@@ -55,17 +58,78 @@ export function sameValue(a: ResolvedValue, b: ResolvedValue): boolean {
 }
 
 export function valueKey(v: ResolvedValue): string {
-  if (typeof v === 'number') return String(v);
+  if (typeof v !== 'object') return String(v);
   return isUndetermined(v) ? `?S${v.undetermined}` : `&${v.addr}${v.offset ? `+${v.offset}` : ''}`;
 }
 
 function truthy(v: Value): boolean {
-  return typeof v === 'number' ? v !== 0 : true;
+  return typeof v === 'number' ? v !== 0 : typeof v === 'bigint' ? v !== 0n : true;
 }
 
 function toInt(v: Value, op: string): number {
   if (typeof v === 'number') return v;
+  if (typeof v === 'bigint') return Number(BigInt.asIntN(32, v));
   throw new OrdoError(`cannot apply '${op}' to the pointer value ${v.addr}`);
+}
+
+function toBig(v: Value, op: string): bigint {
+  if (typeof v === 'bigint') return v;
+  if (typeof v === 'number') return BigInt(v);
+  throw new OrdoError(`cannot apply '${op}' to the pointer value ${v.addr}`);
+}
+
+const wrap64 = (v: bigint): bigint => BigInt.asIntN(64, v);
+
+/** The 64-bit operations of the hardware dialects: results wrap to a signed 64-bit integer. */
+function applyBinary64(op: BinaryOp, a: Value, b: Value): Value {
+  const x = toBig(a, op);
+  const y = toBig(b, op);
+  switch (op) {
+    case '+':
+      return wrap64(x + y);
+    case '-':
+      return wrap64(x - y);
+    case '*':
+      return wrap64(x * y);
+    case '/':
+      if (y === 0n) throw new OrdoError('division by zero');
+      return wrap64(x / y);
+    case '%':
+      if (y === 0n) throw new OrdoError('division by zero');
+      return x % y;
+    case '&':
+      return x & y;
+    case '|':
+      return x | y;
+    case '^':
+      return x ^ y;
+    case '&~':
+      return x & ~y;
+    case '<<':
+      return wrap64(x << (y & 63n));
+    case '>>':
+      return x >> (y & 63n);
+    case '>>>':
+      return wrap64(BigInt.asUintN(64, x) >> (y & 63n));
+    case '<':
+      return x < y ? 1n : 0n;
+    case '<=':
+      return x <= y ? 1n : 0n;
+    case '>':
+      return x > y ? 1n : 0n;
+    case '>=':
+      return x >= y ? 1n : 0n;
+    case '<u':
+      return BigInt.asUintN(64, x) < BigInt.asUintN(64, y) ? 1n : 0n;
+    case '<=u':
+      return BigInt.asUintN(64, x) <= BigInt.asUintN(64, y) ? 1n : 0n;
+    case '==':
+    case '!=':
+    case '&&':
+    case '||':
+      break;
+  }
+  throw new OrdoError(`unknown operator ${op}`);
 }
 
 /** Arithmetic as the C litmus dialect does it (herd7 computes on machine integers). */
@@ -90,16 +154,17 @@ export function applyBinary(op: BinaryOp, a: Value, b: Value): Value {
     const pa = typeof a === 'object' ? a : null;
     const pb = typeof b === 'object' ? b : null;
     if (pa && !pb && (op === '+' || op === '-'))
-      return offsetPointer(pa, op === '+' ? (b as number) : -(b as number));
-    if (pb && !pa && op === '+') return offsetPointer(pb, a as number);
-    if (pa && !pb && (op === '|' || op === '^') && b === 0) return pa;
-    if (pb && !pa && (op === '|' || op === '^') && a === 0) return pb;
+      return offsetPointer(pa, op === '+' ? Number(b) : -Number(b));
+    if (pb && !pa && op === '+') return offsetPointer(pb, Number(a));
+    if (pa && !pb && (op === '|' || op === '^') && sameValue(b, 0)) return pa;
+    if (pb && !pa && (op === '|' || op === '^') && sameValue(a, 0)) return pb;
     if (pa && pb && (op === '-' || op === '^')) {
       if (sameValue(pa, pb)) return 0;
       if (op === '-' && pa.addr === pb.addr) return (pa.offset ?? 0) - (pb.offset ?? 0);
       return pa.addr < pb.addr ? -1 : 1;
     }
   }
+  if (typeof a === 'bigint' || typeof b === 'bigint') return applyBinary64(op, a, b);
   const x = toInt(a, op);
   const y = toInt(b, op);
   switch (op) {
@@ -135,6 +200,12 @@ export function applyBinary(op: BinaryOp, a: Value, b: Value): Value {
       return x > y ? 1 : 0;
     case '>=':
       return x >= y ? 1 : 0;
+    case '>>>':
+      return x >>> y;
+    case '<u':
+      return x >>> 0 < y >>> 0 ? 1 : 0;
+    case '<=u':
+      return x >>> 0 <= y >>> 0 ? 1 : 0;
   }
   throw new OrdoError(`unknown operator ${op}`);
 }
@@ -149,10 +220,36 @@ export function applyUnary(op: UnaryOp, a: Value): Value {
     case '!':
       return truthy(a) ? 0 : 1;
     case '-':
-      return -toInt(a, op) | 0;
+      return typeof a === 'bigint' ? wrap64(-a) : -toInt(a, op) | 0;
     case '~':
-      return ~toInt(a, op);
+      return typeof a === 'bigint' ? ~a : ~toInt(a, op);
+    case 'sext8':
+      return extend(a, 8, true);
+    case 'sext16':
+      return extend(a, 16, true);
+    case 'sext32':
+      return extend(a, 32, true);
+    case 'zext8':
+      return extend(a, 8, false);
+    case 'zext16':
+      return extend(a, 16, false);
+    case 'zext32':
+      return extend(a, 32, false);
   }
+}
+
+/** The low `bits` bits of an integer, sign- or zero-extended to 64 bits; a pointer as it is. */
+function extend(a: Value, bits: number, signed: boolean): Value {
+  if (typeof a === 'object') return a;
+  const v = typeof a === 'bigint' ? a : BigInt(a);
+  return signed ? BigInt.asIntN(bits, v) : BigInt.asUintN(bits, v);
+}
+
+/** A value read at a declared type: an integer truncated and extended to it. */
+export function atType(v: ResolvedValue, type: IntType): ResolvedValue {
+  if (typeof v === 'object') return v;
+  const b = typeof v === 'bigint' ? v : BigInt(v);
+  return type.signed ? BigInt.asIntN(type.bits, b) : BigInt.asUintN(type.bits, b);
 }
 
 /** Build a binary node, folding constants so most values stay concrete. */
@@ -243,7 +340,7 @@ export function readsOf(s: Sym, out: Set<number> = new Set()): Set<number> {
 }
 
 export function formatValue(v: ResolvedValue): string {
-  if (typeof v === 'number') return String(v);
+  if (typeof v !== 'object') return String(v);
   if (isUndetermined(v)) return `S${v.undetermined}`;
   return v.offset ? `${v.addr}+${v.offset}` : v.addr;
 }

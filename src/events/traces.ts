@@ -101,6 +101,8 @@ export interface ExploreOptions {
   partial?: ThreadTrace[];
   /** herd7's symbolic-variable numbers of this thread's register and memory reads. */
   herdVars?: Map<Expr, number>;
+  /** The test's arrays (hardware dialects): element size in bytes, by array name. */
+  arrays?: ReadonlyMap<string, number>;
 }
 
 /**
@@ -248,20 +250,32 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
     return state.events.length - 1;
   }
 
+  // The location a pointer denotes: itself, or an element of an array (`v+8` is v[1]
+  // for 8-byte elements); null when it denotes none.
+  function locationOf(v: { addr: string; offset?: number }): string | null {
+    const size = opts.arrays?.get(v.addr);
+    if (size !== undefined) {
+      const offset = v.offset ?? 0;
+      return offset % size === 0 && offset >= 0 ? `${v.addr}[${offset / size}]` : null;
+    }
+    return v.offset ? null : v.addr;
+  }
+
   // Resolve an address expression to a location, forking when it depends on reads.
   function address(e: Expr, state: PathState, k: Cont<{ loc: string; deps: number[] }>): void {
     expr(e, state, (st, t) => {
       if (t.sym.k === 'c') {
         const v = t.sym.v;
-        if (typeof v === 'number') {
+        if (typeof v !== 'object') {
           throw new OrdoError(`value ${v} is used as an address`, where(e.pos));
         }
-        if (v.offset)
+        const loc = locationOf(v);
+        if (loc === null)
           throw new OrdoError(
             `address ${v.addr}+${v.offset} is not a location (offsets into locations are not supported)`,
             where(e.pos),
           );
-        k(st, { loc: v.addr, deps: t.deps });
+        k(st, { loc, deps: t.deps });
         return;
       }
       // Symbolic address: one path per location it may denote.
@@ -276,7 +290,8 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
           } catch {
             return;
           }
-          if (typeof v !== 'number' && !v.offset) candidates.set(v.addr, v);
+          const loc = typeof v === 'object' ? locationOf(v) : null;
+          if (loc !== null) candidates.set(loc, v);
           return;
         }
         const ev = st.events[reads[i]];
@@ -414,7 +429,7 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
               sym: binary('==', r1.sym, exp.sym),
               expect: true,
             });
-            write(ok, a.loc, e.annot, true, des, a.deps, e.pos, r1.deps[0], e.pair);
+            write(ok, a.loc, e.writeAnnot ?? e.annot, true, des, a.deps, e.pos, r1.deps[0], e.pair);
             k(ok, r1);
             const ko = st2;
             const r2 = read(ko, a.loc, e.failAnnot ?? e.annot, true, a.deps, e.pos);
@@ -814,7 +829,7 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
 }
 
 function truthyConst(s: Sym): boolean {
-  return s.k === 'c' && (typeof s.v !== 'number' || s.v !== 0);
+  return s.k === 'c' && (typeof s.v === 'object' || (s.v !== 0 && s.v !== 0n));
 }
 
 /**

@@ -108,6 +108,7 @@ export function buildTraces(
         unroll,
         partial,
         herdVars,
+        ...(test.arrays ? { arrays: test.arrays } : {}),
       }),
     );
     const written = possibleWrites([...traces.flat(), ...partial], domains, 1 << 16);

@@ -1,9 +1,9 @@
 // Final states and the test's condition: what each accepted execution leaves in the
 // observed registers and memory, and whether the `exists`/`forall`/`filter` clauses hold.
 
-import type { Prop, StateLoc, Value } from '../program/ir.js';
+import type { IntType, LitmusTest, Prop, StateLoc, Value } from '../program/ir.js';
 import type { Candidate } from '../executions/enumerate.js';
-import { isUndetermined, sameValue, type ResolvedValue } from '../events/symbolic.js';
+import { atType, isUndetermined, sameValue, type ResolvedValue } from '../events/symbolic.js';
 
 export type FinalState = Map<string, ResolvedValue>;
 
@@ -43,13 +43,30 @@ export function readFinal(
   return cand.values[w] ?? 0;
 }
 
+/**
+ * The type each column's final value is read at, for a test that declares types (the
+ * hardware dialects: a 64-bit register declared `int` shows its low 32 bits, signed), or
+ * null when values are shown as computed.
+ */
+export function columnTypes(test: LitmusTest, columns: StateLoc[]): (IntType | null)[] | null {
+  const types = test.stateTypes;
+  if (!types) return null;
+  return columns.map((l) => types.declared.get(columnKey(l)) ?? types.otherwise);
+}
+
 export function finalState(
   cand: Candidate,
   columns: StateLoc[],
   initial: Map<string, Value>,
+  types: (IntType | null)[] | null = null,
 ): FinalState {
   const st: FinalState = new Map();
-  for (const l of columns) st.set(columnKey(l), readFinal(cand, l, initial));
+  for (let i = 0; i < columns.length; i++) {
+    const l = columns[i]!;
+    const v = readFinal(cand, l, initial);
+    const type = types?.[i];
+    st.set(columnKey(l), type ? atType(v, type) : v);
+  }
   return st;
 }
 
@@ -80,8 +97,9 @@ function compareValues(a: ResolvedValue, b: ResolvedValue): number {
     ub = isUndetermined(b);
   if (ua || ub) return ua && ub ? a.undetermined - b.undetermined : ua ? -1 : 1;
   if (typeof a === 'number' && typeof b === 'number') return a - b;
-  if (typeof a === 'number') return -1;
-  if (typeof b === 'number') return 1;
+  if (typeof a !== 'object' && typeof b !== 'object') return a < b ? -1 : a > b ? 1 : 0;
+  if (typeof a !== 'object') return -1;
+  if (typeof b !== 'object') return 1;
   return a.addr < b.addr ? -1 : a.addr > b.addr ? 1 : 0;
 }
 

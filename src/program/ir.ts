@@ -15,8 +15,17 @@ export interface SourcePos {
  * A runtime value: an integer, or the address of a shared location (a "pointer").
  * Pointer values print as the location name (herd7 prints `1:r1=x`). Pointer arithmetic
  * keeps a non-zero `offset` (an address `x+off`), so `(y + r) - r` is `y` again.
+ * Integers are JS numbers computed as 32-bit machine integers (the C and BPF dialects),
+ * or bigints computed as 64-bit machine integers (the hardware dialects, whose registers
+ * are 64 bits wide): an operation with a bigint operand is a 64-bit operation.
  */
-export type Value = number | { addr: string; offset?: number };
+export type Value = number | bigint | { addr: string; offset?: number };
+
+/** A machine integer type of a location or register: its width and signedness. */
+export interface IntType {
+  bits: 8 | 16 | 32 | 64;
+  signed: boolean;
+}
 
 /** Annotations are the bell-file tags carried by events, e.g. ['ONCE'] or ['rmb']. */
 export type Annot = string[];
@@ -40,9 +49,20 @@ export type BinaryOp =
   | '>'
   | '>='
   | '&&'
-  | '||';
+  | '||'
+  /** Logical (unsigned) shift right of a 64-bit value. */
+  | '>>>'
+  /** Unsigned comparisons of 64-bit values. */
+  | '<u'
+  | '<=u';
 
-export type UnaryOp = '-' | '!' | '~';
+/**
+ * `sextN` / `zextN`: the low N bits of an integer, sign- or zero-extended (a narrow
+ * load, a narrow register write); pointers pass unchanged.
+ */
+export type WidthCast = 'sext8' | 'sext16' | 'sext32' | 'zext8' | 'zext16' | 'zext32';
+
+export type UnaryOp = '-' | '!' | '~' | WidthCast;
 
 /**
  * Expressions. Memory-touching primitives are expressions because C lets their results
@@ -50,7 +70,7 @@ export type UnaryOp = '-' | '!' | '~';
  * evaluate to pointer values (`*x` in C becomes an address expression `reg x`).
  */
 export type Expr =
-  | { kind: 'const'; value: number; pos?: SourcePos }
+  | { kind: 'const'; value: number | bigint; pos?: SourcePos }
   /** The address of shared location `name` (`&x`, or a location used as a value). */
   | { kind: 'addr'; name: string; pos?: SourcePos }
   /** A thread-local register / local variable / parameter. */
@@ -83,6 +103,8 @@ export type Expr =
   | {
       kind: 'cmpxchg';
       annot: Annot;
+      /** The write's annotations when they differ from the read's (AArch64's CASAL). */
+      writeAnnot?: Annot;
       addr: Expr;
       expected: Expr;
       desired: Expr;
@@ -336,4 +358,15 @@ export interface LitmusTest {
   expectedResult?: string;
   /** herd7's digest of the test (its `Hash=` line), see src/frontend/herd-hash.ts. */
   hash: string;
+  /**
+   * Hardware dialects: the declared type of each state location (keyed `0:r1` or `x`),
+   * and the type of the undeclared ones. Final values are read at that type (herd7
+   * prints and compares them so).
+   */
+  stateTypes?: { declared: ReadonlyMap<string, IntType>; otherwise: IntType };
+  /**
+   * Arrays of the initial state (hardware dialects): element size in bytes by name. Element
+   * i is the location `name[i]`; a pointer `name` plus a byte offset addresses it.
+   */
+  arrays?: ReadonlyMap<string, number>;
 }

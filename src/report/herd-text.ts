@@ -9,7 +9,9 @@ export function formatStateRow(columns: StateLoc[], values: StateValue[]): strin
   return columns
     .map((c, i) => {
       const v = formatValue(values[i]);
-      return c.kind === 'reg' ? `${c.thread}:${c.name}=${v};` : `[${c.name}]=${v};`;
+      if (c.kind === 'reg') return `${c.thread}:${c.name}=${v};`;
+      // herd7 prints an array element bare: `v[1]=2;`.
+      return c.name.endsWith(']') ? `${c.name}=${v};` : `[${c.name}]=${v};`;
     })
     .join(' ');
 }

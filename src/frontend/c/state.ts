@@ -38,11 +38,24 @@ export function parseInit(lx: Lexer, p: CParser): ParsedInit {
       if (u.kind === 'eof') break;
       if (depth === 0 && u.kind === 'punct' && (u.text === ';' || u.text === '}')) break;
       if (u.kind === 'punct' && u.text === '{') {
-        p.err(`Syntax error: missing '}' to close the initial state before '${t.text}'.`, t.pos);
+        // Only an array's initialiser may open a brace: `int x[2] = {1, 2}`.
+        if (!isP(toks[toks.length - 1], '=') || !toks.some((k) => isP(k, '[')))
+          p.err(`Syntax error: missing '}' to close the initial state before '${t.text}'.`, t.pos);
+        while (lx.peek().kind !== 'eof' && !p.isPunct('}')) toks.push(lx.next());
+        if (lx.peek().kind === 'eof')
+          p.err(`Syntax error: missing '}' to close the array initialiser.`, u.pos);
+        toks.push(lx.next());
+        continue;
       }
       if (u.kind === 'punct' && u.text === '(') depth++;
       if (u.kind === 'punct' && u.text === ')') depth--;
       toks.push(lx.next());
+    }
+    const array = arrayDeclaration(toks, p);
+    if (array) {
+      out.push(...array.elements);
+      hashEntries.push(array.hash);
+      continue;
     }
     const entry = initEntry(toks, p);
     out.push(entry);
@@ -104,6 +117,10 @@ function initEntry(toks: Token[], p: CParser): InitEntry {
     if (n >= 3 && isP(lhs[n - 2], ':') && lhs[n - 3]!.kind === 'num') {
       thread = parseIntLiteral(lhs[n - 3]!.text);
       locLen = 3;
+    } else if (n >= 3 && isP(lhs[n - 2], ':') && /^P\d+$/.test(lhs[n - 3]!.text)) {
+      // herd7 also names a thread by its column title: `P1:r5=x`.
+      thread = Number(lhs[n - 3]!.text.slice(1));
+      locLen = 3;
     }
   } else {
     return p.err(
@@ -132,11 +149,72 @@ function initEntry(toks: Token[], p: CParser): InitEntry {
   return e;
 }
 
+/**
+ * An integer literal's value: a number, or a bigint when a number cannot hold it exactly
+ * (the 64-bit constants of hardware tests).
+ */
+function literalValue(text: string, negate = false): number | bigint {
+  const n = parseIntLiteral(text);
+  if (Number.isSafeInteger(n)) return negate ? -n : n;
+  const big = BigInt(text.replace(/[uUlL]+$/, ''));
+  return negate ? -big : big;
+}
+
+/**
+ * An array declaration `T name[N]` or `T name[N] = {v0, v1, ...}`: one location per
+ * element, `name[i]`, of type T (missing values are 0). herd7 digests it as `T name[N]`.
+ */
+function arrayDeclaration(
+  toks: Token[],
+  p: CParser,
+): { elements: InitEntry[]; hash: HashInitEntry } | null {
+  const eq = toks.findIndex((t) => isP(t, '='));
+  const lhs = eq < 0 ? toks : toks.slice(0, eq);
+  const n = lhs.length;
+  if (n < 4 || !isP(lhs[n - 1], ']') || lhs[n - 2]!.kind !== 'num' || !isP(lhs[n - 3], '['))
+    return null;
+  const nameTok = lhs[n - 4]!;
+  if (nameTok.kind !== 'ident') return null;
+  const typeWords = lhs.slice(0, n - 4).map((t) => t.text);
+  const type = typeWords.length > 0 ? typeWords.join(' ') : 'int';
+  const length = parseIntLiteral(lhs[n - 2]!.text);
+  const values: Value[] = [];
+  if (eq >= 0) {
+    const body = toks.slice(eq + 1);
+    if (!isP(body[0], '{') || !isP(body[body.length - 1], '}'))
+      p.err(`Syntax error: an array is initialised with '{ v, ... }'.`, toks[eq]!.pos);
+    let item: Token[] = [];
+    for (const t of body.slice(1, -1)) {
+      if (isP(t, ',')) {
+        values.push(initValue(item, p));
+        item = [];
+      } else item.push(t);
+    }
+    if (item.length > 0) values.push(initValue(item, p));
+  }
+  const elements: InitEntry[] = [];
+  for (let i = 0; i < length; i++)
+    elements.push({
+      thread: null,
+      name: `${nameTok.text}[${i}]`,
+      type,
+      value: values[i] ?? 0,
+      pos: nameTok.pos,
+    });
+  return {
+    elements,
+    hash: { thread: null, name: nameTok.text, text: `${type} ${nameTok.text}[${length}]` },
+  };
+}
+
 function initValue(rhs: Token[], p: CParser): Value {
   const [a, b] = rhs;
-  if (rhs.length === 1 && a!.kind === 'num') return parseIntLiteral(a!.text);
-  if (rhs.length === 2 && isP(a, '-') && b!.kind === 'num') return -parseIntLiteral(b!.text);
+  if (rhs.length === 1 && a!.kind === 'num') return literalValue(a!.text);
+  if (rhs.length === 2 && isP(a, '-') && b!.kind === 'num') return literalValue(b!.text, true);
   if (rhs.length === 1 && a!.kind === 'ident') return a!.text === 'NULL' ? 0 : { addr: a!.text };
+  // The address of an array element: `x[1]`.
+  if (rhs.length === 4 && a!.kind === 'ident' && isP(b, '[') && rhs[2]!.kind === 'num')
+    return { addr: `${a!.text}[${parseIntLiteral(rhs[2]!.text)}]` };
   if (rhs.length === 2 && isP(a, '&') && b!.kind === 'ident') return { addr: b!.text };
   if (
     a!.kind === 'ident' &&
@@ -240,7 +318,19 @@ function parseLoc(lx: Lexer, p: CParser, what: string): StateLoc {
     const r = p.expectIdent('a register name');
     return { kind: 'reg', thread: parseIntLiteral(t.text), name: r.text };
   }
-  if (t.kind === 'ident') return { kind: 'mem', name: t.text };
+  if (t.kind === 'ident') {
+    // An array element: `x[1]`.
+    if (p.isPunct('[')) {
+      lx.next();
+      const n = lx.next();
+      if (n.kind !== 'num')
+        p.err(`Syntax error: expected an array index but found ${p.describe(n)}.`, n.pos);
+      const index = parseIntLiteral(n.text);
+      p.expect(']');
+      return { kind: 'mem', name: `${t.text}[${index}]` };
+    }
+    return { kind: 'mem', name: t.text };
+  }
   if (isP(t, '[')) {
     const r = p.expectIdent('a location name');
     p.expect(']');
@@ -335,7 +425,11 @@ function parseAtom(lx: Lexer, p: CParser): Prop {
   const op = lx.next();
   let negate = false;
   if (isP(op, '!=')) negate = true;
-  else if (!isP(op, '=') && !isP(op, '==')) {
+  // herd7's `<>` (assembly dialects) is `!=`.
+  else if (isP(op, '<') && isP(lx.peek(), '>')) {
+    lx.next();
+    negate = true;
+  } else if (!isP(op, '=') && !isP(op, '==')) {
     p.err(
       `Syntax error: expected '=' after the location in the condition but found ${p.describe(op)}.`,
       op.pos,
@@ -354,14 +448,14 @@ function parseAtom(lx: Lexer, p: CParser): Prop {
         other: { kind: 'reg', thread: parseIntLiteral(v.text), name: r.text },
       };
     } else {
-      atom = { kind: 'eq', loc, value: parseIntLiteral(v.text) };
+      atom = { kind: 'eq', loc, value: literalValue(v.text) };
     }
   } else if (isP(v, '-')) {
     lx.next();
     const n = lx.next();
     if (n.kind !== 'num')
       p.err(`Syntax error: expected a number after '-' but found ${p.describe(n)}.`, n.pos);
-    atom = { kind: 'eq', loc, value: -parseIntLiteral(n.text) };
+    atom = { kind: 'eq', loc, value: literalValue(n.text, true) };
   } else if (v.kind === 'ident') {
     lx.next();
     atom = { kind: 'eq', loc, value: { addr: v.text } };
@@ -382,11 +476,13 @@ function parseAtom(lx: Lexer, p: CParser): Prop {
 // ------------------------------------------------------------------------- printing
 
 export function ppLoc(l: StateLoc): string {
-  return l.kind === 'reg' ? `${l.thread}:${l.name}` : `[${l.name}]`;
+  if (l.kind === 'reg') return `${l.thread}:${l.name}`;
+  // herd7 prints an array element bare: `v[1]`.
+  return l.name.endsWith(']') ? l.name : `[${l.name}]`;
 }
 
 export function ppValue(v: Value): string {
-  return typeof v === 'number' ? String(v) : v.addr;
+  return typeof v !== 'object' ? String(v) : v.addr;
 }
 
 type Ctx = 'top' | 'and' | 'or' | 'implies';

@@ -4,16 +4,18 @@
 // A dialect only says what its registers are called and what one instruction cell does;
 // everything about the layout and the state language lives here.
 
-import { OrdoError } from '../../diagnostics.js';
+import { assertNever, OrdoError } from '../../diagnostics.js';
 import type {
   Expr,
   InitEntry,
+  IntType,
   LitmusTest,
   Prop,
   SourcePos,
   StateLoc,
   Stmt,
   Thread,
+  Value,
 } from '../../program/ir.js';
 import { exprOperands, mapPropLocations } from '../../program/ir.js';
 import { CParser } from '../c/cparser.js';
@@ -215,6 +217,59 @@ function addressedLocations(stmts: Stmt[], out: Set<string>): void {
   }
 }
 
+/** The type of undeclared locations and registers. */
+const INT: IntType = { bits: 32, signed: true };
+
+/** herd7's integer types by name; null for pointers and names it does not size. */
+function intType(name: string): IntType | null {
+  if (name.endsWith('*')) return null;
+  const m = /^(u?)int(8|16|32|64)_t$/.exec(name);
+  if (m) return { bits: Number(m[2]) as IntType['bits'], signed: m[1] === '' };
+  switch (name) {
+    case 'int':
+    case 'signed':
+      return INT;
+    case 'unsigned':
+    case 'unsigned int':
+      return { bits: 32, signed: false };
+    case 'char':
+      return { bits: 8, signed: true };
+    case 'short':
+      return { bits: 16, signed: true };
+    case 'long':
+    case 'long long':
+      return { bits: 64, signed: true };
+    default:
+      return null;
+  }
+}
+
+/** An integer as a 64-bit machine value (a bigint); a pointer as it is. */
+function toMachineValue(v: Value): Value {
+  return typeof v === 'object' ? v : BigInt.asIntN(64, BigInt(v));
+}
+
+/** The condition with each constant `v` compared with location `l` replaced by `f(v, l)`. */
+function mapPropValues(p: Prop, f: (v: Value, l: StateLoc) => Value): Prop {
+  switch (p.kind) {
+    case 'eq':
+      return { ...p, value: f(p.value, p.loc) };
+    case 'not':
+      return { kind: 'not', arg: mapPropValues(p.arg, f) };
+    case 'and':
+    case 'or':
+      return { kind: p.kind, args: p.args.map((a) => mapPropValues(a, f)) };
+    case 'implies':
+      return { kind: 'implies', left: mapPropValues(p.left, f), right: mapPropValues(p.right, f) };
+    case 'eqLoc':
+    case 'true':
+    case 'false':
+      return p;
+    default:
+      return assertNever(p);
+  }
+}
+
 /** Reads an assembly litmus test of `dialect` into the program IR. */
 export function parseAsmLitmus(text: string, file: string, dialect: AsmDialect): LitmusTest {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -259,9 +314,26 @@ export function parseAsmLitmus(text: string, file: string, dialect: AsmDialect):
     l.kind === 'reg' ? { ...l, name: regOf(l.name, clausePos(l)) } : l;
   const canonProp = (q: Prop): Prop => mapPropLocations(q, canonLoc);
 
-  const init: InitEntry[] = rawInit.map((e) =>
-    e.thread === null ? e : { ...e, name: regOf(e.name, e.pos ?? { file, line: 1, col: 1 }) },
-  );
+  // Arrays: element i of `T v[N]` is the location `v[i]`; a pointer to it is `v` plus
+  // i times the element size.
+  const arrays = new Map<string, number>();
+  for (const e of rawInit) {
+    const m = e.thread === null ? /^(.+)\[(\d+)\]$/.exec(e.name) : null;
+    if (m) arrays.set(m[1]!, (intType(e.type ?? 'int')?.bits ?? 64) / 8);
+  }
+  const elementPointer = (v: Value): Value => {
+    const m = typeof v === 'object' ? /^(.+)\[(\d+)\]$/.exec(v.addr) : null;
+    const size = m ? arrays.get(m[1]!) : undefined;
+    if (!m || size === undefined) return v;
+    const offset = Number(m[2]) * size;
+    return offset === 0 ? { addr: m[1]! } : { addr: m[1]!, offset };
+  };
+  // Registers are 64 bits wide: every integer of the test is a 64-bit value.
+  const init: InitEntry[] = rawInit.map((e) => ({
+    ...e,
+    name: e.thread === null ? e.name : regOf(e.name, e.pos ?? { file, line: 1, col: 1 }),
+    value: elementPointer(toMachineValue(e.value)),
+  }));
   const threads: Thread[] = prog.procs.map((pr, k) => {
     const body: Stmt[] = [];
     for (const row of prog.rows) {
@@ -282,16 +354,36 @@ export function parseAsmLitmus(text: string, file: string, dialect: AsmDialect):
   for (const th of threads) addressedLocations(th.body, named);
   const declared = new Set(init.filter((e) => e.thread === null).map((e) => e.name));
   for (const loc of [...named].sort())
-    if (!declared.has(loc)) init.push({ thread: null, name: loc, value: 0 });
+    if (!declared.has(loc)) init.push({ thread: null, name: loc, value: 0n });
 
-  const prop = canonProp(clauses.condition.prop);
+  // herd7 reads a final value at its location's declared type (`int` when undeclared)
+  // and compares it with the condition's constant read at the same type; the condition
+  // prints its constants as 64-bit values.
+  const declaredTypes = new Map<string, IntType>();
+  for (const e of init) {
+    const type = e.type === undefined ? null : intType(e.type);
+    if (type) declaredTypes.set(e.thread === null ? e.name : `${e.thread}:${e.name}`, type);
+  }
+  const stateTypes = { declared: declaredTypes, otherwise: INT };
+  const typeOf = (l: StateLoc): IntType =>
+    declaredTypes.get(l.kind === 'reg' ? `${l.thread}:${l.name}` : l.name) ?? INT;
+  const atTypeOf = (value: Value, l: StateLoc): Value =>
+    typeof value === 'object'
+      ? value
+      : BigInt[typeOf(l).signed ? 'asIntN' : 'asUintN'](typeOf(l).bits, BigInt(value));
+  const printed = mapPropValues(canonProp(clauses.condition.prop), (v) => toMachineValue(v));
+  const prop = mapPropValues(printed, atTypeOf);
+  const filter = clauses.filter
+    ? mapPropValues(canonProp(clauses.filter), (v, l) => atTypeOf(toMachineValue(v), l))
+    : null;
   const q = clauses.condition.quantifier;
   const locations = clauses.locations.map(canonLoc);
   const hash = herdHash({
     header,
     init: hashEntries,
     code: hashCode(prog.procs.length, prog.rows, dialect.hashText ?? ((t) => t)),
-    observed: [...locations, ...propLocations(prop)],
+    // herd7 digests the observed locations as the test writes them (`0:a0`, `0:RAX`).
+    observed: [...clauses.locations, ...propLocations(clauses.condition.prop)],
   });
   const test: LitmusTest = {
     arch: dialect.arch,
@@ -301,13 +393,15 @@ export function parseAsmLitmus(text: string, file: string, dialect: AsmDialect):
     threads,
     hash,
     locations,
-    filter: clauses.filter ? canonProp(clauses.filter) : null,
+    filter,
     condition: {
       quantifier: q,
       prop,
-      text: `${q === 'exists' ? 'exists' : q === 'forall' ? 'forall' : '~exists'} (${ppProp(prop)})`,
+      text: `${q === 'exists' ? 'exists' : q === 'forall' ? 'forall' : '~exists'} (${ppProp(printed)})`,
     },
+    stateTypes,
   };
+  if (arrays.size > 0) test.arrays = arrays;
   if (expectedResult) test.expectedResult = expectedResult;
   return test;
 }

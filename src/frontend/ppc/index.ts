@@ -11,7 +11,7 @@
 // from. Comparisons write the hidden condition-register bits `cr0.lt`, `cr0.gt`, `cr0.eq`.
 
 import { OrdoError } from '../../diagnostics.js';
-import type { BinaryOp, Expr, LitmusTest, SourcePos, Stmt } from '../../program/ir.js';
+import type { BinaryOp, Expr, LitmusTest, SourcePos, Stmt, WidthCast } from '../../program/ir.js';
 import { parseAsmLitmus, type AsmDialect, type InstructionCell } from '../litmus/asm.js';
 
 const FENCES: Record<string, string> = {
@@ -33,10 +33,9 @@ const ALU_RRR: Record<string, BinaryOp> = {
   and: '&',
   or: '|',
   xor: '^',
-  slw: '<<',
-  srw: '>>',
   sld: '<<',
-  srd: '>>',
+  srd: '>>>',
+  srad: '>>',
 };
 
 /** Immediate ALU instructions: `op rD,rA,imm`. */
@@ -49,10 +48,22 @@ const ALU_RRI: Record<string, BinaryOp> = {
 };
 
 /** Loads: register-indirect with displacement (`d(rA)`) or indexed (`rA,rB`). */
-const LOADS = new Set(['lwz', 'lwa', 'ld', 'lbz', 'lhz', 'lha']);
-const LOADS_X = new Set(['lwzx', 'lwax', 'ldx', 'lbzx', 'lhzx', 'lhax']);
-const STORES = new Set(['stw', 'std', 'stb', 'sth']);
-const STORES_X = new Set(['stwx', 'stdx', 'stbx', 'sthx']);
+/** Each load's width and how it extends to 64 bits (`z` zero, `a` algebraic); null: 64 bits. */
+const LOAD_WIDTH: Record<string, WidthCast | null> = {
+  lbz: 'zext8',
+  lhz: 'zext16',
+  lha: 'sext16',
+  lwz: 'zext32',
+  lwa: 'sext32',
+  ld: null,
+};
+/** Each store's width: the low bits of the register it writes; null: 64 bits. */
+const STORE_WIDTH: Record<string, WidthCast | null> = {
+  stb: 'zext8',
+  sth: 'zext16',
+  stw: 'zext32',
+  std: null,
+};
 
 /** Conditional branches and the condition-register bit each tests (and whether set or clear). */
 const BRANCHES: Record<string, { bit: 'lt' | 'gt' | 'eq'; when: boolean }> = {
@@ -74,34 +85,42 @@ function fail(message: string, pos: SourcePos): never {
 }
 
 const reg = (name: string): Expr => ({ kind: 'reg', name });
-const konst = (value: number): Expr => ({ kind: 'const', value });
+const konst = (value: bigint): Expr => ({ kind: 'const', value });
+const cast = (op: WidthCast | null, arg: Expr): Expr => (op ? { kind: 'unop', op, arg } : arg);
 const bin = (op: BinaryOp, left: Expr, right: Expr): Expr => ({ kind: 'binop', op, left, right });
 
-/** A 32-bit mask with bits mb..me set, bit 0 being the most significant (IBM numbering). */
-function mask32(mb: number, me: number): number {
-  let m = 0;
-  for (let i = 0; i < 32; i++) {
-    const inRange = mb <= me ? i >= mb && i <= me : i >= mb || i <= me;
-    if (inRange) m |= 1 << (31 - i);
+/**
+ * The 64-bit mask of rlwinm/rlwimi: bits mb+32..me+32 set, bit 0 being the most
+ * significant (IBM numbering), wrapping around when mb > me.
+ */
+function mask64(mb: number, me: number): bigint {
+  let m = 0n;
+  const [b, e] = [mb + 32, me + 32];
+  for (let i = 0; i < 64; i++) {
+    const inRange = b <= e ? i >= b && i <= e : i >= b || i <= e;
+    if (inRange) m |= 1n << BigInt(63 - i);
   }
-  return m >>> 0;
+  return BigInt.asIntN(64, m);
 }
 
-/** `rotl32(v, sh)` as an expression on the low 32 bits of v. */
+/** ROTL32 of the low word of v, as Power defines it: the rotated word in both halves. */
 function rotl32(v: Expr, sh: number): Expr {
-  const low = bin('&', v, konst(0xffffffff));
-  if (sh === 0) return low;
-  return bin(
-    '&',
-    bin('|', bin('<<', low, konst(sh)), bin('>>', low, konst(32 - sh))),
-    konst(0xffffffff),
-  );
+  const low = cast('zext32', v);
+  const rotated =
+    sh === 0
+      ? low
+      : cast(
+          'zext32',
+          bin('|', bin('<<', low, konst(BigInt(sh))), bin('>>>', low, konst(BigInt(32 - sh)))),
+        );
+  return bin('|', rotated, bin('<<', rotated, konst(32n)));
 }
 
 function lower(cell: InstructionCell): Stmt[] {
   const pos = cell.pos;
   const m = /^(\S+)\s*(.*)$/.exec(cell.text.trim())!;
-  const mnemonic = m[1]!.toLowerCase();
+  // A branch-prediction hint (`bne-`, `beq+`) does not change what the branch does.
+  const mnemonic = m[1]!.toLowerCase().replace(/^(b\w*)[+-]$/, '$1');
   const args = m[2]!.trim() === '' ? [] : m[2]!.split(',').map((a) => a.trim());
   const unsupported = (): never => fail(`Unsupported PPC instruction '${cell.text}'.`, pos);
   const arity = (n: number) => {
@@ -112,18 +131,19 @@ function lower(cell: InstructionCell): Stmt[] {
     const name = ppcRegister(args[i]!);
     return name ?? fail(`Bad register '${args[i]}' in '${cell.text}'.`, pos);
   };
-  const imm = (i: number): number => {
+  const imm = (i: number): bigint => {
     const t = args[i]!;
     if (!/^-?(0x[0-9a-f]+|\d+)$/i.test(t)) fail(`Bad immediate '${t}' in '${cell.text}'.`, pos);
-    return t.startsWith('-') ? -Number(t.slice(1)) : Number(t);
+    return BigInt.asIntN(64, t.startsWith('-') ? -BigInt(t.slice(1)) : BigInt(t));
   };
+  const small = (i: number): number => Number(imm(i));
   /** `d(rA)` as an address expression. */
   const displaced = (i: number): Expr => {
     const d = /^(-?(?:0x[0-9a-f]+|\d+))\((r\d+)\)$/i.exec(args[i]!);
     if (!d) return fail(`Bad memory operand '${args[i]}' in '${cell.text}'.`, pos);
     const base = ppcRegister(d[2]!) ?? fail(`Bad register '${d[2]}' in '${cell.text}'.`, pos);
-    const off = Number(d[1]);
-    return off === 0 ? reg(base) : bin('+', reg(base), konst(off));
+    const off = BigInt.asIntN(64, d[1]!.startsWith('-') ? -BigInt(d[1]!.slice(1)) : BigInt(d[1]!));
+    return off === 0n ? reg(base) : bin('+', reg(base), konst(off));
   };
   const assign = (dst: string, value: Expr): Stmt => ({ kind: 'assign', reg: dst, value, pos });
   const compare = (a: Expr, b: Expr): Stmt[] => [
@@ -137,22 +157,20 @@ function lower(cell: InstructionCell): Stmt[] {
     arity(0);
     return [{ kind: 'fence', annot: [FENCES[mnemonic]!], pos }];
   }
-  if (LOADS.has(mnemonic)) {
-    arity(2);
-    return [assign(r(0), { kind: 'load', annot: [], addr: displaced(1), pos })];
+  // `lwzx rD,rA,rB` is the indexed form of `lwz`.
+  const indexed = /x$/.test(mnemonic);
+  const access = indexed ? mnemonic.slice(0, -1) : mnemonic;
+  const loadWidth = access in LOAD_WIDTH ? LOAD_WIDTH[access] : undefined;
+  if (loadWidth !== undefined) {
+    arity(indexed ? 3 : 2);
+    const addr = args.length === 3 ? bin('+', reg(r(1)), reg(r(2))) : displaced(1);
+    return [assign(r(0), cast(loadWidth, { kind: 'load', annot: [], addr, pos }))];
   }
-  if (LOADS_X.has(mnemonic)) {
-    arity(3);
-    return [assign(r(0), { kind: 'load', annot: [], addr: bin('+', reg(r(1)), reg(r(2))), pos })];
-  }
-  if (STORES.has(mnemonic)) {
-    arity(2);
-    return [{ kind: 'store', annot: [], addr: displaced(1), value: reg(r(0)), pos }];
-  }
-  if (STORES_X.has(mnemonic)) {
-    arity(3);
-    const addr = bin('+', reg(r(1)), reg(r(2)));
-    return [{ kind: 'store', annot: [], addr, value: reg(r(0)), pos }];
+  const storeWidth = access in STORE_WIDTH ? STORE_WIDTH[access] : undefined;
+  if (storeWidth !== undefined) {
+    arity(indexed ? 3 : 2);
+    const addr = args.length === 3 ? bin('+', reg(r(1)), reg(r(2))) : displaced(1);
+    return [{ kind: 'store', annot: [], addr, value: cast(storeWidth, reg(r(0))), pos }];
   }
   if (ALU_RRR[mnemonic] !== undefined) {
     arity(3);
@@ -175,10 +193,22 @@ function lower(cell: InstructionCell): Stmt[] {
       return [assign(r(0), konst(imm(1)))];
     case 'lis':
       arity(2);
-      return [assign(r(0), konst(imm(1) * 65536))];
+      return [assign(r(0), konst(BigInt.asIntN(32, imm(1) << 16n)))];
     case 'addis':
       arity(3);
-      return [assign(r(0), bin('+', reg(r(1)), konst(imm(2) * 65536)))];
+      return [assign(r(0), bin('+', reg(r(1)), konst(BigInt.asIntN(32, imm(2) << 16n))))];
+    case 'slw':
+      arity(3);
+      return [assign(r(0), cast('zext32', bin('<<', reg(r(1)), bin('&', reg(r(2)), konst(63n)))))];
+    case 'srw':
+      arity(3);
+      return [assign(r(0), bin('>>>', cast('zext32', reg(r(1))), bin('&', reg(r(2)), konst(63n))))];
+    case 'extsb':
+      arity(2);
+      return [assign(r(0), cast('sext8', reg(r(1))))];
+    case 'extsh':
+      arity(2);
+      return [assign(r(0), cast('sext16', reg(r(1))))];
     case 'subf':
       arity(3);
       return [assign(r(0), bin('-', reg(r(2)), reg(r(1))))];
@@ -187,18 +217,26 @@ function lower(cell: InstructionCell): Stmt[] {
       return [assign(r(0), reg(r(1)))];
     case 'extsw':
       arity(2);
-      // Values are kept as signed numbers already: sign extension keeps them.
-      return [assign(r(0), reg(r(1)))];
+      return [assign(r(0), cast('sext32', reg(r(1))))];
     case 'clrldi': {
       arity(3);
-      const n = imm(2);
-      if (n !== 32) return unsupported();
-      return [assign(r(0), bin('&', reg(r(1)), konst(0xffffffff)))];
+      const n = small(2);
+      if (n < 0 || n > 63) return unsupported();
+      return [
+        assign(r(0), bin('&', reg(r(1)), konst(BigInt.asIntN(64, (1n << BigInt(64 - n)) - 1n)))),
+      ];
     }
     case 'rlwinm': {
       arity(5);
-      const rotated = rotl32(reg(r(1)), imm(2));
-      return [assign(r(0), bin('&', rotated, konst(mask32(imm(3), imm(4)))))];
+      const rotated = rotl32(reg(r(1)), small(2));
+      return [assign(r(0), bin('&', rotated, konst(mask64(small(3), small(4)))))];
+    }
+    case 'rlwimi': {
+      // Rotate and insert under the mask, keeping rA's other bits.
+      arity(5);
+      const m = mask64(small(3), small(4));
+      const rotated = rotl32(reg(r(1)), small(2));
+      return [assign(r(0), bin('|', bin('&', rotated, konst(m)), bin('&', reg(r(0)), konst(~m))))];
     }
     case 'cmpw':
     case 'cmpd':
@@ -254,7 +292,11 @@ const ppc: AsmDialect = {
   lower,
   // herd7 prints operands without spaces after the commas, and two spaces after a
   // conditional branch's mnemonic.
-  hashText: (text) => text.replace(/\s*,\s*/g, ',').replace(/^(b(?:eq|ne|lt|ge|gt|le))\s+/, '$1  '),
+  hashText: (text) =>
+    /^exts[bhw]\b/.test(text)
+      ? // herd7 prints the sign extensions with a space after the comma (checked on A008).
+        text.replace(/\s*,\s*/g, ', ')
+      : text.replace(/\s*,\s*/g, ',').replace(/^(b(?:eq|ne|lt|ge|gt|le))\s+/, '$1  '),
 };
 
 export function parsePpcLitmus(text: string, file: string): LitmusTest {

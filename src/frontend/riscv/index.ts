@@ -15,7 +15,15 @@
 // x0 reads as zero and ignores writes.
 
 import { OrdoError } from '../../diagnostics.js';
-import type { Annot, BinaryOp, Expr, LitmusTest, SourcePos, Stmt } from '../../program/ir.js';
+import type {
+  Annot,
+  BinaryOp,
+  Expr,
+  LitmusTest,
+  SourcePos,
+  Stmt,
+  WidthCast,
+} from '../../program/ir.js';
 import { parseAsmLitmus, type AsmDialect, type InstructionCell } from '../litmus/asm.js';
 
 const ABI_NAMES = [
@@ -64,35 +72,58 @@ function riscvRegister(name: string): string | null {
 
 const isZero = (r: string) => r === 'x0';
 
-const ALU_RRR: Record<string, BinaryOp> = {
-  add: '+',
-  addw: '+',
-  sub: '-',
-  subw: '-',
-  and: '&',
-  or: '|',
-  xor: '^',
-  sll: '<<',
-  sllw: '<<',
-  srl: '>>',
-  sra: '>>',
-  mul: '*',
-  slt: '<',
+/** Register-register operations: the operator and whether it is a 32-bit (`w`) form. */
+const ALU_RRR: Record<string, [BinaryOp, boolean]> = {
+  add: ['+', false],
+  addw: ['+', true],
+  sub: ['-', false],
+  subw: ['-', true],
+  and: ['&', false],
+  or: ['|', false],
+  xor: ['^', false],
+  sll: ['<<', false],
+  sllw: ['<<', true],
+  srl: ['>>>', false],
+  srlw: ['>>>', true],
+  sra: ['>>', false],
+  sraw: ['>>', true],
+  mul: ['*', false],
+  mulw: ['*', true],
+  slt: ['<', false],
+  sltu: ['<u', false],
 };
-const ALU_RRI: Record<string, BinaryOp> = {
-  addi: '+',
-  addiw: '+',
-  andi: '&',
-  ori: '|',
-  xori: '^',
-  slli: '<<',
-  slliw: '<<',
-  srli: '>>',
-  srai: '>>',
-  slti: '<',
+const ALU_RRI: Record<string, [BinaryOp, boolean]> = {
+  addi: ['+', false],
+  addiw: ['+', true],
+  andi: ['&', false],
+  ori: ['|', false],
+  xori: ['^', false],
+  slli: ['<<', false],
+  slliw: ['<<', true],
+  srli: ['>>>', false],
+  srliw: ['>>>', true],
+  srai: ['>>', false],
+  sraiw: ['>>', true],
+  slti: ['<', false],
+  sltiu: ['<u', false],
 };
-const LOADS = new Set(['lw', 'ld', 'lb', 'lbu', 'lh', 'lhu', 'lwu']);
-const STORES = new Set(['sw', 'sd', 'sb', 'sh']);
+/** Loads: the width they read and how they extend it to 64 bits (null: a 64-bit load). */
+const LOADS: Record<string, WidthCast | null> = {
+  lb: 'sext8',
+  lbu: 'zext8',
+  lh: 'sext16',
+  lhu: 'zext16',
+  lw: 'sext32',
+  lwu: 'zext32',
+  ld: null,
+};
+/** Stores: the width of the value they write (null: all 64 bits). */
+const STORES: Record<string, WidthCast | null> = {
+  sb: 'zext8',
+  sh: 'zext16',
+  sw: 'zext32',
+  sd: null,
+};
 const AMO_OPS: Record<string, BinaryOp | 'xchg'> = {
   amoswap: 'xchg',
   amoadd: '+',
@@ -100,16 +131,35 @@ const AMO_OPS: Record<string, BinaryOp | 'xchg'> = {
   amoor: '|',
   amoxor: '^',
 };
-const BRANCHES: Record<string, BinaryOp> = { beq: '==', bne: '!=', blt: '<', bge: '>=' };
+const BRANCHES: Record<string, BinaryOp> = {
+  beq: '==',
+  bne: '!=',
+  blt: '<',
+  bge: '>=',
+  bltu: '<u',
+};
 
 function fail(message: string, pos: SourcePos): never {
   throw new OrdoError(message, pos);
 }
 
 const reg = (name: string): Expr =>
-  isZero(name) ? { kind: 'const', value: 0 } : { kind: 'reg', name };
-const konst = (value: number): Expr => ({ kind: 'const', value });
+  isZero(name) ? { kind: 'const', value: 0n } : { kind: 'reg', name };
+const konst = (value: bigint): Expr => ({ kind: 'const', value });
 const bin = (op: BinaryOp, left: Expr, right: Expr): Expr => ({ kind: 'binop', op, left, right });
+const cast = (op: WidthCast | null, arg: Expr): Expr => (op ? { kind: 'unop', op, arg } : arg);
+
+/**
+ * A 32-bit (`w`) operation: computed on the low 32 bits of its operands (zero-extended
+ * for a logical shift right), its result sign-extended to 64 bits.
+ */
+function word(op: BinaryOp, left: Expr, right: Expr): Expr {
+  const l = op === '>>>' ? cast('zext32', left) : op === '>>' ? cast('sext32', left) : left;
+  return cast(
+    'sext32',
+    bin(op, l, op === '<<' || op === '>>' || op === '>>>' ? bin('&', right, konst(31n)) : right),
+  );
+}
 
 /** The ordering tag of a `.aq`/`.rl`/`.aqrl` suffix. */
 function orderingOf(suffix: string[]): 'Acq' | 'Rel' | 'AcqRel' | null {
@@ -137,17 +187,19 @@ function lower(cell: InstructionCell): Stmt[] {
   };
   const r = (i: number): string =>
     riscvRegister(args[i]!) ?? fail(`Bad register '${args[i]}' in '${cell.text}'.`, pos);
-  const imm = (i: number): number => {
+  const imm = (i: number): bigint => {
     const t = args[i]!;
     if (!/^-?(0x[0-9a-f]+|\d+)$/i.test(t)) fail(`Bad immediate '${t}' in '${cell.text}'.`, pos);
-    return t.startsWith('-') ? -Number(t.slice(1)) : Number(t);
+    return BigInt.asIntN(64, t.startsWith('-') ? -BigInt(t.slice(1)) : BigInt(t));
   };
   const memOperand = (i: number): Expr => {
     const d = /^(-?(?:0x[0-9a-f]+|\d+))?\s*\(\s*(\w+)\s*\)$/i.exec(args[i]!);
     if (!d) return fail(`Bad memory operand '${args[i]}' in '${cell.text}'.`, pos);
     const base = riscvRegister(d[2]!) ?? fail(`Bad register '${d[2]}' in '${cell.text}'.`, pos);
-    const off = d[1] ? Number(d[1]) : 0;
-    return off === 0 ? reg(base) : bin('+', reg(base), konst(off));
+    const off = d[1]
+      ? BigInt.asIntN(64, BigInt(d[1].replace(/^-/, '')) * (d[1].startsWith('-') ? -1n : 1n))
+      : 0n;
+    return off === 0n ? reg(base) : bin('+', reg(base), konst(off));
   };
   const assign = (dst: string, value: Expr): Stmt[] =>
     isZero(dst) ? [] : [{ kind: 'assign', reg: dst, value, pos }];
@@ -168,17 +220,19 @@ function lower(cell: InstructionCell): Stmt[] {
       { kind: 'fence', annot: [`Fence.${fenceSide(pred, cell)}.${fenceSide(succ, cell)}`], pos },
     ];
   }
-  if (LOADS.has(mnemonic)) {
+  const loadWidth = LOADS[mnemonic];
+  if (loadWidth !== undefined) {
     arity(2);
     const readOrder = order === 'Rel' ? null : order;
-    return assign(r(0), { kind: 'load', annot: tags(false, readOrder), addr: memOperand(1), pos });
+    const load: Expr = { kind: 'load', annot: tags(false, readOrder), addr: memOperand(1), pos };
+    return assign(r(0), cast(loadWidth, load));
   }
-  if (STORES.has(mnemonic)) {
+  const storeWidth = STORES[mnemonic];
+  if (storeWidth !== undefined) {
     arity(2);
     const writeOrder = order === 'Acq' ? null : order;
-    return [
-      { kind: 'store', annot: tags(false, writeOrder), addr: memOperand(1), value: reg(r(0)), pos },
-    ];
+    const value = cast(storeWidth, reg(r(0)));
+    return [{ kind: 'store', annot: tags(false, writeOrder), addr: memOperand(1), value, pos }];
   }
   if (mnemonic === 'lr') {
     arity(2);
@@ -226,18 +280,32 @@ function lower(cell: InstructionCell): Stmt[] {
     const dst = r(0);
     return isZero(dst) ? [{ kind: 'eval', value: rmw, pos }] : assign(dst, rmw);
   }
-  if (ALU_RRR[mnemonic] !== undefined) {
+  const rrr = ALU_RRR[mnemonic];
+  if (rrr !== undefined) {
     arity(3);
-    return assign(r(0), bin(ALU_RRR[mnemonic]!, reg(r(1)), reg(r(2))));
+    const [op, w] = rrr;
+    return assign(r(0), (w ? word : bin)(op, reg(r(1)), reg(r(2))));
   }
-  if (ALU_RRI[mnemonic] !== undefined) {
+  const rri = ALU_RRI[mnemonic];
+  if (rri !== undefined) {
     arity(3);
-    return assign(r(0), bin(ALU_RRI[mnemonic]!, reg(r(1)), konst(imm(2))));
+    const [op, w] = rri;
+    return assign(r(0), (w ? word : bin)(op, reg(r(1)), konst(imm(2))));
   }
   const cond = BRANCHES[mnemonic];
   if (cond !== undefined) {
     arity(3);
     return [{ kind: 'goto', label: args[2]!, test: bin(cond, reg(r(0)), reg(r(1))), pos }];
+  }
+  if (mnemonic === 'bgeu') {
+    arity(3);
+    return [{ kind: 'goto', label: args[2]!, test: bin('<=u', reg(r(1)), reg(r(0))), pos }];
+  }
+  // The compare-with-zero branches (beqz, bnez, bltz, bgez, ...), as the JITs write them.
+  const zeroCond = BRANCHES[mnemonic.replace(/z$/, '')];
+  if (zeroCond !== undefined && mnemonic.endsWith('z')) {
+    arity(2);
+    return [{ kind: 'goto', label: args[1]!, test: bin(zeroCond, reg(r(0)), konst(0n)), pos }];
   }
   switch (mnemonic) {
     case 'li':
@@ -245,11 +313,20 @@ function lower(cell: InstructionCell): Stmt[] {
       return assign(r(0), konst(imm(1)));
     case 'lui':
       arity(2);
-      return assign(r(0), konst(imm(1) * 4096));
+      return assign(r(0), konst(BigInt.asIntN(32, imm(1) << 12n)));
     case 'mv':
-    case 'sext':
       arity(2);
       return assign(r(0), reg(r(1)));
+    case 'sext':
+      arity(2);
+      if (suffix[0] !== 'w') return unsupported();
+      return assign(r(0), cast('sext32', reg(r(1))));
+    case 'neg':
+      arity(2);
+      return assign(r(0), bin('-', konst(0n), reg(r(1))));
+    case 'not':
+      arity(2);
+      return assign(r(0), bin('^', reg(r(1)), konst(-1n)));
     case 'j':
       arity(1);
       return [{ kind: 'goto', label: args[0]!, pos }];
@@ -269,7 +346,9 @@ const riscv: AsmDialect = {
       .replace(/^\S+/, (mnemonic) => mnemonic.toLowerCase())
       .replace(/\b[a-z]\w*\b/gi, (word, offset: number) =>
         offset === 0 ? word : (riscvRegister(word) ?? word),
-      ),
+      )
+      // lr/sc print their address with a zero displacement (AMOs do not).
+      .replace(/^((?:lr|sc)\S*\s.*,)\(/, '$10('),
 };
 
 export function parseRiscvLitmus(text: string, file: string): LitmusTest {

@@ -62,7 +62,7 @@ function x86Register(name: string): string | null {
 // ------------------------------------------------------------------------- operands
 
 type Operand =
-  { kind: 'imm'; value: number } | { kind: 'reg'; reg: string } | { kind: 'mem'; addr: Expr };
+  { kind: 'imm'; value: bigint } | { kind: 'reg'; reg: string } | { kind: 'mem'; addr: Expr };
 
 function fail(message: string, pos: SourcePos): never {
   throw new OrdoError(message, pos);
@@ -85,12 +85,13 @@ function splitOperands(text: string): string[] {
   return out;
 }
 
-function parseNumber(text: string): number | null {
+/** An immediate, as a 64-bit machine value. */
+function parseNumber(text: string): bigint | null {
   const t = text.trim();
   if (/^-?(0x[0-9a-f]+|\d+)$/i.test(t)) {
     const neg = t.startsWith('-');
-    const v = Number(neg ? t.slice(1) : t);
-    return neg ? -v : v;
+    const v = BigInt(neg ? t.slice(1) : t);
+    return BigInt.asIntN(64, neg ? -v : v);
   }
   return null;
 }
@@ -115,7 +116,7 @@ function attOperand(text: string, cell: InstructionCell): Operand {
   if (bare !== null) return { kind: 'imm', value: bare };
   const m = /^(-?(?:0x[0-9a-f]+|\d+))?\((.*)\)$/i.exec(t);
   if (!m) return bad();
-  const offset = m[1] ? parseNumber(m[1])! : 0;
+  const offset = m[1] ? parseNumber(m[1])! : 0n;
   const parts = m[2]!.split(',').map((s) => s.trim());
   let addr: Expr;
   if (parts.length === 1 && /^[A-Za-z_]\w*$/.test(parts[0]!)) {
@@ -136,7 +137,7 @@ function attOperand(text: string, cell: InstructionCell): Operand {
       });
     } else if (parts.length !== 1) return bad();
   }
-  if (offset !== 0) addr = plus(addr, { kind: 'const', value: offset });
+  if (offset !== 0n) addr = plus(addr, { kind: 'const', value: offset });
   return { kind: 'mem', addr };
 }
 
@@ -277,7 +278,7 @@ function semantics(
     case 'dec':
       return semantics(
         mnemonic === 'inc' ? 'add' : 'sub',
-        [{ kind: 'imm', value: 1 }, ...ops],
+        [{ kind: 'imm', value: 1n }, ...ops],
         locked,
         cell,
         acc,
@@ -356,9 +357,30 @@ function splitInstruction(cell: InstructionCell): {
   };
 }
 
+/**
+ * An instruction as herd7 prints it for its digest: the no-operation forms are `NOP`,
+ * mnemonics and registers lower case, a bare number operand an immediate `$n`.
+ */
+function x86_64HashText(text: string): string {
+  const { mnemonic, operands } = splitInstruction({
+    text,
+    pos: { file: '', line: 0, col: 0 },
+    thread: 0,
+  });
+  if (NOPS.has(mnemonic)) return 'NOP';
+  // Mnemonics and registers are lower case.
+  const m = /^(\S+)\s*(.*)$/.exec(text.trim())!;
+  const printed = (o: string) =>
+    /^-?(0x[0-9a-f]+|\d+)$/i.test(o) ? `$${o}` : o.replace(/%\w+/g, (r) => r.toLowerCase());
+  const mnemonicText = m[1]!.toLowerCase();
+  if (operands.length === 0) return mnemonicText;
+  return `${mnemonicText} ${operands.map(printed).join(',')}`;
+}
+
 const x86_64: AsmDialect = {
   arch: 'X86_64',
   register: x86_64Register,
+  hashText: x86_64HashText,
   lower(cell) {
     const { locked, mnemonic, operands } = splitInstruction(cell);
     if (NOPS.has(mnemonic)) return [];

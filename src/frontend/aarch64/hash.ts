@@ -1,0 +1,139 @@
+// How herd7 spells an AArch64 instruction in the text it digests for `Hash=`: it parses
+// the instruction and prints it back in its compatibility form. Registers are upper
+// case, operands are separated by bare commas, immediates are `#` and a decimal number,
+// zero offsets and zero shifts are dropped, and a post-indexed address is `[Xn]#k`.
+
+/** Splits operands at top-level commas (commas inside brackets stay). */
+function operandsOf(text: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const c of text) {
+    if (c === '[') depth++;
+    if (c === ']') depth--;
+    if (c === ',' && depth === 0) {
+      out.push(cur.trim());
+      cur = '';
+    } else cur += c;
+  }
+  if (cur.trim() !== '') out.push(cur.trim());
+  return out;
+}
+
+const REGISTER = /^(?:[XW](?:[12]?\d|30)|XZR|WZR|W?SP)$/i;
+
+/** `#imm` as herd7 prints it (decimal), or null when `text` is no immediate. */
+function immediate(text: string): string | null {
+  const t = text.trim().replace(/^#/, '');
+  if (!/^[-+]?(0x[0-9a-f]+|\d+)$/i.test(t)) return null;
+  const v = BigInt(t.replace(/^[-+]/, ''));
+  return `#${t.startsWith('-') ? -v : v}`;
+}
+
+function isZero(imm: string | null): boolean {
+  return imm === '#0';
+}
+
+/** `LSL #k`, `SXTW`, `UXTW #2`... with herd7's spelling; `LSL 0` and friends kept as parsed. */
+function modifier(text: string): { op: string; amount: string | null } {
+  const m = /^([A-Za-z]+)(?:\s+(#?[-+]?\w+))?$/.exec(text.trim());
+  if (!m) return { op: text.trim(), amount: null };
+  return { op: m[1]!.toUpperCase(), amount: m[2] === undefined ? null : immediate(m[2]) };
+}
+
+/** An address operand, with the post-index immediate that may follow it. */
+function address(text: string, post: string | undefined): string {
+  const m = /^\[(.*)\](!?)$/.exec(text.trim());
+  if (!m) return text;
+  const parts = m[1]!.split(',').map((p) => p.trim());
+  const base = parts[0]!.toUpperCase();
+  if (post !== undefined) return `[${base}]${immediate(post) ?? post}`;
+  if (parts.length === 1) return `[${base}]`;
+  const offset = immediate(parts[1]!);
+  if (offset !== null) {
+    if (m[2] === '!') return `[${base},${offset}]!`;
+    return isZero(offset) ? `[${base}]` : `[${base},${offset}]`;
+  }
+  const index = parts[1]!.toUpperCase();
+  if (parts.length === 2) return `[${base},${index}]`;
+  const { op, amount } = modifier(parts[2]!);
+  if (amount === null || isZero(amount))
+    return op === 'LSL' ? `[${base},${index}]` : `[${base},${index},${op}]`;
+  return `[${base},${index},${op} ${amount}]`;
+}
+
+/** The condition a CSINC/CSINV with two zero registers tests, inverted (CSET's). */
+const INVERSE: Record<string, string> = {
+  EQ: 'NE',
+  NE: 'EQ',
+  CS: 'CC',
+  HS: 'CC',
+  CC: 'CS',
+  LO: 'CS',
+  MI: 'PL',
+  PL: 'MI',
+  VS: 'VC',
+  VC: 'VS',
+  HI: 'LS',
+  LS: 'HI',
+  GE: 'LT',
+  LT: 'GE',
+  GT: 'LE',
+  LE: 'GT',
+};
+
+/** herd7's spelling of one AArch64 instruction, from its text. */
+export function aarch64HashText(text: string): string {
+  const m = /^(\S+)\s*(.*)$/.exec(text.trim());
+  if (!m) return text;
+  const mnemonic = m[1]!.toUpperCase();
+  const args = operandsOf(m[2]!);
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a.startsWith('[')) {
+      const next = args[i + 1];
+      const post = next !== undefined && immediate(next) !== null ? next : undefined;
+      // A pair's post-indexed address is printed after a space.
+      const pairPost = post !== undefined && /^(LD|ST)N?P(SW)?$/.test(mnemonic);
+      out.push((pairPost ? ' ' : '') + address(a, post));
+      if (post !== undefined) i++;
+      continue;
+    }
+    if (REGISTER.test(a)) {
+      out.push(a.toUpperCase());
+      continue;
+    }
+    const imm = immediate(a);
+    if (imm !== null) {
+      out.push(imm);
+      continue;
+    }
+    const mod = modifier(a);
+    if (/^(LSL|LSR|ASR|ROR|[SU]XT[BHWX])$/.test(mod.op)) {
+      // A zero shift of a register operand is not printed.
+      if (mod.amount === null) out.push(mod.op);
+      else if (!(
+        isZero(mod.amount) &&
+        /^(LSL|LSR|ASR|ROR)$/.test(mod.op) &&
+        !isImmediateBefore(out)
+      ))
+        out.push(`${mod.op} ${mod.amount}`);
+      continue;
+    }
+    out.push(/^[A-Za-z]{2}$/.test(a) ? a.toUpperCase() : a);
+  }
+  // CSINC/CSINV Rd,ZR,ZR,cond are CSET/CSETM Rd,inverse(cond).
+  if ((mnemonic === 'CSINC' || mnemonic === 'CSINV') && out.length === 4) {
+    if (/ZR$/.test(out[1]!) && /ZR$/.test(out[2]!) && INVERSE[out[3]!]) {
+      return `${mnemonic === 'CSINC' ? 'CSET' : 'CSETM'} ${out[0]},${INVERSE[out[3]!]}`;
+    }
+  }
+  if (mnemonic === 'LDUR') return `LDUR ${out.join(', ')}`;
+  return out.length === 0 ? mnemonic : `${mnemonic} ${out.join(',')}`;
+}
+
+/** An immediate operand just before: its shift is printed even when zero (`#1,LSL #0`). */
+function isImmediateBefore(out: string[]): boolean {
+  return out.length > 0 && out[out.length - 1]!.startsWith('#');
+}

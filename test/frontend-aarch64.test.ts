@@ -1,0 +1,112 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { OrdoError } from '../src/diagnostics.js';
+import type { Expr, Stmt } from '../src/program/ir.js';
+import { parseAarch64Litmus } from '../src/frontend/aarch64/index.js';
+
+function aarch64(rows: string[], init = '0:X1=x;'): Stmt[] {
+  const text = [
+    'AArch64 t',
+    `{ ${init} }`,
+    ' P0 ;',
+    ...rows.map((r) => ` ${r} ;`),
+    'exists (0:X0=0)',
+  ];
+  return parseAarch64Litmus(text.join('\n') + '\n', 't.litmus').threads[0]!.body;
+}
+
+/** The memory access inside a statement's value (under any width cast). */
+function access(s: Stmt | undefined): Expr | Stmt | undefined {
+  let e: Expr | undefined = s?.kind === 'assign' || s?.kind === 'eval' ? s.value : undefined;
+  while (e?.kind === 'unop') e = e.arg;
+  return e ?? s;
+}
+
+test('AArch64: a W register is the low word of its X register, printed as X', () => {
+  const t = parseAarch64Litmus(
+    'AArch64 t\n{ 0:x1=x; }\n P0 ;\n LDR W0,[X1] ;\nexists (0:W0=1)\n',
+    't',
+  );
+  assert.equal(t.condition.text, 'exists (0:X0=1)');
+  assert.equal(t.init.find((e) => e.thread === 0)!.name, 'X1');
+  const [load] = t.threads[0]!.body;
+  // A 32-bit load zero-extends into the X register.
+  assert.ok(load!.kind === 'assign' && load.value.kind === 'unop');
+  assert.equal(load.value.op, 'zext32');
+});
+
+test('AArch64: acquire, acquire-PC and release accesses are tagged A, Q and L; all are Exp', () => {
+  const [ldar, ldapr, stlr] = aarch64(['LDAR X0,[X1]', 'LDAPR X2,[X1]', 'STLR X0,[X1]']);
+  assert.deepEqual((access(ldar) as { annot: string[] }).annot, ['Exp', 'A']);
+  assert.deepEqual((access(ldapr) as { annot: string[] }).annot, ['Exp', 'Q']);
+  assert.deepEqual((access(stlr) as { annot: string[] }).annot, ['Exp', 'L']);
+});
+
+test('AArch64: barriers are fences named by kind and option; ISB is ISB', () => {
+  const body = aarch64(['DMB SY', 'DMB ISHLD', 'DSB ST', 'ISB']);
+  assert.deepEqual(
+    body.map((s) => s.kind === 'fence' && s.annot),
+    [['DMB.SY'], ['DMB.ISHLD'], ['DSB.ST'], ['ISB']],
+  );
+});
+
+test('AArch64: LDXR/STXR are a reservation pair tagged X; STXR reports 0 on success', () => {
+  const [ldxr, stlxr] = aarch64(['LDAXR X0,[X1]', 'STLXR W4,X0,[X1]']);
+  assert.ok(ldxr!.kind === 'loadReserve');
+  assert.deepEqual(ldxr.annot, ['Exp', 'X', 'A']);
+  assert.ok(stlxr!.kind === 'storeConditional');
+  assert.equal(stlxr.status, 'X4');
+  assert.equal(stlxr.success, 0);
+  assert.deepEqual(stlxr.annot, ['Exp', 'X', 'L']);
+});
+
+test('AArch64: LSE atomics are X; the suffix tags the read A and the write L; ZR results are NoRet', () => {
+  const [swp, cas, stadd] = aarch64(['SWPAL X0,X2,[X1]', 'CASA X0,X2,[X1]', 'STADDL X0,[X1]']);
+  const sw = access(swp) as Extract<Expr, { kind: 'xchg' }>;
+  assert.equal(sw.kind, 'xchg');
+  assert.deepEqual(
+    [sw.annot, sw.writeAnnot],
+    [
+      ['Exp', 'X', 'A'],
+      ['Exp', 'X', 'L'],
+    ],
+  );
+  const cs = access(cas) as Extract<Expr, { kind: 'cmpxchg' }>;
+  assert.deepEqual(
+    [cs.annot, cs.writeAnnot, cs.failAnnot],
+    [
+      ['Exp', 'X', 'A'],
+      ['Exp', 'X'],
+      ['Exp', 'A'],
+    ],
+  );
+  const st = access(stadd) as Extract<Expr, { kind: 'atomicOp' }>;
+  assert.deepEqual(
+    [st.annot, st.writeAnnot],
+    [
+      ['Exp', 'NoRet'],
+      ['Exp', 'X', 'L'],
+    ],
+  );
+});
+
+test('AArch64: CMP sets the flags a conditional branch reads', () => {
+  const body = aarch64(['CMP W0,#1', 'B.EQ L0', 'L0:']);
+  const regs = body.filter((s) => s.kind === 'assign').map((s) => s.kind === 'assign' && s.reg);
+  assert.ok(regs.includes('nzcv.z'));
+  const branch = body.find((s) => s.kind === 'goto');
+  assert.deepEqual(branch && branch.kind === 'goto' && branch.test, {
+    kind: 'reg',
+    name: 'nzcv.z',
+  });
+});
+
+test('AArch64: an unsupported instruction is an error naming it, at its cell', () => {
+  try {
+    aarch64(['HVC #0']);
+    assert.fail('expected an error');
+  } catch (e) {
+    assert.ok(e instanceof OrdoError);
+    assert.equal(e.format(), "t.litmus:4:2: Unsupported AArch64 instruction 'HVC #0'.");
+  }
+});

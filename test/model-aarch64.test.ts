@@ -1,0 +1,89 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runTest } from '../src/api/run.js';
+import { aarch64HashText } from '../src/frontend/aarch64/hash.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'ordo-aarch64-'));
+
+/** Runs an AArch64 message-passing test under Ordo's Armv8 model; its observation. */
+function messagePassing(name: string, writer: string[], reader: string[]): string {
+  const rows = Math.max(writer.length, reader.length);
+  const lines = [`AArch64 ${name}`, '{ 0:X1=x; 0:X3=y; 1:X1=y; 1:X3=x; }', ' P0 | P1 ;'];
+  for (let i = 0; i < rows; i++) lines.push(` ${writer[i] ?? ''} | ${reader[i] ?? ''} ;`);
+  lines.push('exists (1:X0=1 /\\ 1:X2=0)');
+  const file = join(dir, `${name}.litmus`);
+  writeFileSync(file, lines.join('\n') + '\n');
+  return runTest(file, {}).observation;
+}
+
+const WRITER = ['MOV W0,#1', 'STR W0,[X1]', 'MOV W2,#1', 'STR W2,[X3]'];
+const RELEASE = ['MOV W0,#1', 'STR W0,[X1]', 'MOV W2,#1', 'STLR W2,[X3]'];
+
+test('Armv8 model: message passing is allowed without ordering on either side', () => {
+  assert.equal(messagePassing('MP', WRITER, ['LDR W0,[X1]', 'LDR W2,[X3]']), 'Sometimes');
+});
+
+test('Armv8 model: DMB SY on both sides, or release and acquire, forbid message passing', () => {
+  const dmbWriter = ['MOV W0,#1', 'STR W0,[X1]', 'DMB SY', 'MOV W2,#1', 'STR W2,[X3]'];
+  assert.equal(
+    messagePassing('MP+dmbs', dmbWriter, ['LDR W0,[X1]', 'DMB SY', 'LDR W2,[X3]']),
+    'Never',
+  );
+  assert.equal(messagePassing('MP+rel+acq', RELEASE, ['LDAR W0,[X1]', 'LDR W2,[X3]']), 'Never');
+});
+
+test('Armv8 model: an address dependency orders the reads; a plain read after it does not', () => {
+  const addr = ['LDR W0,[X1]', 'EOR W4,W0,W0', 'LDR W2,[X3,W4,SXTW]'];
+  assert.equal(messagePassing('MP+rel+addr', RELEASE, addr), 'Never');
+  const none = ['LDR W0,[X1]', 'EOR W4,W0,W0', 'LDR W2,[X3]'];
+  assert.equal(messagePassing('MP+rel+po', RELEASE, none), 'Sometimes');
+});
+
+test('AArch64 digest spelling: bare commas, CSET for CSINC with ZR, post-index `[Xn]#k`', () => {
+  assert.equal(aarch64HashText('STADD W1, [X0]'), 'STADD W1,[X0]');
+  assert.equal(aarch64HashText('CSINC W3,WZR,WZR,EQ'), 'CSET W3,NE');
+  assert.equal(aarch64HashText('LDR X0, [X1], #44'), 'LDR X0,[X1]#44');
+  assert.equal(aarch64HashText('LDRB W0, [X1, X2, LSL #0]'), 'LDRB W0,[X1,X2]');
+  assert.equal(aarch64HashText('ldr x1, [sp]'), 'LDR X1,[SP]');
+});
+
+/** The final states of a one-thread AArch64 test (0:X0 first, then `observed`). */
+function finalState(name: string, init: string, rows: string[], observed: string): string {
+  const file = join(dir, `${name}.litmus`);
+  const text = [`AArch64 ${name}`, `{ ${init} }`, ' P0 ;', ...rows.map((r) => ` ${r} ;`)];
+  writeFileSync(file, [...text, `locations [${observed}]`, 'exists (0:X0=0)'].join('\n') + '\n');
+  const r = runTest(file, {});
+  return r.states.map((st) => st.map(String).join(' ')).join('\n');
+}
+
+test('AArch64: bit-field, byte-reverse and flag-register instructions compute as herd7', () => {
+  const init = 'uint64_t 0:X1=0x0102030405060708; uint64_t 0:X2; uint64_t 0:X3;';
+  assert.equal(
+    finalState('rev', init, ['REV W2,W1', 'UBFM X3,X1,#8,#15'], '0:X2;0:X3;'),
+    `0 ${0x08070605n} ${0x07n}`,
+  );
+  assert.equal(
+    finalState('nzcv', 'uint64_t 0:X2;', ['MOV W0,#0', 'CMP W0,#1', 'MRS X2,NZCV'], '0:X2;'),
+    // 0 - 1: negative, no carry (a borrow), no overflow.
+    `0 ${0x80000000n}`,
+  );
+});
+
+test('arrays: element i of `T v[N]` is v[i]; an address v + i*size reaches it', () => {
+  const init = 'int64_t v[2] = {22,44}; 0:X2=v; int64_t 0:X1;';
+  assert.equal(
+    finalState('array', init, ['LDR X1,[X2,#8]', 'MOV X3,#7', 'STR X3,[X2]'], '0:X1;v[0];v[1];'),
+    '0 44 7 44',
+  );
+  const file = join(dir, 'array-cond.litmus');
+  writeFileSync(
+    file,
+    'AArch64 array-cond\n{ int x[2]; 0:X0=x[1]; }\n P0 ;\n MOV W1,#1 ;\n STR W1,[X0] ;\nforall x[0]=0 /\\ x[1]=1\n',
+  );
+  const r = runTest(file, {});
+  assert.equal(r.conditionText, 'forall (x[0]=0 /\\ x[1]=1)');
+  assert.equal(r.observation, 'Always');
+});
