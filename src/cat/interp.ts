@@ -101,6 +101,8 @@ export class Evaluator implements PrimContext {
 
   private memo: Array<V | undefined>;
   private stageMemo: Array<V | undefined>;
+  /** Values shared by the steps of the top-level fixpoint being computed (see invariance.ts). */
+  private loopMemo: Array<V | undefined>;
 
   constructor(
     private prog: CompiledProgram,
@@ -109,6 +111,7 @@ export class Evaluator implements PrimContext {
   ) {
     this.memo = new Array<V | undefined>(prog.memoCount);
     this.stageMemo = stageMemoFor(prog, input.fixedPart);
+    this.loopMemo = new Array<V | undefined>(prog.loopCount);
     this.n = input.events.length;
     this.events = input.events;
     this.G = new Array<Slot>(prog.nslots);
@@ -226,6 +229,8 @@ export class Evaluator implements PrimContext {
           break;
         }
         case 'grec': {
+          // Each path computes its own fixpoint: nothing is carried over from the last one.
+          this.loopMemo.fill(undefined);
           const vals = this.fixpoint(ins.pats, ins.e, ins.isFun, null, ins.loc, (idx, v) => {
             this.G[ins.slots[idx]] = v;
           });
@@ -554,6 +559,14 @@ export class Evaluator implements PrimContext {
       if (known !== undefined) return known;
       const v = this.evNode(e, f);
       this.stageMemo[stage] = v;
+      return v;
+    }
+    const loop = node.loopId;
+    if (loop !== undefined) {
+      const known = this.loopMemo[loop];
+      if (known !== undefined) return known;
+      const v = this.evNode(e, f);
+      this.loopMemo[loop] = v;
       return v;
     }
     return this.evNode(e, f);

@@ -47,12 +47,18 @@ export interface MemoNode {
   memoId?: number;
   /** Set on per-combination nodes: index of the value shared by the candidates of one combination. */
   stageId?: number;
+  /**
+   * Set on nodes of a top-level `let rec` definition that read none of its variables:
+   * index of the value shared by the steps of one fixpoint computation.
+   */
+  loopId?: number;
 }
 
 /** How many nodes of each level markInvariant marked (their ids are dense from 0). */
 export interface InvariantCounts {
   memoCount: number;
   stageCount: number;
+  loopCount: number;
 }
 
 /** Marks the invariant costly nodes of prog with dense memo and stage ids. */
@@ -251,9 +257,108 @@ export function markInvariant(prog: CompiledProgram): InvariantCounts {
   // Everything that varies between paths varies between candidates too.
   const candidateVariant = analysis(forkVariantSlot.slice(), true);
 
+  // Does e read one of the global slots marked in `slots` (the variables of the top-level
+  // `let rec` whose fixpoint is being computed)? Named functions defined before the
+  // definition cannot read them; one defined with it is one of those slots itself.
+  const readsSlot = (e: RExp, slots: Uint8Array): boolean => {
+    switch (e.t) {
+      case 'glob':
+        return slots[e.s] === 1;
+      case 'const':
+      case 'zero':
+      case 'input':
+      case 'local':
+        return false;
+      case 'op1':
+        return readsSlot(e.a, slots);
+      case 'union':
+      case 'seq':
+      case 'set':
+      case 'tuple':
+        return e.a.some((x) => readsSlot(x, slots));
+      case 'inter':
+      case 'diff':
+      case 'cart':
+      case 'add':
+        return readsSlot(e.l, slots) || readsSlot(e.r, slots);
+      case 'intercart':
+        return readsSlot(e.r, slots) || readsSlot(e.s1, slots) || readsSlot(e.s2, slots);
+      case 'app':
+        return readsSlot(e.f, slots) || readsSlot(e.x, slots);
+      case 'fun':
+        return readsSlot(e.body, slots);
+      case 'let':
+      case 'letrec':
+        return e.e.some((x) => readsSlot(x, slots)) || readsSlot(e.body, slots);
+      case 'match':
+        return (
+          readsSlot(e.a, slots) ||
+          [...e.tags.values()].some((x) => readsSlot(x, slots)) ||
+          (e.dflt !== null && readsSlot(e.dflt, slots))
+        );
+      case 'matchset':
+        return readsSlot(e.a, slots) || readsSlot(e.ifEmpty, slots) || readsSlot(e.body, slots);
+      case 'try':
+        return readsSlot(e.b, slots) || readsSlot(e.h, slots);
+      case 'if':
+        return condReadsSlot(e.c, slots) || readsSlot(e.th, slots) || readsSlot(e.el, slots);
+    }
+  };
+  const condReadsSlot = (c: RCond, slots: Uint8Array): boolean => {
+    switch (c.t) {
+      case 'const':
+        return false;
+      case 'not':
+        return condReadsSlot(c.c, slots);
+      case 'and':
+      case 'or':
+        return condReadsSlot(c.l, slots) || condReadsSlot(c.r, slots);
+      default:
+        return readsSlot(c.l, slots) || readsSlot(c.r, slots);
+    }
+  };
+
+  // How often an operand's value can change: 0 once per combination, 1 once per
+  // candidate, 2 once per path, 3 more often (at every step of the fixpoint of `recSlots`,
+  // or wherever it is evaluated because it reads a frame variable).
+  const level = (e: RExp, recSlots: Uint8Array | null): number =>
+    escapes(e, 0) || (recSlots !== null && readsSlot(e, recSlots))
+      ? 3
+      : forkVariant(e)
+        ? 2
+        : candidateVariant(e)
+          ? 1
+          : 0;
+  // A sequence is computed once per evaluation of its node, but composition is
+  // associative: a run of operands that change less often than the whole can be composed
+  // once at their own level. `a ; b ; X ; c ; d` with only X changing at every step
+  // (the recursion variable of a fixpoint, or the forked coherence order) becomes
+  // `(a ; b) ; X ; (c ; d)`, whose outer parts `mark` then shares. `[S]` filters compose
+  // as the identity on S and `{}` still makes the whole empty, so the value is the same.
+  const groupInvariantRuns = (
+    e: Extract<RExp, { t: 'union' | 'seq' }>,
+    recSlots: Uint8Array | null,
+  ): void => {
+    const levels = e.a.map((x) => level(x, recSlots));
+    const whole = Math.max(...levels);
+    if (whole === 0) return;
+    const grouped: RExp[] = [];
+    for (let i = 0; i < e.a.length;) {
+      let j = i;
+      while (j < e.a.length && levels[j] < whole) j++;
+      if (j - i >= 2) grouped.push({ t: 'seq', a: e.a.slice(i, j), loc: e.loc });
+      else if (j > i) grouped.push(e.a[i]);
+      else grouped.push(e.a[j++]);
+      i = j;
+    }
+    if (grouped.length < e.a.length) e.a = grouped;
+  };
+
   let memoCount = 0;
   let stageCount = 0;
-  const mark = (e: RExp, depth: number): void => {
+  let loopCount = 0;
+  // recSlots: the variables of the top-level `let rec` whose definition e is part of, if any.
+  const mark = (e: RExp, depth: number, recSlots: Uint8Array | null = null): void => {
     if (COSTLY.has(e.t) && !escapes(e, 0)) {
       if (!candidateVariant(e)) {
         (e as MemoNode).stageId = stageCount++;
@@ -261,62 +366,67 @@ export function markInvariant(prog: CompiledProgram): InvariantCounts {
       }
       // Computed once per candidate; its per-combination parts are marked below.
       if (!forkVariant(e)) (e as MemoNode).memoId = memoCount++;
+      else if (recSlots !== null && !readsSlot(e, recSlots)) {
+        // Computed once per fixpoint; what is shared more widely inside is marked below.
+        (e as MemoNode).loopId = loopCount++;
+      }
     }
+    if (e.t === 'seq') groupInvariantRuns(e, recSlots);
     switch (e.t) {
       case 'op1':
-        mark(e.a, depth);
+        mark(e.a, depth, recSlots);
         return;
       case 'union':
       case 'seq':
       case 'set':
       case 'tuple':
-        e.a.forEach((x) => mark(x, depth));
+        e.a.forEach((x) => mark(x, depth, recSlots));
         return;
       case 'inter':
       case 'diff':
       case 'cart':
       case 'add':
-        mark(e.l, depth);
-        mark(e.r, depth);
+        mark(e.l, depth, recSlots);
+        mark(e.r, depth, recSlots);
         return;
       case 'intercart':
-        mark(e.r, depth);
-        mark(e.s1, depth);
-        mark(e.s2, depth);
+        mark(e.r, depth, recSlots);
+        mark(e.s1, depth, recSlots);
+        mark(e.s2, depth, recSlots);
         return;
       case 'app':
-        mark(e.f, depth);
-        mark(e.x, depth);
+        mark(e.f, depth, recSlots);
+        mark(e.x, depth, recSlots);
         return;
       case 'fun':
-        mark(e.body, depth + 1);
+        mark(e.body, depth + 1, null); // a closure may be called after the fixpoint
         return;
       case 'let':
-        e.e.forEach((x) => mark(x, depth));
-        mark(e.body, depth + 1);
+        e.e.forEach((x) => mark(x, depth, recSlots));
+        mark(e.body, depth + 1, recSlots);
         return;
       case 'letrec':
-        e.e.forEach((x) => mark(x, depth + 1));
-        mark(e.body, depth + 1);
+        e.e.forEach((x) => mark(x, depth + 1, recSlots));
+        mark(e.body, depth + 1, recSlots);
         return;
       case 'match':
-        mark(e.a, depth);
-        e.tags.forEach((x) => mark(x, depth));
-        if (e.dflt) mark(e.dflt, depth);
+        mark(e.a, depth, recSlots);
+        e.tags.forEach((x) => mark(x, depth, recSlots));
+        if (e.dflt) mark(e.dflt, depth, recSlots);
         return;
       case 'matchset':
-        mark(e.a, depth);
-        mark(e.ifEmpty, depth);
-        mark(e.body, depth + 1);
+        mark(e.a, depth, recSlots);
+        mark(e.ifEmpty, depth, recSlots);
+        mark(e.body, depth + 1, recSlots);
         return;
       case 'try':
-        mark(e.b, depth);
-        mark(e.h, depth);
+        mark(e.b, depth, recSlots);
+        mark(e.h, depth, recSlots);
         return;
       case 'if':
-        markCond(e.c, depth);
-        mark(e.th, depth);
-        mark(e.el, depth);
+        markCond(e.c, depth, recSlots);
+        mark(e.th, depth, recSlots);
+        mark(e.el, depth, recSlots);
         return;
       case 'const':
       case 'glob':
@@ -328,27 +438,32 @@ export function markInvariant(prog: CompiledProgram): InvariantCounts {
         assertNever(e);
     }
   };
-  const markCond = (c: RCond, depth: number): void => {
+  const markCond = (c: RCond, depth: number, recSlots: Uint8Array | null): void => {
     switch (c.t) {
       case 'const':
         return;
       case 'not':
-        markCond(c.c, depth);
+        markCond(c.c, depth, recSlots);
         return;
       case 'and':
       case 'or':
-        markCond(c.l, depth);
-        markCond(c.r, depth);
+        markCond(c.l, depth, recSlots);
+        markCond(c.r, depth, recSlots);
         return;
       default:
-        mark(c.l, depth);
-        mark(c.r, depth);
+        mark(c.l, depth, recSlots);
+        mark(c.r, depth, recSlots);
     }
   };
   const markIns = (ins: CIns): void => {
     switch (ins.t) {
+      case 'grec': {
+        const recSlots = new Uint8Array(prog.nslots);
+        for (const s of ins.slots) recSlots[s] = 1;
+        ins.e.forEach((e, b) => mark(e, 0, ins.isFun[b] ? null : recSlots));
+        return;
+      }
       case 'glet':
-      case 'grec':
       case 'llet':
       case 'lrec':
         ins.e.forEach((e) => mark(e, 0));
@@ -377,7 +492,7 @@ export function markInvariant(prog: CompiledProgram): InvariantCounts {
     }
   };
   forEachIns(prog.code, markIns);
-  return { memoCount, stageCount };
+  return { memoCount, stageCount, loopCount };
 }
 
 /** Index in ins.slots of the first slot filled by binding b. */
