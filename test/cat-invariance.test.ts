@@ -5,21 +5,19 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadModel, evaluateModel } from '../src/cat/index.js';
-import { mkInput } from './support/cat-models.js';
+import { mkInput, type Ev } from './support/cat-models.js';
 import type { MemoNode } from '../src/cat/invariance.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ordo-inv-'));
 let counter = 0;
 
-const input = mkInput(
-  [
-    { kind: 'W', thread: -1, loc: 'x', value: 0 },
-    { kind: 'W', thread: 0, loc: 'x', value: 1 },
-    { kind: 'R', thread: 1, loc: 'x', value: 1 },
-    { kind: 'F', thread: 1, annot: ['MB'] },
-  ],
-  [[1, 2]],
-);
+const fourEvents: Ev[] = [
+  { kind: 'W', thread: -1, loc: 'x', value: 0 },
+  { kind: 'W', thread: 0, loc: 'x', value: 1 },
+  { kind: 'R', thread: 1, loc: 'x', value: 1 },
+  { kind: 'F', thread: 1, annot: ['MB'] },
+];
+const input = mkInput(fourEvents, [[1, 2]]);
 
 function flagsPerPath(src: string): string[][] {
   const p = join(dir, `m${counter++}.cat`);
@@ -202,4 +200,51 @@ test('a recursive function is not shared between the calls made after its fixpoi
     .map((o) => o.flags)
     .sort((a, b) => a.length - b.length);
   assert.deepEqual(flags, [[], ['hit']]);
+});
+
+// Function values and fixpoints are judged by what they read, wherever they are written.
+
+/** The sharing marks of the instruction or expression defining a global. */
+function marksOf(m: ReturnType<typeof loadSource>, name: string) {
+  const g = m.program.finalGlobals.get(name);
+  assert.ok(g && g.kind === 'slot');
+  for (const ins of m.program.code) {
+    if ((ins.t !== 'grec' && ins.t !== 'glet') || !ins.slots.includes(g.s)) continue;
+    const node = (ins.t === 'grec' ? ins : ins.e[ins.slots.indexOf(g.s)]) as MemoNode;
+    return { stage: node.stageId !== undefined, memo: node.memoId !== undefined };
+  }
+  assert.fail(`no definition of ${name}`);
+}
+
+test('a curried function applied to fixed values is shared between candidates', () => {
+  const m = loadSource(
+    '"t"\nlet pick s = fun r -> [s] ; r\nlet fixed = pick R (po ; po)\nlet onrf = pick R (rf ; po)\nlet byvalue = let g = different-values in g(loc ; loc)\nwith c from {rf}\nlet forked = pick W (c ; po)\n',
+  );
+  assert.deepEqual(marksOf(m, 'fixed'), { stage: true, memo: false });
+  assert.deepEqual(marksOf(m, 'onrf'), { stage: false, memo: true });
+  // A value-reading primitive bound to a local name still reads values.
+  assert.deepEqual(marksOf(m, 'byvalue'), { stage: false, memo: true });
+  assert.deepEqual(marksOf(m, 'forked'), { stage: false, memo: false });
+});
+
+test('a fixpoint is shared at the level of what its definition reads', () => {
+  const m = loadSource(
+    '"t"\nlet rec fixed = po | (fixed ; po)\nlet rec onrf = rf | (onrf ; po)\nlet rec f r = r | f(r ; po) \\ r\nwith c from {rf}\nlet rec forked = c | (forked ; po)\n',
+  );
+  assert.deepEqual(marksOf(m, 'fixed'), { stage: true, memo: false });
+  assert.deepEqual(marksOf(m, 'onrf'), { stage: false, memo: true });
+  assert.deepEqual(marksOf(m, 'forked'), { stage: false, memo: false });
+});
+
+test('a shared fixpoint gives each candidate its own value', () => {
+  const m = loadSource(
+    '"t"\nlet rec fixed = po | (fixed ; po)\nlet rec onrf = rf | (onrf ; po)\nflag ~empty fixed as po\nflag ~empty onrf & (W * F) as rfpo\n',
+  );
+  const fixedPart = {};
+  const flags = (rf: Array<[number, number]>) =>
+    evaluateModel(m, { ...mkInput(fourEvents, rf), fixedPart }).map((o) => o.flags);
+  // Events: 0 init x, 1 W x (thread 0), 2 R x (thread 1), 3 F (thread 1, after the read).
+  assert.deepEqual(flags([[1, 2]]), [['po', 'rfpo']]);
+  assert.deepEqual(flags([]), [['po']]);
+  assert.deepEqual(flags([[0, 2]]), [['po', 'rfpo']]);
 });

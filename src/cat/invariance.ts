@@ -1,29 +1,36 @@
-// Invariant sub-expressions, at two levels. After `with co from ...` the rest of a model
+// Invariant sub-expressions, at three levels. After `with co from ...` the rest of a model
 // runs once per coherence order, yet much of it (fence relations, dependency relations,
-// anything built only from the execution's fixed parts) is the same on every path; and
-// the enumerator hands the model many candidates that differ only in reads-from and
-// final writes, over the same events, program order, dependencies and tags. This pass
+// anything built only from the execution's fixed parts) is the same on every path; the
+// enumerator hands the model many candidates that differ only in reads-from and final
+// writes, over the same events, program order, dependencies and tags; and a top-level
+// `let rec` re-evaluates its whole definition at every step of its fixpoint. This pass
 // marks
 //  - per-combination nodes (`stageId`): their value cannot differ between the candidates
 //    of one path combination, so the interpreter computes each once per combination;
 //  - fork-invariant nodes (`memoId`): their value cannot differ between the paths of one
-//    evaluation, so it is computed once per candidate instead of once per path.
-// Values are pure, so sharing them changes no result.
+//    evaluation, so it is computed once per candidate instead of once per path;
+//  - fixpoint-invariant nodes (`loopId`): parts of a `let rec` definition that read none
+//    of its names, computed once per fixpoint instead of once per step.
+// A top-level `let rec` instruction itself gets a stage or memo id when its definition is
+// invariant at that level (its fixpoint is then computed once there). Values are pure, so
+// sharing them changes no result.
 //
 // A node is fork-invariant when it
 //  - reads no frame variable bound outside itself (its value does not depend on where it
 //    is evaluated: function parameters, enclosing `let`s, recursion variables), and
-//  - reads no fork-variant global: a name bound by `with`, by a top-level `let rec`
-//    (whose slots change while its fixpoint is computed), or by a `let` whose definition
-//    is itself fork-variant, and
-//  - applies only functions whose bodies are fork-invariant apart from their parameters
-//    (named top-level functions or primitives; any other callee counts as variant).
+//  - reads no fork-variant global: a name bound by `with`, or by a `let` or `let rec`
+//    whose definition is itself fork-variant (functions: whose body is), and
+//  - is not, inside a `let rec` definition, reading one of its names (those change while
+//    the fixpoint is computed).
+// Function values are judged like any other: a call is variant when the callee or the
+// argument is, and a function value's variance is that of its body where it was written
+// (a frame variable bound inside the node was judged with the expression that bound it).
 // A node is per-combination when, on top of that, it reads none of the inputs the
 // enumerator changes between candidates (cat/input.ts, PER_CANDIDATE_INPUTS), no global
-// defined from them, and applies no built-in function that reads event values.
+// defined from them, and no built-in function that reads event values.
 
 import { assertNever } from '../diagnostics.js';
-import type { CIns, CompiledProgram, RCond, RExp } from './resolved.js';
+import type { CIns, CompiledProgram, RCond, RExp, V } from './resolved.js';
 import { PER_CANDIDATE_INPUTS } from './input.js';
 import { VALUE_READING_PRIMITIVES } from './primitives.js';
 
@@ -64,8 +71,6 @@ export interface InvariantCounts {
 /** Marks the invariant costly nodes of prog with dense memo and stage ids. */
 export function markInvariant(prog: CompiledProgram): InvariantCounts {
   const forkVariantSlot = new Uint8Array(prog.nslots);
-  /** Slot -> body of the top-level function bound there (for calls through that name). */
-  const funBody = new Map<number, RExp>();
 
   const forEachIns = (code: CIns[], visit: (ins: CIns) => void): void => {
     for (const ins of code) {
@@ -78,14 +83,14 @@ export function markInvariant(prog: CompiledProgram): InvariantCounts {
     }
   };
 
+  // A top-level `let rec` binds its functions once (their slots never change) and its other
+  // names to a fixpoint: those vary as the definition's bodies do, which the propagation
+  // below finds, and inside the bodies while the fixpoint is computed, which `mark` handles.
+  // A `let rec` mixing functions and other names is left variant throughout: its functions
+  // may read the other names while their fixpoint is computed, and may be called later.
   forEachIns(prog.code, (ins) => {
     if (ins.t === 'with' && ins.slot >= 0) forkVariantSlot[ins.slot] = 1;
-    if (ins.t === 'grec') for (const s of ins.slots) forkVariantSlot[s] = 1;
-    if (ins.t === 'glet') {
-      ins.e.forEach((e, b) => {
-        if (!ins.pats[b].tuple && e.t === 'fun') funBody.set(ins.slots[slotIndex(ins, b)], e.body);
-      });
-    }
+    if (ins.t === 'grec' && isMixed(ins)) for (const s of ins.slots) forkVariantSlot[s] = 1;
   });
 
   // Does e read a frame variable bound outside it? `depth` counts the frames e's own
@@ -160,8 +165,12 @@ export function markInvariant(prog: CompiledProgram): InvariantCounts {
         case 'input':
           return perCandidate && PER_CANDIDATE_INPUTS.has(e.name);
         case 'const':
+          return perCandidate && readsValues(e.v);
         case 'zero':
+          return false;
         case 'local':
+          // Bound inside the node being judged (else it escapes), by an expression judged
+          // with it: a function value included, its body judged where it was written.
           return false;
         case 'op1':
           return variant(e.a);
@@ -178,7 +187,7 @@ export function markInvariant(prog: CompiledProgram): InvariantCounts {
         case 'intercart':
           return variant(e.r) || variant(e.s1) || variant(e.s2);
         case 'app':
-          return callVariant(e.f) || variant(e.x);
+          return variant(e.f) || variant(e.x);
         case 'fun':
           return variant(e.body);
         case 'let':
@@ -212,50 +221,44 @@ export function markInvariant(prog: CompiledProgram): InvariantCounts {
           return variant(c.l) || variant(c.r);
       }
     };
-    // A callee is safe when it is a primitive or a named top-level function whose body
-    // (parameters aside) is invariant; computed values of function type are not trusted.
-    const funVariant = new Map<number, boolean>();
-    const callVariant = (f: RExp): boolean => {
-      if (f.t === 'const')
-        return (
-          perCandidate && 'k' in f.v && f.v.k === 'prim' && VALUE_READING_PRIMITIVES.has(f.v.name)
-        );
-      if (f.t !== 'glob') return true;
-      if (variantSlot[f.s]) return true;
-      const body = funBody.get(f.s);
-      if (!body) return true;
-      const known = funVariant.get(f.s);
-      if (known !== undefined) return known;
-      funVariant.set(f.s, true); // pessimistic while recursing (recursive names are grec: variant anyway)
-      const v = variant(body) || escapes(body, 1);
-      funVariant.set(f.s, v);
-      return v;
+    const markVariant = (slot: number): boolean => {
+      if (variantSlot[slot]) return false;
+      variantSlot[slot] = 1;
+      return true;
     };
 
     // Propagate variance through top-level definitions until stable.
     for (let changed = true; changed;) {
       changed = false;
-      funVariant.clear();
       forEachIns(prog.code, (ins) => {
-        if (ins.t !== 'glet') return;
-        ins.e.forEach((e, b) => {
-          const v = variant(e) || escapes(e, 0);
-          const first = slotIndex(ins, b);
-          for (let j = 0; j < ins.pats[b].size; j++) {
-            const s = ins.slots[first + j];
-            if (v && !variantSlot[s]) {
-              variantSlot[s] = 1;
-              changed = true;
-            }
-          }
-        });
+        if (ins.t === 'glet') {
+          ins.e.forEach((e, b) => {
+            const v = variant(e) || escapes(e, 0);
+            const first = slotIndex(ins, b);
+            for (let j = 0; j < ins.pats[b].size; j++)
+              if (v && markVariant(ins.slots[first + j])) changed = true;
+          });
+        } else if (ins.t === 'grec') {
+          // A function is bound once and varies as its body does (recursive calls aside:
+          // slots start invariant, so this ends at the least fixpoint). The other names
+          // are computed together: one variant body makes them all variant.
+          const values = ins.e.some((e, b) => !ins.isFun[b] && (variant(e) || escapes(e, 0)));
+          ins.e.forEach((e, b) => {
+            const v = ins.isFun[b] ? variant(e) || escapes(e, 0) : values;
+            const first = slotIndex(ins, b);
+            for (let j = 0; j < ins.pats[b].size; j++)
+              if (v && markVariant(ins.slots[first + j])) changed = true;
+          });
+        }
       });
     }
-    return variant;
+    return { variant, variantSlot };
   };
-  const forkVariant = analysis(forkVariantSlot, false);
+  const forkLevel = analysis(forkVariantSlot, false);
+  const forkVariant = forkLevel.variant;
   // Everything that varies between paths varies between candidates too.
-  const candidateVariant = analysis(forkVariantSlot.slice(), true);
+  const candidateLevel = analysis(forkVariantSlot.slice(), true);
+  const candidateVariant = candidateLevel.variant;
 
   // Does e read one of the global slots marked in `slots` (the variables of the top-level
   // `let rec` whose fixpoint is being computed)? Named functions defined before the
@@ -359,14 +362,15 @@ export function markInvariant(prog: CompiledProgram): InvariantCounts {
   let loopCount = 0;
   // recSlots: the variables of the top-level `let rec` whose definition e is part of, if any.
   const mark = (e: RExp, depth: number, recSlots: Uint8Array | null = null): void => {
-    if (COSTLY.has(e.t) && !escapes(e, 0)) {
+    // Inside a fixpoint, what reads its variables changes at every step: never shared.
+    if (COSTLY.has(e.t) && !escapes(e, 0) && !(recSlots !== null && readsSlot(e, recSlots))) {
       if (!candidateVariant(e)) {
         (e as MemoNode).stageId = stageCount++;
         return; // everything inside is computed at most once with it
       }
       // Computed once per candidate; its per-combination parts are marked below.
       if (!forkVariant(e)) (e as MemoNode).memoId = memoCount++;
-      else if (recSlots !== null && !readsSlot(e, recSlots)) {
+      else if (recSlots !== null) {
         // Computed once per fixpoint; what is shared more widely inside is marked below.
         (e as MemoNode).loopId = loopCount++;
       }
@@ -461,6 +465,11 @@ export function markInvariant(prog: CompiledProgram): InvariantCounts {
         const recSlots = new Uint8Array(prog.nslots);
         for (const s of ins.slots) recSlots[s] = 1;
         ins.e.forEach((e, b) => mark(e, 0, ins.isFun[b] ? null : recSlots));
+        // The fixpoint itself is shared at the level of its names (all vary together).
+        const valueSlot = ins.slots.find((_, i) => !ins.isFun[bindingOfSlot(ins, i)]);
+        if (valueSlot === undefined) return;
+        if (!candidateLevel.variantSlot[valueSlot]) (ins as MemoNode).stageId = stageCount++;
+        else if (!forkLevel.variantSlot[valueSlot]) (ins as MemoNode).memoId = memoCount++;
         return;
       }
       case 'glet':
@@ -495,9 +504,26 @@ export function markInvariant(prog: CompiledProgram): InvariantCounts {
   return { memoCount, stageCount, loopCount };
 }
 
+/** A built-in function that reads event values (which differ between candidates). */
+function readsValues(v: V): boolean {
+  return 'k' in v && v.k === 'prim' && VALUE_READING_PRIMITIVES.has(v.name);
+}
+
 /** Index in ins.slots of the first slot filled by binding b. */
-function slotIndex(ins: Extract<CIns, { t: 'glet' }>, b: number): number {
+function slotIndex(ins: Extract<CIns, { t: 'glet' | 'grec' }>, b: number): number {
   let s = 0;
   for (let i = 0; i < b; i++) s += ins.pats[i].size;
   return s;
+}
+
+/** A `let rec` binding both functions and other names. */
+function isMixed(ins: Extract<CIns, { t: 'grec' }>): boolean {
+  return ins.isFun.includes(true) && ins.isFun.includes(false);
+}
+
+/** The binding that fills ins.slots[i]. */
+function bindingOfSlot(ins: Extract<CIns, { t: 'grec' }>, i: number): number {
+  let b = 0;
+  for (let first = ins.pats[0].size; first <= i; first += ins.pats[b].size) b++;
+  return b;
 }
