@@ -5,21 +5,19 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadModel, evaluateModel } from '../src/cat/index.js';
-import { mkInput } from './support/cat-models.js';
+import { mkInput, type Ev } from './support/cat-models.js';
 import type { MemoNode } from '../src/cat/invariance.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ordo-inv-'));
 let counter = 0;
 
-const input = mkInput(
-  [
-    { kind: 'W', thread: -1, loc: 'x', value: 0 },
-    { kind: 'W', thread: 0, loc: 'x', value: 1 },
-    { kind: 'R', thread: 1, loc: 'x', value: 1 },
-    { kind: 'F', thread: 1, annot: ['MB'] },
-  ],
-  [[1, 2]],
-);
+const fourEvents: Ev[] = [
+  { kind: 'W', thread: -1, loc: 'x', value: 0 },
+  { kind: 'W', thread: 0, loc: 'x', value: 1 },
+  { kind: 'R', thread: 1, loc: 'x', value: 1 },
+  { kind: 'F', thread: 1, annot: ['MB'] },
+];
+const input = mkInput(fourEvents, [[1, 2]]);
 
 function flagsPerPath(src: string): string[][] {
   const p = join(dir, `m${counter++}.cat`);
@@ -111,4 +109,142 @@ test('candidates sharing a fixed part get their own reads-from and values', () =
   assert.deepEqual(flags([[1, 2]], 1), [['rfloc']]);
   assert.deepEqual(flags([[0, 2]], 1), [['rfloc', 'differs']]);
   assert.deepEqual(flags([], 0), [[]]);
+});
+
+// Per-fixpoint sharing: inside a top-level `let rec`, what reads none of its variables is
+// computed once per fixpoint, and a sequence is regrouped so that its invariant runs are.
+
+/** The nodes of a global's definition that carry a loop id, and the definition itself. */
+function definition(m: ReturnType<typeof loadSource>, name: string) {
+  const g = m.program.finalGlobals.get(name);
+  assert.ok(g && g.kind === 'slot');
+  for (const ins of m.program.code) {
+    if ((ins.t === 'grec' || ins.t === 'glet') && ins.slots.includes(g.s))
+      return ins.e[ins.slots.indexOf(g.s)];
+  }
+  assert.fail(`no definition of ${name}`);
+}
+
+test('a sequence inside a fixpoint is regrouped around the recursion variable', () => {
+  const m = loadSource(
+    '"t"\nwith s from {rf, po}\nlet rec x = s | (s ; s ; x ; po ; s)\nflag ~empty x as any\n',
+  );
+  const body = definition(m, 'x');
+  assert.equal(body.t, 'union');
+  const seq = body.t === 'union' ? body.a[1] : body;
+  assert.equal(seq.t, 'seq');
+  if (seq.t !== 'seq') return;
+  // (s ; s) ; x ; (po ; s): the outer runs read the forked s but not x, so they are
+  // computed once per fixpoint and not at every step.
+  assert.equal(seq.a.length, 3);
+  assert.deepEqual(
+    seq.a.map((a) => a.t),
+    ['seq', 'glob', 'seq'],
+  );
+  assert.ok((seq.a[0] as MemoNode).loopId !== undefined);
+  assert.ok((seq.a[2] as MemoNode).loopId !== undefined);
+  assert.equal((seq as MemoNode).loopId, undefined);
+});
+
+test('values shared by the steps of a fixpoint are not carried to the next path', () => {
+  // On the path s = rf the fixpoint reaches rf's pair (1,2); on the path s = {} nothing.
+  // A loop value kept from one path would leak into the other.
+  const m = loadSource(
+    '"t"\nwith s from {rf, 0}\nlet rec x = (s ; po?) | (x ; (s ; po?))\nflag ~empty x as reach\n',
+  );
+  const flags = evaluateModel(m, input)
+    .map((o) => o.flags)
+    .sort((a, b) => a.length - b.length);
+  assert.deepEqual(flags, [[], ['reach']]);
+});
+
+test('regrouped sequences keep their value', () => {
+  // Thread 0 writes x then y; thread 1 reads y (from thread 0) then x (the initial write).
+  const mp = mkInput(
+    [
+      { kind: 'W', thread: -1, loc: 'x', value: 0 },
+      { kind: 'W', thread: -1, loc: 'y', value: 0 },
+      { kind: 'W', thread: 0, loc: 'x', value: 1 },
+      { kind: 'W', thread: 0, loc: 'y', value: 1 },
+      { kind: 'R', thread: 1, loc: 'y', value: 1 },
+      { kind: 'R', thread: 1, loc: 'x', value: 0 },
+    ],
+    [
+      [3, 4],
+      [0, 5],
+    ],
+  );
+  // The fixpoint's step `x ; [M] ; (po | s) ; [M]` is regrouped as x ; ([M] ; (po | s) ; [M]);
+  // its result must be the closed form, which is not empty.
+  const src =
+    '"t"\nwith s from {rf}\nlet step = [M] ; (po | s) ; [M]\nlet rec x = ([W] ; s) | (x ; [M] ; (po | s) ; [M])\nlet closed = [W] ; s ; step*\nflag ~empty x as some\nflag ~empty x \\ closed as extra\nflag ~empty closed \\ x as missing\nflag ~empty (x ; 0 ; po) as never\n';
+  const flags = evaluateModel(loadSource(src), mp).map((o) => o.flags);
+  assert.deepEqual(flags, [['some']]);
+});
+
+test('a recursive function is not shared between the calls made after its fixpoint', () => {
+  const m = loadSource(
+    '"t"\nlet rec f(r) = r ; po\nwith s from {rf, po}\nflag ~empty f(s) as hit\n',
+  );
+  const body = definition(m, 'f');
+  const seen: MemoNode[] = [];
+  const walk = (e: unknown): void => {
+    if (!e || typeof e !== 'object') return;
+    if ('t' in e) seen.push(e as MemoNode);
+    for (const v of Object.values(e)) if (typeof v === 'object') walk(v);
+  };
+  walk(body);
+  assert.ok(seen.every((n) => n.loopId === undefined));
+  // f(rf) = rf ; po holds (1,3); f(po) = po ; po is empty (thread 1 has one po pair).
+  const flags = evaluateModel(m, input)
+    .map((o) => o.flags)
+    .sort((a, b) => a.length - b.length);
+  assert.deepEqual(flags, [[], ['hit']]);
+});
+
+// Function values and fixpoints are judged by what they read, wherever they are written.
+
+/** The sharing marks of the instruction or expression defining a global. */
+function marksOf(m: ReturnType<typeof loadSource>, name: string) {
+  const g = m.program.finalGlobals.get(name);
+  assert.ok(g && g.kind === 'slot');
+  for (const ins of m.program.code) {
+    if ((ins.t !== 'grec' && ins.t !== 'glet') || !ins.slots.includes(g.s)) continue;
+    const node = (ins.t === 'grec' ? ins : ins.e[ins.slots.indexOf(g.s)]) as MemoNode;
+    return { stage: node.stageId !== undefined, memo: node.memoId !== undefined };
+  }
+  assert.fail(`no definition of ${name}`);
+}
+
+test('a curried function applied to fixed values is shared between candidates', () => {
+  const m = loadSource(
+    '"t"\nlet pick s = fun r -> [s] ; r\nlet fixed = pick R (po ; po)\nlet onrf = pick R (rf ; po)\nlet byvalue = let g = different-values in g(loc ; loc)\nwith c from {rf}\nlet forked = pick W (c ; po)\n',
+  );
+  assert.deepEqual(marksOf(m, 'fixed'), { stage: true, memo: false });
+  assert.deepEqual(marksOf(m, 'onrf'), { stage: false, memo: true });
+  // A value-reading primitive bound to a local name still reads values.
+  assert.deepEqual(marksOf(m, 'byvalue'), { stage: false, memo: true });
+  assert.deepEqual(marksOf(m, 'forked'), { stage: false, memo: false });
+});
+
+test('a fixpoint is shared at the level of what its definition reads', () => {
+  const m = loadSource(
+    '"t"\nlet rec fixed = po | (fixed ; po)\nlet rec onrf = rf | (onrf ; po)\nlet rec f r = r | f(r ; po) \\ r\nwith c from {rf}\nlet rec forked = c | (forked ; po)\n',
+  );
+  assert.deepEqual(marksOf(m, 'fixed'), { stage: true, memo: false });
+  assert.deepEqual(marksOf(m, 'onrf'), { stage: false, memo: true });
+  assert.deepEqual(marksOf(m, 'forked'), { stage: false, memo: false });
+});
+
+test('a shared fixpoint gives each candidate its own value', () => {
+  const m = loadSource(
+    '"t"\nlet rec fixed = po | (fixed ; po)\nlet rec onrf = rf | (onrf ; po)\nflag ~empty fixed as po\nflag ~empty onrf & (W * F) as rfpo\n',
+  );
+  const fixedPart = {};
+  const flags = (rf: Array<[number, number]>) =>
+    evaluateModel(m, { ...mkInput(fourEvents, rf), fixedPart }).map((o) => o.flags);
+  // Events: 0 init x, 1 W x (thread 0), 2 R x (thread 1), 3 F (thread 1, after the read).
+  assert.deepEqual(flags([[1, 2]]), [['po', 'rfpo']]);
+  assert.deepEqual(flags([]), [['po']]);
+  assert.deepEqual(flags([[0, 2]]), [['po', 'rfpo']]);
 });

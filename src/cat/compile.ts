@@ -88,6 +88,7 @@ export class Compiler {
       options: this.options,
       memoCount: 0,
       stageCount: 0,
+      loopCount: 0,
     };
     Object.assign(prog, markInvariant(prog));
     return prog;

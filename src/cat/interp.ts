@@ -101,6 +101,8 @@ export class Evaluator implements PrimContext {
 
   private memo: Array<V | undefined>;
   private stageMemo: Array<V | undefined>;
+  /** Values shared by the steps of the top-level fixpoint being computed (see invariance.ts). */
+  private loopMemo: Array<V | undefined>;
 
   constructor(
     private prog: CompiledProgram,
@@ -109,6 +111,7 @@ export class Evaluator implements PrimContext {
   ) {
     this.memo = new Array<V | undefined>(prog.memoCount);
     this.stageMemo = stageMemoFor(prog, input.fixedPart);
+    this.loopMemo = new Array<V | undefined>(prog.loopCount);
     this.n = input.events.length;
     this.events = input.events;
     this.G = new Array<Slot>(prog.nslots);
@@ -226,9 +229,19 @@ export class Evaluator implements PrimContext {
           break;
         }
         case 'grec': {
-          const vals = this.fixpoint(ins.pats, ins.e, ins.isFun, null, ins.loc, (idx, v) => {
-            this.G[ins.slots[idx]] = v;
-          });
+          // A fixpoint whose bodies read nothing that changes between paths (or between
+          // candidates) is the same on all of them: computed once, at that level.
+          const known = this.sharedValue(ins);
+          let vals: V[];
+          if (known !== undefined) vals = (known as VTuple).items;
+          else {
+            // Each fixpoint computes its own loop values: none is carried over from the last.
+            this.loopMemo.fill(undefined);
+            vals = this.fixpoint(ins.pats, ins.e, ins.isFun, null, ins.loc, (idx, v) => {
+              this.G[ins.slots[idx]] = v;
+            });
+            this.share(ins, { k: 'tuple', items: vals });
+          }
           vals.forEach((v, idx) => {
             this.G[ins.slots[idx]] = v;
           });
@@ -556,7 +569,29 @@ export class Evaluator implements PrimContext {
       this.stageMemo[stage] = v;
       return v;
     }
+    const loop = node.loopId;
+    if (loop !== undefined) {
+      const known = this.loopMemo[loop];
+      if (known !== undefined) return known;
+      const v = this.evNode(e, f);
+      this.loopMemo[loop] = v;
+      return v;
+    }
     return this.evNode(e, f);
+  }
+
+  /** The value of a node marked for sharing, if it was computed at its level already. */
+  private sharedValue(at: object): V | undefined {
+    const node = at as MemoNode;
+    if (node.memoId !== undefined) return this.memo[node.memoId];
+    if (node.stageId !== undefined) return this.stageMemo[node.stageId];
+    return undefined;
+  }
+
+  private share(at: object, v: V): void {
+    const node = at as MemoNode;
+    if (node.memoId !== undefined) this.memo[node.memoId] = v;
+    else if (node.stageId !== undefined) this.stageMemo[node.stageId] = v;
   }
 
   private evNode(e: RExp, f: Frame | null): V {

@@ -1,29 +1,36 @@
-// Invariant sub-expressions, at two levels. After `with co from ...` the rest of a model
+// Invariant sub-expressions, at three levels. After `with co from ...` the rest of a model
 // runs once per coherence order, yet much of it (fence relations, dependency relations,
-// anything built only from the execution's fixed parts) is the same on every path; and
-// the enumerator hands the model many candidates that differ only in reads-from and
-// final writes, over the same events, program order, dependencies and tags. This pass
+// anything built only from the execution's fixed parts) is the same on every path; the
+// enumerator hands the model many candidates that differ only in reads-from and final
+// writes, over the same events, program order, dependencies and tags; and a top-level
+// `let rec` re-evaluates its whole definition at every step of its fixpoint. This pass
 // marks
 //  - per-combination nodes (`stageId`): their value cannot differ between the candidates
 //    of one path combination, so the interpreter computes each once per combination;
 //  - fork-invariant nodes (`memoId`): their value cannot differ between the paths of one
-//    evaluation, so it is computed once per candidate instead of once per path.
-// Values are pure, so sharing them changes no result.
+//    evaluation, so it is computed once per candidate instead of once per path;
+//  - fixpoint-invariant nodes (`loopId`): parts of a `let rec` definition that read none
+//    of its names, computed once per fixpoint instead of once per step.
+// A top-level `let rec` instruction itself gets a stage or memo id when its definition is
+// invariant at that level (its fixpoint is then computed once there). Values are pure, so
+// sharing them changes no result.
 //
 // A node is fork-invariant when it
 //  - reads no frame variable bound outside itself (its value does not depend on where it
 //    is evaluated: function parameters, enclosing `let`s, recursion variables), and
-//  - reads no fork-variant global: a name bound by `with`, by a top-level `let rec`
-//    (whose slots change while its fixpoint is computed), or by a `let` whose definition
-//    is itself fork-variant, and
-//  - applies only functions whose bodies are fork-invariant apart from their parameters
-//    (named top-level functions or primitives; any other callee counts as variant).
+//  - reads no fork-variant global: a name bound by `with`, or by a `let` or `let rec`
+//    whose definition is itself fork-variant (functions: whose body is), and
+//  - is not, inside a `let rec` definition, reading one of its names (those change while
+//    the fixpoint is computed).
+// Function values are judged like any other: a call is variant when the callee or the
+// argument is, and a function value's variance is that of its body where it was written
+// (a frame variable bound inside the node was judged with the expression that bound it).
 // A node is per-combination when, on top of that, it reads none of the inputs the
 // enumerator changes between candidates (cat/input.ts, PER_CANDIDATE_INPUTS), no global
-// defined from them, and applies no built-in function that reads event values.
+// defined from them, and no built-in function that reads event values.
 
 import { assertNever } from '../diagnostics.js';
-import type { CIns, CompiledProgram, RCond, RExp } from './resolved.js';
+import type { CIns, CompiledProgram, RCond, RExp, V } from './resolved.js';
 import { PER_CANDIDATE_INPUTS } from './input.js';
 import { VALUE_READING_PRIMITIVES } from './primitives.js';
 
@@ -47,19 +54,23 @@ export interface MemoNode {
   memoId?: number;
   /** Set on per-combination nodes: index of the value shared by the candidates of one combination. */
   stageId?: number;
+  /**
+   * Set on nodes of a top-level `let rec` definition that read none of its variables:
+   * index of the value shared by the steps of one fixpoint computation.
+   */
+  loopId?: number;
 }
 
 /** How many nodes of each level markInvariant marked (their ids are dense from 0). */
 export interface InvariantCounts {
   memoCount: number;
   stageCount: number;
+  loopCount: number;
 }
 
 /** Marks the invariant costly nodes of prog with dense memo and stage ids. */
 export function markInvariant(prog: CompiledProgram): InvariantCounts {
   const forkVariantSlot = new Uint8Array(prog.nslots);
-  /** Slot -> body of the top-level function bound there (for calls through that name). */
-  const funBody = new Map<number, RExp>();
 
   const forEachIns = (code: CIns[], visit: (ins: CIns) => void): void => {
     for (const ins of code) {
@@ -72,14 +83,14 @@ export function markInvariant(prog: CompiledProgram): InvariantCounts {
     }
   };
 
+  // A top-level `let rec` binds its functions once (their slots never change) and its other
+  // names to a fixpoint: those vary as the definition's bodies do, which the propagation
+  // below finds, and inside the bodies while the fixpoint is computed, which `mark` handles.
+  // A `let rec` mixing functions and other names is left variant throughout: its functions
+  // may read the other names while their fixpoint is computed, and may be called later.
   forEachIns(prog.code, (ins) => {
     if (ins.t === 'with' && ins.slot >= 0) forkVariantSlot[ins.slot] = 1;
-    if (ins.t === 'grec') for (const s of ins.slots) forkVariantSlot[s] = 1;
-    if (ins.t === 'glet') {
-      ins.e.forEach((e, b) => {
-        if (!ins.pats[b].tuple && e.t === 'fun') funBody.set(ins.slots[slotIndex(ins, b)], e.body);
-      });
-    }
+    if (ins.t === 'grec' && isMixed(ins)) for (const s of ins.slots) forkVariantSlot[s] = 1;
   });
 
   // Does e read a frame variable bound outside it? `depth` counts the frames e's own
@@ -178,8 +189,12 @@ export function markInvariant(prog: CompiledProgram): InvariantCounts {
         case 'input':
           return perCandidate && PER_CANDIDATE_INPUTS.has(e.name);
         case 'const':
+          return perCandidate && readsValues(e.v);
         case 'zero':
+          return false;
         case 'local':
+          // Bound inside the node being judged (else it escapes), by an expression judged
+          // with it: a function value included, its body judged where it was written.
           return false;
         case 'op1':
           return variant(e.a);
@@ -196,7 +211,7 @@ export function markInvariant(prog: CompiledProgram): InvariantCounts {
         case 'intercart':
           return variant(e.r) || variant(e.s1) || variant(e.s2);
         case 'app':
-          return callVariant(e.f) || variant(e.x);
+          return variant(e.f) || variant(e.x);
         case 'fun':
           return variant(e.body);
         case 'let':
@@ -230,118 +245,217 @@ export function markInvariant(prog: CompiledProgram): InvariantCounts {
           return variant(c.l) || variant(c.r);
       }
     };
-    // A callee is safe when it is a primitive or a named top-level function whose body
-    // (parameters aside) is invariant; computed values of function type are not trusted.
-    const funVariant = new Map<number, boolean>();
-    const callVariant = (f: RExp): boolean => {
-      if (f.t === 'const')
-        return (
-          perCandidate && 'k' in f.v && f.v.k === 'prim' && VALUE_READING_PRIMITIVES.has(f.v.name)
-        );
-      if (f.t !== 'glob') return true;
-      if (variantSlot[f.s]) return true;
-      const body = funBody.get(f.s);
-      if (!body) return true;
-      const decided = funVariant.get(f.s);
-      if (decided !== undefined) return decided;
-      funVariant.set(f.s, true); // pessimistic while recursing (recursive names are grec: variant anyway)
-      const v = variant(body) || escapes(body, 1);
-      funVariant.set(f.s, v);
-      return v;
+    const markVariant = (slot: number): boolean => {
+      if (variantSlot[slot]) return false;
+      variantSlot[slot] = 1;
+      return true;
     };
 
     // Propagate variance through top-level definitions until stable.
     for (let changed = true; changed;) {
       changed = false;
-      funVariant.clear();
       known = new Map();
       forEachIns(prog.code, (ins) => {
-        if (ins.t !== 'glet') return;
-        ins.e.forEach((e, b) => {
-          const v = variant(e) || escapes(e, 0);
-          const first = slotIndex(ins, b);
-          for (let j = 0; j < ins.pats[b].size; j++) {
-            const s = ins.slots[first + j];
-            if (v && !variantSlot[s]) {
-              variantSlot[s] = 1;
-              changed = true;
-            }
-          }
-        });
+        if (ins.t === 'glet') {
+          ins.e.forEach((e, b) => {
+            const v = variant(e) || escapes(e, 0);
+            const first = slotIndex(ins, b);
+            for (let j = 0; j < ins.pats[b].size; j++)
+              if (v && markVariant(ins.slots[first + j])) changed = true;
+          });
+        } else if (ins.t === 'grec') {
+          // A function is bound once and varies as its body does (recursive calls aside:
+          // slots start invariant, so this ends at the least fixpoint). The other names
+          // are computed together: one variant body makes them all variant.
+          const values = ins.e.some((e, b) => !ins.isFun[b] && (variant(e) || escapes(e, 0)));
+          ins.e.forEach((e, b) => {
+            const v = ins.isFun[b] ? variant(e) || escapes(e, 0) : values;
+            const first = slotIndex(ins, b);
+            for (let j = 0; j < ins.pats[b].size; j++)
+              if (v && markVariant(ins.slots[first + j])) changed = true;
+          });
+        }
       });
     }
-    return variant;
+    return { variant, variantSlot };
   };
-  const forkVariant = analysis(forkVariantSlot, false);
+  const forkLevel = analysis(forkVariantSlot, false);
+  const forkVariant = forkLevel.variant;
   // Everything that varies between paths varies between candidates too.
-  const candidateVariant = analysis(forkVariantSlot.slice(), true);
+  const candidateLevel = analysis(forkVariantSlot.slice(), true);
+  const candidateVariant = candidateLevel.variant;
+
+  // Does e read one of the global slots marked in `slots` (the variables of the top-level
+  // `let rec` whose fixpoint is being computed)? Named functions defined before the
+  // definition cannot read them; one defined with it is one of those slots itself.
+  const readsSlot = (e: RExp, slots: Uint8Array): boolean => {
+    switch (e.t) {
+      case 'glob':
+        return slots[e.s] === 1;
+      case 'const':
+      case 'zero':
+      case 'input':
+      case 'local':
+        return false;
+      case 'op1':
+        return readsSlot(e.a, slots);
+      case 'union':
+      case 'seq':
+      case 'set':
+      case 'tuple':
+        return e.a.some((x) => readsSlot(x, slots));
+      case 'inter':
+      case 'diff':
+      case 'cart':
+      case 'add':
+        return readsSlot(e.l, slots) || readsSlot(e.r, slots);
+      case 'intercart':
+        return readsSlot(e.r, slots) || readsSlot(e.s1, slots) || readsSlot(e.s2, slots);
+      case 'app':
+        return readsSlot(e.f, slots) || readsSlot(e.x, slots);
+      case 'fun':
+        return readsSlot(e.body, slots);
+      case 'let':
+      case 'letrec':
+        return e.e.some((x) => readsSlot(x, slots)) || readsSlot(e.body, slots);
+      case 'match':
+        return (
+          readsSlot(e.a, slots) ||
+          [...e.tags.values()].some((x) => readsSlot(x, slots)) ||
+          (e.dflt !== null && readsSlot(e.dflt, slots))
+        );
+      case 'matchset':
+        return readsSlot(e.a, slots) || readsSlot(e.ifEmpty, slots) || readsSlot(e.body, slots);
+      case 'try':
+        return readsSlot(e.b, slots) || readsSlot(e.h, slots);
+      case 'if':
+        return condReadsSlot(e.c, slots) || readsSlot(e.th, slots) || readsSlot(e.el, slots);
+    }
+  };
+  const condReadsSlot = (c: RCond, slots: Uint8Array): boolean => {
+    switch (c.t) {
+      case 'const':
+        return false;
+      case 'not':
+        return condReadsSlot(c.c, slots);
+      case 'and':
+      case 'or':
+        return condReadsSlot(c.l, slots) || condReadsSlot(c.r, slots);
+      default:
+        return readsSlot(c.l, slots) || readsSlot(c.r, slots);
+    }
+  };
+
+  // How often an operand's value can change: 0 once per combination, 1 once per
+  // candidate, 2 once per path, 3 more often (at every step of the fixpoint of `recSlots`,
+  // or wherever it is evaluated because it reads a frame variable).
+  const level = (e: RExp, recSlots: Uint8Array | null): number =>
+    escapes(e, 0) || (recSlots !== null && readsSlot(e, recSlots))
+      ? 3
+      : forkVariant(e)
+        ? 2
+        : candidateVariant(e)
+          ? 1
+          : 0;
+  // A sequence is computed once per evaluation of its node, but composition is
+  // associative: a run of operands that change less often than the whole can be composed
+  // once at their own level. `a ; b ; X ; c ; d` with only X changing at every step
+  // (the recursion variable of a fixpoint, or the forked coherence order) becomes
+  // `(a ; b) ; X ; (c ; d)`, whose outer parts `mark` then shares. `[S]` filters compose
+  // as the identity on S and `{}` still makes the whole empty, so the value is the same.
+  const groupInvariantRuns = (
+    e: Extract<RExp, { t: 'union' | 'seq' }>,
+    recSlots: Uint8Array | null,
+  ): void => {
+    const levels = e.a.map((x) => level(x, recSlots));
+    const whole = Math.max(...levels);
+    if (whole === 0) return;
+    const grouped: RExp[] = [];
+    for (let i = 0; i < e.a.length;) {
+      let j = i;
+      while (j < e.a.length && levels[j] < whole) j++;
+      if (j - i >= 2) grouped.push({ t: 'seq', a: e.a.slice(i, j), loc: e.loc });
+      else if (j > i) grouped.push(e.a[i]);
+      else grouped.push(e.a[j++]);
+      i = j;
+    }
+    if (grouped.length < e.a.length) e.a = grouped;
+  };
 
   let memoCount = 0;
   let stageCount = 0;
-  const mark = (e: RExp, depth: number): void => {
-    if (COSTLY.has(e.t) && !escapes(e, 0)) {
+  let loopCount = 0;
+  // recSlots: the variables of the top-level `let rec` whose definition e is part of, if any.
+  const mark = (e: RExp, depth: number, recSlots: Uint8Array | null = null): void => {
+    // Inside a fixpoint, what reads its variables changes at every step: never shared.
+    if (COSTLY.has(e.t) && !escapes(e, 0) && !(recSlots !== null && readsSlot(e, recSlots))) {
       if (!candidateVariant(e)) {
         (e as MemoNode).stageId = stageCount++;
         return; // everything inside is computed at most once with it
       }
       // Computed once per candidate; its per-combination parts are marked below.
       if (!forkVariant(e)) (e as MemoNode).memoId = memoCount++;
+      else if (recSlots !== null) {
+        // Computed once per fixpoint; what is shared more widely inside is marked below.
+        (e as MemoNode).loopId = loopCount++;
+      }
     }
+    if (e.t === 'seq') groupInvariantRuns(e, recSlots);
     switch (e.t) {
       case 'op1':
-        mark(e.a, depth);
+        mark(e.a, depth, recSlots);
         return;
       case 'union':
       case 'seq':
       case 'set':
       case 'tuple':
-        e.a.forEach((x) => mark(x, depth));
+        e.a.forEach((x) => mark(x, depth, recSlots));
         return;
       case 'inter':
       case 'diff':
       case 'cart':
       case 'add':
-        mark(e.l, depth);
-        mark(e.r, depth);
+        mark(e.l, depth, recSlots);
+        mark(e.r, depth, recSlots);
         return;
       case 'intercart':
-        mark(e.r, depth);
-        mark(e.s1, depth);
-        mark(e.s2, depth);
+        mark(e.r, depth, recSlots);
+        mark(e.s1, depth, recSlots);
+        mark(e.s2, depth, recSlots);
         return;
       case 'app':
-        mark(e.f, depth);
-        mark(e.x, depth);
+        mark(e.f, depth, recSlots);
+        mark(e.x, depth, recSlots);
         return;
       case 'fun':
-        mark(e.body, depth + 1);
+        mark(e.body, depth + 1, null); // a closure may be called after the fixpoint
         return;
       case 'let':
-        e.e.forEach((x) => mark(x, depth));
-        mark(e.body, depth + 1);
+        e.e.forEach((x) => mark(x, depth, recSlots));
+        mark(e.body, depth + 1, recSlots);
         return;
       case 'letrec':
-        e.e.forEach((x) => mark(x, depth + 1));
-        mark(e.body, depth + 1);
+        e.e.forEach((x) => mark(x, depth + 1, recSlots));
+        mark(e.body, depth + 1, recSlots);
         return;
       case 'match':
-        mark(e.a, depth);
-        e.tags.forEach((x) => mark(x, depth));
-        if (e.dflt) mark(e.dflt, depth);
+        mark(e.a, depth, recSlots);
+        e.tags.forEach((x) => mark(x, depth, recSlots));
+        if (e.dflt) mark(e.dflt, depth, recSlots);
         return;
       case 'matchset':
-        mark(e.a, depth);
-        mark(e.ifEmpty, depth);
-        mark(e.body, depth + 1);
+        mark(e.a, depth, recSlots);
+        mark(e.ifEmpty, depth, recSlots);
+        mark(e.body, depth + 1, recSlots);
         return;
       case 'try':
-        mark(e.b, depth);
-        mark(e.h, depth);
+        mark(e.b, depth, recSlots);
+        mark(e.h, depth, recSlots);
         return;
       case 'if':
-        markCond(e.c, depth);
-        mark(e.th, depth);
-        mark(e.el, depth);
+        markCond(e.c, depth, recSlots);
+        mark(e.th, depth, recSlots);
+        mark(e.el, depth, recSlots);
         return;
       case 'const':
       case 'glob':
@@ -353,27 +467,37 @@ export function markInvariant(prog: CompiledProgram): InvariantCounts {
         assertNever(e);
     }
   };
-  const markCond = (c: RCond, depth: number): void => {
+  const markCond = (c: RCond, depth: number, recSlots: Uint8Array | null): void => {
     switch (c.t) {
       case 'const':
         return;
       case 'not':
-        markCond(c.c, depth);
+        markCond(c.c, depth, recSlots);
         return;
       case 'and':
       case 'or':
-        markCond(c.l, depth);
-        markCond(c.r, depth);
+        markCond(c.l, depth, recSlots);
+        markCond(c.r, depth, recSlots);
         return;
       default:
-        mark(c.l, depth);
-        mark(c.r, depth);
+        mark(c.l, depth, recSlots);
+        mark(c.r, depth, recSlots);
     }
   };
   const markIns = (ins: CIns): void => {
     switch (ins.t) {
+      case 'grec': {
+        const recSlots = new Uint8Array(prog.nslots);
+        for (const s of ins.slots) recSlots[s] = 1;
+        ins.e.forEach((e, b) => mark(e, 0, ins.isFun[b] ? null : recSlots));
+        // The fixpoint itself is shared at the level of its names (all vary together).
+        const valueSlot = ins.slots.find((_, i) => !ins.isFun[bindingOfSlot(ins, i)]);
+        if (valueSlot === undefined) return;
+        if (!candidateLevel.variantSlot[valueSlot]) (ins as MemoNode).stageId = stageCount++;
+        else if (!forkLevel.variantSlot[valueSlot]) (ins as MemoNode).memoId = memoCount++;
+        return;
+      }
       case 'glet':
-      case 'grec':
       case 'llet':
       case 'lrec':
         ins.e.forEach((e) => mark(e, 0));
@@ -402,12 +526,29 @@ export function markInvariant(prog: CompiledProgram): InvariantCounts {
     }
   };
   forEachIns(prog.code, markIns);
-  return { memoCount, stageCount };
+  return { memoCount, stageCount, loopCount };
+}
+
+/** A built-in function that reads event values (which differ between candidates). */
+function readsValues(v: V): boolean {
+  return 'k' in v && v.k === 'prim' && VALUE_READING_PRIMITIVES.has(v.name);
 }
 
 /** Index in ins.slots of the first slot filled by binding b. */
-function slotIndex(ins: Extract<CIns, { t: 'glet' }>, b: number): number {
+function slotIndex(ins: Extract<CIns, { t: 'glet' | 'grec' }>, b: number): number {
   let s = 0;
   for (let i = 0; i < b; i++) s += ins.pats[i].size;
   return s;
+}
+
+/** A `let rec` binding both functions and other names. */
+function isMixed(ins: Extract<CIns, { t: 'grec' }>): boolean {
+  return ins.isFun.includes(true) && ins.isFun.includes(false);
+}
+
+/** The binding that fills ins.slots[i]. */
+function bindingOfSlot(ins: Extract<CIns, { t: 'grec' }>, i: number): number {
+  let b = 0;
+  for (let first = ins.pats[0].size; first <= i; first += ins.pats[b].size) b++;
+  return b;
 }

@@ -88,6 +88,8 @@ export interface CompiledProgram {
   memoCount: number;
   /** Number of per-combination nodes marked by markInvariant (their stage ids). */
   stageCount: number;
+  /** Number of fixpoint-invariant nodes marked by markInvariant (their loop ids). */
+  loopCount: number;
   /**
    * Relations the model asks to display (`show`, less `unshow`), in order: the name shown
    * and the global to read it from (`show e as name` binds e to a hidden global).
