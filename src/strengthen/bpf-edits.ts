@@ -136,6 +136,7 @@ export function bpfStrengtheningEdits(source: string, file: string): Edit[] {
         case 'mov':
         case 'alu':
         case 'barrier':
+        case 'call':
         case 'goto':
         case 'jcond':
           // Not accesses: left out above.
