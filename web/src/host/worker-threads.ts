@@ -7,6 +7,23 @@ export const isMainThread = false;
 export const parentPort = null;
 export const workerData = null;
 
+// src/api/deep-stack.ts retries a run that ran out of stack on a thread with a larger one.
+// The page cannot start such a thread, so it reports its stack as already the largest
+// there is: the retry is skipped and the depth limit stands, as it does for a batch worker.
+export const resourceLimits: { stackSizeMb?: number } = {
+  stackSizeMb: Number.POSITIVE_INFINITY,
+};
+
+export class MessageChannel {
+  constructor() {
+    throw new Error('worker_threads.MessageChannel is not available in the page');
+  }
+}
+
+export function receiveMessageOnPort(): undefined {
+  return undefined;
+}
+
 export class Worker {
   constructor() {
     throw new Error('worker_threads.Worker is not available in the page');
