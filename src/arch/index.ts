@@ -12,7 +12,7 @@ import { parseCLitmus, type MacroTable } from '../frontend/c/index.js';
 import { parseX86Litmus, parseX86_64Litmus } from '../frontend/x86/index.js';
 import { parsePpcLitmus } from '../frontend/ppc/index.js';
 import { parseRiscvLitmus } from '../frontend/riscv/index.js';
-import { parseAarch64Litmus } from '../frontend/aarch64/index.js';
+import { BARRIER_OPTIONS, parseAarch64Litmus } from '../frontend/aarch64/index.js';
 import { modelsDir } from './paths.js';
 
 /** What a front-end may need besides the text: the C macro table of the run. */
@@ -139,20 +139,7 @@ export const ARCHITECTURES: readonly Architecture[] = [
       'NoRet',
       'ISB',
       ...['DMB', 'DSB'].flatMap((kind) =>
-        [
-          'SY',
-          'ST',
-          'LD',
-          'ISH',
-          'ISHST',
-          'ISHLD',
-          'NSH',
-          'NSHST',
-          'NSHLD',
-          'OSH',
-          'OSHST',
-          'OSHLD',
-        ].map((option) => `${kind}.${option}`),
+        [...BARRIER_OPTIONS].map((option) => `${kind}.${option}`),
       ),
     ],
     // herd7 lists the zero register first, then X0..X30, then SP.

@@ -3,22 +3,7 @@
 // case, operands are separated by bare commas, immediates are `#` and a decimal number,
 // zero offsets and zero shifts are dropped, and a post-indexed address is `[Xn]#k`.
 
-/** Splits operands at top-level commas (commas inside brackets stay). */
-function operandsOf(text: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let cur = '';
-  for (const c of text) {
-    if (c === '[') depth++;
-    if (c === ']') depth--;
-    if (c === ',' && depth === 0) {
-      out.push(cur.trim());
-      cur = '';
-    } else cur += c;
-  }
-  if (cur.trim() !== '') out.push(cur.trim());
-  return out;
-}
+import { splitOperands } from '../litmus/asm.js';
 
 const REGISTER = /^(?:[XW](?:[12]?\d|30)|XZR|WZR|W?SP)$/i;
 
@@ -87,7 +72,7 @@ export function aarch64HashText(text: string): string {
   const m = /^(\S+)\s*(.*)$/.exec(text.trim());
   if (!m) return text;
   const mnemonic = m[1]!.toUpperCase();
-  const args = operandsOf(m[2]!);
+  const args = splitOperands(m[2]!);
   const out: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;

@@ -27,7 +27,12 @@ import type {
   Stmt,
   WidthCast,
 } from '../../program/ir.js';
-import { parseAsmLitmus, type AsmDialect, type InstructionCell } from '../litmus/asm.js';
+import {
+  parseAsmLitmus,
+  splitOperands,
+  type AsmDialect,
+  type InstructionCell,
+} from '../litmus/asm.js';
 import { aarch64HashText } from './hash.js';
 
 // ------------------------------------------------------------------------- registers
@@ -167,7 +172,7 @@ const ALU: Record<string, BinaryOp> = {
 };
 
 /** DMB/DSB options herd7 knows. */
-const BARRIER_OPTIONS = new Set([
+export const BARRIER_OPTIONS = new Set([
   'SY',
   'ST',
   'LD',
@@ -186,23 +191,6 @@ const BARRIER_OPTIONS = new Set([
 
 function fail(message: string, pos: SourcePos): never {
   throw new OrdoError(message, pos);
-}
-
-/** Splits operands at top-level commas (commas inside brackets stay). */
-function splitOperands(text: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let cur = '';
-  for (const c of text) {
-    if (c === '[') depth++;
-    if (c === ']') depth--;
-    if (c === ',' && depth === 0) {
-      out.push(cur.trim());
-      cur = '';
-    } else cur += c;
-  }
-  if (cur.trim() !== '') out.push(cur.trim());
-  return out;
 }
 
 function parseImmediate(text: string): bigint | null {

@@ -270,6 +270,26 @@ function mapPropValues(p: Prop, f: (v: Value, l: StateLoc) => Value): Prop {
   }
 }
 
+/**
+ * Splits an instruction's operand text at top-level commas: commas inside parentheses
+ * (x86 addresses) or brackets (AArch64 addresses) stay with their operand.
+ */
+export function splitOperands(text: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const c of text) {
+    if (c === '(' || c === '[') depth++;
+    if (c === ')' || c === ']') depth--;
+    if (c === ',' && depth === 0) {
+      out.push(cur.trim());
+      cur = '';
+    } else cur += c;
+  }
+  if (cur.trim() !== '') out.push(cur.trim());
+  return out;
+}
+
 /** Reads an assembly litmus test of `dialect` into the program IR. */
 export function parseAsmLitmus(text: string, file: string, dialect: AsmDialect): LitmusTest {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);

@@ -13,7 +13,12 @@
 
 import { OrdoError } from '../../diagnostics.js';
 import type { Annot, BinaryOp, Expr, LitmusTest, SourcePos, Stmt } from '../../program/ir.js';
-import { parseAsmLitmus, type AsmDialect, type InstructionCell } from '../litmus/asm.js';
+import {
+  parseAsmLitmus,
+  splitOperands,
+  type AsmDialect,
+  type InstructionCell,
+} from '../litmus/asm.js';
 
 /** Tag of the accesses of an atomic (xchg, lock-prefixed) instruction. */
 const ATOMIC: Annot = ['X'];
@@ -66,23 +71,6 @@ type Operand =
 
 function fail(message: string, pos: SourcePos): never {
   throw new OrdoError(message, pos);
-}
-
-/** Splits operands at top-level commas (commas inside parentheses or brackets stay). */
-function splitOperands(text: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let cur = '';
-  for (const c of text) {
-    if (c === '(' || c === '[') depth++;
-    if (c === ')' || c === ']') depth--;
-    if (c === ',' && depth === 0) {
-      out.push(cur.trim());
-      cur = '';
-    } else cur += c;
-  }
-  if (cur.trim() !== '') out.push(cur.trim());
-  return out;
 }
 
 /** An immediate, as a 64-bit machine value. */
