@@ -153,46 +153,37 @@ function verdict(t: HeavyTest, r: MeasuredRun): string {
   return problem === null ? `right (${r.observation}, ${r.states} states)` : `WRONG: ${problem}`;
 }
 
+/**
+ * Run every heavy test (those whose label `only` matches) once per thread count in
+ * `threads` (-j; 1 by default), in a child process each. With more than one count, a line per count, the wall-time speed-up over
+ * the first count beside it; the geometric mean is over the first count's runs.
+ */
 export function runHeavy(
   corpus: string,
   modelArgs: string[],
   timeout: number,
   rcuSizes: number[],
+  threads: number[] = [1],
+  only?: RegExp,
 ): void {
   const self = fileURLToPath(new URL('./bench.js', import.meta.url));
-  const tests = heavyTests(corpus, rcuSizes);
+  const tests = heavyTests(corpus, rcuSizes).filter((t) => !only || only.test(t.label));
   console.log(
     `heavy tests, each in its own process, stopped after ${timeout} s; times are CPU (user+sys) and wall seconds`,
   );
   console.log('   cpu s   wall s  peak MiB    herd7 s  herd7/ordo(cpu)  test  result');
   const ratios: number[] = [];
   for (const t of tests) {
-    const child = spawnSync(
-      process.execPath,
-      [self, '--measure', t.file, '--timeout', String(timeout), ...modelArgs],
-      { encoding: 'utf8', maxBuffer: 1 << 30 },
-    );
-    const line = child.stdout.trim().split('\n').pop() ?? '';
-    let r: MeasuredRun;
-    try {
-      r = JSON.parse(line) as MeasuredRun;
-    } catch {
-      console.log(
-        `  (no result: ${child.stderr.trim().split('\n').pop() ?? child.status})  ${t.label}`,
-      );
-      continue;
+    let first: number | null = null;
+    for (const j of threads) {
+      const wall = measureAt(self, t, modelArgs, timeout, {
+        threads: j,
+        labelled: threads.length > 1,
+        firstWall: first,
+        ratios: first === null ? ratios : null,
+      });
+      first ??= wall;
     }
-    const done = !r.limit && !r.error;
-    const ratio = t.herdSeconds / r.cpuSeconds;
-    const bound = !t.herdFinished ? '>=' : '';
-    if (done && Number.isFinite(ratio)) ratios.push(ratio);
-    const herd = Number.isFinite(t.herdSeconds) ? `${bound}${t.herdSeconds.toFixed(1)}` : '?';
-    const ratioText = done && Number.isFinite(ratio) ? `${bound}${ratio.toFixed(2)}x` : '-';
-    console.log(
-      `${r.cpuSeconds.toFixed(2).padStart(8)} ${r.wallSeconds.toFixed(2).padStart(8)} ${r.maxRssMiB
-        .toFixed(0)
-        .padStart(9)} ${herd.padStart(10)} ${ratioText.padStart(16)}  ${t.label}  ${verdict(t, r)}`,
-    );
   }
   if (ratios.length) {
     const geo = Math.exp(ratios.reduce((s, x) => s + Math.log(x), 0) / ratios.length);
@@ -200,4 +191,58 @@ export function runHeavy(
       `geometric mean of herd7/ordo over the ${ratios.length} finished tests: ${geo.toFixed(2)}x (lower bounds count at their bound)`,
     );
   }
+}
+
+/** How one run of a heavy test is made and reported. */
+interface RunAt {
+  threads: number;
+  /** Show the thread count (several counts are compared). */
+  labelled: boolean;
+  /** The first count's wall time, for the speed-up; null for the first count itself. */
+  firstWall: number | null;
+  /** Where the herd7/Ordo ratio goes (the first count's runs only), or null. */
+  ratios: number[] | null;
+}
+
+/** One heavy test at one thread count: prints its line, returns its wall time (NaN if unfinished). */
+function measureAt(
+  self: string,
+  t: HeavyTest,
+  modelArgs: string[],
+  timeout: number,
+  at: RunAt,
+): number {
+  const args = ['--measure', t.file, '--timeout', String(timeout), '--threads', String(at.threads)];
+  const child = spawnSync(process.execPath, [self, ...args, ...modelArgs], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+  });
+  const line = child.stdout.trim().split('\n').pop() ?? '';
+  let r: MeasuredRun;
+  try {
+    r = JSON.parse(line) as MeasuredRun;
+  } catch {
+    console.log(
+      `  (no result: ${child.stderr.trim().split('\n').pop() ?? child.status})  ${t.label}`,
+    );
+    return NaN;
+  }
+  const done = !r.limit && !r.error;
+  const ratio = t.herdSeconds / r.cpuSeconds;
+  const bound = !t.herdFinished ? '>=' : '';
+  if (done && Number.isFinite(ratio)) at.ratios?.push(ratio);
+  const herd = Number.isFinite(t.herdSeconds) ? `${bound}${t.herdSeconds.toFixed(1)}` : '?';
+  const ratioText = done && Number.isFinite(ratio) ? `${bound}${ratio.toFixed(2)}x` : '-';
+  const speedup =
+    at.firstWall !== null && done && Number.isFinite(at.firstWall)
+      ? `, wall ${(at.firstWall / r.wallSeconds).toFixed(2)}x the first count's`
+      : '';
+  const label = at.labelled ? `  [-j ${at.threads}${speedup}]` : '';
+  const cpu = r.cpuSeconds.toFixed(2).padStart(8);
+  const wall = r.wallSeconds.toFixed(2).padStart(8);
+  const rss = r.maxRssMiB.toFixed(0).padStart(9);
+  console.log(
+    `${cpu} ${wall} ${rss} ${herd.padStart(10)} ${ratioText.padStart(16)}  ${t.label}${label}  ${verdict(t, r)}`,
+  );
+  return done ? r.wallSeconds : NaN;
 }

@@ -61,6 +61,13 @@ export interface EnumerationOptions extends EnumerationLimits {
    * chosen: the candidates they reject are never visited.
    */
   registerChecks?: readonly RegisterCheck[];
+  /**
+   * Visit only share `index` of `count` (counting from 0): the candidates whose position
+   * in the enumeration is index modulo count, so that `count` enumerations of the same
+   * test, one per share, visit every candidate exactly once between them. Every share
+   * still walks (and counts towards -max-executions) the whole space.
+   */
+  share?: { index: number; count: number };
 }
 
 /**
@@ -91,6 +98,8 @@ export function enumerateCandidates(
       );
   };
 
+  const share = options.share && options.share.count > 1 ? options.share : null;
+  let position = 0; // of the next candidate, for `share`
   const forCombination = (paths: ThreadTrace[]): boolean => {
     if (stats) stats.combinations++;
     const space = new CandidateSpace(paths, memory, observedMemory);
@@ -103,6 +112,7 @@ export function enumerateCandidates(
     const finalChoice = new Array<number>(finalLocations.length).fill(0);
     const emit = (): boolean => {
       checkLimits(options.deadline);
+      if (share && position++ % share.count !== share.index) return true;
       const finalWrites = new Map<string, number>();
       finalLocations.forEach((loc, i) =>
         finalWrites.set(loc, space.finalWriteChoices[i][finalChoice[i]]),
