@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { layOutColumns } from '../src/frontend/herd-hash.js';
 import { parseCLitmus, parseMacros } from '../src/frontend/c/index.js';
 import { parseBpfLitmus } from '../src/frontend/bpf/index.js';
+import { parseAarch64Litmus } from '../src/frontend/aarch64/index.js';
 
 const M = parseMacros(
   'WRITE_ONCE(X,V) { __store{ONCE}(X,V); }\nREAD_ONCE(X) __load{ONCE}(X)\n',
@@ -71,4 +72,12 @@ test('a BPF test digests its instructions in herd7 spelling, labels renamed in s
   assert.equal(t.hash, expectedHash('0:r1=x; int x=0', code, '0:r2'));
   // Different label names in the same sorted order give the same digest.
   assert.equal(parseBpfLitmus(src('Q', 'P'), 't.litmus').hash, t.hash);
+});
+
+test('an init value that is an array element is digested as herd7 writes it, symbol+index', () => {
+  const t = parseAarch64Litmus(
+    'AArch64 T\n{\n int x[2];\n 0:X0=x[1];\n}\n P0 ;\n STR W1,[X0] ;\nexists (x[1]=0)\n',
+    't.litmus',
+  );
+  assert.equal(t.hash, expectedHash('0:X0=x+1; int x[2]', ' STR W1,[X0] ;\n', 'x[1]'));
 });

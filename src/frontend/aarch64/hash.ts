@@ -96,14 +96,14 @@ export function aarch64HashText(text: string): string {
     }
     const mod = modifier(a);
     if (/^(LSL|LSR|ASR|ROR|[SU]XT[BHWX])$/.test(mod.op)) {
-      // A zero shift of a register operand is not printed.
       if (mod.amount === null) out.push(mod.op);
-      else if (!(
-        isZero(mod.amount) &&
-        /^(LSL|LSR|ASR|ROR)$/.test(mod.op) &&
-        !isImmediateBefore(out)
-      ))
+      else if (WIDE_MOVES.has(mnemonic)) {
+        // herd7 joins a wide move's shift with one comma too many, and keeps it when zero.
+        out.push(`,${mod.op} ${mod.amount}`);
+      } else if (!(isZero(mod.amount) && /^(LSL|LSR|ASR|ROR)$/.test(mod.op))) {
+        // A zero shift of an operand (register or immediate) is not printed.
         out.push(`${mod.op} ${mod.amount}`);
+      }
       continue;
     }
     out.push(/^[A-Za-z]{2}$/.test(a) ? a.toUpperCase() : a);
@@ -115,10 +115,17 @@ export function aarch64HashText(text: string): string {
     }
   }
   if (mnemonic === 'LDUR') return `LDUR ${out.join(', ')}`;
+  // The bit-field moves print their registers as X registers, whatever the width.
+  if (mnemonic === 'UBFM' || mnemonic === 'SBFM')
+    return `${mnemonic} ${out.map((o) => o.replace(/^W(ZR|\d+)$/, 'X$1')).join(',')}`;
+  // herd7 reads these aliases as the instruction they stand for and prints that.
+  if (mnemonic === 'REV64') return `REV ${out.join(',')}`;
+  if ((mnemonic === 'NEG' || mnemonic === 'NEGS') && out.length >= 2 && REGISTER.test(out[1]!))
+    return `${mnemonic === 'NEG' ? 'SUB' : 'SUBS'} ${out[0]},${out[0]!.startsWith('W') ? 'WZR' : 'XZR'},${out.slice(1).join(',')}`;
+  if (mnemonic === 'SUBS' && out.length >= 3 && /^[XW]ZR$/.test(out[0]!))
+    return `CMP ${out.slice(1).join(',')}`;
   return out.length === 0 ? mnemonic : `${mnemonic} ${out.join(',')}`;
 }
 
-/** An immediate operand just before: its shift is printed even when zero (`#1,LSL #0`). */
-function isImmediateBefore(out: string[]): boolean {
-  return out.length > 0 && out[out.length - 1]!.startsWith('#');
-}
+/** The wide moves, whose optional shift herd7 prints after an extra comma. */
+const WIDE_MOVES = new Set(['MOVZ', 'MOVN', 'MOVK']);

@@ -81,7 +81,18 @@ function hashInitText(toks: Token[], entry: InitEntry): string {
   const typeToks = lhs.slice(0, lhs.length - locLen);
   if (rhs[0] && isP(rhs[0], '&')) rhs = rhs.slice(1);
   if (rhs[0]?.text === 'ATOMIC_INIT' && isP(rhs[1], '(')) rhs = rhs.slice(2, rhs.length - 1);
-  const value = rhs.length === 0 ? '0' : rhs.map((t) => t.text).join('');
+  // An array element's address `v[i]` is herd7's symbol-plus-index `v+i`.
+  const element =
+    rhs.length === 4 && isP(rhs[1], '[') && isP(rhs[3], ']') && rhs[2]!.kind === 'num';
+  const index = element ? parseIntLiteral(rhs[2]!.text) : 0;
+  const value =
+    rhs.length === 0
+      ? '0'
+      : element
+        ? index === 0
+          ? rhs[0]!.text
+          : `${rhs[0]!.text}+${index}`
+        : rhs.map((t) => t.text).join('');
   const words = typeToks.filter((t) => t.kind === 'ident').map((t) => t.text);
   const pointer = typeToks.some((t) => isP(t, '*'));
   if (words.length === 0) return pointer ? `*${loc}=${value}` : `${loc}=${value}`;
