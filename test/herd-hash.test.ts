@@ -5,6 +5,7 @@ import { layOutColumns } from '../src/frontend/herd-hash.js';
 import { parseCLitmus, parseMacros } from '../src/frontend/c/index.js';
 import { parseBpfLitmus } from '../src/frontend/bpf/index.js';
 import { parseAarch64Litmus } from '../src/frontend/aarch64/index.js';
+import { parseX86_64Litmus } from '../src/frontend/x86/index.js';
 
 const M = parseMacros(
   'WRITE_ONCE(X,V) { __store{ONCE}(X,V); }\nREAD_ONCE(X) __load{ONCE}(X)\n',
@@ -80,4 +81,12 @@ test('an init value that is an array element is digested as herd7 writes it, sym
     't.litmus',
   );
   assert.equal(t.hash, expectedHash('0:X0=x+1; int x[2]', ' STR W1,[X0] ;\n', 'x[1]'));
+});
+
+test('an X86_64 scaled memory operand is digested as herd7 prints it: no zero displacement', () => {
+  const t = parseX86_64Litmus(
+    'X86_64 T\n{ 0:rbx=1; }\n P0 ;\n movq 0(%RAX,%rbx,8),%rcx ;\nexists (0:rcx=0)\n',
+    't.litmus',
+  );
+  assert.equal(t.hash, expectedHash('0:rbx=1', ' movq (%rax, %rbx,8),%rcx ;\n', '0:rcx'));
 });
