@@ -6,6 +6,7 @@ import { parseCLitmus, parseMacros } from '../src/frontend/c/index.js';
 import { parseBpfLitmus } from '../src/frontend/bpf/index.js';
 import { parseAarch64Litmus } from '../src/frontend/aarch64/index.js';
 import { parseX86_64Litmus } from '../src/frontend/x86/index.js';
+import { parsePpcLitmus } from '../src/frontend/ppc/index.js';
 
 const M = parseMacros(
   'WRITE_ONCE(X,V) { __store{ONCE}(X,V); }\nREAD_ONCE(X) __load{ONCE}(X)\n',
@@ -89,4 +90,13 @@ test('an X86_64 scaled memory operand is digested as herd7 prints it: no zero di
     't.litmus',
   );
   assert.equal(t.hash, expectedHash('0:rbx=1', ' movq (%rax, %rbx,8),%rcx ;\n', '0:rcx'));
+});
+
+test('symbolic registers are digested without their %, after thread registers, before locations', () => {
+  const t = parsePpcLitmus(
+    'PPC T\n{ x=1; %a=x; 0:r3=2; }\n P0 ;\n stw r3,0(%a) ;\n hwsync ;\nexists (x=1)\n',
+    't.litmus',
+  );
+  const code = ' stw r3,0(%a) ;\n sync         ;\n';
+  assert.equal(t.hash, expectedHash('0:r3=2; a=x; x=1', code, 'x'));
 });

@@ -3,7 +3,7 @@
 // case, operands are separated by bare commas, immediates are `#` and a decimal number,
 // zero offsets and zero shifts are dropped, and a post-indexed address is `[Xn]#k`.
 
-import { splitOperands } from '../litmus/asm.js';
+import { splitOperands, SYMBOLIC_REGISTER } from '../litmus/asm.js';
 
 const REGISTER = /^(?:[XW](?:[12]?\d|30)|XZR|WZR|W?SP)$/i;
 
@@ -87,6 +87,11 @@ export function aarch64HashText(text: string): string {
     }
     if (REGISTER.test(a)) {
       out.push(a.toUpperCase());
+      continue;
+    }
+    // A symbolic register is printed with the width of the instruction's first register.
+    if (SYMBOLIC_REGISTER.test(a)) {
+      out.push(`${out[0]?.startsWith('W') ? 'W' : 'X'}${a}`);
       continue;
     }
     const imm = immediate(a);
