@@ -3,7 +3,8 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OrdoError } from '../src/diagnostics.js';
 import { parseBpfLitmusDetailed } from '../src/frontend/bpf/index.js';
@@ -118,6 +119,33 @@ test('a BPF instruction the mapping lacks is an error at the instruction', () =>
         e.format(),
       ),
   );
+});
+
+test('a NULL check of a pointer lowers: compare flags on an address are ordered only when a jump asks', () => {
+  const file = join(mkdtempSync(join(tmpdir(), 'ordo-jit-')), 'null-check.litmus');
+  writeFileSync(
+    file,
+    [
+      'BPF null-check',
+      '{ 0:r1=x; 0:r2=y; 1:r1=x; 1:r2=y; }',
+      ' P0                    | P1                    ;',
+      ' r3 = 1                | r4 = *(u32 *)(r2 + 0) ;',
+      ' *(u32 *)(r1 + 0) = r3 | if r1 == 0 goto L0    ;',
+      ' smp_wmb               | r5 = *(u32 *)(r1 + 0) ;',
+      ' *(u32 *)(r2 + 0) = r3 | L0:                   ;',
+      'exists (1:r4=1 /\\ 1:r5=0)',
+      '',
+    ].join('\n'),
+  );
+  const bpf = runBpf(file);
+  assert.equal(bpf.observation, 'Sometimes');
+  for (const name of ['x86_64', 'riscv64', 'ppc64']) {
+    const r = checkTest(file, bpf, byName(name));
+    assert.ok(
+      r.verdict === 'sound' || r.verdict === 'stronger',
+      `${name}: ${r.verdict} ${r.reason}`,
+    );
+  }
 });
 
 test('lowering keeps registers and data flow and sends failed store-conditionals to the filter', () => {
