@@ -511,9 +511,7 @@ function x86_64HashText(text: string): string {
   const m = /^(\S+)\s*(.*)$/.exec(text.trim())!;
   const printed = (o: string) =>
     /^-?(0x[0-9a-f]+|\d+)$/i.test(o) ? `$${o}` : o.replace(/%\w+/g, (r) => r.toLowerCase());
-  // herd7 reads jlt and jgt and prints them jl and jg.
-  const lower = m[1]!.toLowerCase();
-  const mnemonicText = lower === 'jlt' ? 'jl' : lower === 'jgt' ? 'jg' : lower;
+  const mnemonicText = m[1]!.toLowerCase();
   if (operands.length === 0) return mnemonicText;
   return `${mnemonicText} ${operands.map(printed).join(',')}`;
 }
@@ -521,7 +519,8 @@ function x86_64HashText(text: string): string {
 const x86_64: AsmDialect = {
   arch: 'X86_64',
   register: x86_64Register,
-  hashText: x86_64HashText,
+  // herd7 reads jlt and jgt and prints them jl and jg.
+  hashText: (text) => x86_64HashText(text).replace(/^j([lg])t\b/, 'j$1'),
   lower(cell) {
     const { locked, mnemonic, operands } = splitInstruction(cell);
     if (NOPS.has(mnemonic)) return [];
