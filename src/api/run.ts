@@ -31,6 +31,7 @@ import {
   sortColumns,
   compareStates,
   columnKey,
+  filterRegisterChecks,
   type FinalState,
 } from '../outcomes/final-state.js';
 import { conditionVerdict, type Observation } from '../outcomes/verdict.js';
@@ -315,13 +316,20 @@ function evaluateTest(
   const relevant = (st: FinalState): boolean =>
     speed === 'false' || holds(test.condition.prop, st) === (q !== 'forall');
   const modelFile = setup.resolved.model.catFile;
+  const filterChecks = test.filter
+    ? filterRegisterChecks(test.filter, filterColumns, filterTypes)
+    : [];
   try {
     withinDepthLimit(file, () =>
       enumerateCandidates(
         test,
         traces,
         memory,
-        { maxCandidates: opts.maxExecutions ?? Infinity, deadline },
+        {
+          maxCandidates: opts.maxExecutions ?? Infinity,
+          deadline,
+          registerChecks: filterChecks,
+        },
         (cand, input) => {
           // A filtered-out candidate is not an execution of the test; under -speedcheck
           // neither is one that cannot decide the condition (see `relevant`).
