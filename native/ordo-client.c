@@ -271,6 +271,14 @@ int main(int argc, char **argv) {
   put_string(&req, cwd);
   put_string(&req, tty);
   put_string(&req, cols);
+  mode_t mask = umask(0);
+  umask(mask);
+  char mask_text[8];
+  snprintf(mask_text, sizeof mask_text, "%o", (unsigned)mask);
+  put_string(&req, mask_text);
+  char pid_text[24];
+  snprintf(pid_text, sizeof pid_text, "%ld", (long)getpid());
+  put_string(&req, pid_text);
   put_string(&req, count);
   for (int i = 1; i < argc; i++) put_string(&req, argv[i]);
   for (char **e = environ; *e; e++) put_string(&req, *e);

@@ -145,6 +145,26 @@ test(
 );
 
 test(
+  'more requests at once than warm processes: every one is answered',
+  { skip: noClient },
+  async () => {
+    const args = ['-timeout', '1', '-conf', join(lkmm, 'linux-kernel.cfg'), '-I', lkmm, slow];
+    const runs = Array.from(
+      { length: 5 },
+      () =>
+        new Promise<number | null>((done) =>
+          spawn(ordoBin, args, {
+            cwd: work,
+            stdio: 'ignore',
+            env: { ...process.env, ORDO_DAEMON_DIR: daemonDir, ORDO_DAEMON: 'require' },
+          }).on('exit', (code) => done(code)),
+        ),
+    );
+    assert.deepEqual(await Promise.all(runs), [124, 124, 124, 124, 124]);
+  },
+);
+
+test(
   'without a daemon the client runs the command itself and starts one for the next',
   { skip: noClient },
   async () => {
@@ -201,13 +221,28 @@ test('frames are split the same whatever chunks the stream arrives in', () => {
 test('a request is read back as sent; another protocol version is refused', () => {
   const payload = (version: string) =>
     Buffer.from(
-      [version, '/tmp', '011', '80', '2', '-q', 'a b.litmus', 'A=1', 'B=x=y', ''].join('\0'),
+      [
+        version,
+        '/tmp',
+        '011',
+        '80',
+        '22',
+        '4242',
+        '2',
+        '-q',
+        'a b.litmus',
+        'A=1',
+        'B=x=y',
+        '',
+      ].join('\0'),
     );
   assert.deepEqual(parseRequest(payload(PROTOCOL_VERSION)), {
     version: PROTOCOL_VERSION,
     cwd: '/tmp',
     isTTY: [false, true, true],
     columns: 80,
+    umask: 0o22,
+    clientPid: 4242,
     args: ['-q', 'a b.litmus'],
     env: { A: '1', B: 'x=y' },
   });

@@ -66,25 +66,33 @@ export interface DaemonRequest {
   isTTY: [boolean, boolean, boolean];
   /** The terminal's width (0 when stderr is not a terminal). */
   columns: number;
+  /** The client's file-creation mask (graph files are created with it). */
+  umask: number;
+  /** The client's process id: a run whose client is gone is stopped (server.ts). */
+  clientPid: number;
   args: string[];
   env: Record<string, string>;
 }
 
 /**
  * The request payload is NUL-terminated strings: protocol version, current directory,
- * three '0'/'1' for isatty(0..2), terminal columns, the argument count, the arguments,
- * then every environment entry NAME=VALUE. Undefined when it is not that shape.
+ * three '0'/'1' for isatty(0..2), terminal columns, umask in octal, the client's
+ * process id, the argument count, the arguments, then every environment entry NAME=VALUE. Undefined when it is not that
+ * shape.
  */
+const FIXED = 7;
+
 export function parseRequest(payload: Buffer): DaemonRequest | undefined {
   const parts = payload.toString('utf8').split('\0');
   if (parts.pop() !== '') return undefined;
-  const [version, cwd, tty, columns, count] = parts;
+  const [version, cwd, tty, columns, umask, pid, count] = parts;
   if (version !== PROTOCOL_VERSION || cwd === undefined || !/^[01]{3}$/.test(tty ?? ''))
     return undefined;
+  if (!/^[0-7]{1,4}$/.test(umask ?? '') || !/^[1-9][0-9]*$/.test(pid ?? '')) return undefined;
   const argc = Number(count);
-  if (!Number.isInteger(argc) || argc < 0 || 5 + argc > parts.length) return undefined;
+  if (!Number.isInteger(argc) || argc < 0 || FIXED + argc > parts.length) return undefined;
   const env: Record<string, string> = {};
-  for (const entry of parts.slice(5 + argc)) {
+  for (const entry of parts.slice(FIXED + argc)) {
     const eq = entry.indexOf('=');
     if (eq > 0) env[entry.slice(0, eq)] = entry.slice(eq + 1);
   }
@@ -93,7 +101,9 @@ export function parseRequest(payload: Buffer): DaemonRequest | undefined {
     cwd,
     isTTY: [tty![0] === '1', tty![1] === '1', tty![2] === '1'],
     columns: Number(columns) || 0,
-    args: parts.slice(5, 5 + argc),
+    umask: parseInt(umask!, 8),
+    clientPid: Number(pid),
+    args: parts.slice(FIXED, FIXED + argc),
     env,
   };
 }

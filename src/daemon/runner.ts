@@ -81,6 +81,9 @@ async function answer(cli: CommandLine, socket: Socket, request: DaemonRequest |
     return direct(socket);
   }
   useEnvironment(request.env);
+  process.umask(request.umask);
+  // The daemon stops this process if the client dies while the test runs (see server.ts).
+  process.send?.({ type: 'running', clientPid: request.clientPid });
   current = socket;
   socket.write(encodeFrame(FRAME_PID, String(process.pid)));
   stdout.socket = stderr.socket = socket;

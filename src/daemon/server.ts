@@ -13,7 +13,7 @@ import { createConnection, createServer, type Socket } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pidFile, readBuildId, socketPath } from './protocol.js';
+import { FRAME_DIRECT, encodeFrame, pidFile, readBuildId, socketPath } from './protocol.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const [dir, id] = process.argv.slice(2);
@@ -30,6 +30,8 @@ interface Runner {
   ready: boolean;
   busy: boolean;
   idleTimer?: NodeJS.Timeout;
+  /** The client whose test it runs (0: none yet). */
+  clientPid: number;
 }
 
 const runners = new Set<Runner>();
@@ -40,11 +42,15 @@ function startRunner(): void {
   const child = fork(join(dirname(fileURLToPath(import.meta.url)), 'runner.js'), [], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const runner: Runner = { child, ready: false, busy: false };
+  const runner: Runner = { child, ready: false, busy: false, clientPid: 0 };
   runners.add(runner);
-  child.on('message', (message: { type?: string }) => {
+  child.on('message', (message: { type?: string; clientPid?: number }) => {
     if (message.type === 'ready') runner.ready = true;
-    if (message.type === 'idle') runner.busy = false;
+    if (message.type === 'running') runner.clientPid = message.clientPid ?? 0;
+    if (message.type === 'idle') {
+      runner.busy = false;
+      runner.clientPid = 0;
+    }
     if (!runner.busy) retireLater(runner);
     dispatch();
   });
@@ -66,13 +72,22 @@ function retireLater(runner: Runner): void {
   runner.idleTimer.unref();
 }
 
+/**
+ * A connection no warm process took within this long is answered `direct`: the client
+ * runs the command itself, in parallel, as a fresh process would (rather than waiting
+ * behind long runs).
+ */
+const MAX_WAIT_MS = 1500;
+
 /** Hand waiting connections to idle warm processes; start more when all are busy. */
 function dispatch(): void {
   while (waiting.length > 0) {
     const free = [...runners].find((r) => r.ready && !r.busy);
     if (!free) {
       const starting = [...runners].some((r) => !r.ready);
-      if (!starting && runners.size < maxRunners) startRunner();
+      if (starting) return;
+      if (runners.size < maxRunners) startRunner();
+      else while (waiting.length > 0) sendDirect(waiting.shift()!);
       return;
     }
     const socket = waiting.shift()!;
@@ -84,6 +99,23 @@ function dispatch(): void {
   // Keep one warm process ready for the next client.
   if (![...runners].some((r) => !r.busy) && runners.size < maxRunners && !stopping) startRunner();
 }
+
+/**
+ * A test runs without looking at its socket, so a client killed outright (SIGKILL) would
+ * leave it running for nobody, as a fresh process would not: look for such runs and stop
+ * them (the process is replaced).
+ */
+const ABANDONED_CHECK_MS = 500;
+setInterval(() => {
+  for (const r of runners) {
+    if (!r.busy || r.clientPid === 0) continue;
+    try {
+      process.kill(r.clientPid, 0);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ESRCH') r.child.kill('SIGKILL');
+    }
+  }
+}, ABANDONED_CHECK_MS).unref();
 
 let idleTimer: NodeJS.Timeout | undefined;
 function stayAwake(): void {
@@ -121,9 +153,19 @@ function stopOlderBuilds(): void {
   }
 }
 
+/** Tell the client to run the command itself (the request stays unread). */
+function sendDirect(socket: Socket): void {
+  if (!socket.destroyed) socket.end(encodeFrame(FRAME_DIRECT, ''));
+}
+
 const server = createServer({ pauseOnConnect: true }, (socket) => {
   stayAwake();
+  socket.on('error', () => socket.destroy());
   waiting.push(socket);
+  setTimeout(() => {
+    const at = waiting.indexOf(socket);
+    if (at >= 0) sendDirect(waiting.splice(at, 1)[0]!);
+  }, MAX_WAIT_MS).unref();
   dispatch();
 });
 
