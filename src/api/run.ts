@@ -3,6 +3,7 @@
 
 import { normaliseLineBreaks, readSourceFile } from '../source.js';
 import { basename, resolve } from 'node:path';
+import { statSync } from 'node:fs';
 import { LimitError, OrdoError, withinDepthLimit, type LimitKind } from '../diagnostics.js';
 import { beginRun, endRun, limitClock, measuresProcessCpu } from '../limits.js';
 import {
@@ -110,13 +111,27 @@ export interface LoadedSetup {
   macros: MacroTable;
 }
 
-const setupCache = new Map<string, LoadedSetup>();
+/**
+ * Setups already loaded, with the modification time of every file they were read from: a
+ * process that runs many tests (a batch worker, a warm process of the daemon) reads a file
+ * again once it has changed, as a fresh process would.
+ */
+const setupCache = new Map<string, { setup: LoadedSetup; stamps: [string, number][] }>();
+
+function modifiedAt(file: string): number {
+  try {
+    return statSync(file).mtimeMs;
+  } catch {
+    return NaN; // never equal: a file that went away is looked for again
+  }
+}
 
 export function loadSetup(opts: RunOptions): LoadedSetup {
   // Relative names are looked up from the current directory and $HERDLIB: part of the key.
   const key = JSON.stringify([opts, process.cwd(), process.env.HERDLIB ?? '']);
   const cached = setupCache.get(key);
-  if (cached) return cached;
+  if (cached && cached.stamps.every(([file, time]) => modifiedAt(file) === time))
+    return cached.setup;
   const resolved = resolveConfig(opts, defaultLkmmConfig);
   const model = loadModel(resolved.model);
   const macroText = readSourceFile(resolved.macrosFile);
@@ -124,7 +139,8 @@ export function loadSetup(opts: RunOptions): LoadedSetup {
     loadMacros(macroText, resolved.macrosFile),
   );
   const setup = { resolved, model, macros };
-  setupCache.set(key, setup);
+  const files = [...resolved.cfgFiles, ...model.files, resolved.macrosFile];
+  setupCache.set(key, { setup, stamps: files.map((f) => [f, modifiedAt(f)]) });
   return setup;
 }
 
