@@ -6,8 +6,9 @@
 // With --heavy, only the heavy tests instead (tools/heavy.ts): slow.tsv and the RCU
 // scaling family (--rcu 10,16,19), each in its own process, with CPU time and peak RSS
 // (--heavy-timeout S, default 300). --threads 1,2 runs each of them with -j 1 and -j 2
-// (one test split over threads) and shows the wall-time speed-up; --only REGEX keeps the
-// heavy tests whose label matches.
+// (one test split over threads) and shows the wall-time speed-up, and each share alone
+// in CPU time (what N idle cores would give); --only REGEX keeps the heavy tests whose
+// label matches.
 
 import { corpusPath, repoRoot } from '../test/support/corpus.js';
 import { listLitmusFiles } from '../src/batch/inputs.js';
@@ -221,7 +222,13 @@ function main(): void {
   const measured = args.indexOf('--measure');
   if (measured >= 0) {
     const threads = Number(args[args.indexOf('--threads') + 1]) || 1;
-    measureOne(args[measured + 1], { ...model, timeout: timeoutArg || 300, threads });
+    // --share I/N: share I of N alone (tools/heavy.ts's projection of -j N).
+    const shareArg = args.includes('--share') ? args[args.indexOf('--share') + 1] : null;
+    const [index, count] = shareArg ? shareArg.split('/').map(Number) : [0, 1];
+    // The share's deadline is on this process's CPU clock, which starts near 0.
+    const deadline = (timeoutArg || 300) * 1000;
+    const share = shareArg ? { share: { index, count, deadline } } : {};
+    measureOne(args[measured + 1], { ...model, timeout: timeoutArg || 300, threads, ...share });
     return;
   }
   if (args.includes('--heavy')) {
