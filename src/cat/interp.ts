@@ -8,7 +8,7 @@
 // only when something uses it.
 
 import { checkLimits } from '../limits.js';
-import type { Location } from '../diagnostics.js';
+import { LimitError, type Location } from '../diagnostics.js';
 import { EventSet, Relation } from '../relations/index.js';
 import type { CIns, RCond, RExp, RPat, CompiledProgram } from './resolved.js';
 import type { ModelInput, ModelOutcome } from './input.js';
@@ -193,7 +193,8 @@ export class Evaluator implements PrimContext {
           const iv = i >= 0 ? this.I[i] : this.resolveInput(name);
           if (iv !== UNBOUND) v = iv as V;
         }
-      } catch {
+      } catch (err) {
+        if (err instanceof LimitError) throw err; // the run is over, not the value unknown
         v = undefined;
       }
       if (v instanceof Relation || v instanceof EventSet) m.set(name, v);

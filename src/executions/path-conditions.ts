@@ -6,7 +6,7 @@
 // value cycle, an undetermined value) waits, and the full resolution at the leaf
 // (CandidateValues.resolve) stays the judge of every candidate that gets there.
 
-import { OrdoError } from '../diagnostics.js';
+import { LimitError, OrdoError } from '../diagnostics.js';
 import {
   evaluateSymbolic,
   sameValue,
@@ -89,6 +89,8 @@ export class PathConditions {
       const holds = a.kind === 'truth' ? isTrue(v) === a.expect : sameValue(v, a.value);
       return holds ? 'holds' : 'contradicted';
     } catch (err) {
+      // A limit is not a value problem: it ends the run (undecided here, it went unseen).
+      if (err instanceof LimitError) throw err;
       if (err === NOT_YET || err === UNDETERMINED || err instanceof OrdoError) return 'undecided';
       throw err;
     }
