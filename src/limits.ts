@@ -21,11 +21,14 @@ export interface RunBudget {
   maxResidentBytes: number;
   /** Runs sharing the process (batch workers, one run each). */
   concurrentRuns: number;
+  /** Candidate executions the run may try (-max-executions); Infinity (or absent) for any. */
+  maxExecutions?: number;
 }
 
 const NO_BUDGET: RunBudget = { deadline: Infinity, maxResidentBytes: 0, concurrentRuns: 1 };
 let budget: RunBudget = NO_BUDGET;
 let calls = 0;
+let executionsTried = 0;
 /**
  * The run's limit once reached. Every later check throws it again at once: a stage that
  * catches errors to try something else (a condition left undecided, a value given up
@@ -60,6 +63,7 @@ export function useProcessCpuClock(): void {
 export function beginRun(b: RunBudget): void {
   budget = b;
   calls = 0;
+  executionsTried = 0;
   reached = null;
   lastReading = -Infinity;
 }
@@ -79,6 +83,18 @@ export function checkLimits(deadline: number = Infinity): void {
   checkClock(deadline);
   // Memory figures cost far more than the clock: read them 16 times less often.
   if ((calls & 1023) === 0) checkMemory();
+}
+
+/**
+ * One more candidate execution tried: a reads-from choice, a further final-write choice,
+ * a further element of a model's `with ... from` (each path through the model is an
+ * execution: LKMM tries every coherence order of a candidate that way). Over
+ * -max-executions, the executions limit.
+ */
+export function noteExecutionTried(): void {
+  const max = budget.maxExecutions ?? Infinity;
+  if (++executionsTried > max)
+    throw stick(new LimitError('executions', `more than ${max} candidate executions tried`));
 }
 
 /** Units of work (about one word operation each) between two checks by noteWork. */

@@ -24,7 +24,7 @@ function enumerate(text: string): { stats: EnumerationStats; outcomes: string[] 
     test,
     traces,
     memory,
-    { maxCandidates: Infinity, deadline: Infinity },
+    { deadline: Infinity },
     (cand) => {
       const regs = [...cand.registers.entries()]
         .flatMap(([t, m]) =>

@@ -254,3 +254,17 @@ test('a model including a file 5,000 times is compiled under the run limits (fuz
   const r = runTestText('mp.litmus', repeatedReads(100), { model, timeout: 0.2 });
   assert.equal(r.limitKind, 'time');
 });
+
+test('-max-executions counts each coherence order a model tries, not only reads-from choices', () => {
+  // No reads: one reads-from choice, two final writes, but 924 coherence orders of the
+  // two chains of six writes, each a path through LKMM's `with co from ...`.
+  const chain = (t: number) =>
+    `P${t}(int *x) {\n${[1, 2, 3, 4, 5, 6].map((v) => `  WRITE_ONCE(*x, ${v + 10 * t});`).join('\n')}\n}`;
+  const text = `C co-orders\n{}\n${chain(0)}\n${chain(1)}\nexists (x=6)\n`;
+  const all = runTestText('co-orders.litmus', text);
+  assert.equal(all.limit, undefined);
+  assert.ok(all.positive + all.negative > 100, `${all.positive} + ${all.negative} executions`);
+  const r = runTestText('co-orders.litmus', text, { maxExecutions: 50 });
+  assert.equal(r.limitKind, 'executions');
+  assert.ok(r.positive + r.negative <= 50, `${r.positive} + ${r.negative} executions`);
+});

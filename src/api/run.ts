@@ -232,6 +232,7 @@ function runWithinBudget(
     deadline,
     maxResidentBytes: (opts.maxMemoryMb ?? 0) * 2 ** 20,
     concurrentRuns: opts.concurrentRuns ?? 1,
+    maxExecutions: opts.maxExecutions ?? Infinity,
   });
   try {
     return evaluateTest(file, text, opts, started, deadline, observer);
@@ -317,44 +318,38 @@ function evaluateTest(
   const modelFile = setup.resolved.model.catFile;
   try {
     withinDepthLimit(file, () =>
-      enumerateCandidates(
-        test,
-        traces,
-        memory,
-        { maxCandidates: opts.maxExecutions ?? Infinity, deadline },
-        (cand, input) => {
-          // A filtered-out candidate is not an execution of the test; under -speedcheck
-          // neither is one that cannot decide the condition (see `relevant`).
-          if (
-            test.filter &&
-            !holds(test.filter, finalState(cand, filterColumns, memory, filterTypes))
-          )
-            return true;
-          const st = finalState(cand, columns, memory, types);
-          if (!relevant(st)) return true;
-          // Models that build coherence orders from the edges a candidate already forces
-          // (herd's cos-opt.cat) read them as `pco`, which herd7's engine supplies.
-          if (suppliesForcedCoherence) input.relations.set('pco', forcedCoherence(input));
-          const outcomes = withinDepthLimit(modelFile, () =>
-            evaluateModel(setup.model, input, evalOptions),
-          );
-          const conditionHolds = holds(test.condition.prop, st);
-          for (const o of outcomes) {
-            if (o.allowed) {
-              for (const f of o.flags) flags.add(f);
-              states.set(stateText(st, columns), st);
-              if (conditionHolds) positive++;
-              else negative++;
-            }
-            if (observer) {
-              const execution = { candidate: cand, input, outcome: o, state: st, conditionHolds };
-              if (observer.observe(execution) === false) return false;
-            }
-            if (o.allowed && speed === 'fast') return false;
-          }
+      enumerateCandidates(test, traces, memory, { deadline }, (cand, input) => {
+        // A filtered-out candidate is not an execution of the test; under -speedcheck
+        // neither is one that cannot decide the condition (see `relevant`).
+        if (
+          test.filter &&
+          !holds(test.filter, finalState(cand, filterColumns, memory, filterTypes))
+        )
           return true;
-        },
-      ),
+        const st = finalState(cand, columns, memory, types);
+        if (!relevant(st)) return true;
+        // Models that build coherence orders from the edges a candidate already forces
+        // (herd's cos-opt.cat) read them as `pco`, which herd7's engine supplies.
+        if (suppliesForcedCoherence) input.relations.set('pco', forcedCoherence(input));
+        const outcomes = withinDepthLimit(modelFile, () =>
+          evaluateModel(setup.model, input, evalOptions),
+        );
+        const conditionHolds = holds(test.condition.prop, st);
+        for (const o of outcomes) {
+          if (o.allowed) {
+            for (const f of o.flags) flags.add(f);
+            states.set(stateText(st, columns), st);
+            if (conditionHolds) positive++;
+            else negative++;
+          }
+          if (observer) {
+            const execution = { candidate: cand, input, outcome: o, state: st, conditionHolds };
+            if (observer.observe(execution) === false) return false;
+          }
+          if (o.allowed && speed === 'fast') return false;
+        }
+        return true;
+      }),
     );
   } catch (err) {
     if (err instanceof LimitError) limit = err;

@@ -7,7 +7,7 @@
 // outcome). Top-level `let` bindings are lazy, as in herd: a definition is evaluated
 // only when something uses it.
 
-import { checkLimits } from '../limits.js';
+import { checkLimits, noteExecutionTried } from '../limits.js';
 import { LimitError, type Location } from '../diagnostics.js';
 import { EventSet, Relation } from '../relations/index.js';
 import type { CIns, RCond, RExp, RPat, CompiledProgram } from './resolved.js';
@@ -314,6 +314,8 @@ export class Evaluator implements PrimContext {
           const flagsBefore = this.pathFlags.length;
           for (const el of elems) {
             this.checkLimits();
+            // Each further element is one more execution (see noteExecutionTried).
+            if (el !== elems[0]) noteExecutionTried();
             this.pathFailures.length = failuresBefore;
             this.pathFlags.length = flagsBefore;
             if (ins.slot >= 0) {
