@@ -8,11 +8,17 @@
 //   sync (hwsync), lwsync, isync, eieio
 //                                    a fence event in SYNC, LWSYNC, ISYNC, EIEIO
 // A branch makes every later event control-dependent on the reads its condition came
-// from. Comparisons write the hidden condition-register bits `cr0.lt`, `cr0.gt`, `cr0.eq`.
+// from. Comparisons write the hidden condition-register bit `cr0.eq` and the values compared,
+// from which a branch computes `cr0.lt` and `cr0.gt`.
 
 import { OrdoError } from '../../diagnostics.js';
 import type { BinaryOp, Expr, LitmusTest, SourcePos, Stmt, WidthCast } from '../../program/ir.js';
-import { parseAsmLitmus, type AsmDialect, type InstructionCell } from '../litmus/asm.js';
+import {
+  parseAsmLitmus,
+  SYMBOLIC_REGISTER,
+  type AsmDialect,
+  type InstructionCell,
+} from '../litmus/asm.js';
 
 const FENCES: Record<string, string> = {
   sync: 'SYNC',
@@ -76,6 +82,7 @@ const BRANCHES: Record<string, { bit: 'lt' | 'gt' | 'eq'; when: boolean }> = {
 };
 
 function ppcRegister(name: string): string | null {
+  if (SYMBOLIC_REGISTER.test(name)) return name;
   const m = /^r(\d+)$/i.exec(name);
   return m && Number(m[1]) < 32 ? `r${Number(m[1])}` : null;
 }
@@ -139,17 +146,19 @@ function lower(cell: InstructionCell): Stmt[] {
   const small = (i: number): number => Number(imm(i));
   /** `d(rA)` as an address expression. */
   const displaced = (i: number): Expr => {
-    const d = /^(-?(?:0x[0-9a-f]+|\d+))\((r\d+)\)$/i.exec(args[i]!);
+    const d = /^(-?(?:0x[0-9a-f]+|\d+))\((r\d+|%\w+)\)$/i.exec(args[i]!);
     if (!d) return fail(`Bad memory operand '${args[i]}' in '${cell.text}'.`, pos);
     const base = ppcRegister(d[2]!) ?? fail(`Bad register '${d[2]}' in '${cell.text}'.`, pos);
     const off = BigInt.asIntN(64, d[1]!.startsWith('-') ? -BigInt(d[1]!.slice(1)) : BigInt(d[1]!));
     return off === 0n ? reg(base) : bin('+', reg(base), konst(off));
   };
   const assign = (dst: string, value: Expr): Stmt => ({ kind: 'assign', reg: dst, value, pos });
+  // cr0.lt and cr0.gt are computed by the branch that reads them, from the two values
+  // compared: an address can be compared for equality only (a NULL check of a pointer).
   const compare = (a: Expr, b: Expr): Stmt[] => [
-    assign('cr0.lt', bin('<', a, b)),
-    assign('cr0.gt', bin('>', a, b)),
     assign('cr0.eq', bin('==', a, b)),
+    assign('cr0.left', a),
+    assign('cr0.right', b),
   ];
 
   if (mnemonic === 'nop') return [];
@@ -183,7 +192,10 @@ function lower(cell: InstructionCell): Stmt[] {
   const branch = BRANCHES[mnemonic];
   if (branch) {
     arity(1);
-    const bit = reg(`cr0.${branch.bit}`);
+    const bit =
+      branch.bit === 'eq'
+        ? reg('cr0.eq')
+        : bin(branch.bit === 'lt' ? '<' : '>', reg('cr0.left'), reg('cr0.right'));
     const test: Expr = branch.when ? bit : { kind: 'unop', op: '!', arg: bit };
     return [{ kind: 'goto', label: args[0]!, test, pos }];
   }
@@ -296,7 +308,11 @@ const ppc: AsmDialect = {
     /^exts[bhw]\b/.test(text)
       ? // herd7 prints the sign extensions with a space after the comma (checked on A008).
         text.replace(/\s*,\s*/g, ', ')
-      : text.replace(/\s*,\s*/g, ',').replace(/^(b(?:eq|ne|lt|ge|gt|le))\s+/, '$1  '),
+      : text
+          .replace(/\s*,\s*/g, ',')
+          .replace(/^(b(?:eq|ne|lt|ge|gt|le))\s+/, '$1  ')
+          // hwsync is sync, which herd7 prints by that name (checked on A002).
+          .replace(/^hwsync$/, 'sync'),
 };
 
 export function parsePpcLitmus(text: string, file: string): LitmusTest {
