@@ -21,7 +21,7 @@ function candidates(text: string, share?: { index: number; count: number }): str
     litmus,
     traces,
     memory,
-    { maxCandidates: Infinity, deadline: Infinity, ...(share ? { share } : {}) },
+    { deadline: Infinity, ...(share ? { share } : {}) },
     (cand) => {
       const regs = [...cand.registers].flatMap(([t, m]) =>
         [...m].map(([r, v]) => `${t}:${r}=${formatValue(v)}`),
@@ -79,6 +79,15 @@ test('a test split over threads reports what one thread does (states, counts, fl
     const split = runTestText(file, text, { ...kernelOptions(), threads });
     assert.deepEqual(comparable(split), comparable(one), `-j ${threads}`);
   }
+});
+
+test('-max-executions stops a -j run where it stops one thread', () => {
+  const file = corpusPath('tests', 'lkmm-dev', 'kernel', 'C-srcu-nest-4.litmus');
+  const text = readFileSync(file, 'utf8');
+  const one = runTestText(file, text, { ...kernelOptions(), maxExecutions: 3 });
+  assert.ok(one.limit, 'the limit is reached');
+  const split = runTestText(file, text, { ...kernelOptions(), maxExecutions: 3, threads: 2 });
+  assert.deepEqual(comparable(split), comparable(one));
 });
 
 test('-j takes a positive whole number of threads', () => {

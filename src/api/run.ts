@@ -65,8 +65,9 @@ export interface RunOptions extends ConfigRequest {
   /**
    * Threads to split one test's candidate executions over (-j N): the same report as one
    * thread, sooner on a machine with free cores. -timeout still bounds the CPU time of the
-   * whole process, all threads together. A run with an observer or -speedcheck fast uses
-   * one thread (their order of candidates matters).
+   * whole process, all threads together. A run with an observer or -speedcheck fast (the
+   * order of candidates matters) or -max-executions (it counts model forks, which the
+   * threads would count apart) uses one thread.
    */
   threads?: number;
   /**
@@ -268,6 +269,7 @@ function runWithinBudget(
     deadline,
     maxResidentBytes: (opts.maxMemoryMb ?? 0) * 2 ** 20,
     concurrentRuns: opts.concurrentRuns ?? 1,
+    maxExecutions: opts.maxExecutions ?? Infinity,
   });
   try {
     return evaluateTest(file, text, opts, started, deadline, observer);
@@ -358,9 +360,16 @@ function evaluateTest(
   // rest (startShares); states and flags are unions of the shares', counts their sums.
   const threads = opts.threads ?? 1;
   // The threads share this one's deadline on the process's CPU clock: a thread whose
-  // clock is the elapsed time (a batch worker) runs its tests whole.
+  // clock is the elapsed time (a batch worker) runs its tests whole. -max-executions
+  // counts model forks too, which each thread would count only for its own share: a run
+  // with that limit stays on one thread, so that it stops where one thread stops.
   const splitting =
-    threads > 1 && !opts.share && !observer && speed !== 'fast' && measuresProcessCpu();
+    threads > 1 &&
+    !opts.share &&
+    !observer &&
+    speed !== 'fast' &&
+    opts.maxExecutions === undefined &&
+    measuresProcessCpu();
   const share = splitting ? { index: 0, count: threads } : opts.share;
   const otherShares = splitting ? startShares(file, text, opts, threads, deadline) : null;
   try {
@@ -371,7 +380,6 @@ function evaluateTest(
           traces,
           memory,
           {
-            maxCandidates: opts.maxExecutions ?? Infinity,
             deadline,
             registerChecks: filterChecks,
             ...(share ? { share: { index: share.index, count: share.count } } : {}),
