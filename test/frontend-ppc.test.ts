@@ -81,3 +81,17 @@ test('PPC: a branch-prediction hint (bne-) branches as the plain branch', () => 
   const branch = t.threads[0]!.body.find((s) => s.kind === 'goto');
   assert.ok(branch && branch.kind === 'goto' && branch.label === 'L1' && branch.test);
 });
+
+test('PPC: a symbolic register %r is a register of each thread that names it', () => {
+  const text = [
+    'PPC t',
+    '{ %a=x; %b=y; }',
+    ' P0            | P1            ;',
+    ' stw r1,0(%a)  | lwz r1,0(%a)  ;',
+    '               | lwz r2,0(%b)  ;',
+    'exists (1:r1=0)',
+  ];
+  const t = parsePpcLitmus(text.join('\n') + '\n', 't.litmus');
+  const regs = t.init.filter((e) => e.thread !== null).map((e) => `${e.thread}:${e.name}`);
+  assert.deepEqual(regs.sort(), ['0:%a', '1:%a', '1:%b']);
+});

@@ -4,6 +4,9 @@ import { createHash } from 'node:crypto';
 import { layOutColumns } from '../src/frontend/herd-hash.js';
 import { parseCLitmus, parseMacros } from '../src/frontend/c/index.js';
 import { parseBpfLitmus } from '../src/frontend/bpf/index.js';
+import { parseAarch64Litmus } from '../src/frontend/aarch64/index.js';
+import { parseX86_64Litmus } from '../src/frontend/x86/index.js';
+import { parsePpcLitmus } from '../src/frontend/ppc/index.js';
 
 const M = parseMacros(
   'WRITE_ONCE(X,V) { __store{ONCE}(X,V); }\nREAD_ONCE(X) __load{ONCE}(X)\n',
@@ -71,4 +74,29 @@ test('a BPF test digests its instructions in herd7 spelling, labels renamed in s
   assert.equal(t.hash, expectedHash('0:r1=x; int x=0', code, '0:r2'));
   // Different label names in the same sorted order give the same digest.
   assert.equal(parseBpfLitmus(src('Q', 'P'), 't.litmus').hash, t.hash);
+});
+
+test('an init value that is an array element is digested as herd7 writes it, symbol+index', () => {
+  const t = parseAarch64Litmus(
+    'AArch64 T\n{\n int x[2];\n 0:X0=x[1];\n}\n P0 ;\n STR W1,[X0] ;\nexists (x[1]=0)\n',
+    't.litmus',
+  );
+  assert.equal(t.hash, expectedHash('0:X0=x+1; int x[2]', ' STR W1,[X0] ;\n', 'x[1]'));
+});
+
+test('an X86_64 scaled memory operand is digested as herd7 prints it: no zero displacement', () => {
+  const t = parseX86_64Litmus(
+    'X86_64 T\n{ 0:rbx=1; }\n P0 ;\n movq 0(%RAX,%rbx,8),%rcx ;\nexists (0:rcx=0)\n',
+    't.litmus',
+  );
+  assert.equal(t.hash, expectedHash('0:rbx=1', ' movq (%rax, %rbx,8),%rcx ;\n', '0:rcx'));
+});
+
+test('symbolic registers are digested without their %, after thread registers, before locations', () => {
+  const t = parsePpcLitmus(
+    'PPC T\n{ x=1; %a=x; 0:r3=2; }\n P0 ;\n stw r3,0(%a) ;\n hwsync ;\nexists (x=1)\n',
+    't.litmus',
+  );
+  const code = ' stw r3,0(%a) ;\n sync         ;\n';
+  assert.equal(t.hash, expectedHash('0:r3=2; a=x; x=1', code, 'x'));
 });

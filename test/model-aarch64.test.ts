@@ -50,6 +50,19 @@ test('AArch64 digest spelling: bare commas, CSET for CSINC with ZR, post-index `
   assert.equal(aarch64HashText('ldr x1, [sp]'), 'LDR X1,[SP]');
 });
 
+test('AArch64 digest spelling: wide-move shifts, zero shifts, aliases herd7 expands', () => {
+  // A wide move's explicit shift follows a doubled comma, even a zero one.
+  assert.equal(aarch64HashText('MOVZ W0, #42, LSL #0'), 'MOVZ W0,#42,,LSL #0');
+  assert.equal(aarch64HashText('MOVK X0, #1, LSL #16'), 'MOVK X0,#1,,LSL #16');
+  assert.equal(aarch64HashText('MOVK X0, #1'), 'MOVK X0,#1');
+  // An operation's zero shift is dropped, on an immediate as on a register.
+  assert.equal(aarch64HashText('ADD X0, X0, #0, lsl #0'), 'ADD X0,X0,#0');
+  assert.equal(aarch64HashText('UBFM W20, W19, #4, #31'), 'UBFM X20,X19,#4,#31');
+  assert.equal(aarch64HashText('REV64 X4,X3'), 'REV X4,X3');
+  assert.equal(aarch64HashText('NEG W2,W1,LSL 2'), 'SUB W2,WZR,W1,LSL #2');
+  assert.equal(aarch64HashText('SUBS XZR, XZR, X1, ASR #1'), 'CMP XZR,X1,ASR #1');
+});
+
 /** The final states of a one-thread AArch64 test (0:X0 first, then `observed`). */
 function finalState(name: string, init: string, rows: string[], observed: string): string {
   const file = join(dir, `${name}.litmus`);

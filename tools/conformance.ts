@@ -135,6 +135,7 @@ const herdLib = join(corpus, 'models', 'herd-lib');
 /** The hardware sets that conform entirely, with herd7's default model for each. */
 const HARDWARE_SETS = [
   { set: 'arch-x86', herdModel: 'x86tso.cat' },
+  { set: 'arch-x86_64', herdModel: 'x86tso.cat' },
   { set: 'arch-riscv', herdModel: 'riscv.cat' },
 ];
 

@@ -8,9 +8,10 @@
 // - info: the header's `key=value` lines whose key is MemoryType or MT, as
 //   `lowercasekey=value`, keys sorted, concatenated in reverse; empty (no digest at all)
 //   when there is none;
-// - init: the initial state, sorted by location (registers by thread then name, before
-//   shared locations by name), one entry per location, `; `-separated, each entry written
-//   as in the test (`x=1`, `int x=0`, `int *p=x`, `0:r1=x`);
+// - init: the initial state, sorted by location (registers by thread then name, then
+//   symbolic registers `%r`, then shared locations by name), one entry per location,
+//   `; `-separated, each entry written as in the test (`x=1`, `int x=0`, `int *p=x`,
+//   `0:r1=x`; a symbolic register without its `%`);
 // - code: the threads laid out as columns, one row per line, each cell padded to its
 //   column's width and framed by one space, cells joined by `|`, rows ended by `;\n`;
 // - observed: the locations of the `locations` clause and of the final condition, as a
@@ -62,9 +63,12 @@ function compareLocation(
 ): number {
   if (a.thread !== null && b.thread !== null)
     return a.thread - b.thread || byteCompare(a.name, b.name);
-  if (a.thread !== null) return -1;
-  if (b.thread !== null) return 1;
-  return byteCompare(a.name, b.name);
+  return rank(a) - rank(b) || byteCompare(a.name, b.name);
+}
+
+/** Thread registers first, then symbolic registers (`%name`), then shared locations. */
+function rank(l: { thread: number | null; name: string }): number {
+  return l.thread !== null ? 0 : l.name.startsWith('%') ? 1 : 2;
 }
 
 /** `key=value` lines of a header, in order (herd7's test "info"). */

@@ -3,7 +3,7 @@
 // case, operands are separated by bare commas, immediates are `#` and a decimal number,
 // zero offsets and zero shifts are dropped, and a post-indexed address is `[Xn]#k`.
 
-import { splitOperands } from '../litmus/asm.js';
+import { splitOperands, SYMBOLIC_REGISTER } from '../litmus/asm.js';
 
 const REGISTER = /^(?:[XW](?:[12]?\d|30)|XZR|WZR|W?SP)$/i;
 
@@ -89,6 +89,11 @@ export function aarch64HashText(text: string): string {
       out.push(a.toUpperCase());
       continue;
     }
+    // A symbolic register is printed with the width of the instruction's first register.
+    if (SYMBOLIC_REGISTER.test(a)) {
+      out.push(`${out[0]?.startsWith('W') ? 'W' : 'X'}${a}`);
+      continue;
+    }
     const imm = immediate(a);
     if (imm !== null) {
       out.push(imm);
@@ -96,14 +101,14 @@ export function aarch64HashText(text: string): string {
     }
     const mod = modifier(a);
     if (/^(LSL|LSR|ASR|ROR|[SU]XT[BHWX])$/.test(mod.op)) {
-      // A zero shift of a register operand is not printed.
       if (mod.amount === null) out.push(mod.op);
-      else if (!(
-        isZero(mod.amount) &&
-        /^(LSL|LSR|ASR|ROR)$/.test(mod.op) &&
-        !isImmediateBefore(out)
-      ))
+      else if (WIDE_MOVES.has(mnemonic)) {
+        // herd7 joins a wide move's shift with one comma too many, and keeps it when zero.
+        out.push(`,${mod.op} ${mod.amount}`);
+      } else if (!(isZero(mod.amount) && /^(LSL|LSR|ASR|ROR)$/.test(mod.op))) {
+        // A zero shift of an operand (register or immediate) is not printed.
         out.push(`${mod.op} ${mod.amount}`);
+      }
       continue;
     }
     out.push(/^[A-Za-z]{2}$/.test(a) ? a.toUpperCase() : a);
@@ -115,10 +120,17 @@ export function aarch64HashText(text: string): string {
     }
   }
   if (mnemonic === 'LDUR') return `LDUR ${out.join(', ')}`;
+  // The bit-field moves print their registers as X registers, whatever the width.
+  if (mnemonic === 'UBFM' || mnemonic === 'SBFM')
+    return `${mnemonic} ${out.map((o) => o.replace(/^W(ZR|\d+)$/, 'X$1')).join(',')}`;
+  // herd7 reads these aliases as the instruction they stand for and prints that.
+  if (mnemonic === 'REV64') return `REV ${out.join(',')}`;
+  if ((mnemonic === 'NEG' || mnemonic === 'NEGS') && out.length >= 2 && REGISTER.test(out[1]!))
+    return `${mnemonic === 'NEG' ? 'SUB' : 'SUBS'} ${out[0]},${out[0]!.startsWith('W') ? 'WZR' : 'XZR'},${out.slice(1).join(',')}`;
+  if (mnemonic === 'SUBS' && out.length >= 3 && /^[XW]ZR$/.test(out[0]!))
+    return `CMP ${out.slice(1).join(',')}`;
   return out.length === 0 ? mnemonic : `${mnemonic} ${out.join(',')}`;
 }
 
-/** An immediate operand just before: its shift is printed even when zero (`#1,LSL #0`). */
-function isImmediateBefore(out: string[]): boolean {
-  return out.length > 0 && out[out.length - 1]!.startsWith('#');
-}
+/** The wide moves, whose optional shift herd7 prints after an extra comma. */
+const WIDE_MOVES = new Set(['MOVZ', 'MOVN', 'MOVK']);

@@ -29,6 +29,7 @@ import type {
 } from '../../program/ir.js';
 import {
   parseAsmLitmus,
+  SYMBOLIC_REGISTER,
   splitOperands,
   type AsmDialect,
   type InstructionCell,
@@ -46,6 +47,7 @@ interface GpRegister {
 }
 
 function gpRegister(name: string): GpRegister | null {
+  if (SYMBOLIC_REGISTER.test(name.trim())) return { x: name.trim(), word: false };
   const n = name.trim().toUpperCase();
   if (n === 'XZR' || n === 'WZR') return { x: null, word: n === 'WZR' };
   if (n === 'SP' || n === 'WSP') return { x: 'SP', word: n === 'WSP' };

@@ -76,12 +76,26 @@ function hashInitText(toks: Token[], entry: InitEntry): string {
   const eq = toks.findIndex((t) => isP(t, '='));
   const lhs = eq < 0 ? toks : toks.slice(0, eq);
   let rhs = eq < 0 ? [] : toks.slice(eq + 1);
-  const loc = entry.thread === null ? entry.name : `${entry.thread}:${entry.name}`;
-  const locLen = isP(lhs[lhs.length - 1], ']') || entry.thread !== null ? 3 : 1;
+  // A symbolic register `%r` is written without its `%`.
+  const loc =
+    entry.thread === null ? entry.name.replace(/^%/, '') : `${entry.thread}:${entry.name}`;
+  const locLen =
+    isP(lhs[lhs.length - 1], ']') || entry.thread !== null ? 3 : entry.name.startsWith('%') ? 2 : 1;
   const typeToks = lhs.slice(0, lhs.length - locLen);
   if (rhs[0] && isP(rhs[0], '&')) rhs = rhs.slice(1);
   if (rhs[0]?.text === 'ATOMIC_INIT' && isP(rhs[1], '(')) rhs = rhs.slice(2, rhs.length - 1);
-  const value = rhs.length === 0 ? '0' : rhs.map((t) => t.text).join('');
+  // An array element's address `v[i]` is herd7's symbol-plus-index `v+i`.
+  const element =
+    rhs.length === 4 && isP(rhs[1], '[') && isP(rhs[3], ']') && rhs[2]!.kind === 'num';
+  const index = element ? parseIntLiteral(rhs[2]!.text) : 0;
+  const value =
+    rhs.length === 0
+      ? '0'
+      : element
+        ? index === 0
+          ? rhs[0]!.text
+          : `${rhs[0]!.text}+${index}`
+        : rhs.map((t) => t.text).join('');
   const words = typeToks.filter((t) => t.kind === 'ident').map((t) => t.text);
   const pointer = typeToks.some((t) => isP(t, '*'));
   if (words.length === 0) return pointer ? `*${loc}=${value}` : `${loc}=${value}`;
@@ -111,6 +125,10 @@ function initEntry(toks: Token[], p: CParser): InitEntry {
   if (isP(last, ']') && n >= 3 && lhs[n - 2]!.kind === 'ident' && isP(lhs[n - 3], '[')) {
     name = lhs[n - 2]!.text;
     locLen = 3;
+  } else if (last.kind === 'ident' && isP(lhs[n - 2], '%')) {
+    // herd7's symbolic register `%name`: a register of whichever threads name it.
+    name = `%${last.text}`;
+    locLen = 2;
   } else if (last.kind === 'ident') {
     name = last.text;
     locLen = 1;

@@ -43,6 +43,13 @@ export interface AsmDialect {
   hashText?(text: string): string;
 }
 
+/**
+ * herd7's symbolic register `%name`: the initial state gives it a value without naming a
+ * thread, and each thread whose code names it gets a register of its own holding that
+ * value (herd7 allocates a free machine register; Ordo keeps the name).
+ */
+export const SYMBOLIC_REGISTER = /^%[A-Za-z_]\w*$/;
+
 /** Words that end the program and start the clauses. */
 const CLAUSE_START = /^(~?\s*exists|forall|locations|filter|final)\b|^~/;
 
@@ -164,6 +171,14 @@ function hashCode(
     columns.push(column);
   }
   return columns;
+}
+
+/** Whether an instruction's text names the register `reg` (a whole word). */
+function mentions(text: string, reg: string): boolean {
+  const at = text.indexOf(reg);
+  if (at < 0) return false;
+  const after = text.charAt(at + reg.length);
+  return /\w/.test(after) ? mentions(text.slice(at + reg.length), reg) : true;
 }
 
 /** Every shared location named by an address in the statements. */
@@ -348,8 +363,20 @@ export function parseAsmLitmus(text: string, file: string, dialect: AsmDialect):
     const offset = Number(m[2]) * size;
     return offset === 0 ? { addr: m[1]! } : { addr: m[1]!, offset };
   };
+  // A symbolic register's entry becomes one register entry per thread that names it.
+  const namedIn = (reg: string): number[] =>
+    prog.procs
+      .filter((_, k) =>
+        prog.rows.some((row) => row[k] !== undefined && mentions(row[k]!.text, reg)),
+      )
+      .map((pr) => pr.id);
+  const perThread = rawInit.flatMap((e): InitEntry[] =>
+    e.thread === null && SYMBOLIC_REGISTER.test(e.name)
+      ? namedIn(e.name).map((thread) => ({ ...e, thread }))
+      : [e],
+  );
   // Registers are 64 bits wide: every integer of the test is a 64-bit value.
-  const init: InitEntry[] = rawInit.map((e) => ({
+  const init: InitEntry[] = perThread.map((e) => ({
     ...e,
     name: e.thread === null ? e.name : regOf(e.name, e.pos ?? { file, line: 1, col: 1 }),
     value: elementPointer(toMachineValue(e.value)),

@@ -13,7 +13,12 @@
 
 import { OrdoError } from '../../diagnostics.js';
 import type { BinaryOp, Expr, LitmusTest, SourcePos, Stmt, WidthCast } from '../../program/ir.js';
-import { parseAsmLitmus, type AsmDialect, type InstructionCell } from '../litmus/asm.js';
+import {
+  parseAsmLitmus,
+  SYMBOLIC_REGISTER,
+  type AsmDialect,
+  type InstructionCell,
+} from '../litmus/asm.js';
 
 const FENCES: Record<string, string> = {
   sync: 'SYNC',
@@ -77,6 +82,7 @@ const BRANCHES: Record<string, { bit: 'lt' | 'gt' | 'eq'; when: boolean }> = {
 };
 
 function ppcRegister(name: string): string | null {
+  if (SYMBOLIC_REGISTER.test(name)) return name;
   const m = /^r(\d+)$/i.exec(name);
   return m && Number(m[1]) < 32 ? `r${Number(m[1])}` : null;
 }
@@ -140,7 +146,7 @@ function lower(cell: InstructionCell): Stmt[] {
   const small = (i: number): number => Number(imm(i));
   /** `d(rA)` as an address expression. */
   const displaced = (i: number): Expr => {
-    const d = /^(-?(?:0x[0-9a-f]+|\d+))\((r\d+)\)$/i.exec(args[i]!);
+    const d = /^(-?(?:0x[0-9a-f]+|\d+))\((r\d+|%\w+)\)$/i.exec(args[i]!);
     if (!d) return fail(`Bad memory operand '${args[i]}' in '${cell.text}'.`, pos);
     const base = ppcRegister(d[2]!) ?? fail(`Bad register '${d[2]}' in '${cell.text}'.`, pos);
     const off = BigInt.asIntN(64, d[1]!.startsWith('-') ? -BigInt(d[1]!.slice(1)) : BigInt(d[1]!));
@@ -302,7 +308,11 @@ const ppc: AsmDialect = {
     /^exts[bhw]\b/.test(text)
       ? // herd7 prints the sign extensions with a space after the comma (checked on A008).
         text.replace(/\s*,\s*/g, ', ')
-      : text.replace(/\s*,\s*/g, ',').replace(/^(b(?:eq|ne|lt|ge|gt|le))\s+/, '$1  '),
+      : text
+          .replace(/\s*,\s*/g, ',')
+          .replace(/^(b(?:eq|ne|lt|ge|gt|le))\s+/, '$1  ')
+          // hwsync is sync, which herd7 prints by that name (checked on A002).
+          .replace(/^hwsync$/, 'sync'),
 };
 
 export function parsePpcLitmus(text: string, file: string): LitmusTest {

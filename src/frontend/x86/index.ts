@@ -509,8 +509,18 @@ function x86_64HashText(text: string): string {
   if (NOPS.has(mnemonic)) return 'NOP';
   // Mnemonics and registers are lower case.
   const m = /^(\S+)\s*(.*)$/.exec(text.trim())!;
-  const printed = (o: string) =>
-    /^-?(0x[0-9a-f]+|\d+)$/i.test(o) ? `$${o}` : o.replace(/%\w+/g, (r) => r.toLowerCase());
+  const printed = (o: string) => {
+    if (/^-?(0x[0-9a-f]+|\d+)$/i.test(o)) return `$${o}`;
+    // A scaled memory operand: herd7 drops a zero displacement and puts a space
+    // before the index register.
+    const scaled = /^(-?\w*)\(\s*(%\w+)\s*,\s*(%\w+)\s*,\s*(\w+)\s*\)$/.exec(o);
+    if (scaled) {
+      const [, disp, base, index, scale] = scaled;
+      const shown = disp === '' || Number(disp) === 0 ? '' : disp;
+      return `${shown}(${base!.toLowerCase()}, ${index!.toLowerCase()},${scale})`;
+    }
+    return o.replace(/%\w+/g, (r) => r.toLowerCase());
+  };
   const mnemonicText = m[1]!.toLowerCase();
   if (operands.length === 0) return mnemonicText;
   return `${mnemonicText} ${operands.map(printed).join(',')}`;
