@@ -174,3 +174,23 @@ test('Armv8 model: DSB ST orders a write before a later read; DMB ST does not', 
   assert.equal(sb('SB+dsb.st', 'DSB ST'), 'Never');
   assert.equal(sb('SB+dmb.st', 'DMB ST'), 'Sometimes');
 });
+
+test('AArch64: a loop whose branch reads no memory is unrolled completely, as herd7 does', () => {
+  const file = join(dir, 'count-to-10.litmus');
+  const text = [
+    'AArch64 count-to-10',
+    '{ }',
+    ' P0           ;',
+    ' MOV W0,#10   ;',
+    ' MOV W1,#0    ;',
+    'L0:           ;',
+    ' ADD W1,W1,#1 ;',
+    ' SUB W0,W0,#1 ;',
+    ' CBNZ W0,L0   ;',
+    'forall 0:X1=10',
+  ];
+  writeFileSync(file, text.join('\n') + '\n');
+  const r = runTest(file, {});
+  assert.equal(r.observation, 'Always');
+  assert.equal(r.positive, 1);
+});
