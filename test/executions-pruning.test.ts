@@ -10,12 +10,23 @@ import {
   buildTraces,
   enumerateCandidates,
   initialMemory,
+  observedLocations,
   type EnumerationStats,
 } from '../src/executions/enumerate.js';
 import { formatValue } from '../src/events/symbolic.js';
+import {
+  filterRegisterChecks,
+  finalState,
+  holds,
+  sortColumns,
+} from '../src/outcomes/final-state.js';
 
-function enumerate(text: string): { stats: EnumerationStats; outcomes: string[] } {
+function enumerate(
+  text: string,
+  early: 'filter early' | 'filter at the leaf' = 'filter at the leaf',
+): { stats: EnumerationStats; outcomes: string[] } {
   const test = parseCLitmus(text, 'pruning.litmus', loadSetup({}).macros);
+  const filterColumns = sortColumns(observedLocations(test, true));
   const memory = initialMemory(test);
   const traces = buildTraces(test, memory, 1 << 14);
   const stats: EnumerationStats = { combinations: 0, readsFromLeaves: 0 };
@@ -24,8 +35,17 @@ function enumerate(text: string): { stats: EnumerationStats; outcomes: string[] 
     test,
     traces,
     memory,
-    { maxCandidates: Infinity, deadline: Infinity },
+    {
+      maxCandidates: Infinity,
+      deadline: Infinity,
+      registerChecks:
+        test.filter && early === 'filter early'
+          ? filterRegisterChecks(test.filter, filterColumns)
+          : [],
+    },
     (cand) => {
+      // What the run does with every candidate it is given: the whole filter decides.
+      if (test.filter && !holds(test.filter, finalState(cand, filterColumns, memory))) return true;
       const regs = [...cand.registers.entries()]
         .flatMap(([t, m]) =>
           [...m].filter(([r]) => /^r\d+$/.test(r)).map(([r, v]) => `${t}:${r}=${formatValue(v)}`),
@@ -86,4 +106,23 @@ exists (1:r0=2)
   // Two paths for P1; the taken branch admits only the write of 2, the other the rest.
   assert.equal(stats.readsFromLeaves, 3);
   assert.deepEqual(outcomes, ['1:r0=0', '1:r0=1', '1:r0=2']);
+});
+
+test("the filter's register conjuncts cut reads-from choices, keeping the same executions", () => {
+  // P1 reads x twice; the filter keeps r0 = 1 and r1 <> 0 (a register-only conjunct each)
+  // and x = 2 (a memory conjunct, judged at the leaf with the final writes).
+  const text = `C filtered
+{}
+P0(int *x) { WRITE_ONCE(*x, 1); WRITE_ONCE(*x, 2); }
+P1(int *x) { int r0; int r1; r0 = READ_ONCE(*x); r1 = READ_ONCE(*x); }
+filter (1:r0=1 /\\ ~1:r1=0 /\\ x=2)
+exists (1:r1=2)
+`;
+  const late = enumerate(text, 'filter at the leaf');
+  const early = enumerate(text, 'filter early');
+  assert.deepEqual(early.outcomes, late.outcomes);
+  assert.deepEqual(early.outcomes, ['1:r0=1 1:r1=1', '1:r0=1 1:r1=2']);
+  // Each read has 3 writes to choose from; r0 = 1 leaves 1, and then r1 <> 0 leaves 2.
+  assert.equal(late.stats.readsFromLeaves, 9);
+  assert.equal(early.stats.readsFromLeaves, 2);
 });

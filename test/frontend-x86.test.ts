@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { OrdoError } from '../src/diagnostics.js';
 import type { Stmt } from '../src/program/ir.js';
 import { parseX86Litmus, parseX86_64Litmus } from '../src/frontend/x86/index.js';
+import { runTestText } from '../src/api/run.js';
 
 function x86_64(rows: string[], cond = 'exists (0:rax=0)', init = ''): Stmt[] {
   const text = ['X86_64 t', `{ ${init} }`, ' P0 ;', ...rows.map((r) => ` ${r} ;`), cond, ''];
@@ -78,4 +79,110 @@ test('X86: Intel syntax, destination first, upper-case registers', () => {
     [['store', 'fence'], ['assign']],
   );
   assert.equal(t.condition.text, 'exists (1:EAX=0)');
+});
+
+// ------------------------------------------------------------------------- flags and jumps
+
+/** The final values of `0:rbx` of a one-thread X86_64 test, run under x86-TSO. */
+function finalRbx(rows: string[], init = ''): string[] {
+  const text = ['X86_64 t', `{ ${init} }`, ' P0 ;', ...rows.map((r) => ` ${r} ;`)];
+  text.push('locations [0:rbx]', 'exists (0:rax=0)', '');
+  const r = runTestText('t.litmus', text.join('\n'));
+  return r.states.map((s) => String(s[r.columns.findIndex((c) => c.name === 'rbx')]));
+}
+
+/** Whether `jcc` is taken after `cmpq $src,%rax` with rax = dst. */
+function taken(jcc: string, dst: bigint, src: bigint): boolean {
+  const rows = [`movq $${dst},%rax`, 'movq $1,%rbx', `cmpq $${src},%rax`, `${jcc} L0`];
+  const [v, ...more] = finalRbx([...rows, 'movq $0,%rbx', 'L0:']);
+  assert.equal(more.length, 0);
+  return v === '1';
+}
+
+test("X86_64: cmp and the conditional jumps read herd7's flags (jlt is taken on equality, as herd7 has it)", () => {
+  const u = (v: bigint) => BigInt.asUintN(64, v);
+  // What each condition means after `cmp src,dst`, written independently of the front-end.
+  const meaning: Record<string, (d: bigint, s: bigint) => boolean> = {
+    je: (d, s) => d === s,
+    jne: (d, s) => d !== s,
+    jgt: (d, s) => d > s,
+    jle: (d, s) => d <= s,
+    jge: (d, s) => d >= s,
+    jlt: (d, s) => d <= s,
+    js: (d, s) => d > s,
+    jns: (d, s) => d <= s,
+    jb: (d, s) => u(d) < u(s),
+    jae: (d, s) => u(d) >= u(s),
+    ja: (d, s) => u(d) > u(s),
+    jbe: (d, s) => u(d) <= u(s),
+  };
+  for (const [jcc, holds] of Object.entries(meaning))
+    for (const d of [-1n, 0n, 1n])
+      for (const s of [-1n, 0n, 1n])
+        assert.equal(taken(jcc, d, s), holds(d, s), `${jcc} after cmpq $${s} with rax=${d}`);
+});
+
+test('X86_64: jmp always jumps; arithmetic, test, inc and dec set ZF and SF from their result', () => {
+  assert.deepEqual(finalRbx(['movq $1,%rbx', 'jmp L0', 'movq $0,%rbx', 'L0:']), ['1']);
+  const zeroAfter = (rows: string[]) =>
+    finalRbx([...rows, 'movq $0,%rbx', 'jne L0', 'movq $1,%rbx', 'L0:']);
+  assert.deepEqual(zeroAfter(['movq $1,%rax', 'subq $1,%rax']), ['1']);
+  assert.deepEqual(zeroAfter(['movq $2,%rax', 'subq $1,%rax']), ['0']);
+  assert.deepEqual(zeroAfter(['movq $1,%rax', 'decq %rax']), ['1']);
+  assert.deepEqual(zeroAfter(['movq $6,%rax', 'testq $1,%rax']), ['1']);
+  assert.deepEqual(zeroAfter(['movq $5,%rax', 'testq $1,%rax']), ['0']);
+  assert.deepEqual(zeroAfter(['movq $3,%rax', 'xorq %rax,%rax']), ['1']);
+  // herd7's SF after arithmetic: the result is greater than 0.
+  const positive = ['movq $0,%rbx', 'jns L0', 'movq $1,%rbx', 'L0:'];
+  assert.deepEqual(finalRbx(['movq $1,%rax', 'addq $1,%rax', ...positive]), ['1']);
+  assert.deepEqual(finalRbx(['movq $1,%rax', 'subq $1,%rax', ...positive]), ['0']);
+});
+
+test('X86_64: lock cmpxchg sets ZF when it writes; a compare reads memory once', () => {
+  const cas = (x: number) =>
+    finalRbx(
+      [
+        'movq $1,%rax',
+        'movq $2,%rcx',
+        'lock cmpxchgq %rcx,(x)',
+        'movq $0,%rbx',
+        'jne L0',
+        'movq $1,%rbx',
+        'L0:',
+      ],
+      `x=${x};`,
+    );
+  assert.deepEqual(cas(1), ['1']);
+  assert.deepEqual(cas(7), ['0']);
+  const body = x86_64(['cmpq $1,(x)', 'je L0', 'L0:']);
+  const loads =
+    JSON.stringify(body, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v)).match(
+      /"kind":"load"/g,
+    ) ?? [];
+  assert.equal(loads.length, 1);
+});
+
+test('X86_64: a pointer may be compared for equality and added to; movzbl and movzwl zero-extend', () => {
+  // The flags of an address computation are never ordered unless a jump asks.
+  assert.deepEqual(
+    finalRbx(
+      ['movq $1,%rbx', 'addq $0,%rdi', 'cmpq $0,%rdi', 'jne L0', 'movq $0,%rbx', 'L0:'],
+      '0:rdi=x;',
+    ),
+    ['1'],
+  );
+  const widths = (rows: string[]) => finalRbx(rows, 'x=0x12345;');
+  assert.deepEqual(widths(['movzbl (x),%ebx']), [String(0x45)]);
+  assert.deepEqual(widths(['movzwl (x),%ebx']), [String(0x2345)]);
+  assert.deepEqual(widths(['movq $0x1ff,%rax', 'movzbq %al,%rbx']), ['255']);
+});
+
+test('X86_64: a jump takes one label; an error names it, at its cell', () => {
+  const e = errorOf(() => x86_64(['cmpq $1,%rax', 'jne $1']));
+  assert.equal(e.format(), "t.litmus:5:2: 'jne' takes one label in 'jne $1'.");
+  const f = errorOf(() => x86_64(['cmpq $1,%rax', 'jl L0', 'L0:']));
+  assert.equal(
+    f.format(),
+    "t.litmus:5:2: Unsupported x86 instruction 'jl L0' (herd7's X86_64 spells the signed conditions jlt, jle, jgt, jge).",
+  );
 });

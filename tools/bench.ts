@@ -10,7 +10,7 @@
 import { corpusPath, repoRoot } from '../test/support/corpus.js';
 import { listLitmusFiles } from '../src/batch/inputs.js';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, existsSync, mkdtempSync } from 'node:fs';
+import { readFileSync, readdirSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { runTest, type RunOptions } from '../src/api/run.js';
@@ -43,78 +43,150 @@ function childrenCpuSeconds(): number | null {
   }
 }
 
+/** CPU seconds (user + sys) of a live process, or null (not Linux, or gone). */
+function processCpuSeconds(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
+/** The warm processes' CPU seconds so far: the daemon's children, alive (Linux). */
+function warmProcessesCpuSeconds(daemonDir: string): number | null {
+  try {
+    const pidFile = readdirSync(daemonDir).find((n) => n.endsWith('.pid'));
+    const daemon = Number(readFileSync(join(daemonDir, pidFile!), 'utf8').split(' ')[0]);
+    const children = readFileSync(`/proc/${daemon}/task/${daemon}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
+    let total = 0;
+    for (const child of children) total += processCpuSeconds(child) ?? 0;
+    return total;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * One process per test, as checklitmus.sh runs herd7: `ordo -conf linux-kernel.cfg TEST`
  * for `count` small kernel tests, after one warm-up process that fills the model cache (a
  * private one, so the figures do not depend on what earlier runs left). Prints the median
- * wall and CPU time per process next to herd7's recorded wall time for the same tests.
- * CPU time is read from the kernel's accounting of finished children, in 10 ms ticks.
+ * wall and CPU time per process next to herd7's recorded wall time for the same tests,
+ * for the two ways bin/ordo can answer: through a warm process of the daemon (the native
+ * client, as installed by npm run build), and by a fresh Node process (ORDO_DAEMON=0, or
+ * no C compiler). CPU time is read from the kernel's accounting, in 10 ms ticks.
  */
 function startupBench(count: number): void {
   const kernelModels = join(corpus, 'models', 'lkmm');
+  const ordoCommand = join(repoRoot, 'bin', 'ordo');
   const bin = join(repoRoot, 'bin', 'ordo.js');
+  const client = join(repoRoot, 'native', 'ordo-client');
   const tests = listLitmusFiles(join(corpus, 'tests', 'kernel'))
     .filter((t) => (herdSeconds(relative(join(corpus, 'tests'), t)) ?? Infinity) < 0.1)
     .slice(0, count);
   const cache = mkdtempSync(join(tmpdir(), 'ordo-bench-cache-'));
+  const daemonDir = mkdtempSync(join(tmpdir(), 'ordo-bench-daemon-'));
   // bin/ordo.js loads the bundled command line; `modules` starts from the compiled
   // modules instead, to show what the bundle saves.
   const modulesEntry = [
+    process.execPath,
     '--input-type=module',
     '-e',
     `import(${JSON.stringify(join(repoRoot, 'dist', 'src', 'cli', 'main.js'))}).then((m) => m.main(process.argv.slice(1))).then((c) => { process.exitCode = c; });`,
     '--',
   ];
-  const spawnOrdo = (test: string, cacheDir: string, entry: string[] = [bin]) => {
+  const fresh = [process.execPath, bin];
+  const warm = [ordoCommand];
+  const spawnOrdo = (test: string, cacheDir: string, entry: string[]) => {
     const cpu0 = childrenCpuSeconds();
     const t0 = performance.now();
     const r = spawnSync(
-      process.execPath,
-      [...entry, '-conf', join(kernelModels, 'linux-kernel.cfg'), '-I', kernelModels, test],
-      { encoding: 'utf8', env: { ...process.env, ORDO_CACHE_DIR: cacheDir } },
+      entry[0]!,
+      [
+        ...entry.slice(1),
+        '-conf',
+        join(kernelModels, 'linux-kernel.cfg'),
+        '-I',
+        kernelModels,
+        test,
+      ],
+      {
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          ORDO_CACHE_DIR: cacheDir,
+          ORDO_DAEMON_DIR: daemonDir,
+          ORDO_DAEMON: entry === warm ? 'require' : '0',
+        },
+      },
     );
     const wall = (performance.now() - t0) / 1000;
     const cpu1 = childrenCpuSeconds();
     if (r.status !== 0) throw new Error(`ordo failed on ${test}: ${r.stderr}`);
     return { wall, cpu: cpu0 === null || cpu1 === null ? null : cpu1 - cpu0 };
   };
-  const cold = spawnOrdo(tests[0]!, 'off');
-  spawnOrdo(tests[0]!, cache);
-  spawnOrdo(tests[0]!, cache, modulesEntry);
-  const walls: number[] = [];
-  const cpus: number[] = [];
-  const modulesWalls: number[] = [];
-  const modulesCpus: number[] = [];
-  const herd: number[] = [];
-  // Alternated, so that a change in the machine's load weighs on both alike.
-  for (const t of tests) {
-    const { wall, cpu } = spawnOrdo(t, cache);
-    walls.push(wall);
-    if (cpu !== null) cpus.push(cpu);
-    const m = spawnOrdo(t, cache, modulesEntry);
-    modulesWalls.push(m.wall);
-    if (m.cpu !== null) modulesCpus.push(m.cpu);
-    herd.push(herdSeconds(relative(join(corpus, 'tests'), t))!);
+  const daemon = (verb: string) =>
+    spawnSync(process.execPath, [bin, 'daemon', verb], {
+      encoding: 'utf8',
+      env: { ...process.env, ORDO_CACHE_DIR: cache, ORDO_DAEMON_DIR: daemonDir },
+    });
+  const haveClient = existsSync(client);
+  if (haveClient && daemon('start').status !== 0) throw new Error('ordo daemon start failed');
+  try {
+    const cold = spawnOrdo(tests[0]!, 'off', fresh);
+    spawnOrdo(tests[0]!, cache, fresh);
+    spawnOrdo(tests[0]!, cache, modulesEntry);
+    if (haveClient) spawnOrdo(tests[0]!, cache, warm);
+    const series = { warm: [] as number[], fresh: [] as number[], modules: [] as number[] };
+    const cpus = { warm: [] as number[], fresh: [] as number[], modules: [] as number[] };
+    const herd: number[] = [];
+    const warmCpu0 = warmProcessesCpuSeconds(daemonDir);
+    let warmProcessesCpu = 0;
+    // Alternated, so that a change in the machine's load weighs on all alike.
+    for (const t of tests) {
+      for (const [name, entry] of [
+        ['warm', warm],
+        ['fresh', fresh],
+        ['modules', modulesEntry],
+      ] as const) {
+        if (name === 'warm' && !haveClient) continue;
+        const before = name === 'warm' ? warmProcessesCpuSeconds(daemonDir) : null;
+        const { wall, cpu } = spawnOrdo(t, cache, entry);
+        series[name].push(wall);
+        if (cpu !== null) cpus[name].push(cpu);
+        const after = name === 'warm' ? warmProcessesCpuSeconds(daemonDir) : null;
+        if (before !== null && after !== null) warmProcessesCpu += after - before;
+      }
+      herd.push(herdSeconds(relative(join(corpus, 'tests'), t))!);
+    }
+    const h = median(herd);
+    const line = (what: string, name: keyof typeof series) =>
+      `${what} median wall ${median(series[name]).toFixed(3)} s${cpus[name].length ? `, CPU ${median(cpus[name]).toFixed(3)} s (user+sys)` : ''}; ratio to herd7 ${(median(series[name]) / h).toFixed(2)}x`;
+    console.log(
+      `startup: ${tests.length} processes, one kernel test each (-conf linux-kernel.cfg), model cache warm`,
+    );
+    console.log(`herd7  median wall ${h.toFixed(3)} s (recorded #wall of the same tests)`);
+    if (haveClient) {
+      console.log(line('ordo (bin/ordo, warm process)', 'warm'));
+      console.log(
+        `  (CPU above is the client's; the warm processes used ${warmCpu0 === null ? 'an unknown amount' : `${((warmProcessesCpu / tests.length) * 1000).toFixed(1)} ms per test (mean)`})`,
+      );
+    } else console.log('ordo (bin/ordo, warm process): no native client built (no C compiler)');
+    console.log(line('ordo (fresh Node process, ORDO_DAEMON=0)', 'fresh'));
+    console.log(line('  (fresh, from the modules, not the bundle)', 'modules'));
+    console.log(
+      `  (one fresh process without the cache: wall ${cold.wall.toFixed(3)} s${cold.cpu === null ? '' : `, CPU ${cold.cpu.toFixed(3)} s`})`,
+    );
+  } finally {
+    if (haveClient) daemon('stop');
+    rmSync(daemonDir, { recursive: true, force: true });
+    rmSync(cache, { recursive: true, force: true });
   }
-  const w = median(walls);
-  const h = median(herd);
-  console.log(
-    `startup: ${tests.length} processes, one kernel test each (-conf linux-kernel.cfg), model cache warm`,
-  );
-  console.log(`ordo   median wall ${w.toFixed(3)} s`);
-  console.log(
-    cpus.length > 0
-      ? `ordo   median CPU  ${median(cpus).toFixed(3)} s (user+sys)`
-      : 'ordo   CPU time not available on this system',
-  );
-  console.log(
-    `(from the modules, not the bundle: median wall ${median(modulesWalls).toFixed(3)} s${modulesCpus.length ? `, CPU ${median(modulesCpus).toFixed(3)} s` : ''})`,
-  );
-  console.log(`herd7  median wall ${h.toFixed(3)} s (recorded #wall of the same tests)`);
-  console.log(`ratio  ordo/herd7 wall ${(w / h).toFixed(2)}x`);
-  console.log(
-    `(one process without the cache: wall ${cold.wall.toFixed(3)} s${cold.cpu === null ? '' : `, CPU ${cold.cpu.toFixed(3)} s`})`,
-  );
   // What no JavaScript program can go below: Node starting and exiting.
   const nodeWalls: number[] = [];
   const nodeCpus: number[] = [];

@@ -15,6 +15,8 @@
 // stale bundle in use.
 
 import { build } from 'esbuild';
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -45,3 +47,18 @@ await build({
     },
   ],
 });
+
+// The build's identity, which names the daemon's socket (src/daemon): a digest of the
+// installation's place and of every compiled module, so that a warm process never answers
+// for other code than bin/ordo.js would run. Written after the bundle, so that it is the
+// newer file (the client ignores an id older than main.js: tsc ran, this step did not).
+const srcDir = dirname(cliDir);
+const digest = createHash('sha256')
+  .update(resolve(srcDir, '..', '..'))
+  .update('\0');
+for (const entry of readdirSync(srcDir, { recursive: true, withFileTypes: true })
+  .filter((e) => e.isFile() && e.name.endsWith('.js'))
+  .map((e) => join(e.parentPath, e.name))
+  .sort())
+  digest.update(relative(srcDir, entry)).update('\0').update(readFileSync(entry)).update('\0');
+writeFileSync(join(cliDir, 'main.bundle.id'), digest.digest('hex').slice(0, 24) + '\n');

@@ -3,6 +3,7 @@
 
 import { normaliseLineBreaks, readSourceFile } from '../source.js';
 import { basename, resolve } from 'node:path';
+import { statSync } from 'node:fs';
 import { LimitError, OrdoError, withinDepthLimit, type LimitKind } from '../diagnostics.js';
 import { beginRun, endRun, limitClock } from '../limits.js';
 import { onDeepStack, runOnDeepStack } from './deep-stack.js';
@@ -31,6 +32,7 @@ import {
   sortColumns,
   compareStates,
   columnKey,
+  filterRegisterChecks,
   type FinalState,
 } from '../outcomes/final-state.js';
 import { conditionVerdict, type Observation } from '../outcomes/verdict.js';
@@ -91,13 +93,27 @@ export interface LoadedSetup {
   macros: MacroTable;
 }
 
-const setupCache = new Map<string, LoadedSetup>();
+/**
+ * Setups already loaded, with the modification time of every file they were read from: a
+ * process that runs many tests (a batch worker, a warm process of the daemon) reads a file
+ * again once it has changed, as a fresh process would.
+ */
+const setupCache = new Map<string, { setup: LoadedSetup; stamps: [string, number][] }>();
+
+function modifiedAt(file: string): number {
+  try {
+    return statSync(file).mtimeMs;
+  } catch {
+    return NaN; // never equal: a file that went away is looked for again
+  }
+}
 
 export function loadSetup(opts: RunOptions): LoadedSetup {
   // Relative names are looked up from the current directory and $HERDLIB: part of the key.
   const key = JSON.stringify([opts, process.cwd(), process.env.HERDLIB ?? '']);
   const cached = setupCache.get(key);
-  if (cached) return cached;
+  if (cached && cached.stamps.every(([file, time]) => modifiedAt(file) === time))
+    return cached.setup;
   const resolved = resolveConfig(opts, defaultLkmmConfig);
   const model = loadModel(resolved.model);
   const macroText = readSourceFile(resolved.macrosFile);
@@ -105,7 +121,8 @@ export function loadSetup(opts: RunOptions): LoadedSetup {
     loadMacros(macroText, resolved.macrosFile),
   );
   const setup = { resolved, model, macros };
-  setupCache.set(key, setup);
+  const files = [...resolved.cfgFiles, ...model.files, resolved.macrosFile];
+  setupCache.set(key, { setup, stamps: files.map((f) => [f, modifiedAt(f)]) });
   return setup;
 }
 
@@ -315,13 +332,20 @@ function evaluateTest(
   const relevant = (st: FinalState): boolean =>
     speed === 'false' || holds(test.condition.prop, st) === (q !== 'forall');
   const modelFile = setup.resolved.model.catFile;
+  const filterChecks = test.filter
+    ? filterRegisterChecks(test.filter, filterColumns, filterTypes)
+    : [];
   try {
     withinDepthLimit(file, () =>
       enumerateCandidates(
         test,
         traces,
         memory,
-        { maxCandidates: opts.maxExecutions ?? Infinity, deadline },
+        {
+          maxCandidates: opts.maxExecutions ?? Infinity,
+          deadline,
+          registerChecks: filterChecks,
+        },
         (cand, input) => {
           // A filtered-out candidate is not an execution of the test; under -speedcheck
           // neither is one that cannot decide the condition (see `relevant`).

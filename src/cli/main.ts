@@ -35,6 +35,7 @@ commands:
   explain TEST.litmus      why the model allows or forbids the test's outcome (ordo explain --help)
   jit-check PATH...        lower BPF tests through the kernel JITs and compare (ordo jit-check --help)
   serve [--port N]         serve the playground (npm run build:web) on http://127.0.0.1:N/
+  daemon start|status|stop the warm processes that answer bin/ordo quickly (ordo daemon --help)
 
 options (herd7's spelling and meaning; also accepted by ordo run):
 ${herdOptionsHelp()}
@@ -80,7 +81,25 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   strengthen: async (a) => (await import('./strengthen-command.js')).strengthenCommand(a),
   'jit-check': async (a) => (await import('./jit-command.js')).jitCheckCommand(a),
   serve: async (a) => (await import('./serve-command.js')).serveCommand(a),
+  daemon: async (a) => (await import('./daemon-command.js')).daemonCommand(a),
 };
+
+/**
+ * Whether a warm process (src/daemon) gives this command line exactly what a fresh
+ * process would: the herd7-style run of single tests, -version and -help. Subcommands
+ * (worker threads, signals, long runs) and a cap on the whole process's memory (which a
+ * reused process would count differently) run in a process of their own.
+ */
+export function runsInWarmProcess(args: string[]): boolean {
+  if (args.length > 0 && Object.hasOwn(COMMANDS, args[0])) return false;
+  try {
+    return parseHerdArgs(args).opts.maxMemoryMb === undefined;
+  } catch {
+    return true; // the warm process reports the usage error as a fresh one would
+  }
+}
+
+export { warmUp } from './warm-up.js';
 
 function isDirectory(p: string): boolean {
   try {

@@ -82,6 +82,11 @@ export class CandidateSpace {
     return this.pathOfThread.get(thread)!;
   }
 
+  /** Whether the combination has a path of this thread. */
+  hasThread(thread: number): boolean {
+    return this.pathOfThread.has(thread);
+  }
+
   /** Position in `reads` of a read's global id. */
   readIndex(id: number): number {
     return this.readPosition.get(id)!;

@@ -20,11 +20,12 @@ import {
 } from '../events/symbolic.js';
 import type { ThreadTrace } from '../events/traces.js';
 import { CandidateSpace, type ExecEvent } from './candidate-space.js';
-import { PathConditions } from './path-conditions.js';
+import { PathConditions, type RegisterCheck } from './path-conditions.js';
 import { CandidateValues } from './values.js';
 import { observedLocations } from './test-analysis.js';
 
 export type { ExecEvent } from './candidate-space.js';
+export type { RegisterCheck } from './path-conditions.js';
 export { initialMemory, observedLocations, buildTraces } from './test-analysis.js';
 
 /** The data of one candidate execution that the model does not decide. */
@@ -53,6 +54,15 @@ export interface EnumerationLimits {
   deadline: number;
 }
 
+/** The limits, and what else shapes an enumeration. */
+export interface EnumerationOptions extends EnumerationLimits {
+  /**
+   * Checks on final register values (the test's filter) applied while reads-from is
+   * chosen: the candidates they reject are never visited.
+   */
+  registerChecks?: readonly RegisterCheck[];
+}
+
 /**
  * Enumerate candidate executions. `visit` receives each consistent candidate together with
  * the model input built for it; it returns false to stop the enumeration early.
@@ -61,7 +71,7 @@ export function enumerateCandidates(
   test: LitmusTest,
   traces: ThreadTrace[][],
   memory: Map<string, Value>,
-  limits: EnumerationLimits,
+  options: EnumerationOptions,
   visit: (cand: Candidate, input: ModelInput) => boolean,
   stats?: EnumerationStats,
 ): void {
@@ -74,10 +84,10 @@ export function enumerateCandidates(
   // its values resolve or not (counting only consistent ones let a test run unbounded).
   let tried = 0;
   const countTried = (): void => {
-    if (++tried > limits.maxCandidates)
+    if (++tried > options.maxCandidates)
       throw new LimitError(
         'executions',
-        `more than ${limits.maxCandidates} candidate executions tried`,
+        `more than ${options.maxCandidates} candidate executions tried`,
       );
   };
 
@@ -87,12 +97,12 @@ export function enumerateCandidates(
     const { events, reads, finalLocations } = space;
     const values = new CandidateValues(space);
     const readsFrom = values.readsFrom;
-    const conditions = new PathConditions(space, readsFrom);
+    const conditions = new PathConditions(space, readsFrom, options.registerChecks);
     const stat = staticRelations(architecture, space);
 
     const finalChoice = new Array<number>(finalLocations.length).fill(0);
     const emit = (): boolean => {
-      checkLimits(limits.deadline);
+      checkLimits(options.deadline);
       const finalWrites = new Map<string, number>();
       finalLocations.forEach((loc, i) =>
         finalWrites.set(loc, space.finalWriteChoices[i][finalChoice[i]]),
@@ -136,7 +146,7 @@ export function enumerateCandidates(
     const chooseReadsFrom = (i: number): boolean => {
       if (i === reads.length) {
         countTried();
-        checkLimits(limits.deadline);
+        checkLimits(options.deadline);
         if (stats) stats.readsFromLeaves++;
         if (!values.resolve()) return true;
         return chooseFinalWrites(0);

@@ -5,8 +5,13 @@
 // This only ever rejects: a condition that cannot be evaluated yet (an unchosen read, a
 // value cycle, an undetermined value) waits, and the full resolution at the leaf
 // (CandidateValues.resolve) stays the judge of every candidate that gets there.
+//
+// Besides the paths' own conditions, the caller may add checks on final register values
+// (the register-only conjuncts of the test's `filter`): a candidate they reject is dropped
+// before the model runs anyway, as herd7 does, so rejecting it while reads-from is chosen
+// changes nothing but the work.
 
-import { OrdoError } from '../diagnostics.js';
+import { assertNever, OrdoError } from '../diagnostics.js';
 import {
   evaluateSymbolic,
   sameValue,
@@ -15,9 +20,30 @@ import {
   readsOf,
   UNDETERMINED,
   type ResolvedValue,
+  type Sym,
 } from '../events/symbolic.js';
 import type { Assumption } from '../events/traces.js';
 import type { CandidateSpace } from './candidate-space.js';
+
+/**
+ * A condition on final register values that rules candidates out before the model runs,
+ * checked as soon as the reads those registers depend on have their writes.
+ */
+export interface RegisterCheck {
+  registers: Array<{ thread: number; name: string }>;
+  /** Whether the registers' values (in the order of `registers`) may pass. */
+  accepts(values: ResolvedValue[]): boolean;
+}
+
+/** One register of a check on one path: its final value, or null for a register the path never sets (0). */
+interface RegisterOnPath {
+  path: number;
+  sym: Sym | null;
+}
+
+type Condition =
+  | { kind: 'assumption'; path: number; assumption: Assumption }
+  | { kind: 'registers'; registers: RegisterOnPath[]; check: RegisterCheck };
 
 /** A value that needs a read whose write is not chosen yet. */
 const NOT_YET = new Error('value not known yet');
@@ -26,7 +52,7 @@ const NOT_YET = new Error('value not known yet');
 export type Verdict = 'holds' | 'contradicted' | 'undecided';
 
 export class PathConditions {
-  private readonly conditions: Array<{ path: number; assumption: Assumption }> = [];
+  private readonly conditions: Condition[] = [];
   /** Conditions by the position of the last read they mention directly. */
   private readonly decidableAt: number[][];
   /** The conditions still undecided after each read (reused: no allocation per choice). */
@@ -38,20 +64,39 @@ export class PathConditions {
   constructor(
     private readonly space: CandidateSpace,
     private readonly readsFrom: Int32Array,
+    registerChecks: readonly RegisterCheck[] = [],
   ) {
     this.decidableAt = space.reads.map(() => []);
     this.waitingAfter = space.reads.map(() => []);
     this.visiting = new Uint32Array(space.size);
     space.paths.forEach((p, t) => {
-      for (const assumption of p.assumptions) {
-        let last = -1;
-        for (const local of readsOf(assumption.sym))
-          last = Math.max(last, space.readIndex(space.globalId(t, local)));
-        if (last < 0) continue; // a constant: the leaf's resolution checks it
-        this.decidableAt[last].push(this.conditions.length);
-        this.conditions.push({ path: t, assumption });
-      }
+      for (const assumption of p.assumptions)
+        this.add({ kind: 'assumption', path: t, assumption }, [{ path: t, sym: assumption.sym }]);
     });
+    for (const check of registerChecks) {
+      const registers: RegisterOnPath[] = [];
+      for (const { thread, name } of check.registers) {
+        if (!space.hasThread(thread)) break; // no such thread: the filter at the leaf judges it
+        const path = space.pathIndex(thread);
+        registers.push({ path, sym: space.paths[path].registers.get(name) ?? null });
+      }
+      if (registers.length === check.registers.length)
+        this.add({ kind: 'registers', registers, check }, registers);
+    }
+  }
+
+  /** Files a condition under the last read its values mention; a constant one is left to the leaf. */
+  private add(condition: Condition, values: RegisterOnPath[]): void {
+    const space = this.space;
+    let last = -1;
+    for (const { path, sym } of values) {
+      if (sym === null) continue;
+      for (const local of readsOf(sym))
+        last = Math.max(last, space.readIndex(space.globalId(path, local)));
+    }
+    if (last < 0) return;
+    this.decidableAt[last].push(this.conditions.length);
+    this.conditions.push(condition);
   }
 
   /** How many conditions mention some read (the others are constants). */
@@ -79,19 +124,41 @@ export class PathConditions {
 
   /** Evaluates condition c on the choices so far. */
   check(c: number): Verdict {
-    const { path, assumption: a } = this.conditions[c];
-    this.generation++;
+    const condition = this.conditions[c];
     try {
-      const v = evaluateSymbolic(a.sym, (local) =>
-        this.readValue(this.space.globalId(path, local)),
-      );
-      if (isUndetermined(v)) return 'undecided';
-      const holds = a.kind === 'truth' ? isTrue(v) === a.expect : sameValue(v, a.value);
+      let holds: boolean;
+      switch (condition.kind) {
+        case 'assumption': {
+          const a = condition.assumption;
+          const v = this.valueOn(condition.path, a.sym);
+          if (isUndetermined(v)) return 'undecided';
+          holds = a.kind === 'truth' ? isTrue(v) === a.expect : sameValue(v, a.value);
+          break;
+        }
+        case 'registers': {
+          const values: ResolvedValue[] = [];
+          for (const { path, sym } of condition.registers) {
+            const v = sym === null ? 0 : this.valueOn(path, sym);
+            if (isUndetermined(v)) return 'undecided';
+            values.push(v);
+          }
+          holds = condition.check.accepts(values);
+          break;
+        }
+        default:
+          assertNever(condition);
+      }
       return holds ? 'holds' : 'contradicted';
     } catch (err) {
       if (err === NOT_YET || err === UNDETERMINED || err instanceof OrdoError) return 'undecided';
       throw err;
     }
+  }
+
+  /** A symbolic value of the path at position `path`, from the writes chosen so far. */
+  private valueOn(path: number, sym: Sym): ResolvedValue {
+    this.generation++;
+    return evaluateSymbolic(sym, (local) => this.readValue(this.space.globalId(path, local)));
   }
 
   private readValue(id: number): ResolvedValue {

@@ -2,7 +2,8 @@
 // observed registers and memory, and whether the `exists`/`forall`/`filter` clauses hold.
 
 import type { IntType, LitmusTest, Prop, StateLoc, Value } from '../program/ir.js';
-import type { Candidate } from '../executions/enumerate.js';
+import { forEachPropLocation } from '../program/ir.js';
+import type { Candidate, RegisterCheck } from '../executions/enumerate.js';
 import { atType, isUndetermined, sameValue, type ResolvedValue } from '../events/symbolic.js';
 
 export type FinalState = Map<string, ResolvedValue>;
@@ -89,6 +90,50 @@ export function holds(p: Prop, st: FinalState): boolean {
     case 'implies':
       return !holds(p.left, st) || holds(p.right, st);
   }
+}
+
+/**
+ * The conjuncts of a filter that read registers only, as checks the enumerator applies as
+ * soon as those registers' values are known. herd7 drops a candidate its filter rejects
+ * before the model runs, so rejecting it earlier only saves work. A conjunct reading
+ * memory waits for the final writes, at the leaf. `columns`/`types` are the filter's
+ * columns and their types (as for finalState), so values compare exactly as there.
+ */
+export function filterRegisterChecks(
+  filter: Prop,
+  columns: StateLoc[],
+  types: (IntType | null)[] | null = null,
+): RegisterCheck[] {
+  const conjuncts: Prop[] = [];
+  const split = (p: Prop): void => {
+    if (p.kind === 'and') p.args.forEach(split);
+    else conjuncts.push(p);
+  };
+  split(filter);
+  const typeOf = new Map(columns.map((l, i) => [columnKey(l), types?.[i] ?? null]));
+  const checks: RegisterCheck[] = [];
+  for (const conjunct of conjuncts) {
+    const registers = new Map<string, { thread: number; name: string }>();
+    let readsMemory = false;
+    forEachPropLocation(conjunct, (l) => {
+      if (l.kind === 'reg') registers.set(columnKey(l), { thread: l.thread, name: l.name });
+      else readsMemory = true;
+    });
+    if (readsMemory || registers.size === 0) continue;
+    const keys = [...registers.keys()];
+    checks.push({
+      registers: [...registers.values()],
+      accepts(values) {
+        const st: FinalState = new Map();
+        keys.forEach((k, i) => {
+          const type = typeOf.get(k);
+          st.set(k, type ? atType(values[i], type) : values[i]);
+        });
+        return holds(conjunct, st);
+      },
+    });
+  }
+  return checks;
 }
 
 /** herd7's order: undetermined values first, then integers, then addresses by name. */

@@ -8,7 +8,8 @@
 //   sync (hwsync), lwsync, isync, eieio
 //                                    a fence event in SYNC, LWSYNC, ISYNC, EIEIO
 // A branch makes every later event control-dependent on the reads its condition came
-// from. Comparisons write the hidden condition-register bits `cr0.lt`, `cr0.gt`, `cr0.eq`.
+// from. Comparisons write the hidden condition-register bit `cr0.eq` and the values compared,
+// from which a branch computes `cr0.lt` and `cr0.gt`.
 
 import { OrdoError } from '../../diagnostics.js';
 import type { BinaryOp, Expr, LitmusTest, SourcePos, Stmt, WidthCast } from '../../program/ir.js';
@@ -152,10 +153,12 @@ function lower(cell: InstructionCell): Stmt[] {
     return off === 0n ? reg(base) : bin('+', reg(base), konst(off));
   };
   const assign = (dst: string, value: Expr): Stmt => ({ kind: 'assign', reg: dst, value, pos });
+  // cr0.lt and cr0.gt are computed by the branch that reads them, from the two values
+  // compared: an address can be compared for equality only (a NULL check of a pointer).
   const compare = (a: Expr, b: Expr): Stmt[] => [
-    assign('cr0.lt', bin('<', a, b)),
-    assign('cr0.gt', bin('>', a, b)),
     assign('cr0.eq', bin('==', a, b)),
+    assign('cr0.left', a),
+    assign('cr0.right', b),
   ];
 
   if (mnemonic === 'nop') return [];
@@ -189,7 +192,10 @@ function lower(cell: InstructionCell): Stmt[] {
   const branch = BRANCHES[mnemonic];
   if (branch) {
     arity(1);
-    const bit = reg(`cr0.${branch.bit}`);
+    const bit =
+      branch.bit === 'eq'
+        ? reg('cr0.eq')
+        : bin(branch.bit === 'lt' ? '<' : '>', reg('cr0.left'), reg('cr0.right'));
     const test: Expr = branch.when ? bit : { kind: 'unop', op: '!', arg: bit };
     return [{ kind: 'goto', label: args[0]!, test, pos }];
   }

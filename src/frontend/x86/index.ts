@@ -8,8 +8,28 @@
 //                                  a read and a write tagged X, related by rmw and amo
 //   mfence / lfence / sfence       a fence event in MFENCE / LFENCE / SFENCE
 //   nop, nopl, nopw, endbr64       nothing
+//   cmp, test, ALU instructions    no event: they set the flags, hidden registers that
+//                                  conditional jumps read
+//   jmp, jcc                       a branch (a conditional one reads the flags)
 // Registers hold 64-bit values; a 32-bit register name (%eax) denotes its 64-bit
 // register (rax), which is how herd7 prints it.
+//
+// Flags. herd7 keeps three, and not quite as the hardware does: after `cmp src,dst`,
+// ZF is dst == src and SF is dst > src (signed), a "greater" flag rather than the sign of
+// dst - src; after an arithmetic or logical instruction with result r, ZF is r == 0 and SF
+// is r > 0; inc and dec set only those two, cmpxchg only ZF (whether it wrote). Its
+// conditions read them as je ZF, jne !ZF, jgt SF, jle !SF, jge ZF|SF, js SF, jns !SF and
+// jlt ZF|!SF (so herd7's jlt is taken on equality too). Ordo does the same, so herd7's
+// tests give herd7's results. herd7's CF is always 0 and only its setnb and cmovc read it;
+// Ordo has neither, and gives `cmp` the borrow dst < src (unsigned) as CF, so that the
+// unsigned conditions compilers and JITs emit (jb, jae, ja, jbe; not in herd7's dialect)
+// mean what they mean on the hardware; every other instruction that sets flags clears CF
+// (inc and dec too, which keep it on the hardware).
+//
+// A flag-setting instruction keeps ZF and the two values compared (a result and 0 for
+// arithmetic) in hidden registers; SF and CF are computed by the jump that reads them.
+// Addresses can be compared for equality only, so an instruction that computes a pointer
+// (`addq %rsi,%rdi` on an address) must not order it until a jump asks.
 
 import { OrdoError } from '../../diagnostics.js';
 import type { Annot, BinaryOp, Expr, LitmusTest, SourcePos, Stmt } from '../../program/ir.js';
@@ -25,6 +45,11 @@ const ATOMIC: Annot = ['X'];
 /** Fence instructions and the set their event belongs to. */
 const FENCES: Record<string, string> = { mfence: 'MFENCE', lfence: 'LFENCE', sfence: 'SFENCE' };
 const NOPS = new Set(['nop', 'nopl', 'nopw', 'endbr64']);
+/**
+ * The hidden flag registers: ZF, and the two values of the last comparison (SF is
+ * left > right, CF is left < right unsigned).
+ */
+const FLAG = { zf: 'flags.zf', left: 'flags.left', right: 'flags.right' } as const;
 const ALU: Record<string, BinaryOp> = {
   add: '+',
   sub: '-',
@@ -62,6 +87,43 @@ const GPR32 = ['EAX', 'EBX', 'ECX', 'EDX', 'ESI', 'EDI', 'EBP', 'ESP'];
 function x86Register(name: string): string | null {
   const n = name.toUpperCase();
   return GPR32.includes(n) ? n : null;
+}
+
+// ------------------------------------------------------------------------- flags
+
+const konst = (value: bigint): Expr => ({ kind: 'const', value });
+const bin = (op: BinaryOp, left: Expr, right: Expr): Expr => ({ kind: 'binop', op, left, right });
+const not = (arg: Expr): Expr => ({ kind: 'unop', op: '!', arg });
+const flag = (f: keyof typeof FLAG): Expr => ({ kind: 'reg', name: FLAG[f] });
+
+/** herd7's SF, and CF as `cmp` leaves it (see the header). */
+const greater = bin('<', flag('right'), flag('left'));
+const below = bin('<u', flag('left'), flag('right'));
+
+/** The conditions of the conditional jumps, over the flags (see the header). */
+const CONDITIONS: Record<string, Expr> = {
+  je: flag('zf'),
+  jne: not(flag('zf')),
+  jgt: greater,
+  jle: not(greater),
+  jge: bin('||', flag('zf'), greater),
+  jlt: bin('||', flag('zf'), not(greater)),
+  js: greater,
+  jns: not(greater),
+  jb: below,
+  jae: not(below),
+  ja: bin('&&', not(below), not(flag('zf'))),
+  jbe: bin('||', below, flag('zf')),
+};
+
+/**
+ * The flags a comparison of `left` with `right` leaves (cmp), or, with `right` null, those
+ * an arithmetic or logical result `left` leaves.
+ */
+function setFlags(left: Expr, right: Expr | null, pos: SourcePos): Stmt[] {
+  const r = right ?? konst(0n);
+  const assign = (reg: string, value: Expr): Stmt => ({ kind: 'assign', reg, value, pos });
+  return [assign(FLAG.zf, bin('==', left, r)), assign(FLAG.left, left), assign(FLAG.right, r)];
 }
 
 // ------------------------------------------------------------------------- operands
@@ -173,6 +235,17 @@ function assignTo(dst: Operand, v: Expr, cell: InstructionCell): Stmt {
 }
 
 /**
+ * The value of an operand, read once: a memory operand is loaded into a temporary (pushed
+ * on `out`) so that the flags can use the value more than once.
+ */
+function readOnce(o: Operand, out: Stmt[], name: string, pos: SourcePos): Expr {
+  if (o.kind !== 'mem') return value(o);
+  const tmp = `${name}:${pos.line}:${pos.col}`;
+  out.push({ kind: 'assign', reg: tmp, value: value(o), pos });
+  return { kind: 'reg', name: tmp };
+}
+
+/**
  * The instruction's semantics, operands already parsed, in (source, destination) order;
  * `acc` is the accumulator register cmpxchg compares with.
  */
@@ -195,6 +268,8 @@ function semantics(
     return [{ kind: 'fence', annot: [FENCES[mnemonic]!], pos }];
   }
   const memOf = (o: Operand) => (o.kind === 'mem' ? o.addr : null);
+  const tmpName = `${mnemonic}:${pos.line}:${pos.col}`;
+  const tmp: Expr = { kind: 'reg', name: tmpName };
   switch (mnemonic) {
     case 'mov': {
       arity(2);
@@ -203,6 +278,27 @@ function semantics(
       if (src.kind === 'mem' && dst.kind === 'mem')
         fail(`x86 has no memory-to-memory move: '${cell.text}'.`, pos);
       return [assignTo(dst, value(src), cell)];
+    }
+    case 'movzb':
+    case 'movzw': {
+      // Zero-extending moves into a register (movzbl, movzwq, ...).
+      arity(2);
+      const [src, dst] = ops as [Operand, Operand];
+      if (locked || dst.kind !== 'reg' || src.kind === 'imm') return unsupported();
+      const op = mnemonic === 'movzb' ? 'zext8' : 'zext16';
+      return [assignTo(dst, { kind: 'unop', op, arg: value(src) }, cell)];
+    }
+    case 'cmp':
+    case 'test': {
+      arity(2);
+      const [src, dst] = ops as [Operand, Operand];
+      if (locked || (src.kind === 'mem' && dst.kind === 'mem') || dst.kind === 'imm')
+        return unsupported();
+      const out: Stmt[] = [];
+      const left = readOnce(dst, out, tmpName, pos);
+      const right = readOnce(src, out, `${tmpName}:src`, pos);
+      if (mnemonic === 'cmp') return [...out, ...setFlags(left, right, pos)];
+      return [...out, ...setFlags(bin('&', left, right), null, pos)];
     }
     case 'xchg': {
       arity(2);
@@ -244,7 +340,12 @@ function semantics(
         pair: ['rmw', 'amo'],
         pos,
       };
-      return [{ kind: 'assign', reg: src.reg, value: add, pos }];
+      // The flags are those of the sum written; the source register receives the old value.
+      return [
+        { kind: 'assign', reg: tmpName, value: add, pos },
+        ...setFlags(bin('+', tmp, value(src)), null, pos),
+        { kind: 'assign', reg: src.reg, value: tmp, pos },
+      ];
     }
     case 'cmpxchg': {
       arity(2);
@@ -259,70 +360,120 @@ function semantics(
         pair: ['rmw', 'amo'],
         pos,
       };
-      // rax receives the value read: unchanged on success, the memory value on failure.
-      return [{ kind: 'assign', reg: acc, value: cas, pos }];
+      // rax receives the value read: unchanged on success, the memory value on failure;
+      // ZF says whether it wrote (herd7 sets no other flag).
+      const zf: Stmt = {
+        kind: 'assign',
+        reg: FLAG.zf,
+        value: bin('==', tmp, { kind: 'reg', name: acc }),
+        pos,
+      };
+      return [
+        { kind: 'assign', reg: tmpName, value: cas, pos },
+        zf,
+        { kind: 'assign', reg: acc, value: tmp, pos },
+      ];
     }
     case 'inc':
     case 'dec':
-      return semantics(
-        mnemonic === 'inc' ? 'add' : 'sub',
-        [{ kind: 'imm', value: 1n }, ...ops],
-        locked,
-        cell,
-        acc,
-      );
+      return arithmetic(mnemonic === 'inc' ? '+' : '-', [{ kind: 'imm', value: 1n }, ...ops], 1);
     default:
       break;
   }
   const op = ALU[mnemonic];
   if (op === undefined) return unsupported();
-  arity(2);
-  const [src, dst] = ops as [Operand, Operand];
-  if (src.kind === 'mem' && dst.kind === 'mem') return unsupported();
-  if (dst.kind === 'mem' && locked) {
-    const rmw: Expr = {
-      kind: 'atomicOp',
-      annot: ATOMIC,
-      addr: dst.addr,
-      op,
-      operand: value(src),
-      ret: 'none',
-      pair: ['rmw', 'amo'],
-      pos,
-    };
-    return [{ kind: 'eval', value: rmw, pos }];
-  }
-  if (locked) return unsupported();
-  if (dst.kind === 'mem') {
-    // A plain read-modify-write: a read then a write, no atomicity.
-    const tmp = `${mnemonic}:${pos.line}:${pos.col}`;
+  return arithmetic(op, ops, 2);
+
+  /** An arithmetic or logical instruction: the result, then the flags it leaves. */
+  function arithmetic(op: BinaryOp, operands: Operand[], written: 1 | 2): Stmt[] {
+    if (operands.length !== 2)
+      fail(
+        `'${mnemonic}' takes ${written} operand${written === 1 ? '' : 's'} in '${cell.text}'.`,
+        pos,
+      );
+    const [src, dst] = operands as [Operand, Operand];
+    if (src.kind === 'mem' && dst.kind === 'mem') return unsupported();
+    if (dst.kind === 'mem' && locked) {
+      const rmw: Expr = {
+        kind: 'atomicOp',
+        annot: ATOMIC,
+        addr: dst.addr,
+        op,
+        operand: value(src),
+        ret: 'new',
+        pair: ['rmw', 'amo'],
+        pos,
+      };
+      return [{ kind: 'assign', reg: tmpName, value: rmw, pos }, ...setFlags(tmp, null, pos)];
+    }
+    if (locked) return unsupported();
+    if (dst.kind === 'mem') {
+      // A plain read-modify-write: a read then a write, no atomicity.
+      const result = bin(op, tmp, value(src));
+      return [
+        { kind: 'assign', reg: tmpName, value: value(dst), pos },
+        assignTo(dst, result, cell),
+        ...setFlags(result, null, pos),
+      ];
+    }
     return [
-      { kind: 'assign', reg: tmp, value: value(dst), pos },
-      assignTo(
-        dst,
-        { kind: 'binop', op, left: { kind: 'reg', name: tmp }, right: value(src) },
-        cell,
-      ),
+      assignTo(dst, bin(op, value(dst), value(src)), cell),
+      ...setFlags(value(dst), null, pos),
     ];
   }
-  return [assignTo(dst, { kind: 'binop', op, left: value(dst), right: value(src) }, cell)];
 }
+
+/**
+ * A jump (`jmp L`, `jne L`), or null when the mnemonic is not one. Its operand is a label
+ * of the same thread.
+ */
+function branch(mnemonic: string, operands: string[], cell: InstructionCell): Stmt[] | null {
+  const test = CONDITIONS[mnemonic];
+  if (mnemonic !== 'jmp' && test === undefined) return null;
+  if (operands.length !== 1 || !/^[A-Za-z_][\w.]*$/.test(operands[0]!))
+    fail(`'${mnemonic}' takes one label in '${cell.text}'.`, cell.pos);
+  const label = operands[0]!;
+  return [
+    test === undefined
+      ? { kind: 'goto', label, pos: cell.pos }
+      : { kind: 'goto', label, test, pos: cell.pos },
+  ];
+}
+
+/** The mnemonics the front-ends read, without their AT&T size suffixes. */
+const KNOWN = new Set([
+  'mov',
+  'xchg',
+  'xadd',
+  'cmpxchg',
+  'inc',
+  'dec',
+  'cmp',
+  'test',
+  'movzb',
+  'movzw',
+  'jmp',
+  ...Object.keys(CONDITIONS),
+  ...Object.keys(ALU),
+  ...Object.keys(FENCES),
+  ...NOPS,
+]);
 
 /** Mnemonic without its AT&T size suffix (`movl` -> `mov`), when the bare one is known. */
 function baseMnemonic(m: string): string {
-  const known = new Set([
-    'mov',
-    'xchg',
-    'xadd',
-    'cmpxchg',
-    'inc',
-    'dec',
-    ...Object.keys(ALU),
-    ...Object.keys(FENCES),
-  ]);
-  if (known.has(m) || NOPS.has(m)) return m;
+  if (KNOWN.has(m)) return m;
   const bare = m.replace(/[bwlq]$/, '');
-  return known.has(bare) ? bare : m;
+  return KNOWN.has(bare) ? bare : m;
+}
+
+/** Refuses a mnemonic neither front-end knows, before its operands are read. */
+function checkKnown(mnemonic: string, cell: InstructionCell): void {
+  if (KNOWN.has(mnemonic)) return;
+  const hint =
+    mnemonic === 'jl' || mnemonic === 'jg'
+      ? ` (herd7's X86_64 spells the signed conditions jlt, jle, jgt, jge)`
+      : '';
+  fail(`Unsupported x86 instruction '${cell.text}'${hint}.`, cell.pos);
 }
 
 function splitInstruction(cell: InstructionCell): {
@@ -378,10 +529,14 @@ function x86_64HashText(text: string): string {
 const x86_64: AsmDialect = {
   arch: 'X86_64',
   register: x86_64Register,
-  hashText: x86_64HashText,
+  // herd7 reads jlt and jgt and prints them jl and jg.
+  hashText: (text) => x86_64HashText(text).replace(/^j([lg])t\b/, 'j$1'),
   lower(cell) {
     const { locked, mnemonic, operands } = splitInstruction(cell);
     if (NOPS.has(mnemonic)) return [];
+    checkKnown(mnemonic, cell);
+    const jump = locked ? null : branch(mnemonic, operands, cell);
+    if (jump) return jump;
     return semantics(
       mnemonic,
       operands.map((o) => attOperand(o, cell)),
@@ -397,6 +552,8 @@ const x86: AsmDialect = {
   register: x86Register,
   lower(cell) {
     const { locked, mnemonic, operands } = splitInstruction(cell);
+    const jump = locked ? null : branch(mnemonic, operands, cell);
+    if (jump) return jump;
     // Intel order is (destination, source).
     const ops = operands.map((o) => intelOperand(o, cell)).reverse();
     return semantics(mnemonic, ops, locked, cell, 'EAX');
