@@ -110,3 +110,42 @@ test('AArch64: an unsupported instruction is an error naming it, at its cell', (
     assert.equal(e.format(), "t.litmus:4:2: Unsupported AArch64 instruction 'HVC #0'.");
   }
 });
+
+test('AArch64: STILP writes its pair released, the higher element first when pre-indexed', () => {
+  /** Each store's tags, and whether its address adds 8 last (the higher element). */
+  const stores = (row: string) =>
+    aarch64([row]).flatMap((s) =>
+      s.kind === 'store'
+        ? [
+            {
+              annot: s.annot,
+              higher:
+                s.addr.kind === 'binop' &&
+                s.addr.right.kind === 'const' &&
+                s.addr.right.value === 8n,
+            },
+          ]
+        : [],
+    );
+  const plain = stores('STILP X0,X2,[X1]');
+  assert.deepEqual(plain, [
+    { annot: ['Exp', 'L'], higher: false },
+    { annot: ['Exp', 'L'], higher: true },
+  ]);
+  const pre = stores('STILP X0,X2,[X1,#-16]!');
+  assert.deepEqual(
+    pre.map((s) => s.higher),
+    [true, false],
+  );
+});
+
+test('AArch64: LDIAPP reads its pair in order, both acquire-PC', () => {
+  const reads = aarch64(['LDIAPP X0,X2,[X1]']).map((s) => access(s) as { annot?: string[] });
+  assert.deepEqual(
+    reads.map((r) => r.annot),
+    [
+      ['Exp', 'Q'],
+      ['Exp', 'Q'],
+    ],
+  );
+});

@@ -154,3 +154,43 @@ test('AArch64 CAS: a write after a value the CAS compared is ordered; a read is 
   );
   assert.equal(mp, 'Sometimes');
 });
+
+test('Armv8 model: DSB ST orders a write before a later read; DMB ST does not', () => {
+  const sb = (name: string, barrier: string) => {
+    const file = join(dir, `${name}.litmus`);
+    const text = [
+      `AArch64 ${name}`,
+      '{ 0:X1=x; 0:X2=y; 1:X1=y; 1:X2=x; }',
+      ' P0          | P1          ;',
+      ' MOV W0,#1   | MOV W0,#1   ;',
+      ' STR W0,[X1] | STR W0,[X1] ;',
+      ` ${barrier}      | ${barrier}      ;`,
+      ' LDR W3,[X2] | LDR W3,[X2] ;',
+      'exists (0:X3=0 /\\ 1:X3=0)',
+    ];
+    writeFileSync(file, text.join('\n') + '\n');
+    return runTest(file, {}).observation;
+  };
+  assert.equal(sb('SB+dsb.st', 'DSB ST'), 'Never');
+  assert.equal(sb('SB+dmb.st', 'DMB ST'), 'Sometimes');
+});
+
+test('AArch64: a loop whose branch reads no memory is unrolled completely, as herd7 does', () => {
+  const file = join(dir, 'count-to-10.litmus');
+  const text = [
+    'AArch64 count-to-10',
+    '{ }',
+    ' P0           ;',
+    ' MOV W0,#10   ;',
+    ' MOV W1,#0    ;',
+    'L0:           ;',
+    ' ADD W1,W1,#1 ;',
+    ' SUB W0,W0,#1 ;',
+    ' CBNZ W0,L0   ;',
+    'forall 0:X1=10',
+  ];
+  writeFileSync(file, text.join('\n') + '\n');
+  const r = runTest(file, {});
+  assert.equal(r.observation, 'Always');
+  assert.equal(r.positive, 1);
+});

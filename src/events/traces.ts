@@ -85,6 +85,9 @@ interface PathState {
   reservation: { read: number; loc: string } | null;
 }
 
+/** Iterations after which a loop whose conditions read no memory is cut (it never ends). */
+const KNOWN_LOOP_BOUND = 10_000;
+
 /** Nested exploration steps after which a step is parked (see exploreThread). */
 const PARK_DEPTH = 200;
 
@@ -643,10 +646,13 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
   ): void {
     const target = list.findIndex((t) => t.kind === 'label' && t.name === s.label);
     if (target < 0) throw new OrdoError(`undefined label ${s.label}`, where(s.pos));
-    const take = (st: PathState) => {
+    const take = (st: PathState, known = false) => {
+      // A backward jump whose condition is known without reading memory is not bound by
+      // the unrolling limit: herd7 unrolls such a loop completely (Ordo stops a loop
+      // that never ends at KNOWN_LOOP_BOUND iterations).
       if (target < i) {
         const n = (st.jumps.get(s) ?? 0) + 1;
-        if (n > unroll) return; // unrolled enough: this path is dropped, as herd7 does
+        if (n > (known ? KNOWN_LOOP_BOUND : unroll)) return; // this path is dropped, as herd7 does
         st.jumps.set(s, n);
       }
       stmts(list, target + 1, st, k);
@@ -657,7 +663,13 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
     }
     expr(s.test, state, (st, t) => {
       st.ctrl = unionDeps(st.ctrl, t.deps);
-      decide(st, t.sym, take, (no) => stmts(list, i + 1, no, k));
+      const known = t.sym.k === 'c';
+      decide(
+        st,
+        t.sym,
+        (yes) => take(yes, known),
+        (no) => stmts(list, i + 1, no, k),
+      );
     });
   }
 

@@ -12,6 +12,7 @@
 //   CAS, SWP, LD<op>, ST<op>     a read and a write related by rmw and amo; the `A`
 //                                form tags the read A, the `L` form the write L;
 //                                ST<op> tags its read NoRet
+//   LDIAPP / STILP, LDAP / STLP  two accesses in order, tagged Q / L, A / L
 //   DMB / DSB <option>, ISB      a fence event in DMB.<option> / DSB.<option> / ISB
 // Registers are 64 bits wide. A W register names the low 32 bits of its X register:
 // reading it reads those bits, writing it zero-extends. Comparisons set the NZCV flags,
@@ -65,6 +66,14 @@ function aarch64Register(name: string): string | null {
 
 /** The hidden flag registers. */
 const FLAG = { n: 'nzcv.n', z: 'nzcv.z', c: 'nzcv.c', v: 'nzcv.v' } as const;
+
+/** The ordered pair instructions: whether each loads, and the tags of its accesses. */
+const ORDERED_PAIRS: Record<string, { load: boolean; annot: Annot }> = {
+  LDIAPP: { load: true, annot: ['Q'] },
+  STILP: { load: false, annot: ['L'] },
+  LDAP: { load: true, annot: ['A'] },
+  STLP: { load: false, annot: ['L'] },
+};
 
 // ------------------------------------------------------------------------- expressions
 
@@ -466,6 +475,32 @@ function lower(cell: InstructionCell): Stmt[] {
       [{ kind: 'store', annot: exp(store.annot), addr: mem.addr, value, pos }],
       mem,
     );
+  }
+
+  // Ordered pairs: LDIAPP reads, STILP writes, two consecutive elements in order, with
+  // acquire-PC and release semantics (LDAP/STLP: acquire and release); a pre-indexed
+  // STILP writes the higher element first (herd7 on L082 and L083).
+  const ordered = ORDERED_PAIRS[mnemonic];
+  if (ordered && ops.args.length >= 3 && ops.args[2]!.startsWith('[')) {
+    ops.arity(3, 4);
+    const regs = [ops.register(0), ops.register(1)];
+    const mem = memoryOperand(ops, 2);
+    const size = regs[0]!.word ? 4n : 8n;
+    const addrs = [mem.addr, bin('+', mem.addr, konst(size))];
+    const reversed = !ordered.load && ops.args[2]!.endsWith('!');
+    const order = reversed ? [1, 0] : [0, 1];
+    const stmts: Stmt[] = [];
+    for (const k of order) {
+      const r = regs[k]!;
+      if (ordered.load) {
+        const read: Expr = { kind: 'load', annot: exp(ordered.annot), addr: addrs[k]!, pos };
+        stmts.push(...writeRegister(r, cast(r.word ? 'zext32' : null, read), pos));
+      } else {
+        const value = cast(r.word ? 'zext32' : null, readRegister(r));
+        stmts.push({ kind: 'store', annot: exp(ordered.annot), addr: addrs[k]!, value, pos });
+      }
+    }
+    return withWriteback(stmts, mem);
   }
 
   // Pairs: LDP/LDNP/LDPSW read two consecutive elements, STP/STNP write them.
