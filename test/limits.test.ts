@@ -268,3 +268,28 @@ test('-max-executions counts each coherence order a model tries, not only reads-
   assert.equal(r.limitKind, 'executions');
   assert.ok(r.positive + r.negative <= 50, `${r.positive} + ${r.negative} executions`);
 });
+
+// One path per branch, each carrying the conditions of all the branches before it: the
+// paths of an n-branch chain hold n^2/2 conditions (10,000 branches: about a minute).
+const elseIfChain = (n: number) =>
+  [
+    `C else-if-${n}`,
+    '{}',
+    'P0(int *x, int *y) {',
+    '  int r0 = READ_ONCE(*x);',
+    `  ${Array.from({ length: n }, (_, i) => `if (r0 == ${i}) WRITE_ONCE(*y, ${i});`).join('\n  else ')}`,
+    '  else WRITE_ONCE(*y, -1);',
+    '}',
+    'P1(int *x) { WRITE_ONCE(*x, 1); }',
+    'exists (y=1)',
+  ].join('\n');
+
+test('an else-if chain on a read value runs, and at 10,000 branches stops at the time limit', () => {
+  const r = runTestText('else-if.litmus', elseIfChain(300));
+  assert.equal(r.limit, undefined);
+  assert.deepEqual(r.states, [[0], [1]]);
+  assert.equal(r.observation, 'Sometimes');
+  const long = runTestText('else-if.litmus', elseIfChain(10000), { timeout: 0.5 });
+  assert.equal(long.limitKind, 'time');
+  assert.equal(long.name, 'else-if-10000');
+});
