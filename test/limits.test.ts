@@ -187,6 +187,13 @@ test('100 repeated reads before a condition stop at the time limit (fuzz cases 5
   assert.equal(r.name, 'repeated-reads');
 });
 
+test('-max-executions counts the reads-from choices the path conditions reject', () => {
+  // The branch not taken (r2 < 0) is contradicted only at the last of the 100 reads: 2^100
+  // rejected choices and not one complete candidate.
+  const r = runTestText('repeated-reads.litmus', repeatedReads(100), { maxExecutions: 1000 });
+  assert.equal(r.limitKind, 'executions');
+});
+
 test('1,000 repeated reads beside conditional writes stop at the time limit (fuzz 1788, 5578)', () => {
   const text = [
     'C repeated-reads-wwc',
