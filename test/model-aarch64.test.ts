@@ -100,3 +100,57 @@ test('arrays: element i of `T v[N]` is v[i]; an address v + i*size reaches it', 
   assert.equal(r.conditionText, 'forall (x[0]=0 /\\ x[1]=1)');
   assert.equal(r.observation, 'Always');
 });
+
+test('AArch64 CAS: each outcome is two executions, as herd7 builds it twice', () => {
+  const file = join(dir, 'CAS-twice.litmus');
+  const text = [
+    'AArch64 CAS-twice',
+    '{ 0:X4=x; 1:X4=y; }',
+    ' P0             | P1             ;',
+    ' MOV W3,#1      | MOV W3,#0      ;',
+    ' MOV W2,#2      | MOV W2,#2      ;',
+    ' CAS W3,W2,[X4] | CAS W3,W2,[X4] ;',
+    'forall (x=0 /\\ y=2)',
+  ];
+  writeFileSync(file, text.join('\n') + '\n');
+  const r = runTest(file, {});
+  // P0's CAS fails, P1's succeeds: one state, 2 x 2 executions.
+  assert.equal(r.states.length, 1);
+  assert.equal(r.positive + r.negative, 4);
+});
+
+test('AArch64 CAS: a write after a value the CAS compared is ordered; a read is not', () => {
+  // P1's CAS succeeds on the value it compared (1, from a MOV); the register then feeds
+  // an address. herd7 keeps one of the two successful CAS executions in which that
+  // address does not depend on the read: it orders a later write, not a later read.
+  const run = (name: string, p0: string[], last: string, cond: string) => {
+    const file = join(dir, `${name}.litmus`);
+    const rows = [
+      `AArch64 ${name}`,
+      '{ 0:X0=x; 0:X1=y; 1:X0=x; 1:X1=y; }',
+      ` P0 | P1 ;`,
+      ` ${p0[0]} | MOV W3,#1 ;`,
+      ` ${p0[1]} | CAS W3,WZR,[X1] ;`,
+      ` ${p0[2]} | EOR W4,W3,W3 ;`,
+      ` | MOV W5,#1 ;`,
+      ` | ${last} ;`,
+      `exists (${cond})`,
+    ];
+    writeFileSync(file, rows.join('\n') + '\n');
+    return runTest(file, {}).observation;
+  };
+  const lb = run(
+    'LB+CAS',
+    ['LDR W3,[X0]', 'MOV W4,#1', 'STLR W4,[X1]'],
+    'STR W5,[X0,W4,SXTW]',
+    '0:X3=1 /\\ 1:X3=1',
+  );
+  assert.equal(lb, 'Never');
+  const mp = run(
+    'MP+CAS',
+    ['MOV W2,#1', 'STR W2,[X0]', 'STLR W2,[X1]'],
+    'LDR W6,[X0,W4,SXTW]',
+    '1:X3=1 /\\ 1:X6=0',
+  );
+  assert.equal(mp, 'Sometimes');
+});

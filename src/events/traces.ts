@@ -6,7 +6,7 @@
 // reads-from relation fixes every read's value.
 
 import type { Annot, Expr, PairRelation, SourcePos, Stmt, Thread, Value } from '../program/ir.js';
-import { assertNever, OrdoError } from '../diagnostics.js';
+import { assertNever, LimitError, OrdoError } from '../diagnostics.js';
 import { exprOperands } from '../program/ir.js';
 import { checkLimits } from '../limits.js';
 import { DEFAULT_UNROLL } from '../config/settings.js';
@@ -287,7 +287,8 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
           let v: Value;
           try {
             v = concrete(evaluateSymbolic(t.sym, (ev) => assign.get(ev)!));
-          } catch {
+          } catch (err) {
+            if (err instanceof LimitError) throw err; // not an impossible combination
             return;
           }
           const loc = typeof v === 'object' ? locationOf(v) : null;
@@ -422,23 +423,59 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
         address(e.addr, state, (st, a) =>
           exprs([e.expected, e.desired], st, (st2, [exp, des]) => {
             // Success and failure are separate paths, told apart by the value read.
-            const ok = cloneState(st2);
-            const r1 = read(ok, a.loc, e.annot, true, a.deps, e.pos);
-            ok.assumptions.push({
-              kind: 'truth',
-              sym: binary('==', r1.sym, exp.sym),
-              expect: true,
-            });
-            write(ok, a.loc, e.writeAnnot ?? e.annot, true, des, a.deps, e.pos, r1.deps[0], e.pair);
-            k(ok, r1);
-            const ko = st2;
-            const r2 = read(ko, a.loc, e.failAnnot ?? e.annot, true, a.deps, e.pos);
-            ko.assumptions.push({
-              kind: 'truth',
-              sym: binary('==', r2.sym, exp.sym),
-              expect: false,
-            });
-            k(ko, r2);
+            const succeed = (ok: PathState, compared: boolean) => {
+              const r1 = read(ok, a.loc, e.annot, true, a.deps, e.pos);
+              ok.assumptions.push({
+                kind: 'truth',
+                sym: binary('==', r1.sym, exp.sym),
+                expect: true,
+              });
+              // herd7's AArch64 CAS writes only once its comparison is made: the write
+              // depends on the read and on the compared register as a branch would.
+              const outer = ok.ctrl;
+              if (e.dependencyVariants) ok.ctrl = unionDeps(outer, unionDeps(r1.deps, exp.deps));
+              write(
+                ok,
+                a.loc,
+                e.writeAnnot ?? e.annot,
+                true,
+                des,
+                a.deps,
+                e.pos,
+                r1.deps[0],
+                e.pair,
+              );
+              ok.ctrl = outer;
+              // `compared`: the register keeps the value it was compared with (equal to the
+              // value read), so what uses it depends on that register's sources, and on
+              // the read only through the comparison, recorded as a dependency on the
+              // CAS's write (models read it as such: armv8.cat's through-comparison).
+              const w = ok.events.length - 1;
+              k(ok, compared ? { sym: r1.sym, deps: unionDeps(exp.deps, [w]) } : r1);
+            };
+            const fail = (ko: PathState) => {
+              const r2 = read(ko, a.loc, e.failAnnot ?? e.annot, true, a.deps, e.pos);
+              ko.assumptions.push({
+                kind: 'truth',
+                sym: binary('==', r2.sym, exp.sym),
+                expect: false,
+              });
+              k(ko, r2);
+            };
+            if (!e.dependencyVariants) {
+              succeed(cloneState(st2), false);
+              fail(st2);
+              return;
+            }
+            // herd7 builds an AArch64 CAS twice per outcome, and counts both executions:
+            // on success the register's new value comes from the register or from the
+            // read; on failure the comparison does or does not add a control edge,
+            // which Ordo does not model (as control over later events it contradicts
+            // herd7 on CAS+data1): both failure paths carry the same dependencies.
+            succeed(cloneState(st2), true);
+            succeed(cloneState(st2), false);
+            fail(cloneState(st2));
+            fail(st2);
           }),
         );
         return;
@@ -865,7 +902,8 @@ export function possibleWrites(
         if (i === reads.length) {
           try {
             add(ev.loc!, concrete(evaluateSymbolic(sym, (r) => assign.get(r)!)));
-          } catch {
+          } catch (err) {
+            if (err instanceof LimitError) throw err;
             /* impossible combination */
           }
           return;

@@ -110,6 +110,11 @@ export type Expr =
       desired: Expr;
       pair?: PairRelation[];
       failAnnot?: Annot;
+      /**
+       * herd7's AArch64 CAS: each outcome is built twice, with different dependencies
+       * (see events/traces.ts), and both count as executions.
+       */
+      dependencyVariants?: boolean;
       pos?: SourcePos;
     }
   /**

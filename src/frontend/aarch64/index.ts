@@ -552,6 +552,7 @@ function lower(cell: InstructionCell): Stmt[] {
       expected: cast(width, readRegister(expected)),
       desired: cast(width, readRegister(desired)),
       pair: ['rmw', 'amo'],
+      dependencyVariants: true,
       pos,
     };
     return expected.x === null
