@@ -158,6 +158,14 @@ export interface Opaque {
 /** Deepest nesting encodeGraph stores (see there). */
 const MAX_CACHED_DEPTH = 2000;
 
+/**
+ * Most objects encodeGraph stores. Ordo's and herd's models have 1,000 to 4,000; a model
+ * far beyond (5,000 includes of one file: 28 MB) would be written and read back by one
+ * native call each (v8.serialize, v8.deserialize), seconds that no time limit can
+ * interrupt. Such a model is compiled on every run instead, under the run's limits.
+ */
+const MAX_CACHED_OBJECTS = 100_000;
+
 /** Thrown by `encodeGraph` for a value it cannot represent (the caller then skips caching). */
 export class NotCacheable extends Error {}
 
@@ -194,6 +202,7 @@ export function encodeGraph(root: unknown, opaque: Opaque): EncodedGraph {
     if (v === null || typeof v !== 'object') return v;
     const done = copies.get(v);
     if (done !== undefined) return done;
+    if (copies.size >= MAX_CACHED_OBJECTS) throw new NotCacheable('too many objects');
     // Each hole keeps its whole path: deeper data (a cat expression of 100,000 terms)
     // would cost time and memory quadratic in its depth. Compiled on every run instead.
     if (path.length > MAX_CACHED_DEPTH) throw new NotCacheable('nested too deeply');

@@ -21,11 +21,20 @@ export interface RunBudget {
   maxResidentBytes: number;
   /** Runs sharing the process (batch workers, one run each). */
   concurrentRuns: number;
+  /** Candidate executions the run may try (-max-executions); Infinity (or absent) for any. */
+  maxExecutions?: number;
 }
 
 const NO_BUDGET: RunBudget = { deadline: Infinity, maxResidentBytes: 0, concurrentRuns: 1 };
 let budget: RunBudget = NO_BUDGET;
 let calls = 0;
+let executionsTried = 0;
+/**
+ * The run's limit once reached. Every later check throws it again at once: a stage that
+ * catches errors to try something else (a condition left undecided, a value given up
+ * on) must not be able to swallow the limit and carry on for another 64 calls.
+ */
+let reached: LimitError | null = null;
 
 /**
  * The clock -timeout is measured on, in milliseconds. herd7 counts CPU seconds, so a
@@ -54,11 +63,14 @@ export function useProcessCpuClock(): void {
 export function beginRun(b: RunBudget): void {
   budget = b;
   calls = 0;
+  executionsTried = 0;
+  reached = null;
   lastReading = -Infinity;
 }
 
 export function endRun(): void {
   budget = NO_BUDGET;
+  reached = null;
 }
 
 /**
@@ -66,10 +78,23 @@ export function endRun(): void {
  * limit; cheap to call often: the clock is read every 64 calls, memory every 1024.
  */
 export function checkLimits(deadline: number = Infinity): void {
+  if (reached !== null) throw reached;
   if ((++calls & 63) !== 0) return;
   checkClock(deadline);
   // Memory figures cost far more than the clock: read them 16 times less often.
   if ((calls & 1023) === 0) checkMemory();
+}
+
+/**
+ * One more candidate execution tried: a reads-from choice, a further final-write choice,
+ * a further element of a model's `with ... from` (each path through the model is an
+ * execution: LKMM tries every coherence order of a candidate that way). Over
+ * -max-executions, the executions limit.
+ */
+export function noteExecutionTried(): void {
+  const max = budget.maxExecutions ?? Infinity;
+  if (++executionsTried > max)
+    throw stick(new LimitError('executions', `more than ${max} candidate executions tried`));
 }
 
 /** Units of work (about one word operation each) between two checks by noteWork. */
@@ -105,7 +130,11 @@ function checkClock(deadline: number): void {
     if (now - lastReading < CPU_READING_INTERVAL) return;
     lastReading = now;
   }
-  if (limitClock() > limit) throw new LimitError('time', 'time limit reached');
+  if (limitClock() > limit) {
+    const err = new LimitError('time', 'time limit reached');
+    // A deadline of the caller's own (shorter than the run's) stops that caller only.
+    throw limit === budget.deadline ? stick(err) : err;
+  }
 }
 
 function checkMemory(): void {
@@ -119,13 +148,21 @@ function checkMemory(): void {
     const own = heap.used_heap_size + heap.external_memory;
     const blamed = budget.concurrentRuns <= 1 || own * budget.concurrentRuns * 2 >= rss;
     if (rss > budget.maxResidentBytes && blamed)
-      throw new LimitError(
-        'memory',
-        `memory limit reached (${mib(rss)} MiB resident, limit ${mib(budget.maxResidentBytes)} MiB)`,
+      throw stick(
+        new LimitError(
+          'memory',
+          `memory limit reached (${mib(rss)} MiB resident, limit ${mib(budget.maxResidentBytes)} MiB)`,
+        ),
       );
   }
   if (heap.used_heap_size > heapLimit)
-    throw new LimitError('memory', `memory limit reached (${mib(heapLimit)} MiB of heap)`);
+    throw stick(new LimitError('memory', `memory limit reached (${mib(heapLimit)} MiB of heap)`));
+}
+
+/** Remembers a limit of the current run as reached (see `reached`); outside a run, not. */
+function stick(err: LimitError): LimitError {
+  if (budget !== NO_BUDGET) reached = err;
+  return err;
 }
 
 function mib(bytes: number): number {

@@ -113,6 +113,12 @@ test('functions and class instances are refused, so nothing half-stored is cache
   assert.throws(() => encodeGraph({ d: new Date() }, plain), NotCacheable);
 });
 
+test('graphs of more than 100,000 objects are not cached (one native call would read them)', () => {
+  const many = (n: number) => Array.from({ length: n }, (_, i) => ({ i }));
+  assert.equal((encodeGraph(many(99_000), plain).graph as unknown[]).length, 99_000);
+  assert.throws(() => encodeGraph(many(100_000), plain), NotCacheable);
+});
+
 test('entries are read back under their key only; corrupt ones read as absent', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ordo-cache-'));
   withCacheDir(dir, () => {

@@ -36,7 +36,6 @@ function enumerate(
     traces,
     memory,
     {
-      maxCandidates: Infinity,
       deadline: Infinity,
       registerChecks:
         test.filter && early === 'filter early'

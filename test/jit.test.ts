@@ -210,6 +210,14 @@ test("herd-bpf lowered by every mapping: Ordo's hardware models agree with herd'
         );
         continue;
       }
+      if (ordo.verdict === 'no execution') {
+        // The kernel's arm64 LL/SC sequence loads the old value into the BPF source
+        // register before its store-exclusive: when that register is also the address
+        // (offset 0), the store goes to the loaded value and never completes.
+        assert.equal(m.name, 'arm64-llsc', `${f} ${m.name}`);
+        assert.match(ordo.lowered!, /LDXR (X\d+),\[\1\]/, `${f} ${m.name}`);
+        continue;
+      }
       if (!m.name.endsWith('-pre2024')) assert.notEqual(ordo.verdict, 'UNSOUND', `${f} ${m.name}`);
       if (HERD_MODELS[m.litmus] === undefined) continue;
       const herd = checkTest(file, bpf, m, {

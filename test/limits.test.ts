@@ -8,7 +8,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runTest, runTestText } from '../src/api/run.js';
-import { limitExitStatus } from '../src/diagnostics.js';
+import { loadModel } from '../src/cat/index.js';
+import { LimitError, limitExitStatus } from '../src/diagnostics.js';
+import { beginRun, checkLimits, endRun, limitClock } from '../src/limits.js';
 import { corpusPath } from './support/corpus.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ordo-limits-'));
@@ -140,4 +142,129 @@ test('-max-executions counts candidates tried, resolved or not', () => {
   const r = runTest(l1g2, { maxExecutions: 1000 });
   assert.equal(r.limitKind, 'executions');
   assert.match(r.limit ?? '', /more than 1000 candidate executions tried/);
+});
+
+test('a limit once reached is thrown by every later check, so no stage can swallow it', () => {
+  beginRun({ deadline: limitClock() - 1, maxResidentBytes: 0, concurrentRuns: 1 });
+  try {
+    let swallowed = 0;
+    // The clock is read every 64 calls: the first reading finds the deadline passed.
+    for (let i = 0; i < 64 && swallowed === 0; i++) {
+      try {
+        checkLimits();
+      } catch (err) {
+        assert.ok(err instanceof LimitError);
+        swallowed++; // as a stage judging a value would: "undecided", and on it goes
+      }
+    }
+    assert.equal(swallowed, 1);
+    assert.throws(() => checkLimits(), LimitError, 'the very next check');
+  } finally {
+    endRun();
+  }
+  checkLimits(); // a new run (or none) starts clean
+});
+
+// The fuzzer's "repeat a line" cases (seed 1795998203) that ran on past -timeout 2: a
+// thread reading one location k times has up to (writes+1)^k reads-from choices. The limit
+// was checked while the path conditions were judged, and taken for an undecided value.
+const repeatedReads = (k: number) =>
+  [
+    'C repeated-reads',
+    '{}',
+    'P0(int *x0, int *x1) { WRITE_ONCE(*x0, 2); smp_store_release(x1, 2); }',
+    'P1(int *x0, int *x1) {',
+    '  int r2; int r3 = 0;',
+    ...Array.from({ length: k }, () => '  r2 = READ_ONCE(*x1);'),
+    '  if (r2 >= 0) r3 = READ_ONCE(*x0);',
+    '}',
+    'exists (1:r2=2 /\\ 1:r3=0)',
+  ].join('\n');
+
+test('100 repeated reads before a condition stop at the time limit (fuzz cases 5715, 9796)', () => {
+  const r = runTestText('repeated-reads.litmus', repeatedReads(100), { timeout: 0.3 });
+  assert.equal(r.limitKind, 'time');
+  assert.equal(r.name, 'repeated-reads');
+});
+
+test('1,000 repeated reads beside conditional writes stop at the time limit (fuzz 1788, 5578)', () => {
+  const text = [
+    'C repeated-reads-wwc',
+    '{}',
+    'P0(int *x, int *y) { int r1; r1 = READ_ONCE(*x); if (r1 >= 0) WRITE_ONCE(*y, 1); }',
+    'P1(int *x) { WRITE_ONCE(*x, 2); }',
+    'P2(int *x, int *y) {',
+    '  int r3; int r4;',
+    ...Array.from({ length: 1000 }, () => '  r3 = READ_ONCE(*x);'),
+    '  r4 = READ_ONCE(*y);',
+    '  if (r3 < 0) WRITE_ONCE(*y, -1);',
+    '  if (r4 < 0) WRITE_ONCE(*x, -1);',
+    '}',
+    'exists (0:r1=2 /\\ x=2)',
+  ].join('\n');
+  const r = runTestText('wwc.litmus', text, { timeout: 0.3 });
+  assert.equal(r.limitKind, 'time');
+});
+
+test('100 repeated atomic increments in a critical section stop at the time limit (fuzz 6286)', () => {
+  const text = [
+    'C repeated-rmw',
+    '{ atomic_t y; }',
+    'P0(int *x, atomic_t *y, spinlock_t *lck) {',
+    '  int r2; spin_lock(lck); r2 = atomic_inc_return(y); WRITE_ONCE(*x, 1); spin_unlock(lck);',
+    '}',
+    'P1(int *x, atomic_t *y, spinlock_t *lck) {',
+    '  int r0; int r2; r0 = READ_ONCE(*x); spin_lock(lck);',
+    ...Array.from({ length: 100 }, () => '  r2 = atomic_inc_return(y);'),
+    '  spin_unlock(lck);',
+    '}',
+    'exists (1:r2=1)',
+  ].join('\n');
+  const r = runTestText('rmw.litmus', text, { timeout: 0.3 });
+  assert.equal(r.limitKind, 'time');
+});
+
+// Fuzz case 4571: bpf.cat with `include "cos-opt.cat"` repeated 5,000 times compiled for
+// seconds, and was then written to (and later read from) the disk cache by one native call
+// each, without a limit check anywhere.
+const repeatedIncludes = (name: string): string => {
+  write(
+    `${name}-part.cat`,
+    'let com = rf | co | fr\nlet mine = po & loc\nacyclic mine | com as c\n',
+  );
+  return write(
+    `${name}.cat`,
+    `"${name}"\n${`include "${join(dir, `${name}-part.cat`)}"\n`.repeat(5000)}acyclic po | rf as sc\n`,
+  );
+};
+
+test('a model including a file 5,000 times is compiled under the run limits (fuzz 4571)', () => {
+  const model = repeatedIncludes('includes5000');
+  // Compiling stops as soon as the run's deadline has passed ...
+  beginRun({ deadline: limitClock() - 1, maxResidentBytes: 0, concurrentRuns: 1 });
+  try {
+    assert.throws(
+      () => loadModel({ catFile: model, variants: [], includeDirs: [dir] }),
+      LimitError,
+    );
+  } finally {
+    endRun();
+  }
+  // ... and a run under it reports its time limit.
+  const r = runTestText('mp.litmus', repeatedReads(100), { model, timeout: 0.2 });
+  assert.equal(r.limitKind, 'time');
+});
+
+test('-max-executions counts each coherence order a model tries, not only reads-from choices', () => {
+  // No reads: one reads-from choice, two final writes, but 924 coherence orders of the
+  // two chains of six writes, each a path through LKMM's `with co from ...`.
+  const chain = (t: number) =>
+    `P${t}(int *x) {\n${[1, 2, 3, 4, 5, 6].map((v) => `  WRITE_ONCE(*x, ${v + 10 * t});`).join('\n')}\n}`;
+  const text = `C co-orders\n{}\n${chain(0)}\n${chain(1)}\nexists (x=6)\n`;
+  const all = runTestText('co-orders.litmus', text);
+  assert.equal(all.limit, undefined);
+  assert.ok(all.positive + all.negative > 100, `${all.positive} + ${all.negative} executions`);
+  const r = runTestText('co-orders.litmus', text, { maxExecutions: 50 });
+  assert.equal(r.limitKind, 'executions');
+  assert.ok(r.positive + r.negative <= 50, `${r.positive} + ${r.negative} executions`);
 });

@@ -201,6 +201,16 @@ function startupBench(count: number): void {
   console.log(
     `(node -e 0, 5 processes: median wall ${median(nodeWalls).toFixed(3)} s${nodeCpus.length ? `, CPU ${median(nodeCpus).toFixed(3)} s` : ''})`,
   );
+  // The floor of this way of timing: starting any program from this Node process.
+  const trueWalls: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    const t0 = performance.now();
+    spawnSync('true');
+    trueWalls.push((performance.now() - t0) / 1000);
+  }
+  console.log(
+    `(true, 10 processes started the same way: median wall ${median(trueWalls).toFixed(4)} s)`,
+  );
 }
 
 function main(): void {

@@ -249,6 +249,7 @@ function runWithinBudget(
     deadline,
     maxResidentBytes: (opts.maxMemoryMb ?? 0) * 2 ** 20,
     concurrentRuns: opts.concurrentRuns ?? 1,
+    maxExecutions: opts.maxExecutions ?? Infinity,
   });
   try {
     return evaluateTest(file, text, opts, started, deadline, observer);
@@ -342,7 +343,6 @@ function evaluateTest(
         traces,
         memory,
         {
-          maxCandidates: opts.maxExecutions ?? Infinity,
           deadline,
           registerChecks: filterChecks,
         },

@@ -12,6 +12,7 @@
 // Variant conditions and includes are also resolved here.
 
 import { OrdoError, type Location } from '../diagnostics.js';
+import { checkLimits } from '../limits.js';
 import type { Binding, CatFile, Cond, Exp, Ins, Pat } from './ast.js';
 import { EMPTY, UNV, mkValSet, freshId, type VProc, type VTag } from './values.js';
 import { PRIMITIVES } from './primitives.js';
@@ -114,6 +115,7 @@ export class Compiler {
   }
 
   private compileIns(ins: Ins, scope: Scope | null, out: CIns[]): Scope | null {
+    checkLimits(); // a model of 100,000 instructions (repeated includes) takes seconds
     switch (ins.kind) {
       case 'nop':
       case 'events':
@@ -351,6 +353,7 @@ export class Compiler {
   }
 
   exp(e: Exp, scope: Scope | null): RExp {
+    checkLimits();
     switch (e.kind) {
       case 'emptyset':
         return { t: 'const', v: EMPTY };

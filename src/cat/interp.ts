@@ -7,8 +7,8 @@
 // outcome). Top-level `let` bindings are lazy, as in herd: a definition is evaluated
 // only when something uses it.
 
-import { checkLimits } from '../limits.js';
-import type { Location } from '../diagnostics.js';
+import { checkLimits, noteExecutionTried } from '../limits.js';
+import { LimitError, type Location } from '../diagnostics.js';
 import { EventSet, Relation } from '../relations/index.js';
 import type { CIns, RCond, RExp, RPat, CompiledProgram } from './resolved.js';
 import type { ModelInput, ModelOutcome } from './input.js';
@@ -193,7 +193,8 @@ export class Evaluator implements PrimContext {
           const iv = i >= 0 ? this.I[i] : this.resolveInput(name);
           if (iv !== UNBOUND) v = iv as V;
         }
-      } catch {
+      } catch (err) {
+        if (err instanceof LimitError) throw err; // the run is over, not the value unknown
         v = undefined;
       }
       if (v instanceof Relation || v instanceof EventSet) m.set(name, v);
@@ -313,6 +314,8 @@ export class Evaluator implements PrimContext {
           const flagsBefore = this.pathFlags.length;
           for (const el of elems) {
             this.checkLimits();
+            // Each further element is one more execution (see noteExecutionTried).
+            if (el !== elems[0]) noteExecutionTried();
             this.pathFailures.length = failuresBefore;
             this.pathFlags.length = flagsBefore;
             if (ins.slot >= 0) {

@@ -30,6 +30,7 @@
 // defined from them, and no built-in function that reads event values.
 
 import { assertNever } from '../diagnostics.js';
+import { checkLimits } from '../limits.js';
 import type { CIns, CompiledProgram, RCond, RExp, V } from './resolved.js';
 import { PER_CANDIDATE_INPUTS } from './input.js';
 import { VALUE_READING_PRIMITIVES } from './primitives.js';
@@ -74,6 +75,7 @@ export function markInvariant(prog: CompiledProgram): InvariantCounts {
 
   const forEachIns = (code: CIns[], visit: (ins: CIns) => void): void => {
     for (const ins of code) {
+      checkLimits(); // a model of 100,000 instructions: the run's limits hold while judging it
       visit(ins);
       if (ins.t === 'lproc' || ins.t === 'forall') forEachIns(ins.body, visit);
       if (ins.t === 'insmatch') {
@@ -103,6 +105,7 @@ export function markInvariant(prog: CompiledProgram): InvariantCounts {
   const reach = (e: RExp): number => {
     let r = reachOf.get(e);
     if (r === undefined) {
+      checkLimits();
       r = reachNode(e);
       reachOf.set(e, r);
     }
@@ -177,6 +180,7 @@ export function markInvariant(prog: CompiledProgram): InvariantCounts {
     const variant = (e: RExp): boolean => {
       let v = known.get(e);
       if (v === undefined) {
+        checkLimits();
         v = variantNode(e);
         known.set(e, v);
       }
@@ -387,6 +391,7 @@ export function markInvariant(prog: CompiledProgram): InvariantCounts {
   let loopCount = 0;
   // recSlots: the variables of the top-level `let rec` whose definition e is part of, if any.
   const mark = (e: RExp, depth: number, recSlots: Uint8Array | null = null): void => {
+    checkLimits();
     // Inside a fixpoint, what reads its variables changes at every step: never shared.
     if (COSTLY.has(e.t) && !escapes(e, 0) && !(recSlots !== null && readsSlot(e, recSlots))) {
       if (!candidateVariant(e)) {

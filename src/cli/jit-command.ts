@@ -22,7 +22,8 @@ Lowers each BPF test (files, directories) with each JIT mapping into that archit
 litmus test, runs it under the architecture's model and the BPF test under Ordo's BPF
 model, and compares the final states: sound (the hardware allows nothing BPF forbids),
 stronger (sound, and the hardware forbids states BPF allows), UNSOUND (the hardware
-allows states BPF forbids: listed). Ends with "N sound, M unsound".
+allows states BPF forbids: listed), no execution (the lowered code never
+completes). Ends with "N sound, M unsound".
   --arch ARCH,...         the current mapping of each: x86_64, arm64, riscv64, ppc64
                           (default: every architecture with a shipped mapping)
   --mapping NAME|FILE     a shipped mapping by name (--list-mappings) or a mapping file
@@ -167,7 +168,9 @@ export function jitCheckCommand(args: string[]): number {
 
   const sound = results.filter((r) => r.verdict === 'sound' || r.verdict === 'stronger').length;
   const unsound = results.filter((r) => r.verdict === 'UNSOUND').length;
-  const undecided = results.filter((r) => r.verdict === 'not lowered' || r.verdict === 'limit');
+  const undecided = results.filter(
+    (r) => r.verdict === 'not lowered' || r.verdict === 'limit' || r.verdict === 'no execution',
+  );
   if (json) {
     const report = {
       mappings: selected.map((m) => ({

@@ -6,7 +6,7 @@
 // reads-from relation fixes every read's value.
 
 import type { Annot, Expr, PairRelation, SourcePos, Stmt, Thread, Value } from '../program/ir.js';
-import { assertNever, OrdoError } from '../diagnostics.js';
+import { assertNever, LimitError, OrdoError } from '../diagnostics.js';
 import { exprOperands } from '../program/ir.js';
 import { checkLimits } from '../limits.js';
 import { DEFAULT_UNROLL } from '../config/settings.js';
@@ -290,7 +290,8 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
           let v: Value;
           try {
             v = concrete(evaluateSymbolic(t.sym, (ev) => assign.get(ev)!));
-          } catch {
+          } catch (err) {
+            if (err instanceof LimitError) throw err; // not an impossible combination
             return;
           }
           const loc = typeof v === 'object' ? locationOf(v) : null;
@@ -913,7 +914,8 @@ export function possibleWrites(
         if (i === reads.length) {
           try {
             add(ev.loc!, concrete(evaluateSymbolic(sym, (r) => assign.get(r)!)));
-          } catch {
+          } catch (err) {
+            if (err instanceof LimitError) throw err;
             /* impossible combination */
           }
           return;

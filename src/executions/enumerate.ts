@@ -7,8 +7,8 @@
 // candidate's values); this file runs the choices and builds the model's input.
 
 import type { LitmusTest, Value } from '../program/ir.js';
-import { LimitError, OrdoError } from '../diagnostics.js';
-import { checkLimits, noteWork } from '../limits.js';
+import { OrdoError } from '../diagnostics.js';
+import { checkLimits, noteExecutionTried, noteWork } from '../limits.js';
 import { EventSet, Relation } from '../relations/index.js';
 import type { ModelEvent, ModelInput } from '../cat/input.js';
 import { findArchitecture, UNIVERSAL_SETS, type Architecture } from '../arch/index.js';
@@ -48,9 +48,7 @@ export interface EnumerationStats {
 }
 
 export interface EnumerationLimits {
-  /** Maximum number of candidate executions handed to the model. */
-  maxCandidates: number;
-  /** Deadline (a limitClock() value) or Infinity. */
+  /** Deadline (a limitClock() value) or Infinity; -max-executions is the run's (limits.ts). */
   deadline: number;
 }
 
@@ -80,16 +78,6 @@ export function enumerateCandidates(
     .map((l) => (l as { name: string }).name);
   const architecture = findArchitecture(test.arch);
   if (!architecture) throw new OrdoError(`unsupported litmus architecture ${test.arch}`);
-  // -max-executions bounds the work done: every reads-from choice tried counts, whether
-  // its values resolve or not (counting only consistent ones let a test run unbounded).
-  let tried = 0;
-  const countTried = (): void => {
-    if (++tried > options.maxCandidates)
-      throw new LimitError(
-        'executions',
-        `more than ${options.maxCandidates} candidate executions tried`,
-      );
-  };
 
   const forCombination = (paths: ThreadTrace[]): boolean => {
     if (stats) stats.combinations++;
@@ -137,7 +125,7 @@ export function enumerateCandidates(
       if (i === finalLocations.length) return emit();
       for (let c = 0; c < space.finalWriteChoices[i].length; c++) {
         // Each final-write choice after the first is one more candidate tried.
-        if (c > 0) countTried();
+        if (c > 0) noteExecutionTried();
         finalChoice[i] = c;
         if (!chooseFinalWrites(i + 1)) return false;
       }
@@ -145,7 +133,9 @@ export function enumerateCandidates(
     };
     const chooseReadsFrom = (i: number): boolean => {
       if (i === reads.length) {
-        countTried();
+        // -max-executions bounds the work done: every reads-from choice tried counts,
+        // whether its values resolve or not (counting only consistent ones ran unbounded).
+        noteExecutionTried();
         checkLimits(options.deadline);
         if (stats) stats.readsFromLeaves++;
         if (!values.resolve()) return true;

@@ -11,7 +11,7 @@
 // before the model runs anyway, as herd7 does, so rejecting it while reads-from is chosen
 // changes nothing but the work.
 
-import { assertNever, OrdoError } from '../diagnostics.js';
+import { assertNever, LimitError, OrdoError } from '../diagnostics.js';
 import {
   evaluateSymbolic,
   sameValue,
@@ -150,6 +150,8 @@ export class PathConditions {
       }
       return holds ? 'holds' : 'contradicted';
     } catch (err) {
+      // A limit is not a value problem: it ends the run (undecided here, it went unseen).
+      if (err instanceof LimitError) throw err;
       if (err === NOT_YET || err === UNDETERMINED || err instanceof OrdoError) return 'undecided';
       throw err;
     }

@@ -2,7 +2,7 @@
 // what each read returns and what each write stores, solved as herd7 solves its value
 // equations, and whether the paths' conditions hold for them.
 
-import { OrdoError } from '../diagnostics.js';
+import { LimitError, OrdoError } from '../diagnostics.js';
 import {
   evaluateSymbolic,
   sameValue,
@@ -57,7 +57,7 @@ export class CandidateValues {
       }
     } catch (err) {
       if (err === CYCLE || err === UNDETERMINED) return false;
-      if (err instanceof OrdoError) return false;
+      if (err instanceof OrdoError && !(err instanceof LimitError)) return false;
       throw err;
     }
     return true;

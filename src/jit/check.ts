@@ -5,6 +5,9 @@
 //   sound      every state the hardware allows, BPF allows (equal sets)
 //   stronger   sound, and BPF allows states the hardware forbids (what the mapping costs)
 //   UNSOUND    the hardware allows states BPF forbids: a JIT (or model) bug
+//   no execution  the lowered test has no final state at all, where BPF has some: the
+//              lowered code never completes (a retry that cannot succeed, an access to
+//              an address that is not a location), which no state comparison can judge
 
 import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -32,7 +35,8 @@ export function loadMapping(file: string): Mapping {
   return parseMapping(readSourceFile(file), file, basename(file).replace(/\.jit$/, ''));
 }
 
-export type JitVerdict = 'sound' | 'stronger' | 'UNSOUND' | 'not lowered' | 'limit';
+export type JitVerdict =
+  'sound' | 'stronger' | 'UNSOUND' | 'no execution' | 'not lowered' | 'limit';
 
 export interface JitCheckResult {
   test: string;
@@ -149,6 +153,17 @@ export function checkTest(
       ),
     ),
   );
+  if (hwStates.size === 0 && bpfStates.size > 0)
+    return {
+      ...base,
+      verdict: 'no execution',
+      unsound: [],
+      stronger: [],
+      hardwareStates: [],
+      reason:
+        'the lowered test has no final state: its code never completes (a retry that cannot succeed, or an access to an address that is no location)',
+      lowered: lowered.text,
+    };
   const unsound = [...hwStates].filter((s) => !bpfStates.has(s));
   const stronger = [...bpfStates].filter((s) => !hwStates.has(s));
   return {

@@ -19,7 +19,6 @@
 //                                    r0 = 0 after it (Ordo's extensions too)
 
 import { OrdoError } from '../../diagnostics.js';
-import { normaliseLineBreaks } from '../../source.js';
 import type {
   Annot,
   BinaryOp,
@@ -33,10 +32,8 @@ import type {
   Thread,
 } from '../../program/ir.js';
 import { COMPOUND_ASSIGNMENT, mapPropLocations } from '../../program/ir.js';
-import { Lexer } from '../c/lexer.js';
-import { CParser } from '../c/cparser.js';
-import { parseClauses, parseInit, ppProp } from '../c/state.js';
-import { readLitmusHeader } from '../c/header.js';
+import { ppProp } from '../c/state.js';
+import { canonicalLocation, readLitmusFrame } from '../litmus/frame.js';
 import {
   herdHashCode,
   type BarrierKind,
@@ -75,36 +72,12 @@ export function parseBpfLitmus(text: string, file: string): LitmusTest {
   return parseBpfLitmusDetailed(text, file).test;
 }
 
-export function parseBpfLitmusDetailed(text: string, file: string): ParsedBpf {
-  text = normaliseLineBreaks(text);
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const lx = new Lexer(text, file, 'top');
-  const p = new CParser(lx);
-  const first = lx.peek();
-  if (first.kind !== 'ident' || first.text !== 'BPF') {
-    throw new OrdoError(
-      first.kind === 'eof'
-        ? 'Empty litmus file: expected a first line `BPF name`.'
-        : `Unsupported architecture ${first.text}: this front-end reads BPF litmus tests.`,
-      { file, line: first.pos.line, col: first.pos.col },
-    );
-  }
-  const { name, expectedResult, header } = readLitmusHeader(lx, text, file, 'BPF');
-  let t = lx.peek();
-  if (t.kind !== 'punct' || t.text !== '{') {
-    p.err(`Syntax error: expected the initial state '{ ... }' but found ${p.describe(t)}.`, t.pos);
-  }
-  const { entries: rawInit, hashEntries } = parseInit(lx, p);
-
-  t = lx.peek();
-  if (t.kind === 'eof')
-    p.err('Syntax error: missing program (a `P0 | P1 ;` header row and instructions).', t.pos);
-  const prog = new ProgramParser(text, file, t.start, t.pos.line, t.pos.col).parse();
-
-  // The clauses use the shared litmus syntax: lex them from where the program ended.
-  const masked = text.slice(0, prog.end).replace(/[^\n]/g, ' ') + text.slice(prog.end);
-  const clx = new Lexer(masked, file, 'top');
-  const clauses = parseClauses(clx, new CParser(clx));
+export function parseBpfLitmusDetailed(source: string, file: string): ParsedBpf {
+  const frame = readLitmusFrame(source, file, 'BPF', (text, start, pos) =>
+    new ProgramParser(text, file, start, pos.line, pos.col).parse(),
+  );
+  const { name, expectedResult, header, entries: rawInit, hashEntries, clauses } = frame;
+  const prog = frame.program;
 
   const regOf = (name: string, pos: SourcePos | undefined): string => {
     const r = canonicalReg(name);
@@ -119,16 +92,7 @@ export function parseBpfLitmusDetailed(text: string, file: string): ParsedBpf {
   const init: InitEntry[] = rawInit.map((e) =>
     e.thread === null ? e : { ...e, name: regOf(e.name, e.pos) },
   );
-  // Clause atoms carry no position: find a bad register's first mention after the program.
-  const clausePos = (l: { thread: number; name: string }): SourcePos => {
-    const m = new RegExp(`\\b${l.thread}\\s*:\\s*${l.name}\\b`).exec(masked.slice(prog.end));
-    const off = prog.end + (m ? m.index : 0);
-    const before = text.slice(0, off);
-    const line = before.split('\n').length;
-    return { file, line, col: off - before.lastIndexOf('\n') };
-  };
-  const canonLoc = (l: StateLoc): StateLoc =>
-    l.kind === 'reg' ? { ...l, name: regOf(l.name, clausePos(l)) } : l;
+  const canonLoc = (l: StateLoc): StateLoc => canonicalLocation(l, regOf, frame);
   const canonProp = (q: Prop): Prop => mapPropLocations(q, canonLoc);
 
   const prop = canonProp(clauses.condition.prop);

@@ -18,11 +18,9 @@ import type {
   Value,
 } from '../../program/ir.js';
 import { exprOperands, mapPropLocations } from '../../program/ir.js';
-import { CParser } from '../c/cparser.js';
-import { readLitmusHeader } from '../c/header.js';
-import { Lexer } from '../c/lexer.js';
-import { parseClauses, parseInit, ppProp } from '../c/state.js';
+import { ppProp } from '../c/state.js';
 import { herdHash, propLocations } from '../herd-hash.js';
+import { canonicalLocation, readLitmusFrame } from './frame.js';
 
 /** One instruction cell as written: its text (label removed) and where it starts. */
 export interface InstructionCell {
@@ -362,48 +360,20 @@ export function splitOperands(text: string): string[] {
 }
 
 /** Reads an assembly litmus test of `dialect` into the program IR. */
-export function parseAsmLitmus(text: string, file: string, dialect: AsmDialect): LitmusTest {
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const lx = new Lexer(text, file, 'top');
-  const p = new CParser(lx);
-  const first = lx.peek();
-  if (first.kind !== 'ident' || first.text !== dialect.arch) {
-    throw new OrdoError(
-      first.kind === 'eof'
-        ? `Empty litmus file: expected a first line \`${dialect.arch} name\`.`
-        : `Unsupported architecture ${first.text}: this front-end reads ${dialect.arch} litmus tests.`,
-      { file, line: first.pos.line, col: first.pos.col },
-    );
-  }
-  const { name, expectedResult, header } = readLitmusHeader(lx, text, file, dialect.arch);
-  let t = lx.peek();
-  if (t.kind !== 'punct' || t.text !== '{')
-    p.err(`Syntax error: expected the initial state '{ ... }' but found ${p.describe(t)}.`, t.pos);
-  const { entries: rawInit, hashEntries } = parseInit(lx, p);
-  t = lx.peek();
-  if (t.kind === 'eof')
-    p.err('Syntax error: missing program (a `P0 | P1 ;` header row and instructions).', t.pos);
-  const prog = readColumns(text, file, t.start);
-
-  // The clauses use the shared state language: lex them from where the program ended.
-  const masked = text.slice(0, prog.end).replace(/[^\n]/g, ' ') + text.slice(prog.end);
-  const clx = new Lexer(masked, file, 'top');
-  const clauses = parseClauses(clx, new CParser(clx));
+export function parseAsmLitmus(source: string, file: string, dialect: AsmDialect): LitmusTest {
+  const frame = readLitmusFrame(source, file, dialect.arch, (text, start) =>
+    readColumns(text, file, start),
+  );
+  const { name, expectedResult, header, entries: rawInit, hashEntries, clauses } = frame;
+  const prog = frame.program;
 
   const regOf = (reg: string, pos: SourcePos): string => {
     const r = dialect.register(reg);
     if (r === null) throw new OrdoError(`Bad register '${reg}' for ${dialect.arch}.`, pos);
     return r;
   };
-  const clausePos = (l: { thread: number; name: string }): SourcePos => {
-    const m = new RegExp(`\\b${l.thread}\\s*:\\s*${l.name}\\b`).exec(masked.slice(prog.end));
-    const off = prog.end + (m ? m.index : 0);
-    const before = text.slice(0, off);
-    return { file, line: before.split('\n').length, col: off - before.lastIndexOf('\n') };
-  };
-  const canonLoc = (l: StateLoc): StateLoc =>
-    l.kind === 'reg' ? { ...l, name: regOf(l.name, clausePos(l)) } : l;
-  const canonProp = (q: Prop): Prop => mapPropLocations(q, canonLoc);
+  const canonProp = (q: Prop): Prop =>
+    mapPropLocations(q, (l) => canonicalLocation(l, regOf, frame));
 
   // Arrays: element i of `T v[N]` is the location `v[i]`; a pointer to it is `v` plus
   // i times the element size.
@@ -489,7 +459,7 @@ export function parseAsmLitmus(text: string, file: string, dialect: AsmDialect):
     ? mapPropValues(canonProp(clauses.filter), (v, l) => atTypeOf(toMachineValue(v), l))
     : null;
   const q = clauses.condition.quantifier;
-  const locations = clauses.locations.map(canonLoc);
+  const locations = clauses.locations.map((l) => canonicalLocation(l, regOf, frame));
   const hash = herdHash({
     header,
     init: hashEntries,

@@ -44,6 +44,37 @@ function openComment(stream: Stream, state: CommentState, cStyle: boolean): stri
   return null;
 }
 
+/**
+ * A tokenizer for one of the page's languages: what they all share (comments that may span
+ * lines, spaces, `"strings"`) comes first, then the language's own `rest` of a token.
+ */
+function tokenizer(
+  name: string,
+  cStyleComments: boolean,
+  /** The token's style, or undefined for a character of no token (it is skipped). */
+  rest: (stream: Stream) => string | undefined,
+  languageData: StreamParser<CommentState>['languageData'],
+): StreamParser<CommentState> {
+  return {
+    name,
+    startState: () => ({ inComment: null }),
+    token(stream, state) {
+      if (state.inComment) return comment(stream, state);
+      if (stream.eatSpace()) return null;
+      const opened = openComment(stream, state, cStyleComments);
+      if (opened) return opened;
+      if (stream.match(/^"[^"]*"?/)) return 'string';
+      const style = rest(stream);
+      if (style !== undefined) return style;
+      stream.next();
+      return null;
+    },
+    languageData,
+  };
+}
+
+const HERD_COMMENTS = { commentTokens: { block: { open: '(*', close: '*)' } } };
+
 const CAT_KEYWORDS = new Set(
   'let rec and in as acyclic irreflexive empty flag show unshow include procedure call enum forall do end if then else match with begin fun try instructions default from'.split(
     ' ',
@@ -55,15 +86,10 @@ const CAT_BUILTINS = new Set(
   ),
 );
 
-const catParser: StreamParser<CommentState> = {
-  name: 'cat',
-  startState: () => ({ inComment: null }),
-  token(stream, state) {
-    if (state.inComment) return comment(stream, state);
-    if (stream.eatSpace()) return null;
-    const opened = openComment(stream, state, false);
-    if (opened) return opened;
-    if (stream.match(/^"[^"]*"?/)) return 'string';
+const catParser = tokenizer(
+  'cat',
+  false,
+  (stream) => {
     if (stream.match(/^[0-9]+/)) return 'number';
     if (stream.match(/^[A-Za-z_][A-Za-z0-9_.-]*/)) {
       const word = stream.current();
@@ -72,11 +98,10 @@ const catParser: StreamParser<CommentState> = {
       return 'variableName';
     }
     if (stream.match(/^(\|\||[|&;\\*+?^~]|\^-1|-1)/)) return 'operator';
-    stream.next();
-    return null;
+    return undefined;
   },
-  languageData: { commentTokens: { block: { open: '(*', close: '*)' } } },
-};
+  HERD_COMMENTS,
+);
 
 const ASM_KEYWORDS = new Set(
   'exists forall filter locations goto if lock load_acquire store_release atomic_fetch_add atomic_fetch_and atomic_fetch_or atomic_fetch_xor xchg_64 xchg_32_32 cmpxchg_64 cmpxchg32_32 u8 u16 u32 u64 int'.split(
@@ -85,15 +110,10 @@ const ASM_KEYWORDS = new Set(
 );
 
 /** The assembly litmus dialects: `P0 | P1 ;` columns of instructions, herd's clauses. */
-const asmLitmusParser: StreamParser<CommentState> = {
-  name: 'litmus-asm',
-  startState: () => ({ inComment: null }),
-  token(stream, state) {
-    if (state.inComment) return comment(stream, state);
-    if (stream.eatSpace()) return null;
-    const opened = openComment(stream, state, true);
-    if (opened) return opened;
-    if (stream.match(/^"[^"]*"?/)) return 'string';
+const asmLitmusParser = tokenizer(
+  'litmus-asm',
+  true,
+  (stream) => {
     if (stream.match(/^P[0-9]+\b/)) return 'heading';
     if (stream.match(/^[0-9]+:/)) return 'labelName';
     if (stream.match(/^(0x[0-9a-fA-F]+|-?[0-9]+)\b/)) return 'number';
@@ -105,11 +125,10 @@ const asmLitmusParser: StreamParser<CommentState> = {
       return 'variableName';
     }
     if (stream.match(/^(\/\\|\\\/|[|;=~*+&^<>!-])/)) return 'operator';
-    stream.next();
-    return null;
+    return undefined;
   },
-  languageData: { commentTokens: { block: { open: '(*', close: '*)' } } },
-};
+  HERD_COMMENTS,
+);
 
 const C_KEYWORDS = new Set(
   'int long short char unsigned signed void if else while for do return break continue goto switch case default const volatile struct union sizeof exists forall filter locations intptr_t uintptr_t spinlock_t atomic_t'.split(
@@ -118,15 +137,10 @@ const C_KEYWORDS = new Set(
 );
 
 /** C litmus tests: C threads `P0(int *x) { ... }`, herd's header, init block and clauses. */
-const cLitmusParser: StreamParser<CommentState> = {
-  name: 'litmus-c',
-  startState: () => ({ inComment: null }),
-  token(stream, state) {
-    if (state.inComment) return comment(stream, state);
-    if (stream.eatSpace()) return null;
-    const opened = openComment(stream, state, true);
-    if (opened) return opened;
-    if (stream.match(/^"[^"]*"?/)) return 'string';
+const cLitmusParser = tokenizer(
+  'litmus-c',
+  true,
+  (stream) => {
     if (stream.match(/^P[0-9]+\b/)) return 'heading';
     if (stream.match(/^(0x[0-9a-fA-F]+|[0-9]+)\b/)) return 'number';
     if (stream.match(/^[A-Za-z_][A-Za-z0-9_]*/)) {
@@ -139,13 +153,10 @@ const cLitmusParser: StreamParser<CommentState> = {
       return 'variableName';
     }
     if (stream.match(/^(\/\\|\\\/|[=~*+&|^<>!%-])/)) return 'operator';
-    stream.next();
-    return null;
+    return undefined;
   },
-  languageData: {
-    commentTokens: { block: { open: '(*', close: '*)' }, line: '//' },
-  },
-};
+  { commentTokens: { ...HERD_COMMENTS.commentTokens, line: '//' } },
+);
 
 export const catLanguage: Extension = StreamLanguage.define(catParser);
 const asmLitmusLanguage = StreamLanguage.define(asmLitmusParser);
