@@ -166,3 +166,11 @@ test('AArch64: a branch relative to itself (`B .+8`) targets the instruction tha
   const at = nop.findIndex((s) => s.kind === 'label' && g?.kind === 'goto' && s.name === g.label);
   assert.equal(nop.slice(at + 1).find((s) => s.kind !== 'label')?.kind, 'assign');
 });
+
+test('AArch64: a label may start with a dot (`.text:`)', () => {
+  const body = aarch64(['B .text', 'ADD W0,W0,#1', '.text: NOP']);
+  assert.deepEqual(
+    body.filter((s) => s.kind === 'label' || s.kind === 'goto').map((s) => s.kind),
+    ['goto', 'label'],
+  );
+});

@@ -139,7 +139,7 @@ function readColumns(
 
 /** The label at the start of a cell (`L1:` or `L1: instr`), if any. */
 function splitLabel(text: string): { label: string | null; rest: string; skip: number } {
-  const m = /^([A-Za-z_][\w.]*)\s*:(?!:)\s*/.exec(text);
+  const m = /^(\.?[A-Za-z_][\w.]*)\s*:(?!:)\s*/.exec(text);
   if (!m) return { label: null, rest: text, skip: 0 };
   return { label: m[1]!, rest: text.slice(m[0].length), skip: m[0].length };
 }
@@ -161,7 +161,7 @@ function hashCode(
     }
   const sorted = [...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const renamed = new Map(sorted.map((n, k) => [n, `L${String(k).padStart(2, '0')}`]));
-  const rename = (text: string) => text.replace(/[A-Za-z_][\w.]*/g, (w) => renamed.get(w) ?? w);
+  const rename = (text: string) => text.replace(/\.?[A-Za-z_][\w.]*/g, (w) => renamed.get(w) ?? w);
   const columns: string[][] = [];
   for (let k = 0; k < threads; k++) {
     const column: string[] = [];
