@@ -148,6 +148,18 @@ test('a NULL check of a pointer lowers: compare flags on an address are ordered 
   }
 });
 
+test("lowered code that never completes is 'no execution', not sound (arm64 LL/SC with src = address)", () => {
+  // r7 = atomic_fetch_add((u64 *)(r7 + 0), r7): the LL/SC sequence loads into r7's register
+  // before its store-exclusive to the address held there; LSE reads the address first.
+  const file = corpusPath('tests', 'herd-bpf', 'depencency_ordered_before.litmus');
+  const bpf = runBpf(file);
+  const llsc = checkTest(file, bpf, byName('arm64-llsc'));
+  assert.equal(llsc.verdict, 'no execution');
+  assert.deepEqual(llsc.hardwareStates, []);
+  assert.match(llsc.lowered!, /LDXR (X\d+),\[\1\]/);
+  assert.equal(checkTest(file, bpf, byName('arm64')).verdict, 'sound');
+});
+
 test('lowering keeps registers and data flow and sends failed store-conditionals to the filter', () => {
   const file = example('SB+fetch-add+mb');
   const { test: t, columns } = parseBpfLitmusDetailed(readSourceFile(file), file);

@@ -187,6 +187,13 @@ test('100 repeated reads before a condition stop at the time limit (fuzz cases 5
   assert.equal(r.name, 'repeated-reads');
 });
 
+test('-max-executions counts the reads-from choices the path conditions reject', () => {
+  // The branch not taken (r2 < 0) is contradicted only at the last of the 100 reads: 2^100
+  // rejected choices and not one complete candidate.
+  const r = runTestText('repeated-reads.litmus', repeatedReads(100), { maxExecutions: 1000 });
+  assert.equal(r.limitKind, 'executions');
+});
+
 test('1,000 repeated reads beside conditional writes stop at the time limit (fuzz 1788, 5578)', () => {
   const text = [
     'C repeated-reads-wwc',
@@ -267,4 +274,29 @@ test('-max-executions counts each coherence order a model tries, not only reads-
   const r = runTestText('co-orders.litmus', text, { maxExecutions: 50 });
   assert.equal(r.limitKind, 'executions');
   assert.ok(r.positive + r.negative <= 50, `${r.positive} + ${r.negative} executions`);
+});
+
+// One path per branch, each carrying the conditions of all the branches before it: the
+// paths of an n-branch chain hold n^2/2 conditions (10,000 branches: about a minute).
+const elseIfChain = (n: number) =>
+  [
+    `C else-if-${n}`,
+    '{}',
+    'P0(int *x, int *y) {',
+    '  int r0 = READ_ONCE(*x);',
+    `  ${Array.from({ length: n }, (_, i) => `if (r0 == ${i}) WRITE_ONCE(*y, ${i});`).join('\n  else ')}`,
+    '  else WRITE_ONCE(*y, -1);',
+    '}',
+    'P1(int *x) { WRITE_ONCE(*x, 1); }',
+    'exists (y=1)',
+  ].join('\n');
+
+test('an else-if chain on a read value runs, and at 10,000 branches stops at the time limit', () => {
+  const r = runTestText('else-if.litmus', elseIfChain(300));
+  assert.equal(r.limit, undefined);
+  assert.deepEqual(r.states, [[0], [1]]);
+  assert.equal(r.observation, 'Sometimes');
+  const long = runTestText('else-if.litmus', elseIfChain(10000), { timeout: 0.5 });
+  assert.equal(long.limitKind, 'time');
+  assert.equal(long.name, 'else-if-10000');
 });

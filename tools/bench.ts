@@ -31,28 +31,25 @@ function herdSeconds(rel: string): number | null {
   return m ? Number(m[1]) : null;
 }
 
-/** CPU seconds (user + sys) used so far by this process's finished children (Linux). */
-function childrenCpuSeconds(): number | null {
+/**
+ * CPU seconds from /proc/PID/stat (Linux; null elsewhere or when the process is gone):
+ * `own` the process's user + sys time, `children` that of its finished children.
+ */
+function procCpuSeconds(pid: number | 'self', which: 'own' | 'children'): number | null {
   try {
-    // Fields after the command name: cutime and cstime are the 14th and 15th.
-    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name: utime, stime are the 12th and 13th, cutime and
+    // cstime the 14th and 15th; in clock ticks of 10 ms.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[13]) + Number(fields[14])) / 100;
+    const at = which === 'own' ? 11 : 13;
+    return (Number(fields[at]) + Number(fields[at + 1])) / 100;
   } catch {
     return null;
   }
 }
 
-/** CPU seconds (user + sys) of a live process, or null (not Linux, or gone). */
-function processCpuSeconds(pid: number): number | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return null;
-  }
-}
+/** CPU seconds (user + sys) used so far by this process's finished children. */
+const childrenCpuSeconds = (): number | null => procCpuSeconds('self', 'children');
 
 /** The warm processes' CPU seconds so far: the daemon's children, alive (Linux). */
 function warmProcessesCpuSeconds(daemonDir: string): number | null {
@@ -65,7 +62,7 @@ function warmProcessesCpuSeconds(daemonDir: string): number | null {
       .filter(Boolean)
       .map(Number);
     let total = 0;
-    for (const child of children) total += processCpuSeconds(child) ?? 0;
+    for (const child of children) total += procCpuSeconds(child, 'own') ?? 0;
     return total;
   } catch {
     return null;

@@ -143,7 +143,12 @@ export function enumerateCandidates(
       }
       for (const w of space.readsFromChoices[i]) {
         readsFrom[i] = w;
-        if (!conditions.holdAfter(i)) continue;
+        if (!conditions.holdAfter(i)) {
+          // A choice the path conditions reject is a candidate tried too: else a subtree
+          // rejected just above its leaves (2^100 of them) is unbounded work under the limit.
+          noteExecutionTried();
+          continue;
+        }
         if (!chooseReadsFrom(i + 1)) return false;
       }
       readsFrom[i] = -1;
