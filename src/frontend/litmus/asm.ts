@@ -360,6 +360,13 @@ export function parseAsmLitmus(source: string, file: string, dialect: AsmDialect
       if (label !== null) body.push({ kind: 'label', name: label, pos: cell.pos });
       if (rest === '') continue;
       const pos = { ...cell.pos, col: cell.pos.col + skip };
+      // A row missing its `;` runs into the next lines: no dialect reads an instruction
+      // across a line break (each one's lowering assumed it could not happen and crashed).
+      if (/\n/.test(rest))
+        throw new OrdoError(
+          `'${rest.split('\n')[0]!.trim()}' runs on to the next line: is a ';' missing?`,
+          pos,
+        );
       body.push(...dialect.lower({ text: rest, pos, thread: pr.id }));
     }
     return { id: pr.id, params: [], body, pos: pr.pos };
