@@ -51,6 +51,11 @@ export function limitClock(): number {
 /** Whether limitClock reads the process's CPU time (see there). */
 let cpuClock = isMainThread;
 
+/** Whether limitClock reads the process's CPU time on this thread. */
+export function measuresProcessCpu(): boolean {
+  return cpuClock;
+}
+
 /**
  * Measure -timeout in process CPU time on this worker too: for a worker whose starter
  * waits for it without running (the deep-stack retry), the process's CPU time is the run's.

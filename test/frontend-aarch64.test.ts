@@ -149,3 +149,28 @@ test('AArch64: LDIAPP reads its pair in order, both acquire-PC', () => {
     ],
   );
 });
+
+test('AArch64: a branch relative to itself (`B .+8`) targets the instruction that many bytes on', () => {
+  const body = aarch64(['B .+8', 'MOV W0,#1', 'ADD W0,W0,#1']);
+  const jump = body.find((s) => s.kind === 'goto');
+  assert.ok(jump && jump.kind === 'goto');
+  // Two instructions on: the label Ordo puts before the ADD.
+  const target = body.findIndex((s) => s.kind === 'label' && s.name === jump.label);
+  assert.ok(target > 0);
+  const next = body.slice(target + 1).find((s) => s.kind !== 'label');
+  assert.ok(next && next.kind === 'assign' && next.value.kind !== 'const');
+  assert.throws(() => aarch64(['B .+6']), /Bad branch offset '\.\+6'/);
+  // A labelled NOP is an instruction; a label alone is not.
+  const nop = aarch64(['B .+8', 'L1: NOP', 'L2:', 'MOV W0,#1']);
+  const g = nop.find((s) => s.kind === 'goto');
+  const at = nop.findIndex((s) => s.kind === 'label' && g?.kind === 'goto' && s.name === g.label);
+  assert.equal(nop.slice(at + 1).find((s) => s.kind !== 'label')?.kind, 'assign');
+});
+
+test('AArch64: a label may start with a dot (`.text:`)', () => {
+  const body = aarch64(['B .text', 'ADD W0,W0,#1', '.text: NOP']);
+  assert.deepEqual(
+    body.filter((s) => s.kind === 'label' || s.kind === 'goto').map((s) => s.kind),
+    ['goto', 'label'],
+  );
+});

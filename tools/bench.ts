@@ -5,7 +5,10 @@
 // (see startupBench).
 // With --heavy, only the heavy tests instead (tools/heavy.ts): slow.tsv and the RCU
 // scaling family (--rcu 10,16,19), each in its own process, with CPU time and peak RSS
-// (--heavy-timeout S, default 300).
+// (--heavy-timeout S, default 300). --threads 1,2 runs each of them with -j 1 and -j 2
+// (one test split over threads) and shows the wall-time speed-up, and each share alone
+// in CPU time (what N idle cores would give); --only REGEX keeps the heavy tests whose
+// label matches.
 
 import { corpusPath, repoRoot } from '../test/support/corpus.js';
 import { listLitmusFiles } from '../src/batch/inputs.js';
@@ -225,7 +228,14 @@ function main(): void {
   const timeoutArg = Number(args[args.indexOf('--timeout') + 1]);
   const measured = args.indexOf('--measure');
   if (measured >= 0) {
-    measureOne(args[measured + 1], { ...model, timeout: timeoutArg || 300 });
+    const threads = Number(args[args.indexOf('--threads') + 1]) || 1;
+    // --share I/N: share I of N alone (tools/heavy.ts's projection of -j N).
+    const shareArg = args.includes('--share') ? args[args.indexOf('--share') + 1] : null;
+    const [index, count] = shareArg ? shareArg.split('/').map(Number) : [0, 1];
+    // The share's deadline is on this process's CPU clock, which starts near 0.
+    const deadline = (timeoutArg || 300) * 1000;
+    const share = shareArg ? { share: { index, count, deadline } } : {};
+    measureOne(args[measured + 1], { ...model, timeout: timeoutArg || 300, threads, ...share });
     return;
   }
   if (args.includes('--heavy')) {
@@ -233,7 +243,11 @@ function main(): void {
     const rcuArg = args.includes('--rcu') ? args[args.indexOf('--rcu') + 1] : '10,16,19';
     const sizes = rcuArg.split(',').filter(Boolean).map(Number);
     const modelArgs = args.includes('--ordo-model') ? ['--ordo-model'] : [];
-    runHeavy(corpus, modelArgs, heavyTimeout, sizes);
+    const threadCounts = args.includes('--threads')
+      ? args[args.indexOf('--threads') + 1].split(',').filter(Boolean).map(Number)
+      : [1];
+    const only = args.includes('--only') ? new RegExp(args[args.indexOf('--only') + 1]) : undefined;
+    runHeavy(corpus, modelArgs, heavyTimeout, sizes, threadCounts, only);
     return;
   }
   const slowList = readFileSync(join(corpus, 'slow.tsv'), 'utf8')

@@ -153,46 +153,38 @@ function verdict(t: HeavyTest, r: MeasuredRun): string {
   return problem === null ? `right (${r.observation}, ${r.states} states)` : `WRONG: ${problem}`;
 }
 
+/**
+ * Run every heavy test (those whose label `only` matches) once per thread count in
+ * `threads` (-j; 1 by default), in a child process each. With more than one count, a line per count, the wall-time speed-up over
+ * the first count beside it; the geometric mean is over the first count's runs.
+ */
 export function runHeavy(
   corpus: string,
   modelArgs: string[],
   timeout: number,
   rcuSizes: number[],
+  threads: number[] = [1],
+  only?: RegExp,
 ): void {
   const self = fileURLToPath(new URL('./bench.js', import.meta.url));
-  const tests = heavyTests(corpus, rcuSizes);
+  const tests = heavyTests(corpus, rcuSizes).filter((t) => !only || only.test(t.label));
   console.log(
     `heavy tests, each in its own process, stopped after ${timeout} s; times are CPU (user+sys) and wall seconds`,
   );
   console.log('   cpu s   wall s  peak MiB    herd7 s  herd7/ordo(cpu)  test  result');
   const ratios: number[] = [];
   for (const t of tests) {
-    const child = spawnSync(
-      process.execPath,
-      [self, '--measure', t.file, '--timeout', String(timeout), ...modelArgs],
-      { encoding: 'utf8', maxBuffer: 1 << 30 },
-    );
-    const line = child.stdout.trim().split('\n').pop() ?? '';
-    let r: MeasuredRun;
-    try {
-      r = JSON.parse(line) as MeasuredRun;
-    } catch {
-      console.log(
-        `  (no result: ${child.stderr.trim().split('\n').pop() ?? child.status})  ${t.label}`,
-      );
-      continue;
+    let first: MeasuredRun | null = null;
+    for (const j of threads) {
+      const run = measureAt(self, t, modelArgs, timeout, {
+        threads: j,
+        labelled: threads.length > 1,
+        first,
+        ratios: first === null ? ratios : null,
+      });
+      if (first === null) first = run;
+      if (j > 1 && first) projectShares(self, t, modelArgs, timeout, j, first);
     }
-    const done = !r.limit && !r.error;
-    const ratio = t.herdSeconds / r.cpuSeconds;
-    const bound = !t.herdFinished ? '>=' : '';
-    if (done && Number.isFinite(ratio)) ratios.push(ratio);
-    const herd = Number.isFinite(t.herdSeconds) ? `${bound}${t.herdSeconds.toFixed(1)}` : '?';
-    const ratioText = done && Number.isFinite(ratio) ? `${bound}${ratio.toFixed(2)}x` : '-';
-    console.log(
-      `${r.cpuSeconds.toFixed(2).padStart(8)} ${r.wallSeconds.toFixed(2).padStart(8)} ${r.maxRssMiB
-        .toFixed(0)
-        .padStart(9)} ${herd.padStart(10)} ${ratioText.padStart(16)}  ${t.label}  ${verdict(t, r)}`,
-    );
   }
   if (ratios.length) {
     const geo = Math.exp(ratios.reduce((s, x) => s + Math.log(x), 0) / ratios.length);
@@ -200,4 +192,91 @@ export function runHeavy(
       `geometric mean of herd7/ordo over the ${ratios.length} finished tests: ${geo.toFixed(2)}x (lower bounds count at their bound)`,
     );
   }
+}
+
+/** How one run of a heavy test is made and reported. */
+interface RunAt {
+  threads: number;
+  /** Show the thread count (several counts are compared). */
+  labelled: boolean;
+  /** The first count's run, for the speed-up; null for the first count itself. */
+  first: MeasuredRun | null;
+  /** Where the herd7/Ordo ratio goes (the first count's runs only), or null. */
+  ratios: number[] | null;
+}
+
+/** Runs the bench's child process on one test; null (and a line saying why) when it gave no result. */
+function measureChild(self: string, t: HeavyTest, args: string[]): MeasuredRun | null {
+  const child = spawnSync(process.execPath, [self, '--measure', t.file, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+  });
+  const line = child.stdout.trim().split('\n').pop() ?? '';
+  try {
+    return JSON.parse(line) as MeasuredRun;
+  } catch {
+    console.log(
+      `  (no result: ${child.stderr.trim().split('\n').pop() ?? child.status})  ${t.label}`,
+    );
+    return null;
+  }
+}
+
+/** One heavy test at one thread count: prints its line, returns the run if it finished. */
+function measureAt(
+  self: string,
+  t: HeavyTest,
+  modelArgs: string[],
+  timeout: number,
+  at: RunAt,
+): MeasuredRun | null {
+  const args = ['--timeout', String(timeout), '--threads', String(at.threads), ...modelArgs];
+  const r = measureChild(self, t, args);
+  if (!r) return null;
+  const done = !r.limit && !r.error;
+  const ratio = t.herdSeconds / r.cpuSeconds;
+  const bound = !t.herdFinished ? '>=' : '';
+  if (done && Number.isFinite(ratio)) at.ratios?.push(ratio);
+  const herd = Number.isFinite(t.herdSeconds) ? `${bound}${t.herdSeconds.toFixed(1)}` : '?';
+  const ratioText = done && Number.isFinite(ratio) ? `${bound}${ratio.toFixed(2)}x` : '-';
+  const speedup =
+    at.first !== null && done
+      ? `, wall ${(at.first.wallSeconds / r.wallSeconds).toFixed(2)}x the first count's`
+      : '';
+  const label = at.labelled ? `  [-j ${at.threads}${speedup}]` : '';
+  const cpu = r.cpuSeconds.toFixed(2).padStart(8);
+  const wall = r.wallSeconds.toFixed(2).padStart(8);
+  const rss = r.maxRssMiB.toFixed(0).padStart(9);
+  console.log(
+    `${cpu} ${wall} ${rss} ${herd.padStart(10)} ${ratioText.padStart(16)}  ${t.label}${label}  ${verdict(t, r)}`,
+  );
+  return done ? r : null;
+}
+
+/**
+ * What -j N gives on a machine with N idle cores, measured in CPU time (which other jobs
+ * on a shared machine do not inflate as they do wall time): each of the N shares run
+ * alone in a process of its own, with its own start-up and JIT warm-up as a thread of
+ * -j N has; the slowest share's CPU time is then the run's wall time, against the
+ * one-thread run's CPU time.
+ */
+function projectShares(
+  self: string,
+  t: HeavyTest,
+  modelArgs: string[],
+  timeout: number,
+  count: number,
+  whole: MeasuredRun,
+): void {
+  const cpus: number[] = [];
+  for (let index = 0; index < count; index++) {
+    const args = ['--timeout', String(timeout), '--share', `${index}/${count}`, ...modelArgs];
+    const r = measureChild(self, t, args);
+    if (!r || r.limit || r.error) return;
+    cpus.push(r.cpuSeconds);
+  }
+  const slowest = Math.max(...cpus);
+  console.log(
+    `${''.padStart(55)}  [shares of ${count} alone: CPU ${cpus.map((c) => c.toFixed(2)).join(', ')} s; on ${count} idle cores ${(whole.cpuSeconds / slowest).toFixed(2)}x -j 1]`,
+  );
 }

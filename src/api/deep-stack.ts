@@ -68,37 +68,76 @@ export function runOnDeepStack<Options extends { timeout?: number }, Result>(
   text: string,
   opts: Options,
 ): Result | undefined {
-  const done = new Int32Array(new SharedArrayBuffer(4));
-  const { port1, port2 } = new MessageChannel();
-  const task: DeepStackTask<Options> = { file, text, opts, done };
+  const runs = startOnDeepStacks<Options, Result>(file, text, [opts]);
+  if (!runs) return undefined;
+  try {
+    return runs.wait()[0];
+  } finally {
+    runs.stop();
+  }
+}
+
+/** Runs started by startOnDeepStacks. */
+export interface DeepStackRuns<Result> {
+  /**
+   * Wait for every run; their results in the order they were started. The first error
+   * (in that order) is raised as soon as its run has answered.
+   */
+  wait(): Result[];
+  /** End the workers (those still running are stopped). */
+  stop(): void;
+}
+
+/**
+ * Start one deep-stack worker per element of `optsList`, each running the whole test with
+ * those options, all at once; undefined when the worker's script is missing. The caller
+ * waits for them (or not) and stops them in every case.
+ */
+export function startOnDeepStacks<Options extends { timeout?: number }, Result>(
+  file: string,
+  text: string,
+  optsList: Options[],
+): DeepStackRuns<Result> | undefined {
   // Written from the api folder's parent so that it resolves the same from this module
   // and from the command line's bundle (dist/src/cli/main.bundle.js, which inlines it).
   const script = new URL('../api/deep-stack-worker.js', import.meta.url);
   // A worker that cannot start never answers: no retry then, rather than a wait forever.
   if (!existsSync(script)) return undefined;
-  const worker = new Worker(script, {
-    workerData: { task, port: port2 },
-    transferList: [port2],
-    resourceLimits: { stackSizeMb: DEEP_STACK_MB },
-    stdout: false,
-    stderr: false,
+  const started = optsList.map((opts) => {
+    const done = new Int32Array(new SharedArrayBuffer(4));
+    const { port1, port2 } = new MessageChannel();
+    const task: DeepStackTask<Options> = { file, text, opts, done };
+    const worker = new Worker(script, {
+      workerData: { task, port: port2 },
+      transferList: [port2],
+      resourceLimits: { stackSizeMb: DEEP_STACK_MB },
+      stdout: false,
+      stderr: false,
+    });
+    worker.unref();
+    return { opts, done, port: port1, worker };
   });
-  worker.unref();
-  try {
+  const answerOf = ({ opts, done, port }: (typeof started)[number]): Result => {
     // A worker that dies (out of heap: rare, the run stops itself at 85% of its heap) never
     // answers; the wait is then bounded by the run's time limit, which counts CPU time,
     // with a wide margin for a loaded machine's wall clock.
     const waitMs = opts.timeout ? opts.timeout * 10_000 + 60_000 : Infinity;
     if (Atomics.wait(done, 0, 0, waitMs) === 'timed-out')
       throw new LimitError('time', 'time limit reached');
-    const answer = receiveMessageOnPort(port1)?.message as DeepStackAnswer<Result> | undefined;
+    const answer = receiveMessageOnPort(port)?.message as DeepStackAnswer<Result> | undefined;
     if (!answer) throw new Error('the deep-stack worker ended without an answer');
     if (answer.ok) return answer.result;
     if (answer.limit) throw new LimitError(answer.limit, answer.message);
     if (answer.name === 'OrdoError') throw new OrdoError(answer.message, answer.where);
     throw new Error(answer.message);
-  } finally {
-    port1.close();
-    void worker.terminate();
-  }
+  };
+  return {
+    wait: () => started.map(answerOf),
+    stop: () => {
+      for (const { port, worker } of started) {
+        port.close();
+        void worker.terminate();
+      }
+    },
+  };
 }

@@ -5,8 +5,13 @@ import { normaliseLineBreaks, readSourceFile } from '../source.js';
 import { basename, resolve } from 'node:path';
 import { statSync } from 'node:fs';
 import { LimitError, OrdoError, withinDepthLimit, type LimitKind } from '../diagnostics.js';
-import { beginRun, endRun, limitClock } from '../limits.js';
-import { onDeepStack, runOnDeepStack } from './deep-stack.js';
+import { beginRun, endRun, limitClock, measuresProcessCpu } from '../limits.js';
+import {
+  onDeepStack,
+  runOnDeepStack,
+  startOnDeepStacks,
+  type DeepStackRuns,
+} from './deep-stack.js';
 import type { LitmusTest, Quantifier, StateLoc, Stmt } from '../program/ir.js';
 import { loadModel, evaluateModel, type CompiledModel } from '../cat/index.js';
 import { resolveConfig, type ConfigRequest, type ResolvedConfig } from '../config/index.js';
@@ -57,6 +62,20 @@ export interface RunOptions extends ConfigRequest {
    * only if it holds its share of the memory, so a small test is not blamed for a big one.
    */
   concurrentRuns?: number;
+  /**
+   * Threads to split one test's candidate executions over (-j N): the same report as one
+   * thread, sooner on a machine with free cores. -timeout still bounds the CPU time of the
+   * whole process, all threads together. A run with an observer or -speedcheck fast (the
+   * order of candidates matters) or -max-executions (it counts model forks, which the
+   * threads would count apart) uses one thread.
+   */
+  threads?: number;
+  /**
+   * The share of the candidates this run evaluates (see EnumerationOptions.share), as one
+   * thread of a -j run; `deadline` is that run's (a limitClock value: the process's CPU
+   * time, shared by its threads), which replaces -timeout here.
+   */
+  share?: { index: number; count: number; deadline: number };
 }
 
 /** A final value: a number, an address (`{ addr }`), or one herd7 leaves undetermined. */
@@ -219,7 +238,8 @@ export function runTestText(
   const started = performance.now();
   text = normaliseLineBreaks(text);
   const clockAtStart = limitClock();
-  const deadline = opts.timeout ? clockAtStart + opts.timeout * 1000 : Infinity;
+  const deadline =
+    opts.share?.deadline ?? (opts.timeout ? clockAtStart + opts.timeout * 1000 : Infinity);
   const result = runWithinBudget(file, text, opts, started, deadline, observer);
   // Out of stack on an ordinary thread: once more, on the deep stack (see deep-stack.ts).
   // A run with an observer stays here: its callbacks cannot cross to another thread.
@@ -336,53 +356,84 @@ function evaluateTest(
   const filterChecks = test.filter
     ? filterRegisterChecks(test.filter, filterColumns, filterTypes)
     : [];
+  // -j N: this thread evaluates share 0 of the candidates while N-1 others evaluate the
+  // rest (startShares); states and flags are unions of the shares', counts their sums.
+  const threads = opts.threads ?? 1;
+  // The threads share this one's deadline on the process's CPU clock: a thread whose
+  // clock is the elapsed time (a batch worker) runs its tests whole. -max-executions
+  // counts model forks too, which each thread would count only for its own share: a run
+  // with that limit stays on one thread, so that it stops where one thread stops.
+  const splitting =
+    threads > 1 &&
+    !opts.share &&
+    !observer &&
+    speed !== 'fast' &&
+    opts.maxExecutions === undefined &&
+    measuresProcessCpu();
+  const share = splitting ? { index: 0, count: threads } : opts.share;
+  const otherShares = splitting ? startShares(file, text, opts, threads, deadline) : null;
   try {
-    withinDepthLimit(file, () =>
-      enumerateCandidates(
-        test,
-        traces,
-        memory,
-        {
-          deadline,
-          registerChecks: filterChecks,
-        },
-        (cand, input) => {
-          // A filtered-out candidate is not an execution of the test; under -speedcheck
-          // neither is one that cannot decide the condition (see `relevant`).
-          if (
-            test.filter &&
-            !holds(test.filter, finalState(cand, filterColumns, memory, filterTypes))
-          )
+    try {
+      withinDepthLimit(file, () =>
+        enumerateCandidates(
+          test,
+          traces,
+          memory,
+          {
+            deadline,
+            registerChecks: filterChecks,
+            ...(share ? { share: { index: share.index, count: share.count } } : {}),
+          },
+          (cand, input) => {
+            // A filtered-out candidate is not an execution of the test; under -speedcheck
+            // neither is one that cannot decide the condition (see `relevant`).
+            if (
+              test.filter &&
+              !holds(test.filter, finalState(cand, filterColumns, memory, filterTypes))
+            )
+              return true;
+            const st = finalState(cand, columns, memory, types);
+            if (!relevant(st)) return true;
+            // Models that build coherence orders from the edges a candidate already forces
+            // (herd's cos-opt.cat) read them as `pco`, which herd7's engine supplies.
+            if (suppliesForcedCoherence) input.relations.set('pco', forcedCoherence(input));
+            const outcomes = withinDepthLimit(modelFile, () =>
+              evaluateModel(setup.model, input, evalOptions),
+            );
+            const conditionHolds = holds(test.condition.prop, st);
+            for (const o of outcomes) {
+              if (o.allowed) {
+                for (const f of o.flags) flags.add(f);
+                states.set(stateText(st, columns), st);
+                if (conditionHolds) positive++;
+                else negative++;
+              }
+              if (observer) {
+                const execution = { candidate: cand, input, outcome: o, state: st, conditionHolds };
+                if (observer.observe(execution) === false) return false;
+              }
+              if (o.allowed && speed === 'fast') return false;
+            }
             return true;
-          const st = finalState(cand, columns, memory, types);
-          if (!relevant(st)) return true;
-          // Models that build coherence orders from the edges a candidate already forces
-          // (herd's cos-opt.cat) read them as `pco`, which herd7's engine supplies.
-          if (suppliesForcedCoherence) input.relations.set('pco', forcedCoherence(input));
-          const outcomes = withinDepthLimit(modelFile, () =>
-            evaluateModel(setup.model, input, evalOptions),
-          );
-          const conditionHolds = holds(test.condition.prop, st);
-          for (const o of outcomes) {
-            if (o.allowed) {
-              for (const f of o.flags) flags.add(f);
-              states.set(stateText(st, columns), st);
-              if (conditionHolds) positive++;
-              else negative++;
-            }
-            if (observer) {
-              const execution = { candidate: cand, input, outcome: o, state: st, conditionHolds };
-              if (observer.observe(execution) === false) return false;
-            }
-            if (o.allowed && speed === 'fast') return false;
-          }
-          return true;
-        },
-      ),
-    );
-  } catch (err) {
-    if (err instanceof LimitError) limit = err;
-    else throw err;
+          },
+        ),
+      );
+    } catch (err) {
+      if (err instanceof LimitError) limit = err;
+      else throw err;
+    }
+    for (const part of otherShares?.wait() ?? []) {
+      for (const row of part.states) {
+        const st: FinalState = new Map(columns.map((c, i) => [columnKey(c), row[i]]));
+        states.set(stateText(st, columns), st);
+      }
+      for (const f of part.flags) flags.add(f);
+      positive += part.positive;
+      negative += part.negative;
+      if (part.limit && !limit) limit = new LimitError(part.limitKind ?? 'time', part.limit);
+    }
+  } finally {
+    otherShares?.stop();
   }
 
   const sorted = [...states.values()].sort((a, b) => compareStates(a, b, columns));
@@ -407,6 +458,32 @@ function evaluateTest(
     result.limitKind = limit.limit;
   }
   return result;
+}
+
+/**
+ * -j N: shares 1..count-1 of the candidates, each evaluated by the whole test run on a
+ * deep-stack thread of its own, started now; the caller evaluates share 0 meanwhile.
+ * -timeout counts the process's CPU time on those threads too (all threads together).
+ */
+function startShares(
+  file: string,
+  text: string,
+  opts: RunOptions,
+  count: number,
+  deadline: number,
+): DeepStackRuns<TestResult> {
+  const shares = Array.from({ length: count - 1 }, (_, i) => {
+    const share: RunOptions = {
+      ...opts,
+      share: { index: i + 1, count, deadline },
+      concurrentRuns: count,
+    };
+    delete share.threads;
+    return share;
+  });
+  const runs = startOnDeepStacks<RunOptions, TestResult>(file, text, shares);
+  if (!runs) throw new OrdoError('cannot start the threads of -j (broken install)');
+  return runs;
 }
 
 /**

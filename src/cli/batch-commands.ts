@@ -18,7 +18,8 @@ import type { Task } from '../batch/protocol.js';
 import { modelFiles, type RunOptions } from '../api/run.js';
 import { ordoVersion } from '../version.js';
 
-const HERD_OPTION_NAMES = HERD_OPTIONS.filter((o) => o.name !== '-q')
+// -j is the batch's own (tests on worker threads), read before the herd options.
+const HERD_OPTION_NAMES = HERD_OPTIONS.filter((o) => o.name !== '-q' && o.name !== '-j')
   .map((o) => o.name)
   .join(' ');
 

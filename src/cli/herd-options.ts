@@ -150,6 +150,16 @@ export const HERD_OPTIONS: readonly HerdOption[] = [
     },
   },
   {
+    name: '-j',
+    value: 'N',
+    help: "Ordo's: split each test's candidates over N threads (same report; -timeout counts all threads' CPU time)",
+    apply: (o, v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) throw new OrdoError('-j takes a positive whole number');
+      o.threads = n;
+    },
+  },
+  {
     name: '-q',
     value: null,
     help: 'no diagnostics (only errors and Limit lines)',

@@ -819,6 +819,7 @@ const aarch64: AsmDialect = {
   register: aarch64Register,
   lower,
   hashText: aarch64HashText,
+  instructionBytes: 4,
 };
 
 export function parseAarch64Litmus(text: string, file: string): LitmusTest {

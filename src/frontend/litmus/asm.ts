@@ -40,6 +40,12 @@ export interface AsmDialect {
   lower(cell: InstructionCell): Stmt[];
   /** An instruction as herd7 prints it for its digest, from its text (default: as written). */
   hashText?(text: string): string;
+  /**
+   * The size of every instruction in bytes, for a dialect whose branches may name their
+   * target relative to themselves (`B .+8`); a branch whose target the lowering writes
+   * as `.+k` / `.-k` is resolved to the instruction k bytes away.
+   */
+  instructionBytes?: number;
 }
 
 /**
@@ -144,7 +150,7 @@ function readColumns(
 
 /** The label at the start of a cell (`L1:` or `L1: instr`), if any. */
 function splitLabel(text: string): { label: string | null; rest: string; skip: number } {
-  const m = /^([A-Za-z_][\w.]*)\s*:(?!:)\s*/.exec(text);
+  const m = /^(\.?[A-Za-z_][\w.]*)\s*:(?!:)\s*/.exec(text);
   if (!m) return { label: null, rest: text, skip: 0 };
   return { label: m[1]!, rest: text.slice(m[0].length), skip: m[0].length };
 }
@@ -166,7 +172,7 @@ function hashCode(
     }
   const sorted = [...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const renamed = new Map(sorted.map((n, k) => [n, `L${String(k).padStart(2, '0')}`]));
-  const rename = (text: string) => text.replace(/[A-Za-z_][\w.]*/g, (w) => renamed.get(w) ?? w);
+  const rename = (text: string) => text.replace(/\.?[A-Za-z_][\w.]*/g, (w) => renamed.get(w) ?? w);
   const columns: string[][] = [];
   for (let k = 0; k < threads; k++) {
     const column: string[] = [];
@@ -180,6 +186,56 @@ function hashCode(
     columns.push(column);
   }
   return columns;
+}
+
+/** One cell of a thread: its label, and its instruction's statements (null: a label alone). */
+interface Instruction {
+  label: Stmt | null;
+  stmts: Stmt[] | null;
+  pos: SourcePos;
+}
+
+function statementsOf(i: Instruction): Stmt[] {
+  const stmts = i.stmts ?? [];
+  return i.label ? [i.label, ...stmts] : stmts;
+}
+
+/** The label Ordo gives the n-th instruction of a thread (not a name a test can write). */
+function instructionLabel(n: number): string {
+  return `.${n}`;
+}
+
+const RELATIVE_TARGET = /^\.([+-]\d+)$/;
+
+/**
+ * A thread's statements, with branches to `.+k` / `.-k` (k bytes from the branch)
+ * retargeted at a label Ordo puts before the instruction there (labels are added only
+ * to a thread that has such a branch). An offset that is not a whole number of
+ * instructions, or lands before the code, is an error at the branch.
+ */
+function withRelativeBranches(instructions: Instruction[], bytes: number, end: SourcePos): Stmt[] {
+  const relative = (s: Stmt) => s.kind === 'goto' && RELATIVE_TARGET.test(s.label);
+  if (!instructions.some((i) => i.stmts?.some(relative))) return instructions.flatMap(statementsOf);
+  const body: Stmt[] = [];
+  let place = 0;
+  for (const i of instructions) {
+    if (i.label) body.push(i.label);
+    if (i.stmts === null) continue;
+    body.push({ kind: 'label', name: instructionLabel(place), pos: i.pos });
+    for (const s of i.stmts) {
+      if (s.kind !== 'goto' || !RELATIVE_TARGET.test(s.label)) {
+        body.push(s);
+        continue;
+      }
+      const offset = Number(RELATIVE_TARGET.exec(s.label)![1]);
+      if (offset % bytes !== 0 || place + offset / bytes < 0)
+        throw new OrdoError(`Bad branch offset '${s.label}'.`, s.pos ?? i.pos);
+      body.push({ ...s, label: instructionLabel(place + offset / bytes) });
+    }
+    place++;
+  }
+  body.push({ kind: 'label', name: instructionLabel(place), pos: end });
+  return body;
 }
 
 /** Whether an instruction's text names the register `reg` (a whole word). */
@@ -363,13 +419,18 @@ export function parseAsmLitmus(source: string, file: string, dialect: AsmDialect
     value: elementPointer(toMachineValue(e.value)),
   }));
   const threads: Thread[] = prog.procs.map((pr, k) => {
-    const body: Stmt[] = [];
+    // Each instruction's statements, with its position (for `B .+8`, see below).
+    const instructions: Instruction[] = [];
     for (const row of prog.rows) {
       const cell = row[k];
       if (!cell || cell.text === '') continue;
       const { label, rest, skip } = splitLabel(cell.text);
-      if (label !== null) body.push({ kind: 'label', name: label, pos: cell.pos });
-      if (rest === '') continue;
+      const named: Stmt | null =
+        label !== null ? { kind: 'label', name: label, pos: cell.pos } : null;
+      if (rest === '') {
+        if (named) instructions.push({ label: named, stmts: null, pos: cell.pos });
+        continue;
+      }
       const pos = { ...cell.pos, col: cell.pos.col + skip };
       // A row missing its `;` runs into the next lines: no dialect reads an instruction
       // across a line break (each one's lowering assumed it could not happen and crashed).
@@ -378,8 +439,12 @@ export function parseAsmLitmus(source: string, file: string, dialect: AsmDialect
           `'${rest.split('\n')[0]!.trim()}' runs on to the next line: is a ';' missing?`,
           pos,
         );
-      body.push(...dialect.lower({ text: rest, pos, thread: pr.id }));
+      const stmts = dialect.lower({ text: rest, pos, thread: pr.id });
+      instructions.push({ label: named, stmts, pos });
     }
+    const body = dialect.instructionBytes
+      ? withRelativeBranches(instructions, dialect.instructionBytes, pr.pos)
+      : instructions.flatMap(statementsOf);
     return { id: pr.id, params: [], body, pos: pr.pos };
   });
 

@@ -1,0 +1,153 @@
+// The model's input for a candidate execution: the relations and event sets fixed by a
+// path combination (program order, dependencies, locations, the architecture's event
+// sets), computed once per combination, and per candidate the reads-from relation, the
+// final writes and the values. The combination's part is handed on as
+// `ModelInput.fixedPart`, which the cat evaluator uses to share what depends on it alone.
+
+import { noteWork } from '../limits.js';
+import { EventSet, Relation } from '../relations/index.js';
+import type { ModelEvent, ModelInput } from '../cat/input.js';
+import { UNIVERSAL_SETS, type Architecture } from '../arch/index.js';
+import { isUndetermined, type ResolvedValue } from '../events/symbolic.js';
+import type { CandidateSpace, ExecEvent } from './candidate-space.js';
+
+/** The data of one candidate execution that the model does not decide. */
+export interface Candidate {
+  events: ExecEvent[];
+  /** Value of each event (what it writes if it writes, else what it reads), or null. */
+  values: (ResolvedValue | null)[];
+  readsFrom: Array<[number, number]>;
+  finalWrites: Map<string, number>;
+  /** Final register values per thread. */
+  registers: Map<number, Map<string, ResolvedValue>>;
+}
+
+/** What a path combination fixes for the model, shared by all its candidates. */
+export interface StaticRelations {
+  po: Relation;
+  addr: Relation;
+  data: Relation;
+  ctrl: Relation;
+  rmw: Relation;
+  amo: Relation;
+  loc: Relation;
+  int: Relation;
+  ext: Relation;
+  id: Relation;
+  /** herd7's `sm`/`si`: the events of one memory access; without mixed sizes, [M]. */
+  sameAccess: Relation;
+  sets: Map<string, EventSet>;
+}
+
+export function staticRelations(arch: Architecture, space: CandidateSpace): StaticRelations {
+  const { events, paths, base } = space;
+  const n = events.length;
+  const po = new Relation(n),
+    addr = new Relation(n),
+    data = new Relation(n),
+    ctrl = new Relation(n);
+  const rmw = new Relation(n),
+    amo = new Relation(n),
+    loc = new Relation(n),
+    int = new Relation(n);
+  for (let i = 0; i < n; i++) {
+    noteWork(n); // quadratic in the events: thousands of them take long
+    const a = events[i];
+    for (let j = 0; j < n; j++) {
+      const b = events[j];
+      if (a.thread === b.thread) {
+        int.add(i, j);
+        if (!a.init && a.local < b.local) po.add(i, j);
+      }
+      if (a.loc !== null && a.loc === b.loc) loc.add(i, j);
+    }
+    if (a.init) continue;
+    const t = space.pathIndex(a.thread);
+    const ev = paths[t].events[a.local];
+    for (const d of ev.addrDeps) addr.add(base[t] + d, i);
+    for (const d of ev.dataDeps) data.add(base[t] + d, i);
+    for (const d of ev.ctrlDeps) ctrl.add(base[t] + d, i);
+    if (ev.rmwRead !== undefined) {
+      for (const rel of ev.pair ?? ['rmw'])
+        (rel === 'amo' ? amo : rmw).add(base[t] + ev.rmwRead, i);
+    }
+  }
+  const ext = int.complement();
+  const id = Relation.identity(n);
+
+  const sets = new Map<string, EventSet>();
+  const set = (name: string) => {
+    let s = sets.get(name);
+    if (!s) sets.set(name, (s = new EventSet(n)));
+    return s;
+  };
+  // The sets herd7 defines for the test's architecture even when no event is in them.
+  for (const name of UNIVERSAL_SETS) set(name);
+  for (const name of arch.sets) set(name);
+  for (const e of events) {
+    set('_').add(e.id);
+    switch (e.kind) {
+      case 'R':
+        set('R').add(e.id);
+        set('M').add(e.id);
+        break;
+      case 'W':
+        set('W').add(e.id);
+        set('M').add(e.id);
+        break;
+      case 'RW':
+        set('R').add(e.id);
+        set('W').add(e.id);
+        set('M').add(e.id);
+        break;
+      case 'F':
+        set('F').add(e.id);
+        break;
+      default:
+        for (const name of arch.kindSets[e.kind] ?? [e.kind]) set(name).add(e.id);
+        break;
+    }
+    if (e.init) set('IW').add(e.id);
+    if (e.atomic) set('RMW').add(e.id);
+    for (const a of e.annot) set(a).add(e.id);
+  }
+  const sameAccess = new Relation(n);
+  for (const e of set('M').toArray()) sameAccess.add(e, e);
+  return { po, addr, data, ctrl, rmw, amo, loc, int, ext, id, sameAccess, sets };
+}
+
+/** The model's input for one candidate of the combination `stat` was computed for. */
+export function buildModelInput(cand: Candidate, stat: StaticRelations): ModelInput {
+  const n = cand.events.length;
+  const rf = new Relation(n);
+  for (const [w, r] of cand.readsFrom) rf.add(w, r);
+  const fw = new EventSet(n);
+  for (const w of cand.finalWrites.values()) fw.add(w);
+  const events: ModelEvent[] = cand.events.map((e) => {
+    const v = cand.values[e.id];
+    return {
+      id: e.id,
+      thread: e.thread,
+      loc: e.loc,
+      value: v === null || isUndetermined(v) ? null : v,
+    };
+  });
+  const sets = new Map(stat.sets);
+  sets.set('FW', fw);
+  const relations = new Map<string, Relation>([
+    ['po', stat.po],
+    ['addr', stat.addr],
+    ['data', stat.data],
+    ['ctrl', stat.ctrl],
+    ['rmw', stat.rmw],
+    ['amo', stat.amo],
+    ['loc', stat.loc],
+    ['int', stat.int],
+    ['ext', stat.ext],
+    ['id', stat.id],
+    ['sm', stat.sameAccess],
+    ['si', stat.sameAccess],
+    ['rf', rf],
+  ]);
+  return { events, sets, relations, fixedPart: stat };
+}
