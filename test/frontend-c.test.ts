@@ -745,3 +745,23 @@ test('conditions of 100,000 terms and nested 10,000 deep', () => {
   const negated = `exists (${'~'.repeat(10000)}x=1)`;
   assert.equal(verdictOf('not10k', '  WRITE_ONCE(*x, 1);', negated), 'Always 1');
 });
+
+test("'0x' without digits is a malformed number at its place, in a condition or a test", () => {
+  // Fuzz seed 1796006823, case 7686 (an X86_64 test, whose state is read by the C state
+  // reader): `forall [x] = 0x-2147483648` crashed in BigInt.
+  const cases = [
+    [
+      'C t\n{}\nP0(int *x) { WRITE_ONCE(*x, 1); }\nforall (x = 0x-1)\n',
+      /^t\.litmus:4:13: Malformed number '0x'\.$/,
+    ],
+    [
+      'C t\n{ x = 0x; }\nP0(int *x) { WRITE_ONCE(*x, 1); }\nexists (x=1)\n',
+      /^t\.litmus:2:7: Malformed number '0x'\.$/,
+    ],
+  ] as const;
+  for (const [text, message] of cases)
+    assert.throws(
+      () => runTestText('t.litmus', text),
+      (err: unknown) => err instanceof OrdoError && message.test(err.format()),
+    );
+});

@@ -51,7 +51,8 @@ test('mutations are reproducible from the seed and change the text', () => {
 
 test('a case is written the same way from the same seed and index', () => {
   const seeds = collectSeeds(repoRoot, corpusPath());
-  assert.ok(seeds.c.length > 50 && seeds.bpf.length > 20 && seeds.models.length === 3);
+  assert.ok(seeds.c.length > 50 && seeds.bpf.length > 20 && seeds.models.length === 7);
+  for (const [set, tests] of seeds.asm) assert.ok(tests.length > 10, `${set}: ${tests.length}`);
   const dir = mkdtempSync(join(tmpdir(), 'ordo-fuzz-test-'));
   for (let index = 0; index < 12; index++) {
     const a = makeCase(seeds, 5, index, join(dir, `a${index}`), 1);

@@ -17,14 +17,34 @@ export interface ModelSeed {
   mutable: Array<[string, Dialect]>;
   /** How the case runs it: a cfg in the folder, or a cat file given with -model. */
   run: { conf: string } | { model: string };
-  /** Architecture of the tests it is run with. */
-  arch: 'C' | 'BPF';
+  /** The tests it is run with: C, BPF, or a hardware set of the corpus (`arch-ppc`). */
+  arch: TestSet;
 }
+
+/** The hardware litmus sets of the corpus, each run under its dialect's own model. */
+export const ASM_SETS = [
+  'arch-aarch64',
+  'arch-ppc',
+  'arch-riscv',
+  'arch-x86',
+  'arch-x86_64',
+] as const;
+
+export type TestSet = 'C' | 'BPF' | (typeof ASM_SETS)[number];
 
 export interface Seeds {
   c: string[];
   bpf: string[];
+  /** Hardware (assembly) tests by corpus set; every set has some. */
+  asm: Map<string, string[]>;
   models: ModelSeed[];
+}
+
+/** The seed tests of one set. */
+export function testsOf(seeds: Seeds, set: TestSet): string[] {
+  if (set === 'C') return seeds.c;
+  if (set === 'BPF') return seeds.bpf;
+  return seeds.asm.get(set) ?? [];
 }
 
 /** Litmus seeds from the corpus (outside slow.tsv, small ones) and Ordo's shipped models. */
@@ -41,10 +61,22 @@ export function collectSeeds(repoRoot: string, corpus: string): Seeds {
       .filter((t) => t.length < 4000);
   const models = join(repoRoot, 'models');
   const herdLib = join(corpus, 'models', 'herd-lib');
+  const hardwareModel = (label: string, folder: string, cat: string, arch: TestSet) => ({
+    label,
+    dir: join(models, folder),
+    mutable: [[cat, 'cat']] as Array<[string, Dialect]>,
+    run: { model: cat },
+    arch,
+  });
   return {
     c: [...small('kernel'), ...small('herd-linux')],
     bpf: small('herd-bpf'),
+    asm: new Map(ASM_SETS.map((set) => [set, small(set)])),
     models: [
+      hardwareModel('ordo-aarch64', 'aarch64', 'armv8.cat', 'arch-aarch64'),
+      hardwareModel('ordo-ppc', 'ppc', 'power.cat', 'arch-ppc'),
+      hardwareModel('ordo-riscv', 'riscv', 'rvwmo.cat', 'arch-riscv'),
+      hardwareModel('ordo-x86', 'x86', 'x86-tso.cat', 'arch-x86'),
       {
         label: 'ordo-lkmm',
         dir: join(models, 'lkmm'),
@@ -77,7 +109,7 @@ export function collectSeeds(repoRoot: string, corpus: string): Seeds {
   };
 }
 
-export type CaseKind = 'C' | 'BPF' | 'model';
+export type CaseKind = 'C' | 'BPF' | 'asm' | 'model';
 
 export interface FuzzCase {
   index: number;
@@ -95,8 +127,9 @@ export function caseRng(seed: number, index: number): Rng {
 }
 
 /**
- * Write case `index` into `dir` (created): a mutated C or BPF test, or a seed test with a
- * mutated model file (the model's folder copied beside it, so includes resolve).
+ * Write case `index` into `dir` (created): a mutated C, BPF or hardware test (run under its
+ * architecture's own model), or a seed test with a mutated model file (the model's folder
+ * copied beside it, so includes resolve).
  */
 export function makeCase(
   seeds: Seeds,
@@ -110,8 +143,9 @@ export function makeCase(
   const file = join(dir, 'test.litmus');
   const roll = rng.next();
   if (roll < 0.65) {
-    const kind: CaseKind = roll < 0.4 ? 'C' : 'BPF';
-    const pool = kind === 'C' ? seeds.c : seeds.bpf;
+    const kind: CaseKind = roll < 0.3 ? 'C' : roll < 0.45 ? 'BPF' : 'asm';
+    const set = kind === 'asm' ? rng.pick(ASM_SETS) : kind;
+    const pool = testsOf(seeds, set);
     const { text, applied } = mutate(rng.pick(pool), kind, rng.pick(pool), rng);
     writeFileSync(file, text);
     return {
@@ -119,7 +153,7 @@ export function makeCase(
       kind,
       file,
       opts: { timeout },
-      description: `${kind} test: ${applied.join(', ')}`,
+      description: `${kind === 'asm' ? set : kind} test: ${applied.join(', ')}`,
     };
   }
   const model = rng.pick(seeds.models);
@@ -135,7 +169,7 @@ export function makeCase(
   const donor = readFileSync(join(modelDir, donorName), 'utf8');
   const { text, applied } = mutate(original, dialect, donor, rng);
   writeFileSync(join(modelDir, target), text);
-  writeFileSync(file, rng.pick(model.arch === 'C' ? seeds.c : seeds.bpf));
+  writeFileSync(file, rng.pick(testsOf(seeds, model.arch)));
   const opts: RunOptions =
     'conf' in model.run
       ? { timeout, conf: join(modelDir, model.run.conf) }

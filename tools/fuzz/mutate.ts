@@ -1,4 +1,5 @@
-// Mutators for the fuzzer: small, seeded edits of litmus tests (C and BPF) and of model
+// Mutators for the fuzzer: small, seeded edits of litmus tests (C, BPF and the hardware
+// assembly dialects: AArch64, PPC, RISC-V, X86, X86_64) and of model
 // files (cat, bell, def), aimed at what has broken readers before: line breaks, stray
 // characters, truncation, extreme numbers, size (one statement repeated thousands of
 // times), depth (blocks and parentheses nested thousands deep), and tokens of the
@@ -30,7 +31,8 @@ export class Rng {
   }
 }
 
-export type Dialect = 'C' | 'BPF' | 'cat' | 'bell' | 'def';
+/** `asm`: any of the hardware dialects; their words are mixed, as a wrong paste would. */
+export type Dialect = 'C' | 'BPF' | 'asm' | 'cat' | 'bell' | 'def';
 
 const WORDS: Record<Dialect, readonly string[]> = {
   C: [
@@ -102,6 +104,59 @@ const WORDS: Record<Dialect, readonly string[]> = {
     'exists',
     '0:r1=x',
     '1:r3=0',
+  ],
+  asm: [
+    'LDR W0,[X1]',
+    'STR W2,[X3]',
+    'LDAR X0,[X1]',
+    'STLR W2,[X3]',
+    'LDXR W0,[X1]',
+    'STXR W4,W2,[X1]',
+    'CAS W0,W2,[X1]',
+    'DMB ISH',
+    'DMB ISHLD',
+    'CBNZ W0,L1',
+    'B .+8',
+    'lwz r1,0(r2)',
+    'stw r3,0(r4)',
+    'lwarx r1,0,r2',
+    'stwcx. r3,0,r2',
+    'sync',
+    'lwsync',
+    'isync',
+    'cmpw r1,r3',
+    'bne L1',
+    'lw x5,0(x6)',
+    'sw x7,0(x8)',
+    'lr.w.aq x5,0(x6)',
+    'sc.w.rl x9,x7,0(x6)',
+    'fence rw,rw',
+    'fence.tso',
+    'amoswap.w x5,x7,(x6)',
+    'bnez x5,L1',
+    'MOV [x],$1',
+    'MOV EAX,[y]',
+    'MFENCE',
+    'XCHG [x],EAX',
+    'LOCK ADD [x],$1',
+    'movl $1,(%rax)',
+    'movq (%rbx),%rcx',
+    'cmp %eax,%ebx',
+    'jne L1',
+    'L1:',
+    '|',
+    ';',
+    'P0',
+    'P5',
+    '0:X1=x',
+    '0:r2=y',
+    '1:x6=x',
+    '0:EAX',
+    'exists',
+    'forall',
+    '0:X0=1',
+    '[x]=2',
+    'x=1',
   ],
   cat: [
     'let',

@@ -287,7 +287,11 @@ export class Lexer {
       if (c === '0' && (s[this.i + 1] === 'x' || s[this.i + 1] === 'X')) {
         this.advance();
         this.advance();
+        const digits = this.i;
         while (this.i < s.length && /[0-9a-fA-F]/.test(s[this.i]!)) this.advance();
+        // `0x` alone is no number (it reached BigInt and crashed: fuzz case 7686).
+        if (this.i === digits)
+          throw this.error(`Malformed number '${s.slice(start, this.i)}'.`, pos);
       } else {
         while (this.i < s.length && /[0-9]/.test(s[this.i]!)) this.advance();
       }

@@ -5,6 +5,7 @@
 // everything about the layout and the state language lives here.
 
 import { assertNever, OrdoError } from '../../diagnostics.js';
+import { checkLimits } from '../../limits.js';
 import type {
   Expr,
   InitEntry,
@@ -73,10 +74,19 @@ function readColumns(
   file: string,
   start: number,
 ): { procs: { id: number; pos: SourcePos }[]; rows: RawCell[][]; end: number } {
+  // Where each line starts, found once: a cell's position is then a binary search. (It
+  // was a scan of all the text before the cell: 5,000 rows took a second, 20,000 minutes.)
+  const lineStarts = [0];
+  for (let k = text.indexOf('\n'); k >= 0; k = text.indexOf('\n', k + 1)) lineStarts.push(k + 1);
   const posAt = (off: number): SourcePos => {
-    const before = text.slice(0, off);
-    const line = before.split('\n').length;
-    return { file, line, col: off - before.lastIndexOf('\n') };
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (lineStarts[mid]! <= off) lo = mid;
+      else hi = mid - 1;
+    }
+    return { file, line: lo + 1, col: off - lineStarts[lo]! + 1 };
   };
   const rows: RawCell[][] = [];
   let i = start;
@@ -97,6 +107,7 @@ function readColumns(
       break;
     }
     if (i >= text.length || CLAUSE_START.test(text.slice(i, i + 16))) break;
+    checkLimits(); // a program of 100,000 rows takes long to read: the time limit holds
     const semi = text.indexOf(';', i);
     if (semi < 0) throw new OrdoError("Syntax error: a program row must end with ';'.", posAt(i));
     const row: RawCell[] = [];
@@ -421,6 +432,13 @@ export function parseAsmLitmus(source: string, file: string, dialect: AsmDialect
         continue;
       }
       const pos = { ...cell.pos, col: cell.pos.col + skip };
+      // A row missing its `;` runs into the next lines: no dialect reads an instruction
+      // across a line break (each one's lowering assumed it could not happen and crashed).
+      if (/\n/.test(rest))
+        throw new OrdoError(
+          `'${rest.split('\n')[0]!.trim()}' runs on to the next line: is a ';' missing?`,
+          pos,
+        );
       const stmts = dialect.lower({ text: rest, pos, thread: pr.id });
       instructions.push({ label: named, stmts, pos });
     }
