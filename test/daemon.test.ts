@@ -28,8 +28,8 @@ const daemonDir = mkdtempSync(join(tmpdir(), 'ordo-daemon-'));
 const work = mkdtempSync(join(tmpdir(), 'ordo-daemon-work-'));
 const lkmm = corpusPath('models', 'lkmm');
 const sb = corpusPath('tests', 'kernel', 'SB+poonceonces.litmus');
-/** herd7 needed about 20 s for it (slow.tsv): long enough to be stopped. */
-const slow = corpusPath('tests', 'lkmm-dev', 'kernel', 'C-ManfredSpraul-L1G1xchg.litmus');
+/** herd7 needed about 200 s for it (slow.tsv), Ordo tens of seconds: long enough to stop. */
+const slow = corpusPath('tests', 'lkmm-dev', 'kernel', 'C-ManfredSpraul-L1G2lock.litmus');
 
 function ordo(
   args: string[],
@@ -130,12 +130,16 @@ test(
       cwd: work,
       env: { ...process.env, ORDO_DAEMON_DIR: daemonDir, ORDO_DAEMON: 'require' },
     });
-    await new Promise((r) => setTimeout(r, 1000));
-    const stopped = Date.now();
-    child.kill('SIGINT');
-    const [status, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((done) =>
+    const ended = new Promise<[number | null, NodeJS.Signals | null]>((done) =>
       child.on('exit', (code, sig) => done([code, sig])),
     );
+    let over = false;
+    void ended.then(() => (over = true));
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal(over, false, 'the run ended before it could be interrupted');
+    const stopped = Date.now();
+    child.kill('SIGINT');
+    const [status, signal] = await ended;
     assert.deepEqual([status, signal], [null, 'SIGINT']);
     assert.ok(Date.now() - stopped < 10_000, 'the run went on after SIGINT');
     const next = ordo([sb], 'warm');
