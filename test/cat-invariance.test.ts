@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadModel, evaluateModel } from '../src/cat/index.js';
-import { mkInput, type Ev } from './support/cat-models.js';
+import { messagePassing, mkInput, type Ev } from './support/cat-models.js';
 import type { MemoNode } from '../src/cat/invariance.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ordo-inv-'));
@@ -159,21 +159,7 @@ test('values shared by the steps of a fixpoint are not carried to the next path'
 });
 
 test('regrouped sequences keep their value', () => {
-  // Thread 0 writes x then y; thread 1 reads y (from thread 0) then x (the initial write).
-  const mp = mkInput(
-    [
-      { kind: 'W', thread: -1, loc: 'x', value: 0 },
-      { kind: 'W', thread: -1, loc: 'y', value: 0 },
-      { kind: 'W', thread: 0, loc: 'x', value: 1 },
-      { kind: 'W', thread: 0, loc: 'y', value: 1 },
-      { kind: 'R', thread: 1, loc: 'y', value: 1 },
-      { kind: 'R', thread: 1, loc: 'x', value: 0 },
-    ],
-    [
-      [3, 4],
-      [0, 5],
-    ],
-  );
+  const mp = messagePassing();
   // The fixpoint's step `x ; [M] ; (po | s) ; [M]` is regrouped as x ; ([M] ; (po | s) ; [M]);
   // its result must be the closed form, which is not empty.
   const src =

@@ -8,7 +8,7 @@ import { readHerdConfig } from '../src/config/cfg-file.js';
 import { resolveConfig } from '../src/config/index.js';
 import { findHerdFile, ORDO_LIBRARY } from '../src/config/search-path.js';
 import { OrdoError } from '../src/diagnostics.js';
-import { mkInput } from './support/cat-models.js';
+import { messagePassing } from './support/cat-models.js';
 
 const dir = realpathSync(mkdtempSync(join(tmpdir(), 'ordo-config-')));
 
@@ -40,20 +40,7 @@ function inDir<T>(cwd: string, fn: () => T): T {
   }
 }
 
-const MP = mkInput(
-  [
-    { kind: 'W', thread: -1, loc: 'x', value: 0 },
-    { kind: 'W', thread: -1, loc: 'y', value: 0 },
-    { kind: 'W', thread: 0, loc: 'x', value: 1 },
-    { kind: 'W', thread: 0, loc: 'y', value: 1 },
-    { kind: 'R', thread: 1, loc: 'y', value: 1 },
-    { kind: 'R', thread: 1, loc: 'x', value: 0 },
-  ],
-  [
-    [3, 4],
-    [0, 5],
-  ],
-);
+const MP = messagePassing();
 
 test('cfg: model/cat, bell, macros, variant, include and the run settings are read', () => {
   const cfg = readHerdConfig(

@@ -126,3 +126,24 @@ export function storeBuffering(annot: string, fence: string | null): ModelInput 
     [0, r1],
   ]);
 }
+
+/**
+ * Message passing, the execution its test asks about: thread 0 writes x then y; thread 1
+ * reads y (from thread 0's write) then x (the initial write).
+ */
+export function messagePassing(): ModelInput {
+  return mkInput(
+    [
+      { kind: 'W', thread: -1, loc: 'x', value: 0 },
+      { kind: 'W', thread: -1, loc: 'y', value: 0 },
+      { kind: 'W', thread: 0, loc: 'x', value: 1 },
+      { kind: 'W', thread: 0, loc: 'y', value: 1 },
+      { kind: 'R', thread: 1, loc: 'y', value: 1 },
+      { kind: 'R', thread: 1, loc: 'x', value: 0 },
+    ],
+    [
+      [3, 4],
+      [0, 5],
+    ],
+  );
+}
