@@ -5,10 +5,15 @@
 
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { packageRoot } from '../arch/paths.js';
-import { daemonDirectory, pidFile, readBuildId, socketPath } from '../daemon/protocol.js';
+import {
+  daemonDirectory,
+  pidFile,
+  readBuildId,
+  socketAnswers,
+  socketPath,
+} from '../daemon/protocol.js';
 
 const USAGE = `usage: ordo daemon start|status|stop
 The native client (bin/ordo, built by npm run build) hands each command line to a warm
@@ -57,20 +62,9 @@ function ourDaemons(dir: string): DaemonRecord[] {
   return found;
 }
 
-function answers(socket: string): Promise<boolean> {
-  return new Promise((done) => {
-    const probe = createConnection(socket);
-    probe.on('connect', () => {
-      probe.destroy();
-      done(true);
-    });
-    probe.on('error', () => done(false));
-  });
-}
-
 async function start(dir: string, id: string): Promise<number> {
   const socket = socketPath(dir, id);
-  if (await answers(socket)) {
+  if (await socketAnswers(socket)) {
     process.stdout.write(`ordo daemon: running (${socket})\n`);
     return 0;
   }
@@ -82,7 +76,7 @@ async function start(dir: string, id: string): Promise<number> {
   );
   child.unref();
   for (let waited = 0; waited < 20_000; waited += 50) {
-    if (await answers(socket)) {
+    if (await socketAnswers(socket)) {
       process.stdout.write(`ordo daemon: started (${socket})\n`);
       return 0;
     }

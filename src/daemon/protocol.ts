@@ -7,6 +7,7 @@
 // `stdout`/`stderr` frames in the order they were written, then `exit`.
 
 import { readFileSync, statSync } from 'node:fs';
+import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { getuid } from 'node:process';
 
@@ -140,4 +141,16 @@ export function socketPath(dir: string, id: string): string {
 /** `PID ROOT` of the daemon serving build `id`. */
 export function pidFile(dir: string, id: string): string {
   return join(dir, `${id}.pid`);
+}
+
+/** Whether a daemon answers on `socket` (a connection is accepted, then closed unused). */
+export function socketAnswers(socket: string): Promise<boolean> {
+  return new Promise((done) => {
+    const probe = createConnection(socket);
+    probe.on('connect', () => {
+      probe.destroy();
+      done(true);
+    });
+    probe.on('error', () => done(false));
+  });
 }

@@ -8,7 +8,6 @@
 // their files (as batch workers already rely on), and everything that differs per
 // request (directory, environment, the terminal) is set from the request.
 
-import { existsSync, statSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { type Socket } from 'node:net';
 import {
@@ -55,15 +54,6 @@ const stdout = new ClientOutput(FRAME_STDOUT);
 const stderr = new ClientOutput(FRAME_STDERR);
 Object.defineProperty(process, 'stdout', { configurable: true, get: () => stdout });
 Object.defineProperty(process, 'stderr', { configurable: true, get: () => stderr });
-
-/** The bundle when it is current, as bin/ordo.js chooses (the daemon's id says it is). */
-async function loadCommandLine(): Promise<CommandLine> {
-  const cli = new URL('../cli/', import.meta.url);
-  const bundle = new URL('main.bundle.js', cli);
-  const modules = new URL('main.js', cli);
-  const useBundle = existsSync(bundle) && statSync(bundle).mtimeMs >= statSync(modules).mtimeMs;
-  return (await import((useBundle ? bundle : modules).href)) as CommandLine;
-}
 
 function useEnvironment(env: Record<string, string>): void {
   for (const name of Object.keys(process.env))
@@ -140,7 +130,10 @@ process.on('uncaughtException', (err) => {
   } else process.exit(1);
 });
 
-const cli = await loadCommandLine();
+// The bundle, always: the daemon serves only a build whose id is current, and the id is
+// written just after the bundle (tools/bundle-cli.ts), so the bundle is the code that
+// bin/ordo.js would load for that build.
+const cli = (await import(new URL('../cli/main.bundle.js', import.meta.url).href)) as CommandLine;
 cli.warmUp();
 process.on('message', (message: { type?: string }, handle?: unknown) => {
   if (message.type === 'request' && handle) serve(cli, handle as Socket);

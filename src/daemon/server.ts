@@ -9,11 +9,18 @@
 
 import { fork, type ChildProcess } from 'node:child_process';
 import { chmodSync, readFileSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { createConnection, createServer, type Socket } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FRAME_DIRECT, encodeFrame, pidFile, readBuildId, socketPath } from './protocol.js';
+import {
+  FRAME_DIRECT,
+  encodeFrame,
+  pidFile,
+  readBuildId,
+  socketAnswers,
+  socketPath,
+} from './protocol.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const [dir, id] = process.argv.slice(2);
@@ -173,9 +180,8 @@ function listen(retried: boolean): void {
   server.once('error', (err: NodeJS.ErrnoException) => {
     if (err.code !== 'EADDRINUSE' || retried) process.exit(1);
     // A socket file is there: another daemon's (then it serves; leave), or a dead one's.
-    const probe = createConnection(socketFile);
-    probe.on('connect', () => process.exit(0));
-    probe.on('error', () => {
+    void socketAnswers(socketFile).then((alive) => {
+      if (alive) process.exit(0);
       rmSync(socketFile, { force: true });
       listen(true);
     });
