@@ -64,6 +64,9 @@ function startRunner(): void {
   child.on('exit', () => {
     runners.delete(runner);
     clearTimeout(runner.idleTimer);
+    // One that could not even start will not start next time either: rather than start
+    // it again and again, leave (clients then run their commands themselves).
+    if (!runner.ready) stop();
     if (!stopping) {
       if (runners.size === 0) startRunner();
       dispatch();
