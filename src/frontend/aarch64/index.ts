@@ -284,9 +284,9 @@ function readRegister(r: GpRegister): Expr {
 
 /** `LSL #k`, `ASR #k`, `SXTW`, `UXTB #k`... applied to a register's value. */
 function modify(value: Expr, modifier: string, word: boolean, ops: Operands): Expr {
-  const m = /^([A-Z]+)(?:\s+#?(\d+))?$/i.exec(modifier.trim());
+  const m = /^([A-Z]+)(?:\s+#?(\d+)|\s*#(\d+))?$/i.exec(modifier.trim());
   if (!m) return ops.bad('operand modifier', modifier);
-  const amount = konst(BigInt(m[2] ?? '0'));
+  const amount = konst(BigInt(m[2] ?? m[3] ?? '0'));
   const op = m[1]!.toUpperCase();
   const narrow = (v: Expr) => (word ? cast('zext32', v) : v);
   switch (op) {
