@@ -133,20 +133,23 @@ export class Evaluator implements PrimContext {
     this.shared = sharedMemosFor(prog, input.fixedPart);
     this.stageMemo = this.shared.stage;
     this.slotFixed = new Uint8Array(prog.nslots);
-    this.inputFixed = Uint8Array.from(prog.inputNames, (name) =>
-      PER_CANDIDATE_INPUTS.has(name) ? 0 : 1,
-    );
+    const facts = programFacts(prog);
+    this.inputFixed = facts.inputFixed;
+    this.tagForms = facts.tagForms;
     this.loopMemo = new Array<V | undefined>(prog.loopCount);
     this.n = input.events.length;
     this.events = input.events;
     this.G = new Array<Slot>(prog.nslots);
-    const tagForms = new Map<string, string>();
-    for (const t of prog.declaredTags) {
-      tagForms.set(t, t);
-      tagForms.set(capitalise(t), t);
+    // The inputs other than rf/FW/co are the same for every candidate of the combination
+    // (ModelInput.fixedPart): looked up by name once, and only the others per candidate.
+    const known = this.shared.inputs;
+    if (known === null) {
+      this.I = prog.inputNames.map((name) => this.resolveInput(name));
+      if (input.fixedPart !== undefined) this.shared.inputs = this.I;
+    } else {
+      this.I = known.slice();
+      for (const i of facts.perCandidateInputs) this.I[i] = this.resolveInput(prog.inputNames[i]);
     }
-    this.tagForms = tagForms;
-    this.I = prog.inputNames.map((name) => this.resolveInput(name));
   }
 
   private tagForms: Map<string, string>;
@@ -1331,6 +1334,8 @@ interface SharedMemos {
   /** The program's watched globals (kinds.ts), and the kind code each held (0: none yet). */
   watched: Uint8Array;
   kinds: Uint8Array;
+  /** The inputs by index, as the combination's first evaluation found them. */
+  inputs: Array<V | typeof UNBOUND> | null;
 }
 
 const watchedByProgram = new WeakMap<CompiledProgram, Uint8Array>();
@@ -1344,6 +1349,39 @@ function watchedFor(prog: CompiledProgram): Uint8Array {
   return w;
 }
 
+/** What the evaluations of one program look up alike, computed once per program. */
+interface ProgramFacts {
+  /** The spellings of the declared tags (as declared, and capitalised) and the tag. */
+  tagForms: Map<string, string>;
+  /** By input index: 1 for the inputs that are the same for a whole combination. */
+  inputFixed: Uint8Array;
+  /** The indices of the other inputs (rf, FW, co). */
+  perCandidateInputs: number[];
+}
+
+const factsByProgram = new WeakMap<CompiledProgram, ProgramFacts>();
+
+function programFacts(prog: CompiledProgram): ProgramFacts {
+  let facts = factsByProgram.get(prog);
+  if (facts === undefined) {
+    const tagForms = new Map<string, string>();
+    for (const t of prog.declaredTags) {
+      tagForms.set(t, t);
+      tagForms.set(capitalise(t), t);
+    }
+    const inputFixed = Uint8Array.from(prog.inputNames, (name) =>
+      PER_CANDIDATE_INPUTS.has(name) ? 0 : 1,
+    );
+    const perCandidateInputs: number[] = [];
+    inputFixed.forEach((fixed, i) => {
+      if (fixed === 0) perCandidateInputs.push(i);
+    });
+    facts = { tagForms, inputFixed, perCandidateInputs };
+    factsByProgram.set(prog, facts);
+  }
+  return facts;
+}
+
 /** Per program, the per-combination values of the fixed part seen last. */
 const sharedMemos = new WeakMap<CompiledProgram, SharedMemos>();
 
@@ -1355,6 +1393,7 @@ function sharedMemosFor(prog: CompiledProgram, part: object | undefined): Shared
     fixedOff: false,
     watched: watchedFor(prog),
     kinds: new Uint8Array(prog.nslots),
+    inputs: null,
   });
   if (part === undefined) return fresh();
   const known = sharedMemos.get(prog);
