@@ -47,7 +47,7 @@ type Slot = V | Thunk | undefined;
 /** The nodes whose values are never judged fixed for a combination (see evNode). */
 type OtherExp = Extract<
   RExp,
-  { t: 'app' | 'fun' | 'let' | 'letrec' | 'match' | 'matchset' | 'try' | 'if' }
+  { t: 'fun' | 'let' | 'letrec' | 'match' | 'matchset' | 'try' | 'if' }
 >;
 
 const UNBOUND = Symbol('unbound');
@@ -799,7 +799,13 @@ export class Evaluator implements PrimContext {
         this.fixed = fixed;
         return { k: 'tuple', items };
       }
-      case 'app':
+      case 'app': {
+        const fn = this.ev(e.f, f);
+        const arg = this.ev(e.x, f);
+        const v = this.applyShared(e, fn, arg);
+        this.fixed = false;
+        return v;
+      }
       case 'fun':
       case 'let':
       case 'letrec':
@@ -819,8 +825,6 @@ export class Evaluator implements PrimContext {
 
   private evOther(e: OtherExp, f: Frame | null): V {
     switch (e.t) {
-      case 'app':
-        return this.apply(this.ev(e.f, f), this.ev(e.x, f), e.loc);
       case 'fun':
         return { k: 'clo', id: freshId(), pat: e.pat, body: e.body, frame: f, name: e.name };
       case 'let': {
@@ -1276,6 +1280,27 @@ export class Evaluator implements PrimContext {
     throw new CatError(`set-matching on non-set value of type ${typeName(v)}`, e.loc);
   }
 
+  /**
+   * A call at node e. A top-level function whose body reads nothing that differs between
+   * candidates but its parameter (invariance.ts, sharedCalls) gives the same value for the
+   * same argument: the last call made at e in the combination is remembered, and a call
+   * with an equal argument takes its value (LKMM's coherence orders, `generate_cos
+   * (cobase)`, are the same for every candidate whose `cobase` is).
+   */
+  private applyShared(e: Extract<RExp, { t: 'app' }>, fn: V, arg: V): V {
+    const id = (e as MemoNode).fixedId;
+    if (id === undefined || kindOf(fn) !== 'clo') return this.apply(fn, arg, e.loc);
+    const c = fn as VClo;
+    if (c.frame !== null || (c.body as MemoNode).sharedCalls !== true)
+      return this.apply(fn, arg, e.loc);
+    const last = this.shared.calls[id];
+    if (last !== undefined && last.body === c.body && sameArgument(last.arg, arg))
+      return last.value;
+    const value = this.apply(fn, arg, e.loc);
+    this.shared.calls[id] = { body: c.body, arg, value };
+    return value;
+  }
+
   private apply(fn: V, arg: V, loc: Location): V {
     // Recursive cat functions (cross, map ...) can build huge sets: honour the limits.
     this.checkLimits();
@@ -1316,6 +1341,33 @@ function bindingOf(pats: RPat[], idx: number): number {
   return b;
 }
 
+/**
+ * The same argument for a call: equal relations, event sets, events, pairs and tags, and
+ * tuples of such items; the same object for anything else (functions are not compared).
+ */
+function sameArgument(a: V, b: V): boolean {
+  if (a === b) return true;
+  if (a instanceof Relation) return b instanceof Relation && a.equals(b);
+  if (a instanceof EventSet) return b instanceof EventSet && a.equals(b);
+  if (b instanceof Relation || b instanceof EventSet) return false;
+  switch (a.k) {
+    case 'event':
+      return b.k === 'event' && a.e === b.e;
+    case 'pair':
+      return b.k === 'pair' && a.a === b.a && a.b === b.b;
+    case 'tag':
+      return b.k === 'tag' && a.enumName === b.enumName && a.name === b.name;
+    case 'tuple':
+      return (
+        b.k === 'tuple' &&
+        a.items.length === b.items.length &&
+        a.items.every((x, i) => sameArgument(x, b.items[i]))
+      );
+    default:
+      return false;
+  }
+}
+
 /** A value with no element: `{}`, or an empty relation or event set. */
 function isNothing(v: V): boolean {
   if (v instanceof Relation || v instanceof EventSet) return v.isEmpty();
@@ -1336,6 +1388,8 @@ interface SharedMemos {
   kinds: Uint8Array;
   /** The inputs by index, as the combination's first evaluation found them. */
   inputs: Array<V | typeof UNBOUND> | null;
+  /** By fixed id of a call node: the last call there with a shareable function (applyShared). */
+  calls: Array<{ body: RExp; arg: V; value: V } | undefined>;
 }
 
 const watchedByProgram = new WeakMap<CompiledProgram, Uint8Array>();
@@ -1394,6 +1448,7 @@ function sharedMemosFor(prog: CompiledProgram, part: object | undefined): Shared
     watched: watchedFor(prog),
     kinds: new Uint8Array(prog.nslots),
     inputs: null,
+    calls: new Array<{ body: RExp; arg: V; value: V } | undefined>(prog.fixedCount),
   });
   if (part === undefined) return fresh();
   const known = sharedMemos.get(prog);
