@@ -7,6 +7,7 @@ import { OrdoError } from '../src/diagnostics.js';
 import { parsePpcLitmus } from '../src/frontend/ppc/index.js';
 import { parseRiscvLitmus } from '../src/frontend/riscv/index.js';
 import { runTestText } from '../src/api/run.js';
+import { formatHerdReport } from '../src/report/herd-text.js';
 
 test("a row missing its ';' is refused at its line, not lowered across the line break", () => {
   // Found by the fuzzer (seed 77, cases 98 and 120): an internal error in every dialect.
@@ -44,4 +45,45 @@ test('a program of 20,000 rows is read in linear time (fuzz seed 1796006823, cas
   const r = runTestText('long.litmus', text, { timeout: 5 });
   assert.equal(r.limit, undefined);
   assert.equal(r.observation, 'Always');
+});
+
+test('a whole array is a column and a condition value: x={1,2}, printed before the cells', () => {
+  const text = [
+    'AArch64 swap-array',
+    '{ int v[2] = {1,2}; int w[2]; 0:X2=v; x=3; }',
+    ' P0 ;',
+    ' LDR W0,[X2] ;',
+    ' LDR W1,[X2,#4] ;',
+    ' STR W0,[X2,#4] ;',
+    ' STR W1,[X2] ;',
+    'locations [w[1]; x; w;]',
+    'forall (v={2,1} /\\ not (v={1,2}))',
+  ].join('\n');
+  const r = runTestText('swap.litmus', text, {});
+  const report = formatHerdReport(r);
+  // herd7's order: registers, whole locations and arrays by name, then array elements.
+  assert.match(report, /^States 1\nv=\{2,1\}; w=\{0,0\}; \[x\]=3; w\[1\]=0;\nOk$/m);
+  assert.match(report, /^Condition forall \(v=\{2,1\} \/\\ not \(v=\{1,2\}\)\)$/m);
+  assert.equal(r.observation, 'Always');
+});
+
+test('only a declared array is compared with {...}, with one value per element', () => {
+  const test = (init: string, cond: string) =>
+    `AArch64 t\n{ ${init} 0:X2=x; }\n P0 ;\n STR WZR,[X2] ;\nexists (${cond})\n`;
+  assert.throws(
+    () => runTestText('t.litmus', test('', 'x={0,0}'), {}),
+    (err: unknown) =>
+      err instanceof OrdoError &&
+      /^t\.litmus:5:9: Syntax error: '\[x\]' is not an array of the initial state/.test(
+        err.format(),
+      ),
+  );
+  assert.throws(
+    () => runTestText('t.litmus', test('int x[2];', 'x={0,0,0}'), {}),
+    /'x' has 2 elements but the condition gives 3/,
+  );
+  assert.throws(
+    () => runTestText('t.litmus', test('int x[2];', 'x=0'), {}),
+    /'x' is an array: compare it with '\{v0,v1,...\}'/,
+  );
 });

@@ -85,6 +85,51 @@ test('AArch64: bit-field, byte-reverse and flag-register instructions compute as
   );
 });
 
+test('AArch64 flags: N, Z, C and V of compares, adds, logical results and MSR, as the hardware', () => {
+  const nzcv = (name: string, init: string, rows: string[]) =>
+    finalState(name, `uint64_t 0:X9; ${init}`, [...rows, 'MRS X9,NZCV'], '0:X9;').split(' ')[1];
+  const bits = (n: number, z: number, c: number, v: number) =>
+    String((BigInt(n) << 31n) | (BigInt(z) << 30n) | (BigInt(c) << 29n) | (BigInt(v) << 28n));
+  // 1 - 2 (64 bits): negative, a borrow (C clear).
+  assert.equal(nzcv('cmp64', '0:X0=1;', ['CMP X0,#2']), bits(1, 0, 0, 0));
+  // 0x7fffffff - (-1) (32 bits): signed overflow; 0xffffffff > 0x7fffffff, a borrow.
+  assert.equal(nzcv('cmp32', '0:X0=0x7fffffff; 0:X1=-1;', ['CMP W0,W1']), bits(1, 0, 0, 1));
+  // -1 + 1: zero with a carry out.
+  assert.equal(nzcv('adds', '0:X0=-1;', ['ADDS X2,X0,#1']), bits(0, 1, 1, 0));
+  // 5 - 5 and -1 - -1 (32 bits): equal, no borrow.
+  assert.equal(nzcv('eq', '0:X0=5;', ['CMP X0,#5']), bits(0, 1, 1, 0));
+  assert.equal(nzcv('eqw', '0:X0=-1;', ['CMN W0,#1']), bits(0, 1, 1, 0));
+  // A logical result: N from its sign, C and V clear.
+  assert.equal(nzcv('tst', '0:X0=-4;', ['TST X0,X0']), bits(1, 0, 0, 0));
+  // MSR writes the four bits; they stay until the next flag-setting instruction.
+  assert.equal(nzcv('msr', '0:X0=0x30000000;', ['MSR NZCV,X0']), bits(0, 0, 1, 1));
+  assert.equal(nzcv('msr-cmp', '0:X0=0x30000000;', ['MSR NZCV,X0', 'CMP X0,X0']), bits(0, 1, 1, 0));
+});
+
+test('AArch64 flags: a NULL check of a pointer (CMP X1,#0; B.EQ / B.NE) branches on equality', () => {
+  // What a BPF JIT emits after a map lookup: the address is compared with 0, never ordered.
+  for (const [branch, expected] of [
+    ['B.EQ', '1 0'],
+    ['B.NE', '0 1'],
+  ] as const) {
+    const rows = [
+      'MOV X3,#0',
+      'MOV X4,#0',
+      'CMP X1,#0',
+      `${branch} Lnull`,
+      'MOV X3,#1',
+      'B Lend',
+      'Lnull:',
+      'MOV X4,#1',
+      'Lend:',
+    ];
+    assert.equal(
+      finalState(`null-${branch}`, '0:X1=x; int64_t 0:X3; int64_t 0:X4;', rows, '0:X3;0:X4;'),
+      `0 ${expected}`,
+    );
+  }
+});
+
 test('arrays: element i of `T v[N]` is v[i]; an address v + i*size reaches it', () => {
   const init = 'int64_t v[2] = {22,44}; 0:X2=v; int64_t 0:X1;';
   assert.equal(

@@ -39,10 +39,11 @@ import {
   compareStates,
   columnKey,
   filterRegisterChecks,
+  stateValueKey,
   type FinalState,
+  type StateValue as FinalStateValue,
 } from '../outcomes/final-state.js';
 import { conditionVerdict, type Observation } from '../outcomes/verdict.js';
-import { valueKey, type ResolvedValue } from '../events/symbolic.js';
 import type { Candidate } from '../executions/enumerate.js';
 import type { ModelInput } from '../cat/input.js';
 import type { CatOutcome } from '../cat/index.js';
@@ -79,8 +80,11 @@ export interface RunOptions extends ConfigRequest {
   share?: { index: number; count: number; deadline: number };
 }
 
-/** A final value: a number, an address (`{ addr }`), or one herd7 leaves undetermined. */
-export type StateValue = ResolvedValue;
+/**
+ * A final value: a number, an address (`{ addr }`), one herd7 leaves undetermined, or a
+ * whole array's list of element values.
+ */
+export type StateValue = FinalStateValue;
 
 export interface TestResult {
   name: string;
@@ -535,7 +539,7 @@ function refuseUnknownExtensions(
 
 /** A state's identity among the distinct final states (its values, column by column). */
 function stateText(st: FinalState, columns: StateLoc[]): string {
-  return columns.map((c) => valueKey(st.get(columnKey(c)) ?? 0)).join(' ');
+  return columns.map((c) => stateValueKey(st.get(columnKey(c)) ?? 0)).join(' ');
 }
 
 export type { StateLoc };

@@ -7,6 +7,7 @@
 // candidate's values), model-input.ts (the model's input); this file runs the choices.
 
 import type { LitmusTest, Value } from '../program/ir.js';
+import { memoryCells } from '../program/ir.js';
 import { OrdoError } from '../diagnostics.js';
 import { checkLimits, noteExecutionTried } from '../limits.js';
 import type { ModelInput } from '../cat/input.js';
@@ -65,9 +66,8 @@ export function enumerateCandidates(
   visit: (cand: Candidate, input: ModelInput) => boolean,
   stats?: EnumerationStats,
 ): void {
-  const observedMemory = observedLocations(test, true)
-    .filter((l) => l.kind === 'mem')
-    .map((l) => (l as { name: string }).name);
+  // A cell may be observed alone (`x[0]`) and as part of its array (`x`): once each.
+  const observedMemory = [...new Set(observedLocations(test, true).flatMap(memoryCells))];
   const architecture = findArchitecture(test.arch);
   if (!architecture) throw new OrdoError(`unsupported litmus architecture ${test.arch}`);
 

@@ -35,6 +35,10 @@ export function initialMemory(test: LitmusTest): Map<string, Value> {
         visitLoc(p.loc);
         if (typeof p.value === 'object') note(p.value.addr);
         break;
+      case 'eqArray':
+        visitLoc(p.loc);
+        for (const v of p.values) if (typeof v === 'object') note(v.addr);
+        break;
       case 'eqLoc':
         visitLoc(p.loc);
         visitLoc(p.other);

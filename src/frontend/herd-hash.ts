@@ -15,7 +15,7 @@
 // - code: the threads laid out as columns, one row per line, each cell padded to its
 //   column's width and framed by one space, cells joined by `|`, rows ended by `;\n`;
 // - observed: the locations of the `locations` clause and of the final condition, as a
-//   sorted set, `; `-separated.
+//   sorted set (array elements after whole locations), `; `-separated.
 // Front-ends supply the texts (what a C body or a BPF instruction looks like is theirs to
 // say); this module only orders, joins and digests them.
 //
@@ -66,9 +66,12 @@ function compareLocation(
   return rank(a) - rank(b) || byteCompare(a.name, b.name);
 }
 
-/** Thread registers first, then symbolic registers (`%name`), then shared locations. */
+/**
+ * Thread registers first, then symbolic registers (`%name`), then shared locations, then
+ * array elements (`u[0]` comes after `x`: herd7 orders a cell after every whole location).
+ */
 function rank(l: { thread: number | null; name: string }): number {
-  return l.thread !== null ? 0 : l.name.startsWith('%') ? 1 : 2;
+  return l.thread !== null ? 0 : l.name.startsWith('%') ? 1 : l.name.endsWith(']') ? 3 : 2;
 }
 
 /** `key=value` lines of a header, in order (herd7's test "info"). */

@@ -7,6 +7,7 @@ import type { EventKind } from '../events/traces.js';
 import { Relation, EventSet } from '../relations/index.js';
 import type { ObservedExecution, StateValue } from '../api/run.js';
 import type { StateLoc } from '../program/ir.js';
+import type { ResolvedValue } from '../events/symbolic.js';
 import { columnKey } from './final-state.js';
 
 export interface ExecutionEvent {
@@ -22,7 +23,7 @@ export interface ExecutionEvent {
   location: string | null;
   annotations: string[];
   /** What the event writes, or else reads; null for fences. */
-  value: StateValue | null;
+  value: ResolvedValue | null;
   init: boolean;
 }
 

@@ -7,10 +7,9 @@
 
 import { OrdoError } from '../diagnostics.js';
 import type { ExecutionObserver, ObservedExecution, RunContext } from '../api/run.js';
-import { formatValue } from '../events/symbolic.js';
 import { Relation } from '../relations/index.js';
 import type { StateLoc } from '../program/ir.js';
-import { columnKey } from './final-state.js';
+import { columnKey, formatStateValue } from './final-state.js';
 import {
   recordExecution,
   valuePairs,
@@ -96,7 +95,7 @@ export function selectorMatches(selector: OutcomeSelector, x: ObservedExecution)
   if (selector.kind === 'condition') return x.conditionHolds;
   for (const [key, want] of selector.values) {
     const v = x.state.get(key);
-    if (v === undefined || formatValue(v) !== want) return false;
+    if (v === undefined || formatStateValue(v) !== want) return false;
   }
   return true;
 }

@@ -2,46 +2,71 @@
 // observed registers and memory, and whether the `exists`/`forall`/`filter` clauses hold.
 
 import type { IntType, LitmusTest, Prop, StateLoc, Value } from '../program/ir.js';
-import { forEachPropLocation } from '../program/ir.js';
+import { forEachPropLocation, memoryCells } from '../program/ir.js';
+import { assertNever } from '../diagnostics.js';
 import type { Candidate, RegisterCheck } from '../executions/enumerate.js';
-import { atType, isUndetermined, sameValue, type ResolvedValue } from '../events/symbolic.js';
+import {
+  atType,
+  formatValue,
+  isUndetermined,
+  sameValue,
+  valueKey,
+  type ResolvedValue,
+} from '../events/symbolic.js';
 
-export type FinalState = Map<string, ResolvedValue>;
+/** A column's final value: a whole array's is the list of its elements' values. */
+export type StateValue = ResolvedValue | readonly ResolvedValue[];
+
+export type FinalState = Map<string, StateValue>;
 
 export function columnKey(l: StateLoc): string {
   return l.kind === 'reg' ? `${l.thread}:${l.name}` : l.name;
 }
 
-/** herd7's column order: registers by thread then name, then memory locations by name. */
 function byName(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** herd7's column groups: registers, then whole locations and arrays, then array elements. */
+function columnGroup(l: StateLoc): number {
+  return l.kind === 'reg' ? 0 : l.kind === 'mem' && l.name.endsWith(']') ? 2 : 1;
+}
+
 /**
  * The report's columns in herd7's order: registers (by thread, then in the architecture's
- * register order) before memory locations (by name).
+ * register order), then whole locations and arrays by name, then array elements by name
+ * (herd7 keeps `x[1]` apart from the locations: `u={1,2}; [x]=1; u[0]=1;`).
  */
 export function sortColumns(
   locs: StateLoc[],
   compareRegisters: (a: string, b: string) => number = byName,
 ): StateLoc[] {
   return locs.slice().sort((a, b) => {
-    if (a.kind !== b.kind) return a.kind === 'reg' ? -1 : 1;
+    const group = columnGroup(a) - columnGroup(b);
+    if (group !== 0) return group;
     if (a.kind === 'reg' && b.kind === 'reg')
       return a.thread - b.thread || compareRegisters(a.name, b.name);
     return byName(a.name, b.name);
   });
 }
 
-export function readFinal(
-  cand: Candidate,
-  l: StateLoc,
-  initial: Map<string, Value>,
-): ResolvedValue {
-  if (l.kind === 'reg') return cand.registers.get(l.thread)?.get(l.name) ?? 0;
-  const w = cand.finalWrites.get(l.name);
-  if (w === undefined) return initial.get(l.name) ?? 0;
+function readCell(cand: Candidate, cell: string, initial: Map<string, Value>): ResolvedValue {
+  const w = cand.finalWrites.get(cell);
+  if (w === undefined) return initial.get(cell) ?? 0;
   return cand.values[w] ?? 0;
+}
+
+export function readFinal(cand: Candidate, l: StateLoc, initial: Map<string, Value>): StateValue {
+  switch (l.kind) {
+    case 'reg':
+      return cand.registers.get(l.thread)?.get(l.name) ?? 0;
+    case 'mem':
+      return readCell(cand, l.name, initial);
+    case 'array':
+      return memoryCells(l).map((cell) => readCell(cand, cell, initial));
+    default:
+      return assertNever(l);
+  }
 }
 
 /**
@@ -52,7 +77,11 @@ export function readFinal(
 export function columnTypes(test: LitmusTest, columns: StateLoc[]): (IntType | null)[] | null {
   const types = test.stateTypes;
   if (!types) return null;
-  return columns.map((l) => types.declared.get(columnKey(l)) ?? types.otherwise);
+  // A whole array's elements are read at the elements' type.
+  return columns.map(
+    (l) =>
+      types.declared.get(l.kind === 'array' ? `${l.name}[0]` : columnKey(l)) ?? types.otherwise,
+  );
 }
 
 export function finalState(
@@ -66,9 +95,36 @@ export function finalState(
     const l = columns[i]!;
     const v = readFinal(cand, l, initial);
     const type = types?.[i];
-    st.set(columnKey(l), type ? atType(v, type) : v);
+    st.set(columnKey(l), type ? valueAtType(v, type) : v);
   }
   return st;
+}
+
+function valueAtType(v: StateValue, type: IntType): StateValue {
+  return isArrayValue(v) ? v.map((e) => atType(e, type)) : atType(v, type);
+}
+
+export function isArrayValue(v: StateValue): v is readonly ResolvedValue[] {
+  return Array.isArray(v);
+}
+
+/** A final value as herd7 prints it: `1`, `x`, `{1,2}` for an array. */
+export function formatStateValue(v: StateValue): string {
+  return isArrayValue(v) ? `{${v.map(formatValue).join(',')}}` : formatValue(v);
+}
+
+/** A final value's identity, for telling states apart. */
+export function stateValueKey(v: StateValue): string {
+  return isArrayValue(v) ? `{${v.map(valueKey).join(',')}}` : valueKey(v);
+}
+
+/** Two final values are the same: numbers by value, addresses by location, arrays element-wise. */
+function sameState(a: StateValue, b: StateValue | Value): boolean {
+  if (isArrayValue(a) || Array.isArray(b)) {
+    if (!isArrayValue(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((e, i) => sameValue(e, (b as readonly Value[])[i]!));
+  }
+  return sameValue(a, b as ResolvedValue);
 }
 
 export function holds(p: Prop, st: FinalState): boolean {
@@ -78,9 +134,11 @@ export function holds(p: Prop, st: FinalState): boolean {
     case 'false':
       return false;
     case 'eq':
-      return sameValue(st.get(columnKey(p.loc)) ?? 0, p.value);
+      return sameState(st.get(columnKey(p.loc)) ?? 0, p.value);
+    case 'eqArray':
+      return sameState(st.get(columnKey(p.loc)) ?? 0, p.values);
     case 'eqLoc':
-      return sameValue(st.get(columnKey(p.loc)) ?? 0, st.get(columnKey(p.other)) ?? 0);
+      return sameState(st.get(columnKey(p.loc)) ?? 0, st.get(columnKey(p.other)) ?? 0);
     case 'not':
       return !holds(p.arg, st);
     case 'and':
@@ -148,11 +206,24 @@ function compareValues(a: ResolvedValue, b: ResolvedValue): number {
   return a.addr < b.addr ? -1 : a.addr > b.addr ? 1 : 0;
 }
 
+/** herd7's order of final values; arrays element by element. */
+function compareStateValues(a: StateValue, b: StateValue): number {
+  if (isArrayValue(a) && isArrayValue(b)) {
+    for (let i = 0; i < Math.min(a.length, b.length); i++) {
+      const c = compareValues(a[i]!, b[i]!);
+      if (c !== 0) return c;
+    }
+    return a.length - b.length;
+  }
+  if (isArrayValue(a) || isArrayValue(b)) return isArrayValue(a) ? 1 : -1;
+  return compareValues(a, b);
+}
+
 /** Order of the `States` list: column by column, by value. */
 export function compareStates(a: FinalState, b: FinalState, columns: StateLoc[]): number {
   for (const l of columns) {
     const k = columnKey(l);
-    const c = compareValues(a.get(k) ?? 0, b.get(k) ?? 0);
+    const c = compareStateValues(a.get(k) ?? 0, b.get(k) ?? 0);
     if (c !== 0) return c;
   }
   return 0;

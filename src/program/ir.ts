@@ -226,7 +226,13 @@ export interface InitEntry {
 
 /** Final-condition atoms and propositions (the `exists`/`forall`/`filter` language). */
 export type StateLoc =
-  { kind: 'reg'; thread: number; name: string } | { kind: 'mem'; name: string };
+  | { kind: 'reg'; thread: number; name: string }
+  | { kind: 'mem'; name: string }
+  /**
+   * A whole array of the initial state (`x` of `int x[2]`): its value is the list of its
+   * elements `x[0]`...`x[length-1]`, printed `x={1,2}`.
+   */
+  | { kind: 'array'; name: string; length: number };
 
 export type Prop =
   | { kind: 'true' }
@@ -234,6 +240,8 @@ export type Prop =
   | { kind: 'eq'; loc: StateLoc; value: Value }
   /** `0:r1=1:r2` style comparison between two locations. */
   | { kind: 'eqLoc'; loc: StateLoc; other: StateLoc }
+  /** `x={1,2}`: a whole array holds these values, element by element. */
+  | { kind: 'eqArray'; loc: StateLoc; values: Value[] }
   | { kind: 'not'; arg: Prop }
   | { kind: 'and'; args: Prop[] }
   | { kind: 'or'; args: Prop[] }
@@ -284,10 +292,28 @@ export function exprOperands(e: Expr): Expr[] {
   }
 }
 
+/**
+ * The shared-memory locations whose final values a state location shows: a location
+ * itself, every element of a whole array, none for a register.
+ */
+export function memoryCells(l: StateLoc): string[] {
+  switch (l.kind) {
+    case 'reg':
+      return [];
+    case 'mem':
+      return [l.name];
+    case 'array':
+      return Array.from({ length: l.length }, (_, i) => `${l.name}[${i}]`);
+    default:
+      return assertNever(l);
+  }
+}
+
 /** Calls `visit` on every state location a condition names, left to right. */
 export function forEachPropLocation(p: Prop, visit: (l: StateLoc) => void): void {
   switch (p.kind) {
     case 'eq':
+    case 'eqArray':
       visit(p.loc);
       return;
     case 'eqLoc':
@@ -317,6 +343,7 @@ export function forEachPropLocation(p: Prop, visit: (l: StateLoc) => void): void
 export function mapPropLocations(p: Prop, f: (l: StateLoc) => StateLoc): Prop {
   switch (p.kind) {
     case 'eq':
+    case 'eqArray':
       return { ...p, loc: f(p.loc) };
     case 'eqLoc':
       return { ...p, loc: f(p.loc), other: f(p.other) };

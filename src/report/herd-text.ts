@@ -2,18 +2,28 @@
 
 import type { TestResult, StateValue } from '../api/run.js';
 import type { StateLoc } from '../program/ir.js';
-import { formatValue } from '../events/symbolic.js';
+import { formatStateValue } from '../outcomes/final-state.js';
+import { assertNever } from '../diagnostics.js';
+
+/** One column's final value as herd7 prints it: `0:r0=1;`, `[x]=2;`, `v[1]=2;`, `v={1,2};`. */
+export function formatStateEntry(c: StateLoc, v: StateValue | string): string {
+  const text = typeof v === 'string' ? v : formatStateValue(v);
+  switch (c.kind) {
+    case 'reg':
+      return `${c.thread}:${c.name}=${text};`;
+    case 'array':
+      return `${c.name}=${text};`;
+    case 'mem':
+      // herd7 prints an array element bare: `v[1]=2;`.
+      return c.name.endsWith(']') ? `${c.name}=${text};` : `[${c.name}]=${text};`;
+    default:
+      return assertNever(c);
+  }
+}
 
 /** One final state as herd7 prints it: `0:r0=1; [x]=2;`. */
 export function formatStateRow(columns: StateLoc[], values: StateValue[]): string {
-  return columns
-    .map((c, i) => {
-      const v = formatValue(values[i]);
-      if (c.kind === 'reg') return `${c.thread}:${c.name}=${v};`;
-      // herd7 prints an array element bare: `v[1]=2;`.
-      return c.name.endsWith(']') ? `${c.name}=${v};` : `[${c.name}]=${v};`;
-    })
-    .join(' ');
+  return columns.map((c, i) => formatStateEntry(c, values[i]!)).join(' ');
 }
 
 export function formatStates(r: Pick<TestResult, 'columns' | 'states'>): string[] {

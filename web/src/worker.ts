@@ -9,8 +9,7 @@ import type { RunOptions } from '../../src/api/run.js';
 import { ARCHITECTURES } from '../../src/arch/index.js';
 import { modelsDir } from '../../src/arch/paths.js';
 import { OrdoError } from '../../src/diagnostics.js';
-import { formatValue } from '../../src/events/symbolic.js';
-import { columnKey } from '../../src/outcomes/final-state.js';
+import { columnKey, formatStateValue } from '../../src/outcomes/final-state.js';
 import {
   Explainer,
   describeSelector,
@@ -84,7 +83,7 @@ class StateCounter implements ExecutionObserver {
   observe(x: ObservedExecution): void {
     this.graphs.observe(x);
     if (!x.outcome.allowed) return;
-    const key = JSON.stringify(this.columns.map((c) => formatValue(x.state.get(c) ?? 0)));
+    const key = JSON.stringify(this.columns.map((c) => formatStateValue(x.state.get(c) ?? 0)));
     const seen = this.counts.get(key);
     if (seen) seen.witnesses++;
     else this.counts.set(key, { witnesses: 1, conditionHolds: x.conditionHolds });
@@ -102,7 +101,7 @@ function run(req: RunRequest): WorkerReply {
   const result = runTestText(req.file, req.text, pipelineOptions(req.model, req.limits), counter);
   const condition = result.conditionText;
   const states: StateRow[] = result.states.map((values) => {
-    const key = JSON.stringify(values.map((v) => formatValue(v)));
+    const key = JSON.stringify(values.map((v) => formatStateValue(v)));
     const seen = counter.counts.get(key);
     return {
       text: formatStateRow(result.columns, values),

@@ -21,9 +21,10 @@ function isZero(imm: string | null): boolean {
 
 /** `LSL #k`, `SXTW`, `UXTW #2`... with herd7's spelling; `LSL 0` and friends kept as parsed. */
 function modifier(text: string): { op: string; amount: string | null } {
-  const m = /^([A-Za-z]+)(?:\s+(#?[-+]?\w+))?$/.exec(text.trim());
+  const m = /^([A-Za-z]+)(?:\s+(#?[-+]?\w+)|\s*(#[-+]?\w+))?$/.exec(text.trim());
   if (!m) return { op: text.trim(), amount: null };
-  return { op: m[1]!.toUpperCase(), amount: m[2] === undefined ? null : immediate(m[2]) };
+  const amount = m[2] ?? m[3];
+  return { op: m[1]!.toUpperCase(), amount: amount === undefined ? null : immediate(amount) };
 }
 
 /** An address operand, with the post-index immediate that may follow it. */

@@ -15,8 +15,15 @@
 //   LDIAPP / STILP, LDAP / STLP  two accesses in order, tagged Q / L, A / L
 //   DMB / DSB <option>, ISB      a fence event in DMB.<option> / DSB.<option> / ISB
 // Registers are 64 bits wide. A W register names the low 32 bits of its X register:
-// reading it reads those bits, writing it zero-extends. Comparisons set the NZCV flags,
-// kept as four hidden registers that conditional branches and selects read.
+// reading it reads those bits, writing it zero-extends.
+//
+// Flags. A flag-setting instruction computes Z (equality works on addresses too) and keeps
+// what N, C and V are computed from in hidden registers: the two operands and the result,
+// signed at the operation's width, whether it subtracted, and the mask that gives the
+// operands' unsigned view. The branch, select or MRS that reads a flag computes it, so a
+// NULL check of a pointer (`CMP X1,#0; B.EQ`, which BPF JITs emit) never orders an address.
+// A logical result v sets the flags of v + 0 (N and Z from v, C and V clear); MSR NZCV
+// gives all four bits, which then override the computed ones.
 
 import { OrdoError } from '../../diagnostics.js';
 import type {
@@ -64,8 +71,20 @@ function aarch64Register(name: string): string | null {
   return r ? (r.x ?? 'XZR') : null;
 }
 
-/** The hidden flag registers. */
-const FLAG = { n: 'nzcv.n', z: 'nzcv.z', c: 'nzcv.c', v: 'nzcv.v' } as const;
+/** The hidden flag registers (see the header). */
+const FLAG = {
+  z: 'nzcv.z',
+  result: 'nzcv.result',
+  left: 'nzcv.left',
+  right: 'nzcv.right',
+  subtract: 'nzcv.subtract',
+  mask: 'nzcv.mask',
+  /** 1 after MSR NZCV: N, C and V are the bits it wrote, below. */
+  explicit: 'nzcv.explicit',
+  n: 'nzcv.n',
+  c: 'nzcv.c',
+  v: 'nzcv.v',
+} as const;
 
 /** The ordered pair instructions: whether each loads, and the tags of its accesses. */
 const ORDERED_PAIRS: Record<string, { load: boolean; annot: Annot }> = {
@@ -81,7 +100,40 @@ const konst = (value: bigint): Expr => ({ kind: 'const', value });
 const bin = (op: BinaryOp, left: Expr, right: Expr): Expr => ({ kind: 'binop', op, left, right });
 const cast = (op: WidthCast | null, arg: Expr): Expr => (op ? { kind: 'unop', op, arg } : arg);
 const not = (arg: Expr): Expr => ({ kind: 'unop', op: '!', arg });
-const flag = (f: keyof typeof FLAG): Expr => ({ kind: 'reg', name: FLAG[f] });
+const hidden = (f: keyof typeof FLAG): Expr => ({ kind: 'reg', name: FLAG[f] });
+
+/** The value of flag `f`, computed where it is read (see the header). */
+function flag(f: 'n' | 'z' | 'c' | 'v'): Expr {
+  if (f === 'z') return hidden('z');
+  const result = hidden('result');
+  const left = hidden('left');
+  const right = hidden('right');
+  const subtract = hidden('subtract');
+  const unsigned = (v: Expr) => bin('&', v, hidden('mask'));
+  let computed: Expr;
+  if (f === 'n') computed = bin('<', result, konst(0n));
+  else if (f === 'c')
+    // No borrow (subtract: right <= left unsigned), or a carry out (add: result < left).
+    computed = bin(
+      '||',
+      bin('&&', subtract, bin('<=u', unsigned(right), unsigned(left))),
+      bin('&&', not(subtract), bin('<u', unsigned(result), unsigned(left))),
+    );
+  // Overflow: the operands' signs differ (subtract) or agree (add), and the result's sign
+  // differs from the left operand's; `subtract - 1` is 0 or all ones.
+  else
+    computed = bin(
+      '<',
+      bin(
+        '&',
+        bin('^', bin('^', left, right), bin('-', subtract, konst(1n))),
+        bin('^', left, result),
+      ),
+      konst(0n),
+    );
+  const explicit = hidden('explicit');
+  return bin('||', bin('&&', explicit, hidden(f)), bin('&&', not(explicit), computed));
+}
 
 /** The condition codes of B.cond, CSEL and friends, over the flags. */
 function conditionHolds(code: string): Expr | null {
@@ -284,9 +336,9 @@ function readRegister(r: GpRegister): Expr {
 
 /** `LSL #k`, `ASR #k`, `SXTW`, `UXTB #k`... applied to a register's value. */
 function modify(value: Expr, modifier: string, word: boolean, ops: Operands): Expr {
-  const m = /^([A-Z]+)(?:\s+#?(\d+))?$/i.exec(modifier.trim());
+  const m = /^([A-Z]+)(?:\s+#?(\d+)|\s*#(\d+))?$/i.exec(modifier.trim());
   if (!m) return ops.bad('operand modifier', modifier);
-  const amount = konst(BigInt(m[2] ?? '0'));
+  const amount = konst(BigInt(m[2] ?? m[3] ?? '0'));
   const op = m[1]!.toUpperCase();
   const narrow = (v: Expr) => (word ? cast('zext32', v) : v);
   switch (op) {
@@ -368,46 +420,24 @@ function writeRegister(r: GpRegister, value: Expr, pos: SourcePos): Stmt[] {
   return [{ kind: 'assign', reg: r.x, value: r.word ? cast('zext32', value) : value, pos }];
 }
 
-/** Flags of `a - b` (a compare) or `a + b` at the operation's width. */
+/** Flags of `a - b` (a compare) or `a + b` at the operation's width (see the header). */
 function setFlags(a: Expr, b: Expr, subtract: boolean, word: boolean, pos: SourcePos): Stmt[] {
   const signed = (v: Expr) => (word ? cast('sext32', v) : v);
-  const unsigned = (v: Expr) => (word ? cast('zext32', v) : v);
-  const sa = signed(a);
-  const sb = signed(b);
-  const result = signed(bin(subtract ? '-' : '+', a, b));
-  const tmp = `nzcv.result:${pos.line}:${pos.col}`;
-  const res: Expr = { kind: 'reg', name: tmp };
-  const ua = unsigned(a);
-  const ub = unsigned(b);
-  // Overflow: the operands' signs differ (subtract) or agree (add) and the result's
-  // sign differs from the first operand's.
-  const operandsSigns = bin('^', sa, sb);
-  const overflow = bin(
-    '<',
-    bin('&', subtract ? operandsSigns : bin('^', operandsSigns, konst(-1n)), bin('^', sa, res)),
-    konst(0n),
-  );
-  const carry = subtract ? bin('<=u', ub, ua) : bin('<u', unsigned(res), ua);
   const assign = (reg: string, value: Expr): Stmt => ({ kind: 'assign', reg, value, pos });
   return [
-    assign(tmp, result),
-    assign(FLAG.n, bin('<', res, konst(0n))),
-    assign(FLAG.z, bin('==', res, konst(0n))),
-    assign(FLAG.c, carry),
-    assign(FLAG.v, overflow),
+    assign(FLAG.result, signed(bin(subtract ? '-' : '+', a, b))),
+    assign(FLAG.z, bin('==', hidden('result'), konst(0n))),
+    assign(FLAG.left, signed(a)),
+    assign(FLAG.right, signed(b)),
+    assign(FLAG.subtract, konst(subtract ? 1n : 0n)),
+    assign(FLAG.mask, konst(word ? 0xffffffffn : -1n)),
+    assign(FLAG.explicit, konst(0n)),
   ];
 }
 
-/** Flags of a logical result (ANDS, TST, BICS): N and Z from it, C and V cleared. */
+/** Flags of a logical result (ANDS, TST, BICS): those of `value + 0`, N and Z from it. */
 function setLogicalFlags(value: Expr, word: boolean, pos: SourcePos): Stmt[] {
-  const v = word ? cast('sext32', value) : value;
-  const assign = (reg: string, e: Expr): Stmt => ({ kind: 'assign', reg, value: e, pos });
-  return [
-    assign(FLAG.n, bin('<', v, konst(0n))),
-    assign(FLAG.z, bin('==', v, konst(0n))),
-    assign(FLAG.c, konst(0n)),
-    assign(FLAG.v, konst(0n)),
-  ];
+  return setFlags(value, konst(0n), false, word, pos);
 }
 
 /**
@@ -930,7 +960,7 @@ function bitManipulation(mnemonic: string, ops: Operands, pos: SourcePos): Stmt[
     case 'MRS': {
       ops.arity(2);
       if (ops.args[1]!.toUpperCase() !== 'NZCV') return null;
-      const at = (f: keyof typeof FLAG, bit: bigint) => bin('<<', flag(f), konst(bit));
+      const at = (f: 'n' | 'z' | 'c' | 'v', bit: bigint) => bin('<<', flag(f), konst(bit));
       const value = bin(
         '|',
         bin('|', at('n', 31n), at('z', 30n)),
@@ -949,6 +979,7 @@ function bitManipulation(mnemonic: string, ops: Operands, pos: SourcePos): Stmt[
         assign(FLAG.z, bit(30n)),
         assign(FLAG.c, bit(29n)),
         assign(FLAG.v, bit(28n)),
+        assign(FLAG.explicit, konst(1n)),
       ];
     }
     default:

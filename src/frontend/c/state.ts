@@ -12,6 +12,8 @@ export interface ParsedInit {
   entries: InitEntry[];
   /** The entries as herd7 writes them for its digest of the test. */
   hashEntries: HashInitEntry[];
+  /** The arrays declared (`int x[2]`), by name: their number of elements. */
+  arrays: Map<string, number>;
 }
 
 /** Parses `{ entry; entry; ... }` (the opening brace is the next token). */
@@ -19,11 +21,12 @@ export function parseInit(lx: Lexer, p: CParser): ParsedInit {
   p.expect('{', 'to open the initial state');
   const out: InitEntry[] = [];
   const hashEntries: HashInitEntry[] = [];
+  const arrays = new Map<string, number>();
   for (;;) {
     const t = lx.peek();
     if (t.kind === 'punct' && t.text === '}') {
       lx.next();
-      return { entries: out, hashEntries };
+      return { entries: out, hashEntries, arrays };
     }
     if (t.kind === 'punct' && t.text === ';') {
       lx.next();
@@ -55,6 +58,7 @@ export function parseInit(lx: Lexer, p: CParser): ParsedInit {
     if (array) {
       out.push(...array.elements);
       hashEntries.push(array.hash);
+      arrays.set(array.hash.name, array.elements.length);
       continue;
     }
     const entry = initEntry(toks, p);
@@ -262,7 +266,16 @@ function isIdent(t: Token, text: string): boolean {
   return t.kind === 'ident' && t.text === text;
 }
 
-export function parseClauses(lx: Lexer, p: CParser): Clauses {
+/**
+ * Reads the clauses after the program. `arrays` are the arrays the initial state declares
+ * (name: number of elements): a clause naming one whole (`x`, not `x[1]`) means all of
+ * its elements, and only such a location may be compared with `{v0,v1,...}`.
+ */
+export function parseClauses(
+  lx: Lexer,
+  p: CParser,
+  arrays: ReadonlyMap<string, number> = new Map(),
+): Clauses {
   const locations: StateLoc[] = [];
   let filter: Prop | null = null;
   let t = lx.peek();
@@ -270,7 +283,7 @@ export function parseClauses(lx: Lexer, p: CParser): Clauses {
     lx.next();
     p.expect('[', "after 'locations'");
     while (!p.isPunct(']')) {
-      locations.push(parseLoc(lx, p, 'a location'));
+      locations.push(parseLoc(lx, p, 'a location', arrays));
       if (p.accept(';')) continue;
       if (!p.isPunct(']')) {
         const u = lx.peek();
@@ -282,7 +295,7 @@ export function parseClauses(lx: Lexer, p: CParser): Clauses {
   }
   if (isIdent(t, 'filter')) {
     lx.next();
-    filter = parseProp(lx, p);
+    filter = parseProp(lx, p, arrays);
     t = lx.peek();
   }
   let quantifier: Quantifier;
@@ -317,7 +330,7 @@ export function parseClauses(lx: Lexer, p: CParser): Clauses {
         t.pos,
       );
     }
-    prop = parseProp(lx, p);
+    prop = parseProp(lx, p, arrays);
     p.accept(';');
     const end = lx.peek();
     if (end.kind !== 'eof' && !isIdent(end, 'with')) {
@@ -328,8 +341,10 @@ export function parseClauses(lx: Lexer, p: CParser): Clauses {
   return { locations, filter, condition: { quantifier, prop, text } };
 }
 
-/** `N:reg`, `name` or `[name]`. */
-function parseLoc(lx: Lexer, p: CParser, what: string): StateLoc {
+type Arrays = ReadonlyMap<string, number>;
+
+/** `N:reg`, `name` or `[name]` (a whole array when `arrays` declares that name), `x[1]`. */
+function parseLoc(lx: Lexer, p: CParser, what: string, arrays: Arrays): StateLoc {
   const t = lx.next();
   if (t.kind === 'num') {
     p.expect(':', `after the thread number ${t.text}`);
@@ -347,26 +362,31 @@ function parseLoc(lx: Lexer, p: CParser, what: string): StateLoc {
       p.expect(']');
       return { kind: 'mem', name: `${t.text}[${index}]` };
     }
-    return { kind: 'mem', name: t.text };
+    return wholeLocation(t.text, arrays);
   }
   if (isP(t, '[')) {
     const r = p.expectIdent('a location name');
     p.expect(']');
-    return { kind: 'mem', name: r.text };
+    return wholeLocation(r.text, arrays);
   }
   return p.err(`Syntax error: expected ${what} but found ${p.describe(t)}.`, t.pos);
 }
 
-// Grammar (herd7's stateParser): %left OR, %left AND, %right IMPLIES, %nonassoc NOT,
-// i.e. `=>` binds tighter than `/\`, which binds tighter than `\/`; `~`/`not` tightest.
-export function parseProp(lx: Lexer, p: CParser): Prop {
-  return parseOr(lx, p);
+function wholeLocation(name: string, arrays: Arrays): StateLoc {
+  const length = arrays.get(name);
+  return length === undefined ? { kind: 'mem', name } : { kind: 'array', name, length };
 }
 
-function parseOr(lx: Lexer, p: CParser): Prop {
+// Grammar (herd7's stateParser): %left OR, %left AND, %right IMPLIES, %nonassoc NOT,
+// i.e. `=>` binds tighter than `/\`, which binds tighter than `\/`; `~`/`not` tightest.
+export function parseProp(lx: Lexer, p: CParser, arrays: Arrays = new Map()): Prop {
+  return parseOr(lx, p, arrays);
+}
+
+function parseOr(lx: Lexer, p: CParser, arrays: Arrays): Prop {
   // Operands are collected first and joined once: rebuilding the list at every operator
   // made a long disjunction quadratic to parse.
-  const first = parseAnd(lx, p);
+  const first = parseAnd(lx, p, arrays);
   if (!p.isPunct('\\/')) return first;
   const args: Prop[] = [];
   const add = (q: Prop): void => {
@@ -376,15 +396,15 @@ function parseOr(lx: Lexer, p: CParser): Prop {
   add(first);
   while (p.isPunct('\\/')) {
     lx.next();
-    add(parseAnd(lx, p));
+    add(parseAnd(lx, p, arrays));
   }
   return { kind: 'or', args };
 }
 
-function parseAnd(lx: Lexer, p: CParser): Prop {
+function parseAnd(lx: Lexer, p: CParser, arrays: Arrays): Prop {
   // Operands are collected first and joined once: rebuilding the list at every operator
   // made a long disjunction quadratic to parse.
-  const first = parseImplies(lx, p);
+  const first = parseImplies(lx, p, arrays);
   if (!p.isPunct('/\\')) return first;
   const args: Prop[] = [];
   const add = (q: Prop): void => {
@@ -394,25 +414,25 @@ function parseAnd(lx: Lexer, p: CParser): Prop {
   add(first);
   while (p.isPunct('/\\')) {
     lx.next();
-    add(parseImplies(lx, p));
+    add(parseImplies(lx, p, arrays));
   }
   return { kind: 'and', args };
 }
 
-function parseImplies(lx: Lexer, p: CParser): Prop {
-  const left = parseNot(lx, p);
+function parseImplies(lx: Lexer, p: CParser, arrays: Arrays): Prop {
+  const left = parseNot(lx, p, arrays);
   if (p.isPunct('=>')) {
     lx.next();
-    return { kind: 'implies', left, right: parseImplies(lx, p) };
+    return { kind: 'implies', left, right: parseImplies(lx, p, arrays) };
   }
   return left;
 }
 
-function parseNot(lx: Lexer, p: CParser): Prop {
+function parseNot(lx: Lexer, p: CParser, arrays: Arrays): Prop {
   const t = lx.peek();
   if (isP(t, '~') || isIdent(t, 'not')) {
     lx.next();
-    return { kind: 'not', arg: parseNot(lx, p) };
+    return { kind: 'not', arg: parseNot(lx, p, arrays) };
   }
   if (isIdent(t, 'true')) {
     lx.next();
@@ -424,21 +444,21 @@ function parseNot(lx: Lexer, p: CParser): Prop {
   }
   if (isP(t, '(')) {
     lx.next();
-    const inner = parseOr(lx, p);
+    const inner = parseOr(lx, p, arrays);
     p.expect(')', 'to close the parenthesis in the condition');
     return inner;
   }
-  return parseAtom(lx, p);
+  return parseAtom(lx, p, arrays);
 }
 
-function parseAtom(lx: Lexer, p: CParser): Prop {
+function parseAtom(lx: Lexer, p: CParser, arrays: Arrays): Prop {
   const start = lx.peek();
   let loc: StateLoc;
   if (isP(start, '*')) {
     lx.next();
     loc = { kind: 'mem', name: p.expectIdent('a location name after *').text };
   } else {
-    loc = parseLoc(lx, p, 'a location (N:reg, x or [x]) in the condition');
+    loc = parseLoc(lx, p, 'a location (N:reg, x or [x]) in the condition', arrays);
   }
   const op = lx.next();
   let negate = false;
@@ -455,7 +475,9 @@ function parseAtom(lx: Lexer, p: CParser): Prop {
   }
   const v = lx.peek();
   let atom: Prop;
-  if (v.kind === 'num') {
+  if (loc.kind === 'array' || isP(v, '{')) {
+    atom = { kind: 'eqArray', loc, values: parseArrayValue(lx, p, loc, start) };
+  } else if (v.kind === 'num') {
     lx.next();
     if (p.isPunct(':')) {
       lx.next();
@@ -491,10 +513,48 @@ function parseAtom(lx: Lexer, p: CParser): Prop {
   return negate ? { kind: 'not', arg: atom } : atom;
 }
 
+/** `{v0,v1,...}`, the value a whole array `loc` (named at `at`) is compared with. */
+function parseArrayValue(lx: Lexer, p: CParser, loc: StateLoc, at: Token): Value[] {
+  if (loc.kind !== 'array')
+    p.err(
+      `Syntax error: '${ppLoc(loc)}' is not an array of the initial state, so it cannot be compared with '{...}'.`,
+      at.pos,
+    );
+  const open = lx.next();
+  if (!isP(open, '{'))
+    p.err(
+      `Syntax error: '${loc.name}' is an array: compare it with '{v0,v1,...}' (or name one element, '${loc.name}[0]'), not ${p.describe(open)}.`,
+      open.pos,
+    );
+  const values: Value[] = [];
+  for (;;) {
+    const t = lx.next();
+    if (t.kind === 'num') values.push(literalValue(t.text));
+    else if (isP(t, '-')) {
+      const n = lx.next();
+      if (n.kind !== 'num')
+        p.err(`Syntax error: expected a number after '-' but found ${p.describe(n)}.`, n.pos);
+      values.push(literalValue(n.text, true));
+    } else if (t.kind === 'ident') values.push({ addr: t.text });
+    else p.err(`Syntax error: expected an array element value but found ${p.describe(t)}.`, t.pos);
+    if (p.accept(',')) continue;
+    p.expect('}', 'to close the array value');
+    break;
+  }
+  if (loc.kind === 'array' && values.length !== loc.length)
+    p.err(
+      `Syntax error: '${loc.name}' has ${loc.length} elements but the condition gives ${values.length}.`,
+      open.pos,
+    );
+  return values;
+}
+
 // ------------------------------------------------------------------------- printing
 
 export function ppLoc(l: StateLoc): string {
   if (l.kind === 'reg') return `${l.thread}:${l.name}`;
+  // herd7 prints a whole array bare too: `x={1,2}`.
+  if (l.kind === 'array') return l.name;
   // herd7 prints an array element bare: `v[1]`.
   return l.name.endsWith(']') ? l.name : `[${l.name}]`;
 }
@@ -524,6 +584,8 @@ export function ppProp(p: Prop, above: Ctx = 'top'): string {
       return `${ppLoc(p.loc)}=${ppValue(p.value)}`;
     case 'eqLoc':
       return `${ppLoc(p.loc)}=${ppLoc(p.other)}`;
+    case 'eqArray':
+      return `${ppLoc(p.loc)}={${p.values.map(ppValue).join(',')}}`;
     case 'not':
       return `not (${ppProp(p.arg, 'top')})`;
     case 'and':

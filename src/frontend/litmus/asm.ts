@@ -334,6 +334,11 @@ function mapPropValues(p: Prop, f: (v: Value, l: StateLoc) => Value): Prop {
   switch (p.kind) {
     case 'eq':
       return { ...p, value: f(p.value, p.loc) };
+    case 'eqArray': {
+      // Each element's value at that element's type.
+      const name = p.loc.kind === 'reg' ? '' : p.loc.name;
+      return { ...p, values: p.values.map((v, i) => f(v, { kind: 'mem', name: `${name}[${i}]` })) };
+    }
     case 'not':
       return { kind: 'not', arg: mapPropValues(p.arg, f) };
     case 'and':

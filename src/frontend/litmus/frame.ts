@@ -67,7 +67,8 @@ export function readLitmusFrame<Program extends ProgramText>(
   // every position true to the file.
   const masked = text.slice(0, program.end).replace(/[^\n]/g, ' ') + text.slice(program.end);
   const clx = new Lexer(masked, file, 'top');
-  const clauses = parseClauses(clx, new CParser(clx));
+  // A clause naming a declared array means the whole array (`x={1,2}`).
+  const clauses = parseClauses(clx, new CParser(clx), init.arrays);
   const clausePosition = (l: { thread: number; name: string }): SourcePos => {
     const m = new RegExp(`\\b${l.thread}\\s*:\\s*${l.name}\\b`).exec(masked.slice(program.end));
     const off = program.end + (m ? m.index : 0);
