@@ -141,21 +141,7 @@ const herdLib = join(corpus, 'models', 'herd-lib');
  */
 const KNOWN_GAPS: Record<string, Record<string, string[]>> = {
   'arch-aarch64': {
-    'whole arrays in conditions and states (x={1,2})': [
-      'A182',
-      'A231',
-      'A232',
-      'L012',
-      'L013',
-      'L014',
-      'L017',
-      'L018',
-      'L056',
-      'L057',
-      'L058',
-      'S+rel+STP-data',
-    ],
-    CASP: ['A242', 'A243', 'A244', 'A245', 'A246'],
+    CASP: ['A242', 'A243', 'A244', 'A245', 'A246', 'L056', 'L057'],
     'labels and instructions as values': [
       'A248',
       'A250',
