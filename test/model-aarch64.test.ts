@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runTest } from '../src/api/run.js';
+import { formatStates } from '../src/report/herd-text.js';
 import { aarch64HashText } from '../src/frontend/aarch64/hash.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ordo-aarch64-'));
@@ -162,6 +163,30 @@ test('AArch64 CAS: each outcome is two executions, as herd7 builds it twice', ()
   // P0's CAS fails, P1's succeeds: one state, 2 x 2 executions.
   assert.equal(r.states.length, 1);
   assert.equal(r.positive + r.negative, 4);
+});
+
+test('AArch64 CASP: both words must match to write both; the pair read lands in the registers', () => {
+  const file = join(dir, 'CASP.litmus');
+  const text = [
+    'AArch64 CASP',
+    '{ int x[2]; 0:X4=x; 1:X4=x; }',
+    ' P0             | P1                    ;',
+    ' MOV W1,#1      | MOV W0,#0             ;',
+    ' STR W1,[X4,#4] | MOV W1,#0             ;',
+    '                | MOV W2,#2             ;',
+    '                | MOV W3,#3             ;',
+    '                | CASP W0,W1,W2,W3,[X4] ;',
+    'locations [1:X0;1:X1;]',
+    'forall (x={0,1} \\/ x={2,1})',
+  ];
+  writeFileSync(file, text.join('\n') + '\n');
+  const r = runTest(file, {});
+  // Either the CASP reads {0,0} and writes {2,3} before P0's write of the second word, or
+  // it reads {0,1} and writes nothing; a write of the first word alone never shows.
+  assert.deepEqual(formatStates(r), ['1:X0=0; 1:X1=0; x={2,1};', '1:X0=0; 1:X1=1; x={0,1};']);
+  // Each outcome is built twice, as for CAS.
+  assert.equal(r.positive, 4);
+  assert.equal(r.observation, 'Always');
 });
 
 test('AArch64 CAS: a write after a value the CAS compared is ordered; a read is not', () => {

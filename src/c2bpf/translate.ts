@@ -575,6 +575,7 @@ class ThreadTranslator {
         return refuse('goto', 'not produced by the C front-end');
       case 'loadReserve':
       case 'storeConditional':
+      case 'cmpxchgPair':
         return refuse(s.kind, 'not produced by the C front-end');
     }
   }
@@ -697,6 +698,10 @@ function stmtLocsAndRegs(
         if (s.status !== null) regs.add(s.status);
         ex(s.addr);
         ex(s.value);
+        break;
+      case 'cmpxchgPair':
+        for (const r of s.old) if (r !== null) regs.add(r);
+        [...s.addr, ...s.expected, ...s.desired].forEach(ex);
         break;
       case 'label':
         break;

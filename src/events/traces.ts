@@ -180,6 +180,9 @@ export function numberHerdVariables(threads: Thread[]): Map<Expr, number> {
         ex(s.addr);
         ex(s.value);
         return;
+      case 'cmpxchgPair':
+        [...s.addr, ...s.expected, ...s.desired].forEach(ex);
+        return;
       case 'fence':
       case 'label':
         return;
@@ -851,6 +854,60 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
             status(1 - s.success, st2);
             k(st2);
           }),
+        );
+        return;
+      case 'cmpxchgPair':
+        address(s.addr[0], state, (st0, a0) =>
+          address(s.addr[1], st0, (st1, a1) =>
+            exprs([...s.expected, ...s.desired], st1, (st2, [e0, e1, d0, d1]) => {
+              // As a CAS (cmpxchg above), once per outcome and dependency variant.
+              const attempt = (on: PathState, success: boolean, compared: boolean) => {
+                const annot = success ? s.annot : s.failAnnot;
+                const r0 = read(on, a0.loc, annot, true, a0.deps, s.pos);
+                const r1 = read(on, a1.loc, annot, true, a1.deps, s.pos);
+                on.assumptions.push({
+                  kind: 'truth',
+                  sym: binary('&&', binary('==', r0.sym, e0!.sym), binary('==', r1.sym, e1!.sym)),
+                  expect: success,
+                });
+                let results: Tracked[] = [r0, r1];
+                if (success) {
+                  const outer = on.ctrl;
+                  const compare = unionDeps(
+                    unionDeps(r0.deps, r1.deps),
+                    unionDeps(e0!.deps, e1!.deps),
+                  );
+                  on.ctrl = unionDeps(outer, compare);
+                  const words = [
+                    [a0, d0!, r0],
+                    [a1, d1!, r1],
+                  ] as const;
+                  const writes = words.map(([a, d, r]) => {
+                    write(on, a.loc, s.writeAnnot, true, d, a.deps, s.pos, r.deps[0], [
+                      'rmw',
+                      'amo',
+                    ]);
+                    return on.events.length - 1;
+                  });
+                  on.ctrl = outer;
+                  // See cmpxchg: the registers keep the values they were compared with.
+                  if (compared)
+                    results = [
+                      { sym: r0.sym, deps: unionDeps(e0!.deps, [writes[0]!]) },
+                      { sym: r1.sym, deps: unionDeps(e1!.deps, [writes[1]!]) },
+                    ];
+                }
+                s.old.forEach((reg, i) => {
+                  if (reg !== null) on.regs.set(reg, results[i]!);
+                });
+                k(on);
+              };
+              attempt(cloneState(st2), true, true);
+              attempt(cloneState(st2), true, false);
+              attempt(cloneState(st2), false, false);
+              attempt(st2, false, false);
+            }),
+          ),
         );
         return;
       case 'label':

@@ -187,6 +187,24 @@ export type Stmt =
       value: Expr;
       pos?: SourcePos;
     }
+  /**
+   * A compare-and-swap of two words at once (AArch64's CASP): reads the words at `addr`,
+   * and when both equal `expected` writes `desired` to them; the registers `old` (when
+   * not null) receive the words read, unextended. Each word's read and write are related
+   * by `rmw` and `amo`. Built twice per outcome, as herd7 builds a CAS (the cmpxchg's
+   * `dependencyVariants`).
+   */
+  | {
+      kind: 'cmpxchgPair';
+      old: [string | null, string | null];
+      annot: Annot;
+      writeAnnot: Annot;
+      failAnnot: Annot;
+      addr: [Expr, Expr];
+      expected: [Expr, Expr];
+      desired: [Expr, Expr];
+      pos?: SourcePos;
+    }
   /** A jump target in a thread's top-level statement list (assembly front-ends). */
   | { kind: 'label'; name: string; pos?: SourcePos }
   /**

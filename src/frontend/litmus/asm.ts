@@ -290,6 +290,9 @@ function addressedLocations(stmts: Stmt[], out: Set<string>): void {
         ex(s.addr);
         ex(s.value);
         break;
+      case 'cmpxchgPair':
+        [...s.addr, ...s.expected, ...s.desired].forEach(ex);
+        break;
       case 'fence':
       case 'label':
         break;
