@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runTest } from '../src/api/run.js';
-import { formatStates } from '../src/report/herd-text.js';
+import { formatHerdReport, formatStates, formatUnrollWarning } from '../src/report/herd-text.js';
 import { aarch64HashText } from '../src/frontend/aarch64/hash.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ordo-aarch64-'));
@@ -263,4 +263,33 @@ test('AArch64: a loop whose branch reads no memory is unrolled completely, as he
   const r = runTest(file, {});
   assert.equal(r.observation, 'Always');
   assert.equal(r.positive, 1);
+});
+
+test('AArch64: a retry loop cut at the unrolling limit is reported as herd7 reports it', () => {
+  // The store-exclusive may fail every time: its status is a choice, so the loop is bound
+  // by -unroll (2 more runs) and the paths beyond it are dropped.
+  const file = join(dir, 'retry.litmus');
+  const rows = [' P0 ;', 'L0: ;', ' LDXR W1,[X0] ;', ' MOV W3,#2 ;', ' STXR W4,W3,[X0] ;'];
+  writeFileSync(
+    file,
+    ['AArch64 retry', '{ int x=1; 0:X0=x; }', ...rows, ' CBNZ W4,L0 ;', 'forall (x=2)'].join('\n'),
+  );
+  const r = runTest(file, {});
+  assert.equal(r.unrollLimitAt, 'L0');
+  assert.equal(r.positive, 3);
+  assert.match(formatHerdReport(r), /^Loop Ok$/m);
+  assert.equal(
+    formatUnrollWarning(r),
+    `Warning: File "${file}": unrolling limit exceeded at L0, legal outcomes may be missing.\n`,
+  );
+  // A loop whose condition is known without a choice runs to its end, unreported.
+  const counted = join(dir, 'counted.litmus');
+  writeFileSync(
+    counted,
+    'AArch64 counted\n{}\n P0 ;\n MOV W0,#5 ;\nL0: ;\n SUB W0,W0,#1 ;\n CBNZ W0,L0 ;\nforall 0:X0=0\n',
+  );
+  const c = runTest(counted, {});
+  assert.equal(c.unrollLimitAt, undefined);
+  assert.match(formatHerdReport(c), /^Ok$/m);
+  assert.equal(formatUnrollWarning(c), '');
 });

@@ -106,6 +106,11 @@ export interface ExploreOptions {
   herdVars?: Map<Expr, number>;
   /** The test's arrays (hardware dialects): element size in bytes, by array name. */
   arrays?: ReadonlyMap<string, number>;
+  /**
+   * Called with a jump's target label when a path is dropped because a backward jump
+   * would run more than `unroll` times (herd7's "unrolling limit exceeded at L").
+   */
+  onUnrollLimit?: (label: string) => void;
 }
 
 /**
@@ -230,6 +235,18 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
 
   const where = (pos: SourcePos | undefined) =>
     pos ? { file: pos.file, line: pos.line, col: pos.col } : null;
+
+  // The status values store-conditionals leave. A branch on one is a retry loop: its value
+  // is a constant on each path, but it is the outcome of a choice, not known beforehand,
+  // so such a loop is bound by the unrolling limit as herd7 binds it.
+  const statusValues = new WeakSet<Tracked>();
+  const readsStatus = (e: Expr, st: PathState): boolean => {
+    if (e.kind === 'reg') {
+      const v = st.regs.get(e.name);
+      return v !== undefined && statusValues.has(v);
+    }
+    return exprOperands(e).some((o) => readsStatus(o, st));
+  };
 
   // The exploration passes continuations, so every statement and expression node along a
   // path nests further JavaScript calls: a long thread or deep nesting would exhaust the
@@ -655,7 +672,11 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
       // that never ends at KNOWN_LOOP_BOUND iterations).
       if (target < i) {
         const n = (st.jumps.get(s) ?? 0) + 1;
-        if (n > (known ? KNOWN_LOOP_BOUND : unroll)) return; // this path is dropped, as herd7 does
+        if (n > (known ? KNOWN_LOOP_BOUND : unroll)) {
+          // This path is dropped, as herd7 does, and the cut reported.
+          if (!known) opts.onUnrollLimit?.(s.label);
+          return;
+        }
         st.jumps.set(s, n);
       }
       stmts(list, target + 1, st, k);
@@ -666,7 +687,7 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
     }
     expr(s.test, state, (st, t) => {
       st.ctrl = unionDeps(st.ctrl, t.deps);
-      const known = t.sym.k === 'c';
+      const known = t.sym.k === 'c' && !readsStatus(s.test!, st);
       decide(
         st,
         t.sym,
@@ -842,7 +863,10 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
             const held = st2.reservation;
             st2.reservation = null;
             const status = (value: number, on: PathState) => {
-              if (s.status !== null) on.regs.set(s.status, { sym: konst(value), deps: [] });
+              if (s.status === null) return;
+              const v = { sym: konst(value), deps: [] };
+              statusValues.add(v);
+              on.regs.set(s.status, v);
             };
             if (held !== null && held.loc === a.loc) {
               const ok = cloneState(st2);
