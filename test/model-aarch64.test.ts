@@ -293,3 +293,27 @@ test('AArch64: a retry loop cut at the unrolling limit is reported as herd7 repo
   assert.match(formatHerdReport(c), /^Ok$/m);
   assert.equal(formatUnrollWarning(c), '');
 });
+
+test('AArch64 LDXP/STXP: an exclusive pair is written whole and read whole, never torn', () => {
+  const file = join(dir, 'LDXP.litmus');
+  const text = [
+    'AArch64 LDXP',
+    '{ uint64_t t[2]; 0:X2=t; 1:X2=t; uint64_t 1:X3; uint64_t 1:X4; }',
+    ' P0                 | P1              ;',
+    ' MOV X0,#1          | LDXP X3,X4,[X2] ;',
+    ' MOV X1,#2          |                 ;',
+    ' LDXP X3,X4,[X2]    |                 ;',
+    ' STXP W9,X0,X1,[X2] |                 ;',
+    'locations [1:X3;1:X4;t[0];t[1];]',
+    'exists (0:X9=0)',
+  ];
+  writeFileSync(file, text.join('\n') + '\n');
+  const r = runTest(file, {});
+  // P0's pair lands whole or not at all; P1 sees the pair before or after it, never one
+  // word of it (1:X3=1; 1:X4=0 and 1:X3=0; 1:X4=2 are torn reads).
+  assert.deepEqual(formatStates(r), [
+    '0:X9=0; 1:X3=0; 1:X4=0; t[0]=1; t[1]=2;',
+    '0:X9=0; 1:X3=1; 1:X4=2; t[0]=1; t[1]=2;',
+    '0:X9=1; 1:X3=0; 1:X4=0; t[0]=0; t[1]=0;',
+  ]);
+});

@@ -693,11 +693,16 @@ function stmtLocsAndRegs(
       case 'loadReserve':
         regs.add(s.reg);
         ex(s.addr);
+        if (s.second) {
+          regs.add(s.second.reg);
+          ex(s.second.addr);
+        }
         break;
       case 'storeConditional':
         if (s.status !== null) regs.add(s.status);
         ex(s.addr);
         ex(s.value);
+        if (s.second) [s.second.addr, s.second.value].forEach(ex);
         break;
       case 'cmpxchgPair':
         for (const r of s.old) if (r !== null) regs.add(r);

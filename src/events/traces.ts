@@ -81,8 +81,8 @@ interface PathState {
   ctrl: number[];
   /** Backward jumps taken so far, per goto statement, to bound loop unrolling. */
   jumps: Map<Stmt, number>;
-  /** The open reservation of a load-reserve: its read event and location. */
-  reservation: { read: number; loc: string } | null;
+  /** The open reservation of a load-reserve: its read event and location (two for a pair). */
+  reservation: { read: number; loc: string; second?: { read: number; loc: string } } | null;
 }
 
 /** Iterations after which a loop whose conditions read no memory is cut (it never ends). */
@@ -180,10 +180,12 @@ export function numberHerdVariables(threads: Thread[]): Map<Expr, number> {
         return;
       case 'loadReserve':
         ex(s.addr);
+        if (s.second) ex(s.second.addr);
         return;
       case 'storeConditional':
         ex(s.addr);
         ex(s.value);
+        if (s.second) [s.second.addr, s.second.value].forEach(ex);
         return;
       case 'cmpxchgPair':
         [...s.addr, ...s.expected, ...s.desired].forEach(ex);
@@ -849,14 +851,32 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
         iterate(state, 0);
         return;
       }
-      case 'loadReserve':
+      case 'loadReserve': {
+        const second = s.second;
         address(s.addr, state, (st, a) => {
-          const r = read(st, a.loc, s.annot, true, a.deps, s.pos);
-          st.regs.set(s.reg, r);
-          st.reservation = { read: r.deps[0]!, loc: a.loc };
-          k(st);
+          if (!second) {
+            const r = read(st, a.loc, s.annot, true, a.deps, s.pos);
+            st.regs.set(s.reg, r);
+            st.reservation = { read: r.deps[0]!, loc: a.loc };
+            k(st);
+            return;
+          }
+          // A pair: both addresses are computed before either register is written.
+          address(second.addr, st, (st2, b) => {
+            const r = read(st2, a.loc, s.annot, true, a.deps, s.pos);
+            const r2 = read(st2, b.loc, second.annot, true, b.deps, s.pos);
+            st2.regs.set(s.reg, r);
+            st2.regs.set(second.reg, r2);
+            st2.reservation = {
+              read: r.deps[0]!,
+              loc: a.loc,
+              second: { read: r2.deps[0]!, loc: b.loc },
+            };
+            k(st2);
+          });
         });
         return;
+      }
       case 'storeConditional':
         address(s.addr, state, (st, a) =>
           expr(s.value, st, (st2, v) => {
@@ -868,7 +888,26 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
               statusValues.add(v);
               on.regs.set(s.status, v);
             };
-            if (held !== null && held.loc === a.loc) {
+            const second = s.second;
+            if (second) {
+              // A pair succeeds only on a pair reservation of the same two locations.
+              address(second.addr, st2, (st3, b) =>
+                expr(second.value, st3, (st4, v2) => {
+                  const pair = held?.second;
+                  if (held && pair && held.loc === a.loc && pair.loc === b.loc) {
+                    const ok = cloneState(st4);
+                    write(ok, a.loc, s.annot, true, v, a.deps, s.pos, held.read, ['rmw']);
+                    write(ok, b.loc, second.annot, true, v2, b.deps, s.pos, pair.read, ['rmw']);
+                    status(s.success, ok);
+                    k(ok);
+                  }
+                  status(1 - s.success, st4);
+                  k(st4);
+                }),
+              );
+              return;
+            }
+            if (held !== null && held.loc === a.loc && !held.second) {
               const ok = cloneState(st2);
               write(ok, a.loc, s.annot, true, v, a.deps, s.pos, held.read, ['rmw']);
               status(s.success, ok);
