@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -82,9 +82,34 @@ test('the packed package installs into an empty folder and imports from ESM and 
     );
     writeFileSync(join(app, 'check.mjs'), esmCheck);
     assert.equal(run(process.execPath, ['check.mjs'], app).trim(), 'ok');
-    // The command, as npm installed it (SB.litmus was written by check.mjs).
-    const report = run(join(app, 'node_modules', '.bin', 'ordo'), ['SB.litmus'], app);
-    assert.match(report, /^Test SB Allowed\n[^]*^Observation SB Sometimes 1 3$/m);
+    // The command, as npm installed it (SB.litmus was written by check.mjs). Its daemon, if
+    // it starts one, lives in this test's folder and is stopped at the end.
+    const ordo = (args: string[], extra: Record<string, string> = {}) =>
+      spawnSync(join(app, 'node_modules', '.bin', 'ordo'), args, {
+        cwd: app,
+        encoding: 'utf8',
+        env: { ...process.env, ORDO_DAEMON_DIR: join(dir, 'daemon'), ...extra },
+      });
+    try {
+      const first = ordo(['SB.litmus']);
+      assert.equal(first.status, 0, first.stderr);
+      assert.match(first.stdout, /^Test SB Allowed\n[^]*^Observation SB Sometimes 1 3$/m);
+
+      // npm ran the package's install script, which compiled the native client wherever
+      // this checkout could compile it; the installed command then answers from a warm
+      // process, with the same report.
+      if (existsSync(join(root, 'native', 'ordo-client'))) {
+        const client = join(app, 'node_modules', 'ordo', 'native', 'ordo-client');
+        assert.ok(existsSync(client), 'the client was built on install');
+        assert.equal(ordo(['daemon', 'start']).status, 0);
+        const warm = ordo(['SB.litmus'], { ORDO_DAEMON: 'require' });
+        assert.equal(warm.status, 0, warm.stderr);
+        const withoutTime = (t: string) => t.replace(/^Time .*\n/m, '');
+        assert.equal(withoutTime(warm.stdout), withoutTime(first.stdout));
+      }
+    } finally {
+      ordo(['daemon', 'stop']);
+    }
 
     writeFileSync(join(app, 'check.ts'), tsCheck);
     run(
