@@ -24,6 +24,7 @@ import {
   type Architecture,
 } from '../arch/index.js';
 import { forcedCoherence } from '../executions/coherence.js';
+import { needsRegisterEvents, withRegisterEvents } from '../executions/register-events.js';
 import {
   buildTraces,
   enumerateCandidates,
@@ -101,6 +102,12 @@ export interface TestResult {
   observation: Observation;
   seconds: number;
   hash: string;
+  /**
+   * The label of a loop whose backward jump ran into the unrolling limit (-unroll): the
+   * paths beyond it were dropped, as herd7 drops them, so outcomes may be missing. herd7
+   * then prints `Loop Ok`/`Loop No` and warns "unrolling limit exceeded at LABEL".
+   */
+  unrollLimitAt?: string;
   /** Set when a limit stopped the run early: the figures above are partial. */
   limit?: string;
   /** Which limit, when `limit` is set. */
@@ -321,6 +328,7 @@ function evaluateTest(
   if (!opts.conf && !opts.model) opts = withOwnModel(opts, arch);
   const setup = loadSetup(opts);
   const suppliesForcedCoherence = setup.model.program.inputNames.includes('pco');
+  const suppliesRegisterEvents = needsRegisterEvents(setup.model.program.inputNames);
   const test: LitmusTest = withinDepthLimit(file, () =>
     arch.parse(text, file, { macros: setup.macros }),
   );
@@ -331,8 +339,9 @@ function evaluateTest(
   const filterColumns = sortColumns(observedLocations(test, true), arch.compareRegisters);
   const types = columnTypes(test, columns);
   const filterTypes = columnTypes(test, filterColumns);
+  const unrollCuts: string[] = [];
   const traces = withinDepthLimit(file, () =>
-    buildTraces(test, memory, 1 << 14, settings.unroll ?? DEFAULT_UNROLL),
+    buildTraces(test, memory, 1 << 14, settings.unroll ?? DEFAULT_UNROLL, unrollCuts),
   );
   const speed = settings.speedcheck ?? 'false';
 
@@ -401,8 +410,13 @@ function evaluateTest(
             // Models that build coherence orders from the edges a candidate already forces
             // (herd's cos-opt.cat) read them as `pco`, which herd7's engine supplies.
             if (suppliesForcedCoherence) input.relations.set('pco', forcedCoherence(input));
+            // Models that compute dependencies themselves (herd's catdep models) read the
+            // register events of each instruction, which herd7's engine supplies.
+            const modelInput = suppliesRegisterEvents
+              ? withRegisterEvents(cand.events, input)
+              : input;
             const outcomes = withinDepthLimit(modelFile, () =>
-              evaluateModel(setup.model, input, evalOptions),
+              evaluateModel(setup.model, modelInput, evalOptions),
             );
             const conditionHolds = holds(test.condition.prop, st);
             for (const o of outcomes) {
@@ -457,6 +471,7 @@ function evaluateTest(
     seconds: (performance.now() - started) / 1000,
     hash: test.hash,
   };
+  if (unrollCuts.length > 0) result.unrollLimitAt = unrollCuts[0]!;
   if (limit) {
     result.limit = limit.message;
     result.limitKind = limit.limit;

@@ -335,6 +335,8 @@ export class Evaluator implements PrimContext {
             return;
           } else if (ins.type === 'undefined_unless') {
             if (!flags.includes('undefined')) flags = [...flags, 'undefined'];
+          } else if (ins.type === 'assert') {
+            throw new CatError(`assertion ${ins.name ?? ins.text} failed`, ins.loc);
           }
           break;
         }
