@@ -15,6 +15,8 @@
 // DATA, iico_data into the consumer), and for control a BCC event before the first
 // dependent event. Each dependency gets its own register, so no other write intervenes
 // between them, as no other write intervenes between the read and its use in the program.
+// A CAS compares inside the instruction: its compared register and its read feed a branch
+// event (B), which controls its write, as in herd7's event structure for CAS.
 // Intermediate register-to-register instructions are folded into the one edge: the
 // model only ever closes these edges transitively. A dependency between two accesses of
 // one instruction (an atomic's read feeding its write) is intra-instruction causality
