@@ -106,3 +106,13 @@ test('register events change neither the candidate executions nor their count', 
   const none = messagePassing('MP+rel+po2', ['LDR W0,[X1]', 'LDR W2,[X3]']);
   assert.deepEqual(runTest(none, { model: regs }).flags, []);
 });
+
+test("herd's aarch64.cat: a CAS's comparison orders its own write, not the instructions after it", () => {
+  const catalogue = (name: string) =>
+    corpusPath('tests', 'arch-aarch64', 'catalogue', 'aarch64', 'tests', `${name}.litmus`);
+  // The compared register comes from a read: the CAS's write is ordered after that read
+  // (a branch inside the CAS, iico_ctrl to the write), so load buffering is forbidden.
+  assert.equal(runTest(catalogue('LB+rel+CAS'), herdAarch64).observation, 'Never');
+  // A store after the CAS is not ordered by the comparison (no conditional branch).
+  assert.equal(runTest(catalogue('CAS+data1'), herdAarch64).observation, 'Sometimes');
+});
