@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runTest } from '../src/api/run.js';
+import { formatHerdReport, formatStates, formatUnrollWarning } from '../src/report/herd-text.js';
 import { aarch64HashText } from '../src/frontend/aarch64/hash.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ordo-aarch64-'));
@@ -164,6 +165,30 @@ test('AArch64 CAS: each outcome is two executions, as herd7 builds it twice', ()
   assert.equal(r.positive + r.negative, 4);
 });
 
+test('AArch64 CASP: both words must match to write both; the pair read lands in the registers', () => {
+  const file = join(dir, 'CASP.litmus');
+  const text = [
+    'AArch64 CASP',
+    '{ int x[2]; 0:X4=x; 1:X4=x; }',
+    ' P0             | P1                    ;',
+    ' MOV W1,#1      | MOV W0,#0             ;',
+    ' STR W1,[X4,#4] | MOV W1,#0             ;',
+    '                | MOV W2,#2             ;',
+    '                | MOV W3,#3             ;',
+    '                | CASP W0,W1,W2,W3,[X4] ;',
+    'locations [1:X0;1:X1;]',
+    'forall (x={0,1} \\/ x={2,1})',
+  ];
+  writeFileSync(file, text.join('\n') + '\n');
+  const r = runTest(file, {});
+  // Either the CASP reads {0,0} and writes {2,3} before P0's write of the second word, or
+  // it reads {0,1} and writes nothing; a write of the first word alone never shows.
+  assert.deepEqual(formatStates(r), ['1:X0=0; 1:X1=0; x={2,1};', '1:X0=0; 1:X1=1; x={0,1};']);
+  // Each outcome is built twice, as for CAS.
+  assert.equal(r.positive, 4);
+  assert.equal(r.observation, 'Always');
+});
+
 test('AArch64 CAS: a write after a value the CAS compared is ordered; a read is not', () => {
   // P1's CAS succeeds on the value it compared (1, from a MOV); the register then feeds
   // an address. herd7 keeps one of the two successful CAS executions in which that
@@ -238,4 +263,57 @@ test('AArch64: a loop whose branch reads no memory is unrolled completely, as he
   const r = runTest(file, {});
   assert.equal(r.observation, 'Always');
   assert.equal(r.positive, 1);
+});
+
+test('AArch64: a retry loop cut at the unrolling limit is reported as herd7 reports it', () => {
+  // The store-exclusive may fail every time: its status is a choice, so the loop is bound
+  // by -unroll (2 more runs) and the paths beyond it are dropped.
+  const file = join(dir, 'retry.litmus');
+  const rows = [' P0 ;', 'L0: ;', ' LDXR W1,[X0] ;', ' MOV W3,#2 ;', ' STXR W4,W3,[X0] ;'];
+  writeFileSync(
+    file,
+    ['AArch64 retry', '{ int x=1; 0:X0=x; }', ...rows, ' CBNZ W4,L0 ;', 'forall (x=2)'].join('\n'),
+  );
+  const r = runTest(file, {});
+  assert.equal(r.unrollLimitAt, 'L0');
+  assert.equal(r.positive, 3);
+  assert.match(formatHerdReport(r), /^Loop Ok$/m);
+  assert.equal(
+    formatUnrollWarning(r),
+    `Warning: File "${file}": unrolling limit exceeded at L0, legal outcomes may be missing.\n`,
+  );
+  // A loop whose condition is known without a choice runs to its end, unreported.
+  const counted = join(dir, 'counted.litmus');
+  writeFileSync(
+    counted,
+    'AArch64 counted\n{}\n P0 ;\n MOV W0,#5 ;\nL0: ;\n SUB W0,W0,#1 ;\n CBNZ W0,L0 ;\nforall 0:X0=0\n',
+  );
+  const c = runTest(counted, {});
+  assert.equal(c.unrollLimitAt, undefined);
+  assert.match(formatHerdReport(c), /^Ok$/m);
+  assert.equal(formatUnrollWarning(c), '');
+});
+
+test('AArch64 LDXP/STXP: an exclusive pair is written whole and read whole, never torn', () => {
+  const file = join(dir, 'LDXP.litmus');
+  const text = [
+    'AArch64 LDXP',
+    '{ uint64_t t[2]; 0:X2=t; 1:X2=t; uint64_t 1:X3; uint64_t 1:X4; }',
+    ' P0                 | P1              ;',
+    ' MOV X0,#1          | LDXP X3,X4,[X2] ;',
+    ' MOV X1,#2          |                 ;',
+    ' LDXP X3,X4,[X2]    |                 ;',
+    ' STXP W9,X0,X1,[X2] |                 ;',
+    'locations [1:X3;1:X4;t[0];t[1];]',
+    'exists (0:X9=0)',
+  ];
+  writeFileSync(file, text.join('\n') + '\n');
+  const r = runTest(file, {});
+  // P0's pair lands whole or not at all; P1 sees the pair before or after it, never one
+  // word of it (1:X3=1; 1:X4=0 and 1:X3=0; 1:X4=2 are torn reads).
+  assert.deepEqual(formatStates(r), [
+    '0:X9=0; 1:X3=0; 1:X4=0; t[0]=1; t[1]=2;',
+    '0:X9=0; 1:X3=1; 1:X4=2; t[0]=1; t[1]=2;',
+    '0:X9=1; 1:X3=0; 1:X4=0; t[0]=0; t[1]=0;',
+  ]);
 });

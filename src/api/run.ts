@@ -102,6 +102,12 @@ export interface TestResult {
   observation: Observation;
   seconds: number;
   hash: string;
+  /**
+   * The label of a loop whose backward jump ran into the unrolling limit (-unroll): the
+   * paths beyond it were dropped, as herd7 drops them, so outcomes may be missing. herd7
+   * then prints `Loop Ok`/`Loop No` and warns "unrolling limit exceeded at LABEL".
+   */
+  unrollLimitAt?: string;
   /** Set when a limit stopped the run early: the figures above are partial. */
   limit?: string;
   /** Which limit, when `limit` is set. */
@@ -333,8 +339,9 @@ function evaluateTest(
   const filterColumns = sortColumns(observedLocations(test, true), arch.compareRegisters);
   const types = columnTypes(test, columns);
   const filterTypes = columnTypes(test, filterColumns);
+  const unrollCuts: string[] = [];
   const traces = withinDepthLimit(file, () =>
-    buildTraces(test, memory, 1 << 14, settings.unroll ?? DEFAULT_UNROLL),
+    buildTraces(test, memory, 1 << 14, settings.unroll ?? DEFAULT_UNROLL, unrollCuts),
   );
   const speed = settings.speedcheck ?? 'false';
 
@@ -464,6 +471,7 @@ function evaluateTest(
     seconds: (performance.now() - started) / 1000,
     hash: test.hash,
   };
+  if (unrollCuts.length > 0) result.unrollLimitAt = unrollCuts[0]!;
   if (limit) {
     result.limit = limit.message;
     result.limitKind = limit.limit;

@@ -10,6 +10,7 @@ import {
   formatHerdReport,
   formatLimitLine,
   formatStates,
+  formatUnrollWarning,
   TIMEOUT_MARKER,
 } from '../report/herd-text.js';
 import { extractResult, judgeOutcome } from './judge.js';
@@ -71,7 +72,7 @@ function reportText(o: TaskOutcome): string {
 /** What a test contributes to stderr: its error, or the Limit line of a stopped test. */
 function diagnosticText(o: TaskOutcome): string {
   if (o.result?.limit) return formatLimitLine(o.result);
-  if (o.result) return '';
+  if (o.result) return formatUnrollWarning(o.result);
   return `ordo: ${o.error ?? o.status}\n`;
 }
 

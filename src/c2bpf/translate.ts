@@ -575,6 +575,7 @@ class ThreadTranslator {
         return refuse('goto', 'not produced by the C front-end');
       case 'loadReserve':
       case 'storeConditional':
+      case 'cmpxchgPair':
         return refuse(s.kind, 'not produced by the C front-end');
     }
   }
@@ -692,11 +693,20 @@ function stmtLocsAndRegs(
       case 'loadReserve':
         regs.add(s.reg);
         ex(s.addr);
+        if (s.second) {
+          regs.add(s.second.reg);
+          ex(s.second.addr);
+        }
         break;
       case 'storeConditional':
         if (s.status !== null) regs.add(s.status);
         ex(s.addr);
         ex(s.value);
+        if (s.second) [s.second.addr, s.second.value].forEach(ex);
+        break;
+      case 'cmpxchgPair':
+        for (const r of s.old) if (r !== null) regs.add(r);
+        [...s.addr, ...s.expected, ...s.desired].forEach(ex);
         break;
       case 'label':
         break;

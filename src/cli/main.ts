@@ -5,7 +5,7 @@
 import { statSync } from 'node:fs';
 import { OrdoError, UsageError, limitExitStatus } from '../diagnostics.js';
 import { runTest, setupFor } from '../api/run.js';
-import { formatHerdReport, formatLimitLine } from '../report/herd-text.js';
+import { formatHerdReport, formatLimitLine, formatUnrollWarning } from '../report/herd-text.js';
 import { HERD7_REFERENCE, ordoVersion } from '../version.js';
 import { herdOptionsHelp, parseHerdArgs, type ParsedHerdArgs } from './herd-options.js';
 import { wantsGraphs, writeGraphs } from './graph-options.js';
@@ -150,7 +150,10 @@ export async function main(args: string[]): Promise<number> {
         // As herd7: nothing on stdout, so no script reads a partial Observation as a verdict.
         process.stderr.write(formatLimitLine(r));
         status = worseStatus(status, limitExitStatus(r.limitKind ?? 'time'));
-      } else process.stdout.write(formatHerdReport(r));
+      } else {
+        process.stdout.write(formatHerdReport(r));
+        process.stderr.write(formatUnrollWarning(r));
+      }
     } catch (err) {
       if (err instanceof UsageError) {
         process.stderr.write(`ordo: ${err.message}\n`);

@@ -81,8 +81,8 @@ interface PathState {
   ctrl: number[];
   /** Backward jumps taken so far, per goto statement, to bound loop unrolling. */
   jumps: Map<Stmt, number>;
-  /** The open reservation of a load-reserve: its read event and location. */
-  reservation: { read: number; loc: string } | null;
+  /** The open reservation of a load-reserve: its read event and location (two for a pair). */
+  reservation: { read: number; loc: string; second?: { read: number; loc: string } } | null;
 }
 
 /** Iterations after which a loop whose conditions read no memory is cut (it never ends). */
@@ -106,6 +106,11 @@ export interface ExploreOptions {
   herdVars?: Map<Expr, number>;
   /** The test's arrays (hardware dialects): element size in bytes, by array name. */
   arrays?: ReadonlyMap<string, number>;
+  /**
+   * Called with a jump's target label when a path is dropped because a backward jump
+   * would run more than `unroll` times (herd7's "unrolling limit exceeded at L").
+   */
+  onUnrollLimit?: (label: string) => void;
 }
 
 /**
@@ -175,10 +180,15 @@ export function numberHerdVariables(threads: Thread[]): Map<Expr, number> {
         return;
       case 'loadReserve':
         ex(s.addr);
+        if (s.second) ex(s.second.addr);
         return;
       case 'storeConditional':
         ex(s.addr);
         ex(s.value);
+        if (s.second) [s.second.addr, s.second.value].forEach(ex);
+        return;
+      case 'cmpxchgPair':
+        [...s.addr, ...s.expected, ...s.desired].forEach(ex);
         return;
       case 'fence':
       case 'label':
@@ -227,6 +237,18 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
 
   const where = (pos: SourcePos | undefined) =>
     pos ? { file: pos.file, line: pos.line, col: pos.col } : null;
+
+  // The status values store-conditionals leave. A branch on one is a retry loop: its value
+  // is a constant on each path, but it is the outcome of a choice, not known beforehand,
+  // so such a loop is bound by the unrolling limit as herd7 binds it.
+  const statusValues = new WeakSet<Tracked>();
+  const readsStatus = (e: Expr, st: PathState): boolean => {
+    if (e.kind === 'reg') {
+      const v = st.regs.get(e.name);
+      return v !== undefined && statusValues.has(v);
+    }
+    return exprOperands(e).some((o) => readsStatus(o, st));
+  };
 
   // The exploration passes continuations, so every statement and expression node along a
   // path nests further JavaScript calls: a long thread or deep nesting would exhaust the
@@ -652,7 +674,11 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
       // that never ends at KNOWN_LOOP_BOUND iterations).
       if (target < i) {
         const n = (st.jumps.get(s) ?? 0) + 1;
-        if (n > (known ? KNOWN_LOOP_BOUND : unroll)) return; // this path is dropped, as herd7 does
+        if (n > (known ? KNOWN_LOOP_BOUND : unroll)) {
+          // This path is dropped, as herd7 does, and the cut reported.
+          if (!known) opts.onUnrollLimit?.(s.label);
+          return;
+        }
         st.jumps.set(s, n);
       }
       stmts(list, target + 1, st, k);
@@ -663,7 +689,7 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
     }
     expr(s.test, state, (st, t) => {
       st.ctrl = unionDeps(st.ctrl, t.deps);
-      const known = t.sym.k === 'c';
+      const known = t.sym.k === 'c' && !readsStatus(s.test!, st);
       decide(
         st,
         t.sym,
@@ -825,23 +851,63 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
         iterate(state, 0);
         return;
       }
-      case 'loadReserve':
+      case 'loadReserve': {
+        const second = s.second;
         address(s.addr, state, (st, a) => {
-          const r = read(st, a.loc, s.annot, true, a.deps, s.pos);
-          st.regs.set(s.reg, r);
-          st.reservation = { read: r.deps[0]!, loc: a.loc };
-          k(st);
+          if (!second) {
+            const r = read(st, a.loc, s.annot, true, a.deps, s.pos);
+            st.regs.set(s.reg, r);
+            st.reservation = { read: r.deps[0]!, loc: a.loc };
+            k(st);
+            return;
+          }
+          // A pair: both addresses are computed before either register is written.
+          address(second.addr, st, (st2, b) => {
+            const r = read(st2, a.loc, s.annot, true, a.deps, s.pos);
+            const r2 = read(st2, b.loc, second.annot, true, b.deps, s.pos);
+            st2.regs.set(s.reg, r);
+            st2.regs.set(second.reg, r2);
+            st2.reservation = {
+              read: r.deps[0]!,
+              loc: a.loc,
+              second: { read: r2.deps[0]!, loc: b.loc },
+            };
+            k(st2);
+          });
         });
         return;
+      }
       case 'storeConditional':
         address(s.addr, state, (st, a) =>
           expr(s.value, st, (st2, v) => {
             const held = st2.reservation;
             st2.reservation = null;
             const status = (value: number, on: PathState) => {
-              if (s.status !== null) on.regs.set(s.status, { sym: konst(value), deps: [] });
+              if (s.status === null) return;
+              const v = { sym: konst(value), deps: [] };
+              statusValues.add(v);
+              on.regs.set(s.status, v);
             };
-            if (held !== null && held.loc === a.loc) {
+            const second = s.second;
+            if (second) {
+              // A pair succeeds only on a pair reservation of the same two locations.
+              address(second.addr, st2, (st3, b) =>
+                expr(second.value, st3, (st4, v2) => {
+                  const pair = held?.second;
+                  if (held && pair && held.loc === a.loc && pair.loc === b.loc) {
+                    const ok = cloneState(st4);
+                    write(ok, a.loc, s.annot, true, v, a.deps, s.pos, held.read, ['rmw']);
+                    write(ok, b.loc, second.annot, true, v2, b.deps, s.pos, pair.read, ['rmw']);
+                    status(s.success, ok);
+                    k(ok);
+                  }
+                  status(1 - s.success, st4);
+                  k(st4);
+                }),
+              );
+              return;
+            }
+            if (held !== null && held.loc === a.loc && !held.second) {
               const ok = cloneState(st2);
               write(ok, a.loc, s.annot, true, v, a.deps, s.pos, held.read, ['rmw']);
               status(s.success, ok);
@@ -851,6 +917,60 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
             status(1 - s.success, st2);
             k(st2);
           }),
+        );
+        return;
+      case 'cmpxchgPair':
+        address(s.addr[0], state, (st0, a0) =>
+          address(s.addr[1], st0, (st1, a1) =>
+            exprs([...s.expected, ...s.desired], st1, (st2, [e0, e1, d0, d1]) => {
+              // As a CAS (cmpxchg above), once per outcome and dependency variant.
+              const attempt = (on: PathState, success: boolean, compared: boolean) => {
+                const annot = success ? s.annot : s.failAnnot;
+                const r0 = read(on, a0.loc, annot, true, a0.deps, s.pos);
+                const r1 = read(on, a1.loc, annot, true, a1.deps, s.pos);
+                on.assumptions.push({
+                  kind: 'truth',
+                  sym: binary('&&', binary('==', r0.sym, e0!.sym), binary('==', r1.sym, e1!.sym)),
+                  expect: success,
+                });
+                let results: Tracked[] = [r0, r1];
+                if (success) {
+                  const outer = on.ctrl;
+                  const compare = unionDeps(
+                    unionDeps(r0.deps, r1.deps),
+                    unionDeps(e0!.deps, e1!.deps),
+                  );
+                  on.ctrl = unionDeps(outer, compare);
+                  const words = [
+                    [a0, d0!, r0],
+                    [a1, d1!, r1],
+                  ] as const;
+                  const writes = words.map(([a, d, r]) => {
+                    write(on, a.loc, s.writeAnnot, true, d, a.deps, s.pos, r.deps[0], [
+                      'rmw',
+                      'amo',
+                    ]);
+                    return on.events.length - 1;
+                  });
+                  on.ctrl = outer;
+                  // See cmpxchg: the registers keep the values they were compared with.
+                  if (compared)
+                    results = [
+                      { sym: r0.sym, deps: unionDeps(e0!.deps, [writes[0]!]) },
+                      { sym: r1.sym, deps: unionDeps(e1!.deps, [writes[1]!]) },
+                    ];
+                }
+                s.old.forEach((reg, i) => {
+                  if (reg !== null) on.regs.set(reg, results[i]!);
+                });
+                k(on);
+              };
+              attempt(cloneState(st2), true, true);
+              attempt(cloneState(st2), true, false);
+              attempt(cloneState(st2), false, false);
+              attempt(st2, false, false);
+            }),
+          ),
         );
         return;
       case 'label':

@@ -85,12 +85,17 @@ export function observedLocations(test: LitmusTest, withFilter = false): StateLo
   return [...seen.values()];
 }
 
-/** Explore all threads, growing the value domains until every readable value is known. */
+/**
+ * Explore all threads, growing the value domains until every readable value is known.
+ * `unrollCuts`, when given, receives the target labels of the backward jumps at which the
+ * final exploration dropped a path for exceeding the unrolling limit (in order, once each).
+ */
 export function buildTraces(
   test: LitmusTest,
   memory: Map<string, Value>,
   maxPaths: number,
   unroll: number = DEFAULT_UNROLL,
+  unrollCuts?: string[],
 ): ThreadTrace[][] {
   const domains = new Map<string, Value[]>();
   for (const [loc, v] of memory) domains.set(loc, [v]);
@@ -102,8 +107,11 @@ export function buildTraces(
   }
   let traces: ThreadTrace[][] = [];
   const herdVars = numberHerdVariables(test.threads);
+  const cuts = new Set<string>();
+  const onUnrollLimit = (label: string) => cuts.add(label);
   for (let round = 0; round < 16; round++) {
     const partial: ThreadTrace[] = [];
+    cuts.clear(); // the last round's traces are the ones returned
     traces = test.threads.map((t) =>
       exploreThread(t, {
         domains,
@@ -113,6 +121,7 @@ export function buildTraces(
         partial,
         herdVars,
         ...(test.arrays ? { arrays: test.arrays } : {}),
+        onUnrollLimit,
       }),
     );
     const written = possibleWrites([...traces.flat(), ...partial], domains, 1 << 16);
@@ -129,7 +138,8 @@ export function buildTraces(
       }
       domains.set(loc, cur);
     }
-    if (!grew) return traces;
+    if (!grew) break;
   }
+  unrollCuts?.push(...cuts);
   return traces;
 }

@@ -169,9 +169,17 @@ export type Stmt =
   | { kind: 'block'; body: Stmt[]; pos?: SourcePos }
   /**
    * A load-reserve (lwarx, ldxr, lr.w): `reg = *addr` as an atomic read that opens the
-   * thread's reservation on its location.
+   * thread's reservation on its location. A pair (AArch64's LDXP) also reads `second`,
+   * after the first (with `second.annot`), and reserves both locations.
    */
-  | { kind: 'loadReserve'; reg: string; annot: Annot; addr: Expr; pos?: SourcePos }
+  | {
+      kind: 'loadReserve';
+      reg: string;
+      annot: Annot;
+      addr: Expr;
+      second?: { reg: string; addr: Expr; annot: Annot };
+      pos?: SourcePos;
+    }
   /**
    * A store-conditional (stwcx., stxr, sc.w): writes `value` to `addr` only when the
    * thread's reservation is on that location, its write then related by rmw to the
@@ -185,6 +193,30 @@ export type Stmt =
       annot: Annot;
       addr: Expr;
       value: Expr;
+      /**
+       * A pair (AArch64's STXP): also writes `second`, after the first (with
+       * `second.annot`); it succeeds only on a pair reservation of the same two
+       * locations, each write related by rmw to its location's reserving read.
+       */
+      second?: { addr: Expr; value: Expr; annot: Annot };
+      pos?: SourcePos;
+    }
+  /**
+   * A compare-and-swap of two words at once (AArch64's CASP): reads the words at `addr`,
+   * and when both equal `expected` writes `desired` to them; the registers `old` (when
+   * not null) receive the words read, unextended. Each word's read and write are related
+   * by `rmw` and `amo`. Built twice per outcome, as herd7 builds a CAS (the cmpxchg's
+   * `dependencyVariants`).
+   */
+  | {
+      kind: 'cmpxchgPair';
+      old: [string | null, string | null];
+      annot: Annot;
+      writeAnnot: Annot;
+      failAnnot: Annot;
+      addr: [Expr, Expr];
+      expected: [Expr, Expr];
+      desired: [Expr, Expr];
       pos?: SourcePos;
     }
   /** A jump target in a thread's top-level statement list (assembly front-ends). */

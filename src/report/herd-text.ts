@@ -39,7 +39,8 @@ export function formatHerdReport(r: TestResult): string {
   lines.push(`Test ${r.name} ${verdictWord(r.quantifier)}`);
   lines.push(`States ${r.states.length}`);
   for (const s of formatStates(r)) lines.push(s);
-  lines.push(r.ok ? 'Ok' : 'No');
+  // A loop cut at the unrolling limit: herd7 marks the verdict (outcomes may be missing).
+  lines.push(`${r.unrollLimitAt !== undefined ? 'Loop ' : ''}${r.ok ? 'Ok' : 'No'}`);
   lines.push('Witnesses');
   // herd7 counts witnesses of the test's claim: for ~exists those are the executions
   // where the proposition fails, so the two figures swap places.
@@ -53,6 +54,15 @@ export function formatHerdReport(r: TestResult): string {
   lines.push(`Hash=${r.hash}`);
   lines.push('');
   return lines.join('\n') + '\n';
+}
+
+/**
+ * herd7's warning, on stderr after the report, for a test whose loop ran into the
+ * unrolling limit (see TestResult.unrollLimitAt); empty otherwise.
+ */
+export function formatUnrollWarning(r: Pick<TestResult, 'file' | 'unrollLimitAt'>): string {
+  if (r.unrollLimitAt === undefined) return '';
+  return `Warning: File "${r.file}": unrolling limit exceeded at ${r.unrollLimitAt}, legal outcomes may be missing.\n`;
 }
 
 /**

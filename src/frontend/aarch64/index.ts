@@ -12,6 +12,10 @@
 //   CAS, SWP, LD<op>, ST<op>     a read and a write related by rmw and amo; the `A`
 //                                form tags the read A, the `L` form the write L;
 //                                ST<op> tags its read NoRet
+//   LDXP / STXP (and A/L forms)  the same over two consecutive words, both or neither;
+//                                the words' accesses are also tagged PairLo / PairHi
+//   CASP                         two such pairs, one per word, written only when both
+//                                words equal the compared registers
 //   LDIAPP / STILP, LDAP / STLP  two accesses in order, tagged Q / L, A / L
 //   DMB / DSB <option>, ISB      a fence event in DMB.<option> / DSB.<option> / ISB
 // Registers are 64 bits wide. A W register names the low 32 bits of its X register:
@@ -597,6 +601,67 @@ function lower(cell: InstructionCell): Stmt[] {
     ];
   }
 
+  // Exclusive pairs: LD{A}XP, ST{L}XP, one reservation over two consecutive words; the
+  // accesses are tagged PairLo and PairHi (lower and higher word).
+  const ldxp = /^LD(A?)XP$/.exec(mnemonic);
+  if (ldxp) {
+    ops.arity(3);
+    const first = ops.register(0);
+    const second = ops.register(1);
+    if (first.x === null || second.x === null) return unsupported();
+    const mem = memoryOperand(ops, 2);
+    const annot = (half: string) => exp(['X', ...(ldxp[1] ? ['A'] : []), half]);
+    const stmts: Stmt[] = [
+      {
+        kind: 'loadReserve',
+        reg: first.x,
+        annot: annot('PairLo'),
+        addr: mem.addr,
+        second: {
+          reg: second.x,
+          addr: bin('+', mem.addr, konst(first.word ? 4n : 8n)),
+          annot: annot('PairHi'),
+        },
+        pos,
+      },
+    ];
+    if (first.word)
+      for (const r of [first.x, second.x])
+        stmts.push({
+          kind: 'assign',
+          reg: r,
+          value: cast('zext32', { kind: 'reg', name: r }),
+          pos,
+        });
+    return stmts;
+  }
+  const stxp = /^ST(L?)XP$/.exec(mnemonic);
+  if (stxp) {
+    ops.arity(4);
+    const status = ops.register(0);
+    const first = ops.register(1);
+    const second = ops.register(2);
+    const mem = memoryOperand(ops, 3);
+    const annot = (half: string) => exp(['X', ...(stxp[1] ? ['L'] : []), half]);
+    const width = first.word ? 'zext32' : null;
+    return [
+      {
+        kind: 'storeConditional',
+        status: status.x,
+        success: 0,
+        annot: annot('PairLo'),
+        addr: mem.addr,
+        value: cast(width, readRegister(first)),
+        second: {
+          addr: bin('+', mem.addr, konst(first.word ? 4n : 8n)),
+          value: cast(width, readRegister(second)),
+          annot: annot('PairHi'),
+        },
+        pos,
+      },
+    ];
+  }
+
   // LSE atomics.
   const cas = /^CAS(A?)(L?)([BH]?)$/.exec(mnemonic);
   if (cas) {
@@ -623,6 +688,40 @@ function lower(cell: InstructionCell): Stmt[] {
     return expected.x === null
       ? [{ kind: 'eval', value: rmw, pos }]
       : writeRegister(expected, rmw, pos);
+  }
+  // CASP: a pair of registers compared with, and a pair written to, two consecutive words.
+  const casp = /^CASP(A?)(L?)$/.exec(mnemonic);
+  if (casp) {
+    ops.arity(5);
+    const [s0, s1, t0, t1] = [0, 1, 2, 3].map((i) => ops.register(i)) as [
+      GpRegister,
+      GpRegister,
+      GpRegister,
+      GpRegister,
+    ];
+    const mem = memoryOperand(ops, 4);
+    const word = s0.word;
+    const width = word ? 'zext32' : null;
+    const tags = atomicTags(casp[1]! + casp[2]!, false);
+    const old = [s0.x, s1.x] as [string | null, string | null];
+    const stmts: Stmt[] = [
+      {
+        kind: 'cmpxchgPair',
+        old,
+        annot: tags.read,
+        writeAnnot: tags.write,
+        failAnnot: ['Exp', ...(casp[1] ? ['A'] : [])],
+        addr: [mem.addr, bin('+', mem.addr, konst(word ? 4n : 8n))],
+        expected: [cast(width, readRegister(s0)), cast(width, readRegister(s1))],
+        desired: [cast(width, readRegister(t0)), cast(width, readRegister(t1))],
+        pos,
+      },
+    ];
+    // The words read are written back to the compared registers, zero-extended.
+    for (const r of old)
+      if (r !== null && width)
+        stmts.push({ kind: 'assign', reg: r, value: cast(width, { kind: 'reg', name: r }), pos });
+    return stmts;
   }
   const swp = /^SWP(A?)(L?)([BH]?)$/.exec(mnemonic);
   if (swp) {

@@ -285,10 +285,15 @@ function addressedLocations(stmts: Stmt[], out: Set<string>): void {
         break;
       case 'loadReserve':
         ex(s.addr);
+        if (s.second) ex(s.second.addr);
         break;
       case 'storeConditional':
         ex(s.addr);
         ex(s.value);
+        if (s.second) [s.second.addr, s.second.value].forEach(ex);
+        break;
+      case 'cmpxchgPair':
+        [...s.addr, ...s.expected, ...s.desired].forEach(ex);
         break;
       case 'fence':
       case 'label':
