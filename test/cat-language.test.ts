@@ -341,6 +341,32 @@ test('variants: expression and instruction level', () => {
   );
 });
 
+test("variant conditions as herd's aarch64 files write them: not, &&, ||", () => {
+  const v = (cond: string, variants: string[] = []) =>
+    els(
+      run(`"t"\nlet v = if ${cond} then R else W\n`, { variants, capture: ['v'] })[0]!.values!.get(
+        'v',
+      )!,
+    );
+  const reads = [4, 5];
+  assert.deepEqual(v('not "fast"'), reads);
+  assert.deepEqual(v('not "fast"', ['fast']), [0, 1, 2, 3]);
+  assert.deepEqual(v('not "fast" && not "mixed"'), reads);
+  assert.deepEqual(v('"fast" || "mixed"', ['mixed']), reads);
+  assert.deepEqual(v('not "fast" || "mixed"', ['fast']), [0, 1, 2, 3]);
+});
+
+test('assert: a check that holds passes; one that fails is an error at its line', () => {
+  // The line before ends in a name: `assert` is not read as an argument to it.
+  assert.deepEqual(
+    run('"t"\nlet v = W\nassert empty v & R as no-read-writes\n').map((o) => o.allowed),
+    [true],
+  );
+  const err = errorOf(() => run('"t"\nlet v = W\nassert empty v as no-writes\n'));
+  assert.match(err.message, /assertion no-writes failed/);
+  assert.match(err.format(), /:3:1/);
+});
+
 test('include resolves relative to the including file; header options recorded', () => {
   write('inc-lib.cat', 'lib "a library" withinit\nlet from-lib = R\n');
   const p = write(

@@ -24,6 +24,7 @@ import {
   type Architecture,
 } from '../arch/index.js';
 import { forcedCoherence } from '../executions/coherence.js';
+import { needsRegisterEvents, withRegisterEvents } from '../executions/register-events.js';
 import {
   buildTraces,
   enumerateCandidates,
@@ -327,6 +328,7 @@ function evaluateTest(
   if (!opts.conf && !opts.model) opts = withOwnModel(opts, arch);
   const setup = loadSetup(opts);
   const suppliesForcedCoherence = setup.model.program.inputNames.includes('pco');
+  const suppliesRegisterEvents = needsRegisterEvents(setup.model.program.inputNames);
   const test: LitmusTest = withinDepthLimit(file, () =>
     arch.parse(text, file, { macros: setup.macros }),
   );
@@ -408,8 +410,13 @@ function evaluateTest(
             // Models that build coherence orders from the edges a candidate already forces
             // (herd's cos-opt.cat) read them as `pco`, which herd7's engine supplies.
             if (suppliesForcedCoherence) input.relations.set('pco', forcedCoherence(input));
+            // Models that compute dependencies themselves (herd's catdep models) read the
+            // register events of each instruction, which herd7's engine supplies.
+            const modelInput = suppliesRegisterEvents
+              ? withRegisterEvents(cand.events, input)
+              : input;
             const outcomes = withinDepthLimit(modelFile, () =>
-              evaluateModel(setup.model, input, evalOptions),
+              evaluateModel(setup.model, modelInput, evalOptions),
             );
             const conditionHolds = holds(test.condition.prop, st);
             for (const o of outcomes) {

@@ -64,7 +64,8 @@ export type Exp =
   | { kind: 'if'; loc: Location; cond: Cond; then: Exp; else: Exp };
 
 export type TestKind = 'acyclic' | 'irreflexive' | 'empty';
-export type TestType = 'check' | 'flag' | 'undefined_unless';
+/** `assert` (herd's aarch64 files): a check that must hold on every execution, else an error. */
+export type TestType = 'check' | 'flag' | 'undefined_unless' | 'assert';
 
 export type Ins =
   | { kind: 'let'; loc: Location; rec: boolean; binds: Binding[] }

@@ -17,6 +17,7 @@ import type { Binding, CatFile, Cond, Exp, Ins, Pat } from './ast.js';
 import { EMPTY, UNV, mkValSet, freshId, type VProc, type VTag } from './values.js';
 import { PRIMITIVES } from './primitives.js';
 import { markInvariant } from './invariance.js';
+import { markKindDetermined } from './kinds.js';
 import {
   shownGlobal,
   type CIns,
@@ -90,8 +91,12 @@ export class Compiler {
       memoCount: 0,
       stageCount: 0,
       loopCount: 0,
+      fixedCount: 0,
     };
-    Object.assign(prog, markInvariant(prog));
+    const { candidateVariantSlots, ...counts } = markInvariant(prog);
+    Object.assign(prog, counts);
+    // After markInvariant, which regroups sequences into new nodes.
+    markKindDetermined(prog, candidateVariantSlots);
     return prog;
   }
 

@@ -8,11 +8,12 @@
 // only when something uses it.
 
 import { checkLimits, noteExecutionTried } from '../limits.js';
-import { LimitError, type Location } from '../diagnostics.js';
+import { LimitError, assertNever, type Location } from '../diagnostics.js';
 import { EventSet, Relation } from '../relations/index.js';
 import type { CIns, RCond, RExp, RPat, CompiledProgram } from './resolved.js';
-import type { ModelInput, ModelOutcome } from './input.js';
+import { PER_CANDIDATE_INPUTS, type ModelInput, type ModelOutcome } from './input.js';
 import type { MemoNode } from './invariance.js';
+import { watchedSlots, type KindNode } from './kinds.js';
 import {
   CatError,
   EMPTY,
@@ -36,10 +37,18 @@ import {
 
 class Thunk {
   value: V | null = null;
+  /** Whether the value is the same for every candidate of the combination (see Evaluator.ev). */
+  fixed = false;
   constructor(public e: RExp) {}
 }
 
 type Slot = V | Thunk | undefined;
+
+/** The nodes whose values are never judged fixed for a combination (see evNode). */
+type OtherExp = Extract<
+  RExp,
+  { t: 'app' | 'fun' | 'let' | 'letrec' | 'match' | 'matchset' | 'try' | 'if' }
+>;
 
 const UNBOUND = Symbol('unbound');
 
@@ -101,6 +110,17 @@ export class Evaluator implements PrimContext {
 
   private memo: Array<V | undefined>;
   private stageMemo: Array<V | undefined>;
+  /** The values shared by the candidates of the combination (see SharedMemos). */
+  private shared: SharedMemos;
+  /**
+   * Set by every ev: whether the value it returned is the same for every candidate of the
+   * path combination (read by the caller right after the call, before evaluating more).
+   */
+  private fixed = false;
+  /** Global slots holding a value (not a thunk) fixed for the combination. */
+  private slotFixed: Uint8Array;
+  /** Inputs that are the same for every candidate of the combination, by input index. */
+  private inputFixed: Uint8Array;
   /** Values shared by the steps of the top-level fixpoint being computed (see invariance.ts). */
   private loopMemo: Array<V | undefined>;
 
@@ -110,7 +130,12 @@ export class Evaluator implements PrimContext {
     private opts: EvalOptions = {},
   ) {
     this.memo = new Array<V | undefined>(prog.memoCount);
-    this.stageMemo = stageMemoFor(prog, input.fixedPart);
+    this.shared = sharedMemosFor(prog, input.fixedPart);
+    this.stageMemo = this.shared.stage;
+    this.slotFixed = new Uint8Array(prog.nslots);
+    this.inputFixed = Uint8Array.from(prog.inputNames, (name) =>
+      PER_CANDIDATE_INPUTS.has(name) ? 0 : 1,
+    );
     this.loopMemo = new Array<V | undefined>(prog.loopCount);
     this.n = input.events.length;
     this.events = input.events;
@@ -224,7 +249,11 @@ export class Evaluator implements PrimContext {
               this.G[ins.slots[s++]] = new Thunk(ins.e[b]);
             } else {
               const vals = this.destructure(pat, this.ev(ins.e[b], null), ins.loc);
-              for (const v of vals) this.G[ins.slots[s++]] = v;
+              const fixed = this.fixed ? 1 : 0;
+              for (const v of vals) {
+                this.slotFixed[ins.slots[s]] = fixed;
+                this.G[ins.slots[s++]] = v;
+              }
             }
           }
           break;
@@ -234,17 +263,22 @@ export class Evaluator implements PrimContext {
           // candidates) is the same on all of them: computed once, at that level.
           const known = this.sharedValue(ins);
           let vals: V[];
+          // A fixpoint shared by the candidates of the combination has a fixed value.
+          const fixedForCombination = (ins as MemoNode).stageId !== undefined ? 1 : 0;
           if (known !== undefined) vals = (known as VTuple).items;
           else {
             // Each fixpoint computes its own loop values: none is carried over from the last.
             this.loopMemo.fill(undefined);
             vals = this.fixpoint(ins.pats, ins.e, ins.isFun, null, ins.loc, (idx, v) => {
               this.G[ins.slots[idx]] = v;
+              this.slotFixed[ins.slots[idx]] = 0;
             });
             this.share(ins, { k: 'tuple', items: vals });
           }
           vals.forEach((v, idx) => {
             this.G[ins.slots[idx]] = v;
+            this.slotFixed[ins.slots[idx]] = fixedForCombination;
+            if (!ins.isFun[bindingOf(ins.pats, idx)]) this.watchKind(ins.slots[idx], v);
           });
           break;
         }
@@ -298,6 +332,8 @@ export class Evaluator implements PrimContext {
             return;
           } else if (ins.type === 'undefined_unless') {
             if (!flags.includes('undefined')) flags = [...flags, 'undefined'];
+          } else if (ins.type === 'assert') {
+            throw new CatError(`assertion ${ins.name ?? ins.text} failed`, ins.loc);
           }
           break;
         }
@@ -320,6 +356,8 @@ export class Evaluator implements PrimContext {
             this.pathFlags.length = flagsBefore;
             if (ins.slot >= 0) {
               this.G[ins.slot] = el;
+              this.slotFixed[ins.slot] = 0;
+              this.watchKind(ins.slot, el);
               this.exec(code, i + 1, frame, flags, k);
             } else {
               this.exec(code, i + 1, new Frame([el], frame), flags, k);
@@ -556,31 +594,75 @@ export class Evaluator implements PrimContext {
    */
   ev(e: RExp, f: Frame | null): V {
     const node = e as MemoNode;
+    const stage = node.stageId;
+    if (stage !== undefined) {
+      let v = this.stageMemo[stage];
+      if (v === undefined) {
+        v = this.evNode(e, f);
+        this.stageMemo[stage] = v;
+      }
+      this.fixed = true;
+      return v;
+    }
+    // A node found fixed for the combination on an earlier candidate (or path).
+    const fixedId = node.fixedId;
+    if (fixedId !== undefined) {
+      const known = this.shared.fixed[fixedId];
+      if (known !== undefined) {
+        this.fixed = true;
+        return known;
+      }
+    }
     const id = node.memoId;
     if (id !== undefined) {
       const known = this.memo[id];
-      if (known !== undefined) return known;
+      if (known !== undefined) {
+        this.fixed = false; // a fixed value would have been found above
+        return known;
+      }
       const v = this.evNode(e, f);
       this.memo[id] = v;
-      return v;
-    }
-    const stage = node.stageId;
-    if (stage !== undefined) {
-      const known = this.stageMemo[stage];
-      if (known !== undefined) return known;
-      const v = this.evNode(e, f);
-      this.stageMemo[stage] = v;
+      if (this.fixed) this.keepFixed(fixedId!, v);
       return v;
     }
     const loop = node.loopId;
     if (loop !== undefined) {
       const known = this.loopMemo[loop];
-      if (known !== undefined) return known;
+      if (known !== undefined) {
+        this.fixed = false;
+        return known;
+      }
       const v = this.evNode(e, f);
       this.loopMemo[loop] = v;
+      if (this.fixed) this.keepFixed(fixedId!, v);
       return v;
     }
-    return this.evNode(e, f);
+    const v = this.evNode(e, f);
+    if (fixedId !== undefined && this.fixed) this.keepFixed(fixedId, v);
+    return v;
+  }
+
+  private keepFixed(fixedId: number, v: V): void {
+    if (!this.shared.fixedOff) this.shared.fixed[fixedId] = v;
+  }
+
+  /**
+   * A watched global (kinds.ts) was bound to v. Values kept as fixed by absorption
+   * assumed the kinds seen so far in the combination: another kind drops them all, and
+   * nothing more is kept for the combination (a value whose kind is not a set's or a
+   * relation's counts as another kind every time).
+   */
+  private watchKind(slot: number, v: V): void {
+    const shared = this.shared;
+    if (shared.fixedOff || shared.watched[slot] !== 1) return;
+    const kind = kindCode(v);
+    const seen = shared.kinds[slot];
+    if (kind !== 0 && (seen === 0 || seen === kind)) {
+      shared.kinds[slot] = kind;
+      return;
+    }
+    shared.fixed.fill(undefined);
+    shared.fixedOff = true;
   }
 
   /** The value of a node marked for sharing, if it was computed at its level already. */
@@ -597,55 +679,145 @@ export class Evaluator implements PrimContext {
     else if (node.stageId !== undefined) this.stageMemo[node.stageId] = v;
   }
 
+  /** Evaluates e's node; sets `fixed` as ev promises (see there). */
   private evNode(e: RExp, f: Frame | null): V {
     switch (e.t) {
       case 'const':
+        this.fixed = true;
         return e.v;
       case 'zero':
+        this.fixed = true;
         return new Relation(this.n);
-      case 'glob':
-        return this.force(e.s);
+      case 'glob': {
+        const s = this.G[e.s];
+        if (s instanceof Thunk) {
+          if (s.value === null) {
+            s.value = this.ev(s.e, null);
+            s.fixed = this.fixed;
+          }
+          this.fixed = s.fixed;
+          return s.value;
+        }
+        this.fixed = this.slotFixed[e.s] === 1;
+        return s as V;
+      }
       case 'local': {
         let fr = f!;
         for (let d = e.d; d > 0; d--) fr = fr.p!;
+        this.fixed = false;
         return fr.v[e.i];
       }
       case 'input': {
         const v = this.I[e.i];
         if (v === UNBOUND) throw new CatError(`unbound var: ${e.name}`, e.loc);
+        this.fixed = this.inputFixed[e.i] === 1;
         return v;
       }
-      case 'op1':
-        return this.op1(e.op, this.ev(e.a, f), e.loc);
+      case 'op1': {
+        const v = this.ev(e.a, f);
+        const fixed = this.fixed;
+        const r = this.op1(e.op, v, e.loc);
+        this.fixed = fixed;
+        return r;
+      }
       case 'union':
         return this.union(e.a, f, e.loc);
       case 'seq':
         return this.seq(e.a, f, e.loc);
-      case 'inter':
-        return this.inter(this.ev(e.l, f), this.ev(e.r, f), e.loc);
-      case 'intercart': {
-        const r = this.asRel(this.ev(e.r, f), e.loc);
-        return r.restrict(
-          this.asEvents(this.ev(e.s1, f), e.loc),
-          this.asEvents(this.ev(e.s2, f), e.loc),
-        );
+      case 'inter': {
+        const l = this.ev(e.l, f);
+        const fl = this.fixed;
+        const r = this.ev(e.r, f);
+        const fr = this.fixed;
+        const v = this.inter(l, r, e.loc);
+        // An empty operand fixed for the combination makes the intersection fixed.
+        this.fixed = (fl && fr) || absorbs(fl, l, e.r) || absorbs(fr, r, e.l);
+        return v;
       }
-      case 'diff':
-        return this.diff(this.ev(e.l, f), this.ev(e.r, f), e.loc);
-      case 'cart':
-        return Relation.cartesian(
-          this.asEvents(this.ev(e.l, f), e.loc),
-          this.asEvents(this.ev(e.r, f), e.loc),
-        );
-      case 'add':
-        return this.add(this.ev(e.l, f), this.ev(e.r, f), e.loc);
-      case 'set':
-        return this.explicitSet(
-          e.a.map((x) => this.ev(x, f)),
-          e.loc,
-        );
-      case 'tuple':
-        return { k: 'tuple', items: e.a.map((x) => this.ev(x, f)) };
+      case 'intercart': {
+        const rv = this.asRel(this.ev(e.r, f), e.loc);
+        const fr = this.fixed;
+        const s1 = this.asEvents(this.ev(e.s1, f), e.loc);
+        const f1 = this.fixed;
+        const s2 = this.asEvents(this.ev(e.s2, f), e.loc);
+        const f2 = this.fixed;
+        const v = rv.restrict(s1, s2);
+        this.fixed =
+          (fr && f1 && f2) ||
+          (determined(e.r) &&
+            determined(e.s1) &&
+            determined(e.s2) &&
+            ((fr && rv.isEmpty()) || (f1 && s1.isEmpty()) || (f2 && s2.isEmpty())));
+        return v;
+      }
+      case 'diff': {
+        const l = this.ev(e.l, f);
+        const fl = this.fixed;
+        const r = this.ev(e.r, f);
+        const fr = this.fixed;
+        const v = this.diff(l, r, e.loc);
+        this.fixed = (fl && fr) || absorbs(fl, l, e.r);
+        return v;
+      }
+      case 'cart': {
+        const l = this.asEvents(this.ev(e.l, f), e.loc);
+        const fl = this.fixed;
+        const r = this.asEvents(this.ev(e.r, f), e.loc);
+        const fr = this.fixed;
+        const v = Relation.cartesian(l, r);
+        this.fixed = (fl && fr) || absorbs(fl, l, e.r) || absorbs(fr, r, e.l);
+        return v;
+      }
+      case 'add': {
+        const l = this.ev(e.l, f);
+        const fl = this.fixed;
+        const r = this.ev(e.r, f);
+        const fr = this.fixed;
+        const v = this.add(l, r, e.loc);
+        this.fixed = fl && fr;
+        return v;
+      }
+      case 'set': {
+        let fixed = true;
+        const vs = e.a.map((x) => {
+          const v = this.ev(x, f);
+          fixed &&= this.fixed;
+          return v;
+        });
+        const v = this.explicitSet(vs, e.loc);
+        this.fixed = fixed;
+        return v;
+      }
+      case 'tuple': {
+        let fixed = true;
+        const items = e.a.map((x) => {
+          const v = this.ev(x, f);
+          fixed &&= this.fixed;
+          return v;
+        });
+        this.fixed = fixed;
+        return { k: 'tuple', items };
+      }
+      case 'app':
+      case 'fun':
+      case 'let':
+      case 'letrec':
+      case 'match':
+      case 'matchset':
+      case 'try':
+      case 'if': {
+        // Calls, functions, bindings and branches: judged variant (not worth following).
+        const v = this.evOther(e, f);
+        this.fixed = false;
+        return v;
+      }
+      default:
+        return assertNever(e);
+    }
+  }
+
+  private evOther(e: OtherExp, f: Frame | null): V {
+    switch (e.t) {
       case 'app':
         return this.apply(this.ev(e.f, f), this.ev(e.x, f), e.loc);
       case 'fun':
@@ -684,6 +856,8 @@ export class Evaluator implements PrimContext {
       }
       case 'if':
         return this.cond(e.c, f) ? this.ev(e.th, f) : this.ev(e.el, f);
+      default:
+        return assertNever(e);
     }
   }
 
@@ -829,8 +1003,10 @@ export class Evaluator implements PrimContext {
   private union(args: RExp[], f: Frame | null, loc: Location): V {
     const vs: V[] = [];
     let sawUnv = false;
+    let fixed = true;
     for (const a of args) {
       let v = this.ev(a, f);
+      fixed &&= this.fixed;
       const k = kindOf(v);
       if (k === 'empty') continue;
       if (k === 'unv') {
@@ -840,6 +1016,7 @@ export class Evaluator implements PrimContext {
       if (k === 'tag') v = { k: 'valset', items: [v] };
       vs.push(v);
     }
+    this.fixed = fixed;
     if (sawUnv) return UNV;
     if (vs.length === 0) return EMPTY;
     const first = vs[0];
@@ -886,9 +1063,14 @@ export class Evaluator implements PrimContext {
     let acc: Relation | null = null;
     let filter: EventSet | null = null; // pending filter when acc is null
     let empty = false;
+    // Fixed for the combination: every operand is, or one is and is empty.
+    let allFixed = true;
+    let fixedEmpty = false;
     for (const a of args) {
       if (a.t === 'op1' && a.op === 'toid') {
         const sv = this.ev(a.a, f);
+        if (this.fixed) fixedEmpty ||= isNothing(sv);
+        else allFixed = false;
         const ks = kindOf(sv);
         if (ks === 'empty') {
           empty = true;
@@ -901,6 +1083,8 @@ export class Evaluator implements PrimContext {
         continue;
       }
       const v = this.ev(a, f);
+      if (this.fixed) fixedEmpty ||= isNothing(v);
+      else allFixed = false;
       const k = kindOf(v);
       if (k === 'empty') {
         empty = true;
@@ -921,6 +1105,7 @@ export class Evaluator implements PrimContext {
         filter = null;
       } else acc = r;
     }
+    this.fixed = allFixed || (fixedEmpty && args.every(determined));
     if (empty) return EMPTY;
     if (acc) return acc;
     return filter ? Relation.idOn(filter) : this.id();
@@ -1103,16 +1288,82 @@ export class Evaluator implements PrimContext {
   }
 }
 
-/** Per program, the per-combination values of the fixed part seen last. */
-const stageMemos = new WeakMap<CompiledProgram, { part: object; values: Array<V | undefined> }>();
+/**
+ * Whether an operand makes its node's value fixed for the combination by being fixed
+ * (`fixed`) and empty (`v`), the other operand being kind-determined (kinds.ts).
+ */
+function absorbs(fixed: boolean, v: V, other: RExp): boolean {
+  return fixed && determined(other) && isNothing(v);
+}
 
-function stageMemoFor(prog: CompiledProgram, part: object | undefined): Array<V | undefined> {
-  if (part === undefined) return new Array<V | undefined>(prog.stageCount);
-  const known = stageMemos.get(prog);
-  if (known && known.part === part) return known.values;
-  const values = new Array<V | undefined>(prog.stageCount);
-  stageMemos.set(prog, { part, values });
-  return values;
+function determined(e: RExp): boolean {
+  return (e as KindNode).kindDetermined === true;
+}
+
+/** The kinds watchKind tells apart: 0 for any kind but these four. */
+function kindCode(v: V): number {
+  if (v instanceof Relation) return 1;
+  if (v instanceof EventSet) return 2;
+  const k = kindOf(v);
+  return k === 'empty' ? 3 : k === 'unv' ? 4 : 0;
+}
+
+/** The binding of a `let rec` that fills position idx of its slots. */
+function bindingOf(pats: RPat[], idx: number): number {
+  let b = 0;
+  for (let first = pats[0].size; first <= idx; first += pats[b].size) b++;
+  return b;
+}
+
+/** A value with no element: `{}`, or an empty relation or event set. */
+function isNothing(v: V): boolean {
+  if (v instanceof Relation || v instanceof EventSet) return v.isEmpty();
+  return kindOf(v) === 'empty';
+}
+
+/** The values shared by the candidates of one combination (one fixed part). */
+interface SharedMemos {
+  part: object | undefined;
+  /** By stage id: nodes invariant by construction. */
+  stage: Array<V | undefined>;
+  /** By fixed id: nodes an evaluation found fixed for the combination. */
+  fixed: Array<V | undefined>;
+  /** Set when a watched global changed kind: nothing more is kept in `fixed`. */
+  fixedOff: boolean;
+  /** The program's watched globals (kinds.ts), and the kind code each held (0: none yet). */
+  watched: Uint8Array;
+  kinds: Uint8Array;
+}
+
+const watchedByProgram = new WeakMap<CompiledProgram, Uint8Array>();
+
+function watchedFor(prog: CompiledProgram): Uint8Array {
+  let w = watchedByProgram.get(prog);
+  if (w === undefined) {
+    w = watchedSlots(prog);
+    watchedByProgram.set(prog, w);
+  }
+  return w;
+}
+
+/** Per program, the per-combination values of the fixed part seen last. */
+const sharedMemos = new WeakMap<CompiledProgram, SharedMemos>();
+
+function sharedMemosFor(prog: CompiledProgram, part: object | undefined): SharedMemos {
+  const fresh = (): SharedMemos => ({
+    part,
+    stage: new Array<V | undefined>(prog.stageCount),
+    fixed: new Array<V | undefined>(prog.fixedCount),
+    fixedOff: false,
+    watched: watchedFor(prog),
+    kinds: new Uint8Array(prog.nslots),
+  });
+  if (part === undefined) return fresh();
+  const known = sharedMemos.get(prog);
+  if (known && known.part === part) return known;
+  const memos = fresh();
+  sharedMemos.set(prog, memos);
+  return memos;
 }
 
 export function evaluateProgram(

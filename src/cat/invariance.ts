@@ -60,6 +60,12 @@ export interface MemoNode {
    * index of the value shared by the steps of one fixpoint computation.
    */
   loopId?: number;
+  /**
+   * Set on the other costly nodes that read no frame variable and, inside a `let rec`,
+   * none of its names: index of the value kept for the combination once an evaluation
+   * finds the node's value fixed there after all (see Evaluator.ev).
+   */
+  fixedId?: number;
 }
 
 /** How many nodes of each level markInvariant marked (their ids are dense from 0). */
@@ -67,10 +73,16 @@ export interface InvariantCounts {
   memoCount: number;
   stageCount: number;
   loopCount: number;
+  fixedCount: number;
 }
 
-/** Marks the invariant costly nodes of prog with dense memo and stage ids. */
-export function markInvariant(prog: CompiledProgram): InvariantCounts {
+/**
+ * Marks the invariant costly nodes of prog with dense memo and stage ids. Also says which
+ * global slots may differ between the candidates of one combination.
+ */
+export function markInvariant(
+  prog: CompiledProgram,
+): InvariantCounts & { candidateVariantSlots: Uint8Array } {
   const forkVariantSlot = new Uint8Array(prog.nslots);
 
   const forEachIns = (code: CIns[], visit: (ins: CIns) => void): void => {
@@ -389,6 +401,7 @@ export function markInvariant(prog: CompiledProgram): InvariantCounts {
   let memoCount = 0;
   let stageCount = 0;
   let loopCount = 0;
+  let fixedCount = 0;
   // recSlots: the variables of the top-level `let rec` whose definition e is part of, if any.
   const mark = (e: RExp, depth: number, recSlots: Uint8Array | null = null): void => {
     checkLimits();
@@ -399,6 +412,7 @@ export function markInvariant(prog: CompiledProgram): InvariantCounts {
         return; // everything inside is computed at most once with it
       }
       // Computed once per candidate; its per-combination parts are marked below.
+      (e as MemoNode).fixedId = fixedCount++;
       if (!forkVariant(e)) (e as MemoNode).memoId = memoCount++;
       else if (recSlots !== null) {
         // Computed once per fixpoint; what is shared more widely inside is marked below.
@@ -531,7 +545,13 @@ export function markInvariant(prog: CompiledProgram): InvariantCounts {
     }
   };
   forEachIns(prog.code, markIns);
-  return { memoCount, stageCount, loopCount };
+  return {
+    memoCount,
+    stageCount,
+    loopCount,
+    fixedCount,
+    candidateVariantSlots: candidateLevel.variantSlot,
+  };
 }
 
 /** A built-in function that reads event values (which differ between candidates). */

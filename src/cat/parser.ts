@@ -58,6 +58,10 @@ class Parser {
     const t = this.peek(k);
     return t.kind === 'op' && t.text === text;
   }
+  private isVarWord(text: string, k = 0): boolean {
+    const t = this.peek(k);
+    return t.kind === 'var' && t.text === text;
+  }
   private isKw(text: string, k = 0): boolean {
     const t = this.peek(k);
     return t.kind === 'kw' && t.text === text;
@@ -139,6 +143,12 @@ class Parser {
         ['acyclic', 'irreflexive', 'empty'].includes(this.peek(1).text)
       ) {
         out.push(this.parseTest('check'));
+        continue;
+      }
+      if (this.isVarWord('assert') && this.startsTest(1)) {
+        const at = this.loc();
+        this.next();
+        out.push({ ...this.parseTest('assert'), loc: at });
         continue;
       }
       if (!this.startsIns()) break;
@@ -328,6 +338,12 @@ class Parser {
     return this.fail(`syntax error: unexpected ${this.describe(t)}`);
   }
 
+  /** A test's keyword (possibly negated) at token k. */
+  private startsTest(k: number): boolean {
+    const t = this.isOp('~', k) ? this.peek(k + 1) : this.peek(k);
+    return t.kind === 'kw' && ['acyclic', 'irreflexive', 'empty'].includes(t.text);
+  }
+
   private parseTest(type: TestType): Ins {
     const loc = this.loc();
     let negated = false;
@@ -429,7 +445,10 @@ class Parser {
         c = { kind: 'and', left: c, right: this.parseCondAtom() };
       } else if (
         (this.isOp('||') || this.isOp('|')) &&
-        (this.peek(1).kind === 'string' || this.isOp('~', 1) || this.isOp('!', 1))
+        (this.peek(1).kind === 'string' ||
+          this.isOp('~', 1) ||
+          this.isOp('!', 1) ||
+          this.isVarWord('not', 1))
       ) {
         this.next();
         c = { kind: 'or', left: c, right: this.parseCondAtom() };
@@ -440,9 +459,14 @@ class Parser {
 
   private parseCondAtom(): Cond {
     if (this.peek().kind === 'string') return { kind: 'variant', name: this.next().text };
+    // herd's aarch64 files spell negation `not "DIC"`.
+    const negation = this.isOp('~') || this.isOp('!') || this.isVarWord('not');
     if (
-      (this.isOp('~') || this.isOp('!')) &&
-      (this.peek(1).kind === 'string' || this.isOp('~', 1) || this.isOp('!', 1))
+      negation &&
+      (this.peek(1).kind === 'string' ||
+        this.isOp('~', 1) ||
+        this.isOp('!', 1) ||
+        this.isVarWord('not', 1))
     ) {
       this.next();
       return { kind: 'not', arg: this.parseCondAtom() };
@@ -621,6 +645,8 @@ class Parser {
 
   private startsArg(): boolean {
     const t = this.peek();
+    // `assert empty ...` starts an instruction (herd's keyword; a name elsewhere).
+    if (t.kind === 'var' && t.text === 'assert' && this.startsTest(1)) return false;
     if (t.kind === 'var' || t.kind === 'tag') return true;
     if (t.kind === 'kw') return t.text === 'begin';
     if (t.kind === 'op') return ['(', '{', '[', '_', '0'].includes(t.text);

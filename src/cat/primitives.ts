@@ -191,6 +191,18 @@ const differentValues: PrimFn = (v, ctx, loc) => {
   return out;
 };
 
+/**
+ * herd's page-table primitives (aarch64bbm.cat): the pairs of `r` whose page-table-entry
+ * values have the same output address, or of which one maps its page writable. Ordo has
+ * no page-table-entry values (no -variant vmsa), so no pair qualifies.
+ */
+function pageTableEntryPairs(name: string): PrimFn {
+  return (v, ctx, loc) => {
+    asRel(name, v, ctx, loc);
+    return new Relation(ctx.n);
+  };
+}
+
 function tagName(name: string, v: V, loc: Location): string {
   if (kindOf(v) !== 'tag') mismatch(name, v, loc);
   return (v as { name: string }).name;
@@ -245,6 +257,8 @@ export const PRIMITIVES: Array<[string, PrimFn]> = [
   ['fromto', fromto],
   ['inter_transitive', interTransitive],
   ['fail', fail],
+  ['same-oa', pageTableEntryPairs('same-oa')],
+  ['at-least-one-writable', pageTableEntryPairs('at-least-one-writable')],
 ];
 
 // Referenced so that unused-import checks stay quiet when the helpers evolve.

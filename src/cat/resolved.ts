@@ -90,6 +90,8 @@ export interface CompiledProgram {
   stageCount: number;
   /** Number of fixpoint-invariant nodes marked by markInvariant (their loop ids). */
   loopCount: number;
+  /** Number of nodes whose value may turn out fixed for a combination (their fixed ids). */
+  fixedCount: number;
   /**
    * Relations the model asks to display (`show`, less `unshow`), in order: the name shown
    * and the global to read it from (`show e as name` binds e to a hidden global).

@@ -1,0 +1,170 @@
+// Values found fixed for a path combination (an operand fixed and empty absorbs the rest)
+// and the kind-determined operands that make skipping them on later candidates sound.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadModel, evaluateModel } from '../src/cat/index.js';
+import { watchedSlots, type KindNode } from '../src/cat/kinds.js';
+import { CatError } from '../src/cat/values.js';
+import { Relation } from '../src/relations/index.js';
+import { mkInput, type Ev } from './support/cat-models.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'ordo-kinds-'));
+let counter = 0;
+
+function loadSource(src: string) {
+  const p = join(dir, `m${counter++}.cat`);
+  writeFileSync(p, src);
+  return loadModel({ catFile: p, variants: [], includeDirs: [] });
+}
+
+/** Whether the (single) definition of a top-level name is marked kind-determined. */
+function determined(m: ReturnType<typeof loadSource>, name: string): boolean {
+  const g = m.program.finalGlobals.get(name);
+  assert.ok(g && g.kind === 'slot', `no global ${name}`);
+  for (const ins of m.program.code) {
+    if (ins.t === 'glet' && ins.slots.includes(g.s))
+      return (ins.e[ins.slots.indexOf(g.s)] as KindNode).kindDetermined === true;
+  }
+  return assert.fail(`no definition of ${name}`);
+}
+
+const threeEvents: Ev[] = [
+  { kind: 'W', thread: -1, loc: 'x', value: 0 },
+  { kind: 'W', thread: 0, loc: 'x', value: 1 },
+  { kind: 'R', thread: 1, loc: 'x', value: 1 },
+];
+
+test('relational operators over inputs and calls of top-level functions are kind-determined', () => {
+  const m = loadSource(
+    [
+      '"t"',
+      'let f(r) = r ; po',
+      'let g(a, b) = a | b',
+      'let ops = ((rf ; po) | (rf & loc) | (rf \\ po))^-1+',
+      'let called = f(rf) & g(rf, po)',
+      'with s from {rf, po}',
+      'let onfork = s ; rf',
+      'let rec x = rf | (x ; po)',
+      'let onrec = x ; po',
+    ].join('\n') + '\n',
+  );
+  assert.equal(determined(m, 'ops'), true);
+  assert.equal(determined(m, 'called'), true);
+  // Names bound by `with` and `let rec` are watched at run time: they count as determined.
+  assert.equal(determined(m, 'onfork'), true);
+  assert.equal(determined(m, 'onrec'), true);
+});
+
+test('branches, local bindings, tuples and calls of computed functions are not kind-determined', () => {
+  const m = loadSource(
+    [
+      '"t"',
+      'let f(r) = r ; po',
+      'let branch = if rf = 0 then rf else R',
+      'let local = let y = rf in y ; po',
+      'let guarded = try rf with R',
+      'let added = po ++ {}',
+      'let pick = if rf = 0 then f else f',
+      'let computed = pick(rf)',
+      'let onbranch = branch ; po',
+    ].join('\n') + '\n',
+  );
+  for (const name of ['branch', 'local', 'guarded', 'added', 'computed', 'onbranch'])
+    assert.equal(determined(m, name), false, name);
+});
+
+test('a global that is the same for every candidate is kind-determined whatever defines it', () => {
+  // `try` is not followed, but its value does not depend on the candidate.
+  const m = loadSource('"t"\nlet S = try R with W\nlet onS = [S] ; rf\n');
+  assert.equal(determined(m, 'onS'), true);
+});
+
+test('the watched globals are the names of `with` and the values of `let rec`, not functions', () => {
+  const m = loadSource(
+    '"t"\nlet a = rf\nwith s from {rf, po}\nlet rec x = rf | (x ; po) and h(r) = h(r)\n',
+  );
+  const watched = watchedSlots(m.program);
+  const slotOf = (name: string) => {
+    const g = m.program.finalGlobals.get(name);
+    assert.ok(g && g.kind === 'slot');
+    return g.s;
+  };
+  assert.equal(watched[slotOf('s')], 1);
+  assert.equal(watched[slotOf('x')], 1);
+  assert.equal(watched[slotOf('h')], 0);
+  assert.equal(watched[slotOf('a')], 0);
+});
+
+/** Counts the compositions of bit-matrix relations done by `run`. */
+function compositions(run: () => void): number {
+  const seq = Relation.prototype.seq;
+  let count = 0;
+  Relation.prototype.seq = function (this: Relation, o: Relation) {
+    count++;
+    return seq.call(this, o);
+  };
+  try {
+    run();
+  } finally {
+    Relation.prototype.seq = seq;
+  }
+  return count;
+}
+
+test('a sequence with an empty operand fixed for the combination is not composed again', () => {
+  // No event is both a read and a write: `[R & W]` is empty for every candidate, so
+  // `z` is too, whatever rf is; the next candidate of the combination reuses it.
+  const m = loadSource('"t"\nlet z = rf ; po ; [R & W] ; rf ; po\nflag ~empty z as z\n');
+  const fixedPart = {};
+  const candidate = (rf: Array<[number, number]>) => ({ ...mkInput(threeEvents, rf), fixedPart });
+  const first = compositions(() =>
+    assert.deepEqual(evaluateModel(m, candidate([[1, 2]])), [{ allowed: true, flags: [] }]),
+  );
+  const second = compositions(() =>
+    assert.deepEqual(evaluateModel(m, candidate([[0, 2]])), [{ allowed: true, flags: [] }]),
+  );
+  assert.ok(first > 0);
+  assert.equal(second, 0);
+  // Another combination (another fixed part) computes it afresh.
+  const third = compositions(() =>
+    evaluateModel(m, { ...mkInput(threeEvents, [[1, 2]]), fixedPart: {} }),
+  );
+  assert.equal(third, first);
+});
+
+test('an operand empty for one candidate only does not fix the value for the others', () => {
+  // rf is empty in the first candidate, not in the second: what it absorbs there must be
+  // recomputed for the second.
+  const m = loadSource(
+    '"t"\nlet a = rf ; (po | loc)\nlet b = rf & loc\nflag ~empty a as a\nflag ~empty b as b\n',
+  );
+  const fixedPart = {};
+  const flags = (rf: Array<[number, number]>) =>
+    evaluateModel(m, { ...mkInput(threeEvents, rf), fixedPart }).map((o) => o.flags);
+  assert.deepEqual(flags([]), [[]]);
+  assert.deepEqual(flags([[1, 2]]), [['a', 'b']]);
+});
+
+test('a watched name changing kind drops the values fixed with the old kind', () => {
+  // Path 1: s = {} makes `[R & W] ; s` the polymorphic {} and the union a set. Path 2:
+  // s = rf makes it an (empty) relation, and the union mixes a relation with a set: an
+  // error herd reports, which a value kept from path 1 would hide.
+  const m = loadSource(
+    '"t"\nwith s from {{}, rf}\nlet u = ([R & W] ; s) | R\nflag ~empty u as u\n',
+  );
+  const input = { ...mkInput(threeEvents, [[1, 2]]), fixedPart: {} };
+  assert.throws(() => evaluateModel(m, input), CatError);
+});
+
+test('an operand whose kind may change with the candidate is evaluated on every candidate', () => {
+  // The branch gives a relation when rf is empty and a set otherwise: the second
+  // candidate's sequence is an error, which an absorbed value from the first would hide.
+  const m = loadSource('"t"\nlet u = [R & W] ; (if rf = 0 then po else R)\nflag ~empty u as u\n');
+  const fixedPart = {};
+  const candidate = (rf: Array<[number, number]>) => ({ ...mkInput(threeEvents, rf), fixedPart });
+  assert.deepEqual(evaluateModel(m, candidate([])), [{ allowed: true, flags: [] }]);
+  assert.throws(() => evaluateModel(m, candidate([[1, 2]])), CatError);
+});
