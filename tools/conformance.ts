@@ -171,6 +171,11 @@ const KNOWN_GAPS: Record<string, Record<string, string[]>> = {
     'an address computed on a path the model forbids (A261)': ['A261'],
     "a CAS test's execution count (12 where herd7 has 10)": ['MP+rel+CAS-ok-bothRs-addr'],
   },
+  'arch-ppc': {
+    // States, counts and verdicts are herd7's; herd7's printer of rlwinm/rlwimi for its
+    // digest is not known (not in the herdtools7 sources read), so the Hash line differs.
+    "herd7's digest of rlwinm/rlwimi (Hash only)": ['A011', 'A013', 'A014'],
+  },
 };
 
 function knownGaps(set: string): Set<string> {
@@ -189,6 +194,7 @@ const HARDWARE_SETS = [
   { set: 'arch-x86_64', herdModel: 'x86tso.cat' },
   { set: 'arch-riscv', herdModel: 'riscv.cat' },
   { set: 'arch-aarch64', herdModel: 'aarch64.cat' },
+  { set: 'arch-ppc', herdModel: 'ppc.cat' },
 ];
 
 export function defaultSuites(): Suite[] {
