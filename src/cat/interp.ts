@@ -1073,11 +1073,17 @@ export class Evaluator implements PrimContext {
     // Fixed for the combination: every operand is, or one is and is empty.
     let allFixed = true;
     let fixedEmpty = false;
+    // Once an operand is known empty the value is: the other operands are still
+    // evaluated (and type-checked) as before, but not composed. (Only fixed operands are
+    // tested, for the test costs a pass over the relation: inside a fixpoint, LKMM's
+    // srcu terms compose an empty fixed part with rcu-order at every step.)
+    let nothing = false;
     for (const a of args) {
       if (a.t === 'op1' && a.op === 'toid') {
         const sv = this.ev(a.a, f);
-        if (this.fixed) fixedEmpty ||= isNothing(sv);
-        else allFixed = false;
+        if (this.fixed) {
+          if (isNothing(sv)) fixedEmpty = nothing = true;
+        } else allFixed = false;
         const ks = kindOf(sv);
         if (ks === 'empty') {
           empty = true;
@@ -1085,13 +1091,15 @@ export class Evaluator implements PrimContext {
         }
         if (ks === 'unv') continue;
         const s = this.asEvents(sv, a.loc);
+        if (nothing) continue;
         if (acc) acc = acc.restrict(null, s);
         else filter = filter ? filter.inter(s) : s;
         continue;
       }
       const v = this.ev(a, f);
-      if (this.fixed) fixedEmpty ||= isNothing(v);
-      else allFixed = false;
+      if (this.fixed) {
+        if (isNothing(v)) fixedEmpty = nothing = true;
+      } else allFixed = false;
       const k = kindOf(v);
       if (k === 'empty') {
         empty = true;
@@ -1106,6 +1114,7 @@ export class Evaluator implements PrimContext {
           `type relation expected, ${typeName(v)} found`,
           a.t === 'input' || a.t === 'op1' ? a.loc : loc,
         );
+      if (nothing) continue;
       if (acc) acc = acc.seq(r);
       else if (filter) {
         acc = r.restrict(filter, null);
@@ -1114,6 +1123,7 @@ export class Evaluator implements PrimContext {
     }
     this.fixed = allFixed || (fixedEmpty && args.every(determined));
     if (empty) return EMPTY;
+    if (nothing) return new Relation(this.n);
     if (acc) return acc;
     return filter ? Relation.idOn(filter) : this.id();
   }
