@@ -317,3 +317,73 @@ test('AArch64 LDXP/STXP: an exclusive pair is written whole and read whole, neve
     '0:X9=1; 1:X3=0; 1:X4=0; t[0]=0; t[1]=0;',
   ]);
 });
+
+test('AArch64 code addresses: BL/RET, ADR/BLR, a call into another thread, a branch on a read', () => {
+  const run = (name: string, text: string[]) => {
+    const file = join(dir, `${name}.litmus`);
+    writeFileSync(file, [`AArch64 ${name}`, ...text].join('\n') + '\n');
+    return runTest(file, {});
+  };
+  // Two calls of a function of the thread, one direct (BL), one through ADR and BLR;
+  // P1 calls P0's function with P1's registers.
+  const calls = run('calls', [
+    '{ 1:X1=P0:Linc; }',
+    ' P0           | P1           ;',
+    ' MOV W0,#4    | MOV W0,#7    ;',
+    ' BL Linc      | BLR X1       ;',
+    ' ADR X2,Linc  |              ;',
+    ' BLR X2       |              ;',
+    ' B Lend       |              ;',
+    'Linc:         |              ;',
+    ' ADD W0,W0,#1 |              ;',
+    ' RET          |              ;',
+    'Lend:         |              ;',
+    'forall (0:X0=6 /\\ 1:X0=8)',
+  ]);
+  assert.equal(calls.observation, 'Always');
+  assert.deepEqual(formatStates(calls), ['0:X0=6; 1:X0=8;']);
+  // BL leaves the return address in X30: the next instruction's label, printed as herd7.
+  const link = run('link', ['{}', ' P0 ;', ' BL L0 ;', 'L0: ;', 'locations [0:X30;]']);
+  assert.deepEqual(formatStates(link), ['0:X30=label:"P0:L0";']);
+  // A code address read from memory: one path per address written there.
+  const read = run('read', [
+    '{ 0:X4=y; 1:X4=y; 1:X3=P0:L0; }',
+    ' P0          | P1          ;',
+    ' ADR X5,L1   | STR X3,[X4] ;',
+    ' STR X5,[X4] |             ;',
+    ' LDR X3,[X4] |             ;',
+    ' BR X3       |             ;',
+    'L0:          |             ;',
+    ' MOV W0,#1   |             ;',
+    'L1:          |             ;',
+    'locations [0:X0;]',
+    'exists (0:X0=1)',
+  ]);
+  assert.equal(read.observation, 'Sometimes');
+});
+
+test('AArch64 code values: a load from a code address reads its instruction, as herd7 prints it', () => {
+  const file = join(dir, 'ifetch.litmus');
+  const text = [
+    'AArch64 ifetch',
+    '{ 0:X0=P1:L0; 0:X2=instr:"B .+4"; ins_t 0:X1; }',
+    ' P0          | P1     ;',
+    ' LDR W1,[X0] | L0:    ;',
+    ' ADR X3,L2   |  B L1  ;',
+    ' LDR W4,[X3] | L1:    ;',
+    'L2:          |  NOP   ;',
+    ' ADR X5,L2   |        ;',
+    'locations [0:X1; 0:X4 ins_t;]',
+    'forall (0:X1=instr:"B .+4" /\\ 0:X2=0:X1 /\\ 0:X4=instr:"ADR X5,.+0")',
+  ];
+  writeFileSync(file, text.join('\n') + '\n');
+  const r = runTest(file, {});
+  assert.equal(r.observation, 'Always');
+  assert.equal(
+    r.conditionText,
+    'forall (0:X1=instr:"B .+4" /\\ 0:X2=0:X1 /\\ 0:X4=instr:"ADR X5,.+0")',
+  );
+  assert.deepEqual(formatStates(r), [
+    '0:X1=instr:"B .+4"; 0:X2=instr:"B .+4"; 0:X4=instr:"ADR X5,.+0";',
+  ]);
+});

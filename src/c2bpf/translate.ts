@@ -576,6 +576,7 @@ class ThreadTranslator {
       case 'loadReserve':
       case 'storeConditional':
       case 'cmpxchgPair':
+      case 'branchTo':
         return refuse(s.kind, 'not produced by the C front-end');
     }
   }
@@ -689,6 +690,9 @@ function stmtLocsAndRegs(
         break;
       case 'goto':
         if (s.test) ex(s.test);
+        break;
+      case 'branchTo':
+        ex(s.target);
         break;
       case 'loadReserve':
         regs.add(s.reg);

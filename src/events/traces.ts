@@ -106,6 +106,8 @@ export interface ExploreOptions {
   herdVars?: Map<Expr, number>;
   /** The test's arrays (hardware dialects): element size in bytes, by array name. */
   arrays?: ReadonlyMap<string, number>;
+  /** Every thread's top-level statements, by thread number, for branches into them. */
+  code?: ReadonlyMap<number, Stmt[]>;
   /**
    * Called with a jump's target label when a path is dropped because a backward jump
    * would run more than `unroll` times (herd7's "unrolling limit exceeded at L").
@@ -177,6 +179,9 @@ export function numberHerdVariables(threads: Thread[]): Map<Expr, number> {
         return;
       case 'goto':
         if (s.test) ex(s.test);
+        return;
+      case 'branchTo':
+        ex(s.target);
         return;
       case 'loadReserve':
         ex(s.addr);
@@ -655,6 +660,10 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
       jump(list, i, s, state, k);
       return;
     }
+    if (s.kind === 'branchTo') {
+      branch(list, i, s, state, k);
+      return;
+    }
     stmt(s, state, (st) => stmts(list, i + 1, st, k));
   }
 
@@ -696,6 +705,38 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
         (yes) => take(yes, known),
         (no) => stmts(list, i + 1, no, k),
       );
+    });
+  }
+
+  // An indirect branch: continues after the label its target names, in this thread's
+  // code or another's (a call into another thread's function runs that code here). It is
+  // bound by the unrolling limit when it goes back, or into other code, like a `B`.
+  function branch(
+    list: Stmt[],
+    i: number,
+    s: Extract<Stmt, { kind: 'branchTo' }>,
+    state: PathState,
+    k: (st: PathState) => void,
+  ): void {
+    // A target read from memory forks, as an address does, one path per code address.
+    address(s.target, state, (st, t) => {
+      const m = /^label:"P(\d+):(.+)"$/.exec(t.loc);
+      if (!m) throw new OrdoError(`branch to ${t.loc}, which is not a code label`, where(s.pos));
+      const n = Number(m[1]);
+      const code = n === thread.id ? thread.body : opts.code?.get(n);
+      const target = code ? code.findIndex((x) => x.kind === 'label' && x.name === m[2]) : -1;
+      if (!code || target < 0)
+        throw new OrdoError(`branch to an undefined label P${n}:${m[2]}`, where(s.pos));
+      st.ctrl = unionDeps(st.ctrl, t.deps);
+      if (code !== list || target < i) {
+        const count = (st.jumps.get(s) ?? 0) + 1;
+        if (count > unroll) {
+          opts.onUnrollLimit?.(m[2]!);
+          return;
+        }
+        st.jumps.set(s, count);
+      }
+      stmts(code, target + 1, st, k);
     });
   }
 
@@ -977,6 +1018,7 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
         k(state);
         return;
       case 'goto':
+      case 'branchTo':
         throw new OrdoError('goto is only allowed at the top level of a thread', where(s.pos));
     }
   }

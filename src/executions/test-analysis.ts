@@ -107,6 +107,7 @@ export function buildTraces(
   }
   let traces: ThreadTrace[][] = [];
   const herdVars = numberHerdVariables(test.threads);
+  const code = new Map(test.threads.map((t) => [t.id, t.body]));
   const cuts = new Set<string>();
   const onUnrollLimit = (label: string) => cuts.add(label);
   for (let round = 0; round < 16; round++) {
@@ -121,6 +122,7 @@ export function buildTraces(
         partial,
         herdVars,
         ...(test.arrays ? { arrays: test.arrays } : {}),
+        code,
         onUnrollLimit,
       }),
     );

@@ -226,7 +226,13 @@ export type Stmt =
    * `if`, the condition's reads become ctrl dependencies of EVERY later event, as for
    * assembly branches in herd7. Backward jumps are unrolled a bounded number of times.
    */
-  | { kind: 'goto'; label: string; test?: Expr; pos?: SourcePos };
+  | { kind: 'goto'; label: string; test?: Expr; pos?: SourcePos }
+  /**
+   * An indirect branch (AArch64's BR, BLR, RET), in a thread's top-level list: continues
+   * at the code address `target` evaluates to, a label of this thread or of another
+   * (`label:"P1:L0"`, see codeLabelValue in frontend/c/state.ts).
+   */
+  | { kind: 'branchTo'; target: Expr; pos?: SourcePos };
 
 /** Relations that relate the read and the write of a two-event read-modify-write. */
 export type PairRelation = 'rmw' | 'amo';

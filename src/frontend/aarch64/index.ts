@@ -47,6 +47,7 @@ import {
   type InstructionCell,
 } from '../litmus/asm.js';
 import { aarch64HashText } from './hash.js';
+import { codeLabelValue } from '../c/state.js';
 
 // ------------------------------------------------------------------------- registers
 
@@ -779,6 +780,43 @@ function lower(cell: InstructionCell): Stmt[] {
     case 'B':
       ops.arity(1);
       return [{ kind: 'goto', label: ops.args[0]!, pos }];
+    // Code addresses: ADR takes one; BL and BLR leave the return address in X30 (the
+    // next instruction's label, or one of Ordo's after the call when it has none); BR,
+    // BLR and RET continue at an address held in a register.
+    case 'ADR': {
+      ops.arity(2);
+      return writeRegister(ops.register(0), codeAddress(cell.thread, ops.args[1]!), pos);
+    }
+    case 'BL':
+    case 'BLR': {
+      ops.arity(1);
+      const back = cell.nextLabel ?? `ret.${pos.line}.${pos.col}`;
+      // The target is read before X30 is written (BLR X30 calls the old X30).
+      const target: Stmt[] =
+        mnemonic === 'BL'
+          ? [{ kind: 'goto', label: ops.args[0]!, pos }]
+          : [
+              { kind: 'assign', reg: 'blr.target', value: ops.read(0), pos },
+              { kind: 'branchTo', target: { kind: 'reg', name: 'blr.target' }, pos },
+            ];
+      const link: Stmt = {
+        kind: 'assign',
+        reg: 'X30',
+        value: codeAddress(cell.thread, back),
+        pos,
+      };
+      if (mnemonic === 'BLR') target.splice(1, 0, link);
+      else target.unshift(link);
+      return cell.nextLabel ? target : [...target, { kind: 'label', name: back, pos }];
+    }
+    case 'BR':
+      ops.arity(1);
+      return [{ kind: 'branchTo', target: ops.read(0), pos }];
+    case 'RET':
+      ops.arity(0, 1);
+      return [
+        { kind: 'branchTo', target: ops.args[0] ? ops.read(0) : { kind: 'reg', name: 'X30' }, pos },
+      ];
     case 'CBZ':
     case 'CBNZ': {
       ops.arity(2);
@@ -943,12 +981,46 @@ function lower(cell: InstructionCell): Stmt[] {
   return unsupported();
 }
 
+/** The address of thread `thread`'s instruction at `label`, as a value. */
+function codeAddress(thread: number, label: string): Expr {
+  const value = codeLabelValue(thread, label);
+  return { kind: 'addr', name: typeof value === 'object' ? value.addr : String(value) };
+}
+
+/** Branches and ADR: the operand that names a label, by mnemonic (herd7 prints it `.+k`). */
+const LABEL_OPERAND: Record<string, number> = {
+  B: 0,
+  BL: 0,
+  ADR: 1,
+  CBZ: 1,
+  CBNZ: 1,
+  TBZ: 2,
+  TBNZ: 2,
+};
+
+/**
+ * An instruction as herd7 prints it as a value: its digest spelling with the label a
+ * branch or ADR names written as the offset to it (`B .+4`, `ADR X1,.+0`); NOP is herd7's
+ * `B .+4`.
+ */
+function instructionValue(text: string, offsetTo: (label: string) => number | null): string {
+  const m = /^(\S+)\s*(.*)$/.exec(text.trim())!;
+  const mnemonic = m[1]!.toUpperCase();
+  if (mnemonic === 'NOP') return 'B .+4';
+  const at = /^B\.[A-Z]{2}$/.test(mnemonic) ? 0 : LABEL_OPERAND[mnemonic];
+  const args = splitOperands(m[2]!);
+  const offset = at === undefined || args[at] === undefined ? null : offsetTo(args[at]!);
+  if (offset !== null) args[at!] = `.${offset < 0 ? '-' : '+'}${Math.abs(offset)}`;
+  return aarch64HashText(`${m[1]} ${args.join(',')}`);
+}
+
 const aarch64: AsmDialect = {
   arch: 'AArch64',
   register: aarch64Register,
   lower,
   hashText: aarch64HashText,
   instructionBytes: 4,
+  instructionValue,
 };
 
 export function parseAarch64Litmus(text: string, file: string): LitmusTest {

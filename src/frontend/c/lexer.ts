@@ -162,6 +162,20 @@ export class Lexer {
   }
 
   /**
+   * The raw text after an opening `"` (just read) up to the closing `"` on the same line,
+   * which is consumed; null when the line has none. Discards lookahead.
+   */
+  quotedRest(): string | null {
+    this.unread();
+    const end = this.text.indexOf('"', this.i);
+    const eol = this.text.indexOf('\n', this.i);
+    if (end < 0 || (eol >= 0 && eol < end)) return null;
+    const quoted = this.text.slice(this.i, end);
+    while (this.i <= end) this.advance();
+    return quoted;
+  }
+
+  /**
    * Header lines between the `C name` line and the init block (`key=value` metadata such
    * as `Cycle=...`, a doc string, a repeated name): skip whole lines, and comments, until a
    * line whose first token is `{`. Discards lookahead.

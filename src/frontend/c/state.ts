@@ -50,6 +50,12 @@ export function parseInit(lx: Lexer, p: CParser): ParsedInit {
         toks.push(lx.next());
         continue;
       }
+      if (u.kind === 'punct' && u.text === '"') {
+        // A quoted text (`instr:"B .+4"`) is one token, its content unlexed.
+        lx.next();
+        toks.push({ ...u, text: quoted(lx, p, u) });
+        continue;
+      }
       if (u.kind === 'punct' && u.text === '(') depth++;
       if (u.kind === 'punct' && u.text === ')') depth--;
       toks.push(lx.next());
@@ -229,8 +235,39 @@ function arrayDeclaration(
   };
 }
 
+/** `"text"` after its opening quote (just read at `open`), quotes included. */
+function quoted(lx: Lexer, p: CParser, open: Token): string {
+  const text = lx.quotedRest();
+  if (text === null) return p.err(`Syntax error: missing the closing '"'.`, open.pos);
+  return `"${text}"`;
+}
+
+/**
+ * The assembly dialects' code values: `P1:L0` (the address of thread 1's instruction at
+ * label L0), `label:"P1:L0"` / `label:"1:L0"` (the same), `instr:"B .+4"` (an
+ * instruction, as herd7 prints it). Ordo keeps both as symbols that print as herd7 prints
+ * them: code addresses are the locations of the instructions, holding their `instr:`.
+ */
+export function codeLabelValue(thread: number, label: string): Value {
+  return { addr: `label:"P${thread}:${label}"` };
+}
+
+function codeValue(kind: string, text: string): Value | null {
+  const body = text.slice(1, -1);
+  if (kind === 'instr') return { addr: `instr:${text}` };
+  const m = kind === 'label' ? /^P?(\d+):(\S+)$/.exec(body) : null;
+  return m ? codeLabelValue(Number(m[1]), m[2]!) : null;
+}
+
 function initValue(rhs: Token[], p: CParser): Value {
   const [a, b] = rhs;
+  if (rhs.length === 3 && a!.kind === 'ident' && isP(b, ':')) {
+    const c = rhs[2]!;
+    const thread = /^P(\d+)$/.exec(a!.text);
+    if (thread && c.kind === 'ident') return codeLabelValue(Number(thread[1]), c.text);
+    const code = c.text.startsWith('"') ? codeValue(a!.text, c.text) : null;
+    if (code) return code;
+  }
   if (rhs.length === 1 && a!.kind === 'num') return literalValue(a!.text);
   if (rhs.length === 2 && isP(a, '-') && b!.kind === 'num') return literalValue(b!.text, true);
   if (rhs.length === 1 && a!.kind === 'ident') return a!.text === 'NULL' ? 0 : { addr: a!.text };
@@ -284,6 +321,8 @@ export function parseClauses(
     p.expect('[', "after 'locations'");
     while (!p.isPunct(']')) {
       locations.push(parseLoc(lx, p, 'a location', arrays));
+      // herd7 lets a location carry the type to print it at (`0:X2 ins_t`).
+      if (lx.peek().kind === 'ident') lx.next();
       if (p.accept(';')) continue;
       if (!p.isPunct(']')) {
         const u = lx.peek();
@@ -498,7 +537,22 @@ function parseAtom(lx: Lexer, p: CParser, arrays: Arrays): Prop {
     atom = { kind: 'eq', loc, value: literalValue(n.text, true) };
   } else if (v.kind === 'ident') {
     lx.next();
-    atom = { kind: 'eq', loc, value: { addr: v.text } };
+    let value: Value = { addr: v.text };
+    // herd7's code values: `instr:"..."`, `label:"P0:L0"`.
+    if ((v.text === 'instr' || v.text === 'label') && p.isPunct(':')) {
+      lx.next();
+      const open = lx.next();
+      if (!isP(open, '"'))
+        p.err(
+          `Syntax error: expected '"' after '${v.text}:' but found ${p.describe(open)}.`,
+          open.pos,
+        );
+      const text = quoted(lx, p, open);
+      value =
+        codeValue(v.text, text) ??
+        p.err(`Syntax error: bad code label ${text} (expected "P0:L0").`, open.pos);
+    }
+    atom = { kind: 'eq', loc, value };
   } else if (isP(v, '[') || isP(v, '*')) {
     lx.next();
     const r = p.expectIdent('a location name');

@@ -28,6 +28,8 @@ export interface InstructionCell {
   text: string;
   pos: SourcePos;
   thread: number;
+  /** The label of the instruction that follows in the thread, if it has one (a call's return point). */
+  nextLabel?: string;
 }
 
 /** What an assembly dialect contributes to the shared reader. */
@@ -46,6 +48,12 @@ export interface AsmDialect {
    * as `.+k` / `.-k` is resolved to the instruction k bytes away.
    */
   instructionBytes?: number;
+  /**
+   * An instruction as a value (`instr:"B .+4"`, what a load from its code address reads),
+   * from its text; `offsetTo(label)` is the byte offset from it to a label of its thread,
+   * null when the thread has no such label. Without it, code addresses hold nothing.
+   */
+  instructionValue?(text: string, offsetTo: (label: string) => number | null): string;
 }
 
 /**
@@ -246,6 +254,9 @@ function mentions(text: string, reg: string): boolean {
   return /\w/.test(after) ? mentions(text.slice(at + reg.length), reg) : true;
 }
 
+/** A code address value (see codeLabelValue in frontend/c/state.ts): thread and label. */
+const CODE_LABEL = /^label:"P(\d+):(.+)"$/;
+
 /** Every shared location named by an address in the statements. */
 function addressedLocations(stmts: Stmt[], out: Set<string>): void {
   const ex = (e: Expr): void => {
@@ -282,6 +293,9 @@ function addressedLocations(stmts: Stmt[], out: Set<string>): void {
         break;
       case 'goto':
         if (s.test) ex(s.test);
+        break;
+      case 'branchTo':
+        ex(s.target);
         break;
       case 'loadReserve':
         ex(s.addr);
@@ -428,13 +442,25 @@ export function parseAsmLitmus(source: string, file: string, dialect: AsmDialect
     name: e.thread === null ? e.name : regOf(e.name, e.pos ?? { file, line: 1, col: 1 }),
     value: elementPointer(toMachineValue(e.value)),
   }));
+  // Per thread, its instructions' texts and the place (instruction number) of each label,
+  // for code values (see AsmDialect.instructionValue).
+  const codeTexts = new Map<number, string[]>();
+  const labelPlaces = new Map<number, Map<string, number>>();
   const threads: Thread[] = prog.procs.map((pr, k) => {
     // Each instruction's statements, with its position (for `B .+8`, see below).
     const instructions: Instruction[] = [];
-    for (const row of prog.rows) {
-      const cell = row[k];
-      if (!cell || cell.text === '') continue;
+    const cells = prog.rows
+      .map((row) => row[k])
+      .filter((c): c is RawCell => c !== undefined && c.text !== '');
+    const texts: string[] = [];
+    const places = new Map<string, number>();
+    codeTexts.set(pr.id, texts);
+    labelPlaces.set(pr.id, places);
+    for (const [n, cell] of cells.entries()) {
       const { label, rest, skip } = splitLabel(cell.text);
+      if (label !== null) places.set(label, texts.length);
+      if (rest !== '') texts.push(rest);
+      const following = cells[n + 1] ? splitLabel(cells[n + 1]!.text).label : null;
       const named: Stmt | null =
         label !== null ? { kind: 'label', name: label, pos: cell.pos } : null;
       if (rest === '') {
@@ -449,7 +475,12 @@ export function parseAsmLitmus(source: string, file: string, dialect: AsmDialect
           `'${rest.split('\n')[0]!.trim()}' runs on to the next line: is a ';' missing?`,
           pos,
         );
-      const stmts = dialect.lower({ text: rest, pos, thread: pr.id });
+      const stmts = dialect.lower({
+        text: rest,
+        pos,
+        thread: pr.id,
+        ...(following !== null ? { nextLabel: following } : {}),
+      });
       instructions.push({ label: named, stmts, pos });
     }
     const body = dialect.instructionBytes
@@ -464,7 +495,34 @@ export function parseAsmLitmus(source: string, file: string, dialect: AsmDialect
   for (const th of threads) addressedLocations(th.body, named);
   const declared = new Set(init.filter((e) => e.thread === null).map((e) => e.name));
   for (const loc of [...named].sort())
-    if (!declared.has(loc)) init.push({ thread: null, name: loc, value: 0n });
+    if (!declared.has(loc) && !CODE_LABEL.test(loc))
+      init.push({ thread: null, name: loc, value: 0n });
+
+  // Code addresses the test takes (`0:X0=P1:L0`, ADR) are locations holding their
+  // instruction, as the dialect prints it as a value (`instr:"B .+4"`).
+  if (dialect.instructionValue) {
+    const taken = new Set<string>();
+    const note = (v: Value) => {
+      if (typeof v === 'object' && CODE_LABEL.test(v.addr)) taken.add(v.addr);
+    };
+    init.forEach((e) => note(e.value));
+    for (const loc of named) note({ addr: loc });
+    for (const addr of [...taken].sort()) {
+      const [, thread, label] = CODE_LABEL.exec(addr)!;
+      const place = labelPlaces.get(Number(thread))?.get(label!);
+      const text = place === undefined ? undefined : codeTexts.get(Number(thread))![place];
+      if (text === undefined || declared.has(addr)) continue;
+      const offsetTo = (l: string) => {
+        const to = labelPlaces.get(Number(thread))!.get(l);
+        return to === undefined ? null : (to - place!) * (dialect.instructionBytes ?? 1);
+      };
+      init.push({
+        thread: null,
+        name: addr,
+        value: { addr: `instr:"${dialect.instructionValue(text, offsetTo)}"` },
+      });
+    }
+  }
 
   // herd7 reads a final value at its location's declared type (`int` when undeclared)
   // and compares it with the condition's constant read at the same type; the condition
