@@ -1008,12 +1008,28 @@ export class Evaluator implements PrimContext {
   }
 
   private union(args: RExp[], f: Frame | null, loc: Location): V {
-    const vs: V[] = [];
+    // Relations, by far the most common operands, are or-ed in as they come; any other
+    // kind of value sends the operands through the general case below (after all of
+    // them are evaluated, as before: an error is reported after the others' errors).
+    let relations: Relation | null = null;
+    let words: Uint32Array | null = null;
+    let misfit: V | null = null; // a non-relation after a relation: a type error
+    let vs: V[] | null = null; // the operands, once one is not a relation
     let sawUnv = false;
     let fixed = true;
     for (const a of args) {
       let v = this.ev(a, f);
       fixed &&= this.fixed;
+      if (vs === null && v instanceof Relation) {
+        if (misfit !== null) continue;
+        if (relations === null) relations = v;
+        else {
+          words ??= relations.words.slice();
+          const ow = v.words;
+          for (let q = 0; q < words.length; q++) words[q] |= ow[q];
+        }
+        continue;
+      }
       const k = kindOf(v);
       if (k === 'empty') continue;
       if (k === 'unv') {
@@ -1021,11 +1037,18 @@ export class Evaluator implements PrimContext {
         continue;
       }
       if (k === 'tag') v = { k: 'valset', items: [v] };
-      vs.push(v);
+      if (vs !== null) vs.push(v);
+      else if (relations !== null) misfit ??= v;
+      else vs = [v];
     }
     this.fixed = fixed;
     if (sawUnv) return UNV;
-    if (vs.length === 0) return EMPTY;
+    if (misfit !== null)
+      throw new CatError(`type relation expected, ${typeName(misfit)} found`, loc);
+    if (vs === null) {
+      if (relations === null) return EMPTY;
+      return words === null ? relations : new Relation(this.n, words);
+    }
     const first = vs[0];
     if (first instanceof Relation) {
       const w = first.words.slice();
