@@ -66,6 +66,13 @@ export interface ThreadTrace {
   assumptions: Assumption[];
   /** Final symbolic value of every register the thread knows. */
   registers: Map<string, Sym>;
+  /**
+   * Set when the path stopped at an access to an address that is no location (an integer
+   * used as an address): the path ends there, and an execution through it that the model
+   * allows is an error. herd7 reports nothing when the model forbids every such
+   * execution (A261: the access sits on a path coherence rules out).
+   */
+  fault?: OrdoError;
 }
 
 interface Tracked {
@@ -297,7 +304,9 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
       if (t.sym.k === 'c') {
         const v = t.sym.v;
         if (typeof v !== 'object') {
-          throw new OrdoError(`value ${v} is used as an address`, where(e.pos));
+          // The path ends here, marked (ThreadTrace.fault).
+          complete(st, new OrdoError(`value ${v} is used as an address`, where(e.pos)));
+          return;
         }
         const loc = locationOf(v);
         if (loc === null)
@@ -1029,12 +1038,13 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
     return { thread: thread.id, events: st.events, assumptions: st.assumptions, registers };
   }
 
-  stmts(thread.body, 0, initial, (st) => {
+  function complete(st: PathState, fault?: OrdoError): void {
     if (results.length >= opts.maxPaths) {
       throw new OrdoError(`thread P${thread.id} has more than ${opts.maxPaths} control paths`);
     }
-    results.push(finish(st));
-  });
+    results.push(fault ? { ...finish(st), fault } : finish(st));
+  }
+  stmts(thread.body, 0, initial, (st) => complete(st));
   for (let run = parked.pop(); run; run = parked.pop()) run();
   return results;
 }
