@@ -798,7 +798,7 @@ function lower(cell: InstructionCell): Stmt[] {
           ? [{ kind: 'goto', label: ops.args[0]!, pos }]
           : [
               { kind: 'assign', reg: 'blr.target', value: ops.read(0), pos },
-              { kind: 'branchTo', target: { kind: 'reg', name: 'blr.target' }, pos },
+              { kind: 'branchTo', target: { kind: 'reg', name: 'blr.target', pos }, pos },
             ];
       const link: Stmt = {
         kind: 'assign',
@@ -812,11 +812,15 @@ function lower(cell: InstructionCell): Stmt[] {
     }
     case 'BR':
       ops.arity(1);
-      return [{ kind: 'branchTo', target: ops.read(0), pos }];
+      return [{ kind: 'branchTo', target: { ...ops.read(0), pos }, pos }];
     case 'RET':
       ops.arity(0, 1);
       return [
-        { kind: 'branchTo', target: ops.args[0] ? ops.read(0) : { kind: 'reg', name: 'X30' }, pos },
+        {
+          kind: 'branchTo',
+          target: { ...(ops.args[0] ? ops.read(0) : { kind: 'reg', name: 'X30' }), pos },
+          pos,
+        },
       ];
     case 'CBZ':
     case 'CBNZ': {
