@@ -410,3 +410,26 @@ test('an access to no location is an error only on an execution the model allows
       /open\.litmus:7:\d+: value 16 is used as an address/.test(err.format()),
   );
 });
+
+test('AArch64 CAS: one of the two failure builds reads after the compared register', () => {
+  // P1 compares the y it read with z. When it saw P0's y but the CAS misses P0's earlier
+  // z, only the failure build whose read does not wait for the compared register
+  // remains (herd7 counts 10 for the catalogue's MP+rel+CAS-ok-bothRs-addr this way).
+  const file = join(dir, 'CAS-fail-order.litmus');
+  const text = [
+    'AArch64 CAS-fail-order',
+    '{ int z=3; 0:X2=y; 0:X4=z; 1:X2=y; 1:X4=z; 1:X3=5; }',
+    ' P0           | P1             ;',
+    ' MOV W3,#1    | LDR W1,[X2]    ;',
+    ' STLR W3,[X4] | MOV W9,W1      ;',
+    ' STLR W3,[X2] | CAS W1,W3,[X4] ;',
+    'locations [1:X9; 1:X1; z;]',
+    'exists (1:X9=1 /\\ 1:X1=3)',
+  ];
+  writeFileSync(file, text.join('\n') + '\n');
+  const r = runTest(file, {});
+  assert.equal(r.states.length, 4);
+  // Success (y=1, z=1) and the failures (y=0, z=3 or 1) twice each; (y=1, z=3) once.
+  assert.equal(r.positive, 1);
+  assert.equal(r.negative, 6);
+});
