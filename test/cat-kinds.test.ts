@@ -168,3 +168,29 @@ test('an operand whose kind may change with the candidate is evaluated on every 
   assert.deepEqual(evaluateModel(m, candidate([])), [{ allowed: true, flags: [] }]);
   assert.throws(() => evaluateModel(m, candidate([[1, 2]])), CatError);
 });
+
+// Calls of a function that reads nothing per candidate but its parameter: a call with the
+// same argument as the last one at that place (in the combination) reuses its value.
+
+test('a call with the same argument as the last candidate reuses its value', () => {
+  // `rf & (W * W)` is empty for every candidate here (rf goes to reads), but depends on rf.
+  const m = loadSource('"t"\nlet f(r) = r ; po ; loc ; po\nflag ~empty f(rf & (W * W)) as f\n');
+  const fixedPart = {};
+  const candidate = (rf: Array<[number, number]>) => ({ ...mkInput(threeEvents, rf), fixedPart });
+  const first = compositions(() => evaluateModel(m, candidate([[1, 2]])));
+  const second = compositions(() => evaluateModel(m, candidate([[0, 2]])));
+  assert.ok(first > 0);
+  assert.equal(second, 0);
+});
+
+test('a call with another argument, or of a function reading rf, is made again', () => {
+  // f(rf) and g([IW]) both hold exactly when the read takes the initial write.
+  const m = loadSource(
+    '"t"\nlet f(r) = r ; loc\nlet g(r) = r ; rf\nflag ~empty f(rf) & (IW * M) as f\nflag ~empty g([IW]) as g\n',
+  );
+  const fixedPart = {};
+  const flags = (rf: Array<[number, number]>) =>
+    evaluateModel(m, { ...mkInput(threeEvents, rf), fixedPart }).map((o) => o.flags);
+  assert.deepEqual(flags([[1, 2]]), [[]]);
+  assert.deepEqual(flags([[0, 2]]), [['f', 'g']]);
+});

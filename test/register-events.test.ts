@@ -106,3 +106,37 @@ test('register events change neither the candidate executions nor their count', 
   const none = messagePassing('MP+rel+po2', ['LDR W0,[X1]', 'LDR W2,[X3]']);
   assert.deepEqual(runTest(none, { model: regs }).flags, []);
 });
+
+test("herd's aarch64.cat: a CAS's comparison orders its own write, not the instructions after it", () => {
+  const catalogue = (name: string) =>
+    corpusPath('tests', 'arch-aarch64', 'catalogue', 'aarch64', 'tests', `${name}.litmus`);
+  // The compared register comes from a read: the CAS's write is ordered after that read
+  // (a branch inside the CAS, iico_ctrl to the write), so load buffering is forbidden.
+  assert.equal(runTest(catalogue('LB+rel+CAS'), herdAarch64).observation, 'Never');
+  // A store after the CAS is not ordered by the comparison (no conditional branch).
+  assert.equal(runTest(catalogue('CAS+data1'), herdAarch64).observation, 'Sometimes');
+});
+
+test("ordo explain under herd's aarch64.cat: the rejecting cycle is over the test's own events", async () => {
+  const { explain } = await import('../src/api/index.js');
+  const file = corpusPath(
+    'tests',
+    'arch-aarch64',
+    'catalogue',
+    'aarch64',
+    'tests',
+    'LB+rel+CAS.litmus',
+  );
+  const x = await explain(file, herdAarch64);
+  assert.equal(x.verdict, 'forbidden');
+  assert.ok(x.executions.length > 0);
+  for (const ex of x.executions) {
+    const events = ex.execution.events.length;
+    const check = ex.rejectedBy.find((c) => c.check === 'external');
+    assert.ok(check, 'rejected by the external check');
+    assert.ok(check.pairs.length > 0);
+    for (const [a, b] of check.pairs) assert.ok(a < events && b < events, `${a} -> ${b}`);
+    for (const [name, pairs] of Object.entries(ex.execution.relations))
+      for (const [a, b] of pairs) assert.ok(a < events && b < events, `${name}: ${a} -> ${b}`);
+  }
+});

@@ -178,3 +178,26 @@ test('closure and acyclicity stay right on dense relations and self-loops, sizes
     }
   }
 });
+
+test('composition agrees with the naive product for rows of one, two and more words', () => {
+  const rnd = rand(11);
+  for (const n of [1, 31, 32, 33, 63, 64, 65, 100, 150]) {
+    for (const density of [0.03, 0.3]) {
+      const pairs = (): Array<[number, number]> => {
+        const out: Array<[number, number]> = [];
+        for (let i = 0; i < n; i++)
+          for (let j = 0; j < n; j++) if (rnd() < density) out.push([i, j]);
+        return out;
+      };
+      const p = pairs(),
+        q = pairs();
+      const want = new Set<string>();
+      for (const [a, b] of p) for (const [c, d] of q) if (b === c) want.add(`${a},${d}`);
+      const got = Relation.fromPairs(n, p)
+        .seq(Relation.fromPairs(n, q))
+        .pairs()
+        .map(([a, b]) => `${a},${b}`);
+      assert.deepEqual(new Set(got), want, `n=${n} density=${density}`);
+    }
+  }
+});

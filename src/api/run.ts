@@ -24,7 +24,11 @@ import {
   type Architecture,
 } from '../arch/index.js';
 import { forcedCoherence } from '../executions/coherence.js';
-import { needsRegisterEvents, withRegisterEvents } from '../executions/register-events.js';
+import {
+  needsRegisterEvents,
+  withRegisterEvents,
+  withoutRegisterEvents,
+} from '../executions/register-events.js';
 import {
   buildTraces,
   enumerateCandidates,
@@ -415,9 +419,13 @@ function evaluateTest(
             const modelInput = suppliesRegisterEvents
               ? withRegisterEvents(cand.events, input)
               : input;
-            const outcomes = withinDepthLimit(modelFile, () =>
+            const modelOutcomes = withinDepthLimit(modelFile, () =>
               evaluateModel(setup.model, modelInput, evalOptions),
             );
+            const outcomes =
+              modelInput === input
+                ? modelOutcomes
+                : withoutRegisterEvents(modelOutcomes, input.events.length);
             const conditionHolds = holds(test.condition.prop, st);
             for (const o of outcomes) {
               // An allowed execution through an access to no location: the test is wrong.

@@ -47,7 +47,7 @@ type Slot = V | Thunk | undefined;
 /** The nodes whose values are never judged fixed for a combination (see evNode). */
 type OtherExp = Extract<
   RExp,
-  { t: 'app' | 'fun' | 'let' | 'letrec' | 'match' | 'matchset' | 'try' | 'if' }
+  { t: 'fun' | 'let' | 'letrec' | 'match' | 'matchset' | 'try' | 'if' }
 >;
 
 const UNBOUND = Symbol('unbound');
@@ -133,20 +133,23 @@ export class Evaluator implements PrimContext {
     this.shared = sharedMemosFor(prog, input.fixedPart);
     this.stageMemo = this.shared.stage;
     this.slotFixed = new Uint8Array(prog.nslots);
-    this.inputFixed = Uint8Array.from(prog.inputNames, (name) =>
-      PER_CANDIDATE_INPUTS.has(name) ? 0 : 1,
-    );
+    const facts = programFacts(prog);
+    this.inputFixed = facts.inputFixed;
+    this.tagForms = facts.tagForms;
     this.loopMemo = new Array<V | undefined>(prog.loopCount);
     this.n = input.events.length;
     this.events = input.events;
     this.G = new Array<Slot>(prog.nslots);
-    const tagForms = new Map<string, string>();
-    for (const t of prog.declaredTags) {
-      tagForms.set(t, t);
-      tagForms.set(capitalise(t), t);
+    // The inputs other than rf/FW/co are the same for every candidate of the combination
+    // (ModelInput.fixedPart): looked up by name once, and only the others per candidate.
+    const known = this.shared.inputs;
+    if (known === null) {
+      this.I = prog.inputNames.map((name) => this.resolveInput(name));
+      if (input.fixedPart !== undefined) this.shared.inputs = this.I;
+    } else {
+      this.I = known.slice();
+      for (const i of facts.perCandidateInputs) this.I[i] = this.resolveInput(prog.inputNames[i]);
     }
-    this.tagForms = tagForms;
-    this.I = prog.inputNames.map((name) => this.resolveInput(name));
   }
 
   private tagForms: Map<string, string>;
@@ -798,7 +801,13 @@ export class Evaluator implements PrimContext {
         this.fixed = fixed;
         return { k: 'tuple', items };
       }
-      case 'app':
+      case 'app': {
+        const fn = this.ev(e.f, f);
+        const arg = this.ev(e.x, f);
+        const v = this.applyShared(e, fn, arg);
+        this.fixed = false;
+        return v;
+      }
       case 'fun':
       case 'let':
       case 'letrec':
@@ -818,8 +827,6 @@ export class Evaluator implements PrimContext {
 
   private evOther(e: OtherExp, f: Frame | null): V {
     switch (e.t) {
-      case 'app':
-        return this.apply(this.ev(e.f, f), this.ev(e.x, f), e.loc);
       case 'fun':
         return { k: 'clo', id: freshId(), pat: e.pat, body: e.body, frame: f, name: e.name };
       case 'let': {
@@ -1275,6 +1282,27 @@ export class Evaluator implements PrimContext {
     throw new CatError(`set-matching on non-set value of type ${typeName(v)}`, e.loc);
   }
 
+  /**
+   * A call at node e. A top-level function whose body reads nothing that differs between
+   * candidates but its parameter (invariance.ts, sharedCalls) gives the same value for the
+   * same argument: the last call made at e in the combination is remembered, and a call
+   * with an equal argument takes its value (LKMM's coherence orders, `generate_cos
+   * (cobase)`, are the same for every candidate whose `cobase` is).
+   */
+  private applyShared(e: Extract<RExp, { t: 'app' }>, fn: V, arg: V): V {
+    const id = (e as MemoNode).fixedId;
+    if (id === undefined || kindOf(fn) !== 'clo') return this.apply(fn, arg, e.loc);
+    const c = fn as VClo;
+    if (c.frame !== null || (c.body as MemoNode).sharedCalls !== true)
+      return this.apply(fn, arg, e.loc);
+    const last = this.shared.calls[id];
+    if (last !== undefined && last.body === c.body && sameArgument(last.arg, arg))
+      return last.value;
+    const value = this.apply(fn, arg, e.loc);
+    this.shared.calls[id] = { body: c.body, arg, value };
+    return value;
+  }
+
   private apply(fn: V, arg: V, loc: Location): V {
     // Recursive cat functions (cross, map ...) can build huge sets: honour the limits.
     this.checkLimits();
@@ -1315,6 +1343,33 @@ function bindingOf(pats: RPat[], idx: number): number {
   return b;
 }
 
+/**
+ * The same argument for a call: equal relations, event sets, events, pairs and tags, and
+ * tuples of such items; the same object for anything else (functions are not compared).
+ */
+function sameArgument(a: V, b: V): boolean {
+  if (a === b) return true;
+  if (a instanceof Relation) return b instanceof Relation && a.equals(b);
+  if (a instanceof EventSet) return b instanceof EventSet && a.equals(b);
+  if (b instanceof Relation || b instanceof EventSet) return false;
+  switch (a.k) {
+    case 'event':
+      return b.k === 'event' && a.e === b.e;
+    case 'pair':
+      return b.k === 'pair' && a.a === b.a && a.b === b.b;
+    case 'tag':
+      return b.k === 'tag' && a.enumName === b.enumName && a.name === b.name;
+    case 'tuple':
+      return (
+        b.k === 'tuple' &&
+        a.items.length === b.items.length &&
+        a.items.every((x, i) => sameArgument(x, b.items[i]))
+      );
+    default:
+      return false;
+  }
+}
+
 /** A value with no element: `{}`, or an empty relation or event set. */
 function isNothing(v: V): boolean {
   if (v instanceof Relation || v instanceof EventSet) return v.isEmpty();
@@ -1333,6 +1388,10 @@ interface SharedMemos {
   /** The program's watched globals (kinds.ts), and the kind code each held (0: none yet). */
   watched: Uint8Array;
   kinds: Uint8Array;
+  /** The inputs by index, as the combination's first evaluation found them. */
+  inputs: Array<V | typeof UNBOUND> | null;
+  /** By fixed id of a call node: the last call there with a shareable function (applyShared). */
+  calls: Array<{ body: RExp; arg: V; value: V } | undefined>;
 }
 
 const watchedByProgram = new WeakMap<CompiledProgram, Uint8Array>();
@@ -1346,6 +1405,39 @@ function watchedFor(prog: CompiledProgram): Uint8Array {
   return w;
 }
 
+/** What the evaluations of one program look up alike, computed once per program. */
+interface ProgramFacts {
+  /** The spellings of the declared tags (as declared, and capitalised) and the tag. */
+  tagForms: Map<string, string>;
+  /** By input index: 1 for the inputs that are the same for a whole combination. */
+  inputFixed: Uint8Array;
+  /** The indices of the other inputs (rf, FW, co). */
+  perCandidateInputs: number[];
+}
+
+const factsByProgram = new WeakMap<CompiledProgram, ProgramFacts>();
+
+function programFacts(prog: CompiledProgram): ProgramFacts {
+  let facts = factsByProgram.get(prog);
+  if (facts === undefined) {
+    const tagForms = new Map<string, string>();
+    for (const t of prog.declaredTags) {
+      tagForms.set(t, t);
+      tagForms.set(capitalise(t), t);
+    }
+    const inputFixed = Uint8Array.from(prog.inputNames, (name) =>
+      PER_CANDIDATE_INPUTS.has(name) ? 0 : 1,
+    );
+    const perCandidateInputs: number[] = [];
+    inputFixed.forEach((fixed, i) => {
+      if (fixed === 0) perCandidateInputs.push(i);
+    });
+    facts = { tagForms, inputFixed, perCandidateInputs };
+    factsByProgram.set(prog, facts);
+  }
+  return facts;
+}
+
 /** Per program, the per-combination values of the fixed part seen last. */
 const sharedMemos = new WeakMap<CompiledProgram, SharedMemos>();
 
@@ -1357,6 +1449,8 @@ function sharedMemosFor(prog: CompiledProgram, part: object | undefined): Shared
     fixedOff: false,
     watched: watchedFor(prog),
     kinds: new Uint8Array(prog.nslots),
+    inputs: null,
+    calls: new Array<{ body: RExp; arg: V; value: V } | undefined>(prog.fixedCount),
   });
   if (part === undefined) return fresh();
   const known = sharedMemos.get(prog);

@@ -66,6 +66,12 @@ export interface MemoNode {
    * finds the node's value fixed there after all (see Evaluator.ev).
    */
   fixedId?: number;
+  /**
+   * Set on the body of a function that reads nothing differing between candidates but
+   * its parameters (and, defined at top level, no enclosing frame): two calls with equal
+   * arguments give equal values, so the interpreter may reuse a result (see applyShared).
+   */
+  sharedCalls?: true;
 }
 
 /** How many nodes of each level markInvariant marked (their ids are dense from 0). */
@@ -447,6 +453,7 @@ export function markInvariant(
         mark(e.x, depth, recSlots);
         return;
       case 'fun':
+        if (!candidateVariant(e.body)) (e.body as MemoNode).sharedCalls = true;
         mark(e.body, depth + 1, null); // a closure may be called after the fixpoint
         return;
       case 'let':

@@ -15,6 +15,8 @@
 // DATA, iico_data into the consumer), and for control a BCC event before the first
 // dependent event. Each dependency gets its own register, so no other write intervenes
 // between them, as no other write intervenes between the read and its use in the program.
+// A CAS compares inside the instruction: its compared register and its read feed a branch
+// event (B), which controls its write, as in herd7's event structure for CAS.
 // Intermediate register-to-register instructions are folded into the one edge: the
 // model only ever closes these edges transitively. A dependency between two accesses of
 // one instruction (an atomic's read feeding its write) is intra-instruction causality
@@ -27,6 +29,7 @@
 import { EventSet, Relation } from '../relations/index.js';
 import { PER_CANDIDATE_INPUTS, type ModelEvent, type ModelInput } from '../cat/input.js';
 import type { ExecEvent } from './candidate-space.js';
+import type { CatOutcome, FailedCheck } from '../cat/index.js';
 
 /** Names by which a model shows it computes dependencies from register events. */
 const REGISTER_EVENT_NAMES = [
@@ -96,6 +99,34 @@ export function withRegisterEvents(events: readonly ExecEvent[], input: ModelInp
   }
   const modelEvents = input.events.concat(ext.events.slice(n));
   return { events: modelEvents, sets, relations, fixedPart: ext.fixedPart };
+}
+
+/**
+ * The outcomes of a model run over an input with register events, as seen over the
+ * candidate's own n events: captured values and checked relations restricted to them,
+ * for the consumers that draw or explain an execution (graphs, `ordo explain`).
+ */
+export function withoutRegisterEvents(outcomes: CatOutcome[], n: number): CatOutcome[] {
+  const narrow = <T extends Relation | EventSet | null>(v: T): T => {
+    if (v === null || v.n === n) return v;
+    if (v instanceof EventSet)
+      return EventSet.of(
+        n,
+        v.toArray().filter((i) => i < n),
+      ) as T;
+    const out = new Relation(n);
+    for (const [i, j] of (v as Relation).pairs()) if (i < n && j < n) out.add(i, j);
+    return out as T;
+  };
+  const checks = (fs: FailedCheck[] | undefined) =>
+    fs?.map((f) => ({ ...f, value: narrow(f.value) }));
+  return outcomes.map((o) => {
+    const out: CatOutcome = { ...o };
+    if (o.values) out.values = new Map([...o.values].map(([k, v]) => [k, narrow(v)]));
+    if (o.failures) out.failures = checks(o.failures);
+    if (o.raisedFlags) out.raisedFlags = checks(o.raisedFlags);
+    return out;
+  });
 }
 
 /** Inputs that change from one candidate to the next (`pco` is computed from rf). */

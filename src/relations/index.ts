@@ -271,8 +271,12 @@ export class Relation {
 
   /** Composition this;o: i -> j when i -> k in this and k -> j in o. */
   seq(o: Relation): Relation {
+    const s = this.stride;
+    // Most tests have at most 64 events: their rows are one or two words, which the
+    // special cases accumulate in registers instead of through the result array.
+    if (s === 1) return this.seqOneWord(o);
+    if (s === 2) return this.seqTwoWords(o);
     const n = this.n,
-      s = this.stride,
       a = this.words,
       b = o.words;
     const r = new Uint32Array(a.length);
@@ -292,6 +296,54 @@ export class Relation {
           for (let q = 0; q < s; q++) r[off + q] |= b[ko + q];
         }
       }
+    }
+    return new Relation(n, r);
+  }
+
+  private seqOneWord(o: Relation): Relation {
+    const n = this.n,
+      a = this.words,
+      b = o.words;
+    const r = new Uint32Array(n);
+    for (let i = 0; i < n; i++) {
+      let x = a[i],
+        row = 0;
+      while (x !== 0) {
+        const t = x & -x;
+        row |= b[31 - Math.clz32(t)];
+        x ^= t;
+      }
+      r[i] = row;
+    }
+    return new Relation(n, r);
+  }
+
+  private seqTwoWords(o: Relation): Relation {
+    const n = this.n,
+      a = this.words,
+      b = o.words;
+    const r = new Uint32Array(2 * n);
+    for (let i = 0; i < n; i++) {
+      let lo = 0,
+        hi = 0;
+      let x = a[2 * i];
+      while (x !== 0) {
+        const t = x & -x;
+        const ko = 2 * (31 - Math.clz32(t));
+        lo |= b[ko];
+        hi |= b[ko + 1];
+        x ^= t;
+      }
+      x = a[2 * i + 1];
+      while (x !== 0) {
+        const t = x & -x;
+        const ko = 2 * (63 - Math.clz32(t));
+        lo |= b[ko];
+        hi |= b[ko + 1];
+        x ^= t;
+      }
+      r[2 * i] = lo;
+      r[2 * i + 1] = hi;
     }
     return new Relation(n, r);
   }
