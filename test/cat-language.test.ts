@@ -449,3 +449,21 @@ test('20,000 cat definitions, each built on the last', () => {
   const lets = Array.from({ length: n }, (_, i) => `let r${i + 1} = r${i} | po`).join('\n');
   assert.equal(underModel('lets', `let r0 = po\n${lets}\nlet r = r${n}`), 'Never');
 });
+
+test('union: {} skipped, one relation kept, a set after a relation reported after the rest', () => {
+  assert.deepEqual(value('{} | rf | {}'), [
+    [0, 5],
+    [3, 4],
+  ]);
+  assert.deepEqual(value('rf | {} | (rf ; 0)'), [
+    [0, 5],
+    [3, 4],
+  ]);
+  assert.deepEqual(value('R | {} | IW'), [0, 1, 4, 5]);
+  const mixed = errorOf(() => run('"t"\nlet x = rf | R\nflag ~empty x as x\n'));
+  assert.match(mixed.format(), /type relation expected, event set found/);
+  // Every operand is evaluated before the union checks kinds: the sequence's own error
+  // (at its R, column 24) comes first.
+  const later = errorOf(() => run('"t"\nlet x = rf | R | (rf ; R)\nflag ~empty x as x\n'));
+  assert.match(later.format(), /:2:24: type relation expected, event set found/);
+});

@@ -1008,12 +1008,28 @@ export class Evaluator implements PrimContext {
   }
 
   private union(args: RExp[], f: Frame | null, loc: Location): V {
-    const vs: V[] = [];
+    // Relations, by far the most common operands, are or-ed in as they come; any other
+    // kind of value sends the operands through the general case below (after all of
+    // them are evaluated, as before: an error is reported after the others' errors).
+    let relations: Relation | null = null;
+    let words: Uint32Array | null = null;
+    let misfit: V | null = null; // a non-relation after a relation: a type error
+    let vs: V[] | null = null; // the operands, once one is not a relation
     let sawUnv = false;
     let fixed = true;
     for (const a of args) {
       let v = this.ev(a, f);
       fixed &&= this.fixed;
+      if (vs === null && v instanceof Relation) {
+        if (misfit !== null) continue;
+        if (relations === null) relations = v;
+        else {
+          words ??= relations.words.slice();
+          const ow = v.words;
+          for (let q = 0; q < words.length; q++) words[q] |= ow[q];
+        }
+        continue;
+      }
       const k = kindOf(v);
       if (k === 'empty') continue;
       if (k === 'unv') {
@@ -1021,11 +1037,18 @@ export class Evaluator implements PrimContext {
         continue;
       }
       if (k === 'tag') v = { k: 'valset', items: [v] };
-      vs.push(v);
+      if (vs !== null) vs.push(v);
+      else if (relations !== null) misfit ??= v;
+      else vs = [v];
     }
     this.fixed = fixed;
     if (sawUnv) return UNV;
-    if (vs.length === 0) return EMPTY;
+    if (misfit !== null)
+      throw new CatError(`type relation expected, ${typeName(misfit)} found`, loc);
+    if (vs === null) {
+      if (relations === null) return EMPTY;
+      return words === null ? relations : new Relation(this.n, words);
+    }
     const first = vs[0];
     if (first instanceof Relation) {
       const w = first.words.slice();
@@ -1073,11 +1096,17 @@ export class Evaluator implements PrimContext {
     // Fixed for the combination: every operand is, or one is and is empty.
     let allFixed = true;
     let fixedEmpty = false;
+    // Once an operand is known empty the value is: the other operands are still
+    // evaluated (and type-checked) as before, but not composed. (Only fixed operands are
+    // tested, for the test costs a pass over the relation: inside a fixpoint, LKMM's
+    // srcu terms compose an empty fixed part with rcu-order at every step.)
+    let nothing = false;
     for (const a of args) {
       if (a.t === 'op1' && a.op === 'toid') {
         const sv = this.ev(a.a, f);
-        if (this.fixed) fixedEmpty ||= isNothing(sv);
-        else allFixed = false;
+        if (this.fixed) {
+          if (isNothing(sv)) fixedEmpty = nothing = true;
+        } else allFixed = false;
         const ks = kindOf(sv);
         if (ks === 'empty') {
           empty = true;
@@ -1085,13 +1114,15 @@ export class Evaluator implements PrimContext {
         }
         if (ks === 'unv') continue;
         const s = this.asEvents(sv, a.loc);
+        if (nothing) continue;
         if (acc) acc = acc.restrict(null, s);
         else filter = filter ? filter.inter(s) : s;
         continue;
       }
       const v = this.ev(a, f);
-      if (this.fixed) fixedEmpty ||= isNothing(v);
-      else allFixed = false;
+      if (this.fixed) {
+        if (isNothing(v)) fixedEmpty = nothing = true;
+      } else allFixed = false;
       const k = kindOf(v);
       if (k === 'empty') {
         empty = true;
@@ -1106,6 +1137,7 @@ export class Evaluator implements PrimContext {
           `type relation expected, ${typeName(v)} found`,
           a.t === 'input' || a.t === 'op1' ? a.loc : loc,
         );
+      if (nothing) continue;
       if (acc) acc = acc.seq(r);
       else if (filter) {
         acc = r.restrict(filter, null);
@@ -1114,6 +1146,7 @@ export class Evaluator implements PrimContext {
     }
     this.fixed = allFixed || (fixedEmpty && args.every(determined));
     if (empty) return EMPTY;
+    if (nothing) return new Relation(this.n);
     if (acc) return acc;
     return filter ? Relation.idOn(filter) : this.id();
   }
