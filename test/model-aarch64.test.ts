@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { OrdoError } from '../src/diagnostics.js';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -386,4 +387,49 @@ test('AArch64 code values: a load from a code address reads its instruction, as 
   assert.deepEqual(formatStates(r), [
     '0:X1=instr:"B .+4"; 0:X2=instr:"B .+4"; 0:X4=instr:"ADR X5,.+0";',
   ]);
+});
+
+test('an access to no location is an error only on an execution the model allows', () => {
+  const run = (name: string, reader: string[]) => {
+    const file = join(dir, `${name}.litmus`);
+    const rows = reader.map((r, i) => ` ${i === 0 ? 'MOV W0,#1   ' : '            '} | ${r} ;`);
+    rows[1] = ` STR W0,[X1] | ${reader[1]} ;`;
+    const text = [`AArch64 ${name}`, '{ 0:X1=x; 1:X1=x; 1:X3=16; }', ' P0 | P1 ;', ...rows];
+    writeFileSync(file, [...text, 'forall 1:X4=1'].join('\n') + '\n');
+    return () => runTest(file, {});
+  };
+  // Reading 1 then 0 from x is incoherent: the path to LDR [16] never runs (herd7's A261).
+  const guarded = ['LDR W0,[X1]', 'LDR W2,[X1]', 'EOR W4,W0,#1', 'ORR W4,W4,W2', 'CBNZ W4,L1'];
+  assert.equal(run('guarded', [...guarded, 'LDR W6,[X3]', 'L1:'])().observation, 'Always');
+  // Reading 0 is allowed: the access runs, and is reported at its instruction.
+  const open = ['LDR W0,[X1]', 'MOV W4,#1', 'CBNZ W0,L1', 'LDR W6,[X3]', 'L1:'];
+  assert.throws(
+    run('open', open),
+    (err: unknown) =>
+      err instanceof OrdoError &&
+      /open\.litmus:7:\d+: value 16 is used as an address/.test(err.format()),
+  );
+});
+
+test('AArch64 CAS: one of the two failure builds reads after the compared register', () => {
+  // P1 compares the y it read with z. When it saw P0's y but the CAS misses P0's earlier
+  // z, only the failure build whose read does not wait for the compared register
+  // remains (herd7 counts 10 for the catalogue's MP+rel+CAS-ok-bothRs-addr this way).
+  const file = join(dir, 'CAS-fail-order.litmus');
+  const text = [
+    'AArch64 CAS-fail-order',
+    '{ int z=3; 0:X2=y; 0:X4=z; 1:X2=y; 1:X4=z; 1:X3=5; }',
+    ' P0           | P1             ;',
+    ' MOV W3,#1    | LDR W1,[X2]    ;',
+    ' STLR W3,[X4] | MOV W9,W1      ;',
+    ' STLR W3,[X2] | CAS W1,W3,[X4] ;',
+    'locations [1:X9; 1:X1; z;]',
+    'exists (1:X9=1 /\\ 1:X1=3)',
+  ];
+  writeFileSync(file, text.join('\n') + '\n');
+  const r = runTest(file, {});
+  assert.equal(r.states.length, 4);
+  // Success (y=1, z=1) and the failures (y=0, z=3 or 1) twice each; (y=1, z=3) once.
+  assert.equal(r.positive, 1);
+  assert.equal(r.negative, 6);
 });

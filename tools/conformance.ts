@@ -168,8 +168,6 @@ const KNOWN_GAPS: Record<string, Record<string, string[]>> = {
       'L105',
     ],
     "herd7's digest of LDXP/STXP (Hash only)": ['L031', 'L032'],
-    'an address computed on a path the model forbids (A261)': ['A261'],
-    "a CAS test's execution count (12 where herd7 has 10)": ['MP+rel+CAS-ok-bothRs-addr'],
   },
 };
 

@@ -428,6 +428,8 @@ function evaluateTest(
                 : withoutRegisterEvents(modelOutcomes, input.events.length);
             const conditionHolds = holds(test.condition.prop, st);
             for (const o of outcomes) {
+              // An allowed execution through an access to no location: the test is wrong.
+              if (o.allowed && cand.fault) throw cand.fault;
               if (o.allowed) {
                 for (const f of o.flags) flags.add(f);
                 states.set(stateText(st, columns), st);

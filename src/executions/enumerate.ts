@@ -76,6 +76,7 @@ export function enumerateCandidates(
   const forCombination = (paths: ThreadTrace[]): boolean => {
     if (stats) stats.combinations++;
     const space = new CandidateSpace(paths, memory, observedMemory);
+    const fault = paths.find((p) => p.fault !== undefined)?.fault;
     const { events, reads, finalLocations } = space;
     const values = new CandidateValues(space);
     const readsFrom = values.readsFrom;
@@ -114,6 +115,7 @@ export function enumerateCandidates(
         finalWrites,
         registers,
       };
+      if (fault) cand.fault = fault;
       return visit(cand, buildModelInput(cand, stat));
     };
     const chooseFinalWrites = (i: number): boolean => {

@@ -20,6 +20,8 @@ export interface Candidate {
   finalWrites: Map<string, number>;
   /** Final register values per thread. */
   registers: Map<number, Map<string, ResolvedValue>>;
+  /** The fault of a path of the candidate that stopped at no location (ThreadTrace.fault). */
+  fault?: Error;
 }
 
 /** What a path combination fixes for the model, shared by all its candidates. */

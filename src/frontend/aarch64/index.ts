@@ -405,7 +405,8 @@ function memoryOperand(ops: Operands, i: number): MemoryOperand {
       else if (parts.length > 3) return ops.bad('memory operand', text);
     }
   }
-  const displaced = offset ? bin('+', baseValue, offset) : baseValue;
+  // The address carries its instruction's position, for errors about the value it takes.
+  const displaced: Expr = { ...(offset ? bin('+', baseValue, offset) : baseValue), pos: ops.pos };
   if (m[2] === '!') {
     return { addr: displaced, writeback: { reg: base.x, value: displaced } };
   }
@@ -797,7 +798,7 @@ function lower(cell: InstructionCell): Stmt[] {
           ? [{ kind: 'goto', label: ops.args[0]!, pos }]
           : [
               { kind: 'assign', reg: 'blr.target', value: ops.read(0), pos },
-              { kind: 'branchTo', target: { kind: 'reg', name: 'blr.target' }, pos },
+              { kind: 'branchTo', target: { kind: 'reg', name: 'blr.target', pos }, pos },
             ];
       const link: Stmt = {
         kind: 'assign',
@@ -811,11 +812,15 @@ function lower(cell: InstructionCell): Stmt[] {
     }
     case 'BR':
       ops.arity(1);
-      return [{ kind: 'branchTo', target: ops.read(0), pos }];
+      return [{ kind: 'branchTo', target: { ...ops.read(0), pos }, pos }];
     case 'RET':
       ops.arity(0, 1);
       return [
-        { kind: 'branchTo', target: ops.args[0] ? ops.read(0) : { kind: 'reg', name: 'X30' }, pos },
+        {
+          kind: 'branchTo',
+          target: { ...(ops.args[0] ? ops.read(0) : { kind: 'reg', name: 'X30' }), pos },
+          pos,
+        },
       ];
     case 'CBZ':
     case 'CBNZ': {
@@ -1000,13 +1005,11 @@ const LABEL_OPERAND: Record<string, number> = {
 
 /**
  * An instruction as herd7 prints it as a value: its digest spelling with the label a
- * branch or ADR names written as the offset to it (`B .+4`, `ADR X1,.+0`); NOP is herd7's
- * `B .+4`.
+ * branch or ADR names written as the offset to it (`B .+4`, `ADR X1,.+0`).
  */
 function instructionValue(text: string, offsetTo: (label: string) => number | null): string {
   const m = /^(\S+)\s*(.*)$/.exec(text.trim())!;
   const mnemonic = m[1]!.toUpperCase();
-  if (mnemonic === 'NOP') return 'B .+4';
   const at = /^B\.[A-Z]{2}$/.test(mnemonic) ? 0 : LABEL_OPERAND[mnemonic];
   const args = splitOperands(m[2]!);
   const offset = at === undefined || args[at] === undefined ? null : offsetTo(args[at]!);
