@@ -100,3 +100,12 @@ test('symbolic registers are digested without their %, after thread registers, b
   const code = ' stw r3,0(%a) ;\n sync         ;\n';
   assert.equal(t.hash, expectedHash('0:r3=2; a=x; x=1', code, 'x'));
 });
+
+test('an untyped location holding an instruction is digested with herd7 type ins_t', () => {
+  const t = parsePpcLitmus(
+    'PPC T\n{ ins_t x=NOP; 0:r1=instr:"add r1,r1,r1"; 0:r2=x; }\n P0 ;\n stw r1,0(r2) ;\nexists (x=0)\n',
+    't.litmus',
+  );
+  const init = 'ins_t 0:r1=instr:"add r1,r1,r1"; 0:r2=x; ins_t x=NOP';
+  assert.equal(t.hash, expectedHash(init, ' stw r1,0(r2) ;\n', 'x'));
+});

@@ -169,6 +169,11 @@ const KNOWN_GAPS: Record<string, Record<string, string[]>> = {
     ],
     "herd7's digest of LDXP/STXP (Hash only)": ['L031', 'L032'],
   },
+  'arch-ppc': {
+    // States, counts and verdicts are herd7's; herd7's printer of rlwinm/rlwimi for its
+    // digest is not known (not in the herdtools7 sources read), so the Hash line differs.
+    "herd7's digest of rlwinm/rlwimi (Hash only)": ['A011', 'A013', 'A014'],
+  },
 };
 
 function knownGaps(set: string): Set<string> {
@@ -187,6 +192,7 @@ const HARDWARE_SETS = [
   { set: 'arch-x86_64', herdModel: 'x86tso.cat' },
   { set: 'arch-riscv', herdModel: 'riscv.cat' },
   { set: 'arch-aarch64', herdModel: 'aarch64.cat' },
+  { set: 'arch-ppc', herdModel: 'ppc.cat' },
 ];
 
 export function defaultSuites(): Suite[] {

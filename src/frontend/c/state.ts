@@ -108,6 +108,9 @@ function hashInitText(toks: Token[], entry: InitEntry): string {
         : rhs.map((t) => t.text).join('');
   const words = typeToks.filter((t) => t.kind === 'ident').map((t) => t.text);
   const pointer = typeToks.some((t) => isP(t, '*'));
+  // An instruction value gives its location herd7's instruction type when none is
+  // written (PPC A017's `0:r1=instr:"..."` is digested as `ins_t 0:r1=instr:"..."`).
+  if (words.length === 0 && !pointer && /^instr:"/.test(value)) return `ins_t ${loc}=${value}`;
   if (words.length === 0) return pointer ? `*${loc}=${value}` : `${loc}=${value}`;
   const type = words.filter((w) => w !== '_Atomic').join(' ');
   if (words.includes('_Atomic')) return `_Atomic ${type} ${loc}=${value}`;
