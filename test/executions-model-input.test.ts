@@ -92,3 +92,24 @@ test("each candidate brings its rf, final writes and values; the combination's p
   assert.equal(a.sets.get('R'), b.sets.get('R'));
   assert.notEqual(a.relations.get('rf'), b.relations.get('rf'));
 });
+
+test('sm: the two words of an exclusive pair (LDXP, a successful STXP) are one access', () => {
+  const text = [
+    'AArch64 pair',
+    '{ uint64_t t[2]; 0:X2=t; }',
+    ' P0                 ;',
+    ' LDXP X3,X4,[X2]    ;',
+    ' STXP W9,X0,X1,[X2] ;',
+    'exists (0:X9=0)',
+  ].join('\n');
+  const lt = findArchitecture('AArch64')!.parse(text, 'pair.litmus', loadSetup({}));
+  const memory = initialMemory(lt);
+  // The path where the STXP succeeds: two reads, then two writes.
+  const path = buildTraces(lt, memory, 1 << 10)[0].find((p) => p.events.length === 4)!;
+  const sp = new CandidateSpace([path], memory, ['t[0]', 't[1]']);
+  const stat = staticRelations(findArchitecture('AArch64')!, sp);
+  const pairs = stat.sameAccess.diff(stat.id);
+  assert.deepEqual(named(sp, pairs), ['0:0>0:1', '0:1>0:0', '0:2>0:3', '0:3>0:2']);
+  // ...and every memory access is one with itself.
+  assert.ok(stat.id.restrict(stat.sets.get('M')!, null).diff(stat.sameAccess).isEmpty());
+});

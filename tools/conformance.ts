@@ -203,16 +203,7 @@ const HASH_UNKNOWN: Record<string, Record<string, string[]>> = {
  * and must still differ from herd7's output (counted apart, and printed in the summary);
  * one that comes to conform fails until it leaves this list.
  */
-const KNOWN_MISMATCHES: Record<string, Record<string, string[]>> = {
-  'herd aarch64.cat': {
-    // herd7 keeps a pair whole in its engine; Ordo reads a pair as two accesses, and only
-    // its own armv8.cat forbids a torn pair, by an axiom that herd's model does not have.
-    'LDXP/STXP pairs read torn: single-copy atomicity of a pair is in armv8.cat only': [
-      'L031',
-      'L032',
-    ],
-  },
-};
+const KNOWN_MISMATCHES: Record<string, Record<string, string[]>> = {};
 
 function knownMismatch(suite: string, test: string): string | undefined {
   const reasons = KNOWN_MISMATCHES[suite] ?? {};

@@ -129,8 +129,6 @@ export const ARCHITECTURES: readonly Architecture[] = [
     defaultModel: join(modelsDir, 'aarch64', 'armv8.cat'),
     // herd7's AArch64 tags and barrier sets. Every access Ordo makes is explicit (Exp);
     // NExp (implicit accesses: translation walks, tag reads, instruction fetches) is empty.
-    // PairLo and PairHi are Ordo's: the lower and higher word of an exclusive pair
-    // (LDXP/STXP), which Ordo's Armv8 model reads as one access.
     sets: [
       'Exp',
       'NExp',
@@ -139,8 +137,6 @@ export const ARCHITECTURES: readonly Architecture[] = [
       'Q',
       'X',
       'NoRet',
-      'PairLo',
-      'PairHi',
       'ISB',
       // Events of instructions and features Ordo does not model (cache and TLB
       // maintenance, memory tagging, faults, exceptions), empty sets as in herd7's

@@ -48,6 +48,11 @@ export interface TraceEvent {
   /** Relations relating rmwRead to this write (default: rmw only). */
   pair?: PairRelation[];
   /**
+   * The index of the first access of the single-copy-atomic access this one completes
+   * (the other word of an exclusive pair, LDXP/STXP): herd7's `sm` relates the two.
+   */
+  sameAccessAs?: number;
+  /**
    * herd7's number for the symbolic variable of this read (R), or of the register read
    * that supplies the stored value (W storing a plain register). Only used to name
    * values herd7 leaves undetermined (see executions/enumerate.ts).
@@ -921,6 +926,7 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
           address(second.addr, st, (st2, b) => {
             const r = read(st2, a.loc, s.annot, true, a.deps, s.pos);
             const r2 = read(st2, b.loc, second.annot, true, b.deps, s.pos);
+            st2.events[r2.deps[0]!]!.sameAccessAs = r.deps[0]!;
             st2.regs.set(s.reg, r);
             st2.regs.set(second.reg, r2);
             st2.reservation = {
@@ -954,6 +960,7 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
                     const ok = cloneState(st4);
                     write(ok, a.loc, s.annot, true, v, a.deps, s.pos, held.read, ['rmw']);
                     write(ok, b.loc, second.annot, true, v2, b.deps, s.pos, pair.read, ['rmw']);
+                    ok.events[ok.events.length - 1]!.sameAccessAs = ok.events.length - 2;
                     status(s.success, ok);
                     k(ok);
                   }

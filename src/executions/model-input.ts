@@ -36,7 +36,10 @@ export interface StaticRelations {
   int: Relation;
   ext: Relation;
   id: Relation;
-  /** herd7's `sm`/`si`: the events of one memory access; without mixed sizes, [M]. */
+  /**
+   * herd7's `sm`/`si`: the events of one single-copy-atomic memory access: [M], and the two
+   * words of an exclusive pair (herd7 builds LDXP/STXP as one atomic access of two words).
+   */
   sameAccess: Relation;
   sets: Map<string, EventSet>;
 }
@@ -52,6 +55,7 @@ export function staticRelations(arch: Architecture, space: CandidateSpace): Stat
     amo = new Relation(n),
     loc = new Relation(n),
     int = new Relation(n);
+  const sameAccess = new Relation(n);
   for (let i = 0; i < n; i++) {
     noteWork(n); // quadratic in the events: thousands of them take long
     const a = events[i];
@@ -72,6 +76,10 @@ export function staticRelations(arch: Architecture, space: CandidateSpace): Stat
     if (ev.rmwRead !== undefined) {
       for (const rel of ev.pair ?? ['rmw'])
         (rel === 'amo' ? amo : rmw).add(base[t] + ev.rmwRead, i);
+    }
+    if (ev.sameAccessAs !== undefined) {
+      sameAccess.add(base[t] + ev.sameAccessAs, i);
+      sameAccess.add(i, base[t] + ev.sameAccessAs);
     }
   }
   const ext = int.complement();
@@ -113,7 +121,6 @@ export function staticRelations(arch: Architecture, space: CandidateSpace): Stat
     if (e.atomic) set('RMW').add(e.id);
     for (const a of e.annot) set(a).add(e.id);
   }
-  const sameAccess = new Relation(n);
   for (const e of set('M').toArray()) sameAccess.add(e, e);
   return { po, addr, data, ctrl, rmw, amo, loc, int, ext, id, sameAccess, sets };
 }

@@ -12,8 +12,8 @@
 //   CAS, SWP, LD<op>, ST<op>     a read and a write related by rmw and amo; the `A`
 //                                form tags the read A, the `L` form the write L;
 //                                ST<op> tags its read NoRet
-//   LDXP / STXP (and A/L forms)  the same over two consecutive words, both or neither;
-//                                the words' accesses are also tagged PairLo / PairHi
+//   LDXP / STXP (and A/L forms)  the same over two consecutive words, both or neither,
+//                                as one single-copy-atomic access (sm relates the words)
 //   CASP                         two such pairs, one per word, written only when both
 //                                words equal the compared registers
 //   LDIAPP / STILP, LDAP / STLP  two accesses in order, tagged Q / L, A / L
@@ -603,8 +603,8 @@ function lower(cell: InstructionCell): Stmt[] {
     ];
   }
 
-  // Exclusive pairs: LD{A}XP, ST{L}XP, one reservation over two consecutive words; the
-  // accesses are tagged PairLo and PairHi (lower and higher word).
+  // Exclusive pairs: LD{A}XP, ST{L}XP, one reservation over two consecutive words, read or
+  // written as one single-copy-atomic access (the trace builder relates the two words).
   const ldxp = /^LD(A?)XP$/.exec(mnemonic);
   if (ldxp) {
     ops.arity(3);
@@ -612,17 +612,17 @@ function lower(cell: InstructionCell): Stmt[] {
     const second = ops.register(1);
     if (first.x === null || second.x === null) return unsupported();
     const mem = memoryOperand(ops, 2);
-    const annot = (half: string) => exp(['X', ...(ldxp[1] ? ['A'] : []), half]);
+    const annot = exp(['X', ...(ldxp[1] ? ['A'] : [])]);
     const stmts: Stmt[] = [
       {
         kind: 'loadReserve',
         reg: first.x,
-        annot: annot('PairLo'),
+        annot,
         addr: mem.addr,
         second: {
           reg: second.x,
           addr: bin('+', mem.addr, konst(first.word ? 4n : 8n)),
-          annot: annot('PairHi'),
+          annot,
         },
         pos,
       },
@@ -644,20 +644,20 @@ function lower(cell: InstructionCell): Stmt[] {
     const first = ops.register(1);
     const second = ops.register(2);
     const mem = memoryOperand(ops, 3);
-    const annot = (half: string) => exp(['X', ...(stxp[1] ? ['L'] : []), half]);
+    const annot = exp(['X', ...(stxp[1] ? ['L'] : [])]);
     const width = first.word ? 'zext32' : null;
     return [
       {
         kind: 'storeConditional',
         status: status.x,
         success: 0,
-        annot: annot('PairLo'),
+        annot,
         addr: mem.addr,
         value: cast(width, readRegister(first)),
         second: {
           addr: bin('+', mem.addr, konst(first.word ? 4n : 8n)),
           value: cast(width, readRegister(second)),
-          annot: annot('PairHi'),
+          annot,
         },
         pos,
       },
