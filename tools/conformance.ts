@@ -2,8 +2,8 @@
 // the kernel's own model files and with Ordo's shipped model, and compare each report
 // with herd7's recorded output, ignoring only the lines that vary between runs (Time,
 // #wall). The Hash line is compared too: it is herd7's digest of the test, which scripts
-// compare across runs (but for the tests in HASH_UNKNOWN, counted apart); tests in
-// KNOWN_MISMATCHES must still differ. Ends with `N passed, M failed`.
+// compare across runs (but for the tests in HASH_UNKNOWN, counted apart). Ends with
+// `N passed, M failed`.
 
 import { corpusPath } from '../test/support/corpus.js';
 import { listLitmusFiles } from '../src/batch/inputs.js';
@@ -198,19 +198,6 @@ const HASH_UNKNOWN: Record<string, Record<string, string[]>> = {
   },
 };
 
-/**
- * Tests that do not conform under one suite, by suite label and named reason. They are run
- * and must still differ from herd7's output (counted apart, and printed in the summary);
- * one that comes to conform fails until it leaves this list.
- */
-const KNOWN_MISMATCHES: Record<string, Record<string, string[]>> = {};
-
-function knownMismatch(suite: string, test: string): string | undefined {
-  const reasons = KNOWN_MISMATCHES[suite] ?? {};
-  const name = basename(test, '.litmus');
-  return Object.keys(reasons).find((reason) => reasons[reason]!.includes(name));
-}
-
 function hashUnknownTests(set: string): Set<string> {
   const names = new Set(Object.values(HASH_UNKNOWN[set] ?? {}).flat());
   const dir = join(corpus, 'tests', set);
@@ -308,13 +295,12 @@ function optionSuites(kernelCfg: RunOptions, herdBpf: RunOptions): Suite[] {
 export function runSuites(
   suites: Suite[],
   filter?: RegExp,
-): { passed: number; failed: number; passedButHash: number; knownMismatches: string[] } {
+): { passed: number; failed: number; passedButHash: number } {
   const slow = slowTests();
   const tty = process.stderr.isTTY;
   let passed = 0;
   let failed = 0;
   let passedButHash = 0;
-  const knownMismatches: string[] = [];
   for (const suite of suites) {
     const tests = suite.dirs
       .flatMap(listLitmusFiles)
@@ -330,16 +316,6 @@ export function runSuites(
       const hashUnknown = suite.hashUnknown?.has(rel) ?? false;
       const v = judge(t, readFileSync(expectedFile, 'utf8'), suite.opts, hashUnknown);
       const verdicts: Array<[string, Verdict]> = [['MISMATCH', v]];
-      const known = knownMismatch(suite.label, t);
-      if (known !== undefined) {
-        verdicts[0] = [
-          'CONFORMS NOW',
-          v.pass
-            ? { pass: false, detail: '    take the test out of KNOWN_MISMATCHES' }
-            : { pass: true, detail: '' },
-        ];
-        if (!v.pass) knownMismatches.push(`[${suite.label}] ${rel}: ${known}`);
-      }
       if (kinds) {
         verdicts.push([
           'KIND',
@@ -349,7 +325,6 @@ export function runSuites(
         ]);
       }
       for (const [what, w] of verdicts) {
-        if (w.pass && what === 'CONFORMS NOW') continue;
         if (w.pass && hashUnknown && what === 'MISMATCH') passedButHash++;
         else if (w.pass) passed++;
         else {
@@ -368,7 +343,7 @@ export function runSuites(
     }
     if (tty) process.stderr.write('\r\x1b[K');
   }
-  return { passed, failed, passedButHash, knownMismatches };
+  return { passed, failed, passedButHash };
 }
 
 function main(): void {
@@ -385,12 +360,7 @@ function main(): void {
     return;
   }
   const suites = defaultSuites().filter((s) => !suiteFilter || suiteFilter.test(s.label));
-  const { passed, failed, passedButHash, knownMismatches } = runSuites(suites, filter);
-  if (knownMismatches.length > 0)
-    process.stdout.write(
-      `${knownMismatches.length} known mismatches (KNOWN_MISMATCHES in tools/conformance.ts):\n` +
-        knownMismatches.map((m) => `  ${m}\n`).join(''),
-    );
+  const { passed, failed, passedButHash } = runSuites(suites, filter);
   if (passedButHash > 0)
     process.stdout.write(
       `${passedButHash} equal to herd7's output but for the Hash line (HASH_UNKNOWN in tools/conformance.ts)\n`,
