@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { exploreThread } from '../src/events/traces.js';
+import { evaluateSymbolic, PENDING, UNDETERMINED, type Sym } from '../src/events/symbolic.js';
 import type { Expr, Stmt, Thread } from '../src/program/ir.js';
 
 const reg = (name: string): Expr => ({ kind: 'reg', name });
@@ -137,4 +138,34 @@ test('while loops unroll a bounded number of times; longer paths are dropped', (
   // Reads: one (exits on 0), two (1 then 0); a third iteration is beyond the bound.
   assert.deepEqual(paths.map((p) => p.events.length).sort(), [1, 2]);
   assert.ok(paths.every((p) => p.events.every((e) => e.ctrlDeps.length === p.events.indexOf(e))));
+});
+
+test('evaluating a value stops at the first pending read and returns PENDING, operands left to right', () => {
+  const r = (ev: number): Sym => ({ k: 'r', ev });
+  // (r0 + r1) * r2, with an `if` on r3 choosing r4 or 7.
+  const sum: Sym = { k: 'b', op: '*', a: { k: 'b', op: '+', a: r(0), b: r(1) }, b: r(2) };
+  const pick: Sym = { k: 'if', t: r(3), a: r(4), b: { k: 'c', v: 7 } };
+  const asked: number[] = [];
+  const values = new Map<number, number | typeof PENDING>();
+  const read = (ev: number) => {
+    asked.push(ev);
+    return values.get(ev) ?? PENDING;
+  };
+  values.set(0, 2).set(2, 5);
+  assert.equal(evaluateSymbolic(sum, read), PENDING);
+  assert.deepEqual(asked, [0, 1], 'r2 is not read once r1 is pending');
+  values.set(1, 3);
+  assert.equal(evaluateSymbolic(sum, read), 25);
+  asked.length = 0;
+  assert.equal(evaluateSymbolic(pick, read), PENDING);
+  assert.deepEqual(asked, [3]);
+  values.set(3, 0);
+  assert.equal(evaluateSymbolic(pick, read), 7, 'the branch not taken may stay pending');
+  values.set(3, 1);
+  assert.equal(evaluateSymbolic(pick, read), PENDING);
+  // An undetermined operand met before a pending one still stops the computation.
+  assert.throws(
+    () => evaluateSymbolic(sum, (ev) => (ev === 0 ? { undetermined: 1 } : PENDING)),
+    (err) => err === UNDETERMINED,
+  );
 });

@@ -119,3 +119,41 @@ exists (1:r0=1)
   assert.equal(conditions.check(0), 'holds');
   assert.equal(conditions.holdAfter(0), true);
 });
+
+test('a condition whose value comes through another thread waits for that thread’s read, and for a value cycle', () => {
+  const lt = parseCLitmus(
+    `C through
+{}
+P0(int *x, int *y) { int r1; r1 = READ_ONCE(*y); WRITE_ONCE(*x, r1); }
+P1(int *x, int *y) { int r0; r0 = READ_ONCE(*x); WRITE_ONCE(*y, r0); if (r0 == 1) { WRITE_ONCE(*y, 2); } }
+P2(int *y) { WRITE_ONCE(*y, 1); }
+exists (1:r0=1)
+`,
+    'through.litmus',
+    loadSetup({}).macros,
+  );
+  const memory = initialMemory(lt);
+  const traces = buildTraces(lt, memory, 1 << 10);
+  // P1's path that takes the branch assumes r0 == 1; r0 is P0's copy of its read of y.
+  const taken = traces[1].find((p) => p.events.length === 3)!;
+  const space = new CandidateSpace([traces[0][0], taken, traces[2][0]], memory, []);
+  const name = (id: number) => {
+    const e = space.events[id];
+    return e.init ? `init ${e.loc}` : `${e.thread}:${e.local}`;
+  };
+  const readOfY = space.reads.findIndex((r) => r.loc === 'y');
+  const readOfX = space.reads.findIndex((r) => r.loc === 'x');
+  const source = (read: number, write: string) =>
+    space.readsFromChoices[read].find((w) => name(w) === write)!;
+  const readsFrom = new Int32Array(space.reads.length).fill(-1);
+  const conditions = new PathConditions(space, readsFrom);
+  assert.equal(conditions.count, 1);
+  readsFrom[readOfX] = source(readOfX, '0:1');
+  assert.equal(conditions.check(0), 'undecided', "P0's read of y has no write yet");
+  readsFrom[readOfY] = source(readOfY, '1:1');
+  assert.equal(conditions.check(0), 'undecided', 'r0 is its own value: the leaf decides');
+  readsFrom[readOfY] = source(readOfY, 'init y');
+  assert.equal(conditions.check(0), 'contradicted');
+  readsFrom[readOfY] = source(readOfY, '2:0');
+  assert.equal(conditions.check(0), 'holds');
+});

@@ -269,31 +269,54 @@ export function choose(t: Sym, a: Sym, b: Sym): Sym {
 }
 
 /**
+ * What a reader may return for a read whose value is not known yet: the evaluation stops
+ * and returns it. A value rather than an exception, because the early path-condition
+ * checks meet it on most of their tens of thousands of calls.
+ */
+export const PENDING: unique symbol = Symbol('pending read');
+export type Pending = typeof PENDING;
+
+/**
  * Evaluate with `read(ev)` giving the value of local read event ev (may throw to abort).
  * An undetermined value passes through a plain copy; any computation on it throws
- * UNDETERMINED.
+ * UNDETERMINED. A reader that may answer PENDING gets PENDING back as soon as one of the
+ * reads the evaluation needs is pending (operands are evaluated left to right, as before).
  */
-export function evaluateSymbolic(s: Sym, read: (ev: number) => ResolvedValue): ResolvedValue {
+export function evaluateSymbolic(s: Sym, read: (ev: number) => ResolvedValue): ResolvedValue;
+export function evaluateSymbolic(
+  s: Sym,
+  read: (ev: number) => ResolvedValue | Pending,
+): ResolvedValue | Pending;
+export function evaluateSymbolic(
+  s: Sym,
+  read: (ev: number) => ResolvedValue | Pending,
+): ResolvedValue | Pending {
   switch (s.k) {
     case 'c':
       return s.v;
     case 'r':
       return read(s.ev);
-    case 'u':
-      return applyUnary(s.op, concrete(evaluateSymbolic(s.a, read)));
-    case 'b':
+    case 'u': {
+      const a = evaluateSymbolic(s.a, read);
+      if (a === PENDING) return a;
+      return applyUnary(s.op, concrete(a));
+    }
+    case 'b': {
       // Shared sub-terms can make the tree exponentially larger than the program: the
       // run's limits must hold here too (composite nodes only, to keep leaves cheap).
       checkLimits();
-      return applyBinary(
-        s.op,
-        concrete(evaluateSymbolic(s.a, read)),
-        concrete(evaluateSymbolic(s.b, read)),
-      );
-    case 'if':
-      return truthy(concrete(evaluateSymbolic(s.t, read)))
-        ? evaluateSymbolic(s.a, read)
-        : evaluateSymbolic(s.b, read);
+      const a = evaluateSymbolic(s.a, read);
+      if (a === PENDING) return a;
+      const left = concrete(a);
+      const b = evaluateSymbolic(s.b, read);
+      if (b === PENDING) return b;
+      return applyBinary(s.op, left, concrete(b));
+    }
+    case 'if': {
+      const t = evaluateSymbolic(s.t, read);
+      if (t === PENDING) return t;
+      return truthy(concrete(t)) ? evaluateSymbolic(s.a, read) : evaluateSymbolic(s.b, read);
+    }
   }
 }
 

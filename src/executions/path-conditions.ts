@@ -19,6 +19,8 @@ import {
   isUndetermined,
   readsOf,
   UNDETERMINED,
+  PENDING,
+  type Pending,
   type ResolvedValue,
   type Sym,
 } from '../events/symbolic.js';
@@ -44,9 +46,6 @@ interface RegisterOnPath {
 type Condition =
   | { kind: 'assumption'; path: number; assumption: Assumption }
   | { kind: 'registers'; registers: RegisterOnPath[]; check: RegisterCheck };
-
-/** A value that needs a read whose write is not chosen yet. */
-const NOT_YET = new Error('value not known yet');
 
 /** What a condition says about the choices made so far. */
 export type Verdict = 'holds' | 'contradicted' | 'undecided';
@@ -131,7 +130,7 @@ export class PathConditions {
         case 'assumption': {
           const a = condition.assumption;
           const v = this.valueOn(condition.path, a.sym);
-          if (isUndetermined(v)) return 'undecided';
+          if (v === PENDING || isUndetermined(v)) return 'undecided';
           holds = a.kind === 'truth' ? isTrue(v) === a.expect : sameValue(v, a.value);
           break;
         }
@@ -139,7 +138,7 @@ export class PathConditions {
           const values: ResolvedValue[] = [];
           for (const { path, sym } of condition.registers) {
             const v = sym === null ? 0 : this.valueOn(path, sym);
-            if (isUndetermined(v)) return 'undecided';
+            if (v === PENDING || isUndetermined(v)) return 'undecided';
             values.push(v);
           }
           holds = condition.check.accepts(values);
@@ -152,28 +151,31 @@ export class PathConditions {
     } catch (err) {
       // A limit is not a value problem: it ends the run (undecided here, it went unseen).
       if (err instanceof LimitError) throw err;
-      if (err === NOT_YET || err === UNDETERMINED || err instanceof OrdoError) return 'undecided';
+      if (err === UNDETERMINED || err instanceof OrdoError) return 'undecided';
       throw err;
     }
   }
 
-  /** A symbolic value of the path at position `path`, from the writes chosen so far. */
-  private valueOn(path: number, sym: Sym): ResolvedValue {
+  /**
+   * A symbolic value of the path at position `path`, from the writes chosen so far;
+   * PENDING when it needs a read whose write is not chosen yet (or a value cycle).
+   */
+  private valueOn(path: number, sym: Sym): ResolvedValue | Pending {
     this.generation++;
     return evaluateSymbolic(sym, (local) => this.readValue(this.space.globalId(path, local)));
   }
 
-  private readValue(id: number): ResolvedValue {
+  private readValue(id: number): ResolvedValue | Pending {
     const w = this.readsFrom[this.space.readIndex(id)];
-    if (w < 0) throw NOT_YET;
+    if (w < 0) return PENDING;
     return this.writtenValue(w);
   }
 
-  private writtenValue(id: number): ResolvedValue {
+  private writtenValue(id: number): ResolvedValue | Pending {
     const space = this.space;
     const e = space.events[id];
     if (e.init) return space.memory.get(e.loc!)!;
-    if (this.visiting[id] === this.generation) throw NOT_YET; // a value cycle: the leaf decides
+    if (this.visiting[id] === this.generation) return PENDING; // a value cycle: the leaf decides
     this.visiting[id] = this.generation;
     const t = space.pathIndex(e.thread);
     const v = evaluateSymbolic(space.traceEvent(id).value!, (local) =>
