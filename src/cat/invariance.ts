@@ -83,6 +83,23 @@ export interface InvariantCounts {
 }
 
 /**
+ * Calls `visit` on every instruction of `code`, nested ones (procedure bodies, `forall`,
+ * `match` branches) after the one holding them. Shared by the passes that judge a model
+ * (this one and kinds.ts); a model of 100,000 instructions keeps the run's limits.
+ */
+export function forEachIns(code: CIns[], visit: (ins: CIns) => void): void {
+  for (const ins of code) {
+    checkLimits();
+    visit(ins);
+    if (ins.t === 'lproc' || ins.t === 'forall') forEachIns(ins.body, visit);
+    if (ins.t === 'insmatch') {
+      for (const b of ins.tags.values()) forEachIns(b, visit);
+      if (ins.dflt) forEachIns(ins.dflt, visit);
+    }
+  }
+}
+
+/**
  * Marks the invariant costly nodes of prog with dense memo and stage ids. Also says which
  * global slots may differ between the candidates of one combination.
  */
@@ -90,18 +107,6 @@ export function markInvariant(
   prog: CompiledProgram,
 ): InvariantCounts & { candidateVariantSlots: Uint8Array } {
   const forkVariantSlot = new Uint8Array(prog.nslots);
-
-  const forEachIns = (code: CIns[], visit: (ins: CIns) => void): void => {
-    for (const ins of code) {
-      checkLimits(); // a model of 100,000 instructions: the run's limits hold while judging it
-      visit(ins);
-      if (ins.t === 'lproc' || ins.t === 'forall') forEachIns(ins.body, visit);
-      if (ins.t === 'insmatch') {
-        for (const b of ins.tags.values()) forEachIns(b, visit);
-        if (ins.dflt) forEachIns(ins.dflt, visit);
-      }
-    }
-  };
 
   // A top-level `let rec` binds its functions once (their slots never change) and its other
   // names to a fixpoint: those vary as the definition's bodies do, which the propagation

@@ -21,7 +21,7 @@
 
 import { assertNever } from '../diagnostics.js';
 import { checkLimits } from '../limits.js';
-import type { MemoNode } from './invariance.js';
+import { forEachIns, type MemoNode } from './invariance.js';
 import type { CIns, CompiledProgram, RCond, RExp } from './resolved.js';
 
 export interface KindNode {
@@ -154,17 +154,6 @@ export function markKindDetermined(prog: CompiledProgram, variantSlots: Uint8Arr
     forEachChild(e, visit);
   };
   forEachIns(prog.code, (ins) => forEachExp(ins, visit));
-}
-
-function forEachIns(code: CIns[], visit: (ins: CIns) => void): void {
-  for (const ins of code) {
-    visit(ins);
-    if (ins.t === 'lproc' || ins.t === 'forall') forEachIns(ins.body, visit);
-    if (ins.t === 'insmatch') {
-      for (const b of ins.tags.values()) forEachIns(b, visit);
-      if (ins.dflt) forEachIns(ins.dflt, visit);
-    }
-  }
 }
 
 /** The expressions an instruction evaluates directly. */
