@@ -355,6 +355,9 @@ function evaluateTest(
     deadline,
     capture: observer?.capture?.(context),
     allChecks: observer?.allChecks,
+    // Skipping model paths every branch rejects changes only what observers and the
+    // executions budget would see of the rejected ones.
+    pruneForbidden: !observer && opts.maxExecutions === undefined,
   };
 
   const states = new Map<string, FinalState>();

@@ -14,6 +14,7 @@ import type { CIns, RCond, RExp, RPat, CompiledProgram } from './resolved.js';
 import { PER_CANDIDATE_INPUTS, type ModelInput, type ModelOutcome } from './input.js';
 import type { MemoNode } from './invariance.js';
 import { watchedSlots, type KindNode } from './kinds.js';
+import { forbiddenAlternatives, noteFork, worthSearching, type BoundHost } from './bounds.js';
 import {
   CatError,
   EMPTY,
@@ -52,6 +53,12 @@ type OtherExp = Extract<
 
 const UNBOUND = Symbol('unbound');
 
+/** Forks with fewer alternatives run branch by branch (a bound run costs a few branches). */
+const PRUNE_AT_LEAST = 8;
+
+/** Counts of the fork pruning (bounds.ts) since the process started, for measurements. */
+export const pruneStats = { forks: 0, runs: 0, alternatives: 0, skipped: 0 };
+
 /**
  * Relations herd always provides; absent from the input they default to empty. (The
  * event sets an architecture always defines come from its record in src/arch.)
@@ -69,6 +76,13 @@ export interface EvalOptions {
    * reject an execution. Outcomes then carry `failures`, and captures on rejected paths.
    */
   allChecks?: boolean;
+  /**
+   * Skip the alternatives of a top-level `with` fork that every branch would reject
+   * (bounds.ts), where that has been faster (`always`: at every fork with enough
+   * alternatives). Only for runs that read nothing but the allowed paths: rejected paths
+   * are then not all reported, nor counted as executions tried.
+   */
+  pruneForbidden?: boolean | 'always';
 }
 
 /** A check that failed on a model path, with the value it found wanting. */
@@ -95,7 +109,7 @@ function capitalise(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
-export class Evaluator implements PrimContext {
+export class Evaluator implements PrimContext, BoundHost {
   readonly n: number;
   readonly events: ModelInput['events'];
   private G: Slot[];
@@ -351,10 +365,18 @@ export class Evaluator implements PrimContext {
           }
           const failuresBefore = this.pathFailures.length;
           const flagsBefore = this.pathFlags.length;
-          for (const el of elems) {
+          const started = performance.now();
+          const skip = this.forbidden(code, i, frame, elems);
+          for (let j = 0; j < elems.length; j++) {
+            const el = elems[j];
             this.checkLimits();
             // Each further element is one more execution (see noteExecutionTried).
-            if (el !== elems[0]) noteExecutionTried();
+            if (j > 0) noteExecutionTried();
+            if (skip && skip[j] > 0) {
+              const check = code[skip[j] - 1] as Extract<CIns, { t: 'test' }>;
+              this.reject(check.name ?? check.text);
+              continue;
+            }
             this.pathFailures.length = failuresBefore;
             this.pathFlags.length = flagsBefore;
             if (ins.slot >= 0) {
@@ -366,6 +388,8 @@ export class Evaluator implements PrimContext {
               this.exec(code, i + 1, new Frame([el], frame), flags, k);
             }
           }
+          if (skip !== undefined)
+            noteFork(ins, skip !== false, elems.length, performance.now() - started);
           return;
         }
         case 'call': {
@@ -405,6 +429,46 @@ export class Evaluator implements PrimContext {
       }
     }
     k(flags);
+  }
+
+  /**
+   * The alternatives of a top-level fork that every branch rejects (bounds.ts: by
+   * alternative, 1 + the index of a check they fail, or 0), null when none is skipped,
+   * false when not searched this time (bounds.ts, worthSearching), undefined when the
+   * fork is not one to prune: only runs that ask for it prune, and only forks with
+   * enough alternatives for a bound run to pay (the others are not timed).
+   */
+  private forbidden(
+    code: CIns[],
+    at: number,
+    frame: Frame | null,
+    elems: V[],
+  ): Int32Array | null | false | undefined {
+    const ins = code[at] as Extract<CIns, { t: 'with' }>;
+    if (!this.opts.pruneForbidden || this.opts.allChecks || frame !== null || ins.slot < 0)
+      return undefined;
+    if (elems.length < PRUNE_AT_LEAST) return undefined;
+    if (this.opts.pruneForbidden !== 'always' && !worthSearching(ins, elems.length)) return false;
+    const found = forbiddenAlternatives(this, code, at, ins.slot, elems);
+    pruneStats.forks++;
+    pruneStats.runs += found.runs;
+    pruneStats.skipped += found.skipped;
+    pruneStats.alternatives += elems.length;
+    return found.skip;
+  }
+
+  // ----------------------------------------------------------- BoundHost
+
+  evExact(e: RExp): V {
+    return this.ev(e, null);
+  }
+
+  holds(ins: Extract<CIns, { t: 'test' }>, v: V): boolean {
+    return this.test({ ...ins, e: { t: 'const', v } }, null);
+  }
+
+  resetLoopValues(): void {
+    this.loopMemo.fill(undefined);
   }
 
   /** The relation or set a check examined (evaluated again: only explanations ask). */
@@ -467,7 +531,7 @@ export class Evaluator implements PrimContext {
   }
 
   /** Elements of a set value, for `with ... from` and `forall`. */
-  private elements(v: V, loc: Location, what: string): V[] {
+  elements(v: V, loc: Location, what: string): V[] {
     if (v instanceof EventSet) return v.toArray().map((e) => ({ k: 'event', e }));
     if (v instanceof Relation) return v.pairs().map(([a, b]) => ({ k: 'pair', a, b }));
     switch (kindOf(v)) {
@@ -484,7 +548,7 @@ export class Evaluator implements PrimContext {
 
   // ----------------------------------------------------------- bindings
 
-  private destructure(pat: RPat, v: V, loc: Location): V[] {
+  destructure(pat: RPat, v: V, loc: Location): V[] {
     if (!pat.tuple) return [v];
     let items: V[];
     const kv = kindOf(v);
@@ -559,7 +623,7 @@ export class Evaluator implements PrimContext {
   }
 
   /** herd's test: the new value w adds nothing to the old value v. */
-  private stabilised(v: V, w: V, loc: Location): boolean {
+  stabilised(v: V, w: V, loc: Location): boolean {
     const kw = kindOf(w),
       kv = kindOf(v);
     if (kw === 'empty' || kv === 'unv') return true;
@@ -669,14 +733,14 @@ export class Evaluator implements PrimContext {
   }
 
   /** The value of a node marked for sharing, if it was computed at its level already. */
-  private sharedValue(at: object): V | undefined {
+  sharedValue(at: object): V | undefined {
     const node = at as MemoNode;
     if (node.memoId !== undefined) return this.memo[node.memoId];
     if (node.stageId !== undefined) return this.stageMemo[node.stageId];
     return undefined;
   }
 
-  private share(at: object, v: V): void {
+  share(at: object, v: V): void {
     const node = at as MemoNode;
     if (node.memoId !== undefined) this.memo[node.memoId] = v;
     else if (node.stageId !== undefined) this.stageMemo[node.stageId] = v;

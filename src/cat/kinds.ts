@@ -187,7 +187,7 @@ function forEachExp(ins: CIns, visit: (e: RExp) => void): void {
   }
 }
 
-function forEachChild(e: RExp, visit: (e: RExp) => void): void {
+export function forEachChild(e: RExp, visit: (e: RExp) => void): void {
   switch (e.t) {
     case 'const':
     case 'zero':

@@ -1,0 +1,990 @@
+// Pruning a `with x from S` fork whose every branch is forbidden, by evaluating the rest
+// of the model once over bounds.
+//
+// Each branch of a fork runs the instructions after it with x bound to one element of S.
+// Evaluate them instead with every value replaced by an interval [lo, hi] that holds the
+// value of every branch: x gets [intersection of S, union of S]; a value that does not
+// depend on the fork is exact (lo = hi, computed by the ordinary evaluator); an operator
+// that is monotone in an operand (union, intersection, sequence, closures, inverse,
+// cartesian product, `[S]`, domain, range) maps the operands' bounds to the result's, and
+// one that is antitone in it (the right of `\`, complement) swaps them. A check `acyclic
+// r` (`irreflexive`, `empty`) whose r has a lower bound that fails it fails on every
+// branch: each branch's r contains that bound, so each branch is rejected at this check
+// or at an earlier one, and the fork is skipped whole (a negated check, symmetrically,
+// when r's upper bound fails it). Anything the bounds cannot follow (a condition or match
+// on a value that is not exact, `++` or a set of values that are not, other primitives,
+// procedures, a `let rec` whose variables occur other than positively) ends the attempt
+// without pruning, and so does any error: a branch skipped must not hide an error herd7
+// would report. The instructions before the pruning check are all evaluated here, each
+// with operands of the kinds the branches see (relations stay relations), so an error one
+// of them raises in a branch (a kind mismatch: the operators fail on kinds only) is
+// raised here too, and `assert`s must hold on every value in their bounds.
+//
+// Only the interpreter's own top-level forks are pruned, when the run asks for it
+// (EvalOptions.pruneForbidden: nothing observes the rejected paths, no execution budget
+// counts them). Flags of rejected paths do not count, so skipping them changes nothing.
+
+import { LimitError, type Location } from '../diagnostics.js';
+import { EventSet, Relation } from '../relations/index.js';
+import type { CIns, RCond, RExp, RPat } from './resolved.js';
+import { EMPTY, Frame, UNV, kindOf, type V, type VClo, type VTuple } from './values.js';
+import { forEachChild } from './kinds.js';
+
+/** What the bound evaluation asks of the ordinary evaluator. */
+export interface BoundHost {
+  n: number;
+  /** The ordinary value of a node that reads no frame and no global after the fork. */
+  evExact(e: RExp): V;
+  /** Binding a pattern to a value, as the evaluator does (errors alike). */
+  destructure(pat: RPat, v: V, loc: Location): V[];
+  /** Whether a check's test (negation included) holds on a value. */
+  holds(ins: Extract<CIns, { t: 'test' }>, v: V): boolean;
+  /** The elements of a fork's set, as the evaluator takes them. */
+  elements(v: V, loc: Location, what: string): V[];
+  /** herd's fixpoint test: w adds nothing to v. */
+  stabilised(v: V, w: V, loc: Location): boolean;
+  /** Forgets the values a top-level fixpoint shares between its steps (see Evaluator). */
+  resetLoopValues(): void;
+  /** The value the evaluator shares for a node at its level, if it was computed already. */
+  sharedValue(e: RExp): V | undefined;
+  /** Shares a node's value at its level (a node read the same in every branch). */
+  share(e: RExp, v: V): void;
+  checkLimits(): void;
+}
+
+/**
+ * An interval of values: every branch's value v has lo ⊆ v ⊆ hi. Exact when lo === hi.
+ * The checks read lower bounds; an upper bound is computed only when something asks for
+ * it (the right of `\`, a negated check), by `upper`.
+ */
+export interface Bound {
+  lo: V;
+  hi: V | null;
+  upper?: () => V;
+  /** A tuple's items, so that a pattern can take them apart without their upper bounds. */
+  items?: Bound[];
+}
+
+/** The attempt is over: the bounds cannot follow the model further (nothing is pruned). */
+class GiveUp extends Error {}
+
+class BFrame {
+  constructor(
+    public v: Bound[],
+    public p: BFrame | null,
+  ) {}
+}
+
+/** A global after the fork: its definition and, once evaluated, its bounds. */
+interface BSlot {
+  e: RExp | null;
+  value: Bound | null;
+}
+
+function exact(v: V): Bound {
+  return { lo: v, hi: v };
+}
+
+function isExact(b: Bound): boolean {
+  return b.lo === b.hi;
+}
+
+function upperOf(b: Bound): V {
+  if (b.hi === null) b.hi = b.upper!();
+  return b.hi;
+}
+
+function lazy(lo: V, upper: () => V): Bound {
+  return { lo, hi: null, upper };
+}
+
+function constant(v: V): RExp {
+  return { t: 'const', v };
+}
+
+/** Primitives monotone in their argument. */
+const MONOTONE_PRIMITIVES: ReadonlySet<string> = new Set(['domain', 'range']);
+
+/** How many frames above a node its free locals reach (0: none), and its highest global. */
+interface Reach {
+  frames: number;
+  slot: number;
+}
+
+const reachOf = new WeakMap<RExp, Reach>();
+
+function reach(e: RExp): Reach {
+  let r = reachOf.get(e);
+  if (r !== undefined) return r;
+  let frames = 0;
+  let slot = -1;
+  const take = (x: RExp, binds: number): void => {
+    const c = reach(x);
+    frames = Math.max(frames, c.frames - binds);
+    slot = Math.max(slot, c.slot);
+  };
+  switch (e.t) {
+    case 'local':
+      frames = e.d + 1;
+      break;
+    case 'glob':
+      slot = e.s;
+      break;
+    case 'fun':
+      take(e.body, 1);
+      break;
+    case 'let':
+      for (const x of e.e) take(x, 0);
+      take(e.body, 1);
+      break;
+    case 'letrec':
+      for (const x of e.e) take(x, 1);
+      take(e.body, 1);
+      break;
+    case 'matchset':
+      take(e.a, 0);
+      take(e.ifEmpty, 0);
+      take(e.body, 1);
+      break;
+    default:
+      forEachChild(e, (x) => take(x, 0));
+  }
+  r = { frames, slot };
+  reachOf.set(e, r);
+  return r;
+}
+
+const globalsOf = new WeakMap<RExp, Set<number>>();
+
+/** The globals a node reads, function bodies included. */
+function globalsRead(e: RExp): Set<number> {
+  let g = globalsOf.get(e);
+  if (g === undefined) {
+    g = new Set<number>();
+    if (e.t === 'glob') g.add(e.s);
+    const into = g;
+    forEachChild(e, (x) => {
+      for (const s of globalsRead(x)) into.add(s);
+    });
+    globalsOf.set(e, g);
+  }
+  return g;
+}
+
+const dependentByFork = new WeakMap<CIns, Uint8Array>();
+const readsByDependent = new WeakMap<Uint8Array, WeakMap<RExp, boolean>>();
+
+/**
+ * The globals defined after the fork at code[at] (binding `forkSlot`) whose definitions
+ * read, directly or through other such globals, the fork's name or a later fork's.
+ */
+function dependentSlots(code: CIns[], at: number, forkSlot: number): Uint8Array {
+  let dep = dependentByFork.get(code[at]);
+  if (dep !== undefined) return dep;
+  let size = forkSlot + 1;
+  for (let i = at + 1; i < code.length; i++) {
+    const ins = code[i];
+    if (ins.t === 'glet' || ins.t === 'grec')
+      for (const s of ins.slots) size = Math.max(size, s + 1);
+    if (ins.t === 'with') size = Math.max(size, ins.slot + 1);
+  }
+  dep = new Uint8Array(size);
+  dep[forkSlot] = 1;
+  const reads = (e: RExp): boolean => {
+    for (const s of globalsRead(e)) if (dep![s] === 1) return true;
+    return false;
+  };
+  for (let i = at + 1; i < code.length; i++) {
+    const ins = code[i];
+    if (ins.t === 'with' && ins.slot >= 0) dep[ins.slot] = 1;
+    if ((ins.t === 'glet' || ins.t === 'grec') && ins.e.some(reads))
+      for (const s of ins.slots) dep[s] = 1;
+  }
+  dependentByFork.set(code[at], dep);
+  return dep;
+}
+
+/**
+ * Whether the variables of a `let rec` (`isVar`, given the number of frames entered since
+ * the binding) occur in e only positively and only under monotone operators, so that the
+ * fixpoint of the bounds' ends bounds the fixpoint of every branch.
+ */
+function positiveIn(e: RExp, isVar: (x: RExp, depth: number) => boolean, depth = 0): boolean {
+  if (isVar(e, depth)) return true;
+  const mentions = (x: RExp): boolean => {
+    let found = false;
+    const walk = (y: RExp, d: number): void => {
+      if (found) return;
+      if (isVar(y, d)) {
+        found = true;
+        return;
+      }
+      switch (y.t) {
+        case 'fun':
+          walk(y.body, d + 1);
+          return;
+        case 'let':
+          y.e.forEach((z) => walk(z, d));
+          walk(y.body, d + 1);
+          return;
+        case 'letrec':
+          y.e.forEach((z) => walk(z, d + 1));
+          walk(y.body, d + 1);
+          return;
+        case 'matchset':
+          walk(y.a, d);
+          walk(y.ifEmpty, d);
+          walk(y.body, d + 1);
+          return;
+        default:
+          forEachChild(y, (z) => walk(z, d));
+      }
+    };
+    walk(x, depth);
+    return found;
+  };
+  switch (e.t) {
+    case 'union':
+    case 'seq':
+      return e.a.every((x) => positiveIn(x, isVar, depth));
+    case 'inter':
+    case 'cart':
+      return positiveIn(e.l, isVar, depth) && positiveIn(e.r, isVar, depth);
+    case 'intercart':
+      return [e.r, e.s1, e.s2].every((x) => positiveIn(x, isVar, depth));
+    case 'diff':
+      return positiveIn(e.l, isVar, depth) && !mentions(e.r);
+    case 'op1':
+      return e.op === 'comp' ? !mentions(e.a) : positiveIn(e.a, isVar, depth);
+    default:
+      return !mentions(e);
+  }
+}
+
+/**
+ * The bounds of a fork's set of alternatives: their intersection and union, when they are
+ * all relations or all event sets (null otherwise: such forks are not pruned).
+ */
+export function meetAndJoin(elems: V[]): Bound | null {
+  const first = elems[0];
+  if (first instanceof Relation) {
+    const lo = first.words.slice();
+    const hi = first.words.slice();
+    for (const x of elems) {
+      if (!(x instanceof Relation)) return null;
+      const w = x.words;
+      for (let q = 0; q < lo.length; q++) {
+        lo[q] &= w[q];
+        hi[q] |= w[q];
+      }
+    }
+    return { lo: new Relation(first.n, lo), hi: new Relation(first.n, hi) };
+  }
+  if (first instanceof EventSet) {
+    const lo = first.words.slice();
+    const hi = first.words.slice();
+    for (const x of elems) {
+      if (!(x instanceof EventSet)) return null;
+      const w = x.words;
+      for (let q = 0; q < lo.length; q++) {
+        lo[q] &= w[q];
+        hi[q] |= w[q];
+      }
+    }
+    return { lo: new EventSet(first.n, lo), hi: new EventSet(first.n, hi) };
+  }
+  return null;
+}
+
+/**
+ * Evaluates the instructions after a top-level fork over bounds (see the file's comment).
+ * One object per fork attempt: it keeps the bounds of the globals defined after the fork.
+ */
+export class BoundRun {
+  private env = new Map<number, BSlot>();
+  /** Closures made here, with the frames (of bounds) they captured. */
+  private frames = new WeakMap<VClo, BFrame | null>();
+  private converted = new WeakMap<Frame, BFrame>();
+
+  /** The globals after the fork whose values depend on it (the others are kept across runs). */
+  private dependent: Uint8Array;
+  /** Whether a node reads one of them (per fork: see readsDependent). */
+  private dependentReads: WeakMap<RExp, boolean>;
+  /** Values of the nodes that read none of them, the same in every run. */
+  private kept = new Map<RExp, V>();
+
+  constructor(
+    private host: BoundHost,
+    code: CIns[],
+    at: number,
+    /** The fork's slot: every global from it on is the fork's or defined after it. */
+    private forkSlot: number,
+  ) {
+    this.dependent = dependentSlots(code, at, forkSlot);
+    let reads = readsByDependent.get(this.dependent);
+    if (reads === undefined) {
+      reads = new WeakMap<RExp, boolean>();
+      readsByDependent.set(this.dependent, reads);
+    }
+    this.dependentReads = reads;
+  }
+
+  /**
+   * Runs code from `start` with the fork's name bound to `b`: the name of a check every
+   * branch fails, or null when none was found (or the bounds could not follow).
+   */
+  run(code: CIns[], start: number, end: number, b: Bound): number {
+    for (const slot of [...this.env.keys()]) if (this.dependent[slot] === 1) this.env.delete(slot);
+    this.env.set(this.forkSlot, { e: null, value: b });
+    try {
+      return this.exec(code, start, end);
+    } catch (err) {
+      if (err instanceof LimitError) throw err;
+      return -1; // GiveUp, or an error a branch may raise: the branches will tell
+    }
+  }
+
+  private exec(code: CIns[], start: number, end: number): number {
+    for (let i = start; i <= end; i++) {
+      const ins = code[i];
+      switch (ins.t) {
+        case 'glet':
+          if (this.env.has(ins.slots[0])) break; // kept from an earlier run: independent
+          for (let b = 0, s = 0; b < ins.e.length; b++) {
+            const pat = ins.pats[b];
+            if (!pat.tuple) this.env.set(ins.slots[s++], { e: ins.e[b], value: null });
+            else
+              for (const v of this.bind(pat, this.ev(ins.e[b], null), ins.loc))
+                this.env.set(ins.slots[s++], { e: null, value: v });
+          }
+          break;
+        case 'grec': {
+          if (this.env.has(ins.slots[0])) break; // kept from an earlier run: independent
+          if (ins.isFun.some((f) => f) || ins.pats.some((p) => p.tuple)) return -1;
+          const mine = new Set(ins.slots);
+          const isVar = (x: RExp): boolean => x.t === 'glob' && mine.has(x.s);
+          if (!ins.e.every((x) => positiveIn(x, isVar))) return -1;
+          this.host.resetLoopValues();
+          this.fixpoint(
+            ins.e,
+            ins.loc,
+            (b, v) => this.env.set(ins.slots[b], { e: null, value: v }),
+            null,
+          );
+          break;
+        }
+        case 'test': {
+          const v = this.ev(ins.e, null);
+          switch (ins.type) {
+            case 'check':
+              // Fails on every value of the bounds when it fails on the smallest (the
+              // largest for a negated check).
+              if (!this.host.holds(ins, ins.neg ? upperOf(v) : v.lo)) return i;
+              break;
+            case 'assert':
+              // A branch may not fail it: it must hold on the other end as well.
+              if (!this.host.holds(ins, ins.neg ? v.lo : upperOf(v))) return -1;
+              break;
+            case 'flag':
+            case 'undefined_unless':
+              break;
+          }
+          break;
+        }
+        case 'with': {
+          if (ins.slot < 0) return -1;
+          const set = this.ev(ins.set, null);
+          if (!isExact(set)) return -1;
+          const elems = this.host.elements(set.lo, ins.loc, 'with ... from');
+          const b = elems.length === 0 ? null : meetAndJoin(elems);
+          if (b === null) return -1;
+          this.env.set(ins.slot, { e: null, value: b });
+          break;
+        }
+        case 'llet':
+        case 'lrec':
+        case 'lconst':
+        case 'lproc':
+        case 'call':
+        case 'forall':
+        case 'insmatch':
+          return -1;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * The bounds of a `let rec`'s values (`set(b, bound)` binds variable b), its variables
+   * occurring positively (positiveIn): the fixpoint iterated over the lower ends bounds
+   * every branch's from below (the lower ends of the body read only the variables' lower
+   * ends), the one iterated over the upper ends bounds them from above; the latter is
+   * computed when asked.
+   */
+  private fixpoint(
+    exps: RExp[],
+    loc: Location,
+    set: (b: number, v: Bound) => void,
+    frame: BFrame | null,
+  ): void {
+    const noUpper = (): V => {
+      throw new GiveUp();
+    };
+    const iterate = (end: (b: Bound) => V, bind: (v: V) => Bound): V[] => {
+      const vals: V[] = exps.map(() => EMPTY);
+      vals.forEach((v, b) => set(b, bind(v)));
+      for (let iter = 0; ; iter++) {
+        if (iter > 10000) throw new GiveUp();
+        this.host.checkLimits();
+        let stable = true;
+        for (let b = 0; b < exps.length; b++) {
+          const nv = end(this.ev(exps[b], frame));
+          if (!this.host.stabilised(vals[b], nv, loc)) stable = false;
+          vals[b] = nv;
+          set(b, bind(nv));
+        }
+        if (stable) return vals;
+      }
+    };
+    // Over exact values first: a fixpoint reading nothing that depends on the fork is exact.
+    let exactSoFar = true;
+    const values = iterate((b) => {
+      exactSoFar &&= isExact(b);
+      return b.lo;
+    }, exact);
+    if (exactSoFar) {
+      values.forEach((v, b) => set(b, exact(v)));
+      return;
+    }
+    const los = iterate(
+      (b) => b.lo,
+      (v) => lazy(v, noUpper),
+    );
+    let his: V[] | null = null;
+    const finals = los.map((lo, b) =>
+      lazy(lo, () => {
+        if (his === null) {
+          his = iterate(upperOf, (v) => lazy(v, () => v));
+          finals.forEach((x, c) => set(c, x));
+        }
+        return his[b];
+      }),
+    );
+    finals.forEach((x, b) => set(b, x));
+  }
+
+  private bind(pat: RPat, b: Bound, loc: Location): Bound[] {
+    if (!pat.tuple) return [b];
+    const los = this.host.destructure(pat, b.lo, loc);
+    if (isExact(b)) return los.map(exact);
+    if (b.items !== undefined) return b.items;
+    throw new GiveUp();
+  }
+
+  /** The ordinary value of a node whose operands are these constants. */
+  private at(e: RExp): V {
+    return this.host.evExact(e);
+  }
+
+  /**
+   * Node e over operands with these bounds: evaluated at its lower end now (once when all
+   * operands are exact) and at its upper end when asked. `flip`: the operands the node
+   * is antitone in, whose other end is taken. Relations and event sets are combined here
+   * directly; other values go through the evaluator, as node e rebuilt over constants
+   * (`make`), so that they mean what they mean there.
+   */
+  private both(e: RExp, bs: Bound[], make: (vs: V[]) => RExp, flip: boolean[] = []): Bound {
+    const compute = (vs: V[]): V => direct(e, vs) ?? this.at(make(vs));
+    if (bs.every(isExact)) return exact(compute(bs.map((b) => b.lo)));
+    for (const b of bs) if (!isRelational(b.lo)) throw new GiveUp();
+    const lo = compute(bs.map((b, j) => (flip[j] ? this.relationalUpper(b) : b.lo)));
+    return lazy(lo, () => compute(bs.map((b, j) => (flip[j] ? b.lo : this.relationalUpper(b)))));
+  }
+
+  private relationalUpper(b: Bound): V {
+    const hi = upperOf(b);
+    if (!isRelational(hi)) throw new GiveUp();
+    return hi;
+  }
+
+  private ev(e: RExp, f: BFrame | null): Bound {
+    const r = reach(e);
+    if (r.frames === 0) {
+      if (r.slot < this.forkSlot) return exact(this.host.evExact(e));
+      // The same in every run and every branch: kept here, and shared with the branches
+      // when the sharing passes marked the node.
+      if (!this.readsDependent(e)) {
+        const known = this.kept.get(e) ?? this.host.sharedValue(e);
+        if (known !== undefined) return exact(known);
+        const b = this.evNode(e, f);
+        if (isExact(b)) {
+          this.kept.set(e, b.lo);
+          this.host.share(e, b.lo);
+        }
+        return b;
+      }
+    }
+    return this.evNode(e, f);
+  }
+
+  private readsDependent(e: RExp): boolean {
+    let known = this.dependentReads.get(e);
+    if (known === undefined) {
+      known = false;
+      for (const s of globalsRead(e))
+        if (this.dependent[s] === 1) {
+          known = true;
+          break;
+        }
+      this.dependentReads.set(e, known);
+    }
+    return known;
+  }
+
+  private evNode(e: RExp, f: BFrame | null): Bound {
+    switch (e.t) {
+      case 'const':
+      case 'zero':
+      case 'input':
+        return exact(this.host.evExact(e));
+      case 'glob': {
+        const slot = this.env.get(e.s);
+        if (slot === undefined) throw new GiveUp(); // not reached: defined before use
+        if (slot.value === null) {
+          if (slot.e === null) throw new GiveUp();
+          const def = slot.e;
+          slot.e = null; // a definition reading itself is a model error: give up on it
+          slot.value = this.ev(def, null);
+        }
+        return slot.value;
+      }
+      case 'local': {
+        let fr = f!;
+        for (let d = e.d; d > 0; d--) fr = fr.p!;
+        return fr.v[e.i];
+      }
+      case 'op1': {
+        const a = this.ev(e.a, f);
+        return this.both(e, [a], ([v]) => ({ t: 'op1', op: e.op, a: constant(v), loc: e.loc }), [
+          e.op === 'comp',
+        ]);
+      }
+      case 'union':
+      case 'seq': {
+        const bs = e.a.map((x) => this.ev(x, f));
+        return this.both(e, bs, (vs) => ({ t: e.t, a: vs.map(constant), loc: e.loc }));
+      }
+      case 'inter':
+      case 'cart':
+      case 'diff': {
+        const l = this.ev(e.l, f);
+        const rb = this.ev(e.r, f);
+        return this.both(
+          e,
+          [l, rb],
+          ([x, y]) => ({ t: e.t, l: constant(x), r: constant(y), loc: e.loc }),
+          [false, e.t === 'diff'],
+        );
+      }
+      case 'intercart': {
+        const bs = [this.ev(e.r, f), this.ev(e.s1, f), this.ev(e.s2, f)];
+        return this.both(e, bs, ([x, y, z]) => ({
+          t: 'intercart',
+          r: constant(x),
+          s1: constant(y),
+          s2: constant(z),
+          loc: e.loc,
+        }));
+      }
+      case 'add': {
+        const l = this.ev(e.l, f);
+        const rb = this.ev(e.r, f);
+        if (!isExact(l) || !isExact(rb)) throw new GiveUp();
+        return exact(this.at({ t: 'add', l: constant(l.lo), r: constant(rb.lo), loc: e.loc }));
+      }
+      case 'set': {
+        const bs = e.a.map((x) => this.ev(x, f));
+        if (!bs.every(isExact)) throw new GiveUp();
+        return exact(this.at({ t: 'set', a: bs.map((b) => constant(b.lo)), loc: e.loc }));
+      }
+      case 'tuple': {
+        const bs = e.a.map((x) => this.ev(x, f));
+        const lo: VTuple = { k: 'tuple', items: bs.map((b) => b.lo) };
+        if (bs.every(isExact)) return exact(lo);
+        return {
+          lo,
+          hi: null,
+          upper: () => ({ k: 'tuple', items: bs.map(upperOf) }),
+          items: bs,
+        };
+      }
+      case 'app': {
+        const fn = this.ev(e.f, f);
+        if (!isExact(fn)) throw new GiveUp();
+        const arg = this.ev(e.x, f);
+        return this.apply(fn.lo, arg, e);
+      }
+      case 'fun': {
+        const c: VClo = { k: 'clo', id: -1, pat: e.pat, body: e.body, frame: null, name: e.name };
+        this.frames.set(c, f);
+        return exact(c);
+      }
+      case 'let': {
+        const vals: Bound[] = [];
+        for (let b = 0; b < e.e.length; b++)
+          vals.push(...this.bind(e.pats[b], this.ev(e.e[b], f), e.loc));
+        return this.ev(e.body, new BFrame(vals, f));
+      }
+      case 'letrec': {
+        if (e.isFun.some((x) => x) || e.pats.some((p) => p.tuple)) throw new GiveUp();
+        const isVar = (x: RExp, depth: number): boolean => x.t === 'local' && x.d === depth;
+        if (!e.e.every((x) => positiveIn(x, isVar))) throw new GiveUp();
+        const nf = new BFrame(
+          e.e.map(() => exact(EMPTY)),
+          f,
+        );
+        this.fixpoint(
+          e.e,
+          e.loc,
+          (b, v) => {
+            nf.v[b] = v;
+          },
+          nf,
+        );
+        return this.ev(e.body, nf);
+      }
+      case 'match': {
+        const a = this.ev(e.a, f);
+        if (!isExact(a)) throw new GiveUp();
+        // Which branch the evaluator takes (its errors alike): each branch marked by a tag.
+        const marks = new Map<string, RExp>();
+        const branchOf = new Map<V, RExp>();
+        for (const [tag, body] of e.tags) {
+          const m: V = { k: 'tuple', items: [] };
+          branchOf.set(m, body);
+          marks.set(tag, constant(m));
+        }
+        let dflt: RExp | null = null;
+        if (e.dflt) {
+          const m: V = { k: 'tuple', items: [] };
+          branchOf.set(m, e.dflt);
+          dflt = constant(m);
+        }
+        const taken = this.at({ t: 'match', a: constant(a.lo), tags: marks, dflt, loc: e.loc });
+        return this.ev(branchOf.get(taken)!, f);
+      }
+      case 'if': {
+        const c = this.cond(e.c, f);
+        const taken = this.at({ t: 'if', c, th: constant(UNV), el: constant(EMPTY) });
+        return this.ev(taken === UNV ? e.th : e.el, f);
+      }
+      case 'matchset':
+      case 'try':
+        throw new GiveUp();
+      default:
+        throw new GiveUp();
+    }
+  }
+
+  /** A condition over exact values only, rebuilt over constants. */
+  private cond(c: RCond, f: BFrame | null): RCond {
+    switch (c.t) {
+      case 'const':
+        return c;
+      case 'not':
+        return { t: 'not', c: this.cond(c.c, f) };
+      case 'and':
+      case 'or':
+        return { t: c.t, l: this.cond(c.l, f), r: this.cond(c.r, f) };
+      default: {
+        const l = this.ev(c.l, f);
+        const r = this.ev(c.r, f);
+        if (!isExact(l) || !isExact(r)) throw new GiveUp();
+        return { t: c.t, l: constant(l.lo), r: constant(r.lo), loc: c.loc };
+      }
+    }
+  }
+
+  private apply(fn: V, arg: Bound, e: Extract<RExp, { t: 'app' }>): Bound {
+    this.host.checkLimits();
+    const k = kindOf(fn);
+    if (k === 'prim') {
+      const name = (fn as Extract<V, { k: 'prim' }>).name;
+      if (!isExact(arg) && !MONOTONE_PRIMITIVES.has(name)) throw new GiveUp();
+      return this.both(e, [arg], ([x]) => ({
+        t: 'app',
+        f: constant(fn),
+        x: constant(x),
+        loc: e.loc,
+      }));
+    }
+    if (k !== 'clo') throw new GiveUp();
+    const c = fn as VClo;
+    const captured = this.frames.has(c) ? this.frames.get(c)! : this.convert(c.frame);
+    return this.ev(c.body, new BFrame(this.bind(c.pat, arg, e.loc), captured));
+  }
+
+  /** An ordinary frame as a frame of exact bounds. */
+  private convert(f: Frame | null): BFrame | null {
+    if (f === null) return null;
+    let b = this.converted.get(f);
+    if (b === undefined) {
+      b = new BFrame(f.v.map(exact), this.convert(f.p));
+      this.converted.set(f, b);
+    }
+    return b;
+  }
+}
+
+/**
+ * Node e's value over operand values vs when they are relations and event sets of the
+ * kinds e combines (the evaluator's own result for them), else null.
+ */
+function direct(e: RExp, vs: V[]): V | null {
+  switch (e.t) {
+    case 'union': {
+      const first = vs[0];
+      if (first instanceof Relation) {
+        let acc = first;
+        for (let j = 1; j < vs.length; j++) {
+          const o = vs[j];
+          if (!(o instanceof Relation)) return null;
+          acc = acc.union(o);
+        }
+        return acc;
+      }
+      if (first instanceof EventSet) {
+        let acc = first;
+        for (let j = 1; j < vs.length; j++) {
+          const o = vs[j];
+          if (!(o instanceof EventSet)) return null;
+          acc = acc.union(o);
+        }
+        return acc;
+      }
+      return null;
+    }
+    case 'seq': {
+      if (!vs.every((v) => v instanceof Relation)) return null;
+      let acc = vs[0] as Relation;
+      for (let j = 1; j < vs.length; j++) acc = acc.seq(vs[j] as Relation);
+      return acc;
+    }
+    case 'inter':
+    case 'diff': {
+      const [a, b] = vs;
+      if (a instanceof Relation && b instanceof Relation)
+        return e.t === 'inter' ? a.inter(b) : a.diff(b);
+      if (a instanceof EventSet && b instanceof EventSet)
+        return e.t === 'inter' ? a.inter(b) : a.diff(b);
+      return null;
+    }
+    case 'cart': {
+      const [a, b] = vs;
+      return a instanceof EventSet && b instanceof EventSet ? Relation.cartesian(a, b) : null;
+    }
+    case 'intercart': {
+      const [r, a, b] = vs;
+      return r instanceof Relation && a instanceof EventSet && b instanceof EventSet
+        ? r.restrict(a, b)
+        : null;
+    }
+    case 'op1': {
+      const v = vs[0];
+      if (v instanceof Relation)
+        switch (e.op) {
+          case 'plus':
+            return v.plus();
+          case 'star':
+            return v.star();
+          case 'opt':
+            return v.opt();
+          case 'inv':
+            return v.inverse();
+          case 'comp':
+            return v.complement();
+          case 'toid':
+            return null;
+        }
+      if (v instanceof EventSet) {
+        if (e.op === 'toid') return Relation.idOn(v);
+        if (e.op === 'comp') return v.complement();
+      }
+      return null;
+    }
+    default:
+      return null;
+  }
+}
+
+function isRelational(v: V): boolean {
+  if (v instanceof Relation || v instanceof EventSet) return true;
+  const k = kindOf(v);
+  return k === 'empty' || k === 'unv';
+}
+
+/** Groups of alternatives smaller than this run branch by branch (not worth a bound run). */
+const SMALLEST_GROUP = 4;
+/** Alternatives compared when choosing where to split a group. */
+const SPLIT_CANDIDATES = 16;
+/** Bound runs of a fork that evaluate every check, before runs stop at the last useful one. */
+const FULL_RUNS = 16;
+/** After that, one run in this many still evaluates every check (a later one may prune). */
+const FULL_RUN_EVERY = 32;
+
+/** What the pruning achieved so far at one fork of a model (instruction `with`). */
+interface ForkRecord {
+  /** Index of the last check instruction that pruned there (-1: none yet). */
+  lastUseful: number;
+  /** Bound runs made there. */
+  runs: number;
+  /** Times the fork was reached. */
+  reached: number;
+  /** Forks run with a search first (their alternatives, milliseconds including the search). */
+  searched: number;
+  searchedAlternatives: number;
+  searchedMs: number;
+  /** Forks run branch by branch. */
+  plain: number;
+  plainAlternatives: number;
+  plainMs: number;
+}
+
+const records = new WeakMap<CIns, ForkRecord>();
+
+function recordOf(ins: CIns): ForkRecord {
+  let rec = records.get(ins);
+  if (rec === undefined) {
+    rec = {
+      lastUseful: -1,
+      runs: 0,
+      reached: 0,
+      searched: 0,
+      searchedAlternatives: 0,
+      searchedMs: 0,
+      plain: 0,
+      plainAlternatives: 0,
+      plainMs: 0,
+    };
+    records.set(ins, rec);
+  }
+  return rec;
+}
+
+/** One in this many forks is run the way that has been slower there, to keep measuring. */
+const RETRY_EVERY = 64;
+/** Forks whose branches take less than this (milliseconds, expected) are never searched. */
+const SEARCH_FROM_MS = 20;
+
+/**
+ * Whether to search the fork `ins`, with this many alternatives, for forbidden ones this
+ * time. A search costs a few branches per bound run (and compiling its code, the first
+ * times) and saves the branches it skips, which may be cheap (a check early in the model
+ * rejects them) or dear. Each fork is timed both ways, per alternative (noteFork): run
+ * branch by branch first, searched once its branches are expected to take long enough,
+ * then the faster way, the other one in RETRY_EVERY times.
+ */
+export function worthSearching(ins: CIns, alternatives: number): boolean {
+  const rec = recordOf(ins);
+  rec.reached++;
+  if (rec.plain < 2) return false;
+  if ((rec.plainMs / rec.plainAlternatives) * alternatives < SEARCH_FROM_MS) return false;
+  if (rec.searched < 3) return true;
+  const faster = rec.searchedMs * rec.plainAlternatives <= rec.plainMs * rec.searchedAlternatives;
+  return rec.reached % RETRY_EVERY === 0 ? !faster : faster;
+}
+
+/** The fork `ins` ran its `alternatives` in `ms` milliseconds, searched first or not. */
+export function noteFork(ins: CIns, searched: boolean, alternatives: number, ms: number): void {
+  const rec = recordOf(ins);
+  if (searched) {
+    rec.searched++;
+    rec.searchedAlternatives += alternatives;
+    rec.searchedMs += ms;
+  } else {
+    rec.plain++;
+    rec.plainAlternatives += alternatives;
+    rec.plainMs += ms;
+  }
+}
+
+/**
+ * Which alternatives of a top-level fork (instruction `at` of `code`, binding `slot`) are
+ * rejected by every branch: bounds over the whole set first, then, while no check fails,
+ * over halves split on a pair (or event) that about half of the group holds, so that the
+ * bounds tighten (for coherence orders: one more pair ordered). Returns, by alternative,
+ * 1 + the index of a check every branch of it fails, or 0 to run it (null when none is
+ * skipped), and counts.
+ *
+ * Bound runs cost a few branches each: a search stops splitting when its runs skip
+ * fewer than two alternatives each, and once a fork has a record runs stop after the
+ * last check that ever pruned there (one in FULL_RUN_EVERY goes on to the end). Whether
+ * to search at all: worthSearching.
+ */
+export function forbiddenAlternatives(
+  host: BoundHost,
+  code: CIns[],
+  at: number,
+  slot: number,
+  elems: V[],
+): { skip: Int32Array | null; runs: number; skipped: number } {
+  const rec = recordOf(code[at]);
+  const skip = new Int32Array(elems.length);
+  const run = new BoundRun(host, code, at, slot);
+  let runs = 0;
+  let skipped = 0;
+  const groups: number[][] = [elems.map((_, j) => j)];
+  while (groups.length > 0 && runs <= 8 + skipped / 2) {
+    const group = groups.pop()!;
+    if (group.length < SMALLEST_GROUP) continue;
+    const b = meetAndJoin(group.map((j) => elems[j]));
+    if (b === null) break;
+    const full = rec.runs < FULL_RUNS || rec.runs % FULL_RUN_EVERY === 0 || rec.lastUseful < 0;
+    runs++;
+    rec.runs++;
+    const failed = run.run(code, at + 1, full ? code.length - 1 : rec.lastUseful, b);
+    if (failed >= 0) {
+      rec.lastUseful = Math.max(rec.lastUseful, failed);
+      for (const j of group) skip[j] = failed + 1;
+      skipped += group.length;
+      continue;
+    }
+    const halves = splitGroup(elems, group, b);
+    if (halves !== null) groups.push(...halves);
+  }
+  return { skip: skipped > 0 ? skip : null, runs, skipped };
+}
+
+/** Splits a group on the pair (event) of hi \ lo held by the number of alternatives nearest half. */
+function splitGroup(elems: V[], group: number[], b: Bound): number[][] | null {
+  const { lo, hi } = b;
+  const has: Array<(x: V) => boolean> = [];
+  if (lo instanceof Relation && hi instanceof Relation) {
+    for (const [x, y] of hi.diff(lo).pairs()) {
+      has.push((v) => (v as Relation).has(x, y));
+      if (has.length === SPLIT_CANDIDATES) break;
+    }
+  } else if (lo instanceof EventSet && hi instanceof EventSet) {
+    for (const x of hi.diff(lo).toArray()) {
+      has.push((v) => (v as EventSet).has(x));
+      if (has.length === SPLIT_CANDIDATES) break;
+    }
+  }
+  let best = -1;
+  let bestGap = Infinity;
+  has.forEach((h, c) => {
+    let count = 0;
+    for (const j of group) if (h(elems[j])) count++;
+    const gap = Math.abs(2 * count - group.length);
+    if (count > 0 && count < group.length && gap < bestGap) {
+      best = c;
+      bestGap = gap;
+    }
+  });
+  if (best < 0) return null;
+  const h = has[best];
+  const inside: number[] = [];
+  const outside: number[] = [];
+  for (const j of group) (h(elems[j]) ? inside : outside).push(j);
+  return [inside, outside];
+}
