@@ -170,28 +170,6 @@ const herdLib = join(corpus, 'models', 'herd-lib');
  * compared line by line without the Hash line, by named reason, and counted apart.
  */
 const HASH_UNKNOWN: Record<string, Record<string, string[]>> = {
-  'arch-aarch64': {
-    'tests that take code addresses': [
-      'A248',
-      'A250',
-      'A251',
-      'A258',
-      'AK001',
-      'AK002',
-      'AK003',
-      'L022',
-      'L023',
-      'L024',
-      'L025',
-      'L049',
-      'L050',
-      'L051',
-      'L062',
-      'L086',
-      'L105',
-    ],
-    'LDXP/STXP': ['L031', 'L032'],
-  },
   'arch-ppc': {
     // herd7's printer of rlwinm/rlwimi is not in the herdtools7 sources that could be read.
     'rlwinm/rlwimi': ['A011', 'A013', 'A014'],

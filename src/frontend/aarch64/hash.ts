@@ -2,6 +2,8 @@
 // the instruction and prints it back in its compatibility form. Registers are upper
 // case, operands are separated by bare commas, immediates are `#` and a decimal number,
 // zero offsets and zero shifts are dropped, and a post-indexed address is `[Xn]#k`.
+// An instruction printed as a value uses the same spelling but for the two places where
+// the compatibility form differs (ADR, LDXP).
 
 import { splitOperands, SYMBOLIC_REGISTER } from '../litmus/asm.js';
 
@@ -68,8 +70,20 @@ const INVERSE: Record<string, string> = {
   LE: 'GT',
 };
 
-/** herd7's spelling of one AArch64 instruction, from its text. */
+/** herd7's spelling of one AArch64 instruction in the text it digests, from its text. */
 export function aarch64HashText(text: string): string {
+  return spelling(text, true);
+}
+
+/**
+ * herd7's spelling of an instruction printed as a value (`instr:"ADR X1,.+0"`): its
+ * ordinary printer, which differs from the digest's compatibility one for ADR and LDXP.
+ */
+export function aarch64ValueText(text: string): string {
+  return spelling(text, false);
+}
+
+function spelling(text: string, digest: boolean): string {
   const m = /^(\S+)\s*(.*)$/.exec(text.trim());
   if (!m) return text;
   const mnemonic = m[1]!.toUpperCase();
@@ -121,6 +135,11 @@ export function aarch64HashText(text: string): string {
     }
   }
   if (mnemonic === 'LDUR') return `LDUR ${out.join(', ')}`;
+  // herd7's compatibility printer, the digest's, calls ADR `ADDR` and prints an exclusive
+  // pair load's first register as a W register, whatever its width.
+  if (digest && mnemonic === 'ADR') return `ADDR ${out.join(',')}`;
+  if (digest && (mnemonic === 'LDXP' || mnemonic === 'LDAXP') && out.length >= 1)
+    return `${mnemonic} ${[out[0]!.replace(/^X(ZR|\d+)$/, 'W$1'), ...out.slice(1)].join(',')}`;
   // The bit-field moves print their registers as X registers, whatever the width.
   if (mnemonic === 'UBFM' || mnemonic === 'SBFM')
     return `${mnemonic} ${out.map((o) => o.replace(/^W(ZR|\d+)$/, 'X$1')).join(',')}`;
