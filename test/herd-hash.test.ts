@@ -139,3 +139,12 @@ test('AArch64 digest spelling: ADR is ADDR, an exclusive pair load names its fir
   assert.equal(aarch64ValueText('ADR X0, .+4'), 'ADR X0,.+4');
   assert.equal(aarch64ValueText('LDXP X3, X4, [X2]'), 'LDXP X3,X4,[X2]');
 });
+
+test('PPC rotate-and-mask instructions are digested with a space before the mask: rlwinm r3,r4,5, 0,31', () => {
+  const t = parsePpcLitmus(
+    'PPC T\n{}\n P0 ;\n rlwinm r3, r4, 5, 0, 31 ;\n rlwimi r5,r4,16,0,15 ;\nforall (0:r3=0)\n',
+    't.litmus',
+  );
+  const code = ' rlwinm r3,r4,5, 0,31  ;\n rlwimi r5,r4,16, 0,15 ;\n';
+  assert.equal(t.hash, expectedHash('', code, '0:r3'));
+});

@@ -169,12 +169,7 @@ const herdLib = join(corpus, 'models', 'herd-lib');
  * these (README, Hardware architectures) no spelling tried gives it. They are run and
  * compared line by line without the Hash line, by named reason, and counted apart.
  */
-const HASH_UNKNOWN: Record<string, Record<string, string[]>> = {
-  'arch-ppc': {
-    // herd7's printer of rlwinm/rlwimi is not in the herdtools7 sources that could be read.
-    'rlwinm/rlwimi': ['A011', 'A013', 'A014'],
-  },
-};
+const HASH_UNKNOWN: Record<string, Record<string, string[]>> = {};
 
 function hashUnknownTests(set: string): Set<string> {
   const names = new Set(Object.values(HASH_UNKNOWN[set] ?? {}).flat());
