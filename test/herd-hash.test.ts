@@ -140,6 +140,18 @@ test('AArch64 digest spelling: ADR is ADDR, an exclusive pair load names its fir
   assert.equal(aarch64ValueText('LDXP X3, X4, [X2]'), 'LDXP X3,X4,[X2]');
 });
 
+test('AArch64 value spelling: post-indexed addresses after a comma, a subtraction from ZR is NEG', () => {
+  assert.equal(aarch64HashText('LDR X0, [X1], #8'), 'LDR X0,[X1]#8');
+  assert.equal(aarch64ValueText('LDR X0, [X1], #8'), 'LDR X0,[X1],#8');
+  assert.equal(aarch64HashText('LDP X0, X1, [X2], #16'), 'LDP X0,X1, [X2]#16');
+  assert.equal(aarch64ValueText('LDP X0, X1, [X2], #16'), 'LDP X0,X1,[X2],#16');
+  assert.equal(aarch64HashText('NEG W2, W1'), 'SUB W2,WZR,W1');
+  assert.equal(aarch64ValueText('NEG W2, W1'), 'NEG W2,W1');
+  assert.equal(aarch64ValueText('SUB W2, WZR, W1, LSL #2'), 'NEG W2,W1,LSL #2');
+  // A comparison stays a comparison.
+  assert.equal(aarch64ValueText('SUBS XZR, XZR, X1'), 'CMP XZR,X1');
+});
+
 test('PPC rotate-and-mask instructions are digested with a space before the mask: rlwinm r3,r4,5, 0,31', () => {
   const t = parsePpcLitmus(
     'PPC T\n{}\n P0 ;\n rlwinm r3, r4, 5, 0, 31 ;\n rlwimi r5,r4,16,0,15 ;\nforall (0:r3=0)\n',
