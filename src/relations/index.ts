@@ -309,9 +309,12 @@ export class Relation {
   seq(o: Relation): Relation {
     const s = this.stride;
     // Most tests have at most 64 events: their rows are one or two words, which the
-    // special cases accumulate in registers instead of through the result array.
+    // special cases accumulate in registers instead of through the result array; the
+    // larger tests (RCU cycles of 14-19 processes, 65-128 events) have three or four.
     if (s === 1) return this.seqOneWord(o);
     if (s === 2) return this.seqTwoWords(o);
+    if (s === 3) return this.seqThreeWords(o);
+    if (s === 4) return this.seqFourWords(o);
     const n = this.n,
       a = this.words,
       b = o.words;
@@ -380,6 +383,65 @@ export class Relation {
       }
       r[2 * i] = lo;
       r[2 * i + 1] = hi;
+    }
+    return new Relation(n, r);
+  }
+
+  private seqThreeWords(o: Relation): Relation {
+    const n = this.n,
+      a = this.words,
+      b = o.words;
+    const r = allocateWords(3 * n);
+    for (let i = 0; i < n; i++) {
+      const off = 3 * i;
+      let r0 = 0,
+        r1 = 0,
+        r2 = 0;
+      for (let w = 0; w < 3; w++) {
+        let x = a[off + w];
+        while (x !== 0) {
+          const t = x & -x;
+          const ko = 3 * ((w << 5) + (31 - Math.clz32(t)));
+          r0 |= b[ko];
+          r1 |= b[ko + 1];
+          r2 |= b[ko + 2];
+          x ^= t;
+        }
+      }
+      r[off] = r0;
+      r[off + 1] = r1;
+      r[off + 2] = r2;
+    }
+    return new Relation(n, r);
+  }
+
+  private seqFourWords(o: Relation): Relation {
+    const n = this.n,
+      a = this.words,
+      b = o.words;
+    const r = allocateWords(4 * n);
+    for (let i = 0; i < n; i++) {
+      const off = 4 * i;
+      let r0 = 0,
+        r1 = 0,
+        r2 = 0,
+        r3 = 0;
+      for (let w = 0; w < 4; w++) {
+        let x = a[off + w];
+        while (x !== 0) {
+          const t = x & -x;
+          const ko = 4 * ((w << 5) + (31 - Math.clz32(t)));
+          r0 |= b[ko];
+          r1 |= b[ko + 1];
+          r2 |= b[ko + 2];
+          r3 |= b[ko + 3];
+          x ^= t;
+        }
+      }
+      r[off] = r0;
+      r[off + 1] = r1;
+      r[off + 2] = r2;
+      r[off + 3] = r3;
     }
     return new Relation(n, r);
   }
