@@ -5,6 +5,7 @@ import { layOutColumns } from '../src/frontend/herd-hash.js';
 import { parseCLitmus, parseMacros } from '../src/frontend/c/index.js';
 import { parseBpfLitmus } from '../src/frontend/bpf/index.js';
 import { parseAarch64Litmus } from '../src/frontend/aarch64/index.js';
+import { aarch64HashText, aarch64ValueText } from '../src/frontend/aarch64/hash.js';
 import { parseX86_64Litmus } from '../src/frontend/x86/index.js';
 import { parsePpcLitmus } from '../src/frontend/ppc/index.js';
 
@@ -108,4 +109,54 @@ test('an untyped location holding an instruction is digested with herd7 type ins
   );
   const init = 'ins_t 0:r1=instr:"add r1,r1,r1"; 0:r2=x; ins_t x=NOP';
   assert.equal(t.hash, expectedHash(init, ' stw r1,0(r2) ;\n', 'x'));
+});
+
+test('a location set to NOP is digested with herd7 type ins_t, like one set to instr:"..."', () => {
+  const t = parseAarch64Litmus(
+    'AArch64 T\n{ 0:X0=instr:"B .+4"; 0:X2=NOP; }\n P0 ;\n CMP W0,W2 ;\nforall (0:X0=0)\n',
+    't.litmus',
+  );
+  const init = 'ins_t 0:X0=instr:"B .+4"; ins_t 0:X2=NOP';
+  assert.equal(t.hash, expectedHash(init, ' CMP W0,W2 ;\n', '0:X0'));
+});
+
+test('a code address in the init is digested as thread:label, its label not renamed', () => {
+  const t = parseAarch64Litmus(
+    'AArch64 T\n{ 0:X1=P1:Lb; 1:X1=label:"P0:La"; }\n P0    | P1    ;\n BR X1 | BR X1 ;\nLa:    |Lb:    ;\nforall (0:X0=0)\n',
+    't.litmus',
+  );
+  const code = ' BR X1 | BR X1 ;\n L00:  | L01:  ;\n';
+  assert.equal(t.hash, expectedHash('0:X1=1:Lb; 1:X1=0:La', code, '0:X0'));
+});
+
+test('AArch64 digest spelling: ADR is ADDR, an exclusive pair load names its first register W', () => {
+  assert.equal(aarch64HashText('ADR X0, L0'), 'ADDR X0,L0');
+  assert.equal(aarch64HashText('LDXP X3, X4, [X2]'), 'LDXP W3,X4,[X2]');
+  assert.equal(aarch64HashText('LDAXP W3, W4, [X2]'), 'LDAXP W3,W4,[X2]');
+  // The store of a pair keeps its registers' widths.
+  assert.equal(aarch64HashText('STXP W9, X0, X1, [X2]'), 'STXP W9,X0,X1,[X2]');
+  // herd7's ordinary printer, which prints instructions as values, keeps ADR and the widths.
+  assert.equal(aarch64ValueText('ADR X0, .+4'), 'ADR X0,.+4');
+  assert.equal(aarch64ValueText('LDXP X3, X4, [X2]'), 'LDXP X3,X4,[X2]');
+});
+
+test('AArch64 value spelling: post-indexed addresses after a comma, a subtraction from ZR is NEG', () => {
+  assert.equal(aarch64HashText('LDR X0, [X1], #8'), 'LDR X0,[X1]#8');
+  assert.equal(aarch64ValueText('LDR X0, [X1], #8'), 'LDR X0,[X1],#8');
+  assert.equal(aarch64HashText('LDP X0, X1, [X2], #16'), 'LDP X0,X1, [X2]#16');
+  assert.equal(aarch64ValueText('LDP X0, X1, [X2], #16'), 'LDP X0,X1,[X2],#16');
+  assert.equal(aarch64HashText('NEG W2, W1'), 'SUB W2,WZR,W1');
+  assert.equal(aarch64ValueText('NEG W2, W1'), 'NEG W2,W1');
+  assert.equal(aarch64ValueText('SUB W2, WZR, W1, LSL #2'), 'NEG W2,W1,LSL #2');
+  // A comparison stays a comparison.
+  assert.equal(aarch64ValueText('SUBS XZR, XZR, X1'), 'CMP XZR,X1');
+});
+
+test('PPC rotate-and-mask instructions are digested with a space before the mask: rlwinm r3,r4,5, 0,31', () => {
+  const t = parsePpcLitmus(
+    'PPC T\n{}\n P0 ;\n rlwinm r3, r4, 5, 0, 31 ;\n rlwimi r5,r4,16,0,15 ;\nforall (0:r3=0)\n',
+    't.litmus',
+  );
+  const code = ' rlwinm r3,r4,5, 0,31  ;\n rlwimi r5,r4,16, 0,15 ;\n';
+  assert.equal(t.hash, expectedHash('', code, '0:r3'));
 });

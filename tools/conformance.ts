@@ -2,13 +2,12 @@
 // the kernel's own model files and with Ordo's shipped model, and compare each report
 // with herd7's recorded output, ignoring only the lines that vary between runs (Time,
 // #wall). The Hash line is compared too: it is herd7's digest of the test, which scripts
-// compare across runs (but for the tests in HASH_UNKNOWN, counted apart). Ends with
-// `N passed, M failed`.
+// compare across runs. Ends with `N passed, M failed`.
 
 import { corpusPath } from '../test/support/corpus.js';
 import { listLitmusFiles } from '../src/batch/inputs.js';
 import { readFileSync, existsSync } from 'node:fs';
-import { basename, join, relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runTest, type RunOptions } from '../src/api/run.js';
 import { formatHerdReport, formatUnrollWarning } from '../src/report/herd-text.js';
@@ -24,8 +23,6 @@ export interface Suite {
   kinds?: string;
   /** Where herd7's outputs for this suite are (default corpus/expected). */
   expected?: string;
-  /** Tests (paths under corpus/tests) compared without their Hash line (HASH_UNKNOWN). */
-  hashUnknown?: ReadonlySet<string>;
 }
 
 function slowTests(): Set<string> {
@@ -85,18 +82,8 @@ export function judgeKind(kinds: Map<string, string>, name: string, observation:
   return { pass: false, detail: `    kinds.txt: ${kind} (${want ?? '?'}), Ordo: ${observation}` };
 }
 
-const isHashLine = (l: string) => l.startsWith('Hash=');
-
-/**
- * Judges one test. With `hashUnknown`, the Hash line is left out of the comparison, and a
- * Hash that equals herd7's fails: the test must then leave HASH_UNKNOWN.
- */
-export function judge(
-  testFile: string,
-  expectedText: string,
-  opts: RunOptions,
-  hashUnknown = false,
-): Verdict {
+/** Judges one test: its report against herd7's recorded output. */
+export function judge(testFile: string, expectedText: string, opts: RunOptions): Verdict {
   let expected = comparableLines(expectedText);
   if (expected.length === 1 && expected[0].startsWith('#skip')) {
     // herd7 did not run it (out-of-scope architecture): Ordo must refuse it too.
@@ -136,20 +123,9 @@ export function judge(
   }
   if (herdError)
     return { pass: false, detail: `herd7 reported an error (${herdError}), Ordo ran the test` };
-  let got = comparableLines(report).map(withoutPath);
+  const got = comparableLines(report).map(withoutPath);
   expected = expected.map(withoutPath);
   const seen = { name: ran.name, observation: ran.observation };
-  if (hashUnknown) {
-    const hash = (lines: string[]) => lines.find(isHashLine);
-    if (hash(got) !== undefined && hash(got) === hash(expected))
-      return {
-        pass: false,
-        detail: "    the Hash line now equals herd7's: take the test out of HASH_UNKNOWN",
-        ...seen,
-      };
-    got = got.filter((l) => !isHashLine(l));
-    expected = expected.filter((l) => !isHashLine(l));
-  }
   if (got.length === expected.length && got.every((l, i) => l === expected[i]))
     return { pass: true, detail: '', ...seen };
   const diff: string[] = [];
@@ -163,52 +139,7 @@ export function judge(
 
 const herdLib = join(corpus, 'models', 'herd-lib');
 
-/**
- * Tests of a hardware set whose report is herd7's but for the Hash line: herd7's digest
- * of the program text, which needs herd7's exact spelling of each instruction, and for
- * these (README, Hardware architectures) no spelling tried gives it. They are run and
- * compared line by line without the Hash line, by named reason, and counted apart.
- */
-const HASH_UNKNOWN: Record<string, Record<string, string[]>> = {
-  'arch-aarch64': {
-    'tests that take code addresses': [
-      'A248',
-      'A250',
-      'A251',
-      'A258',
-      'AK001',
-      'AK002',
-      'AK003',
-      'L022',
-      'L023',
-      'L024',
-      'L025',
-      'L049',
-      'L050',
-      'L051',
-      'L062',
-      'L086',
-      'L105',
-    ],
-    'LDXP/STXP': ['L031', 'L032'],
-  },
-  'arch-ppc': {
-    // herd7's printer of rlwinm/rlwimi is not in the herdtools7 sources that could be read.
-    'rlwinm/rlwimi': ['A011', 'A013', 'A014'],
-  },
-};
-
-function hashUnknownTests(set: string): Set<string> {
-  const names = new Set(Object.values(HASH_UNKNOWN[set] ?? {}).flat());
-  const dir = join(corpus, 'tests', set);
-  return new Set(
-    listLitmusFiles(dir)
-      .filter((f) => names.has(basename(f, '.litmus')))
-      .map((f) => relative(join(corpus, 'tests'), f)),
-  );
-}
-
-/** The hardware sets that conform (see HASH_UNKNOWN), with herd7's default model. */
+/** The hardware sets that conform, with herd7's default model. */
 const HARDWARE_SETS = [
   { set: 'arch-x86', herdModel: 'x86tso.cat' },
   { set: 'arch-x86_64', herdModel: 'x86tso.cat' },
@@ -238,16 +169,14 @@ export function defaultSuites(): Suite[] {
     // (the model the references were made with), and under Ordo's own model.
     ...HARDWARE_SETS.flatMap(({ set, herdModel }): Suite[] => {
       const dirs = [join(corpus, 'tests', set)];
-      const hashUnknown = hashUnknownTests(set);
       return [
         // herd7 ran with its library as libdir: its files include each other by name.
         {
           label: `herd ${herdModel}`,
           dirs,
           opts: { model: join(herdLib, herdModel), includeDirs: [herdLib] },
-          hashUnknown,
         },
-        { label: `Ordo ${set}`, dirs, opts: {}, hashUnknown },
+        { label: `Ordo ${set}`, dirs, opts: {} },
       ];
     }),
   ];
@@ -292,15 +221,11 @@ function optionSuites(kernelCfg: RunOptions, herdBpf: RunOptions): Suite[] {
   return suites;
 }
 
-export function runSuites(
-  suites: Suite[],
-  filter?: RegExp,
-): { passed: number; failed: number; passedButHash: number } {
+export function runSuites(suites: Suite[], filter?: RegExp): { passed: number; failed: number } {
   const slow = slowTests();
   const tty = process.stderr.isTTY;
   let passed = 0;
   let failed = 0;
-  let passedButHash = 0;
   for (const suite of suites) {
     const tests = suite.dirs
       .flatMap(listLitmusFiles)
@@ -313,8 +238,7 @@ export function runSuites(
       const rel = relative(join(corpus, 'tests'), t);
       const expectedFile = join(suite.expected ?? join(corpus, 'expected'), rel + '.out');
       if (!existsSync(expectedFile)) continue;
-      const hashUnknown = suite.hashUnknown?.has(rel) ?? false;
-      const v = judge(t, readFileSync(expectedFile, 'utf8'), suite.opts, hashUnknown);
+      const v = judge(t, readFileSync(expectedFile, 'utf8'), suite.opts);
       const verdicts: Array<[string, Verdict]> = [['MISMATCH', v]];
       if (kinds) {
         verdicts.push([
@@ -325,8 +249,7 @@ export function runSuites(
         ]);
       }
       for (const [what, w] of verdicts) {
-        if (w.pass && hashUnknown && what === 'MISMATCH') passedButHash++;
-        else if (w.pass) passed++;
+        if (w.pass) passed++;
         else {
           failed++;
           if (tty) process.stderr.write('\r\x1b[K');
@@ -343,7 +266,7 @@ export function runSuites(
     }
     if (tty) process.stderr.write('\r\x1b[K');
   }
-  return { passed, failed, passedButHash };
+  return { passed, failed };
 }
 
 function main(): void {
@@ -360,11 +283,7 @@ function main(): void {
     return;
   }
   const suites = defaultSuites().filter((s) => !suiteFilter || suiteFilter.test(s.label));
-  const { passed, failed, passedButHash } = runSuites(suites, filter);
-  if (passedButHash > 0)
-    process.stdout.write(
-      `${passedButHash} equal to herd7's output but for the Hash line (HASH_UNKNOWN in tools/conformance.ts)\n`,
-    );
+  const { passed, failed } = runSuites(suites, filter);
   process.stdout.write(`${passed} passed, ${failed} failed\n`);
   process.exitCode = failed === 0 ? 0 : 1;
 }

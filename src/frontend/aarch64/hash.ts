@@ -2,6 +2,8 @@
 // the instruction and prints it back in its compatibility form. Registers are upper
 // case, operands are separated by bare commas, immediates are `#` and a decimal number,
 // zero offsets and zero shifts are dropped, and a post-indexed address is `[Xn]#k`.
+// An instruction printed as a value uses the same spelling but for the two places where
+// the compatibility form differs (ADR, LDXP).
 
 import { splitOperands, SYMBOLIC_REGISTER } from '../litmus/asm.js';
 
@@ -27,13 +29,16 @@ function modifier(text: string): { op: string; amount: string | null } {
   return { op: m[1]!.toUpperCase(), amount: amount === undefined ? null : immediate(amount) };
 }
 
-/** An address operand, with the post-index immediate that may follow it. */
-function address(text: string, post: string | undefined): string {
+/**
+ * An address operand, with the post-index immediate that may follow it, joined to the
+ * brackets by `postJoin` (nothing in the digest, a comma in herd7's ordinary printer).
+ */
+function address(text: string, post: string | undefined, postJoin: string): string {
   const m = /^\[(.*)\](!?)$/.exec(text.trim());
   if (!m) return text;
   const parts = m[1]!.split(',').map((p) => p.trim());
   const base = parts[0]!.toUpperCase();
-  if (post !== undefined) return `[${base}]${immediate(post) ?? post}`;
+  if (post !== undefined) return `[${base}]${postJoin}${immediate(post) ?? post}`;
   if (parts.length === 1) return `[${base}]`;
   const offset = immediate(parts[1]!);
   if (offset !== null) {
@@ -68,8 +73,21 @@ const INVERSE: Record<string, string> = {
   LE: 'GT',
 };
 
-/** herd7's spelling of one AArch64 instruction, from its text. */
+/** herd7's spelling of one AArch64 instruction in the text it digests, from its text. */
 export function aarch64HashText(text: string): string {
+  return spelling(text, true);
+}
+
+/**
+ * herd7's spelling of an instruction printed as a value (`instr:"ADR X1,.+0"`): its
+ * ordinary printer, which differs from the digest's compatibility one for ADR, LDXP,
+ * post-indexed addresses (`[X1],#4`) and NEG.
+ */
+export function aarch64ValueText(text: string): string {
+  return spelling(text, false);
+}
+
+function spelling(text: string, digest: boolean): string {
   const m = /^(\S+)\s*(.*)$/.exec(text.trim());
   if (!m) return text;
   const mnemonic = m[1]!.toUpperCase();
@@ -80,9 +98,9 @@ export function aarch64HashText(text: string): string {
     if (a.startsWith('[')) {
       const next = args[i + 1];
       const post = next !== undefined && immediate(next) !== null ? next : undefined;
-      // A pair's post-indexed address is printed after a space.
-      const pairPost = post !== undefined && /^(LD|ST)N?P(SW)?$/.test(mnemonic);
-      out.push((pairPost ? ' ' : '') + address(a, post));
+      // In the digest, a pair's post-indexed address is printed after a space.
+      const pairPost = digest && post !== undefined && /^(LD|ST)N?P(SW)?$/.test(mnemonic);
+      out.push((pairPost ? ' ' : '') + address(a, post, digest ? '' : ','));
       if (post !== undefined) i++;
       continue;
     }
@@ -121,15 +139,25 @@ export function aarch64HashText(text: string): string {
     }
   }
   if (mnemonic === 'LDUR') return `LDUR ${out.join(', ')}`;
+  // herd7's compatibility printer, the digest's, calls ADR `ADDR` and prints an exclusive
+  // pair load's first register as a W register, whatever its width.
+  if (digest && mnemonic === 'ADR') return `ADDR ${out.join(',')}`;
+  if (digest && (mnemonic === 'LDXP' || mnemonic === 'LDAXP') && out.length >= 1)
+    return `${mnemonic} ${[out[0]!.replace(/^X(ZR|\d+)$/, 'W$1'), ...out.slice(1)].join(',')}`;
   // The bit-field moves print their registers as X registers, whatever the width.
   if (mnemonic === 'UBFM' || mnemonic === 'SBFM')
     return `${mnemonic} ${out.map((o) => o.replace(/^W(ZR|\d+)$/, 'X$1')).join(',')}`;
-  // herd7 reads these aliases as the instruction they stand for and prints that.
+  // herd7 reads these aliases as the instruction they stand for and prints that; its
+  // ordinary printer (values) prints a subtraction from ZR back as NEG.
   if (mnemonic === 'REV64') return `REV ${out.join(',')}`;
-  if ((mnemonic === 'NEG' || mnemonic === 'NEGS') && out.length >= 2 && REGISTER.test(out[1]!))
-    return `${mnemonic === 'NEG' ? 'SUB' : 'SUBS'} ${out[0]},${out[0]!.startsWith('W') ? 'WZR' : 'XZR'},${out.slice(1).join(',')}`;
   if (mnemonic === 'SUBS' && out.length >= 3 && /^[XW]ZR$/.test(out[0]!))
     return `CMP ${out.slice(1).join(',')}`;
+  const negated = (mnemonic === 'SUB' || mnemonic === 'SUBS') && out.length >= 3;
+  if (!digest && negated && /^[XW]ZR$/.test(out[1]!) && REGISTER.test(out[2]!))
+    return `${mnemonic === 'SUB' ? 'NEG' : 'NEGS'} ${[out[0], ...out.slice(2)].join(',')}`;
+  const negation = mnemonic === 'NEG' || mnemonic === 'NEGS';
+  if (digest && negation && out.length >= 2 && REGISTER.test(out[1]!))
+    return `${mnemonic === 'NEG' ? 'SUB' : 'SUBS'} ${out[0]},${out[0]!.startsWith('W') ? 'WZR' : 'XZR'},${out.slice(1).join(',')}`;
   return out.length === 0 ? mnemonic : `${mnemonic} ${out.join(',')}`;
 }
 

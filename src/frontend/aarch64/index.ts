@@ -46,7 +46,7 @@ import {
   type AsmDialect,
   type InstructionCell,
 } from '../litmus/asm.js';
-import { aarch64HashText } from './hash.js';
+import { aarch64HashText, aarch64ValueText } from './hash.js';
 import { codeLabelValue } from '../c/state.js';
 
 // ------------------------------------------------------------------------- registers
@@ -1004,7 +1004,7 @@ const LABEL_OPERAND: Record<string, number> = {
 };
 
 /**
- * An instruction as herd7 prints it as a value: its digest spelling with the label a
+ * An instruction as herd7 prints it as a value: its ordinary spelling with the label a
  * branch or ADR names written as the offset to it (`B .+4`, `ADR X1,.+0`).
  */
 function instructionValue(text: string, offsetTo: (label: string) => number | null): string {
@@ -1014,7 +1014,7 @@ function instructionValue(text: string, offsetTo: (label: string) => number | nu
   const args = splitOperands(m[2]!);
   const offset = at === undefined || args[at] === undefined ? null : offsetTo(args[at]!);
   if (offset !== null) args[at!] = `.${offset < 0 ? '-' : '+'}${Math.abs(offset)}`;
-  return aarch64HashText(`${m[1]} ${args.join(',')}`);
+  return aarch64ValueText(`${m[1]} ${args.join(',')}`);
 }
 
 const aarch64: AsmDialect = {

@@ -98,19 +98,25 @@ function hashInitText(toks: Token[], entry: InitEntry): string {
   const element =
     rhs.length === 4 && isP(rhs[1], '[') && isP(rhs[3], ']') && rhs[2]!.kind === 'num';
   const index = element ? parseIntLiteral(rhs[2]!.text) : 0;
+  // A code address (`P1:L0`, `label:"P1:L0"`) is written `1:L0`, its label not renamed.
+  const codeAddress =
+    typeof entry.value === 'object' ? /^label:"P(\d+):(.*)"$/.exec(entry.value.addr) : null;
   const value =
     rhs.length === 0
       ? '0'
-      : element
-        ? index === 0
-          ? rhs[0]!.text
-          : `${rhs[0]!.text}+${index}`
-        : rhs.map((t) => t.text).join('');
+      : codeAddress
+        ? `${codeAddress[1]}:${codeAddress[2]}`
+        : element
+          ? index === 0
+            ? rhs[0]!.text
+            : `${rhs[0]!.text}+${index}`
+          : rhs.map((t) => t.text).join('');
   const words = typeToks.filter((t) => t.kind === 'ident').map((t) => t.text);
   const pointer = typeToks.some((t) => isP(t, '*'));
-  // An instruction value gives its location herd7's instruction type when none is
-  // written (PPC A017's `0:r1=instr:"..."` is digested as `ins_t 0:r1=instr:"..."`).
-  if (words.length === 0 && !pointer && /^instr:"/.test(value)) return `ins_t ${loc}=${value}`;
+  // herd7 gives a location initialised with an instruction (`instr:"..."` or NOP) its
+  // instruction type, whatever type is written: `0:r1=instr:"..."` and `0:X2=NOP` are
+  // digested as `ins_t 0:r1=instr:"..."` and `ins_t 0:X2=NOP`.
+  if (!pointer && (/^instr:"/.test(value) || value === 'NOP')) return `ins_t ${loc}=${value}`;
   if (words.length === 0) return pointer ? `*${loc}=${value}` : `${loc}=${value}`;
   const type = words.filter((w) => w !== '_Atomic').join(' ');
   if (words.includes('_Atomic')) return `_Atomic ${type} ${loc}=${value}`;

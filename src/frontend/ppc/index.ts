@@ -312,7 +312,10 @@ const ppc: AsmDialect = {
           .replace(/\s*,\s*/g, ',')
           .replace(/^(b(?:eq|ne|lt|ge|gt|le))\s+/, '$1  ')
           // hwsync is sync, which herd7 prints by that name (checked on A002).
-          .replace(/^hwsync$/, 'sync'),
+          .replace(/^hwsync$/, 'sync')
+          // herd7 prints the rotate-and-mask instructions with a space before the mask's
+          // first bit: `rlwinm r3,r4,5, 0,31` (checked on A011, A013, A014).
+          .replace(/^(rlwi(?:nm|mi)\s+[^,]*,[^,]*,[^,]*),/, '$1, '),
 };
 
 export function parsePpcLitmus(text: string, file: string): LitmusTest {
