@@ -201,3 +201,38 @@ test('composition agrees with the naive product for rows of one, two and more wo
     }
   }
 });
+
+test('relations allocated side by side start empty and never share words', () => {
+  // Small word arrays are views into shared blocks: relations of every size class
+  // (heap-sized rows, block views across several blocks, arrays of their own) are made
+  // interleaved, each given its own pairs, and must keep exactly those.
+  const made: Array<{ r: Relation; pairs: Array<[number, number]> }> = [];
+  const rnd = rand(3);
+  for (let round = 0; round < 120; round++) {
+    for (const n of [10, 40, 70, 100, 200]) {
+      const r = round % 3 === 0 ? new Relation(n) : Relation.fromPairs(n, []).clone();
+      assert.ok(r.isEmpty(), `n=${n} round=${round}: a new relation is empty`);
+      const pairs: Array<[number, number]> = [];
+      for (let k = 0; k < 3; k++) pairs.push([Math.floor(rnd() * n), Math.floor(rnd() * n)]);
+      for (const [i, j] of pairs) r.add(i, j);
+      made.push({ r, pairs });
+    }
+  }
+  for (const { r, pairs } of made) {
+    const want = new Set(pairs.map(([i, j]) => `${i},${j}`));
+    assert.deepEqual(new Set(r.pairs().map(([i, j]) => `${i},${j}`)), want, `n=${r.n}`);
+  }
+  // A copy is independent of its original, both ways.
+  const a = Relation.fromPairs(40, [[1, 2]]);
+  const b = a.clone();
+  b.add(3, 4);
+  a.add(5, 6);
+  assert.deepEqual(a.pairs(), [
+    [1, 2],
+    [5, 6],
+  ]);
+  assert.deepEqual(b.pairs(), [
+    [1, 2],
+    [3, 4],
+  ]);
+});

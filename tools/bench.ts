@@ -1,6 +1,6 @@
 // Benchmark: run the C tests of the conformance corpus in one process and print
-// throughput and the slowest tests. With --slow, also the tests of slow.tsv (herd7 took
-// more than 10 s on those). Figures are medians over --runs N repetitions (default 3).
+// throughput (wall and CPU time, peak RSS, load average) and the slowest tests. With
+// --slow, also the tests of slow.tsv (herd7 took more than 10 s on those). Figures are medians over --runs N repetitions (default 3).
 // With --startup: the cost of one `ordo TEST` process, as the kernel's scripts start it
 // (see startupBench).
 // With --heavy, only the heavy tests instead (tools/heavy.ts): slow.tsv and the RCU
@@ -14,7 +14,7 @@ import { corpusPath, repoRoot } from '../test/support/corpus.js';
 import { listLitmusFiles } from '../src/batch/inputs.js';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { runTest, type RunOptions } from '../src/api/run.js';
 import { judge } from './conformance.js';
@@ -262,8 +262,17 @@ function main(): void {
   const opts: RunOptions = { ...model, timeout: 120 };
   const perTest = new Map<string, number[]>();
   const totals: number[] = [];
+  // CPU seconds (user + sys) of this process per run, beside the wall time: on a loaded
+  // machine the wall time mostly measures the other processes. (The collector's helper
+  // threads count too, so CPU time can exceed the wall time on an idle machine.)
+  const cpuTotals: number[] = [];
+  const cpuSeconds = (): number => {
+    const { user, system } = process.cpuUsage();
+    return (user + system) / 1e6;
+  };
   for (let r = 0; r < runs; r++) {
     const t0 = performance.now();
+    const cpu0 = cpuSeconds();
     for (const t of tests) {
       const s = performance.now();
       try {
@@ -276,8 +285,10 @@ function main(): void {
       perTest.get(rel)!.push((performance.now() - s) / 1000);
     }
     totals.push((performance.now() - t0) / 1000);
+    cpuTotals.push(cpuSeconds() - cpu0);
   }
   const total = median(totals);
+  const cpuTotal = median(cpuTotals);
   let herdTotal = 0;
   for (const rel of perTest.keys()) herdTotal += herdSeconds(rel) ?? 0;
   console.log(`tests: ${tests.length} C tests (corpus minus slow.tsv), ${runs} runs, one process`);
@@ -286,6 +297,11 @@ function main(): void {
   );
   console.log(
     `herd7 (one process per test, recorded wall time): ${herdTotal.toFixed(2)} s  ratio herd7/ordo: ${(herdTotal / total).toFixed(2)}x`,
+  );
+  console.log(
+    `CPU time (user + sys, this process): ${cpuTotal.toFixed(2)} s (median; runs ${cpuTotals.map((c) => c.toFixed(2)).join(', ')})  ratio herd7/ordo-CPU: ${(herdTotal / cpuTotal).toFixed(2)}x  peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB  load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
   );
   const slowest = [...perTest.entries()]
     .map(([k, v]) => [k, median(v)] as const)

@@ -9,7 +9,7 @@
 
 import { checkLimits, limitClock, noteExecutionTried } from '../limits.js';
 import { LimitError, assertNever, type Location } from '../diagnostics.js';
-import { EventSet, Relation } from '../relations/index.js';
+import { EventSet, Relation, copyWords } from '../relations/index.js';
 import type { CIns, RCond, RExp, RPat, CompiledProgram } from './resolved.js';
 import { PER_CANDIDATE_INPUTS, type ModelInput, type ModelOutcome } from './input.js';
 import type { MemoNode } from './invariance.js';
@@ -1089,7 +1089,7 @@ export class Evaluator implements PrimContext, BoundHost {
         if (misfit !== null) continue;
         if (relations === null) relations = v;
         else {
-          words ??= relations.words.slice();
+          words ??= copyWords(relations.words);
           const ow = v.words;
           for (let q = 0; q < words.length; q++) words[q] |= ow[q];
         }
@@ -1116,7 +1116,7 @@ export class Evaluator implements PrimContext, BoundHost {
     }
     const first = vs[0];
     if (first instanceof Relation) {
-      const w = first.words.slice();
+      const w = copyWords(first.words);
       for (let i = 1; i < vs.length; i++) {
         const o = vs[i];
         if (!(o instanceof Relation))
@@ -1127,7 +1127,7 @@ export class Evaluator implements PrimContext, BoundHost {
       return new Relation(this.n, w);
     }
     if (first instanceof EventSet) {
-      const w = first.words.slice();
+      const w = copyWords(first.words);
       for (let i = 1; i < vs.length; i++) {
         const o = vs[i];
         if (!(o instanceof EventSet))

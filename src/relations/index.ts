@@ -45,7 +45,7 @@ export class EventSet {
 
   constructor(n: number, words?: Uint32Array) {
     this.n = n;
-    this.words = words ?? new Uint32Array((n + 31) >>> 5);
+    this.words = words ?? allocateWords((n + 31) >>> 5);
   }
 
   static full(n: number): EventSet {
@@ -77,27 +77,27 @@ export class EventSet {
   union(o: EventSet): EventSet {
     const a = this.words,
       b = o.words,
-      r = new Uint32Array(a.length);
+      r = allocateWords(a.length);
     for (let i = 0; i < a.length; i++) r[i] = a[i] | b[i];
     return new EventSet(this.n, r);
   }
   inter(o: EventSet): EventSet {
     const a = this.words,
       b = o.words,
-      r = new Uint32Array(a.length);
+      r = allocateWords(a.length);
     for (let i = 0; i < a.length; i++) r[i] = a[i] & b[i];
     return new EventSet(this.n, r);
   }
   diff(o: EventSet): EventSet {
     const a = this.words,
       b = o.words,
-      r = new Uint32Array(a.length);
+      r = allocateWords(a.length);
     for (let i = 0; i < a.length; i++) r[i] = a[i] & ~b[i];
     return new EventSet(this.n, r);
   }
   complement(): EventSet {
     const a = this.words,
-      r = new Uint32Array(a.length);
+      r = allocateWords(a.length);
     for (let i = 0; i < a.length; i++) r[i] = ~a[i];
     if (r.length > 0) r[r.length - 1] &= lastMask(this.n);
     return new EventSet(this.n, r);
@@ -126,7 +126,7 @@ export class EventSet {
     return compareWords(this.words, o.words);
   }
   clone(): EventSet {
-    return new EventSet(this.n, this.words.slice());
+    return new EventSet(this.n, copyWords(this.words));
   }
   toArray(): number[] {
     const out: number[] = [];
@@ -162,10 +162,39 @@ function scratchInts(n: number, which: 0 | 1): Int32Array {
   return scratch[which];
 }
 
+/**
+ * Word arrays of HEAP_WORDS to BLOCK_VIEW_WORDS words are views into shared blocks of
+ * BLOCK_WORDS words. Node allocates a typed array of more than 64 bytes (16 words) outside
+ * the heap, with a backing store of its own that the collector tracks: about 1 us each,
+ * more than the operation itself on the 30-45-event relations of most tests (60-90 words),
+ * and the corpus makes millions of them. A view into a block costs a tenth of that. A
+ * block is freed once none of its views is alive, so a long-lived relation can keep up
+ * to a block's worth of memory alive: blocks are small (16 KiB).
+ */
+const HEAP_WORDS = 16;
+const BLOCK_VIEW_WORDS = 512;
+const BLOCK_WORDS = 4096;
+let block = new ArrayBuffer(0);
+let blockUsed = BLOCK_WORDS; // in words: full, so the first view starts a block
+
 /** A zeroed word array; running out of memory is the memory limit, not a crash. */
 function allocateWords(count: number): Uint32Array {
+  if (count <= HEAP_WORDS) return new Uint32Array(count);
+  if (count <= BLOCK_VIEW_WORDS) {
+    if (blockUsed + count > BLOCK_WORDS) {
+      block = newBuffer(BLOCK_WORDS);
+      blockUsed = 0;
+    }
+    const words = new Uint32Array(block, blockUsed * 4, count);
+    blockUsed += count;
+    return words;
+  }
+  return new Uint32Array(newBuffer(count));
+}
+
+function newBuffer(count: number): ArrayBuffer {
   try {
-    return new Uint32Array(count);
+    return new ArrayBuffer(count * 4);
   } catch (err) {
     if (!(err instanceof RangeError)) throw err;
     throw new LimitError(
@@ -173,6 +202,13 @@ function allocateWords(count: number): Uint32Array {
       `memory limit reached (a relation of ${Math.round(count / 2 ** 18)} MiB cannot be allocated)`,
     );
   }
+}
+
+/** A copy of a word array, allocated as allocateWords does. */
+export function copyWords(words: Uint32Array): Uint32Array {
+  const copy = allocateWords(words.length);
+  copy.set(words);
+  return copy;
 }
 
 export class Relation {
@@ -237,21 +273,21 @@ export class Relation {
   union(o: Relation): Relation {
     const a = this.words,
       b = o.words,
-      r = new Uint32Array(a.length);
+      r = allocateWords(a.length);
     for (let i = 0; i < a.length; i++) r[i] = a[i] | b[i];
     return new Relation(this.n, r);
   }
   inter(o: Relation): Relation {
     const a = this.words,
       b = o.words,
-      r = new Uint32Array(a.length);
+      r = allocateWords(a.length);
     for (let i = 0; i < a.length; i++) r[i] = a[i] & b[i];
     return new Relation(this.n, r);
   }
   diff(o: Relation): Relation {
     const a = this.words,
       b = o.words,
-      r = new Uint32Array(a.length);
+      r = allocateWords(a.length);
     for (let i = 0; i < a.length; i++) r[i] = a[i] & ~b[i];
     return new Relation(this.n, r);
   }
@@ -259,7 +295,7 @@ export class Relation {
     const n = this.n,
       s = this.stride,
       a = this.words,
-      r = new Uint32Array(a.length);
+      r = allocateWords(a.length);
     const m = lastMask(n);
     for (let i = 0; i < n; i++) {
       const off = i * s;
@@ -273,13 +309,16 @@ export class Relation {
   seq(o: Relation): Relation {
     const s = this.stride;
     // Most tests have at most 64 events: their rows are one or two words, which the
-    // special cases accumulate in registers instead of through the result array.
+    // special cases accumulate in registers instead of through the result array; the
+    // larger tests (RCU cycles of 14-19 processes, 65-128 events) have three or four.
     if (s === 1) return this.seqOneWord(o);
     if (s === 2) return this.seqTwoWords(o);
+    if (s === 3) return this.seqThreeWords(o);
+    if (s === 4) return this.seqFourWords(o);
     const n = this.n,
       a = this.words,
       b = o.words;
-    const r = new Uint32Array(a.length);
+    const r = allocateWords(a.length);
     for (let i = 0; i < n; i++) {
       // A row costs at most n*s word operations; s*s per row bounds the wait between
       // checks on large relations. Counted 64 rows at a time: a call per row was a
@@ -304,7 +343,7 @@ export class Relation {
     const n = this.n,
       a = this.words,
       b = o.words;
-    const r = new Uint32Array(n);
+    const r = allocateWords(n);
     for (let i = 0; i < n; i++) {
       let x = a[i],
         row = 0;
@@ -322,7 +361,7 @@ export class Relation {
     const n = this.n,
       a = this.words,
       b = o.words;
-    const r = new Uint32Array(2 * n);
+    const r = allocateWords(2 * n);
     for (let i = 0; i < n; i++) {
       let lo = 0,
         hi = 0;
@@ -344,6 +383,65 @@ export class Relation {
       }
       r[2 * i] = lo;
       r[2 * i + 1] = hi;
+    }
+    return new Relation(n, r);
+  }
+
+  private seqThreeWords(o: Relation): Relation {
+    const n = this.n,
+      a = this.words,
+      b = o.words;
+    const r = allocateWords(3 * n);
+    for (let i = 0; i < n; i++) {
+      const off = 3 * i;
+      let r0 = 0,
+        r1 = 0,
+        r2 = 0;
+      for (let w = 0; w < 3; w++) {
+        let x = a[off + w];
+        while (x !== 0) {
+          const t = x & -x;
+          const ko = 3 * ((w << 5) + (31 - Math.clz32(t)));
+          r0 |= b[ko];
+          r1 |= b[ko + 1];
+          r2 |= b[ko + 2];
+          x ^= t;
+        }
+      }
+      r[off] = r0;
+      r[off + 1] = r1;
+      r[off + 2] = r2;
+    }
+    return new Relation(n, r);
+  }
+
+  private seqFourWords(o: Relation): Relation {
+    const n = this.n,
+      a = this.words,
+      b = o.words;
+    const r = allocateWords(4 * n);
+    for (let i = 0; i < n; i++) {
+      const off = 4 * i;
+      let r0 = 0,
+        r1 = 0,
+        r2 = 0,
+        r3 = 0;
+      for (let w = 0; w < 4; w++) {
+        let x = a[off + w];
+        while (x !== 0) {
+          const t = x & -x;
+          const ko = 4 * ((w << 5) + (31 - Math.clz32(t)));
+          r0 |= b[ko];
+          r1 |= b[ko + 1];
+          r2 |= b[ko + 2];
+          r3 |= b[ko + 3];
+          x ^= t;
+        }
+      }
+      r[off] = r0;
+      r[off + 1] = r1;
+      r[off + 2] = r2;
+      r[off + 3] = r3;
     }
     return new Relation(n, r);
   }
@@ -377,7 +475,7 @@ export class Relation {
   plus(): Relation {
     const n = this.n,
       s = this.stride;
-    const r = this.words.slice();
+    const r = copyWords(this.words);
     const sources = scratchInts(n, 0);
     let count = 0;
     for (let i = 0; i < n; i++) {
@@ -435,7 +533,7 @@ export class Relation {
     const n = this.n,
       s = this.stride,
       a = this.words,
-      r = new Uint32Array(s);
+      r = allocateWords(s);
     for (let i = 0; i < n; i++) {
       const off = i * s;
       for (let q = 0; q < s; q++) r[q] |= a[off + q];
@@ -447,7 +545,7 @@ export class Relation {
     const n = this.n,
       s = this.stride,
       a = this.words,
-      r = new Uint32Array(a.length);
+      r = allocateWords(a.length);
     const rw = rng ? rng.words : null;
     for (let i = 0; i < n; i++) {
       if (dom && !dom.has(i)) continue;
@@ -520,7 +618,7 @@ export class Relation {
     return compareWords(this.words, o.words);
   }
   clone(): Relation {
-    return new Relation(this.n, this.words.slice());
+    return new Relation(this.n, copyWords(this.words));
   }
   /** Pairs in row-major order (source, then target ascending). */
   pairs(): Array<[number, number]> {
