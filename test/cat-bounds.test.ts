@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { loadModel, evaluateModel } from '../src/cat/index.js';
 import { pruneStats, type CatOutcome } from '../src/cat/interp.js';
 import { CatError } from '../src/cat/values.js';
+import { noteFork, worthSearching } from '../src/cat/bounds.js';
+import type { CIns } from '../src/cat/resolved.js';
 import { mkInput, type Ev } from './support/cat-models.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ordo-bounds-'));
@@ -146,4 +148,28 @@ test('a fixpoint over the fork is bounded by the fixpoints of its ends', () => {
   assert.equal(allowedCount(whole), 0);
   assert.equal(allowedCount(pruned), 0);
   assert.equal(skipped, 9);
+});
+
+test('a fork is searched only once its branches are expected to take long, and while that pays', () => {
+  // The policy reads the times the evaluator reports (noteFork); here they are given.
+  const fork: CIns = {
+    t: 'with',
+    slot: 0,
+    set: { t: 'zero' },
+    loc: { file: 'f', line: 1, col: 1 },
+  };
+  // Never searched before two forks were run branch by branch.
+  assert.equal(worthSearching(fork, 1000), false);
+  noteFork(fork, false, 10, 1);
+  assert.equal(worthSearching(fork, 1000), false);
+  noteFork(fork, false, 10, 1);
+  // 0.1 ms per alternative: 100 alternatives are not worth a search, 1000 are.
+  assert.equal(worthSearching(fork, 100), false);
+  assert.equal(worthSearching(fork, 1000), true);
+  // Searched forks that cost more per alternative than plain ones stop the searches.
+  for (let i = 0; i < 3; i++) noteFork(fork, true, 10, 50);
+  assert.equal(worthSearching(fork, 1000), false);
+  // Cheaper ones keep them.
+  for (let i = 0; i < 20; i++) noteFork(fork, true, 10, 0.1);
+  assert.equal(worthSearching(fork, 1000), true);
 });
