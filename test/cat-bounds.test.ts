@@ -150,6 +150,19 @@ test('a fixpoint over the fork is bounded by the fixpoints of its ends', () => {
   assert.equal(skipped, 9);
 });
 
+test('a later fork over a set that does not depend on the first is bounded by its own ends', () => {
+  // y = rf^-1 closes a cycle with every x, y = 0 with none: only the intersection of y's
+  // alternatives may stand for y in the lower bound.
+  const { pruned, whole } = bothWays([
+    ...nineAlternatives,
+    'with x from alternatives',
+    'with y from {0, rf^-1}',
+    'acyclic x | y as cycle',
+  ]);
+  assert.ok(allowedCount(whole) > 0);
+  assert.equal(allowedCount(pruned), allowedCount(whole));
+});
+
 test('a fork is searched only once its branches are expected to take long, and while that pays', () => {
   // The policy reads the times the evaluator reports (noteFork); here they are given.
   const fork: CIns = {
