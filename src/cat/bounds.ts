@@ -930,13 +930,12 @@ export function forbiddenAlternatives(
 ): { skip: Int32Array | null; runs: number; skipped: number } {
   const rec = recordOf(code[at]);
   const skip = new Int32Array(elems.length);
-  const whole = meetAndJoin(elems);
-  if (whole === null) return { skip: null, runs: 0, skipped: 0 };
-  const words = elems.map((x) => (x as Relation | EventSet).words);
+  const tree = treeOf(elems);
+  if (tree === null) return { skip: null, runs: 0, skipped: 0 };
   const run = new BoundRun(host, code, at, slot);
   let runs = 0;
   let skipped = 0;
-  const groups: Group[] = [{ members: elems.map((_, j) => j), bound: whole }];
+  const groups: Group[] = [tree.root];
   while (groups.length > 0 && runs <= 8 + skipped / 2) {
     const group = groups.pop()!;
     const { members, bound } = group;
@@ -951,15 +950,54 @@ export function forbiddenAlternatives(
       skipped += members.length;
       continue;
     }
-    groups.push(...splitGroup(words, group));
+    // Halves are kept for the next candidates sharing the set, up to a size.
+    const halves = group.halves ?? splitGroup(tree.words, group);
+    if (elems.length <= KEPT_TREES_UP_TO) group.halves = halves;
+    groups.push(...halves);
   }
   return { skip: skipped > 0 ? skip : null, runs, skipped };
 }
 
-/** Alternatives (indices) searched together, and their bounds. */
+/** Alternatives (indices) searched together, and their bounds; its halves once split. */
 interface Group {
   members: number[];
   bound: Bound;
+  halves?: Group[];
+}
+
+/**
+ * Sets of alternatives up to this size keep their groups' halves: a group holds two
+ * relations, and the halves of a set of 450,000 coherence orders (L1G2xchg) would not fit.
+ */
+const KEPT_TREES_UP_TO = 1 << 14;
+
+/** The groups of a fork's alternatives (the same for every candidate sharing the set). */
+interface Tree {
+  root: Group;
+  words: Uint32Array[];
+}
+
+/**
+ * By array of alternatives (a set's items: the same array for the candidates that share
+ * the set, see Evaluator.applyShared), the groups found so far; null when its elements
+ * are not all relations or all event sets.
+ */
+const trees = new WeakMap<V[], Tree | null>();
+
+function treeOf(elems: V[]): Tree | null {
+  let tree = trees.get(elems);
+  if (tree === undefined) {
+    const whole = meetAndJoin(elems);
+    tree =
+      whole === null
+        ? null
+        : {
+            root: { members: elems.map((_, j) => j), bound: whole },
+            words: elems.map((x) => (x as Relation | EventSet).words),
+          };
+    trees.set(elems, tree);
+  }
+  return tree;
 }
 
 /**
