@@ -171,9 +171,7 @@ test('a fork is searched only once its branches are expected to take long, and w
     set: { t: 'zero' },
     loc: { file: 'f', line: 1, col: 1 },
   };
-  // Never searched before two forks were run branch by branch.
-  assert.equal(worthSearching(fork, 1000), false);
-  noteFork(fork, false, 10, 1);
+  // Never searched before a fork was run branch by branch.
   assert.equal(worthSearching(fork, 1000), false);
   noteFork(fork, false, 10, 1);
   // 0.1 ms per alternative: 100 alternatives are not worth a search, 1000 are.

@@ -868,7 +868,7 @@ function recordOf(ins: CIns): ForkRecord {
 }
 
 /** One in this many forks is run the way that has been slower there, to keep measuring. */
-const RETRY_EVERY = 64;
+const RETRY_EVERY = 128;
 /** Forks whose branches take less than this (milliseconds, expected) are never searched. */
 const SEARCH_FROM_MS = 20;
 /** Weight of the newest cost in the moving averages. */
@@ -879,13 +879,13 @@ const NEWEST = 0.3;
  * time. A search costs a few branches per bound run (and compiling its code, the first
  * times) and saves the branches it skips, which may be cheap (a check early in the model
  * rejects them) or dear. Each fork is timed both ways, per alternative (noteFork): run
- * branch by branch first, searched once its branches are expected to take long enough,
- * then the faster way, the other one in RETRY_EVERY times.
+ * branch by branch once first, searched once its branches are expected to take long
+ * enough, then the faster way, the other one in RETRY_EVERY times.
  */
 export function worthSearching(ins: CIns, alternatives: number): boolean {
   const rec = recordOf(ins);
   rec.reached++;
-  if (rec.plain < 2) return false;
+  if (rec.plain === 0) return false;
   if (rec.plainRate * alternatives < SEARCH_FROM_MS) return false;
   if (rec.searched < 3) return true;
   const faster = rec.searchedRate <= rec.plainRate;
