@@ -68,6 +68,9 @@ export interface Bound {
 /** The attempt is over: the bounds cannot follow the model further (nothing is pruned). */
 class GiveUp extends Error {}
 
+/** Thrown by a fixpoint's exact attempt at its first inexact value (see fixpoint). */
+const NOT_EXACT = new GiveUp();
+
 class BFrame {
   constructor(
     public v: Bound[],
@@ -446,13 +449,18 @@ export class BoundRun {
         if (stable) return vals;
       }
     };
-    // Over exact values first: a fixpoint reading nothing that depends on the fork is exact.
-    let exactSoFar = true;
-    const values = iterate((b) => {
-      exactSoFar &&= isExact(b);
-      return b.lo;
-    }, exact);
-    if (exactSoFar) {
+    // Over exact values first: a fixpoint reading nothing that depends on the fork is
+    // exact. The first value that is not ends that attempt.
+    let values: V[] | null = null;
+    try {
+      values = iterate((b) => {
+        if (!isExact(b)) throw NOT_EXACT;
+        return b.lo;
+      }, exact);
+    } catch (err) {
+      if (err !== NOT_EXACT) throw err;
+    }
+    if (values !== null) {
       values.forEach((v, b) => set(b, exact(v)));
       return;
     }
