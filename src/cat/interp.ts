@@ -7,7 +7,7 @@
 // outcome). Top-level `let` bindings are lazy, as in herd: a definition is evaluated
 // only when something uses it.
 
-import { checkLimits, noteExecutionTried } from '../limits.js';
+import { checkLimits, limitClock, noteExecutionTried } from '../limits.js';
 import { LimitError, assertNever, type Location } from '../diagnostics.js';
 import { EventSet, Relation, copyWords } from '../relations/index.js';
 import type { CIns, RCond, RExp, RPat, CompiledProgram } from './resolved.js';
@@ -365,7 +365,8 @@ export class Evaluator implements PrimContext, BoundHost {
           }
           const failuresBefore = this.pathFailures.length;
           const flagsBefore = this.pathFlags.length;
-          const started = performance.now();
+          // Timed only when it is a fork to prune (see forbidden).
+          const started = elems.length < PRUNE_AT_LEAST ? 0 : limitClock();
           const skip = this.forbidden(code, i, frame, elems);
           for (let j = 0; j < elems.length; j++) {
             const el = elems[j];
@@ -389,7 +390,7 @@ export class Evaluator implements PrimContext, BoundHost {
             }
           }
           if (skip !== undefined)
-            noteFork(ins, skip !== false, elems.length, performance.now() - started);
+            noteFork(ins, skip !== false, elems.length, limitClock() - started);
           return;
         }
         case 'call': {
