@@ -215,16 +215,35 @@ export class Relation {
   readonly n: number;
   readonly stride: number;
   words: Uint32Array;
+  /**
+   * Set when the relation is known to have no pair: by the operations that see it while
+   * writing their result (composition, intersection, difference, restriction) or whose
+   * operand is known empty. Never guessed: false says nothing. `add` clears it; code that
+   * writes `words` directly does so on relations of its own, never marked.
+   */
+  knownEmpty: boolean;
 
-  constructor(n: number, words?: Uint32Array) {
+  constructor(n: number, words?: Uint32Array, knownEmpty = false) {
     this.n = n;
     this.stride = (n + 31) >>> 5;
+    this.knownEmpty = knownEmpty;
     if (words) {
       this.words = words;
     } else {
       noteWork(this.stride * n);
       this.words = allocateWords(this.stride * n);
     }
+  }
+
+  /**
+   * A new empty relation, marked as such: what an operation with a known empty operand
+   * returns without looking at the other. (Many per-candidate relations of a model are
+   * empty for a whole test: srcu or lock terms in a test without them.)
+   */
+  static knownEmptyOf(n: number): Relation {
+    const r = new Relation(n);
+    r.knownEmpty = true;
+    return r;
   }
 
   static identity(n: number): Relation {
@@ -265,6 +284,7 @@ export class Relation {
   }
   add(i: number, j: number): void {
     this.words[i * this.stride + (j >>> 5)] |= 1 << (j & 31);
+    this.knownEmpty = false;
   }
   delete(i: number, j: number): void {
     this.words[i * this.stride + (j >>> 5)] &= ~(1 << (j & 31));
@@ -275,21 +295,25 @@ export class Relation {
       b = o.words,
       r = allocateWords(a.length);
     for (let i = 0; i < a.length; i++) r[i] = a[i] | b[i];
-    return new Relation(this.n, r);
+    return new Relation(this.n, r, this.knownEmpty && o.knownEmpty);
   }
   inter(o: Relation): Relation {
+    if (this.knownEmpty || o.knownEmpty) return Relation.knownEmptyOf(this.n);
     const a = this.words,
       b = o.words,
       r = allocateWords(a.length);
-    for (let i = 0; i < a.length; i++) r[i] = a[i] & b[i];
-    return new Relation(this.n, r);
+    let any = 0;
+    for (let i = 0; i < a.length; i++) any |= r[i] = a[i] & b[i];
+    return new Relation(this.n, r, any === 0);
   }
   diff(o: Relation): Relation {
+    if (this.knownEmpty) return Relation.knownEmptyOf(this.n);
     const a = this.words,
       b = o.words,
       r = allocateWords(a.length);
-    for (let i = 0; i < a.length; i++) r[i] = a[i] & ~b[i];
-    return new Relation(this.n, r);
+    let any = 0;
+    for (let i = 0; i < a.length; i++) any |= r[i] = a[i] & ~b[i];
+    return new Relation(this.n, r, any === 0);
   }
   complement(): Relation {
     const n = this.n,
@@ -307,6 +331,7 @@ export class Relation {
 
   /** Composition this;o: i -> j when i -> k in this and k -> j in o. */
   seq(o: Relation): Relation {
+    if (this.knownEmpty || o.knownEmpty) return Relation.knownEmptyOf(this.n);
     const s = this.stride;
     // Most tests have at most 64 events: their rows are one or two words, which the
     // special cases accumulate in registers instead of through the result array; the
@@ -344,6 +369,7 @@ export class Relation {
       a = this.words,
       b = o.words;
     const r = allocateWords(n);
+    let any = 0;
     for (let i = 0; i < n; i++) {
       let x = a[i],
         row = 0;
@@ -353,8 +379,9 @@ export class Relation {
         x ^= t;
       }
       r[i] = row;
+      any |= row;
     }
-    return new Relation(n, r);
+    return new Relation(n, r, any === 0);
   }
 
   private seqTwoWords(o: Relation): Relation {
@@ -362,6 +389,7 @@ export class Relation {
       a = this.words,
       b = o.words;
     const r = allocateWords(2 * n);
+    let any = 0;
     for (let i = 0; i < n; i++) {
       let lo = 0,
         hi = 0;
@@ -383,8 +411,9 @@ export class Relation {
       }
       r[2 * i] = lo;
       r[2 * i + 1] = hi;
+      any |= lo | hi;
     }
-    return new Relation(n, r);
+    return new Relation(n, r, any === 0);
   }
 
   private seqThreeWords(o: Relation): Relation {
@@ -392,6 +421,7 @@ export class Relation {
       a = this.words,
       b = o.words;
     const r = allocateWords(3 * n);
+    let any = 0;
     for (let i = 0; i < n; i++) {
       const off = 3 * i;
       let r0 = 0,
@@ -411,8 +441,9 @@ export class Relation {
       r[off] = r0;
       r[off + 1] = r1;
       r[off + 2] = r2;
+      any |= r0 | r1 | r2;
     }
-    return new Relation(n, r);
+    return new Relation(n, r, any === 0);
   }
 
   private seqFourWords(o: Relation): Relation {
@@ -420,6 +451,7 @@ export class Relation {
       a = this.words,
       b = o.words;
     const r = allocateWords(4 * n);
+    let any = 0;
     for (let i = 0; i < n; i++) {
       const off = 4 * i;
       let r0 = 0,
@@ -442,11 +474,13 @@ export class Relation {
       r[off + 1] = r1;
       r[off + 2] = r2;
       r[off + 3] = r3;
+      any |= r0 | r1 | r2 | r3;
     }
-    return new Relation(n, r);
+    return new Relation(n, r, any === 0);
   }
 
   inverse(): Relation {
+    if (this.knownEmpty) return Relation.knownEmptyOf(this.n);
     const n = this.n,
       r = new Relation(n);
     const s = this.stride,
@@ -473,6 +507,7 @@ export class Relation {
    * 65+ events.
    */
   plus(): Relation {
+    if (this.knownEmpty) return Relation.knownEmptyOf(this.n);
     return this.stride <= 2 ? this.closureByFrontiers() : this.closureByWarshall();
   }
 
@@ -601,21 +636,34 @@ export class Relation {
   }
   /** Keep the pairs whose source is in dom and target in rng (null: no constraint). */
   restrict(dom: EventSet | null, rng: EventSet | null): Relation {
+    if (this.knownEmpty) return Relation.knownEmptyOf(this.n);
     const n = this.n,
       s = this.stride,
       a = this.words,
       r = allocateWords(a.length);
     const rw = rng ? rng.words : null;
+    let any = 0;
     for (let i = 0; i < n; i++) {
       if (dom && !dom.has(i)) continue;
       const off = i * s;
-      if (rw) for (let q = 0; q < s; q++) r[off + q] = a[off + q] & rw[q];
-      else for (let q = 0; q < s; q++) r[off + q] = a[off + q];
+      if (rw) for (let q = 0; q < s; q++) any |= r[off + q] = a[off + q] & rw[q];
+      else for (let q = 0; q < s; q++) any |= r[off + q] = a[off + q];
     }
-    return new Relation(n, r);
+    return new Relation(n, r, any === 0);
+  }
+
+  /**
+   * Looks once whether the relation is empty and marks it so: for relations built pair
+   * by pair that stay as they are afterwards (a model's inputs), whose emptiness the
+   * operations reading them then see for free. Returns the relation.
+   */
+  markIfEmpty(): this {
+    this.knownEmpty = this.isEmpty();
+    return this;
   }
 
   isEmpty(): boolean {
+    if (this.knownEmpty) return true;
     const a = this.words;
     for (let i = 0; i < a.length; i++) if (a[i] !== 0) return false;
     return true;
@@ -677,7 +725,7 @@ export class Relation {
     return compareWords(this.words, o.words);
   }
   clone(): Relation {
-    return new Relation(this.n, copyWords(this.words));
+    return new Relation(this.n, copyWords(this.words), this.knownEmpty);
   }
   /** Pairs in row-major order (source, then target ascending). */
   pairs(): Array<[number, number]> {
