@@ -755,7 +755,7 @@ export class Evaluator implements PrimContext, BoundHost {
         return e.v;
       case 'zero':
         this.fixed = true;
-        return new Relation(this.n);
+        return Relation.knownEmptyOf(this.n);
       case 'glob': {
         const s = this.G[e.s];
         if (s instanceof Thunk) {
@@ -1087,8 +1087,10 @@ export class Evaluator implements PrimContext, BoundHost {
       fixed &&= this.fixed;
       if (vs === null && v instanceof Relation) {
         if (misfit !== null) continue;
-        if (relations === null) relations = v;
-        else {
+        // An operand known to be empty adds nothing (many per-candidate terms of a model
+        // are empty for a whole test): it is not or-ed in, and a first one is replaced.
+        if (relations === null || (words === null && relations.knownEmpty)) relations = v;
+        else if (!v.knownEmpty) {
           words ??= copyWords(relations.words);
           const ow = v.words;
           for (let q = 0; q < words.length; q++) words[q] |= ow[q];
@@ -1211,7 +1213,7 @@ export class Evaluator implements PrimContext, BoundHost {
     }
     this.fixed = allFixed || (fixedEmpty && args.every(determined));
     if (empty) return EMPTY;
-    if (nothing) return new Relation(this.n);
+    if (nothing) return Relation.knownEmptyOf(this.n);
     if (acc) return acc;
     return filter ? Relation.idOn(filter) : this.id();
   }

@@ -122,6 +122,9 @@ export function staticRelations(arch: Architecture, space: CandidateSpace): Stat
     for (const a of e.annot) set(a).add(e.id);
   }
   for (const e of set('M').toArray()) sameAccess.add(e, e);
+  // Many of these are empty for a whole test (no dependencies, no RMW): marked so, the
+  // model's operations on them skip their words.
+  for (const r of [po, addr, data, ctrl, rmw, amo, loc, int, ext, sameAccess]) r.markIfEmpty();
   return { po, addr, data, ctrl, rmw, amo, loc, int, ext, id, sameAccess, sets };
 }
 
