@@ -170,10 +170,12 @@ export function makeCase(
   const { text, applied } = mutate(original, dialect, donor, rng);
   writeFileSync(join(modelDir, target), text);
   writeFileSync(file, rng.pick(testsOf(seeds, model.arch)));
+  // A cfg's files and a model's includes are looked up in the current directory, then the
+  // -I directories, then Ordo's models: without -I the case would run the shipped files.
   const opts: RunOptions =
     'conf' in model.run
-      ? { timeout, conf: join(modelDir, model.run.conf) }
-      : { timeout, model: join(modelDir, model.run.model) };
+      ? { timeout, conf: join(modelDir, model.run.conf), includeDirs: [modelDir] }
+      : { timeout, model: join(modelDir, model.run.model), includeDirs: [modelDir] };
   return {
     index,
     kind: 'model',
@@ -251,6 +253,7 @@ export function cliArgs(c: FuzzCase): string[] {
   const args: string[] = [];
   if (c.opts.conf) args.push('-conf', c.opts.conf);
   if (c.opts.model) args.push('-model', c.opts.model);
+  for (const dir of c.opts.includeDirs ?? []) args.push('-I', dir);
   if (c.opts.timeout) args.push('-timeout', String(c.opts.timeout));
   args.push(c.file);
   return args;
