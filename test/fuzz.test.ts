@@ -12,8 +12,9 @@ import {
   collectSeeds,
   expectedExitStatuses,
   makeCase,
+  pruningDifference,
 } from '../tools/fuzz/cases.js';
-import { fuzz } from '../tools/fuzz/run.js';
+import { fuzz, parseOptions } from '../tools/fuzz/run.js';
 import type { TaskOutcome } from '../src/batch/protocol.js';
 import type { TestResult } from '../src/api/run.js';
 import { corpusPath, repoRoot } from './support/corpus.js';
@@ -51,7 +52,7 @@ test('mutations are reproducible from the seed and change the text', () => {
 
 test('a case is written the same way from the same seed and index', () => {
   const seeds = collectSeeds(repoRoot, corpusPath());
-  assert.ok(seeds.c.length > 50 && seeds.bpf.length > 20 && seeds.models.length === 7);
+  assert.ok(seeds.c.length > 50 && seeds.bpf.length > 20 && seeds.models.length === 8);
   for (const [set, tests] of seeds.asm) assert.ok(tests.length > 10, `${set}: ${tests.length}`);
   const dir = mkdtempSync(join(tmpdir(), 'ordo-fuzz-test-'));
   for (let index = 0; index < 12; index++) {
@@ -127,5 +128,58 @@ test('a short fuzz run over real seeds finds no bad case', async () => {
   );
   const total = [...summary.counts.values()].reduce((a, b) => a + b, 0);
   assert.equal(total, 24);
+  assert.equal(summary.bad, 0, JSON.stringify([...summary.counts]));
+});
+
+test('--differential: a difference between pruned and unpruned answers is found', () => {
+  assert.equal(parseOptions(['--differential', '--cases', '3']).differential, true);
+  assert.equal(parseOptions(['--cases', '3']).differential, undefined);
+  const answer = (extra: Partial<TestResult> = {}): TaskOutcome => ({
+    status: 'ok',
+    result: result({ states: [[0], [1]], ...extra }),
+    seconds: 0,
+  });
+  assert.equal(pruningDifference(answer(), answer({ seconds: 3, hash: 'h' })), undefined);
+  const planted: Array<[Partial<TestResult>, string]> = [
+    [{ states: [[0]] }, 'states'],
+    [{ states: [[0], [2n]] }, 'states'],
+    [{ positive: 2 }, 'positive'],
+    [{ negative: 1 }, 'negative'],
+    [{ ok: false }, 'ok'],
+    [{ observation: 'Sometimes' }, 'observation'],
+    [{ flags: ['data-race'] }, 'flags'],
+    [{ conditionText: 'exists (0:r0=1)' }, 'condition'],
+    [{ unrollLimitAt: 'L0' }, 'unrolling cut'],
+  ];
+  for (const [change, what] of planted) {
+    const found = pruningDifference(answer(change), answer());
+    assert.ok(
+      found?.startsWith(`${what} differs`),
+      `${JSON.stringify(change, (_k, x: unknown) => (typeof x === 'bigint' ? String(x) : x))}: ${found}`,
+    );
+  }
+  const error: TaskOutcome = { status: 'error', error: 't.litmus:1:1: bad', seconds: 0 };
+  assert.ok(pruningDifference(error, answer())?.startsWith('status differs'));
+  assert.ok(
+    pruningDifference(error, { ...error, error: 't.litmus:2:1: bad' })?.startsWith('error differs'),
+  );
+  // A run a limit stopped is not compared: its figures are partial.
+  const stopped: TaskOutcome = {
+    status: 'limit',
+    result: result({ limit: 'time limit reached', limitKind: 'time', positive: 0 }),
+    seconds: 2,
+  };
+  assert.equal(pruningDifference(stopped, answer()), undefined);
+  assert.equal(pruningDifference(answer(), stopped), undefined);
+});
+
+test('a short differential fuzz run over real seeds finds no bad case', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'ordo-fuzz-out-'));
+  const summary = await fuzz(
+    { cases: 12, seed: 20261130, jobs: 2, timeout: 2, out, cliEvery: 0, differential: true },
+    () => undefined,
+  );
+  const total = [...summary.counts.values()].reduce((a, b) => a + b, 0);
+  assert.equal(total, 12);
   assert.equal(summary.bad, 0, JSON.stringify([...summary.counts]));
 });

@@ -8,7 +8,9 @@
 // Options: --cases N (default 200), --seed S (default: from the clock, printed),
 // --jobs J (default 2), --timeout SECONDS per case (default 2), --out DIR for bad cases
 // (default fuzz-failures), --cli-every K (one case in K also through the CLI; default 20,
-// 0 for none), --only I (just case I of the seed, to reproduce it).
+// 0 for none), --only I (just case I of the seed, to reproduce it), --differential (each
+// case also runs without skipping forbidden fork alternatives, and with skipping them at
+// every fork: the two answers must be the same).
 
 import { formatSummary, fuzz, parseOptions, type FuzzOptions } from './fuzz/run.js';
 

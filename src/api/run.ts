@@ -61,6 +61,13 @@ import type { CatOutcome } from '../cat/index.js';
 export interface RunOptions extends ConfigRequest {
   /** Cap on candidate executions. */
   maxExecutions?: number;
+  /**
+   * Skipping model paths every branch of a fork rejects (EvalOptions.pruneForbidden): by
+   * default where that has been faster, `always` at every fork, false never. The answer
+   * must not depend on it (the fuzzer's --differential compares `always` with false).
+   * Runs with an observer or -max-executions never skip.
+   */
+  pruneForbidden?: boolean | 'always';
   /** Cap on the whole process's resident memory, in MiB; 0 or undefined for none. */
   maxMemoryMb?: number;
   /**
@@ -357,7 +364,7 @@ function evaluateTest(
     allChecks: observer?.allChecks,
     // Skipping model paths every branch rejects changes only what observers and the
     // executions budget would see of the rejected ones.
-    pruneForbidden: !observer && opts.maxExecutions === undefined,
+    pruneForbidden: !observer && opts.maxExecutions === undefined && (opts.pruneForbidden ?? true),
   };
 
   const states = new Map<string, FinalState>();

@@ -69,7 +69,15 @@ export function collectSeeds(repoRoot: string, corpus: string): Seeds {
     arch,
   });
   return {
-    c: [...small('kernel'), ...small('herd-linux')],
+    // lkmm-dev's lock, RCU and atomic tests: the forks of the lock models have many
+    // alternatives there (--differential prunes them). LISA tests have no model here.
+    c: [
+      ...small('kernel'),
+      ...small('herd-linux'),
+      ...['locked', 'rcu', 'srcu', 'atomic'].flatMap((d) =>
+        small(join('lkmm-dev', d)).filter((t) => !/^\s*LISA\b/.test(t)),
+      ),
+    ],
     bpf: small('herd-bpf'),
     asm: new Map(ASM_SETS.map((set) => [set, small(set)])),
     models: [
@@ -86,6 +94,18 @@ export function collectSeeds(repoRoot: string, corpus: string): Seeds {
           ['lkmm.def', 'def'],
         ],
         run: { conf: 'lkmm.cfg' },
+        arch: 'C',
+      },
+      {
+        label: 'kernel-lkmm',
+        dir: join(corpus, 'models', 'lkmm'),
+        mutable: [
+          ['lock.cat', 'cat'],
+          ['linux-kernel.cat', 'cat'],
+          ['linux-kernel.bell', 'bell'],
+          ['linux-kernel.def', 'def'],
+        ],
+        run: { conf: 'linux-kernel.cfg' },
         arch: 'C',
       },
       {
@@ -170,10 +190,12 @@ export function makeCase(
   const { text, applied } = mutate(original, dialect, donor, rng);
   writeFileSync(join(modelDir, target), text);
   writeFileSync(file, rng.pick(testsOf(seeds, model.arch)));
+  // A cfg's files and a model's includes are looked up in the current directory, then the
+  // -I directories, then Ordo's models: without -I the case would run the shipped files.
   const opts: RunOptions =
     'conf' in model.run
-      ? { timeout, conf: join(modelDir, model.run.conf) }
-      : { timeout, model: join(modelDir, model.run.model) };
+      ? { timeout, conf: join(modelDir, model.run.conf), includeDirs: [modelDir] }
+      : { timeout, model: join(modelDir, model.run.model), includeDirs: [modelDir] };
   return {
     index,
     kind: 'model',
@@ -183,7 +205,7 @@ export function makeCase(
   };
 }
 
-/** How a case ended. The last four are bugs. */
+/** How a case ended. The last five are bugs. */
 export type FuzzClass =
   | 'ok'
   | 'clean error'
@@ -191,13 +213,15 @@ export type FuzzClass =
   | 'internal error'
   | 'hang'
   | 'out of memory'
-  | 'wrong exit status';
+  | 'wrong exit status'
+  | 'pruning changed the answer';
 
 export const BAD_CLASSES: readonly FuzzClass[] = [
   'internal error',
   'hang',
   'out of memory',
   'wrong exit status',
+  'pruning changed the answer',
 ];
 
 /** `FILE:LINE:COL: message` or `FILE: message`, FILE a path or an input file's name. */
@@ -223,6 +247,48 @@ export function classifyOutcome(o: TaskOutcome): FuzzClass {
       if (o.internal) return 'internal error';
       return CLEAN_ERROR.test(o.error ?? '') ? 'clean error' : 'internal error';
   }
+}
+
+/**
+ * What a run answered, as the report prints it: the error, or the columns, states,
+ * counts, flags, verdict and condition. The time and the hash are left out (the hash is
+ * the test's, whatever the run).
+ */
+function answerOf(o: TaskOutcome): Array<[string, string]> {
+  const r = o.result;
+  // Final values may be bigints, which JSON cannot write as they are.
+  const text = (v: unknown) =>
+    JSON.stringify(v, (_key, x: unknown) => (typeof x === 'bigint' ? `${x}n` : x));
+  return [
+    ['status', o.status],
+    ['error', o.error ?? ''],
+    ['columns', text(r?.columns ?? [])],
+    ['states', text(r?.states ?? [])],
+    ['positive', String(r?.positive)],
+    ['negative', String(r?.negative)],
+    ['ok', String(r?.ok)],
+    ['observation', String(r?.observation)],
+    ['flags', text(r?.flags ?? [])],
+    ['condition', r?.conditionText ?? ''],
+    ['unrolling cut', r?.unrollLimitAt ?? ''],
+  ];
+}
+
+/**
+ * How the answer of a run that skips every fork's forbidden alternatives it can
+ * (`pruned`) differs from that of a run that skips none, or undefined when they agree.
+ * Skipping must change nothing a report shows; runs stopped by a limit or killed are not
+ * compared (a limit may stop them at different places).
+ */
+export function pruningDifference(pruned: TaskOutcome, unpruned: TaskOutcome): string | undefined {
+  const finished = (o: TaskOutcome) => o.status === 'ok' || o.status === 'error';
+  if (!finished(pruned) || !finished(unpruned)) return undefined;
+  const other = new Map(answerOf(unpruned));
+  for (const [what, value] of answerOf(pruned)) {
+    if (other.get(what) !== value)
+      return `${what} differs: pruned ${value}; unpruned ${other.get(what)}`;
+  }
+  return undefined;
 }
 
 /** The exit statuses the command line may give for a case classified in-process. */
@@ -251,6 +317,7 @@ export function cliArgs(c: FuzzCase): string[] {
   const args: string[] = [];
   if (c.opts.conf) args.push('-conf', c.opts.conf);
   if (c.opts.model) args.push('-model', c.opts.model);
+  for (const dir of c.opts.includeDirs ?? []) args.push('-I', dir);
   if (c.opts.timeout) args.push('-timeout', String(c.opts.timeout));
   args.push(c.file);
   return args;

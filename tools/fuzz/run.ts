@@ -16,6 +16,7 @@ import {
   collectSeeds,
   expectedExitStatuses,
   makeCase,
+  pruningDifference,
   type FuzzCase,
   type FuzzClass,
 } from './cases.js';
@@ -28,6 +29,11 @@ export interface FuzzOptions {
   out: string;
   cliEvery: number;
   only?: number;
+  /**
+   * Run each case twice, skipping forbidden fork alternatives at every fork and at none
+   * (RunOptions.pruneForbidden), and count a difference in the answers as a bug.
+   */
+  differential?: boolean;
 }
 
 export function parseOptions(args: string[]): FuzzOptions {
@@ -41,6 +47,10 @@ export function parseOptions(args: string[]): FuzzOptions {
   };
   for (let i = 0; i < args.length; i++) {
     const flag = args[i]!;
+    if (flag === '--differential') {
+      o.differential = true;
+      continue;
+    }
     const value = args[++i];
     if (value === undefined) throw new Error(`${flag} needs a value`);
     const num = Number(value);
@@ -117,7 +127,7 @@ export async function fuzz(o: FuzzOptions, log: (s: string) => void): Promise<Fu
     cpSync(join(work, String(c.index)), dest, { recursive: true });
     writeFileSync(
       join(dest, 'CASE.txt'),
-      `class: ${cls}\nseed: ${o.seed}\ncase: ${c.index} (reproduce: npm run fuzz -- --seed ${o.seed} --only ${c.index})\n` +
+      `class: ${cls}\nseed: ${o.seed}\ncase: ${c.index} (reproduce: npm run fuzz -- --seed ${o.seed} --only ${c.index}${o.differential ? ' --differential' : ''})\n` +
         `mutations: ${c.description}\ncommand: ordo ${cliArgs(c).join(' ')}\n${detail}\n`,
     );
     log(`fuzz: ${cls}: case ${c.index} (${c.description}): ${detail.split('\n')[0]}\n`);
@@ -125,9 +135,22 @@ export async function fuzz(o: FuzzOptions, log: (s: string) => void): Promise<Fu
 
   const runCase = async (index: number): Promise<void> => {
     const c = makeCase(seeds, o.seed, index, join(work, String(index)), o.timeout);
-    const outcome: TaskOutcome = await pool.run({ id: index, file: c.file, opts: c.opts });
+    const opts = o.differential ? { ...c.opts, pruneForbidden: 'always' as const } : c.opts;
+    const outcome: TaskOutcome = await pool.run({ id: index, file: c.file, opts });
     let cls = classifyOutcome(outcome);
     let detail = outcome.error ?? outcome.result?.limit ?? '';
+    if (o.differential && !BAD_CLASSES.includes(cls)) {
+      const unpruned = await pool.run({
+        id: index,
+        file: c.file,
+        opts: { ...c.opts, pruneForbidden: false },
+      });
+      const difference = pruningDifference(outcome, unpruned);
+      if (difference !== undefined) {
+        cls = 'pruning changed the answer';
+        detail = difference;
+      }
+    }
     const sampled = o.only !== undefined || (o.cliEvery > 0 && index % o.cliEvery === 0);
     if (sampled && !BAD_CLASSES.includes(cls)) {
       const expected = expectedExitStatuses(outcome, cls, o.timeout);
