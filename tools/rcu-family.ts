@@ -54,8 +54,14 @@ function main(): void {
     process.stderr.write('usage: rcu-family N|SHAPE   (e.g. 10, or RRGGGGRRRR)\n');
     process.exit(2);
   }
-  const shape = /^\d+$/.test(arg) ? defaultShape(Number(arg)) : arg;
-  process.stdout.write(rcuCycleTest(shape));
+  try {
+    const shape = /^\d+$/.test(arg) ? defaultShape(Number(arg)) : arg;
+    process.stdout.write(rcuCycleTest(shape));
+  } catch (err) {
+    // A bad argument is the user's to fix: say what is wrong, without a stack trace.
+    process.stderr.write(`rcu-family: ${(err as Error).message}\n`);
+    process.exit(2);
+  }
 }
 
 if (process.argv[1]?.endsWith('rcu-family.js')) main();
