@@ -271,32 +271,33 @@ function positiveIn(e: RExp, isVar: (x: RExp, depth: number) => boolean, depth =
 export function meetAndJoin(elems: V[]): Bound | null {
   const first = elems[0];
   if (first instanceof Relation) {
-    const lo = first.words.slice();
-    const hi = first.words.slice();
-    for (const x of elems) {
-      if (!(x instanceof Relation)) return null;
-      const w = x.words;
-      for (let q = 0; q < lo.length; q++) {
-        lo[q] &= w[q];
-        hi[q] |= w[q];
-      }
-    }
-    return { lo: new Relation(first.n, lo), hi: new Relation(first.n, hi) };
+    const words = meetAndJoinWords(elems, Relation);
+    return words && { lo: new Relation(first.n, words.lo), hi: new Relation(first.n, words.hi) };
   }
   if (first instanceof EventSet) {
-    const lo = first.words.slice();
-    const hi = first.words.slice();
-    for (const x of elems) {
-      if (!(x instanceof EventSet)) return null;
-      const w = x.words;
-      for (let q = 0; q < lo.length; q++) {
-        lo[q] &= w[q];
-        hi[q] |= w[q];
-      }
-    }
-    return { lo: new EventSet(first.n, lo), hi: new EventSet(first.n, hi) };
+    const words = meetAndJoinWords(elems, EventSet);
+    return words && { lo: new EventSet(first.n, words.lo), hi: new EventSet(first.n, words.hi) };
   }
   return null;
+}
+
+/** The words of the intersection and union of values of one class (null: a value is not). */
+function meetAndJoinWords(
+  elems: V[],
+  cls: typeof Relation | typeof EventSet,
+): { lo: Uint32Array; hi: Uint32Array } | null {
+  const first = (elems[0] as Relation | EventSet).words;
+  const lo = first.slice();
+  const hi = first.slice();
+  for (const x of elems) {
+    if (!(x instanceof cls)) return null;
+    const w = x.words;
+    for (let q = 0; q < lo.length; q++) {
+      lo[q] &= w[q];
+      hi[q] |= w[q];
+    }
+  }
+  return { lo, hi };
 }
 
 /**
