@@ -79,8 +79,9 @@ export interface EvalOptions {
   /**
    * Skip the alternatives of a top-level `with` fork that every branch would reject
    * (bounds.ts), where that has been faster (`always`: at every fork with enough
-   * alternatives). Only for runs that read nothing but the allowed paths: rejected paths
-   * are then not all reported, nor counted as executions tried.
+   * alternatives). Only for runs that read nothing but the allowed paths: a skipped
+   * alternative is rejected (and counted as tried) without being evaluated, so what an
+   * observer would capture of it is missing.
    */
   pruneForbidden?: boolean | 'always';
 }
@@ -1116,18 +1117,8 @@ export class Evaluator implements PrimContext, BoundHost {
       if (relations === null) return EMPTY;
       return words === null ? relations : new Relation(this.n, words);
     }
+    // vs[0] is never a relation: relations are or-ed in above.
     const first = vs[0];
-    if (first instanceof Relation) {
-      const w = copyWords(first.words);
-      for (let i = 1; i < vs.length; i++) {
-        const o = vs[i];
-        if (!(o instanceof Relation))
-          throw new CatError(`type relation expected, ${typeName(o)} found`, loc);
-        const ow = o.words;
-        for (let q = 0; q < w.length; q++) w[q] |= ow[q];
-      }
-      return new Relation(this.n, w);
-    }
     if (first instanceof EventSet) {
       const w = copyWords(first.words);
       for (let i = 1; i < vs.length; i++) {
@@ -1162,7 +1153,6 @@ export class Evaluator implements PrimContext, BoundHost {
     let empty = false;
     // Fixed for the combination: every operand is, or one is and is empty.
     let allFixed = true;
-    let fixedEmpty = false;
     // Once an operand is known empty the value is: the other operands are still
     // evaluated (and type-checked) as before, but not composed. (Only fixed operands are
     // tested, for the test costs a pass over the relation: inside a fixpoint, LKMM's
@@ -1172,7 +1162,7 @@ export class Evaluator implements PrimContext, BoundHost {
       if (a.t === 'op1' && a.op === 'toid') {
         const sv = this.ev(a.a, f);
         if (this.fixed) {
-          if (isNothing(sv)) fixedEmpty = nothing = true;
+          if (isNothing(sv)) nothing = true;
         } else allFixed = false;
         const ks = kindOf(sv);
         if (ks === 'empty') {
@@ -1188,7 +1178,7 @@ export class Evaluator implements PrimContext, BoundHost {
       }
       const v = this.ev(a, f);
       if (this.fixed) {
-        if (isNothing(v)) fixedEmpty = nothing = true;
+        if (isNothing(v)) nothing = true;
       } else allFixed = false;
       const k = kindOf(v);
       if (k === 'empty') {
@@ -1211,7 +1201,7 @@ export class Evaluator implements PrimContext, BoundHost {
         filter = null;
       } else acc = r;
     }
-    this.fixed = allFixed || (fixedEmpty && args.every(determined));
+    this.fixed = allFixed || (nothing && args.every(determined));
     if (empty) return EMPTY;
     if (nothing) return Relation.knownEmptyOf(this.n);
     if (acc) return acc;
