@@ -137,11 +137,7 @@ class Parser {
   private parseInsList(): Ins[] {
     const out: Ins[] = [];
     while (true) {
-      if (
-        this.isOp('~') &&
-        this.peek(1).kind === 'kw' &&
-        ['acyclic', 'irreflexive', 'empty'].includes(this.peek(1).text)
-      ) {
+      if (this.isOp('~') && this.startsTest(0)) {
         out.push(this.parseTest('check'));
         continue;
       }
@@ -443,13 +439,7 @@ class Parser {
       if (this.isOp('&&') || (this.isOp('&') && this.peek(1).kind === 'string')) {
         this.next();
         c = { kind: 'and', left: c, right: this.parseCondAtom() };
-      } else if (
-        (this.isOp('||') || this.isOp('|')) &&
-        (this.peek(1).kind === 'string' ||
-          this.isOp('~', 1) ||
-          this.isOp('!', 1) ||
-          this.isVarWord('not', 1))
-      ) {
+      } else if ((this.isOp('||') || this.isOp('|')) && this.startsVariantCond(1)) {
         this.next();
         c = { kind: 'or', left: c, right: this.parseCondAtom() };
       } else break;
@@ -457,17 +447,19 @@ class Parser {
     return c;
   }
 
+  /** `~`, `!` or `not` (herd's aarch64 files spell negation `not "DIC"`) at token k. */
+  private isNegation(k: number): boolean {
+    return this.isOp('~', k) || this.isOp('!', k) || this.isVarWord('not', k);
+  }
+
+  /** A variant condition (a string, or a negated condition) starts at token k. */
+  private startsVariantCond(k: number): boolean {
+    return this.peek(k).kind === 'string' || this.isNegation(k);
+  }
+
   private parseCondAtom(): Cond {
     if (this.peek().kind === 'string') return { kind: 'variant', name: this.next().text };
-    // herd's aarch64 files spell negation `not "DIC"`.
-    const negation = this.isOp('~') || this.isOp('!') || this.isVarWord('not');
-    if (
-      negation &&
-      (this.peek(1).kind === 'string' ||
-        this.isOp('~', 1) ||
-        this.isOp('!', 1) ||
-        this.isVarWord('not', 1))
-    ) {
+    if (this.isNegation(0) && this.startsVariantCond(1)) {
       this.next();
       return { kind: 'not', arg: this.parseCondAtom() };
     }
