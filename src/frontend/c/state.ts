@@ -548,14 +548,8 @@ function parseAtom(lx: Lexer, p: CParser, arrays: Arrays): Prop {
     lx.next();
     let value: Value = { addr: v.text };
     // herd7's code values: `instr:"..."`, `label:"P0:L0"`.
-    if ((v.text === 'instr' || v.text === 'label') && p.isPunct(':')) {
-      lx.next();
-      const open = lx.next();
-      if (!isP(open, '"'))
-        p.err(
-          `Syntax error: expected '"' after '${v.text}:' but found ${p.describe(open)}.`,
-          open.pos,
-        );
+    if ((v.text === 'instr' || v.text === 'label') && p.accept(':')) {
+      const open = p.expect('"', `after '${v.text}:'`);
       const text = quoted(lx, p, open);
       value =
         codeValue(v.text, text) ??
