@@ -37,10 +37,11 @@ export interface ModelInput {
 
 /**
  * The inputs that differ between candidate executions with the same fixed part: the
- * enumerator's choices (reads-from, final writes, and coherence when it chooses it).
- * Event values differ too (see VALUE_READING_PRIMITIVES in primitives.ts).
+ * enumerator's choices (reads-from, final writes, and coherence when it chooses it), and
+ * herd7's `pco`, computed from reads-from (src/executions/coherence.ts). Event values
+ * differ too (see VALUE_READING_PRIMITIVES in primitives.ts).
  */
-export const PER_CANDIDATE_INPUTS: ReadonlySet<string> = new Set(['rf', 'FW', 'co']);
+export const PER_CANDIDATE_INPUTS: ReadonlySet<string> = new Set(['rf', 'FW', 'co', 'pco']);
 
 /** The result of one complete evaluation path of a model over one candidate execution. */
 export interface ModelOutcome {

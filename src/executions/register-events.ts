@@ -92,10 +92,10 @@ export function withRegisterEvents(events: readonly ExecEvent[], input: ModelInp
   const sets = new Map(ext.sets);
   const relations = new Map(ext.relations);
   for (const [name, s] of input.sets) {
-    if (perCandidate(name)) sets.set(name, widenSet(s, size));
+    if (PER_CANDIDATE_INPUTS.has(name)) sets.set(name, widenSet(s, size));
   }
   for (const [name, r] of input.relations) {
-    if (perCandidate(name)) relations.set(name, widenRelation(r, size));
+    if (PER_CANDIDATE_INPUTS.has(name)) relations.set(name, widenRelation(r, size));
   }
   const modelEvents = input.events.concat(ext.events.slice(n));
   return { events: modelEvents, sets, relations, fixedPart: ext.fixedPart };
@@ -127,11 +127,6 @@ export function withoutRegisterEvents(outcomes: CatOutcome[], n: number): CatOut
     if (o.raisedFlags) out.raisedFlags = checks(o.raisedFlags);
     return out;
   });
-}
-
-/** Inputs that change from one candidate to the next (`pco` is computed from rf). */
-function perCandidate(name: string): boolean {
-  return PER_CANDIDATE_INPUTS.has(name) || name === 'pco';
 }
 
 function widenSet(s: EventSet, size: number): EventSet {
@@ -336,10 +331,11 @@ function extendStatic(events: readonly ExecEvent[], input: ModelInput): Extended
     relations.set('lxsx', widenRelation(amo ? rmw.diff(amo) : rmw, size));
 
   for (const [name, s] of input.sets) {
-    if (!sets.has(name) && !perCandidate(name)) sets.set(name, widenSet(s, size));
+    if (!sets.has(name) && !PER_CANDIDATE_INPUTS.has(name)) sets.set(name, widenSet(s, size));
   }
   for (const [name, r] of input.relations) {
-    if (!relations.has(name) && !perCandidate(name)) relations.set(name, widenRelation(r, size));
+    if (!relations.has(name) && !PER_CANDIDATE_INPUTS.has(name))
+      relations.set(name, widenRelation(r, size));
   }
   const modelEvents: ModelEvent[] = input.events.slice();
   aux.forEach((a, k) => modelEvents.push({ id: n + k, thread: a.thread, loc: null, value: null }));
