@@ -701,15 +701,11 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
       // A backward jump whose condition is known without reading memory is not bound by
       // the unrolling limit: herd7 unrolls such a loop completely (Ordo stops a loop
       // that never ends at KNOWN_LOOP_BOUND iterations).
-      if (target < i) {
-        const n = (st.jumps.get(s) ?? 0) + 1;
-        if (n > (known ? KNOWN_LOOP_BOUND : unroll)) {
-          // This path is dropped, as herd7 does, and the cut reported.
-          if (!known) opts.onUnrollLimit?.(s.label);
-          return;
-        }
-        st.jumps.set(s, n);
-      }
+      if (
+        target < i &&
+        !withinLimit(st, s, known ? KNOWN_LOOP_BOUND : unroll, known ? null : s.label)
+      )
+        return;
       stmts(list, target + 1, st, k);
     };
     if (!s.test) {
@@ -726,6 +722,18 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
         (no) => stmts(list, i + 1, no, k),
       );
     });
+  }
+
+  // Counts one more pass of this path through the jump s; past the limit the path is
+  // dropped, as herd7 does, and the cut reported at label `cutAt` (null: not reported).
+  function withinLimit(st: PathState, s: Stmt, limit: number, cutAt: string | null): boolean {
+    const n = (st.jumps.get(s) ?? 0) + 1;
+    if (n > limit) {
+      if (cutAt !== null) opts.onUnrollLimit?.(cutAt);
+      return false;
+    }
+    st.jumps.set(s, n);
+    return true;
   }
 
   // An indirect branch: continues after the label its target names, in this thread's
@@ -748,14 +756,7 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
       if (!code || target < 0)
         throw new OrdoError(`branch to an undefined label P${n}:${m[2]}`, where(s.pos));
       st.ctrl = unionDeps(st.ctrl, t.deps);
-      if (code !== list || target < i) {
-        const count = (st.jumps.get(s) ?? 0) + 1;
-        if (count > unroll) {
-          opts.onUnrollLimit?.(m[2]!);
-          return;
-        }
-        st.jumps.set(s, count);
-      }
+      if ((code !== list || target < i) && !withinLimit(st, s, unroll, m[2]!)) return;
       stmts(code, target + 1, st, k);
     });
   }
