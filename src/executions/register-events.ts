@@ -136,6 +136,8 @@ function widenSet(s: EventSet, size: number): EventSet {
 
 function widenRelation(r: Relation, size: number): Relation {
   if (r.n === size) return r;
+  // A relation known to be empty stays marked (see Relation.knownEmpty).
+  if (r.knownEmpty) return Relation.knownEmptyOf(size);
   const out = new Relation(size);
   const from = r.stride,
     to = out.stride;
