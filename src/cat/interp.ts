@@ -14,6 +14,7 @@ import type { CIns, RCond, RExp, RPat, CompiledProgram } from './resolved.js';
 import { PER_CANDIDATE_INPUTS, type ModelInput, type ModelOutcome } from './input.js';
 import type { MemoNode } from './invariance.js';
 import { watchedSlots, type KindNode } from './kinds.js';
+import { monotoneFacts, type MonotoneFacts } from './monotone.js';
 import { forbiddenAlternatives, noteFork, worthSearching, type BoundHost } from './bounds.js';
 import {
   CatError,
@@ -43,7 +44,15 @@ class Thunk {
   constructor(public e: RExp) {}
 }
 
-type Slot = V | Thunk | undefined;
+/**
+ * A top-level `let rec` left unevaluated until something reads one of its names (only on
+ * candidates whose decided checks may have been its only readers: see decideChecks).
+ */
+class DeferredRec {
+  constructor(public ins: Extract<CIns, { t: 'grec' }>) {}
+}
+
+type Slot = V | Thunk | DeferredRec | undefined;
 
 /** The nodes whose values are never judged fixed for a combination (see evNode). */
 type OtherExp = Extract<
@@ -53,8 +62,21 @@ type OtherExp = Extract<
 
 const UNBOUND = Symbol('unbound');
 
+/**
+ * The evaluation of a combination from which its checks are decided over upper bounds
+ * (see decideChecks): combinations of fewer candidates would not repay the evaluation.
+ */
+export const DECIDE_AT = 16;
+
 /** Forks with fewer alternatives run branch by branch (a bound run costs a few branches). */
 const PRUNE_AT_LEAST = 8;
+
+/**
+ * Counts of the checks decided over upper bounds (decideChecks) since the process started,
+ * for measurements and tests: evaluations over bounds, those that decided something, and
+ * tests skipped on candidates.
+ */
+export const decideStats = { judged: 0, decided: 0, skipped: 0 };
 
 /** Counts of the fork pruning (bounds.ts) since the process started, for measurements. */
 export const pruneStats = { forks: 0, runs: 0, alternatives: 0, skipped: 0 };
@@ -84,6 +106,14 @@ export interface EvalOptions {
    * observer would capture of it is missing.
    */
   pruneForbidden?: boolean | 'always';
+  /**
+   * Decide the model's monotone checks once per path combination, over the upper bounds
+   * of rf and FW the input carries (ModelInput.upperBounds; monotone.ts), and skip on each
+   * candidate the checks that hold on every one and the flags that fire on none. Only for
+   * runs that read nothing but verdicts, flags and final states: the failed check a
+   * rejected candidate reports may then be a later one than herd7's first.
+   */
+  decideChecks?: boolean;
 }
 
 /** A check that failed on a model path, with the value it found wanting. */
@@ -138,6 +168,10 @@ export class Evaluator implements PrimContext, BoundHost {
   private inputFixed: Uint8Array;
   /** Values shared by the steps of the top-level fixpoint being computed (see invariance.ts). */
   private loopMemo: Array<V | undefined>;
+  /** The checks decided for the combination and skipped here (see decideChecks). */
+  private decided: DecidedChecks | null = null;
+  /** Set while evaluating over upper bounds (judgeChecks): what it found so far. */
+  private judged: Judgement | null = null;
 
   constructor(
     private prog: CompiledProgram,
@@ -208,6 +242,8 @@ export class Evaluator implements PrimContext, BoundHost {
   // ----------------------------------------------------------- running
 
   run(): CatOutcome[] {
+    if (this.opts.decideChecks && !this.opts.allChecks && !this.opts.capture)
+      this.decided = this.decidedChecks();
     this.exec(this.prog.code, 0, null, [], (flags) => {
       const failures = this.pathFailures;
       const o: CatOutcome =
@@ -222,6 +258,73 @@ export class Evaluator implements PrimContext, BoundHost {
       this.outcomes.push(o);
     });
     return this.outcomes;
+  }
+
+  /**
+   * The checks this evaluation may skip (see decideChecks): judged once per combination,
+   * at its DECIDE_AT-th evaluation, and only for a candidate within the bounds judged.
+   */
+  private decidedChecks(): DecidedChecks | null {
+    const bounds = this.input.upperBounds;
+    const shared = this.shared;
+    if (bounds === undefined || this.input.fixedPart === undefined) return null;
+    if (shared.decided === undefined && ++shared.evaluations >= DECIDE_AT)
+      shared.decided = this.judgeChecks(bounds());
+    const decided = shared.decided;
+    if (decided === undefined || decided === null) return null;
+    const { rf, FW } = bounds();
+    const ownRf = this.input.relations.get('rf');
+    const ownFw = this.input.sets.get('FW');
+    if (ownRf !== undefined && !ownRf.isSubsetOf(rf)) return null;
+    if (ownFw !== undefined && !ownFw.isSubsetOf(FW)) return null;
+    return decided;
+  }
+
+  /** Over upper bounds: a fork's set, which must be the same on every path. */
+  private judgeFork(ins: CIns, set: V): void {
+    const judged = this.judged!;
+    const seen = judged.forks.get(ins);
+    if (seen === undefined) judged.forks.set(ins, set);
+    else if (!sameValue(seen, set)) judged.forkVaried = true;
+  }
+
+  /**
+   * Evaluates the model once with rf and FW replaced by their upper bounds, every check
+   * and flag evaluated on every path (as with allChecks), and returns the monotone tests
+   * (monotone.ts) whose positive form held wherever they were met: they hold (checks) or
+   * stay silent (negated flags) on every candidate of the combination, on the paths
+   * through forks whose sets are the ones found here (see DecidedChecks). Nothing is
+   * decided when a fork's set differed between paths here, or the evaluation raised a
+   * model error (skipping must not hide one).
+   */
+  private judgeChecks(bounds: { rf: Relation; FW: EventSet }): DecidedChecks | null {
+    const monotone = programFacts(this.prog).monotone;
+    if (monotone.tests.size === 0) return null;
+    decideStats.judged++;
+    const input = this.input;
+    const relations = new Map(input.relations);
+    relations.set('rf', bounds.rf);
+    const sets = new Map(input.sets);
+    sets.set('FW', bounds.FW);
+    const upper = new Evaluator(
+      this.prog,
+      { events: input.events, sets, relations, fixedPart: input.fixedPart },
+      { deadline: this.opts.deadline, allChecks: true },
+    );
+    const judged: Judgement = { held: new Map(), forks: new Map(), forkVaried: false };
+    upper.judged = judged;
+    try {
+      upper.run();
+    } catch (err) {
+      if (err instanceof CatError) return null;
+      throw err;
+    }
+    if (judged.forkVaried) return null;
+    const tests = new Set<CIns>();
+    for (const ins of monotone.tests) if (judged.held.get(ins) === true) tests.add(ins);
+    if (tests.size === 0) return null;
+    decideStats.decided++;
+    return { tests, forks: judged.forks };
   }
 
   private captureValues(names: string[]): Map<string, Relation | EventSet> {
@@ -277,27 +380,13 @@ export class Evaluator implements PrimContext, BoundHost {
           break;
         }
         case 'grec': {
-          // A fixpoint whose bodies read nothing that changes between paths (or between
-          // candidates) is the same on all of them: computed once, at that level.
-          const known = this.sharedValue(ins);
-          let vals: V[];
-          // A fixpoint shared by the candidates of the combination has a fixed value.
-          const fixedForCombination = (ins as MemoNode).stageId !== undefined ? 1 : 0;
-          if (known !== undefined) vals = (known as VTuple).items;
-          else {
-            // Each fixpoint computes its own loop values: none is carried over from the last.
-            this.loopMemo.fill(undefined);
-            vals = this.fixpoint(ins.pats, ins.e, ins.isFun, null, ins.loc, (idx, v) => {
-              this.G[ins.slots[idx]] = v;
-              this.slotFixed[ins.slots[idx]] = 0;
-            });
-            this.share(ins, { k: 'tuple', items: vals });
+          // With checks decided, the fixpoint may have been only theirs: computed if read.
+          if (this.decided !== null && programFacts(this.prog).monotone.recs.has(ins)) {
+            const later = new DeferredRec(ins);
+            for (const s of ins.slots) this.G[s] = later;
+            break;
           }
-          vals.forEach((v, idx) => {
-            this.G[ins.slots[idx]] = v;
-            this.slotFixed[ins.slots[idx]] = fixedForCombination;
-            if (!ins.isFun[bindingOf(ins.pats, idx)]) this.watchKind(ins.slots[idx], v);
-          });
+          this.bindRec(ins);
           break;
         }
         case 'llet': {
@@ -326,7 +415,13 @@ export class Evaluator implements PrimContext, BoundHost {
           break;
         }
         case 'test': {
+          if (this.decided !== null && this.decided.tests.has(ins)) {
+            decideStats.skipped++;
+            break;
+          }
           const ok = this.test(ins, frame);
+          if (this.judged !== null)
+            this.judged.held.set(ins, ok !== ins.neg && this.judged.held.get(ins) !== false);
           if (!ok && ins.type === 'check' && this.opts.allChecks) {
             this.pathFailures.push({
               name: ins.name ?? ins.text,
@@ -357,6 +452,10 @@ export class Evaluator implements PrimContext, BoundHost {
         }
         case 'with': {
           const set = this.ev(ins.set, frame);
+          // Decided checks hold on the paths through the alternatives judged (see there).
+          if (this.judged !== null) this.judgeFork(ins, set);
+          else if (this.decided !== null && !sameValue(this.decided.forks.get(ins), set))
+            this.decided = null;
           const elems = this.elements(set, ins.loc, 'with ... from');
           if (elems.length === 0) {
             this.reject(
@@ -431,6 +530,31 @@ export class Evaluator implements PrimContext, BoundHost {
       }
     }
     k(flags);
+  }
+
+  /** Binds the names of a top-level `let rec` to its fixpoint. */
+  private bindRec(ins: Extract<CIns, { t: 'grec' }>): void {
+    // A fixpoint whose bodies read nothing that changes between paths (or between
+    // candidates) is the same on all of them: computed once, at that level.
+    const known = this.sharedValue(ins);
+    let vals: V[];
+    // A fixpoint shared by the candidates of the combination has a fixed value.
+    const fixedForCombination = (ins as MemoNode).stageId !== undefined ? 1 : 0;
+    if (known !== undefined) vals = (known as VTuple).items;
+    else {
+      // Each fixpoint computes its own loop values: none is carried over from the last.
+      this.loopMemo.fill(undefined);
+      vals = this.fixpoint(ins.pats, ins.e, ins.isFun, null, ins.loc, (idx, v) => {
+        this.G[ins.slots[idx]] = v;
+        this.slotFixed[ins.slots[idx]] = 0;
+      });
+      this.share(ins, { k: 'tuple', items: vals });
+    }
+    vals.forEach((v, idx) => {
+      this.G[ins.slots[idx]] = v;
+      this.slotFixed[ins.slots[idx]] = fixedForCombination;
+      if (!ins.isFun[bindingOf(ins.pats, idx)]) this.watchKind(ins.slots[idx], v);
+    });
   }
 
   /**
@@ -652,6 +776,10 @@ export class Evaluator implements PrimContext, BoundHost {
       if (s.value === null) s.value = this.ev(s.e, null);
       return s.value;
     }
+    if (s instanceof DeferredRec) {
+      this.bindRec(s.ins);
+      return this.G[slot] as V;
+    }
     return s as V;
   }
 
@@ -766,6 +894,10 @@ export class Evaluator implements PrimContext, BoundHost {
           }
           this.fixed = s.fixed;
           return s.value;
+        }
+        if (s instanceof DeferredRec) {
+          this.bindRec(s.ins);
+          return this.evNode(e, f);
         }
         this.fixed = this.slotFixed[e.s] === 1;
         return s as V;
@@ -1467,6 +1599,39 @@ function isNothing(v: V): boolean {
 }
 
 /** The values shared by the candidates of one combination (one fixed part). */
+/**
+ * The checks decided over upper bounds for a combination (see Evaluator.judgeChecks):
+ * the tests that hold on every candidate (or, flags, fire on none) on the paths whose
+ * every fork takes its alternatives from the set found for it here. Each fork met on
+ * the way had one set on every path there (else nothing is decided), so such a path is
+ * one the evaluation over bounds took too; a candidate meeting another set at a fork
+ * evaluates every test after it.
+ */
+interface DecidedChecks {
+  tests: ReadonlySet<CIns>;
+  forks: ReadonlyMap<CIns, V>;
+}
+
+/** What an evaluation over upper bounds found so far (see judgeChecks). */
+interface Judgement {
+  /** By test met: whether its positive form held every time. */
+  held: Map<CIns, boolean>;
+  /** By fork met: its set. */
+  forks: Map<CIns, V>;
+  /** Whether a fork met a second time had another set. */
+  forkVaried: boolean;
+}
+
+/** Equal values (compareV); values it cannot compare count as different. */
+function sameValue(a: V | undefined, b: V): boolean {
+  if (a === undefined) return false;
+  try {
+    return compareV(a, b) === 0;
+  } catch {
+    return false;
+  }
+}
+
 interface SharedMemos {
   part: object | undefined;
   /** By stage id: nodes invariant by construction. */
@@ -1482,6 +1647,10 @@ interface SharedMemos {
   inputs: Array<V | typeof UNBOUND> | null;
   /** By fixed id of a call node: the last call there with a shareable function (applyShared). */
   calls: Array<{ body: RExp; arg: V; value: V } | undefined>;
+  /** Evaluations of the combination so far that asked for decided checks. */
+  evaluations: number;
+  /** The checks decided for the combination (see decideChecks); undefined: not yet judged. */
+  decided: DecidedChecks | null | undefined;
 }
 
 const watchedByProgram = new WeakMap<CompiledProgram, Uint8Array>();
@@ -1503,6 +1672,8 @@ interface ProgramFacts {
   inputFixed: Uint8Array;
   /** The indices of the other inputs (rf, FW, co). */
   perCandidateInputs: number[];
+  /** The tests and fixpoints an evaluation over upper bounds may decide (monotone.ts). */
+  monotone: MonotoneFacts;
 }
 
 const factsByProgram = new WeakMap<CompiledProgram, ProgramFacts>();
@@ -1522,7 +1693,7 @@ function programFacts(prog: CompiledProgram): ProgramFacts {
     inputFixed.forEach((fixed, i) => {
       if (fixed === 0) perCandidateInputs.push(i);
     });
-    facts = { tagForms, inputFixed, perCandidateInputs };
+    facts = { tagForms, inputFixed, perCandidateInputs, monotone: monotoneFacts(prog) };
     factsByProgram.set(prog, facts);
   }
   return facts;
@@ -1541,6 +1712,8 @@ function sharedMemosFor(prog: CompiledProgram, part: object | undefined): Shared
     kinds: new Uint8Array(prog.nslots),
     inputs: null,
     calls: new Array<{ body: RExp; arg: V; value: V } | undefined>(prog.fixedCount),
+    evaluations: 0,
+    decided: undefined,
   });
   if (part === undefined) return fresh();
   const known = sharedMemos.get(prog);
