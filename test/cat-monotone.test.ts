@@ -85,11 +85,12 @@ function withBounds(input: ModelInput, fixedPart: object, rf = [...fromInit, ...
   return { ...input, fixedPart, upperBounds: () => bounds };
 }
 
-/** Candidates evaluated with decided checks: from the DECIDE_AT-th of the 40 on. */
-const later = 40 - DECIDE_AT + 1;
+/** Candidates of a combination in these tests, and those evaluated with decided checks. */
+const count = DECIDE_AT + 24;
+const later = count - DECIDE_AT + 1;
 
 /**
- * Outcomes of 40 candidates alternating between the two reads-from choices, all of one
+ * Outcomes of `count` candidates alternating between the two reads-from choices, all of one
  * combination, with decided checks and without.
  */
 function compare(lines: string[], rf?: Array<[number, number]>) {
@@ -97,7 +98,7 @@ function compare(lines: string[], rf?: Array<[number, number]>) {
   const run = (decideChecks: boolean) => {
     const fixedPart = {};
     const out: string[] = [];
-    for (let i = 0; i < 40; i++) {
+    for (let i = 0; i < count; i++) {
       const input = withBounds(mkInput(events, i % 2 ? fromWrite : fromInit), fixedPart, rf);
       for (const o of evaluateModel(m, input, { decideChecks }))
         out.push(`${i}:${o.allowed}:${o.flags.join(',')}`);
@@ -145,5 +146,34 @@ test('after a fork whose set is not the one judged, every check is evaluated', (
     'empty s as after',
   ]);
   // Only `before` is skipped.
+  assert.equal(skipped, later);
+});
+
+test('the evaluation over bounds computes from the bounds what candidates keep as fixed', () => {
+  // The candidates' FW stays {1} for a while, so they keep `FW & IW` (empty) as fixed;
+  // over the bounds FW holds the initial write and the check fails there: not decided.
+  const m = loadSource(['empty FW & IW as final-not-initial']);
+  const run = (decideChecks: boolean) => {
+    const fixedPart = {};
+    const out: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const fw = i >= count / 2 && i % 2 === 0 ? [0] : [1];
+      const input = withBounds(mkInput(events, fromWrite, { sets: { FW: fw } }), fixedPart);
+      for (const o of evaluateModel(m, input, { decideChecks })) out.push(`${i}:${o.allowed}`);
+    }
+    return out;
+  };
+  assert.deepEqual(run(true), run(false));
+});
+
+test('a check failing on one path of the evaluation over bounds is not decided', () => {
+  // The same two paths for every candidate: the check fails on the first (s empty) and
+  // holds on the second.
+  const skipped = compare([
+    'acyclic rf ; po as always',
+    'with s from {IW * R, 0}',
+    'empty (IW * R) \\ s as on-path',
+  ]);
+  // Only `always` is skipped.
   assert.equal(skipped, later);
 });
