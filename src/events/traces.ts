@@ -7,7 +7,7 @@
 
 import type { Annot, Expr, PairRelation, SourcePos, Stmt, Thread, Value } from '../program/ir.js';
 import { assertNever, LimitError, OrdoError } from '../diagnostics.js';
-import { exprOperands } from '../program/ir.js';
+import { codeLabelOf, exprOperands } from '../program/ir.js';
 import { checkLimits } from '../limits.js';
 import { DEFAULT_UNROLL } from '../config/settings.js';
 import {
@@ -748,15 +748,14 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
   ): void {
     // A target read from memory forks, as an address does, one path per code address.
     address(s.target, state, (st, t) => {
-      const m = /^label:"P(\d+):(.+)"$/.exec(t.loc);
-      if (!m) throw new OrdoError(`branch to ${t.loc}, which is not a code label`, where(s.pos));
-      const n = Number(m[1]);
-      const code = n === thread.id ? thread.body : opts.code?.get(n);
-      const target = code ? code.findIndex((x) => x.kind === 'label' && x.name === m[2]) : -1;
+      const to = codeLabelOf(t.loc);
+      if (!to) throw new OrdoError(`branch to ${t.loc}, which is not a code label`, where(s.pos));
+      const code = to.thread === thread.id ? thread.body : opts.code?.get(to.thread);
+      const target = code ? code.findIndex((x) => x.kind === 'label' && x.name === to.label) : -1;
       if (!code || target < 0)
-        throw new OrdoError(`branch to an undefined label P${n}:${m[2]}`, where(s.pos));
+        throw new OrdoError(`branch to an undefined label P${to.thread}:${to.label}`, where(s.pos));
       st.ctrl = unionDeps(st.ctrl, t.deps);
-      if ((code !== list || target < i) && !withinLimit(st, s, unroll, m[2]!)) return;
+      if ((code !== list || target < i) && !withinLimit(st, s, unroll, to.label)) return;
       stmts(code, target + 1, st, k);
     });
   }

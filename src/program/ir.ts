@@ -230,9 +230,25 @@ export type Stmt =
   /**
    * An indirect branch (AArch64's BR, BLR, RET), in a thread's top-level list: continues
    * at the code address `target` evaluates to, a label of this thread or of another
-   * (`label:"P1:L0"`, see codeLabelValue in frontend/c/state.ts).
+   * (see codeLabelLocation).
    */
   | { kind: 'branchTo'; target: Expr; pos?: SourcePos };
+
+/**
+ * The location of a code address, thread `thread`'s instruction at `label`: named as
+ * herd7 prints such a value, `label:"P1:L0"`. It holds the instruction (asm front-end).
+ */
+export function codeLabelLocation(thread: number, label: string): string {
+  return `label:"P${thread}:${label}"`;
+}
+
+const CODE_LABEL = /^label:"P(\d+):(.+)"$/;
+
+/** The thread and label of a code address's location (see codeLabelLocation); null for others. */
+export function codeLabelOf(location: string): { thread: number; label: string } | null {
+  const m = CODE_LABEL.exec(location);
+  return m ? { thread: Number(m[1]), label: m[2]! } : null;
+}
 
 /** Relations that relate the read and the write of a two-event read-modify-write. */
 export type PairRelation = 'rmw' | 'amo';

@@ -18,7 +18,7 @@ import type {
   Thread,
   Value,
 } from '../../program/ir.js';
-import { exprOperands, mapPropLocations } from '../../program/ir.js';
+import { codeLabelOf, exprOperands, mapPropLocations } from '../../program/ir.js';
 import { ppProp } from '../c/state.js';
 import { herdHash, propLocations } from '../herd-hash.js';
 import { canonicalLocation, readLitmusFrame } from './frame.js';
@@ -253,9 +253,6 @@ function mentions(text: string, reg: string): boolean {
   const after = text.charAt(at + reg.length);
   return /\w/.test(after) ? mentions(text.slice(at + reg.length), reg) : true;
 }
-
-/** A code address value (see codeLabelValue in frontend/c/state.ts): thread and label. */
-const CODE_LABEL = /^label:"P(\d+):(.+)"$/;
 
 /** Every shared location named by an address in the statements. */
 function addressedLocations(stmts: Stmt[], out: Set<string>): void {
@@ -495,7 +492,7 @@ export function parseAsmLitmus(source: string, file: string, dialect: AsmDialect
   for (const th of threads) addressedLocations(th.body, named);
   const declared = new Set(init.filter((e) => e.thread === null).map((e) => e.name));
   for (const loc of [...named].sort())
-    if (!declared.has(loc) && !CODE_LABEL.test(loc))
+    if (!declared.has(loc) && codeLabelOf(loc) === null)
       init.push({ thread: null, name: loc, value: 0n });
 
   // Code addresses the test takes (`0:X0=P1:L0`, ADR) are locations holding their
@@ -503,17 +500,17 @@ export function parseAsmLitmus(source: string, file: string, dialect: AsmDialect
   if (dialect.instructionValue) {
     const taken = new Set<string>();
     const note = (v: Value) => {
-      if (typeof v === 'object' && CODE_LABEL.test(v.addr)) taken.add(v.addr);
+      if (typeof v === 'object' && codeLabelOf(v.addr) !== null) taken.add(v.addr);
     };
     init.forEach((e) => note(e.value));
     for (const loc of named) note({ addr: loc });
     for (const addr of [...taken].sort()) {
-      const [, thread, label] = CODE_LABEL.exec(addr)!;
-      const place = labelPlaces.get(Number(thread))?.get(label!);
-      const text = place === undefined ? undefined : codeTexts.get(Number(thread))![place];
+      const { thread, label } = codeLabelOf(addr)!;
+      const place = labelPlaces.get(thread)?.get(label);
+      const text = place === undefined ? undefined : codeTexts.get(thread)![place];
       if (text === undefined || declared.has(addr)) continue;
       const offsetTo = (l: string) => {
-        const to = labelPlaces.get(Number(thread))!.get(l);
+        const to = labelPlaces.get(thread)!.get(l);
         return to === undefined ? null : (to - place!) * (dialect.instructionBytes ?? 1);
       };
       init.push({
