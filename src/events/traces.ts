@@ -925,7 +925,7 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
           // A pair: both addresses are computed before either register is written.
           address(second.addr, st, (st2, b) => {
             const r = read(st2, a.loc, s.annot, true, a.deps, s.pos);
-            const r2 = read(st2, b.loc, second.annot, true, b.deps, s.pos);
+            const r2 = read(st2, b.loc, s.annot, true, b.deps, s.pos);
             st2.events[r2.deps[0]!]!.sameAccessAs = r.deps[0]!;
             st2.regs.set(s.reg, r);
             st2.regs.set(second.reg, r2);
@@ -959,7 +959,7 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
                   if (held && pair && held.loc === a.loc && pair.loc === b.loc) {
                     const ok = cloneState(st4);
                     write(ok, a.loc, s.annot, true, v, a.deps, s.pos, held.read, ['rmw']);
-                    write(ok, b.loc, second.annot, true, v2, b.deps, s.pos, pair.read, ['rmw']);
+                    write(ok, b.loc, s.annot, true, v2, b.deps, s.pos, pair.read, ['rmw']);
                     ok.events[ok.events.length - 1]!.sameAccessAs = ok.events.length - 2;
                     status(s.success, ok);
                     k(ok);

@@ -170,14 +170,14 @@ export type Stmt =
   /**
    * A load-reserve (lwarx, ldxr, lr.w): `reg = *addr` as an atomic read that opens the
    * thread's reservation on its location. A pair (AArch64's LDXP) also reads `second`,
-   * after the first (with `second.annot`), and reserves both locations.
+   * after the first and with the same annotations, and reserves both locations.
    */
   | {
       kind: 'loadReserve';
       reg: string;
       annot: Annot;
       addr: Expr;
-      second?: { reg: string; addr: Expr; annot: Annot };
+      second?: { reg: string; addr: Expr };
       pos?: SourcePos;
     }
   /**
@@ -194,11 +194,11 @@ export type Stmt =
       addr: Expr;
       value: Expr;
       /**
-       * A pair (AArch64's STXP): also writes `second`, after the first (with
-       * `second.annot`); it succeeds only on a pair reservation of the same two
+       * A pair (AArch64's STXP): also writes `second`, after the first and with the
+       * same annotations; it succeeds only on a pair reservation of the same two
        * locations, each write related by rmw to its location's reserving read.
        */
-      second?: { addr: Expr; value: Expr; annot: Annot };
+      second?: { addr: Expr; value: Expr };
       pos?: SourcePos;
     }
   /**

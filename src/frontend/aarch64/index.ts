@@ -622,7 +622,6 @@ function lower(cell: InstructionCell): Stmt[] {
         second: {
           reg: second.x,
           addr: bin('+', mem.addr, konst(first.word ? 4n : 8n)),
-          annot,
         },
         pos,
       },
@@ -657,7 +656,6 @@ function lower(cell: InstructionCell): Stmt[] {
         second: {
           addr: bin('+', mem.addr, konst(first.word ? 4n : 8n)),
           value: cast(width, readRegister(second)),
-          annot,
         },
         pos,
       },
