@@ -7,7 +7,7 @@
 
 import type { Annot, Expr, PairRelation, SourcePos, Stmt, Thread, Value } from '../program/ir.js';
 import { assertNever, LimitError, OrdoError } from '../diagnostics.js';
-import { codeLabelOf, exprOperands } from '../program/ir.js';
+import { codeLabelOf, exprOperands, forEachStatement, stmtParts } from '../program/ir.js';
 import { checkLimits } from '../limits.js';
 import { DEFAULT_UNROLL } from '../config/settings.js';
 import {
@@ -162,57 +162,7 @@ export function numberHerdVariables(threads: Thread[]): Map<Expr, number> {
     }
   };
 
-  const st = (s: Stmt): void => {
-    switch (s.kind) {
-      case 'assign':
-      case 'eval':
-        ex(s.value);
-        return;
-      case 'store':
-        ex(s.addr);
-        ex(s.value);
-        return;
-      case 'lock':
-      case 'unlock':
-      case 'srcuSync':
-        ex(s.addr);
-        return;
-      case 'if':
-        ex(s.test);
-        s.then.forEach(st);
-        s.else.forEach(st);
-        return;
-      case 'while':
-        ex(s.test);
-        s.body.forEach(st);
-        return;
-      case 'block':
-        s.body.forEach(st);
-        return;
-      case 'goto':
-        if (s.test) ex(s.test);
-        return;
-      case 'branchTo':
-        ex(s.target);
-        return;
-      case 'loadReserve':
-        ex(s.addr);
-        if (s.second) ex(s.second.addr);
-        return;
-      case 'storeConditional':
-        ex(s.addr);
-        ex(s.value);
-        if (s.second) [s.second.addr, s.second.value].forEach(ex);
-        return;
-      case 'cmpxchgPair':
-        [...s.addr, ...s.expected, ...s.desired].forEach(ex);
-        return;
-      case 'fence':
-      case 'label':
-        return;
-    }
-  };
-  for (const t of threads) t.body.forEach(st);
+  for (const t of threads) forEachStatement(t.body, (s) => stmtParts(s).exprs.forEach(ex));
   return out;
 }
 

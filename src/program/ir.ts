@@ -347,6 +347,80 @@ export function exprOperands(e: Expr): Expr[] {
 }
 
 /**
+ * What a walk over statements visits in one statement: the expressions it evaluates
+ * itself, in source order (nested statements' expressions excluded), the statement lists
+ * nested in it, in source order, and the registers it writes itself.
+ */
+export interface StmtParts {
+  exprs: Expr[];
+  bodies: Stmt[][];
+  writes: string[];
+}
+
+/**
+ * The parts of a statement (see StmtParts). Every walk over the IR goes through this one
+ * exhaustive switch, so a new kind of statement is seen by all of them once added here.
+ */
+export function stmtParts(s: Stmt): StmtParts {
+  const parts = (exprs: Expr[], bodies: Stmt[][] = [], writes: string[] = []): StmtParts => ({
+    exprs,
+    bodies,
+    writes,
+  });
+  switch (s.kind) {
+    case 'assign':
+      return parts([s.value], [], [s.reg]);
+    case 'eval':
+      return parts([s.value]);
+    case 'store':
+      return parts([s.addr, s.value]);
+    case 'lock':
+    case 'unlock':
+    case 'srcuSync':
+      return parts([s.addr]);
+    case 'if':
+      return parts([s.test], [s.then, s.else]);
+    case 'while':
+      return parts([s.test], [s.body]);
+    case 'block':
+      return parts([], [s.body]);
+    case 'goto':
+      return parts(s.test ? [s.test] : []);
+    case 'branchTo':
+      return parts([s.target]);
+    case 'loadReserve':
+      return s.second
+        ? parts([s.addr, s.second.addr], [], [s.reg, s.second.reg])
+        : parts([s.addr], [], [s.reg]);
+    case 'storeConditional':
+      return parts(
+        s.second ? [s.addr, s.value, s.second.addr, s.second.value] : [s.addr, s.value],
+        [],
+        s.status !== null ? [s.status] : [],
+      );
+    case 'cmpxchgPair':
+      return parts(
+        [...s.addr, ...s.expected, ...s.desired],
+        [],
+        s.old.filter((r): r is string => r !== null),
+      );
+    case 'fence':
+    case 'label':
+      return parts([]);
+    default:
+      return assertNever(s);
+  }
+}
+
+/** Calls `visit` on every statement of `list` and of the lists nested in it, each before those nested in it. */
+export function forEachStatement(list: readonly Stmt[], visit: (s: Stmt) => void): void {
+  for (const s of list) {
+    visit(s);
+    for (const body of stmtParts(s).bodies) forEachStatement(body, visit);
+  }
+}
+
+/**
  * The shared-memory locations whose final values a state location shows: a location
  * itself, every element of a whole array, none for a register.
  */

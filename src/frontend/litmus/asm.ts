@@ -18,7 +18,13 @@ import type {
   Thread,
   Value,
 } from '../../program/ir.js';
-import { codeLabelOf, exprOperands, mapPropLocations } from '../../program/ir.js';
+import {
+  codeLabelOf,
+  exprOperands,
+  forEachStatement,
+  mapPropLocations,
+  stmtParts,
+} from '../../program/ir.js';
 import { ppProp } from '../c/state.js';
 import { herdHash, propLocations } from '../herd-hash.js';
 import { canonicalLocation, readLitmusFrame } from './frame.js';
@@ -260,57 +266,7 @@ function addressedLocations(stmts: Stmt[], out: Set<string>): void {
     if (e.kind === 'addr') out.add(e.name);
     else exprOperands(e).forEach(ex);
   };
-
-  for (const s of stmts) {
-    switch (s.kind) {
-      case 'assign':
-      case 'eval':
-        ex(s.value);
-        break;
-      case 'store':
-        ex(s.addr);
-        ex(s.value);
-        break;
-      case 'lock':
-      case 'unlock':
-      case 'srcuSync':
-        ex(s.addr);
-        break;
-      case 'if':
-        ex(s.test);
-        addressedLocations(s.then, out);
-        addressedLocations(s.else, out);
-        break;
-      case 'while':
-        ex(s.test);
-        addressedLocations(s.body, out);
-        break;
-      case 'block':
-        addressedLocations(s.body, out);
-        break;
-      case 'goto':
-        if (s.test) ex(s.test);
-        break;
-      case 'branchTo':
-        ex(s.target);
-        break;
-      case 'loadReserve':
-        ex(s.addr);
-        if (s.second) ex(s.second.addr);
-        break;
-      case 'storeConditional':
-        ex(s.addr);
-        ex(s.value);
-        if (s.second) [s.second.addr, s.second.value].forEach(ex);
-        break;
-      case 'cmpxchgPair':
-        [...s.addr, ...s.expected, ...s.desired].forEach(ex);
-        break;
-      case 'fence':
-      case 'label':
-        break;
-    }
-  }
+  forEachStatement(stmts, (s) => stmtParts(s).exprs.forEach(ex));
 }
 
 /** The type of undeclared locations and registers. */
