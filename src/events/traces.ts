@@ -984,12 +984,11 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
           words.map((w) => w.addr),
           state,
           (st, at) => {
-            const reads = at.map((a) => read(st, a.loc, s.annot, true, a.deps, s.pos).deps[0]!);
-            reads.slice(1).forEach((r) => (st.events[r]!.sameAccessAs = reads[0]!));
-            words.forEach((w, i) =>
-              st.regs.set(w.reg, { sym: { k: 'r', ev: reads[i]! }, deps: [reads[i]!] }),
-            );
-            st.reservation = reads.map((read, i) => ({ read, loc: at[i]!.loc }));
+            const reads = at.map((a) => read(st, a.loc, s.annot, true, a.deps, s.pos));
+            const events = reads.map((r) => r.deps[0]!);
+            events.slice(1).forEach((e) => (st.events[e]!.sameAccessAs = events[0]!));
+            words.forEach((w, i) => st.regs.set(w.reg, reads[i]!));
+            st.reservation = events.map((read, i) => ({ read, loc: at[i]!.loc }));
             k(st);
           },
         );
