@@ -169,3 +169,46 @@ test('evaluating a value stops at the first pending read and returns PENDING, op
     (err) => err === UNDETERMINED,
   );
 });
+
+test("a failed CASP is built as a failed CAS: once ordered after the compared registers' sources, once not", () => {
+  // r0 is read from y, then compared: the failure builds differ in whether the CAS's
+  // reads wait for that read (address dependencies), one word or two alike.
+  const fromY: Stmt = { kind: 'assign', reg: 'r0', value: load(reg('y')) };
+  const cas: Stmt = {
+    kind: 'assign',
+    reg: 'r1',
+    value: {
+      kind: 'cmpxchg',
+      annot: ['X'],
+      writeAnnot: ['X'],
+      failAnnot: ['Exp'],
+      addr: reg('x'),
+      expected: reg('r0'),
+      desired: c(1),
+      pair: ['rmw', 'amo'],
+      dependencyVariants: true,
+    },
+  };
+  const casp: Stmt = {
+    kind: 'cmpxchgPair',
+    old: ['r1', 'r2'],
+    annot: ['X'],
+    writeAnnot: ['X'],
+    failAnnot: ['Exp'],
+    addr: [reg('x'), reg('z')],
+    expected: [reg('r0'), c(0)],
+    desired: [c(1), c(1)],
+  };
+  /** Per build, the annotations and address dependencies of the CAS's accesses. */
+  const builds = (s: Stmt) =>
+    exploreThread(thread([fromY, s], ['x', 'y', 'z']), opts).map((p) =>
+      p.events.slice(1).map((e) => `${e.kind}${e.annot.join('')}:${e.addrDeps.join(',')}`),
+    );
+  assert.deepEqual(builds(cas), [['RX:', 'WX:'], ['RX:', 'WX:'], ['RExp:0'], ['RExp:']]);
+  assert.deepEqual(builds(casp), [
+    ['RX:', 'RX:', 'WX:', 'WX:'],
+    ['RX:', 'RX:', 'WX:', 'WX:'],
+    ['RExp:0', 'RExp:0'],
+    ['RExp:', 'RExp:'],
+  ]);
+});

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { OrdoError } from '../src/diagnostics.js';
 import type { Expr, Stmt } from '../src/program/ir.js';
 import { parseAarch64Litmus } from '../src/frontend/aarch64/index.js';
+import { buildTraces, initialMemory } from '../src/executions/test-analysis.js';
 
 function aarch64(rows: string[], init = '0:X1=x;'): Stmt[] {
   const text = [
@@ -172,5 +173,24 @@ test('AArch64: a label may start with a dot (`.text:`)', () => {
   assert.deepEqual(
     body.filter((s) => s.kind === 'label' || s.kind === 'goto').map((s) => s.kind),
     ['goto', 'label'],
+  );
+});
+
+test('AArch64: LDAXP/STLXP tag both words of the pair as the instruction, read and written', () => {
+  const text = [
+    'AArch64 pair',
+    '{ uint64_t t[2]; 0:X2=t; }',
+    ' P0                  ;',
+    ' LDAXP X3,X4,[X2]    ;',
+    ' STLXP W9,X0,X1,[X2] ;',
+    'exists (0:X9=0)',
+  ].join('\n');
+  const lt = parseAarch64Litmus(text + '\n', 'pair.litmus');
+  const paths = buildTraces(lt, initialMemory(lt), 1 << 10)[0]!;
+  // The path where the STLXP succeeds: two reads, then two writes.
+  const written = paths.find((p) => p.events.length === 4)!;
+  assert.deepEqual(
+    written.events.map((e) => `${e.kind}${e.loc}:${e.annot.join('')}`),
+    ['Rt[0]:ExpXA', 'Rt[1]:ExpXA', 'Wt[0]:ExpXL', 'Wt[1]:ExpXL'],
   );
 });

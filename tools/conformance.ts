@@ -36,6 +36,9 @@ function slowTests(): Set<string> {
   );
 }
 
+/** The file part of herd7's warnings, `Warning: File "PATH": `, naming the file as herd7 was given it. */
+const WARNING_FILE = /^Warning: File "[^"]*": /;
+
 /** The lines of a report that must match: everything but Time and the harness's #wall / #rc. */
 export function comparableLines(text: string): string[] {
   return text
@@ -97,7 +100,7 @@ export function judge(testFile: string, expectedText: string, opts: RunOptions):
     }
   }
   // herd7's warnings name the file as herd7 was given it: compare them without the path.
-  const withoutPath = (l: string) => l.replace(/^Warning: File "[^"]*": /, 'Warning: File: ');
+  const withoutPath = (l: string) => l.replace(WARNING_FILE, 'Warning: File: ');
   // A loop cut at the unrolling limit is a warning after a report, not an error.
   const herdError = expected.find(
     (l) => l.startsWith('Warning: File') && !l.includes('unrolling limit exceeded'),
@@ -112,9 +115,7 @@ export function judge(testFile: string, expectedText: string, opts: RunOptions):
   } catch (err) {
     const msg = err instanceof OrdoError ? err.message : `internal error: ${(err as Error).stack}`;
     if (herdError) {
-      const reason = herdError
-        .replace(/^Warning: File "[^"]*": /, '')
-        .replace(/ \(User error\)$/, '');
+      const reason = herdError.replace(WARNING_FILE, '').replace(/ \(User error\)$/, '');
       return msg.includes(reason)
         ? { pass: true, detail: '' }
         : { pass: false, detail: `error differs: herd7 "${reason}", Ordo "${msg}"` };

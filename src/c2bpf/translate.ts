@@ -13,7 +13,6 @@
 // tested reads, where a C `if` covers only its arms. The translation can thus only
 // forbid more, never allow more, than an exact one.
 
-import { assertNever } from '../diagnostics.js';
 import type {
   Annot,
   BinaryOp,
@@ -24,7 +23,13 @@ import type {
   Stmt,
   Thread,
 } from '../program/ir.js';
-import { exprOperands, forEachPropLocation, mapPropLocations } from '../program/ir.js';
+import {
+  exprOperands,
+  forEachPropLocation,
+  forEachStatement,
+  mapPropLocations,
+  stmtParts,
+} from '../program/ir.js';
 import { ppProp, ppValue } from '../frontend/c/index.js';
 import {
   ppColumns,
@@ -652,72 +657,12 @@ function stmtLocsAndRegs(
   params: Set<string>,
   flags: { cmpxchg: boolean; locks: boolean },
 ): void {
-  const ex = (e: Expr) => exprLocsAndRegs(e, locs, regs, params, flags);
-  for (const s of list) {
-    switch (s.kind) {
-      case 'assign':
-        regs.add(s.reg);
-        ex(s.value);
-        break;
-      case 'eval':
-        ex(s.value);
-        break;
-      case 'store':
-        ex(s.addr);
-        ex(s.value);
-        break;
-      case 'fence':
-        break;
-      case 'lock':
-      case 'unlock':
-        flags.locks = true;
-        ex(s.addr);
-        break;
-      case 'srcuSync':
-        ex(s.addr);
-        break;
-      case 'if':
-        ex(s.test);
-        stmtLocsAndRegs(s.then, locs, regs, params, flags);
-        stmtLocsAndRegs(s.else, locs, regs, params, flags);
-        break;
-      case 'while':
-        ex(s.test);
-        stmtLocsAndRegs(s.body, locs, regs, params, flags);
-        break;
-      case 'block':
-        stmtLocsAndRegs(s.body, locs, regs, params, flags);
-        break;
-      case 'goto':
-        if (s.test) ex(s.test);
-        break;
-      case 'branchTo':
-        ex(s.target);
-        break;
-      case 'loadReserve':
-        regs.add(s.reg);
-        ex(s.addr);
-        if (s.second) {
-          regs.add(s.second.reg);
-          ex(s.second.addr);
-        }
-        break;
-      case 'storeConditional':
-        if (s.status !== null) regs.add(s.status);
-        ex(s.addr);
-        ex(s.value);
-        if (s.second) [s.second.addr, s.second.value].forEach(ex);
-        break;
-      case 'cmpxchgPair':
-        for (const r of s.old) if (r !== null) regs.add(r);
-        [...s.addr, ...s.expected, ...s.desired].forEach(ex);
-        break;
-      case 'label':
-        break;
-      default:
-        assertNever(s);
-    }
-  }
+  forEachStatement(list, (s) => {
+    if (s.kind === 'lock' || s.kind === 'unlock') flags.locks = true;
+    const parts = stmtParts(s);
+    for (const r of parts.writes) regs.add(r);
+    for (const e of parts.exprs) exprLocsAndRegs(e, locs, regs, params, flags);
+  });
 }
 
 // ------------------------------------------------------------------------- entry point

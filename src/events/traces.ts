@@ -7,7 +7,7 @@
 
 import type { Annot, Expr, PairRelation, SourcePos, Stmt, Thread, Value } from '../program/ir.js';
 import { assertNever, LimitError, OrdoError } from '../diagnostics.js';
-import { exprOperands } from '../program/ir.js';
+import { codeLabelOf, exprOperands, forEachStatement, stmtParts } from '../program/ir.js';
 import { checkLimits } from '../limits.js';
 import { DEFAULT_UNROLL } from '../config/settings.js';
 import {
@@ -85,6 +85,30 @@ interface Tracked {
   deps: number[];
 }
 
+/** One word a load-reserve read and reserved. */
+interface ReservedWord {
+  read: number;
+  loc: string;
+}
+
+/** One word of a compare-and-swap: its location, and the values compared and stored. */
+interface SwappedWord {
+  loc: string;
+  addrDeps: number[];
+  expected: Tracked;
+  desired: Tracked;
+}
+
+/** How a compare-and-swap's accesses are built (see compareAndSwap in exploreThread). */
+interface SwapShape {
+  annot: Annot;
+  writeAnnot: Annot;
+  failAnnot: Annot;
+  pair?: PairRelation[];
+  dependencyVariants: boolean;
+  pos?: SourcePos;
+}
+
 interface PathState {
   events: TraceEvent[];
   regs: Map<string, Tracked>;
@@ -93,8 +117,8 @@ interface PathState {
   ctrl: number[];
   /** Backward jumps taken so far, per goto statement, to bound loop unrolling. */
   jumps: Map<Stmt, number>;
-  /** The open reservation of a load-reserve: its read event and location (two for a pair). */
-  reservation: { read: number; loc: string; second?: { read: number; loc: string } } | null;
+  /** The open reservation of a load-reserve: its read event and location per word (two for a pair). */
+  reservation: ReservedWord[] | null;
 }
 
 /** Iterations after which a loop whose conditions read no memory is cut (it never ends). */
@@ -162,57 +186,7 @@ export function numberHerdVariables(threads: Thread[]): Map<Expr, number> {
     }
   };
 
-  const st = (s: Stmt): void => {
-    switch (s.kind) {
-      case 'assign':
-      case 'eval':
-        ex(s.value);
-        return;
-      case 'store':
-        ex(s.addr);
-        ex(s.value);
-        return;
-      case 'lock':
-      case 'unlock':
-      case 'srcuSync':
-        ex(s.addr);
-        return;
-      case 'if':
-        ex(s.test);
-        s.then.forEach(st);
-        s.else.forEach(st);
-        return;
-      case 'while':
-        ex(s.test);
-        s.body.forEach(st);
-        return;
-      case 'block':
-        s.body.forEach(st);
-        return;
-      case 'goto':
-        if (s.test) ex(s.test);
-        return;
-      case 'branchTo':
-        ex(s.target);
-        return;
-      case 'loadReserve':
-        ex(s.addr);
-        if (s.second) ex(s.second.addr);
-        return;
-      case 'storeConditional':
-        ex(s.addr);
-        ex(s.value);
-        if (s.second) [s.second.addr, s.second.value].forEach(ex);
-        return;
-      case 'cmpxchgPair':
-        [...s.addr, ...s.expected, ...s.desired].forEach(ex);
-        return;
-      case 'fence':
-      case 'label':
-        return;
-    }
-  };
-  for (const t of threads) t.body.forEach(st);
+  for (const t of threads) forEachStatement(t.body, (s) => stmtParts(s).exprs.forEach(ex));
   return out;
 }
 
@@ -357,6 +331,22 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
     });
   }
 
+  // Resolve several address expressions in turn (forking as each may).
+  function addresses(
+    es: Expr[],
+    state: PathState,
+    k: Cont<Array<{ loc: string; deps: number[] }>>,
+  ): void {
+    const go = (i: number, st: PathState, acc: Array<{ loc: string; deps: number[] }>): void => {
+      if (i === es.length) {
+        k(st, acc);
+        return;
+      }
+      address(es[i]!, st, (st2, a) => go(i + 1, st2, [...acc, a]));
+    };
+    go(0, state, []);
+  }
+
   function read(
     state: PathState,
     loc: string,
@@ -465,68 +455,21 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
         return;
       case 'cmpxchg':
         address(e.addr, state, (st, a) =>
-          exprs([e.expected, e.desired], st, (st2, [exp, des]) => {
-            // Success and failure are separate paths, told apart by the value read.
-            const succeed = (ok: PathState, compared: boolean) => {
-              const r1 = read(ok, a.loc, e.annot, true, a.deps, e.pos);
-              ok.assumptions.push({
-                kind: 'truth',
-                sym: binary('==', r1.sym, exp.sym),
-                expect: true,
-              });
-              // herd7's AArch64 CAS writes only once its comparison is made: the write
-              // depends on the read and on the compared register as a branch would.
-              const outer = ok.ctrl;
-              if (e.dependencyVariants) ok.ctrl = unionDeps(outer, unionDeps(r1.deps, exp.deps));
-              write(
-                ok,
-                a.loc,
-                e.writeAnnot ?? e.annot,
-                true,
-                des,
-                a.deps,
-                e.pos,
-                r1.deps[0],
-                e.pair,
-              );
-              ok.ctrl = outer;
-              // `compared`: the register keeps the value it was compared with (equal to the
-              // value read), so what uses it depends on that register's sources, and on
-              // the read only through the comparison, recorded as a dependency on the
-              // CAS's write (models read it as such: armv8.cat's through-comparison).
-              const w = ok.events.length - 1;
-              k(ok, compared ? { sym: r1.sym, deps: unionDeps(exp.deps, [w]) } : r1);
-            };
-            // `compared`: the read waits for the compared register (see below).
-            const fail = (ko: PathState, compared = false) => {
-              const deps = compared ? unionDeps(a.deps, exp.deps) : a.deps;
-              const r2 = read(ko, a.loc, e.failAnnot ?? e.annot, true, deps, e.pos);
-              ko.assumptions.push({
-                kind: 'truth',
-                sym: binary('==', r2.sym, exp.sym),
-                expect: false,
-              });
-              k(ko, r2);
-            };
-            if (!e.dependencyVariants) {
-              succeed(cloneState(st2), false);
-              fail(st2);
-              return;
-            }
-            // herd7 builds an AArch64 CAS twice per outcome, and counts both executions:
-            // on success the register's new value comes from the register or from the
-            // read; on failure the comparison does or does not add a control edge. Ordo
-            // gives the first failure build its read ordered after what the compared
-            // register came from (its sources become address dependencies of the read),
-            // the second none: fitted to herd7's 19 catalogue CAS tests (as control over
-            // later events it contradicts herd7 on CAS+data1; this way MP+rel+CAS-ok-
-            // bothRs-addr counts herd7's 10 executions, one build of the two states where
-            // the CAS misses a value the read of y already saw being dropped).
-            succeed(cloneState(st2), true);
-            succeed(cloneState(st2), false);
-            fail(cloneState(st2), true);
-            fail(st2);
-          }),
+          exprs([e.expected, e.desired], st, (st2, [exp, des]) =>
+            compareAndSwap(
+              st2,
+              [{ loc: a.loc, addrDeps: a.deps, expected: exp!, desired: des! }],
+              {
+                annot: e.annot,
+                writeAnnot: e.writeAnnot ?? e.annot,
+                failAnnot: e.failAnnot ?? e.annot,
+                pair: e.pair,
+                dependencyVariants: e.dependencyVariants === true,
+                pos: e.pos,
+              },
+              (on, [old]) => k(on, old!),
+            ),
+          ),
         );
         return;
       case 'atomicOp':
@@ -666,6 +609,99 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
     }
   }
 
+  // A compare-and-swap of one word (cmpxchg, CAS) or of several at once (CASP): reads
+  // every word; when each equals its expected value, writes every desired value, each
+  // write related to its word's read by `shape.pair`. Success and failure are separate
+  // paths, told apart by the values read; `k` receives the words' results, in order.
+  function compareAndSwap(
+    state: PathState,
+    words: SwappedWord[],
+    shape: SwapShape,
+    k: (st: PathState, results: Tracked[]) => void,
+  ): void {
+    const compared = words.reduce<number[]>((d, w) => unionDeps(d, w.expected.deps), []);
+    const allEqual = (reads: Tracked[]) =>
+      reads
+        .map((r, i) => binary('==', r.sym, words[i]!.expected.sym))
+        .reduce((all, eq) => binary('&&', all, eq));
+    // `keep`: each compared register keeps the value it was compared with (equal to the
+    // value read), so what uses it depends on that register's sources, and on the read
+    // only through the comparison, recorded as a dependency on the word's write (models
+    // read it as such: armv8.cat's through-comparison).
+    const succeed = (ok: PathState, keep: boolean) => {
+      const reads = words.map((w) => read(ok, w.loc, shape.annot, true, w.addrDeps, shape.pos));
+      ok.assumptions.push({ kind: 'truth', sym: allEqual(reads), expect: true });
+      // herd7's AArch64 CAS writes only once its comparison is made: the writes depend
+      // on the reads and on the compared registers as a branch would.
+      const outer = ok.ctrl;
+      if (shape.dependencyVariants)
+        ok.ctrl = unionDeps(
+          outer,
+          unionDeps(
+            compared,
+            reads.flatMap((r) => r.deps),
+          ),
+        );
+      const writes = words.map((w, i) => {
+        write(
+          ok,
+          w.loc,
+          shape.writeAnnot,
+          true,
+          w.desired,
+          w.addrDeps,
+          shape.pos,
+          reads[i]!.deps[0],
+          shape.pair,
+        );
+        return ok.events.length - 1;
+      });
+      ok.ctrl = outer;
+      k(
+        ok,
+        keep
+          ? reads.map((r, i) => ({
+              sym: r.sym,
+              deps: unionDeps(words[i]!.expected.deps, [writes[i]!]),
+            }))
+          : reads,
+      );
+    };
+    // `ordered`: the reads wait for the compared registers (see below).
+    const fail = (ko: PathState, ordered: boolean) => {
+      const reads = words.map((w) =>
+        read(
+          ko,
+          w.loc,
+          shape.failAnnot,
+          true,
+          ordered ? unionDeps(w.addrDeps, compared) : w.addrDeps,
+          shape.pos,
+        ),
+      );
+      ko.assumptions.push({ kind: 'truth', sym: allEqual(reads), expect: false });
+      k(ko, reads);
+    };
+    if (!shape.dependencyVariants) {
+      succeed(cloneState(state), false);
+      fail(state, false);
+      return;
+    }
+    // herd7 builds an AArch64 CAS (CASP alike) twice per outcome, and counts both
+    // executions: on success the registers' new values come from the registers or from
+    // the reads; on failure the comparison does or does not add a control edge. Ordo
+    // gives the first failure build its reads ordered after what the compared registers
+    // came from (their sources become address dependencies of the reads), the second
+    // none: fitted to herd7's 19 catalogue CAS tests (as control over later events it
+    // contradicts herd7 on CAS+data1; this way MP+rel+CAS-ok-bothRs-addr counts herd7's
+    // 10 executions, one build of the two states where the CAS misses a value the read
+    // of y already saw being dropped).
+    succeed(cloneState(state), true);
+    succeed(cloneState(state), false);
+    fail(cloneState(state), true);
+    fail(state, false);
+  }
+
   function stmts(list: Stmt[], i: number, state: PathState, k: (st: PathState) => void): void {
     step(() => stmtsNow(list, i, state, k));
   }
@@ -748,15 +784,14 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
   ): void {
     // A target read from memory forks, as an address does, one path per code address.
     address(s.target, state, (st, t) => {
-      const m = /^label:"P(\d+):(.+)"$/.exec(t.loc);
-      if (!m) throw new OrdoError(`branch to ${t.loc}, which is not a code label`, where(s.pos));
-      const n = Number(m[1]);
-      const code = n === thread.id ? thread.body : opts.code?.get(n);
-      const target = code ? code.findIndex((x) => x.kind === 'label' && x.name === m[2]) : -1;
+      const to = codeLabelOf(t.loc);
+      if (!to) throw new OrdoError(`branch to ${t.loc}, which is not a code label`, where(s.pos));
+      const code = to.thread === thread.id ? thread.body : opts.code?.get(to.thread);
+      const target = code ? code.findIndex((x) => x.kind === 'label' && x.name === to.label) : -1;
       if (!code || target < 0)
-        throw new OrdoError(`branch to an undefined label P${n}:${m[2]}`, where(s.pos));
+        throw new OrdoError(`branch to an undefined label P${to.thread}:${to.label}`, where(s.pos));
       st.ctrl = unionDeps(st.ctrl, t.deps);
-      if ((code !== list || target < i) && !withinLimit(st, s, unroll, m[2]!)) return;
+      if ((code !== list || target < i) && !withinLimit(st, s, unroll, to.label)) return;
       stmts(code, target + 1, st, k);
     });
   }
@@ -914,126 +949,97 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
         return;
       }
       case 'loadReserve': {
-        const second = s.second;
-        address(s.addr, state, (st, a) => {
-          if (!second) {
-            const r = read(st, a.loc, s.annot, true, a.deps, s.pos);
-            st.regs.set(s.reg, r);
-            st.reservation = { read: r.deps[0]!, loc: a.loc };
+        // A pair (LDXP) reads and reserves two words, as one access; both addresses are
+        // computed before either register is written.
+        const words = s.second ? [s, s.second] : [s];
+        addresses(
+          words.map((w) => w.addr),
+          state,
+          (st, at) => {
+            const reads = at.map((a) => read(st, a.loc, s.annot, true, a.deps, s.pos).deps[0]!);
+            reads.slice(1).forEach((r) => (st.events[r]!.sameAccessAs = reads[0]!));
+            words.forEach((w, i) =>
+              st.regs.set(w.reg, { sym: { k: 'r', ev: reads[i]! }, deps: [reads[i]!] }),
+            );
+            st.reservation = reads.map((read, i) => ({ read, loc: at[i]!.loc }));
             k(st);
-            return;
-          }
-          // A pair: both addresses are computed before either register is written.
-          address(second.addr, st, (st2, b) => {
-            const r = read(st2, a.loc, s.annot, true, a.deps, s.pos);
-            const r2 = read(st2, b.loc, second.annot, true, b.deps, s.pos);
-            st2.events[r2.deps[0]!]!.sameAccessAs = r.deps[0]!;
-            st2.regs.set(s.reg, r);
-            st2.regs.set(second.reg, r2);
-            st2.reservation = {
-              read: r.deps[0]!,
-              loc: a.loc,
-              second: { read: r2.deps[0]!, loc: b.loc },
-            };
-            k(st2);
-          });
-        });
-        return;
-      }
-      case 'storeConditional':
-        address(s.addr, state, (st, a) =>
-          expr(s.value, st, (st2, v) => {
-            const held = st2.reservation;
-            st2.reservation = null;
-            const status = (value: number, on: PathState) => {
-              if (s.status === null) return;
-              const v = { sym: konst(value), deps: [] };
-              statusValues.add(v);
-              on.regs.set(s.status, v);
-            };
-            const second = s.second;
-            if (second) {
-              // A pair succeeds only on a pair reservation of the same two locations.
-              address(second.addr, st2, (st3, b) =>
-                expr(second.value, st3, (st4, v2) => {
-                  const pair = held?.second;
-                  if (held && pair && held.loc === a.loc && pair.loc === b.loc) {
-                    const ok = cloneState(st4);
-                    write(ok, a.loc, s.annot, true, v, a.deps, s.pos, held.read, ['rmw']);
-                    write(ok, b.loc, second.annot, true, v2, b.deps, s.pos, pair.read, ['rmw']);
-                    ok.events[ok.events.length - 1]!.sameAccessAs = ok.events.length - 2;
-                    status(s.success, ok);
-                    k(ok);
-                  }
-                  status(1 - s.success, st4);
-                  k(st4);
-                }),
-              );
-              return;
-            }
-            if (held !== null && held.loc === a.loc && !held.second) {
-              const ok = cloneState(st2);
-              write(ok, a.loc, s.annot, true, v, a.deps, s.pos, held.read, ['rmw']);
-              status(s.success, ok);
-              k(ok);
-            }
-            // A store-conditional may always fail; it then writes nothing.
-            status(1 - s.success, st2);
-            k(st2);
-          }),
+          },
         );
         return;
+      }
+      case 'storeConditional': {
+        // A pair (STXP) writes two words, as one access; it succeeds only on a pair
+        // reservation of the same two locations.
+        const words = s.second ? [s, s.second] : [s];
+        const each = (
+          i: number,
+          st: PathState,
+          acc: Array<{ loc: string; deps: number[]; value: Tracked }>,
+        ): void => {
+          if (i < words.length) {
+            address(words[i]!.addr, st, (st2, a) =>
+              expr(words[i]!.value, st2, (st3, v) =>
+                each(i + 1, st3, [...acc, { ...a, value: v }]),
+              ),
+            );
+            return;
+          }
+          const held = st.reservation;
+          st.reservation = null;
+          const status = (value: number, on: PathState) => {
+            if (s.status === null) return;
+            const v = { sym: konst(value), deps: [] };
+            statusValues.add(v);
+            on.regs.set(s.status, v);
+          };
+          if (
+            held !== null &&
+            held.length === acc.length &&
+            held.every((h, j) => h.loc === acc[j]!.loc)
+          ) {
+            const ok = cloneState(st);
+            const first = ok.events.length;
+            acc.forEach((w, j) => {
+              write(ok, w.loc, s.annot, true, w.value, w.deps, s.pos, held[j]!.read, ['rmw']);
+              if (j > 0) ok.events[ok.events.length - 1]!.sameAccessAs = first;
+            });
+            status(s.success, ok);
+            k(ok);
+          }
+          // A store-conditional may always fail; it then writes nothing.
+          status(1 - s.success, st);
+          k(st);
+        };
+        each(0, state, []);
+        return;
+      }
       case 'cmpxchgPair':
-        address(s.addr[0], state, (st0, a0) =>
-          address(s.addr[1], st0, (st1, a1) =>
-            exprs([...s.expected, ...s.desired], st1, (st2, [e0, e1, d0, d1]) => {
-              // As a CAS (cmpxchg above), once per outcome and dependency variant.
-              const attempt = (on: PathState, success: boolean, compared: boolean) => {
-                const annot = success ? s.annot : s.failAnnot;
-                const r0 = read(on, a0.loc, annot, true, a0.deps, s.pos);
-                const r1 = read(on, a1.loc, annot, true, a1.deps, s.pos);
-                on.assumptions.push({
-                  kind: 'truth',
-                  sym: binary('&&', binary('==', r0.sym, e0!.sym), binary('==', r1.sym, e1!.sym)),
-                  expect: success,
-                });
-                let results: Tracked[] = [r0, r1];
-                if (success) {
-                  const outer = on.ctrl;
-                  const compare = unionDeps(
-                    unionDeps(r0.deps, r1.deps),
-                    unionDeps(e0!.deps, e1!.deps),
-                  );
-                  on.ctrl = unionDeps(outer, compare);
-                  const words = [
-                    [a0, d0!, r0],
-                    [a1, d1!, r1],
-                  ] as const;
-                  const writes = words.map(([a, d, r]) => {
-                    write(on, a.loc, s.writeAnnot, true, d, a.deps, s.pos, r.deps[0], [
-                      'rmw',
-                      'amo',
-                    ]);
-                    return on.events.length - 1;
-                  });
-                  on.ctrl = outer;
-                  // See cmpxchg: the registers keep the values they were compared with.
-                  if (compared)
-                    results = [
-                      { sym: r0.sym, deps: unionDeps(e0!.deps, [writes[0]!]) },
-                      { sym: r1.sym, deps: unionDeps(e1!.deps, [writes[1]!]) },
-                    ];
-                }
+        addresses(s.addr, state, (st, at) =>
+          exprs([...s.expected, ...s.desired], st, (st2, values) =>
+            compareAndSwap(
+              st2,
+              at.map((a, i) => ({
+                loc: a.loc,
+                addrDeps: a.deps,
+                expected: values[i]!,
+                desired: values[i + at.length]!,
+              })),
+              {
+                annot: s.annot,
+                writeAnnot: s.writeAnnot,
+                failAnnot: s.failAnnot,
+                pair: ['rmw', 'amo'],
+                dependencyVariants: true,
+                pos: s.pos,
+              },
+              (on, results) => {
+                // The registers receive the words read, unextended.
                 s.old.forEach((reg, i) => {
                   if (reg !== null) on.regs.set(reg, results[i]!);
                 });
                 k(on);
-              };
-              attempt(cloneState(st2), true, true);
-              attempt(cloneState(st2), true, false);
-              attempt(cloneState(st2), false, false);
-              attempt(st2, false, false);
-            }),
+              },
+            ),
           ),
         );
         return;

@@ -170,14 +170,14 @@ export type Stmt =
   /**
    * A load-reserve (lwarx, ldxr, lr.w): `reg = *addr` as an atomic read that opens the
    * thread's reservation on its location. A pair (AArch64's LDXP) also reads `second`,
-   * after the first (with `second.annot`), and reserves both locations.
+   * after the first and with the same annotations, and reserves both locations.
    */
   | {
       kind: 'loadReserve';
       reg: string;
       annot: Annot;
       addr: Expr;
-      second?: { reg: string; addr: Expr; annot: Annot };
+      second?: { reg: string; addr: Expr };
       pos?: SourcePos;
     }
   /**
@@ -194,11 +194,11 @@ export type Stmt =
       addr: Expr;
       value: Expr;
       /**
-       * A pair (AArch64's STXP): also writes `second`, after the first (with
-       * `second.annot`); it succeeds only on a pair reservation of the same two
+       * A pair (AArch64's STXP): also writes `second`, after the first and with the
+       * same annotations; it succeeds only on a pair reservation of the same two
        * locations, each write related by rmw to its location's reserving read.
        */
-      second?: { addr: Expr; value: Expr; annot: Annot };
+      second?: { addr: Expr; value: Expr };
       pos?: SourcePos;
     }
   /**
@@ -230,9 +230,25 @@ export type Stmt =
   /**
    * An indirect branch (AArch64's BR, BLR, RET), in a thread's top-level list: continues
    * at the code address `target` evaluates to, a label of this thread or of another
-   * (`label:"P1:L0"`, see codeLabelValue in frontend/c/state.ts).
+   * (see codeLabelLocation).
    */
   | { kind: 'branchTo'; target: Expr; pos?: SourcePos };
+
+/**
+ * The location of a code address, thread `thread`'s instruction at `label`: named as
+ * herd7 prints such a value, `label:"P1:L0"`. It holds the instruction (asm front-end).
+ */
+export function codeLabelLocation(thread: number, label: string): string {
+  return `label:"P${thread}:${label}"`;
+}
+
+const CODE_LABEL = /^label:"P(\d+):(.+)"$/;
+
+/** The thread and label of a code address's location (see codeLabelLocation); null for others. */
+export function codeLabelOf(location: string): { thread: number; label: string } | null {
+  const m = CODE_LABEL.exec(location);
+  return m ? { thread: Number(m[1]), label: m[2]! } : null;
+}
 
 /** Relations that relate the read and the write of a two-event read-modify-write. */
 export type PairRelation = 'rmw' | 'amo';
@@ -327,6 +343,80 @@ export function exprOperands(e: Expr): Expr[] {
       return [e.addr, e.add, e.unless];
     default:
       return assertNever(e);
+  }
+}
+
+/**
+ * What a walk over statements visits in one statement: the expressions it evaluates
+ * itself, in source order (nested statements' expressions excluded), the statement lists
+ * nested in it, in source order, and the registers it writes itself.
+ */
+export interface StmtParts {
+  exprs: Expr[];
+  bodies: Stmt[][];
+  writes: string[];
+}
+
+/**
+ * The parts of a statement (see StmtParts). Every walk over the IR goes through this one
+ * exhaustive switch, so a new kind of statement is seen by all of them once added here.
+ */
+export function stmtParts(s: Stmt): StmtParts {
+  const parts = (exprs: Expr[], bodies: Stmt[][] = [], writes: string[] = []): StmtParts => ({
+    exprs,
+    bodies,
+    writes,
+  });
+  switch (s.kind) {
+    case 'assign':
+      return parts([s.value], [], [s.reg]);
+    case 'eval':
+      return parts([s.value]);
+    case 'store':
+      return parts([s.addr, s.value]);
+    case 'lock':
+    case 'unlock':
+    case 'srcuSync':
+      return parts([s.addr]);
+    case 'if':
+      return parts([s.test], [s.then, s.else]);
+    case 'while':
+      return parts([s.test], [s.body]);
+    case 'block':
+      return parts([], [s.body]);
+    case 'goto':
+      return parts(s.test ? [s.test] : []);
+    case 'branchTo':
+      return parts([s.target]);
+    case 'loadReserve':
+      return s.second
+        ? parts([s.addr, s.second.addr], [], [s.reg, s.second.reg])
+        : parts([s.addr], [], [s.reg]);
+    case 'storeConditional':
+      return parts(
+        s.second ? [s.addr, s.value, s.second.addr, s.second.value] : [s.addr, s.value],
+        [],
+        s.status !== null ? [s.status] : [],
+      );
+    case 'cmpxchgPair':
+      return parts(
+        [...s.addr, ...s.expected, ...s.desired],
+        [],
+        s.old.filter((r): r is string => r !== null),
+      );
+    case 'fence':
+    case 'label':
+      return parts([]);
+    default:
+      return assertNever(s);
+  }
+}
+
+/** Calls `visit` on every statement of `list` and of the lists nested in it, each before those nested in it. */
+export function forEachStatement(list: readonly Stmt[], visit: (s: Stmt) => void): void {
+  for (const s of list) {
+    visit(s);
+    for (const body of stmtParts(s).bodies) forEachStatement(body, visit);
   }
 }
 

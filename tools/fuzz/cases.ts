@@ -7,6 +7,8 @@ import { limitExitStatus, type LimitKind } from '../../src/diagnostics.js';
 import { listLitmusFiles } from '../../src/batch/inputs.js';
 import type { RunOptions } from '../../src/api/run.js';
 import type { TaskOutcome } from '../../src/batch/protocol.js';
+import { formatHerdReport, formatUnrollWarning } from '../../src/report/herd-text.js';
+import { comparableLines } from '../conformance.js';
 import { mutate, Rng, type Dialect } from './mutate.js';
 
 /** A model that can be mutated: a folder copied into each case, one file of it mutated. */
@@ -250,28 +252,16 @@ export function classifyOutcome(o: TaskOutcome): FuzzClass {
 }
 
 /**
- * What a run answered, as the report prints it: the error, or the columns, states,
- * counts, flags, verdict and condition. The time and the hash are left out (the hash is
- * the test's, whatever the run).
+ * What a run answered: its status, its error, and its report as herd7's would read,
+ * compared as conformance compares reports (comparableLines: the time is left out).
  */
-function answerOf(o: TaskOutcome): Array<[string, string]> {
+function answerOf(o: TaskOutcome): { status: string; error: string; report: string[] } {
   const r = o.result;
-  // Final values may be bigints, which JSON cannot write as they are.
-  const text = (v: unknown) =>
-    JSON.stringify(v, (_key, x: unknown) => (typeof x === 'bigint' ? `${x}n` : x));
-  return [
-    ['status', o.status],
-    ['error', o.error ?? ''],
-    ['columns', text(r?.columns ?? [])],
-    ['states', text(r?.states ?? [])],
-    ['positive', String(r?.positive)],
-    ['negative', String(r?.negative)],
-    ['ok', String(r?.ok)],
-    ['observation', String(r?.observation)],
-    ['flags', text(r?.flags ?? [])],
-    ['condition', r?.conditionText ?? ''],
-    ['unrolling cut', r?.unrollLimitAt ?? ''],
-  ];
+  return {
+    status: o.status,
+    error: o.error ?? '',
+    report: r ? comparableLines(formatHerdReport(r) + formatUnrollWarning(r)) : [],
+  };
 }
 
 /**
@@ -283,10 +273,13 @@ function answerOf(o: TaskOutcome): Array<[string, string]> {
 export function pruningDifference(pruned: TaskOutcome, unpruned: TaskOutcome): string | undefined {
   const finished = (o: TaskOutcome) => o.status === 'ok' || o.status === 'error';
   if (!finished(pruned) || !finished(unpruned)) return undefined;
-  const other = new Map(answerOf(unpruned));
-  for (const [what, value] of answerOf(pruned)) {
-    if (other.get(what) !== value)
-      return `${what} differs: pruned ${value}; unpruned ${other.get(what)}`;
+  const [p, u] = [answerOf(pruned), answerOf(unpruned)];
+  if (p.status !== u.status) return `status differs: pruned ${p.status}; unpruned ${u.status}`;
+  if (p.error !== u.error) return `error differs: pruned ${p.error}; unpruned ${u.error}`;
+  const lines = Math.max(p.report.length, u.report.length);
+  for (let i = 0; i < lines; i++) {
+    const [a, b] = [p.report[i] ?? '(none)', u.report[i] ?? '(none)'];
+    if (a !== b) return `report differs: pruned ${a}; unpruned ${b}`;
   }
   return undefined;
 }

@@ -39,6 +39,7 @@ import type {
   Stmt,
   WidthCast,
 } from '../../program/ir.js';
+import { codeLabelLocation } from '../../program/ir.js';
 import {
   parseAsmLitmus,
   SYMBOLIC_REGISTER,
@@ -47,7 +48,6 @@ import {
   type InstructionCell,
 } from '../litmus/asm.js';
 import { aarch64HashText, aarch64ValueText } from './hash.js';
-import { codeLabelValue } from '../c/state.js';
 
 // ------------------------------------------------------------------------- registers
 
@@ -622,7 +622,6 @@ function lower(cell: InstructionCell): Stmt[] {
         second: {
           reg: second.x,
           addr: bin('+', mem.addr, konst(first.word ? 4n : 8n)),
-          annot,
         },
         pos,
       },
@@ -657,7 +656,6 @@ function lower(cell: InstructionCell): Stmt[] {
         second: {
           addr: bin('+', mem.addr, konst(first.word ? 4n : 8n)),
           value: cast(width, readRegister(second)),
-          annot,
         },
         pos,
       },
@@ -988,8 +986,7 @@ function lower(cell: InstructionCell): Stmt[] {
 
 /** The address of thread `thread`'s instruction at `label`, as a value. */
 function codeAddress(thread: number, label: string): Expr {
-  const value = codeLabelValue(thread, label);
-  return { kind: 'addr', name: typeof value === 'object' ? value.addr : String(value) };
+  return { kind: 'addr', name: codeLabelLocation(thread, label) };
 }
 
 /** Branches and ADR: the operand that names a label, by mnemonic (herd7 prints it `.+k`). */

@@ -2,6 +2,7 @@
 // plus herd7's printing of conditions (the text of the `Condition` line).
 
 import type { Condition, InitEntry, Prop, Quantifier, StateLoc, Value } from '../../program/ir.js';
+import { codeLabelLocation, codeLabelOf } from '../../program/ir.js';
 import { CParser } from './cparser.js';
 import { parseIntLiteral, type Lexer, type Token } from './lexer.js';
 import type { HashInitEntry } from '../herd-hash.js';
@@ -99,13 +100,12 @@ function hashInitText(toks: Token[], entry: InitEntry): string {
     rhs.length === 4 && isP(rhs[1], '[') && isP(rhs[3], ']') && rhs[2]!.kind === 'num';
   const index = element ? parseIntLiteral(rhs[2]!.text) : 0;
   // A code address (`P1:L0`, `label:"P1:L0"`) is written `1:L0`, its label not renamed.
-  const codeAddress =
-    typeof entry.value === 'object' ? /^label:"P(\d+):(.*)"$/.exec(entry.value.addr) : null;
+  const codeAddress = typeof entry.value === 'object' ? codeLabelOf(entry.value.addr) : null;
   const value =
     rhs.length === 0
       ? '0'
       : codeAddress
-        ? `${codeAddress[1]}:${codeAddress[2]}`
+        ? `${codeAddress.thread}:${codeAddress.label}`
         : element
           ? index === 0
             ? rhs[0]!.text
@@ -257,8 +257,8 @@ function quoted(lx: Lexer, p: CParser, open: Token): string {
  * instruction, as herd7 prints it). Ordo keeps both as symbols that print as herd7 prints
  * them: code addresses are the locations of the instructions, holding their `instr:`.
  */
-export function codeLabelValue(thread: number, label: string): Value {
-  return { addr: `label:"P${thread}:${label}"` };
+function codeLabelValue(thread: number, label: string): Value {
+  return { addr: codeLabelLocation(thread, label) };
 }
 
 function codeValue(kind: string, text: string): Value | null {

@@ -18,7 +18,13 @@ import type {
   Thread,
   Value,
 } from '../../program/ir.js';
-import { exprOperands, mapPropLocations } from '../../program/ir.js';
+import {
+  codeLabelOf,
+  exprOperands,
+  forEachStatement,
+  mapPropLocations,
+  stmtParts,
+} from '../../program/ir.js';
 import { ppProp } from '../c/state.js';
 import { herdHash, propLocations } from '../herd-hash.js';
 import { canonicalLocation, readLitmusFrame } from './frame.js';
@@ -254,66 +260,13 @@ function mentions(text: string, reg: string): boolean {
   return /\w/.test(after) ? mentions(text.slice(at + reg.length), reg) : true;
 }
 
-/** A code address value (see codeLabelValue in frontend/c/state.ts): thread and label. */
-const CODE_LABEL = /^label:"P(\d+):(.+)"$/;
-
 /** Every shared location named by an address in the statements. */
 function addressedLocations(stmts: Stmt[], out: Set<string>): void {
   const ex = (e: Expr): void => {
     if (e.kind === 'addr') out.add(e.name);
     else exprOperands(e).forEach(ex);
   };
-
-  for (const s of stmts) {
-    switch (s.kind) {
-      case 'assign':
-      case 'eval':
-        ex(s.value);
-        break;
-      case 'store':
-        ex(s.addr);
-        ex(s.value);
-        break;
-      case 'lock':
-      case 'unlock':
-      case 'srcuSync':
-        ex(s.addr);
-        break;
-      case 'if':
-        ex(s.test);
-        addressedLocations(s.then, out);
-        addressedLocations(s.else, out);
-        break;
-      case 'while':
-        ex(s.test);
-        addressedLocations(s.body, out);
-        break;
-      case 'block':
-        addressedLocations(s.body, out);
-        break;
-      case 'goto':
-        if (s.test) ex(s.test);
-        break;
-      case 'branchTo':
-        ex(s.target);
-        break;
-      case 'loadReserve':
-        ex(s.addr);
-        if (s.second) ex(s.second.addr);
-        break;
-      case 'storeConditional':
-        ex(s.addr);
-        ex(s.value);
-        if (s.second) [s.second.addr, s.second.value].forEach(ex);
-        break;
-      case 'cmpxchgPair':
-        [...s.addr, ...s.expected, ...s.desired].forEach(ex);
-        break;
-      case 'fence':
-      case 'label':
-        break;
-    }
-  }
+  forEachStatement(stmts, (s) => stmtParts(s).exprs.forEach(ex));
 }
 
 /** The type of undeclared locations and registers. */
@@ -495,7 +448,7 @@ export function parseAsmLitmus(source: string, file: string, dialect: AsmDialect
   for (const th of threads) addressedLocations(th.body, named);
   const declared = new Set(init.filter((e) => e.thread === null).map((e) => e.name));
   for (const loc of [...named].sort())
-    if (!declared.has(loc) && !CODE_LABEL.test(loc))
+    if (!declared.has(loc) && codeLabelOf(loc) === null)
       init.push({ thread: null, name: loc, value: 0n });
 
   // Code addresses the test takes (`0:X0=P1:L0`, ADR) are locations holding their
@@ -503,17 +456,17 @@ export function parseAsmLitmus(source: string, file: string, dialect: AsmDialect
   if (dialect.instructionValue) {
     const taken = new Set<string>();
     const note = (v: Value) => {
-      if (typeof v === 'object' && CODE_LABEL.test(v.addr)) taken.add(v.addr);
+      if (typeof v === 'object' && codeLabelOf(v.addr) !== null) taken.add(v.addr);
     };
     init.forEach((e) => note(e.value));
     for (const loc of named) note({ addr: loc });
     for (const addr of [...taken].sort()) {
-      const [, thread, label] = CODE_LABEL.exec(addr)!;
-      const place = labelPlaces.get(Number(thread))?.get(label!);
-      const text = place === undefined ? undefined : codeTexts.get(Number(thread))![place];
+      const { thread, label } = codeLabelOf(addr)!;
+      const place = labelPlaces.get(thread)?.get(label);
+      const text = place === undefined ? undefined : codeTexts.get(thread)![place];
       if (text === undefined || declared.has(addr)) continue;
       const offsetTo = (l: string) => {
-        const to = labelPlaces.get(Number(thread))!.get(l);
+        const to = labelPlaces.get(thread)!.get(l);
         return to === undefined ? null : (to - place!) * (dialect.instructionBytes ?? 1);
       };
       init.push({
