@@ -178,7 +178,78 @@ export function mkValSet(items: V[]): VValSet {
   return { k: 'valset', items: out };
 }
 
+/**
+ * Sets this large that gain a relation grow without being copied (GrowingSet). Smaller
+ * ones are copied: the copy is cheap and keeps their elements in one array from the start.
+ */
+const GROW_FROM = 32;
+
+/**
+ * The relations added, one `++` at a time, to a sorted set of relations: each version of
+ * the set is the base and the first `count` of `added`. cat builds large sets element by
+ * element (cross.cat's coherence orders: up to hundreds of thousands, each `ys ++ k`),
+ * and a sorted copy per element made that quadratic.
+ */
+interface Growth {
+  base: V[];
+  added: Relation[];
+}
+
+/**
+ * One version of a growing set of relations. Its sorted, duplicate-free items are made
+ * when first read, so a set that is only ever added to costs one sort in the end. The
+ * elements are the set's as valSetAdd would have made them: sorted by compareV, the first
+ * one added kept among equal ones (JavaScript's sort is stable). Only relations go in:
+ * compareV never throws on two of them, so no error moves from the `++` to the read.
+ */
+class GrowingSet implements VValSet {
+  readonly k = 'valset';
+  private sorted: V[] | null = null;
+
+  constructor(
+    readonly growth: Growth,
+    readonly count: number,
+  ) {}
+
+  /** Whether the next relation may be added in place (no later version exists). */
+  get isLatest(): boolean {
+    return this.count === this.growth.added.length;
+  }
+
+  get items(): V[] {
+    if (this.sorted === null)
+      this.sorted = mergeSorted(this.growth.base, this.growth.added, this.count);
+    return this.sorted;
+  }
+}
+
+/** The sorted, duplicate-free union of `base` (sorted, duplicate-free) and added[0..count). */
+function mergeSorted(base: V[], added: Relation[], count: number): V[] {
+  const fresh = added.slice(0, count).sort(compareV);
+  const out: V[] = [];
+  let i = 0;
+  let j = 0;
+  const push = (x: V): void => {
+    if (out.length === 0 || compareV(out[out.length - 1], x) !== 0) out.push(x);
+  };
+  while (i < base.length || j < fresh.length) {
+    // On a tie the base's element comes first: it was in the set before.
+    if (j === fresh.length || (i < base.length && compareV(base[i], fresh[j]) <= 0))
+      push(base[i++]);
+    else push(fresh[j++]);
+  }
+  return out;
+}
+
 export function valSetAdd(s: VValSet, v: V): VValSet {
+  if (v instanceof Relation) {
+    if (s instanceof GrowingSet && s.isLatest) {
+      s.growth.added.push(v);
+      return new GrowingSet(s.growth, s.count + 1);
+    }
+    if (s.items.length >= GROW_FROM && s.items.every((x) => x instanceof Relation))
+      return new GrowingSet({ base: s.items, added: [v] }, 1);
+  }
   const items = s.items;
   let lo = 0,
     hi = items.length;

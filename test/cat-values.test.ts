@@ -1,0 +1,89 @@
+// Sets of values grown one `++` at a time (src/cat/values.ts valSetAdd): large sets of
+// relations grow without a copy per element, and must still be the sets the copies made.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Relation } from '../src/relations/index.js';
+import { compareV, mkValSet, valSetAdd, type V, type VValSet } from '../src/cat/values.js';
+
+const N = 12;
+
+/** The relation with the pairs of the bits of k (k < 2^20): distinct relations for distinct k. */
+function relationOf(k: number): Relation {
+  const r = new Relation(N);
+  for (let b = 0; b < 20; b++) if ((k >> b) & 1) r.add(b % N, Math.floor(b / N) + 1);
+  return r;
+}
+
+/** A set grown from {} by adding these relations one by one, as `r ++ S` does. */
+function grown(from: VValSet, rels: Relation[]): VValSet {
+  let s = from;
+  for (const r of rels) s = valSetAdd(s, r);
+  return s;
+}
+
+/** Pseudo-random numbers, the same on every run. */
+function numbers(count: number, seed: number): number[] {
+  const out: number[] = [];
+  let x = seed;
+  for (let i = 0; i < count; i++) {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    out.push(x % 5000);
+  }
+  return out;
+}
+
+function sameItems(actual: V[], expected: V[]): void {
+  assert.equal(actual.length, expected.length);
+  actual.forEach((x, i) => assert.equal(compareV(x, expected[i]), 0, `element ${i}`));
+}
+
+test('a large set grown element by element is the sorted set of its distinct elements', () => {
+  const ks = numbers(3000, 7); // with repeats
+  const rels = ks.map(relationOf);
+  const s = grown({ k: 'valset', items: [] }, rels);
+  sameItems(s.items, mkValSet(rels).items);
+  assert.ok(s.items.length < rels.length, 'the repeats are in the set once');
+});
+
+test('of equal relations added, the set keeps the first one, as the copying add did', () => {
+  const first = relationOf(5);
+  const again = relationOf(5);
+  const rels = [...numbers(100, 3).map((k) => relationOf(k + 10)), first, again];
+  const s = grown({ k: 'valset', items: [] }, rels);
+  const kept = s.items.filter((x) => compareV(x, first) === 0);
+  assert.equal(kept.length, 1);
+  assert.equal(kept[0], first);
+  // And one already in the set before the growth started stays the one kept.
+  const base = grown({ k: 'valset', items: [] }, numbers(40, 9).map(relationOf));
+  const old = base.items[3];
+  const more = grown(base, [relationOf(4999), (old as Relation).union(new Relation(N))]);
+  assert.equal(more.items.filter((x) => compareV(x, old) === 0)[0], old);
+});
+
+test('two sets grown from one version each have their own elements', () => {
+  const common = grown({ k: 'valset', items: [] }, numbers(50, 11).map(relationOf));
+  const a = relationOf(100_001 % 5000);
+  const b = relationOf(4321);
+  const left = grown(common, [relationOf(17), a]);
+  const right = grown(grown(common, [relationOf(17)]), [b]);
+  const has = (s: VValSet, r: Relation) => s.items.some((x) => compareV(x, r) === 0);
+  assert.ok(has(left, a) && !has(left, b), 'the left set has a only');
+  assert.ok(has(right, b) && !has(right, a), 'the right set has b only');
+  // The common version is unchanged by both.
+  sameItems(common.items, mkValSet(numbers(50, 11).map(relationOf)).items);
+  // Reading a version in between, then growing it further, keeps both right.
+  const middle = grown(common, [relationOf(18)]);
+  const middleItems = middle.items.slice();
+  const after = grown(middle, [relationOf(19)]);
+  sameItems(middle.items, middleItems);
+  assert.equal(after.items.length, middleItems.length + 1);
+});
+
+test('values that are not relations join a grown set as before', () => {
+  const s = grown({ k: 'valset', items: [] }, numbers(60, 5).map(relationOf));
+  // A tag among relations is the model's type error, raised by the `++` itself.
+  assert.throws(() => valSetAdd(s, { k: 'tag', enumName: 'x', name: 'a' }), /heterogeneous/);
+  // The empty value is equal to the empty relation: no new element when that one is in.
+  const withEmpty = valSetAdd(s, new Relation(N));
+  assert.equal(valSetAdd(withEmpty, { k: 'empty' }).items.length, withEmpty.items.length);
+});
