@@ -40,7 +40,7 @@ import {
   columnTypes,
   holds,
   sortColumns,
-  compareStates,
+  compareStateRows,
   columnKey,
   filterRegisterChecks,
   stateValueKey,
@@ -403,7 +403,13 @@ function evaluateTest(
     decideChecks: !observer && opts.maxExecutions === undefined && (opts.decideChecks ?? true),
   };
 
-  const states = new Map<string, FinalState>();
+  // By their text, the distinct final states as rows: the state maps of the candidates are
+  // not kept (the RCU family keeps 524,288 states; maps made its heap ~2.3 KB a state).
+  const states = new Map<string, FinalStateValue[]>();
+  const keepState = (row: FinalStateValue[]): void => {
+    const text = stateText(row);
+    if (!states.has(text)) states.set(text, row);
+  };
   const flags = new Set<string>();
   let positive = 0;
   let negative = 0;
@@ -479,7 +485,7 @@ function evaluateTest(
               if (o.allowed && cand.fault) throw cand.fault;
               if (o.allowed) {
                 for (const f of o.flags) flags.add(f);
-                states.set(stateText(st, columns), st);
+                keepState(columns.map((c) => st.get(columnKey(c)) ?? 0));
                 if (conditionHolds) positive++;
                 else negative++;
               }
@@ -498,10 +504,7 @@ function evaluateTest(
       else throw err;
     }
     for (const part of otherShares?.wait() ?? []) {
-      for (const row of part.states) {
-        const st: FinalState = new Map(columns.map((c, i) => [columnKey(c), row[i]]));
-        states.set(stateText(st, columns), st);
-      }
+      for (const row of part.states) keepState(row);
       for (const f of part.flags) flags.add(f);
       positive += part.positive;
       negative += part.negative;
@@ -511,14 +514,14 @@ function evaluateTest(
     otherShares?.stop();
   }
 
-  const sorted = [...states.values()].sort((a, b) => compareStates(a, b, columns));
+  const sorted = [...states.values()].sort(compareStateRows);
   const { ok, observation } = conditionVerdict(q, speed, positive, negative);
   const result: TestResult = {
     name: test.name,
     file,
     quantifier: q,
     columns,
-    states: sorted.map((st) => columns.map((c) => st.get(columnKey(c)) ?? 0)),
+    states: sorted,
     ok,
     positive,
     negative,
@@ -603,8 +606,8 @@ function refuseUnknownExtensions(
 }
 
 /** A state's identity among the distinct final states (its values, column by column). */
-function stateText(st: FinalState, columns: StateLoc[]): string {
-  return columns.map((c) => stateValueKey(st.get(columnKey(c)) ?? 0)).join(' ');
+function stateText(row: readonly FinalStateValue[]): string {
+  return row.map(stateValueKey).join(' ');
 }
 
 export type { StateLoc };
