@@ -50,6 +50,7 @@ import {
 import { conditionVerdict, type Observation } from '../outcomes/verdict.js';
 import type { Candidate } from '../executions/enumerate.js';
 import type { ModelInput } from '../cat/input.js';
+import type { EventSet, Relation } from '../relations/index.js';
 import type { CatOutcome } from '../cat/index.js';
 
 /**
@@ -326,6 +327,30 @@ function headerName(text: string, file: string): string {
   return m ? m[1]!.replace(/\.litmus$/, '') : basename(file).replace(/\.litmus$/, '');
 }
 
+/** The upper bounds of the candidates of one fixed part, computed when first asked. */
+const boundsByPart = new WeakMap<object, { rf: Relation; FW: EventSet }>();
+
+/**
+ * Upper bounds of rf and FW over the candidates sharing `input`'s fixed part: a read reads
+ * from a write to its location, and a final write is a write (ModelInput.upperBounds).
+ */
+function readsFromBounds(input: ModelInput): (() => { rf: Relation; FW: EventSet }) | undefined {
+  const part = input.fixedPart;
+  const writes = input.sets.get('W');
+  const reads = input.sets.get('R');
+  const loc = input.relations.get('loc');
+  if (part === undefined || writes === undefined || reads === undefined || loc === undefined)
+    return undefined;
+  return () => {
+    let bounds = boundsByPart.get(part);
+    if (bounds === undefined) {
+      bounds = { rf: loc.restrict(writes, reads), FW: writes };
+      boundsByPart.set(part, bounds);
+    }
+    return bounds;
+  };
+}
+
 function evaluateTest(
   file: string,
   text: string,
@@ -365,6 +390,9 @@ function evaluateTest(
     // Skipping model paths every branch rejects changes only what observers and the
     // executions budget would see of the rejected ones.
     pruneForbidden: !observer && opts.maxExecutions === undefined && (opts.pruneForbidden ?? true),
+    // Likewise for the checks decided once per combination (ModelInput.upperBounds); the
+    // evaluation over bounds would count its forks as executions tried.
+    decideChecks: !observer && opts.maxExecutions === undefined,
   };
 
   const states = new Map<string, FinalState>();
@@ -424,6 +452,7 @@ function evaluateTest(
             // Models that build coherence orders from the edges a candidate already forces
             // (herd's cos-opt.cat) read them as `pco`, which herd7's engine supplies.
             if (suppliesForcedCoherence) input.relations.set('pco', forcedCoherence(input));
+            input.upperBounds = readsFromBounds(input);
             // Models that compute dependencies themselves (herd's catdep models) read the
             // register events of each instruction, which herd7's engine supplies.
             const modelInput = suppliesRegisterEvents
