@@ -55,6 +55,9 @@ class DeferredRec {
 
 type Slot = V | Thunk | DeferredRec | undefined;
 
+/** Evaluator.slotFixed's mark of a slot holding a DeferredRec. */
+const DEFERRED = 2;
+
 /**
  * The frame of a `let ... in` expression, with whether each of its values is fixed for
  * the combination: a body reading only fixed values is fixed too (see evNode).
@@ -176,7 +179,10 @@ export class Evaluator implements PrimContext, BoundHost {
    * path combination (read by the caller right after the call, before evaluating more).
    */
   private fixed = false;
-  /** Global slots holding a value (not a thunk) fixed for the combination. */
+  /**
+   * Global slots holding a value (not a thunk) fixed for the combination (1), or a
+   * DeferredRec (DEFERRED: told apart without a type test on every read).
+   */
   private slotFixed: Uint8Array;
   /** Inputs that are the same for every candidate of the combination, by input index. */
   private inputFixed: Uint8Array;
@@ -447,7 +453,10 @@ export class Evaluator implements PrimContext, BoundHost {
           // With checks decided, the fixpoint may have been only theirs: computed if read.
           if (this.decided !== null && programFacts(this.prog).monotone.recs.has(ins)) {
             const later = new DeferredRec(ins);
-            for (const s of ins.slots) this.G[s] = later;
+            for (const s of ins.slots) {
+              this.G[s] = later;
+              this.slotFixed[s] = DEFERRED;
+            }
             break;
           }
           this.bindRec(ins);
@@ -963,11 +972,12 @@ export class Evaluator implements PrimContext, BoundHost {
           this.fixed = s.fixed;
           return s.value;
         }
-        if (s instanceof DeferredRec) {
-          this.bindRec(s.ins);
+        const fixed = this.slotFixed[e.s];
+        if (fixed === DEFERRED) {
+          this.bindRec((s as DeferredRec).ins);
           return this.evNode(e, f);
         }
-        this.fixed = this.slotFixed[e.s] === 1;
+        this.fixed = fixed === 1;
         return s as V;
       }
       case 'local': {
