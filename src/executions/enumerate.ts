@@ -17,12 +17,18 @@ import type { ThreadTrace } from '../events/traces.js';
 import { CandidateSpace } from './candidate-space.js';
 import { PathConditions, type RegisterCheck } from './path-conditions.js';
 import { CandidateValues } from './values.js';
-import { buildModelInput, staticRelations, type Candidate } from './model-input.js';
+import {
+  buildModelInput,
+  partialCandidates,
+  staticRelations,
+  type Candidate,
+  type PartialCandidates,
+} from './model-input.js';
 import { observedLocations } from './test-analysis.js';
 
 export type { ExecEvent } from './candidate-space.js';
 export type { RegisterCheck } from './path-conditions.js';
-export type { Candidate } from './model-input.js';
+export type { Candidate, PartialCandidates } from './model-input.js';
 export { initialMemory, observedLocations, buildTraces } from './test-analysis.js';
 
 /** Counters of the enumeration's work, for tests and the benchmark. */
@@ -31,6 +37,9 @@ export interface EnumerationStats {
   combinations: number;
   /** Complete reads-from choices that reached value resolution. */
   readsFromLeaves: number;
+  /** Partial reads-from choices shown to `rejectsAll`, and those it rejected. */
+  partialChecks?: number;
+  partialRejected?: number;
 }
 
 export interface EnumerationLimits {
@@ -52,6 +61,13 @@ export interface EnumerationOptions extends EnumerationLimits {
    * still walks the whole space.
    */
   share?: { index: number; count: number };
+  /**
+   * Whether the model rejects every candidate below a partial reads-from choice (true:
+   * none of them is built). Asked after some choices, while the subtree below is large
+   * enough and its answers have been worth asking (see PartialPolicy); the reads whose
+   * thread accesses their location elsewhere are then chosen first (CandidateSpace).
+   */
+  rejectsAll?: (partial: PartialCandidates) => boolean;
 }
 
 /**
@@ -75,13 +91,15 @@ export function enumerateCandidates(
   let position = 0; // of the next candidate, for `share`
   const forCombination = (paths: ThreadTrace[]): boolean => {
     if (stats) stats.combinations++;
-    const space = new CandidateSpace(paths, memory, observedMemory);
+    const rejectsAll = options.rejectsAll;
+    const space = new CandidateSpace(paths, memory, observedMemory, rejectsAll !== undefined);
     const fault = paths.find((p) => p.fault !== undefined)?.fault;
     const { events, reads, finalLocations } = space;
     const values = new CandidateValues(space);
     const readsFrom = values.readsFrom;
     const conditions = new PathConditions(space, readsFrom, options.registerChecks);
     const stat = staticRelations(architecture, space);
+    const policy = rejectsAll ? new PartialPolicy(space.readsFromChoices) : null;
 
     const finalChoice = new Array<number>(finalLocations.length).fill(0);
     const emit = (): boolean => {
@@ -146,6 +164,15 @@ export function enumerateCandidates(
           noteExecutionTried();
           continue;
         }
+        if (policy && policy.worthAsking(i + 1)) {
+          if (stats) stats.partialChecks = (stats.partialChecks ?? 0) + 1;
+          const rejected = rejectsAll!(partialCandidates(space, stat, readsFrom, i + 1));
+          policy.answered(i + 1, rejected);
+          if (rejected) {
+            if (stats) stats.partialRejected = (stats.partialRejected ?? 0) + 1;
+            continue;
+          }
+        }
         if (!chooseReadsFrom(i + 1)) return false;
       }
       readsFrom[i] = -1;
@@ -164,4 +191,49 @@ export function enumerateCandidates(
     return true;
   };
   combine(0);
+}
+
+/** Subtrees with fewer leaves than this are not asked about: the leaves cost less. */
+const SMALLEST_SUBTREE = 8;
+/** Answers at a depth before its record decides whether it is worth asking there. */
+const FIRST_ANSWERS = 64;
+/** Below this share of rejections, a depth is asked once in ASK_EVERY times only. */
+const USEFUL_SHARE = 1 / 16;
+const ASK_EVERY = 16;
+
+/**
+ * When to ask whether a partial choice's candidates are all rejected: after `chosen`
+ * reads have their writes, when the candidates below (the product of the remaining
+ * reads' choices) are at least SMALLEST_SUBTREE, and while at least one answer in 16 at
+ * that depth has been a rejection (else once in 16 times, to notice a change). Counts
+ * only, no clock: the same choices are asked about in every run.
+ */
+class PartialPolicy {
+  /** By number of reads chosen: candidates below one partial choice. */
+  private readonly below: number[];
+  private readonly asked: number[];
+  private readonly rejected: number[];
+  /** Times not asked at a depth found not worth it. */
+  private readonly passed: number[];
+
+  constructor(choices: number[][]) {
+    const m = choices.length;
+    this.below = new Array<number>(m + 1).fill(1);
+    for (let i = m - 1; i >= 0; i--) this.below[i] = this.below[i + 1] * choices[i].length;
+    this.asked = new Array<number>(m + 1).fill(0);
+    this.rejected = new Array<number>(m + 1).fill(0);
+    this.passed = new Array<number>(m + 1).fill(0);
+  }
+
+  worthAsking(chosen: number): boolean {
+    if (this.below[chosen] < SMALLEST_SUBTREE) return false;
+    const asked = this.asked[chosen];
+    if (asked < FIRST_ANSWERS || this.rejected[chosen] >= asked * USEFUL_SHARE) return true;
+    return ++this.passed[chosen] % ASK_EVERY === 0;
+  }
+
+  answered(chosen: number, rejected: boolean): void {
+    this.asked[chosen]++;
+    if (rejected) this.rejected[chosen]++;
+  }
 }
