@@ -212,3 +212,26 @@ test("a failed CASP is built as a failed CAS: once ordered after the compared re
     ['RExp:', 'RExp:'],
   ]);
 });
+
+test('each execution of an instruction is its own instance; the statements of one share it', () => {
+  const at = (line: number) => ({ file: 't.litmus', line, col: 2 });
+  // L0: two statements of one instruction (line 2, both read), then a jump back (line 3)
+  // while the read of y gives 0: the loop's reads come in instances of two, one per pass.
+  const body: Stmt[] = [
+    { kind: 'label', name: 'L0', pos: at(1) },
+    { kind: 'assign', reg: 'r0', value: load(reg('x')), pos: at(2) },
+    { kind: 'assign', reg: 'r1', value: load(reg('y')), pos: at(2) },
+    {
+      kind: 'goto',
+      label: 'L0',
+      test: { kind: 'binop', op: '==', left: reg('r1'), right: c(0) },
+      pos: at(3),
+    },
+  ];
+  const paths = exploreThread(thread(body), opts);
+  const twice = paths.find((p) => p.events.length === 4)!;
+  const [a, b, c2, d] = twice.events.map((e) => e.instance);
+  assert.equal(a, b);
+  assert.equal(c2, d);
+  assert.notEqual(a, c2);
+});

@@ -140,3 +140,31 @@ test("ordo explain under herd's aarch64.cat: the rejecting cycle is over the tes
       for (const [a, b] of pairs) assert.ok(a < events && b < events, `${name}: ${a} -> ${b}`);
   }
 });
+
+test('same-instance: two iterations of a one-instruction loop body are two instances, one LDP is one', () => {
+  const model = write(
+    'instances.cat',
+    '"instances"\nflag ~empty (([R]; same-instance; [R]) \\ id) as one-instance-reads-twice\n',
+  );
+  const loop = (name: string, body: string) =>
+    write(
+      `${name}.litmus`,
+      [
+        `AArch64 ${name}`,
+        '{ uint64_t x[2]; 0:X1=x; 1:X1=x; }',
+        ' P0          | P1     ;',
+        ' MOV X0,#1   | L0:    ;',
+        ` STR X0,[X1] | ${body} ;`,
+        '             | CBZ X2,L0 ;',
+        'exists (1:X2=1)',
+      ].join('\n') + '\n',
+    );
+  // The loop runs its LDR once or, unrolled, twice: the two reads of the second path are
+  // consecutive events from one source position, yet two executions of the instruction.
+  const ldr = runTest(loop('loop-ldr', 'LDR X2,[X1]'), { model });
+  assert.equal(ldr.unrollLimitAt, 'L0');
+  assert.deepEqual(ldr.flags, []);
+  // One LDP reads twice in one instance: the model does see such pairs.
+  const ldp = runTest(loop('loop-ldp', 'LDP X2,X3,[X1]'), { model });
+  assert.deepEqual(ldp.flags, ['one-instance-reads-twice']);
+});

@@ -39,6 +39,12 @@ export interface TraceEvent {
    * null. `{k:'r', ev}` always denotes the value event ev READ.
    */
   value: Sym | null;
+  /**
+   * The executed instruction this event belongs to (herd7's instruction instance), numbered
+   * along the path: the events of one execution of one instruction share it, and each
+   * execution has its own (two iterations of a loop are two instances).
+   */
+  instance: number;
   /** Local read events this event depends on, by kind of dependency. */
   addrDeps: number[];
   dataDeps: number[];
@@ -119,6 +125,13 @@ interface PathState {
   jumps: Map<Stmt, number>;
   /** The open reservation of a load-reserve: its read event and location per word (two for a pair). */
   reservation: ReservedWord[] | null;
+  /** The instance number of the statements being executed (see TraceEvent.instance). */
+  instance: number;
+  /**
+   * Where the instance being executed comes from: a statement at another place starts a
+   * new one; null when the next statement starts one whatever its place (after a jump).
+   */
+  instanceAt: SourcePos | null;
 }
 
 /** Iterations after which a loop whose conditions read no memory is cut (it never ends). */
@@ -206,6 +219,8 @@ function cloneState(s: PathState): PathState {
     ctrl: s.ctrl,
     jumps: new Map(s.jumps),
     reservation: s.reservation,
+    instance: s.instance,
+    instanceAt: s.instanceAt,
   };
 }
 
@@ -221,6 +236,8 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
     ctrl: [],
     jumps: new Map(),
     reservation: null,
+    instance: -1,
+    instanceAt: null,
   };
   for (const p of thread.params)
     initial.regs.set(p.name, { sym: konst({ addr: p.name }), deps: [] });
@@ -261,8 +278,8 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
     }
   }
 
-  function push(state: PathState, ev: Omit<TraceEvent, 'ctrlDeps'>): number {
-    state.events.push({ ...ev, ctrlDeps: state.ctrl });
+  function push(state: PathState, ev: Omit<TraceEvent, 'ctrlDeps' | 'instance'>): number {
+    state.events.push({ ...ev, instance: state.instance, ctrlDeps: state.ctrl });
     return state.events.length - 1;
   }
 
@@ -712,6 +729,12 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
       return;
     }
     const s = list[i];
+    // One instruction may be several statements (all at its place); a statement at
+    // another place, or any statement after a jump, is the next instruction instance.
+    if (state.instanceAt === null || !samePlace(s.pos, state.instanceAt)) {
+      state.instance++;
+      state.instanceAt = s.pos ?? null;
+    }
     if (s.kind === 'goto') {
       jump(list, i, s, state, k);
       return;
@@ -742,6 +765,7 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
         !withinLimit(st, s, known ? KNOWN_LOOP_BOUND : unroll, known ? null : s.label)
       )
         return;
+      st.instanceAt = null;
       stmts(list, target + 1, st, k);
     };
     if (!s.test) {
@@ -792,6 +816,7 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
         throw new OrdoError(`branch to an undefined label P${to.thread}:${to.label}`, where(s.pos));
       st.ctrl = unionDeps(st.ctrl, t.deps);
       if ((code !== list || target < i) && !withinLimit(st, s, unroll, to.label)) return;
+      st.instanceAt = null;
       stmts(code, target + 1, st, k);
     });
   }
@@ -938,7 +963,10 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
               after.ctrl = outer;
               k(after);
             };
+            // Each iteration's test is a new execution of the loop's condition.
             const again = (after: PathState) => {
+              after.instance++;
+              after.instanceAt = null;
               if (n < unroll) iterate(after, n + 1);
             };
             st2.ctrl = unionDeps(st2.ctrl, t.deps);
@@ -956,12 +984,11 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
           words.map((w) => w.addr),
           state,
           (st, at) => {
-            const reads = at.map((a) => read(st, a.loc, s.annot, true, a.deps, s.pos).deps[0]!);
-            reads.slice(1).forEach((r) => (st.events[r]!.sameAccessAs = reads[0]!));
-            words.forEach((w, i) =>
-              st.regs.set(w.reg, { sym: { k: 'r', ev: reads[i]! }, deps: [reads[i]!] }),
-            );
-            st.reservation = reads.map((read, i) => ({ read, loc: at[i]!.loc }));
+            const reads = at.map((a) => read(st, a.loc, s.annot, true, a.deps, s.pos));
+            const events = reads.map((r) => r.deps[0]!);
+            events.slice(1).forEach((e) => (st.events[e]!.sameAccessAs = events[0]!));
+            words.forEach((w, i) => st.regs.set(w.reg, reads[i]!));
+            st.reservation = events.map((read, i) => ({ read, loc: at[i]!.loc }));
             k(st);
           },
         );
@@ -1067,6 +1094,11 @@ export function exploreThread(thread: Thread, opts: ExploreOptions): ThreadTrace
   stmts(thread.body, 0, initial, (st) => complete(st));
   for (let run = parked.pop(); run; run = parked.pop()) run();
   return results;
+}
+
+/** Whether two source positions are the same place (statements of one instruction share it). */
+function samePlace(a: SourcePos | undefined, b: SourcePos): boolean {
+  return a !== undefined && a.line === b.line && a.col === b.col && a.file === b.file;
 }
 
 function truthyConst(s: Sym): boolean {

@@ -14,6 +14,8 @@ export interface ExecEvent {
   thread: number;
   /** Index in its thread's trace (-1 for initial writes). */
   local: number;
+  /** Its instruction instance in its thread's trace (TraceEvent.instance; -1 for initial writes). */
+  instance: number;
   kind: EventKind;
   loc: string | null;
   annot: string[];
@@ -52,7 +54,7 @@ export class CandidateSpace {
     const initOf = new Map<string, number>();
     for (const loc of [...memory.keys()].sort()) {
       initOf.set(loc, this.events.length);
-      this.pushEvent(-1, -1, { kind: 'W', loc, annot: [], atomic: false }, true);
+      this.pushEvent(-1, -1, { kind: 'W', loc, annot: [], atomic: false, instance: -1 }, true);
     }
     paths.forEach((p, t) => {
       this.pathOfThread.set(p.thread, t);
@@ -112,13 +114,14 @@ export class CandidateSpace {
   private pushEvent(
     thread: number,
     local: number,
-    ev: Pick<TraceEvent, 'kind' | 'loc' | 'annot' | 'atomic' | 'pos'>,
+    ev: Pick<TraceEvent, 'kind' | 'loc' | 'annot' | 'atomic' | 'instance' | 'pos'>,
     init: boolean,
   ): void {
     this.events.push({
       id: this.events.length,
       thread,
       local,
+      instance: ev.instance,
       kind: ev.kind,
       loc: ev.loc,
       annot: ev.annot,

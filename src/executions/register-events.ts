@@ -345,26 +345,18 @@ function extendStatic(events: readonly ExecEvent[], input: ModelInput): Extended
 }
 
 /**
- * Instance number of each event: consecutive events of one thread from the same source
- * statement (the accesses of one instruction) share one; initial writes have their own.
+ * Instance number of each event: the events of one thread from one executed instruction
+ * (the trace stage's TraceEvent.instance) share one; initial writes have their own.
  */
 function instances(events: readonly ExecEvent[]): number[] {
-  const out: number[] = [];
+  const byThread = new Map<number, Map<number, number>>();
   let next = 0;
-  events.forEach((e, i) => {
-    const prev = i > 0 ? events[i - 1] : undefined;
-    const same =
-      prev !== undefined &&
-      !e.init &&
-      !prev.init &&
-      prev.thread === e.thread &&
-      prev.local === e.local - 1 &&
-      e.pos !== undefined &&
-      prev.pos !== undefined &&
-      prev.pos.line === e.pos.line &&
-      prev.pos.col === e.pos.col &&
-      prev.pos.file === e.pos.file;
-    out.push(same ? out[i - 1]! : next++);
+  return events.map((e) => {
+    if (e.init) return next++;
+    let numbers = byThread.get(e.thread);
+    if (!numbers) byThread.set(e.thread, (numbers = new Map()));
+    let n = numbers.get(e.instance);
+    if (n === undefined) numbers.set(e.instance, (n = next++));
+    return n;
   });
-  return out;
 }
