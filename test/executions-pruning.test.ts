@@ -171,6 +171,7 @@ function visits(
               asked.push(p);
               return rejectsAll(p);
             },
+            askAlways: true,
           }
         : {}),
     },

@@ -419,7 +419,9 @@ function evaluateTest(
             deadline,
             registerChecks: filterChecks,
             ...(share ? { share: { index: share.index, count: share.count } } : {}),
-            ...(rejectsAll ? { rejectsAll } : {}),
+            ...(rejectsAll
+              ? { rejectsAll, askAlways: evalOptions.pruneForbidden === 'always' }
+              : {}),
           },
           (cand, input) => {
             // A filtered-out candidate is not an execution of the test; under -speedcheck

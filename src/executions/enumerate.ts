@@ -9,7 +9,7 @@
 import type { LitmusTest, Value } from '../program/ir.js';
 import { memoryCells } from '../program/ir.js';
 import { OrdoError } from '../diagnostics.js';
-import { checkLimits, noteExecutionTried } from '../limits.js';
+import { checkLimits, limitClock, noteExecutionTried } from '../limits.js';
 import type { ModelInput } from '../cat/input.js';
 import { findArchitecture } from '../arch/index.js';
 import { evaluateSymbolic, UNDETERMINED, type ResolvedValue } from '../events/symbolic.js';
@@ -68,6 +68,11 @@ export interface EnumerationOptions extends EnumerationLimits {
    * thread accesses their location elsewhere are then chosen first (CandidateSpace).
    */
   rejectsAll?: (partial: PartialCandidates) => boolean;
+  /**
+   * Ask `rejectsAll` at every partial choice with SMALLEST_SUBTREE candidates or more
+   * below, whatever the answers cost (tests, the fuzzer's differential runs).
+   */
+  askAlways?: boolean;
 }
 
 /**
@@ -88,6 +93,7 @@ export function enumerateCandidates(
   if (!architecture) throw new OrdoError(`unsupported litmus architecture ${test.arch}`);
 
   const share = options.share && options.share.count > 1 ? options.share : null;
+  const policy = options.rejectsAll ? new PartialPolicy(options.askAlways === true) : null;
   let position = 0; // of the next candidate, for `share`
   const forCombination = (paths: ThreadTrace[]): boolean => {
     if (stats) stats.combinations++;
@@ -99,7 +105,8 @@ export function enumerateCandidates(
     const readsFrom = values.readsFrom;
     const conditions = new PathConditions(space, readsFrom, options.registerChecks);
     const stat = staticRelations(architecture, space);
-    const policy = rejectsAll ? new PartialPolicy(space.readsFromChoices) : null;
+    policy?.combination(space.readsFromChoices);
+    let lastVisit = policy ? limitClock() : 0;
 
     const finalChoice = new Array<number>(finalLocations.length).fill(0);
     const emit = (): boolean => {
@@ -134,7 +141,13 @@ export function enumerateCandidates(
         registers,
       };
       if (fault) cand.fault = fault;
-      return visit(cand, buildModelInput(cand, stat));
+      const more = visit(cand, buildModelInput(cand, stat));
+      if (policy) {
+        const now = limitClock();
+        policy.visited(now - lastVisit);
+        lastVisit = now;
+      }
+      return more;
     };
     const chooseFinalWrites = (i: number): boolean => {
       if (i === finalLocations.length) return emit();
@@ -166,8 +179,12 @@ export function enumerateCandidates(
         }
         if (policy && policy.worthAsking(i + 1)) {
           if (stats) stats.partialChecks = (stats.partialChecks ?? 0) + 1;
+          const started = limitClock();
           const rejected = rejectsAll!(partialCandidates(space, stat, readsFrom, i + 1));
-          policy.answered(i + 1, rejected);
+          const now = limitClock();
+          policy.answered(i + 1, rejected, now - started);
+          // An answer's time is not a candidate's.
+          lastVisit += now - started;
           if (rejected) {
             if (stats) stats.partialRejected = (stats.partialRejected ?? 0) + 1;
             continue;
@@ -193,47 +210,91 @@ export function enumerateCandidates(
   combine(0);
 }
 
-/** Subtrees with fewer leaves than this are not asked about: the leaves cost less. */
+/** Subtrees with fewer candidates than this are not asked about: the candidates cost less. */
 const SMALLEST_SUBTREE = 8;
+/** Candidates visited before any question: what one costs is measured on them. */
+const FIRST_CANDIDATES = 16;
+/** Combinations whose candidates are expected to take less (ms, CPU) are not asked about. */
+const LARGE_MS = 3000;
 /** Answers at a depth before its record decides whether it is worth asking there. */
-const FIRST_ANSWERS = 64;
-/** Below this share of rejections, a depth is asked once in ASK_EVERY times only. */
-const USEFUL_SHARE = 1 / 16;
+const FIRST_ANSWERS = 2;
+/** One in this many partial choices is asked about at a depth found not worth it. */
 const ASK_EVERY = 16;
+/**
+ * How many times its cost an answer must be expected to save: the candidates below are
+ * counted before path conditions and filters cut them, and the first figures include
+ * compiling the bound evaluation.
+ */
+const WORTH = 4;
+/** Weight of the newest figure in the moving averages. */
+const NEWEST = 0.1;
 
 /**
  * When to ask whether a partial choice's candidates are all rejected: after `chosen`
- * reads have their writes, when the candidates below (the product of the remaining
- * reads' choices) are at least SMALLEST_SUBTREE, and while at least one answer in 16 at
- * that depth has been a rejection (else once in 16 times, to notice a change). Counts
- * only, no clock: the same choices are asked about in every run.
+ * reads have their writes, when the candidates below (the product of the remaining reads'
+ * choices) are at least SMALLEST_SUBTREE, in a combination whose candidates are expected
+ * to take LARGE_MS or more, and while the answers at that depth have been
+ * worth their cost: the share of rejections times the candidates below times what a
+ * candidate costs (its enumeration and model, measured) at least WORTH times what an
+ * answer costs there (measured). Else once in ASK_EVERY times, to notice a change. Times are of
+ * limitClock (the process's CPU time): the choices asked about differ between runs, never
+ * the candidates enumerated.
  */
 class PartialPolicy {
-  /** By number of reads chosen: candidates below one partial choice. */
-  private readonly below: number[];
-  private readonly asked: number[];
-  private readonly rejected: number[];
+  /** By number of reads chosen: candidates below one partial choice (this combination's). */
+  private below: number[] = [];
+  /** By number of reads chosen, over the combinations so far: answers, and their record. */
+  private readonly asked: number[] = [];
+  /** Moving averages, by depth: the share of rejections, an answer's cost (ms). */
+  private readonly rejectedShare: number[] = [];
+  private readonly answerCost: number[] = [];
   /** Times not asked at a depth found not worth it. */
-  private readonly passed: number[];
+  private readonly passed: number[] = [];
+  /** Moving average of a candidate's cost (ms), from its first choice to its last visit. */
+  private candidateCost = 0;
+  private candidates = 0;
 
-  constructor(choices: number[][]) {
+  constructor(private readonly always: boolean) {}
+
+  /** A path combination begins, with these choices per read. */
+  combination(choices: number[][]): void {
     const m = choices.length;
     this.below = new Array<number>(m + 1).fill(1);
     for (let i = m - 1; i >= 0; i--) this.below[i] = this.below[i + 1] * choices[i].length;
-    this.asked = new Array<number>(m + 1).fill(0);
-    this.rejected = new Array<number>(m + 1).fill(0);
-    this.passed = new Array<number>(m + 1).fill(0);
+    for (let d = this.asked.length; d <= m; d++) {
+      this.asked.push(0);
+      this.rejectedShare.push(0);
+      this.answerCost.push(0);
+      this.passed.push(0);
+    }
   }
 
   worthAsking(chosen: number): boolean {
-    if (this.below[chosen] < SMALLEST_SUBTREE) return false;
-    const asked = this.asked[chosen];
-    if (asked < FIRST_ANSWERS || this.rejected[chosen] >= asked * USEFUL_SHARE) return true;
+    const below = this.below[chosen];
+    if (below < SMALLEST_SUBTREE) return false;
+    if (this.always) return true;
+    // A combination expected to take less than LARGE_MS is left alone: the first answers
+    // cost the compiling of the bound evaluation.
+    if (this.candidates < FIRST_CANDIDATES || this.below[0] * this.candidateCost < LARGE_MS)
+      return false;
+    if (this.asked[chosen] < FIRST_ANSWERS) return true;
+    const saves = this.rejectedShare[chosen] * below * this.candidateCost;
+    if (saves >= WORTH * this.answerCost[chosen]) return true;
     return ++this.passed[chosen] % ASK_EVERY === 0;
   }
 
-  answered(chosen: number, rejected: boolean): void {
-    this.asked[chosen]++;
-    if (rejected) this.rejected[chosen]++;
+  answered(chosen: number, rejected: boolean, ms: number): void {
+    const first = this.asked[chosen]++ === 0;
+    const share = rejected ? 1 : 0;
+    this.rejectedShare[chosen] = first
+      ? share
+      : (1 - NEWEST) * this.rejectedShare[chosen] + NEWEST * share;
+    this.answerCost[chosen] = first ? ms : (1 - NEWEST) * this.answerCost[chosen] + NEWEST * ms;
+  }
+
+  /** A candidate was visited, `ms` after the previous one (or after the combination began). */
+  visited(ms: number): void {
+    this.candidateCost =
+      this.candidates++ === 0 ? ms : (1 - NEWEST) * this.candidateCost + NEWEST * ms;
   }
 }
