@@ -112,8 +112,11 @@ function constant(v: V): RExp {
   return { t: 'const', v };
 }
 
-/** Bound runs the fork searches of one run over inputs may make (BoundRun.overInputs). */
-const SEARCH_BUDGET = 64;
+/**
+ * Bound runs a fork search in a run over inputs makes before it must have shown, in
+ * failing groups, twice as many alternatives as further runs (searchFork).
+ */
+const SEARCH_RUNS = 16;
 
 /** Two relations or two event sets with the same elements (other values: never). */
 function sameValue(a: V, b: V): boolean {
@@ -423,8 +426,6 @@ export class BoundRun {
    * (overInputs); null for a run after a fork, where the inputs are the candidate's.
    */
   private inputs: Map<number, Bound> | null;
-  /** Bound runs the searches of forks in a run over inputs may still make (searchFork). */
-  private budget = SEARCH_BUDGET;
   /**
    * What the host's globals are computed from (ModelInput.fixedPart), for keeping calls
    * between runs over inputs; undefined: nothing is kept.
@@ -590,7 +591,7 @@ export class BoundRun {
    * The alternatives of the exact fork at code[at] in a run over inputs, searched as
    * forbiddenAlternatives does, in groups (the same kept trees): the index of a check
    * that fails in every group (so on every alternative of every candidate), or -1 as soon
-   * as a single alternative passes or the budget is spent.
+   * as a single alternative passes or the runs no longer pay.
    */
   private searchFork(code: CIns[], at: number, end: number, elems: V[]): number {
     const ins = code[at] as Extract<CIns, { t: 'with' }>;
@@ -599,16 +600,21 @@ export class BoundRun {
     const before = this.env;
     const groups: Group[] = [tree.root];
     let failedAt = -1;
+    let runs = 0;
+    let failed = 0;
     try {
       while (groups.length > 0) {
         const group = groups.pop()!;
-        if (--this.budget < 0) return -1;
+        // As forbiddenAlternatives: give up when the runs no longer pay for themselves.
+        if (++runs > SEARCH_RUNS + failed / 2) return -1;
+        this.host.checkLimits();
         this.env = new Map(before);
         const only = group.members.length === 1 ? elems[group.members[0]] : null;
         this.env.set(ins.slot, { e: null, value: only !== null ? exact(only) : group.bound });
-        const failed = this.exec(code, at + 1, end);
-        if (failed >= 0) {
-          failedAt = failed;
+        const check = this.exec(code, at + 1, end);
+        if (check >= 0) {
+          failedAt = check;
+          failed += group.members.length;
           continue;
         }
         if (only !== null) return -1; // this alternative may be allowed

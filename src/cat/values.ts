@@ -207,8 +207,8 @@ class GrowingSet implements VValSet {
   private sorted: V[] | null = null;
 
   constructor(
-    readonly growth: Growth,
-    readonly count: number,
+    public growth: Growth,
+    public count: number,
   ) {}
 
   /** Whether the next relation may be added in place (no later version exists). */
@@ -217,8 +217,13 @@ class GrowingSet implements VValSet {
   }
 
   get items(): V[] {
-    if (this.sorted === null)
+    if (this.sorted === null) {
       this.sorted = mergeSorted(this.growth.base, this.growth.added, this.count);
+      // Grown further, this version starts from its items: the log (as long as the set
+      // again, for the largest sets hundreds of thousands of entries) may go.
+      this.growth = { base: this.sorted, added: [] };
+      this.count = 0;
+    }
     return this.sorted;
   }
 }
