@@ -243,30 +243,34 @@ const NEWEST = 0.1;
 class PartialPolicy {
   /** By number of reads chosen: candidates below one partial choice (this combination's). */
   private below: number[] = [];
-  /** By number of reads chosen, over the combinations so far: answers, and their record. */
-  private readonly asked: number[] = [];
+  /** By number of reads chosen, in this combination: answers, and their record. */
+  private asked: number[] = [];
   /** Moving averages, by depth: the share of rejections, an answer's cost (ms). */
-  private readonly rejectedShare: number[] = [];
-  private readonly answerCost: number[] = [];
+  private rejectedShare: number[] = [];
+  private answerCost: number[] = [];
   /** Times not asked at a depth found not worth it. */
-  private readonly passed: number[] = [];
-  /** Moving average of a candidate's cost (ms), from its first choice to its last visit. */
+  private passed: number[] = [];
+  /**
+   * Moving average of a candidate's cost (ms), from its first choice to its last visit,
+   * over the combinations so far.
+   */
   private candidateCost = 0;
   private candidates = 0;
 
   constructor(private readonly always: boolean) {}
 
-  /** A path combination begins, with these choices per read. */
+  /**
+   * A path combination begins, with these choices per read. A depth means other reads in
+   * another combination: its record starts again (a candidate's cost is kept).
+   */
   combination(choices: number[][]): void {
     const m = choices.length;
     this.below = new Array<number>(m + 1).fill(1);
     for (let i = m - 1; i >= 0; i--) this.below[i] = this.below[i + 1] * choices[i].length;
-    for (let d = this.asked.length; d <= m; d++) {
-      this.asked.push(0);
-      this.rejectedShare.push(0);
-      this.answerCost.push(0);
-      this.passed.push(0);
-    }
+    this.asked = new Array<number>(m + 1).fill(0);
+    this.rejectedShare = new Array<number>(m + 1).fill(0);
+    this.answerCost = new Array<number>(m + 1).fill(0);
+    this.passed = new Array<number>(m + 1).fill(0);
   }
 
   worthAsking(chosen: number): boolean {
