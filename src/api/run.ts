@@ -51,6 +51,7 @@ import { conditionVerdict, type Observation } from '../outcomes/verdict.js';
 import type { Candidate, PartialCandidates } from '../executions/enumerate.js';
 import { rejectsEveryCandidate } from '../cat/candidate-bounds.js';
 import type { ModelInput } from '../cat/input.js';
+import type { EventSet, Relation } from '../relations/index.js';
 import type { CatOutcome } from '../cat/index.js';
 
 /**
@@ -69,6 +70,14 @@ export interface RunOptions extends ConfigRequest {
    * Runs with an observer or -max-executions never skip.
    */
   pruneForbidden?: boolean | 'always';
+  /**
+   * Deciding the model's monotone checks once per path combination over upper bounds of
+   * rf (EvalOptions.decideChecks): by default for combinations with many candidates,
+   * `always` for every combination, false never. The answer must not depend on it (the
+   * fuzzer's --differential compares `always` with false). Runs with an observer or
+   * -max-executions never decide.
+   */
+  decideChecks?: boolean | 'always';
   /** Cap on the whole process's resident memory, in MiB; 0 or undefined for none. */
   maxMemoryMb?: number;
   /**
@@ -327,6 +336,30 @@ function headerName(text: string, file: string): string {
   return m ? m[1]!.replace(/\.litmus$/, '') : basename(file).replace(/\.litmus$/, '');
 }
 
+/** The upper bounds of the candidates of one fixed part, computed when first asked. */
+const boundsByPart = new WeakMap<object, { rf: Relation; FW: EventSet }>();
+
+/**
+ * Upper bounds of rf and FW over the candidates sharing `input`'s fixed part: a read reads
+ * from a write to its location, and a final write is a write (ModelInput.upperBounds).
+ */
+function readsFromBounds(input: ModelInput): (() => { rf: Relation; FW: EventSet }) | undefined {
+  const part = input.fixedPart;
+  const writes = input.sets.get('W');
+  const reads = input.sets.get('R');
+  const loc = input.relations.get('loc');
+  if (part === undefined || writes === undefined || reads === undefined || loc === undefined)
+    return undefined;
+  return () => {
+    let bounds = boundsByPart.get(part);
+    if (bounds === undefined) {
+      bounds = { rf: loc.restrict(writes, reads), FW: writes };
+      boundsByPart.set(part, bounds);
+    }
+    return bounds;
+  };
+}
+
 function evaluateTest(
   file: string,
   text: string,
@@ -366,6 +399,9 @@ function evaluateTest(
     // Skipping model paths every branch rejects changes only what observers and the
     // executions budget would see of the rejected ones.
     pruneForbidden: !observer && opts.maxExecutions === undefined && (opts.pruneForbidden ?? true),
+    // Likewise for the checks decided once per combination (ModelInput.upperBounds); the
+    // evaluation over bounds would count its forks as executions tried.
+    decideChecks: !observer && opts.maxExecutions === undefined && (opts.decideChecks ?? true),
   };
 
   const states = new Map<string, FinalState>();
@@ -436,6 +472,7 @@ function evaluateTest(
             // Models that build coherence orders from the edges a candidate already forces
             // (herd's cos-opt.cat) read them as `pco`, which herd7's engine supplies.
             if (suppliesForcedCoherence) input.relations.set('pco', forcedCoherence(input));
+            input.upperBounds = readsFromBounds(input);
             // Models that compute dependencies themselves (herd's catdep models) read the
             // register events of each instruction, which herd7's engine supplies.
             const modelInput = suppliesRegisterEvents

@@ -33,6 +33,12 @@ export interface ModelInput {
    * so the model may share what it computed from the rest. Absent: nothing is shared.
    */
   fixedPart?: object;
+  /**
+   * Relations containing rf, and sets containing FW, of every candidate with the same
+   * fixed part (e.g. rf within the pairs of a write and a read of one location), for the
+   * checks decided over them (cat/monotone.ts). Absent: nothing is decided.
+   */
+  upperBounds?: () => { rf: Relation; FW: EventSet };
 }
 
 /**

@@ -14,6 +14,8 @@ import type { CIns, RCond, RExp, RPat, CompiledProgram } from './resolved.js';
 import { PER_CANDIDATE_INPUTS, type ModelInput, type ModelOutcome } from './input.js';
 import type { MemoNode } from './invariance.js';
 import { watchedSlots, type KindNode } from './kinds.js';
+import { monotoneFacts, type MonotoneFacts } from './monotone.js';
+import { VALUE_READING_PRIMITIVES } from './primitives.js';
 import { forbiddenAlternatives, noteFork, worthSearching, type BoundHost } from './bounds.js';
 import {
   CatError,
@@ -43,7 +45,15 @@ class Thunk {
   constructor(public e: RExp) {}
 }
 
-type Slot = V | Thunk | undefined;
+/**
+ * A top-level `let rec` left unevaluated until something reads one of its names (only on
+ * candidates whose decided checks may have been its only readers: see decideChecks).
+ */
+class DeferredRec {
+  constructor(public ins: Extract<CIns, { t: 'grec' }>) {}
+}
+
+type Slot = V | Thunk | DeferredRec | undefined;
 
 /** The nodes whose values are never judged fixed for a combination (see evNode). */
 type OtherExp = Extract<
@@ -53,8 +63,22 @@ type OtherExp = Extract<
 
 const UNBOUND = Symbol('unbound');
 
+/**
+ * The evaluation of a combination from which its checks are decided over upper bounds
+ * (see decideChecks): combinations of fewer candidates would not repay the evaluation
+ * (at 16, the corpus's locked tests did ~4 % more node evaluations; at 64 none more).
+ */
+export const DECIDE_AT = 64;
+
 /** Forks with fewer alternatives run branch by branch (a bound run costs a few branches). */
 const PRUNE_AT_LEAST = 8;
+
+/**
+ * Counts of the checks decided over upper bounds (decideChecks) since the process started,
+ * for measurements and tests: evaluations over bounds, those that decided something, and
+ * tests skipped on candidates.
+ */
+export const decideStats = { judged: 0, decided: 0, skipped: 0 };
 
 /** Counts of the fork pruning (bounds.ts) since the process started, for measurements. */
 export const pruneStats = { forks: 0, runs: 0, alternatives: 0, skipped: 0 };
@@ -84,6 +108,15 @@ export interface EvalOptions {
    * observer would capture of it is missing.
    */
   pruneForbidden?: boolean | 'always';
+  /**
+   * Decide the model's monotone checks once per path combination, over the upper bounds
+   * of rf and FW the input carries (ModelInput.upperBounds; monotone.ts), and skip on each
+   * candidate the checks that hold on every one and the flags that fire on none. Only for
+   * runs that read nothing but verdicts, flags and final states: the failed check a
+   * rejected candidate reports may then be a later one than herd7's first. `always`: at
+   * the first evaluation of every combination (for tests; see DECIDE_AT).
+   */
+  decideChecks?: boolean | 'always';
 }
 
 /** A check that failed on a model path, with the value it found wanting. */
@@ -138,6 +171,10 @@ export class Evaluator implements PrimContext, BoundHost {
   private inputFixed: Uint8Array;
   /** Values shared by the steps of the top-level fixpoint being computed (see invariance.ts). */
   private loopMemo: Array<V | undefined>;
+  /** The checks decided for the combination and skipped here (see decideChecks). */
+  private decided: DecidedChecks | null = null;
+  /** Set while evaluating over upper bounds (judgeChecks): what it found so far. */
+  private judged: Judgement | null = null;
 
   constructor(
     private prog: CompiledProgram,
@@ -149,7 +186,6 @@ export class Evaluator implements PrimContext, BoundHost {
     this.stageMemo = this.shared.stage;
     this.slotFixed = new Uint8Array(prog.nslots);
     const facts = programFacts(prog);
-    this.inputFixed = facts.inputFixed;
     this.tagForms = facts.tagForms;
     this.loopMemo = new Array<V | undefined>(prog.loopCount);
     this.n = input.events.length;
@@ -163,8 +199,17 @@ export class Evaluator implements PrimContext, BoundHost {
       if (input.fixedPart !== undefined) this.shared.inputs = this.I;
     } else {
       this.I = known.slice();
-      for (const i of facts.perCandidateInputs) this.I[i] = this.resolveInput(prog.inputNames[i]);
+      for (const i of facts.perCandidateInputs) {
+        this.I[i] = this.resolveInput(prog.inputNames[i]);
+        // A steady input that differs from the first candidate's varies from now on, and
+        // the values kept as fixed may have been computed from it.
+        if (this.shared.steady[i] === 1 && !sameInput(known[i], this.I[i])) {
+          this.shared.steady[i] = 0;
+          this.shared.fixed.fill(undefined);
+        }
+      }
     }
+    this.inputFixed = this.shared.steady;
   }
 
   private tagForms: Map<string, string>;
@@ -208,6 +253,8 @@ export class Evaluator implements PrimContext, BoundHost {
   // ----------------------------------------------------------- running
 
   run(): CatOutcome[] {
+    if (this.opts.decideChecks && !this.opts.allChecks && !this.opts.capture)
+      this.decided = this.decidedChecks();
     this.exec(this.prog.code, 0, null, [], (flags) => {
       const failures = this.pathFailures;
       const o: CatOutcome =
@@ -222,6 +269,115 @@ export class Evaluator implements PrimContext, BoundHost {
       this.outcomes.push(o);
     });
     return this.outcomes;
+  }
+
+  /**
+   * The checks this evaluation may skip (see decideChecks): judged once per combination,
+   * at its DECIDE_AT-th evaluation, and only for a candidate within the bounds judged.
+   */
+  private decidedChecks(): DecidedChecks | null {
+    const bounds = this.input.upperBounds;
+    const shared = this.shared;
+    if (bounds === undefined || this.input.fixedPart === undefined) return null;
+    const at = this.opts.decideChecks === 'always' ? 1 : DECIDE_AT;
+    if (shared.decided === undefined && ++shared.evaluations >= at)
+      shared.decided = this.judgeChecks(bounds());
+    const decided = shared.decided;
+    if (decided === undefined || decided === null) return null;
+    const { rf, FW } = bounds();
+    const ownRf = this.input.relations.get('rf');
+    const ownFw = this.input.sets.get('FW');
+    if (ownRf !== undefined && !ownRf.isSubsetOf(rf)) return null;
+    if (ownFw !== undefined && !ownFw.isSubsetOf(FW)) return null;
+    return decided;
+  }
+
+  /**
+   * Over upper bounds: a test's positive form, for the monotone tests that held so far
+   * (the others are evaluated by the candidates themselves); no path stops at a test.
+   */
+  private judgeTest(ins: Extract<CIns, { t: 'test' }>, frame: Frame | null): void {
+    const judged = this.judged!;
+    if (!programFacts(this.prog).monotone.tests.has(ins) || judged.held.get(ins) === false) return;
+    const held = this.test(ins, frame) !== ins.neg;
+    judged.held.set(ins, held);
+    if (!held && ++judged.failed === programFacts(this.prog).monotone.tests.size)
+      throw NOTHING_DECIDED;
+  }
+
+  /**
+   * Whether a fork of one alternative binds a name fixed for the combination: its set is
+   * fixed, or equal to the set the combination's first evaluation found there (the
+   * family's coherence order, one per candidate: what LKMM builds from co is then kept).
+   * A candidate finding another set there drops the values kept, and the fork's name
+   * varies from then on in the combination.
+   */
+  private steadyFork(ins: CIns, set: V, setFixed: boolean, alternatives: number): boolean {
+    const shared = this.shared;
+    if (setFixed) return alternatives === 1;
+    if (shared.part === undefined || shared.forksVaried.has(ins)) return false;
+    // Asked at every evaluation of the fork: values kept from a steady name are read back
+    // by any later evaluation of their nodes, whatever its own fork found.
+    const seen = shared.forkSets.get(ins);
+    if (seen === undefined && alternatives === 1) {
+      shared.forkSets.set(ins, set);
+      return true;
+    }
+    if (seen !== undefined && alternatives === 1 && sameValue(seen, set)) return true;
+    shared.forksVaried.add(ins);
+    if (seen !== undefined) shared.fixed.fill(undefined);
+    return false;
+  }
+
+  /** Over upper bounds: a fork's set, which must be the same on every path. */
+  private judgeFork(ins: CIns, set: V, frame: Frame | null): void {
+    const judged = this.judged!;
+    const seen = judged.forks.get(ins);
+    if (seen === undefined) judged.forks.set(ins, set);
+    else if (!sameValue(seen, set)) judged.forkVaried = true;
+    // Forks inside procedures or `forall` may not take the same set on every path.
+    if (frame !== null) judged.forkVaried = true;
+    if (judged.forkVaried) throw NOTHING_DECIDED;
+  }
+
+  /**
+   * Evaluates the model once with rf and FW replaced by their upper bounds, the monotone
+   * tests (monotone.ts) on every path (no path stops at a test; the other tests are left
+   * to the candidates), and returns those whose positive form held wherever they were
+   * met: they hold (checks) or stay silent (negated flags) on every candidate of the
+   * combination, on the paths through forks whose sets are the ones found here (see
+   * DecidedChecks). Nothing is decided when a fork's set differed between paths here, or
+   * a decided test would hide a model error (raised here, with the same kinds).
+   */
+  private judgeChecks(bounds: { rf: Relation; FW: EventSet }): DecidedChecks | null {
+    const monotone = programFacts(this.prog).monotone;
+    if (monotone.tests.size === 0) return null;
+    decideStats.judged++;
+    const input = this.input;
+    const relations = new Map(input.relations);
+    relations.set('rf', bounds.rf);
+    const sets = new Map(input.sets);
+    sets.set('FW', bounds.FW);
+    const upper = new Evaluator(
+      this.prog,
+      // Values of its own: none kept from or for the candidates (their FW may be taken
+      // as steady, see SharedMemos.steady; here it is the bound).
+      { events: input.events, sets, relations },
+      { deadline: this.opts.deadline },
+    );
+    const judged: Judgement = { held: new Map(), failed: 0, forks: new Map(), forkVaried: false };
+    upper.judged = judged;
+    try {
+      upper.run();
+    } catch (err) {
+      if (err instanceof CatError || err === NOTHING_DECIDED) return null;
+      throw err;
+    }
+    const tests = new Set<CIns>();
+    for (const ins of monotone.tests) if (judged.held.get(ins) === true) tests.add(ins);
+    if (tests.size === 0) return null;
+    decideStats.decided++;
+    return { tests, forks: judged.forks };
   }
 
   private captureValues(names: string[]): Map<string, Relation | EventSet> {
@@ -277,27 +433,13 @@ export class Evaluator implements PrimContext, BoundHost {
           break;
         }
         case 'grec': {
-          // A fixpoint whose bodies read nothing that changes between paths (or between
-          // candidates) is the same on all of them: computed once, at that level.
-          const known = this.sharedValue(ins);
-          let vals: V[];
-          // A fixpoint shared by the candidates of the combination has a fixed value.
-          const fixedForCombination = (ins as MemoNode).stageId !== undefined ? 1 : 0;
-          if (known !== undefined) vals = (known as VTuple).items;
-          else {
-            // Each fixpoint computes its own loop values: none is carried over from the last.
-            this.loopMemo.fill(undefined);
-            vals = this.fixpoint(ins.pats, ins.e, ins.isFun, null, ins.loc, (idx, v) => {
-              this.G[ins.slots[idx]] = v;
-              this.slotFixed[ins.slots[idx]] = 0;
-            });
-            this.share(ins, { k: 'tuple', items: vals });
+          // With checks decided, the fixpoint may have been only theirs: computed if read.
+          if (this.decided !== null && programFacts(this.prog).monotone.recs.has(ins)) {
+            const later = new DeferredRec(ins);
+            for (const s of ins.slots) this.G[s] = later;
+            break;
           }
-          vals.forEach((v, idx) => {
-            this.G[ins.slots[idx]] = v;
-            this.slotFixed[ins.slots[idx]] = fixedForCombination;
-            if (!ins.isFun[bindingOf(ins.pats, idx)]) this.watchKind(ins.slots[idx], v);
-          });
+          this.bindRec(ins);
           break;
         }
         case 'llet': {
@@ -326,6 +468,14 @@ export class Evaluator implements PrimContext, BoundHost {
           break;
         }
         case 'test': {
+          if (this.judged !== null) {
+            this.judgeTest(ins, frame);
+            break;
+          }
+          if (this.decided !== null && this.decided.tests.has(ins)) {
+            decideStats.skipped++;
+            break;
+          }
           const ok = this.test(ins, frame);
           if (!ok && ins.type === 'check' && this.opts.allChecks) {
             this.pathFailures.push({
@@ -357,6 +507,11 @@ export class Evaluator implements PrimContext, BoundHost {
         }
         case 'with': {
           const set = this.ev(ins.set, frame);
+          const setFixed = this.fixed;
+          // Decided checks hold on the paths through the alternatives judged (see there).
+          if (this.judged !== null) this.judgeFork(ins, set, frame);
+          else if (this.decided !== null && !sameValue(this.decided.forks.get(ins), set))
+            this.decided = null;
           const elems = this.elements(set, ins.loc, 'with ... from');
           if (elems.length === 0) {
             this.reject(
@@ -366,6 +521,7 @@ export class Evaluator implements PrimContext, BoundHost {
           }
           const failuresBefore = this.pathFailures.length;
           const flagsBefore = this.pathFlags.length;
+          const bindsFixed = frame === null && this.steadyFork(ins, set, setFixed, elems.length);
           // Timed only when it is a fork to prune (see forbidden).
           const started = elems.length < PRUNE_AT_LEAST ? 0 : limitClock();
           const skip = this.forbidden(code, i, frame, elems);
@@ -383,7 +539,7 @@ export class Evaluator implements PrimContext, BoundHost {
             this.pathFlags.length = flagsBefore;
             if (ins.slot >= 0) {
               this.G[ins.slot] = el;
-              this.slotFixed[ins.slot] = 0;
+              this.slotFixed[ins.slot] = bindsFixed ? 1 : 0;
               this.watchKind(ins.slot, el);
               this.exec(code, i + 1, frame, flags, k);
             } else {
@@ -431,6 +587,31 @@ export class Evaluator implements PrimContext, BoundHost {
       }
     }
     k(flags);
+  }
+
+  /** Binds the names of a top-level `let rec` to its fixpoint. */
+  private bindRec(ins: Extract<CIns, { t: 'grec' }>): void {
+    // A fixpoint whose bodies read nothing that changes between paths (or between
+    // candidates) is the same on all of them: computed once, at that level.
+    const known = this.sharedValue(ins);
+    let vals: V[];
+    // A fixpoint shared by the candidates of the combination has a fixed value.
+    const fixedForCombination = (ins as MemoNode).stageId !== undefined ? 1 : 0;
+    if (known !== undefined) vals = (known as VTuple).items;
+    else {
+      // Each fixpoint computes its own loop values: none is carried over from the last.
+      this.loopMemo.fill(undefined);
+      vals = this.fixpoint(ins.pats, ins.e, ins.isFun, null, ins.loc, (idx, v) => {
+        this.G[ins.slots[idx]] = v;
+        this.slotFixed[ins.slots[idx]] = 0;
+      });
+      this.share(ins, { k: 'tuple', items: vals });
+    }
+    vals.forEach((v, idx) => {
+      this.G[ins.slots[idx]] = v;
+      this.slotFixed[ins.slots[idx]] = fixedForCombination;
+      if (!ins.isFun[bindingOf(ins.pats, idx)]) this.watchKind(ins.slots[idx], v);
+    });
   }
 
   /**
@@ -660,6 +841,10 @@ export class Evaluator implements PrimContext, BoundHost {
       if (s.value === null) s.value = this.ev(s.e, null);
       return s.value;
     }
+    if (s instanceof DeferredRec) {
+      this.bindRec(s.ins);
+      return this.G[slot] as V;
+    }
     return s as V;
   }
 
@@ -775,6 +960,10 @@ export class Evaluator implements PrimContext, BoundHost {
           this.fixed = s.fixed;
           return s.value;
         }
+        if (s instanceof DeferredRec) {
+          this.bindRec(s.ins);
+          return this.evNode(e, f);
+        }
         this.fixed = this.slotFixed[e.s] === 1;
         return s as V;
       }
@@ -877,9 +1066,11 @@ export class Evaluator implements PrimContext, BoundHost {
       }
       case 'app': {
         const fn = this.ev(e.f, f);
+        const fixedFn = this.fixed;
         const arg = this.ev(e.x, f);
+        const fixedArg = this.fixed;
         const v = this.applyShared(e, fn, arg);
-        this.fixed = false;
+        this.fixed = fixedFn && fixedArg && fixedBuiltinValue(fn, arg);
         return v;
       }
       case 'fun':
@@ -1469,14 +1660,73 @@ function sameArgument(a: V, b: V): boolean {
 }
 
 /** A value with no element: `{}`, or an empty relation or event set. */
+/**
+ * Whether a built-in gives the same value on every candidate for the same argument: those
+ * reading no event value (their value depends on the argument and the fixed part only),
+ * and on an empty argument those whose value is a part of it (different-values).
+ */
+function fixedBuiltinValue(fn: V, arg: V): boolean {
+  if (kindOf(fn) !== 'prim') return false;
+  const name = (fn as Extract<V, { k: 'prim' }>).name;
+  if (!VALUE_READING_PRIMITIVES.has(name)) return true;
+  return PART_OF_ARGUMENT.has(name) && isNothing(arg);
+}
+
+/** Value-reading built-ins whose value is a part of their argument. */
+const PART_OF_ARGUMENT: ReadonlySet<string> = new Set(['different-values']);
+
 function isNothing(v: V): boolean {
   if (v instanceof Relation || v instanceof EventSet) return v.isEmpty();
   return kindOf(v) === 'empty';
 }
 
 /** The values shared by the candidates of one combination (one fixed part). */
+/**
+ * The checks decided over upper bounds for a combination (see Evaluator.judgeChecks):
+ * the tests that hold on every candidate (or, flags, fire on none) on the paths whose
+ * every fork takes its alternatives from the set found for it here. Each fork met on
+ * the way had one set on every path there (else nothing is decided), so such a path is
+ * one the evaluation over bounds took too; a candidate meeting another set at a fork
+ * evaluates every test after it.
+ */
+interface DecidedChecks {
+  tests: ReadonlySet<CIns>;
+  forks: ReadonlyMap<CIns, V>;
+}
+
+/** What an evaluation over upper bounds found so far (see judgeChecks). */
+interface Judgement {
+  /** By monotone test met: whether its positive form held every time. */
+  held: Map<CIns, boolean>;
+  /** How many of them failed once. */
+  failed: number;
+  /** By fork met: its set. */
+  forks: Map<CIns, V>;
+  /** Whether a fork met a second time had another set. */
+  forkVaried: boolean;
+}
+
+/** Ends an evaluation over upper bounds that can decide nothing more (see judgeTest). */
+const NOTHING_DECIDED = new Error('nothing to decide');
+
+/** Equal values (compareV); values it cannot compare count as different. */
+function sameValue(a: V | undefined, b: V): boolean {
+  if (a === undefined) return false;
+  try {
+    return compareV(a, b) === 0;
+  } catch {
+    return false;
+  }
+}
+
 interface SharedMemos {
   part: object | undefined;
+  /**
+   * By input index: 1 for the inputs taken as the same for every candidate of the
+   * combination: those of the fixed part, and those the enumerator may change (FW, co,
+   * pco: not rf, which always changes) while they stay as the first candidate had them.
+   */
+  steady: Uint8Array;
   /** By stage id: nodes invariant by construction. */
   stage: Array<V | undefined>;
   /** By fixed id: nodes an evaluation found fixed for the combination. */
@@ -1490,6 +1740,14 @@ interface SharedMemos {
   inputs: Array<V | typeof UNBOUND> | null;
   /** By fixed id of a call node: the last call there with a shareable function (applyShared). */
   calls: Array<{ body: RExp; arg: V; value: V } | undefined>;
+  /** By fork: the set the combination's first evaluation found there (see steadyFork). */
+  forkSets: Map<CIns, V>;
+  /** The forks whose sets differed between the combination's evaluations. */
+  forksVaried: Set<CIns>;
+  /** Evaluations of the combination so far that asked for decided checks. */
+  evaluations: number;
+  /** The checks decided for the combination (see decideChecks); undefined: not yet judged. */
+  decided: DecidedChecks | null | undefined;
 }
 
 const watchedByProgram = new WeakMap<CompiledProgram, Uint8Array>();
@@ -1511,6 +1769,8 @@ interface ProgramFacts {
   inputFixed: Uint8Array;
   /** The indices of the other inputs (rf, FW, co). */
   perCandidateInputs: number[];
+  /** The tests and fixpoints an evaluation over upper bounds may decide (monotone.ts). */
+  monotone: MonotoneFacts;
 }
 
 const factsByProgram = new WeakMap<CompiledProgram, ProgramFacts>();
@@ -1530,10 +1790,28 @@ function programFacts(prog: CompiledProgram): ProgramFacts {
     inputFixed.forEach((fixed, i) => {
       if (fixed === 0) perCandidateInputs.push(i);
     });
-    facts = { tagForms, inputFixed, perCandidateInputs };
+    facts = { tagForms, inputFixed, perCandidateInputs, monotone: monotoneFacts(prog) };
     factsByProgram.set(prog, facts);
   }
   return facts;
+}
+
+/** The inputs a combination starts with as steady (see SharedMemos.steady). */
+function steadyInputs(prog: CompiledProgram, part: object | undefined): Uint8Array {
+  const steady = programFacts(prog).inputFixed.slice();
+  if (part !== undefined)
+    prog.inputNames.forEach((name, i) => {
+      if (name !== 'rf') steady[i] = 1;
+    });
+  return steady;
+}
+
+/** Whether two candidates' values of an input are equal (sets and relations by content). */
+function sameInput(a: V | typeof UNBOUND, b: V | typeof UNBOUND): boolean {
+  if (a === b) return true;
+  if (a instanceof EventSet && b instanceof EventSet) return a.isSubsetOf(b) && b.isSubsetOf(a);
+  if (a instanceof Relation && b instanceof Relation) return a.isSubsetOf(b) && b.isSubsetOf(a);
+  return false;
 }
 
 /** Per program, the per-combination values of the fixed part seen last. */
@@ -1541,6 +1819,7 @@ const sharedMemos = new WeakMap<CompiledProgram, SharedMemos>();
 
 function sharedMemosFor(prog: CompiledProgram, part: object | undefined): SharedMemos {
   const fresh = (): SharedMemos => ({
+    steady: steadyInputs(prog, part),
     part,
     stage: new Array<V | undefined>(prog.stageCount),
     fixed: new Array<V | undefined>(prog.fixedCount),
@@ -1549,6 +1828,10 @@ function sharedMemosFor(prog: CompiledProgram, part: object | undefined): Shared
     kinds: new Uint8Array(prog.nslots),
     inputs: null,
     calls: new Array<{ body: RExp; arg: V; value: V } | undefined>(prog.fixedCount),
+    forkSets: new Map(),
+    forksVaried: new Set(),
+    evaluations: 0,
+    decided: undefined,
   });
   if (part === undefined) return fresh();
   const known = sharedMemos.get(prog);
