@@ -48,7 +48,8 @@ import {
   type StateValue as FinalStateValue,
 } from '../outcomes/final-state.js';
 import { conditionVerdict, type Observation } from '../outcomes/verdict.js';
-import type { Candidate } from '../executions/enumerate.js';
+import type { Candidate, PartialCandidates } from '../executions/enumerate.js';
+import { rejectsEveryCandidate } from '../cat/candidate-bounds.js';
 import type { ModelInput } from '../cat/input.js';
 import type { EventSet, Relation } from '../relations/index.js';
 import type { CatOutcome } from '../cat/index.js';
@@ -441,6 +442,14 @@ function evaluateTest(
     measuresProcessCpu();
   const share = splitting ? { index: 0, count: threads } : opts.share;
   const otherShares = splitting ? startShares(file, text, opts, threads, deadline) : null;
+  // Partial reads-from choices whose candidates the model all rejects are not enumerated
+  // (src/cat/candidate-bounds.ts): in the runs that prune forks, for the inputs it bounds,
+  // and not in a share of -j N (every share must count the same candidates).
+  const rejectsAll =
+    evalOptions.pruneForbidden && !suppliesForcedCoherence && !suppliesRegisterEvents && !share
+      ? (p: PartialCandidates) =>
+          rejectsEveryCandidate(setup.model.program, p.lower, p.upper, evalOptions)
+      : undefined;
   try {
     try {
       withinDepthLimit(file, () =>
@@ -452,6 +461,9 @@ function evaluateTest(
             deadline,
             registerChecks: filterChecks,
             ...(share ? { share: { index: share.index, count: share.count } } : {}),
+            ...(rejectsAll
+              ? { rejectsAll, askAlways: evalOptions.pruneForbidden === 'always' }
+              : {}),
           },
           (cand, input) => {
             // A filtered-out candidate is not an execution of the test; under -speedcheck

@@ -674,6 +674,14 @@ export class Evaluator implements PrimContext, BoundHost {
     this.loopMemo.fill(undefined);
   }
 
+  defineGlobal(slot: number, e: RExp): void {
+    this.G[slot] = new Thunk(e);
+  }
+
+  setGlobal(slot: number, v: V): void {
+    this.G[slot] = v;
+  }
+
   /** The relation or set a check examined (evaluated again: only explanations ask). */
   private checkedValue(
     ins: Extract<CIns, { t: 'test' }>,
