@@ -126,4 +126,25 @@ test('the statement walk visits every statement, nested ones too, with all its e
     ]),
   );
   assert.deepEqual(writes.sort(), ['r0', 'r1', 'r2', 'r3', 'r4']);
+  // The order matters too: herd7's names for undetermined values are numbered in the
+  // order the walk meets expressions (numberHerdVariables). Statements come in source
+  // order, each before the ones nested in it; a statement's expressions left to right.
+  assert.deepEqual(
+    visited.map((s) => s.kind),
+    ['assign', 'eval', 'store', 'fence', 'lock', 'while', 'cmpxchgPair', 'label', 'block']
+      .concat(['goto', 'branchTo', 'if', 'unlock', 'srcuSync', 'loadReserve'])
+      .concat(['storeConditional']),
+  );
+  assert.deepEqual(
+    [...locations],
+    ['a', 'b', 'c', 'c2', 'd', 'h', 'k', 'k2', 'k3', 'k4', 'k5', 'k6', 'l', 'm', 'g', 'e'].concat([
+      'f',
+      'i',
+      'i2',
+      'j',
+      'j2',
+      'j3',
+      'j4',
+    ]),
+  );
 });
