@@ -10,6 +10,7 @@ import {
   buildTraces,
   enumerateCandidates,
   initialMemory,
+  PartialPolicy,
   observedLocations,
   type EnumerationStats,
   type PartialCandidates,
@@ -248,4 +249,40 @@ test("Ordo's LKMM judging partial choices allows exactly the executions it allow
   assert.ok(judged.leaves < one.leaves);
   assert.ok(one.out.length > 0);
   assert.deepEqual(judged.out, one.out);
+});
+
+test('partial choices are asked about where their answers have paid, by the figures given', () => {
+  // Ten reads of 4 writes each: 4^10 candidates, 4^(10-d) below a choice of depth d.
+  const choices = Array.from({ length: 10 }, () => [0, 1, 2, 3]);
+  const policy = new PartialPolicy(false);
+  policy.combination(choices);
+  // Nothing asked before candidates were measured.
+  assert.equal(policy.worthAsking(3), false);
+  for (let i = 0; i < 16; i++) policy.visited(1); // 1 ms each: 4^10 ms expected, a large run
+  assert.equal(policy.worthAsking(3), true, 'the first answers at a depth are asked for');
+  assert.equal(policy.worthAsking(9), false, 'fewer than 8 candidates below');
+  // Depth 3: answers cost 2 ms and reject: worth it (64 ms saved per rejection).
+  policy.answered(3, true, 2);
+  policy.answered(3, true, 2);
+  assert.equal(policy.worthAsking(3), true);
+  // Depth 5: 1024 below, 9 answers in 10 rejecting (moving average) at 300 ms each save
+  // ~920 ms: less than 4 times their cost, not asked.
+  policy.answered(5, true, 300);
+  policy.answered(5, false, 300);
+  assert.equal(policy.worthAsking(5), false);
+  // Depth 8: 16 below, answers cost 10 ms and never reject: asked once in 16 times.
+  policy.answered(8, false, 10);
+  policy.answered(8, false, 10);
+  const asks = Array.from({ length: 32 }, () => policy.worthAsking(8)).filter((x) => x);
+  assert.equal(asks.length, 2);
+  // A new combination starts its depths' records again.
+  policy.combination(choices);
+  assert.equal(policy.worthAsking(8), true);
+  // A small combination (candidates expected to take less than 3 s) is not asked about.
+  policy.combination(choices.slice(0, 5)); // 4^5 candidates of 1 ms
+  assert.equal(policy.worthAsking(1), false);
+  // Unless asked always.
+  const always = new PartialPolicy(true);
+  always.combination(choices.slice(0, 5));
+  assert.equal(always.worthAsking(1), true);
 });

@@ -240,7 +240,7 @@ const NEWEST = 0.1;
  * limitClock (the process's CPU time): the choices asked about differ between runs, never
  * the candidates enumerated.
  */
-class PartialPolicy {
+export class PartialPolicy {
   /** By number of reads chosen: candidates below one partial choice (this combination's). */
   private below: number[] = [];
   /** By number of reads chosen, in this combination: answers, and their record. */
