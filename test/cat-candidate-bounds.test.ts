@@ -77,6 +77,23 @@ test('what a check reads through the right of `\\` takes the largest rf', () => 
   assert.deepEqual(judge(model, [[1, 2]]), { rejectsAll: false, someAllowed: true });
 });
 
+test('a function passed to a top-level function is applied over the bounds, not over the chosen pairs', () => {
+  // The same check as above, through a function the host defined (app1) called with a
+  // closure of the bound run: the host must not apply it to its own, partial, rf.
+  const passed = [
+    'let app1(h) = h(R)',
+    'let unread = app1(fun s -> s \\ range(rf))',
+    'empty unread as all-read',
+  ];
+  assert.deepEqual(judge(passed, [[1, 2]]), { rejectsAll: false, someAllowed: true });
+  const composed = [
+    'let compose(h) = fun y -> h(y)',
+    'let g = compose(fun s -> s \\ range(rf))',
+    'empty g(R) as all-read',
+  ];
+  assert.deepEqual(judge(composed, [[1, 2]]), { rejectsAll: false, someAllowed: true });
+});
+
 test('a fork on a set that does not depend on rf is searched, alternative by alternative', () => {
   // Alternatives: the pairs from the initial write, and those from write 1; a candidate
   // fails an alternative holding one of its rf pairs.

@@ -631,8 +631,8 @@ export class BoundRun {
 
   /**
    * The host's call of a function it defined at top level (no captured frame: its value
-   * depends on the combination's globals and its argument only), the last result kept by
-   * call node, combination and argument.
+   * depends on the combination's globals and its argument only, an argument holding no
+   * function), the last result kept by call node, combination and argument.
    */
   private hostCall(e: Extract<RExp, { t: 'app' }>, c: VClo, arg: V): V {
     const last = c.frame === null ? lastCalls.get(e) : undefined;
@@ -1005,9 +1005,12 @@ export class BoundRun {
     const c = fn as VClo;
     if (this.inputs !== null && !this.frames.has(c)) {
       // The host's function on an exact argument: the host's call (cat code the bounds
-      // do not follow, cross.cat's sets), the last one kept per call node.
+      // do not follow, cross.cat's sets), the last one kept per call node. Not when the
+      // argument holds a function: the host would apply it over its own input (the
+      // choices made so far) and take the result for exact, where this run's closure
+      // stands for a value between the bounds.
       arg = this.settle(arg);
-      if (isExact(arg)) return exact(this.hostCall(e, c, arg.lo));
+      if (isExact(arg) && !holdsFunction(arg.lo)) return exact(this.hostCall(e, c, arg.lo));
     }
     const captured = this.frames.has(c) ? this.frames.get(c)! : this.convert(c.frame);
     return this.ev(c.body, new BFrame(this.bind(c.pat, arg, e.loc), captured));
@@ -1347,4 +1350,12 @@ function partition(
     }
   }
   return halves;
+}
+
+/** Whether a value is, or holds in a tuple or set, a function or procedure. */
+function holdsFunction(v: V): boolean {
+  const kind = kindOf(v);
+  if (kind === 'clo' || kind === 'proc') return true;
+  if (kind === 'tuple' || kind === 'valset') return (v as VTuple).items.some(holdsFunction);
+  return false;
 }
