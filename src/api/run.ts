@@ -448,7 +448,9 @@ function evaluateTest(
   const rejectsAll =
     evalOptions.pruneForbidden && !suppliesForcedCoherence && !suppliesRegisterEvents && !share
       ? (p: PartialCandidates) =>
-          rejectsEveryCandidate(setup.model.program, p.lower, p.upper, evalOptions)
+          withinDepthLimit(modelFile, () =>
+            rejectsEveryCandidate(setup.model.program, p.lower, p.upper, evalOptions),
+          )
       : undefined;
   try {
     try {

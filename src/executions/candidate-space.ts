@@ -179,7 +179,11 @@ export class CandidateSpace {
  * choices changes: the same candidates are enumerated.
  */
 function byCoupling(events: ExecEvent[], reads: ExecEvent[]): ExecEvent[] {
-  const coupled = (r: ExecEvent): boolean =>
-    events.some((e) => e !== r && e.thread === r.thread && e.loc === r.loc);
-  return [...reads.filter(coupled), ...reads.filter((r) => !coupled(r))];
+  const key = (e: ExecEvent): string => `${e.thread}:${e.loc}`;
+  const accesses = new Map<string, number>();
+  for (const e of events) if (e.loc !== null) accesses.set(key(e), (accesses.get(key(e)) ?? 0) + 1);
+  const coupled: ExecEvent[] = [];
+  const alone: ExecEvent[] = [];
+  for (const r of reads) ((accesses.get(key(r)) ?? 0) > 1 ? coupled : alone).push(r);
+  return [...coupled, ...alone];
 }

@@ -237,8 +237,9 @@ const NEWEST = 0.1;
  * worth their cost: the share of rejections times the candidates below times what a
  * candidate costs (its enumeration and model, measured) at least WORTH times what an
  * answer costs there (measured). Else once in ASK_EVERY times, to notice a change. Times are of
- * limitClock (the process's CPU time): the choices asked about differ between runs, never
- * the candidates enumerated.
+ * limitClock (CPU time on the main thread, elapsed time in a worker): which choices are
+ * asked about, and so which subtrees are skipped, differ between runs; the answer never
+ * does, as only subtrees the model rejects entirely are skipped.
  */
 export class PartialPolicy {
   /** By number of reads chosen: candidates below one partial choice (this combination's). */
@@ -266,7 +267,10 @@ export class PartialPolicy {
   combination(choices: number[][]): void {
     const m = choices.length;
     this.below = new Array<number>(m + 1).fill(1);
-    for (let i = m - 1; i >= 0; i--) this.below[i] = this.below[i + 1] * choices[i].length;
+    // Capped so that a product of many choices stays finite: Infinity times a measured
+    // cost of 0 would be NaN, and every comparison with it false.
+    for (let i = m - 1; i >= 0; i--)
+      this.below[i] = Math.min(this.below[i + 1] * choices[i].length, Number.MAX_SAFE_INTEGER);
     this.asked = new Array<number>(m + 1).fill(0);
     this.rejectedShare = new Array<number>(m + 1).fill(0);
     this.answerCost = new Array<number>(m + 1).fill(0);
