@@ -37,6 +37,24 @@ test("a row missing its ';' is refused at its line, not lowered across the line 
   assert.throws(() => parseRiscvLitmus(riscv, 't.litmus'), /runs on to the next line/);
 });
 
+test('a thread named twice in the header is refused at the second name (fuzz seed 61130, case 359)', () => {
+  // Found by the fuzzer: the two columns' code was merged into one thread (an internal
+  // error in the trace stage, or a silent one-thread answer).
+  const ppc = [
+    'PPC dup',
+    '{ 0:r2=x; }',
+    ' P0           | P0           ;',
+    ' lwz r1,0(r2) | li r3,1      ;',
+    'exists (0:r1=1)',
+  ].join('\n');
+  assert.throws(
+    () => parsePpcLitmus(ppc, 't.litmus'),
+    (err: unknown) =>
+      err instanceof OrdoError &&
+      err.format() === 't.litmus:3:17: Syntax error: thread P0 is named twice in the header.',
+  );
+});
+
 test('a program of 20,000 rows is read in linear time (fuzz seed 1796006823, case 843)', () => {
   // Each cell's position was found by scanning all the text before it: 5,000 rows took a
   // second of CPU, 20,000 about sixteen, before any limit was checked.

@@ -150,6 +150,12 @@ function readColumns(
       throw new OrdoError(`Syntax error: expected a thread name P<n>, found '${c.text}'.`, c.pos);
     return { id: Number(m[1]), pos: c.pos };
   });
+  // Threads are told apart by their number everywhere after this (registers `0:X1`,
+  // events, states): a number named twice would merge two columns' code.
+  procs.forEach((p, k) => {
+    if (procs.findIndex((q) => q.id === p.id) < k)
+      throw new OrdoError(`Syntax error: thread P${p.id} is named twice in the header.`, p.pos);
+  });
   for (const row of rows) {
     if (row.length > procs.length) {
       const extra = row[procs.length]!;
