@@ -336,28 +336,31 @@ function headerName(text: string, file: string): string {
   return m ? m[1]!.replace(/\.litmus$/, '') : basename(file).replace(/\.litmus$/, '');
 }
 
-/** The upper bounds of the candidates of one fixed part, computed when first asked. */
-const boundsByPart = new WeakMap<object, { rf: Relation; FW: EventSet }>();
+type UpperBounds = () => { rf: Relation; FW: EventSet };
+
+/** By fixed part: the upper bounds of its candidates (computed when first asked), or none. */
+const boundsByPart = new WeakMap<object, UpperBounds | null>();
 
 /**
  * Upper bounds of rf and FW over the candidates sharing `input`'s fixed part: a read reads
  * from a write to its location, and a final write is a write (ModelInput.upperBounds).
  */
-function readsFromBounds(input: ModelInput): (() => { rf: Relation; FW: EventSet }) | undefined {
+function readsFromBounds(input: ModelInput): UpperBounds | undefined {
   const part = input.fixedPart;
-  const writes = input.sets.get('W');
-  const reads = input.sets.get('R');
-  const loc = input.relations.get('loc');
-  if (part === undefined || writes === undefined || reads === undefined || loc === undefined)
-    return undefined;
-  return () => {
-    let bounds = boundsByPart.get(part);
-    if (bounds === undefined) {
-      bounds = { rf: loc.restrict(writes, reads), FW: writes };
-      boundsByPart.set(part, bounds);
+  if (part === undefined) return undefined;
+  let known = boundsByPart.get(part);
+  if (known === undefined) {
+    const writes = input.sets.get('W');
+    const reads = input.sets.get('R');
+    const loc = input.relations.get('loc');
+    known = null;
+    if (writes !== undefined && reads !== undefined && loc !== undefined) {
+      let bounds: ReturnType<UpperBounds> | null = null;
+      known = () => (bounds ??= { rf: loc.restrict(writes, reads), FW: writes });
     }
-    return bounds;
-  };
+    boundsByPart.set(part, known);
+  }
+  return known ?? undefined;
 }
 
 function evaluateTest(
@@ -480,9 +483,10 @@ function evaluateTest(
             // Models that build coherence orders from the edges a candidate already forces
             // (herd's cos-opt.cat) read them as `pco`, which herd7's engine supplies.
             if (suppliesForcedCoherence) input.relations.set('pco', forcedCoherence(input));
-            input.upperBounds = readsFromBounds(input);
+            if (evalOptions.decideChecks) input.upperBounds = readsFromBounds(input);
             // Models that compute dependencies themselves (herd's catdep models) read the
-            // register events of each instruction, which herd7's engine supplies.
+            // register events of each instruction, which herd7's engine supplies. (Their
+            // input has no upper bounds: no check is decided for them, see decideChecks.)
             const modelInput = suppliesRegisterEvents
               ? withRegisterEvents(cand.events, input)
               : input;

@@ -128,7 +128,9 @@ export interface EvalOptions {
    * candidate the checks that hold on every one and the flags that fire on none. Only for
    * runs that read nothing but verdicts, flags and final states: the failed check a
    * rejected candidate reports may then be a later one than herd7's first. `always`: at
-   * the first evaluation of every combination (for tests; see DECIDE_AT).
+   * the first evaluation of every combination (for tests; see DECIDE_AT). Inputs without
+   * upper bounds decide nothing: those of models reading register events (herd's catdep
+   * models; api/run.ts builds their input afresh, without bounds) among them.
    */
   decideChecks?: boolean | 'always';
 }

@@ -219,20 +219,10 @@ function compareStateValues(a: StateValue, b: StateValue): number {
   return compareValues(a, b);
 }
 
-/** Order of the `States` list: column by column, by value. */
-/** herd7's order of final states given as rows (one value per column, as compareStates). */
+/** Order of the `States` list, for states as rows (one value per column): column by column, by value. */
 export function compareStateRows(a: readonly StateValue[], b: readonly StateValue[]): number {
   for (let i = 0; i < a.length; i++) {
     const c = compareStateValues(a[i], b[i]);
-    if (c !== 0) return c;
-  }
-  return 0;
-}
-
-export function compareStates(a: FinalState, b: FinalState, columns: StateLoc[]): number {
-  for (const l of columns) {
-    const k = columnKey(l);
-    const c = compareStateValues(a.get(k) ?? 0, b.get(k) ?? 0);
     if (c !== 0) return c;
   }
   return 0;
