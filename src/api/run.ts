@@ -69,6 +69,14 @@ export interface RunOptions extends ConfigRequest {
    * Runs with an observer or -max-executions never skip.
    */
   pruneForbidden?: boolean | 'always';
+  /**
+   * Deciding the model's monotone checks once per path combination over upper bounds of
+   * rf (EvalOptions.decideChecks): by default for combinations with many candidates,
+   * `always` for every combination, false never. The answer must not depend on it (the
+   * fuzzer's --differential compares `always` with false). Runs with an observer or
+   * -max-executions never decide.
+   */
+  decideChecks?: boolean | 'always';
   /** Cap on the whole process's resident memory, in MiB; 0 or undefined for none. */
   maxMemoryMb?: number;
   /**
@@ -392,7 +400,7 @@ function evaluateTest(
     pruneForbidden: !observer && opts.maxExecutions === undefined && (opts.pruneForbidden ?? true),
     // Likewise for the checks decided once per combination (ModelInput.upperBounds); the
     // evaluation over bounds would count its forks as executions tried.
-    decideChecks: !observer && opts.maxExecutions === undefined,
+    decideChecks: !observer && opts.maxExecutions === undefined && (opts.decideChecks ?? true),
   };
 
   const states = new Map<string, FinalState>();

@@ -113,9 +113,10 @@ export interface EvalOptions {
    * of rf and FW the input carries (ModelInput.upperBounds; monotone.ts), and skip on each
    * candidate the checks that hold on every one and the flags that fire on none. Only for
    * runs that read nothing but verdicts, flags and final states: the failed check a
-   * rejected candidate reports may then be a later one than herd7's first.
+   * rejected candidate reports may then be a later one than herd7's first. `always`: at
+   * the first evaluation of every combination (for tests; see DECIDE_AT).
    */
-  decideChecks?: boolean;
+  decideChecks?: boolean | 'always';
 }
 
 /** A check that failed on a model path, with the value it found wanting. */
@@ -278,7 +279,8 @@ export class Evaluator implements PrimContext, BoundHost {
     const bounds = this.input.upperBounds;
     const shared = this.shared;
     if (bounds === undefined || this.input.fixedPart === undefined) return null;
-    if (shared.decided === undefined && ++shared.evaluations >= DECIDE_AT)
+    const at = this.opts.decideChecks === 'always' ? 1 : DECIDE_AT;
+    if (shared.decided === undefined && ++shared.evaluations >= at)
       shared.decided = this.judgeChecks(bounds());
     const decided = shared.decided;
     if (decided === undefined || decided === null) return null;
@@ -301,6 +303,30 @@ export class Evaluator implements PrimContext, BoundHost {
     judged.held.set(ins, held);
     if (!held && ++judged.failed === programFacts(this.prog).monotone.tests.size)
       throw NOTHING_DECIDED;
+  }
+
+  /**
+   * Whether a fork of one alternative binds a name fixed for the combination: its set is
+   * fixed, or equal to the set the combination's first evaluation found there (the
+   * family's coherence order, one per candidate: what LKMM builds from co is then kept).
+   * A candidate finding another set there drops the values kept, and the fork's name
+   * varies from then on in the combination.
+   */
+  private steadyFork(ins: CIns, set: V, setFixed: boolean, alternatives: number): boolean {
+    const shared = this.shared;
+    if (setFixed) return alternatives === 1;
+    if (shared.part === undefined || shared.forksVaried.has(ins)) return false;
+    // Asked at every evaluation of the fork: values kept from a steady name are read back
+    // by any later evaluation of their nodes, whatever its own fork found.
+    const seen = shared.forkSets.get(ins);
+    if (seen === undefined && alternatives === 1) {
+      shared.forkSets.set(ins, set);
+      return true;
+    }
+    if (seen !== undefined && alternatives === 1 && sameValue(seen, set)) return true;
+    shared.forksVaried.add(ins);
+    if (seen !== undefined) shared.fixed.fill(undefined);
+    return false;
   }
 
   /** Over upper bounds: a fork's set, which must be the same on every path. */
@@ -481,6 +507,7 @@ export class Evaluator implements PrimContext, BoundHost {
         }
         case 'with': {
           const set = this.ev(ins.set, frame);
+          const setFixed = this.fixed;
           // Decided checks hold on the paths through the alternatives judged (see there).
           if (this.judged !== null) this.judgeFork(ins, set, frame);
           else if (this.decided !== null && !sameValue(this.decided.forks.get(ins), set))
@@ -494,6 +521,7 @@ export class Evaluator implements PrimContext, BoundHost {
           }
           const failuresBefore = this.pathFailures.length;
           const flagsBefore = this.pathFlags.length;
+          const bindsFixed = frame === null && this.steadyFork(ins, set, setFixed, elems.length);
           // Timed only when it is a fork to prune (see forbidden).
           const started = elems.length < PRUNE_AT_LEAST ? 0 : limitClock();
           const skip = this.forbidden(code, i, frame, elems);
@@ -511,7 +539,7 @@ export class Evaluator implements PrimContext, BoundHost {
             this.pathFlags.length = flagsBefore;
             if (ins.slot >= 0) {
               this.G[ins.slot] = el;
-              this.slotFixed[ins.slot] = 0;
+              this.slotFixed[ins.slot] = bindsFixed ? 1 : 0;
               this.watchKind(ins.slot, el);
               this.exec(code, i + 1, frame, flags, k);
             } else {
@@ -1704,6 +1732,10 @@ interface SharedMemos {
   inputs: Array<V | typeof UNBOUND> | null;
   /** By fixed id of a call node: the last call there with a shareable function (applyShared). */
   calls: Array<{ body: RExp; arg: V; value: V } | undefined>;
+  /** By fork: the set the combination's first evaluation found there (see steadyFork). */
+  forkSets: Map<CIns, V>;
+  /** The forks whose sets differed between the combination's evaluations. */
+  forksVaried: Set<CIns>;
   /** Evaluations of the combination so far that asked for decided checks. */
   evaluations: number;
   /** The checks decided for the combination (see decideChecks); undefined: not yet judged. */
@@ -1788,6 +1820,8 @@ function sharedMemosFor(prog: CompiledProgram, part: object | undefined): Shared
     kinds: new Uint8Array(prog.nslots),
     inputs: null,
     calls: new Array<{ body: RExp; arg: V; value: V } | undefined>(prog.fixedCount),
+    forkSets: new Map(),
+    forksVaried: new Set(),
     evaluations: 0,
     decided: undefined,
   });

@@ -31,7 +31,8 @@ export interface FuzzOptions {
   only?: number;
   /**
    * Run each case twice, skipping forbidden fork alternatives at every fork and at none
-   * (RunOptions.pruneForbidden), and count a difference in the answers as a bug.
+   * (RunOptions.pruneForbidden), deciding monotone checks for every path combination and
+   * for none (RunOptions.decideChecks), and count a difference in the answers as a bug.
    */
   differential?: boolean;
 }
@@ -135,7 +136,9 @@ export async function fuzz(o: FuzzOptions, log: (s: string) => void): Promise<Fu
 
   const runCase = async (index: number): Promise<void> => {
     const c = makeCase(seeds, o.seed, index, join(work, String(index)), o.timeout);
-    const opts = o.differential ? { ...c.opts, pruneForbidden: 'always' as const } : c.opts;
+    const opts = o.differential
+      ? { ...c.opts, pruneForbidden: 'always' as const, decideChecks: 'always' as const }
+      : c.opts;
     const outcome: TaskOutcome = await pool.run({ id: index, file: c.file, opts });
     let cls = classifyOutcome(outcome);
     let detail = outcome.error ?? outcome.result?.limit ?? '';
@@ -143,7 +146,7 @@ export async function fuzz(o: FuzzOptions, log: (s: string) => void): Promise<Fu
       const unpruned = await pool.run({
         id: index,
         file: c.file,
-        opts: { ...c.opts, pruneForbidden: false },
+        opts: { ...c.opts, pruneForbidden: false, decideChecks: false },
       });
       const difference = pruningDifference(outcome, unpruned);
       if (difference !== undefined) {
