@@ -290,3 +290,25 @@ test('a fork found with more alternatives drops the values kept from its one alt
   assert.deepEqual(flags([[1, 2]], fixedPart), flags([[1, 2]], {}));
   assert.deepEqual(flags([[1, 2]], {}), [[], []]);
 });
+
+test('a `let ... in` whose body reads only fixed values is kept for the combination', () => {
+  // `b` comes from the final writes (the same for both candidates here), `c` from rf.
+  const m = loadSource(
+    [
+      '"t"',
+      'let kept = let b = FW * M in b ; loc',
+      'let redone = let c = rf in c ; loc',
+      'flag ~empty kept & (IW * M) as init-final',
+      'flag ~empty redone & (IW * M) as from-init',
+    ].join('\n') + '\n',
+  );
+  const fixedPart = {};
+  const flags = (rf: Array<[number, number]>) =>
+    evaluateModel(m, { ...mkInput(threeEvents, rf, { sets: { FW: [1] } }), fixedPart }).map(
+      (o) => o.flags,
+    );
+  const first = compositions(() => assert.deepEqual(flags([[1, 2]]), [[]]));
+  // Only `redone` composes again, and sees the new rf.
+  const second = compositions(() => assert.deepEqual(flags([[0, 2]]), [['from-init']]));
+  assert.equal(second, first - 1);
+});

@@ -87,3 +87,17 @@ test('values that are not relations join a grown set as before', () => {
   const withEmpty = valSetAdd(s, new Relation(N));
   assert.equal(valSetAdd(withEmpty, { k: 'empty' }).items.length, withEmpty.items.length);
 });
+
+test('relations agreeing on their first rows are still sorted by all of their words', () => {
+  // Every relation has the same first nine rows; they differ in the last rows only.
+  const n = 40;
+  const rels = numbers(500, 13).map((k) => {
+    const r = new Relation(n);
+    for (let a = 0; a < 9; a++) r.add(a, (a * 7) % n);
+    for (let b = 0; b < 13; b++) if ((k >> b) & 1) r.add(30 + (b % 10), b + 1);
+    return r;
+  });
+  const s = grown({ k: 'valset', items: [] }, rels);
+  sameItems(s.items, mkValSet(rels).items);
+  for (let i = 1; i < s.items.length; i++) assert.ok(compareV(s.items[i - 1], s.items[i]) < 0);
+});

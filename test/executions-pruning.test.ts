@@ -12,7 +12,11 @@ import {
   initialMemory,
   observedLocations,
   type EnumerationStats,
+  type PartialCandidates,
 } from '../src/executions/enumerate.js';
+import type { ModelInput } from '../src/cat/input.js';
+import { evaluateModel } from '../src/cat/index.js';
+import { rejectsEveryCandidate } from '../src/cat/candidate-bounds.js';
 import { formatValue } from '../src/events/symbolic.js';
 import {
   filterRegisterChecks,
@@ -124,4 +128,124 @@ exists (1:r1=2)
   // Each read has 3 writes to choose from; r0 = 1 leaves 1, and then r1 <> 0 leaves 2.
   assert.equal(late.stats.readsFromLeaves, 9);
   assert.equal(early.stats.readsFromLeaves, 2);
+});
+
+// ----------------------------------------------------------------- partial choices judged
+
+/** Two xchg()s on a lock word and a plain read each; d written by two threads (two final writes). */
+const twoLockers = `C two-lockers
+{}
+P0(int *l, int *d) { int r0; int r1; r0 = xchg(l, 1); r1 = READ_ONCE(*d); smp_store_release(l, 0); }
+P1(int *l, int *d) { int r0; int r1; r0 = xchg(l, 1); r1 = READ_ONCE(*d); smp_store_release(l, 0); }
+P2(int *d) { WRITE_ONCE(*d, 1); WRITE_ONCE(*d, 2); }
+P3(int *d) { WRITE_ONCE(*d, 3); }
+exists (0:r0=0 /\\ 1:r0=0 /\\ d=2)
+`;
+
+interface Visit {
+  /** The candidate's rf, as sorted "w>r" pairs. */
+  rf: string[];
+  input: ModelInput;
+}
+
+/** Every candidate visited (rf and input), the partial choices asked about, the stats. */
+function visits(
+  text: string,
+  rejectsAll?: (p: PartialCandidates) => boolean,
+): { leaves: Visit[]; asked: PartialCandidates[]; stats: EnumerationStats } {
+  const test = parseCLitmus(text, 'partial.litmus', loadSetup({}).macros);
+  const memory = initialMemory(test);
+  const traces = buildTraces(test, memory, 1 << 14);
+  const stats: EnumerationStats = { combinations: 0, readsFromLeaves: 0 };
+  const leaves: Visit[] = [];
+  const asked: PartialCandidates[] = [];
+  enumerateCandidates(
+    test,
+    traces,
+    memory,
+    {
+      deadline: Infinity,
+      ...(rejectsAll
+        ? {
+            rejectsAll: (p: PartialCandidates) => {
+              asked.push(p);
+              return rejectsAll(p);
+            },
+            askAlways: true,
+          }
+        : {}),
+    },
+    (cand, input) => {
+      leaves.push({ rf: cand.readsFrom.map(([w, r]) => `${w}>${r}`).sort(), input });
+      return true;
+    },
+    stats,
+  );
+  return { leaves, asked, stats };
+}
+
+test('a partial choice judged rejected removes exactly the candidates below it', () => {
+  const all = visits(twoLockers).leaves;
+  // Reject the choices where P0's xchg reads the initial write of l.
+  const { events, sets } = all[0].input;
+  const initL = events.find((e) => e.thread === -1 && e.loc === 'l')!.id;
+  const firstRead = events.find(
+    (e) => e.thread === 0 && e.loc === 'l' && sets.get('R')!.has(e.id),
+  )!.id;
+  const fromInit = (p: PartialCandidates) => p.lower.relations.get('rf')!.has(initL, firstRead);
+  const { leaves, stats } = visits(twoLockers, fromInit);
+  assert.ok((stats.partialRejected ?? 0) > 0, 'some partial choice was rejected');
+  const kept = all.filter((v) => !v.input.relations.get('rf')!.has(initL, firstRead));
+  assert.ok(kept.length < all.length);
+  assert.deepEqual(
+    leaves.map((v) => v.rf.join(' ')).sort(),
+    kept.map((v) => v.rf.join(' ')).sort(),
+  );
+});
+
+test('the bounds of a partial choice hold the rf and FW of every candidate below it', () => {
+  const all = visits(twoLockers).leaves;
+  const { asked } = visits(twoLockers, () => false);
+  assert.ok(asked.length > 0);
+  for (const p of asked) {
+    const lower = p.lower.relations.get('rf')!;
+    const below = all.filter((v) => lower.isSubsetOf(v.input.relations.get('rf')!));
+    assert.ok(below.length >= 8, 'only subtrees of 8 candidates or more are asked about');
+    for (const v of below) {
+      assert.ok(v.input.relations.get('rf')!.isSubsetOf(p.upper.rf), 'rf within the upper bound');
+      const fw = v.input.sets.get('FW')!;
+      assert.ok(p.lower.sets.get('FW')!.isSubsetOf(fw) && fw.isSubsetOf(p.upper.FW), 'FW within');
+    }
+  }
+});
+
+test('reads alone on their location in their thread are chosen last when partial choices are judged', () => {
+  const { asked } = visits(twoLockers, () => false);
+  // The first question comes after the first xchg's read: a read of l, not of d.
+  const first = asked[0].lower.relations.get('rf')!.pairs();
+  assert.equal(first.length, 1);
+  const [[w]] = first;
+  const locOf = (e: number) => asked[0].lower.events[e].loc;
+  assert.equal(locOf(w), 'l');
+});
+
+test("Ordo's LKMM judging partial choices allows exactly the executions it allows one by one", () => {
+  const setup = loadSetup({});
+  const allowed = (judged: boolean) => {
+    const rejects = (p: PartialCandidates) =>
+      rejectsEveryCandidate(setup.model.program, p.lower, p.upper, {});
+    const { leaves, stats } = visits(twoLockers, judged ? rejects : undefined);
+    const out: string[] = [];
+    for (const v of leaves)
+      evaluateModel(setup.model, v.input, { pruneForbidden: true }).forEach((o, i) => {
+        if (o.allowed) out.push(`${v.rf.join(' ')} #${i} ${o.flags.join(',')}`);
+      });
+    return { out: out.sort(), leaves: leaves.length, rejected: stats.partialRejected ?? 0 };
+  };
+  const one = allowed(false);
+  const judged = allowed(true);
+  assert.ok(judged.rejected > 0, 'some partial choice was rejected');
+  assert.ok(judged.leaves < one.leaves);
+  assert.ok(one.out.length > 0);
+  assert.deepEqual(judged.out, one.out);
 });

@@ -40,7 +40,7 @@ import {
   columnTypes,
   holds,
   sortColumns,
-  compareStates,
+  compareStateRows,
   columnKey,
   filterRegisterChecks,
   stateValueKey,
@@ -48,7 +48,8 @@ import {
   type StateValue as FinalStateValue,
 } from '../outcomes/final-state.js';
 import { conditionVerdict, type Observation } from '../outcomes/verdict.js';
-import type { Candidate } from '../executions/enumerate.js';
+import type { Candidate, PartialCandidates } from '../executions/enumerate.js';
+import { rejectsEveryCandidate } from '../cat/candidate-bounds.js';
 import type { ModelInput } from '../cat/input.js';
 import type { EventSet, Relation } from '../relations/index.js';
 import type { CatOutcome } from '../cat/index.js';
@@ -403,7 +404,13 @@ function evaluateTest(
     decideChecks: !observer && opts.maxExecutions === undefined && (opts.decideChecks ?? true),
   };
 
-  const states = new Map<string, FinalState>();
+  // By their text, the distinct final states as rows: the state maps of the candidates are
+  // not kept (the RCU family keeps 524,288 states; maps made its heap ~2.3 KB a state).
+  const states = new Map<string, FinalStateValue[]>();
+  const keepState = (row: FinalStateValue[]): void => {
+    const text = stateText(row);
+    if (!states.has(text)) states.set(text, row);
+  };
   const flags = new Set<string>();
   let positive = 0;
   let negative = 0;
@@ -435,6 +442,14 @@ function evaluateTest(
     measuresProcessCpu();
   const share = splitting ? { index: 0, count: threads } : opts.share;
   const otherShares = splitting ? startShares(file, text, opts, threads, deadline) : null;
+  // Partial reads-from choices whose candidates the model all rejects are not enumerated
+  // (src/cat/candidate-bounds.ts): in the runs that prune forks, for the inputs it bounds,
+  // and not in a share of -j N (every share must count the same candidates).
+  const rejectsAll =
+    evalOptions.pruneForbidden && !suppliesForcedCoherence && !suppliesRegisterEvents && !share
+      ? (p: PartialCandidates) =>
+          rejectsEveryCandidate(setup.model.program, p.lower, p.upper, evalOptions)
+      : undefined;
   try {
     try {
       withinDepthLimit(file, () =>
@@ -446,6 +461,9 @@ function evaluateTest(
             deadline,
             registerChecks: filterChecks,
             ...(share ? { share: { index: share.index, count: share.count } } : {}),
+            ...(rejectsAll
+              ? { rejectsAll, askAlways: evalOptions.pruneForbidden === 'always' }
+              : {}),
           },
           (cand, input) => {
             // A filtered-out candidate is not an execution of the test; under -speedcheck
@@ -479,7 +497,7 @@ function evaluateTest(
               if (o.allowed && cand.fault) throw cand.fault;
               if (o.allowed) {
                 for (const f of o.flags) flags.add(f);
-                states.set(stateText(st, columns), st);
+                keepState(columns.map((c) => st.get(columnKey(c)) ?? 0));
                 if (conditionHolds) positive++;
                 else negative++;
               }
@@ -498,10 +516,7 @@ function evaluateTest(
       else throw err;
     }
     for (const part of otherShares?.wait() ?? []) {
-      for (const row of part.states) {
-        const st: FinalState = new Map(columns.map((c, i) => [columnKey(c), row[i]]));
-        states.set(stateText(st, columns), st);
-      }
+      for (const row of part.states) keepState(row);
       for (const f of part.flags) flags.add(f);
       positive += part.positive;
       negative += part.negative;
@@ -511,14 +526,14 @@ function evaluateTest(
     otherShares?.stop();
   }
 
-  const sorted = [...states.values()].sort((a, b) => compareStates(a, b, columns));
+  const sorted = [...states.values()].sort(compareStateRows);
   const { ok, observation } = conditionVerdict(q, speed, positive, negative);
   const result: TestResult = {
     name: test.name,
     file,
     quantifier: q,
     columns,
-    states: sorted.map((st) => columns.map((c) => st.get(columnKey(c)) ?? 0)),
+    states: sorted,
     ok,
     positive,
     negative,
@@ -603,8 +618,8 @@ function refuseUnknownExtensions(
 }
 
 /** A state's identity among the distinct final states (its values, column by column). */
-function stateText(st: FinalState, columns: StateLoc[]): string {
-  return columns.map((c) => stateValueKey(st.get(columnKey(c)) ?? 0)).join(' ');
+function stateText(row: readonly FinalStateValue[]): string {
+  return row.map(stateValueKey).join(' ');
 }
 
 export type { StateLoc };

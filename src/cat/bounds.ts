@@ -27,7 +27,8 @@
 import { LimitError, type Location } from '../diagnostics.js';
 import { EventSet, Relation } from '../relations/index.js';
 import type { CIns, RCond, RExp, RPat } from './resolved.js';
-import { EMPTY, Frame, UNV, kindOf, type V, type VClo, type VTuple } from './values.js';
+import { EMPTY, Frame, UNV, kindOf, type V, type VClo, type VPrim, type VTuple } from './values.js';
+import { SUBRELATION_PRIMITIVES, VALUE_READING_PRIMITIVES } from './primitives.js';
 import { forEachChild } from './kinds.js';
 
 /** What the bound evaluation asks of the ordinary evaluator. */
@@ -49,6 +50,12 @@ export interface BoundHost {
   sharedValue(e: RExp): V | undefined;
   /** Shares a node's value at its level (a node read the same in every branch). */
   share(e: RExp, v: V): void;
+  /**
+   * For a run over the whole model (BoundRun.overInputs): a global the evaluator has not
+   * met yet, defined lazily by e as `let` does, or bound to its value.
+   */
+  defineGlobal(slot: number, e: RExp): void;
+  setGlobal(slot: number, v: V): void;
   checkLimits(): void;
 }
 
@@ -104,6 +111,26 @@ function lazy(lo: V, upper: () => V): Bound {
 function constant(v: V): RExp {
   return { t: 'const', v };
 }
+
+/**
+ * Bound runs a fork search in a run over inputs makes before it must have shown, in
+ * failing groups, twice as many alternatives as further runs (searchFork).
+ */
+const SEARCH_RUNS = 16;
+
+/** Two relations or two event sets with the same elements (other values: never). */
+function sameValue(a: V, b: V): boolean {
+  if (a === b) return true;
+  if (a instanceof Relation) return b instanceof Relation && a.compare(b) === 0;
+  if (a instanceof EventSet) return b instanceof EventSet && a.compare(b) === 0;
+  return false;
+}
+
+/** By call node, the last call of a host function in a run over inputs (hostCall). */
+const lastCalls = new WeakMap<
+  RExp,
+  { body: RExp; combination: object | undefined; arg: V; value: V }
+>();
 
 /** Primitives monotone in their argument. */
 const MONOTONE_PRIMITIVES: ReadonlySet<string> = new Set(['domain', 'range']);
@@ -204,6 +231,83 @@ function dependentSlots(code: CIns[], at: number, forkSlot: number): Uint8Array 
       for (const s of ins.slots) dep[s] = 1;
   }
   dependentByFork.set(code[at], dep);
+  return dep;
+}
+
+const inputsOf = new WeakMap<RExp, Set<number>>();
+
+/** The inputs a node reads (by index), function bodies included. */
+function inputsRead(e: RExp): Set<number> {
+  let g = inputsOf.get(e);
+  if (g === undefined) {
+    g = new Set<number>();
+    if (e.t === 'input') g.add(e.i);
+    const into = g;
+    forEachChild(e, (x) => {
+      for (const i of inputsRead(x)) into.add(i);
+    });
+    inputsOf.set(e, g);
+  }
+  return g;
+}
+
+const valuesOf = new WeakMap<RExp, boolean>();
+
+/**
+ * Whether a node mentions a primitive that reads event values (function bodies
+ * included): such values are unknown in a run over inputs, like the inputs it bounds.
+ */
+function readsValues(e: RExp): boolean {
+  let known = valuesOf.get(e);
+  if (known === undefined) {
+    known = e.t === 'const' && isValueReading(e.v);
+    if (!known) forEachChild(e, (x) => (known ||= readsValues(x)));
+    valuesOf.set(e, known);
+  }
+  return known;
+}
+
+function isValueReading(v: V): boolean {
+  return kindOf(v) === 'prim' && VALUE_READING_PRIMITIVES.has((v as VPrim).name);
+}
+
+const dependentByInputs = new WeakMap<CIns[], Uint8Array>();
+
+/**
+ * The globals of a whole program (code) whose definitions read, directly or through other
+ * such globals, one of the inputs `varying` (the same ones for every call on a program),
+ * event values or a fork's name.
+ */
+function inputDependentSlots(code: CIns[], varying: ReadonlySet<number>): Uint8Array {
+  let dep = dependentByInputs.get(code);
+  if (dep !== undefined) return dep;
+  let size = 0;
+  for (const ins of code) {
+    if (ins.t === 'glet' || ins.t === 'grec')
+      for (const s of ins.slots) size = Math.max(size, s + 1);
+    if (ins.t === 'with') size = Math.max(size, ins.slot + 1);
+  }
+  dep = new Uint8Array(size);
+  const reads = (e: RExp): boolean => {
+    for (const s of globalsRead(e)) if (dep![s] === 1) return true;
+    for (const i of inputsRead(e)) if (varying.has(i)) return true;
+    return readsValues(e);
+  };
+  for (const ins of code) {
+    if (ins.t === 'with' && ins.slot >= 0) dep[ins.slot] = 1;
+    if (ins.t === 'grec') {
+      // A fixpoint reads its own names: it varies when anything else it reads does.
+      const mine = new Set(ins.slots);
+      const others = (e: RExp): boolean => {
+        for (const s of globalsRead(e)) if (!mine.has(s) && dep![s] === 1) return true;
+        for (const i of inputsRead(e)) if (varying.has(i)) return true;
+        return readsValues(e);
+      };
+      if (ins.e.some(others)) for (const s of ins.slots) dep[s] = 1;
+    }
+    if (ins.t === 'glet' && ins.e.some(reads)) for (const s of ins.slots) dep[s] = 1;
+  }
+  dependentByInputs.set(code, dep);
   return dep;
 }
 
@@ -317,20 +421,60 @@ export class BoundRun {
   /** Values of the nodes that read none of them, the same in every run. */
   private kept = new Map<RExp, V>();
 
+  /**
+   * Per-candidate inputs and their bounds, by input index, for a run over the whole model
+   * (overInputs); null for a run after a fork, where the inputs are the candidate's.
+   */
+  private inputs: Map<number, Bound> | null;
+  /**
+   * What the host's globals are computed from (ModelInput.fixedPart), for keeping calls
+   * between runs over inputs; undefined: nothing is kept.
+   */
+  private combination: object | undefined = undefined;
+
   constructor(
     private host: BoundHost,
     code: CIns[],
     at: number,
     /** The fork's slot: every global from it on is the fork's or defined after it. */
     private forkSlot: number,
+    inputs: Map<number, Bound> | null = null,
   ) {
-    this.dependent = dependentSlots(code, at, forkSlot);
+    this.inputs = inputs;
+    this.dependent =
+      inputs === null
+        ? dependentSlots(code, at, forkSlot)
+        : inputDependentSlots(code, new Set(inputs.keys()));
     let reads = readsByDependent.get(this.dependent);
     if (reads === undefined) {
       reads = new WeakMap<RExp, boolean>();
       readsByDependent.set(this.dependent, reads);
     }
     this.dependentReads = reads;
+  }
+
+  /**
+   * Runs a whole program with some inputs given by bounds (`inputs`, by input index; the
+   * same indices on every call for one program): the index of a check every candidate
+   * whose inputs lie within the bounds fails, or -1. The host evaluates what reads none of
+   * them (its globals are defined as the run meets them: one host per run). A fork whose
+   * set is exact is searched: its alternatives in groups over bounds, as
+   * forbiddenAlternatives does, and it fails only when every group does (searchFork).
+   */
+  static overInputs(
+    host: BoundHost,
+    code: CIns[],
+    inputs: Map<number, Bound>,
+    combination: object | undefined,
+  ): number {
+    const run = new BoundRun(host, code, -1, 0, inputs);
+    run.combination = combination;
+    try {
+      return run.exec(code, 0, code.length - 1);
+    } catch (err) {
+      if (err instanceof LimitError) throw err;
+      return -1;
+    }
   }
 
   /**
@@ -361,6 +505,7 @@ export class BoundRun {
               for (const v of this.bind(pat, this.ev(ins.e[b], null), ins.loc))
                 this.env.set(ins.slots[s++], { e: null, value: v });
           }
+          if (this.inputs !== null && this.dependent[ins.slots[0]] !== 1) this.defineInHost(ins);
           break;
         case 'grec': {
           if (this.env.has(ins.slots[0])) break; // kept from an earlier run: independent
@@ -375,6 +520,7 @@ export class BoundRun {
             (b, v) => this.env.set(ins.slots[b], { e: null, value: v }),
             null,
           );
+          if (this.inputs !== null && this.dependent[ins.slots[0]] !== 1) this.defineInHost(ins);
           break;
         }
         case 'test': {
@@ -397,9 +543,18 @@ export class BoundRun {
         }
         case 'with': {
           if (ins.slot < 0) return -1;
-          const set = this.ev(ins.set, null);
+          const set = this.settle(this.ev(ins.set, null));
           if (!isExact(set)) return -1;
           const elems = this.host.elements(set.lo, ins.loc, 'with ... from');
+          if (this.inputs !== null) {
+            // Each candidate forks on every element: all rejected when the set is empty.
+            if (elems.length === 0) return i;
+            if (elems.length === 1) {
+              this.env.set(ins.slot, { e: null, value: exact(elems[0]) });
+              break;
+            }
+            return this.searchFork(code, i, end, elems);
+          }
           const b = elems.length === 0 ? null : meetAndJoin(elems);
           if (b === null) return -1;
           this.env.set(ins.slot, { e: null, value: b });
@@ -416,6 +571,100 @@ export class BoundRun {
       }
     }
     return -1;
+  }
+
+  /**
+   * A global that reads no bounded input, defined in the host too: the host evaluates what
+   * reads it. Its value, when the run computed it (a fixpoint, a tuple), else its definition.
+   */
+  private defineInHost(ins: Extract<CIns, { t: 'glet' | 'grec' }>): void {
+    for (const slot of ins.slots) {
+      const b = this.env.get(slot)!;
+      if (b.value !== null) {
+        if (!isExact(b.value)) throw new GiveUp();
+        this.host.setGlobal(slot, b.value.lo);
+      } else if (b.e !== null) this.host.defineGlobal(slot, b.e);
+    }
+  }
+
+  /**
+   * The alternatives of the exact fork at code[at] in a run over inputs, searched as
+   * forbiddenAlternatives does, in groups (the same kept trees): the index of a check
+   * that fails in every group (so on every alternative of every candidate), or -1 as soon
+   * as a single alternative passes or the runs no longer pay.
+   */
+  private searchFork(code: CIns[], at: number, end: number, elems: V[]): number {
+    const ins = code[at] as Extract<CIns, { t: 'with' }>;
+    const tree = treeOf(elems);
+    if (tree === null) return -1;
+    const before = this.env;
+    const groups: Group[] = [tree.root];
+    let failedAt = -1;
+    let runs = 0;
+    let failed = 0;
+    try {
+      while (groups.length > 0) {
+        const group = groups.pop()!;
+        // As forbiddenAlternatives: give up when the runs no longer pay for themselves.
+        if (++runs > SEARCH_RUNS + failed / 2) return -1;
+        this.host.checkLimits();
+        this.env = new Map(before);
+        const only = group.members.length === 1 ? elems[group.members[0]] : null;
+        this.env.set(ins.slot, { e: null, value: only !== null ? exact(only) : group.bound });
+        const check = this.exec(code, at + 1, end);
+        if (check >= 0) {
+          failedAt = check;
+          failed += group.members.length;
+          continue;
+        }
+        if (only !== null) return -1; // this alternative may be allowed
+        const halves = group.halves ?? splitGroup(tree.words, group);
+        if (elems.length <= KEPT_TREES_UP_TO) group.halves = halves;
+        if (halves.length === 0) return -1;
+        groups.push(...halves);
+      }
+    } finally {
+      this.env = before;
+    }
+    return failedAt;
+  }
+
+  /**
+   * The host's call of a function it defined at top level (no captured frame: its value
+   * depends on the combination's globals and its argument only), the last result kept by
+   * call node, combination and argument.
+   */
+  private hostCall(e: Extract<RExp, { t: 'app' }>, c: VClo, arg: V): V {
+    const last = c.frame === null ? lastCalls.get(e) : undefined;
+    if (
+      last !== undefined &&
+      last.body === c.body &&
+      last.combination === this.combination &&
+      this.combination !== undefined &&
+      sameValue(last.arg, arg)
+    )
+      return last.value;
+    const value = this.at({ t: 'app', f: constant(c), x: constant(arg), loc: e.loc });
+    if (c.frame === null)
+      lastCalls.set(e, { body: c.body, combination: this.combination, arg, value });
+    return value;
+  }
+
+  /** A bound whose ends are equal, as an exact value (the bounds cannot tell them apart). */
+  private settle(b: Bound): Bound {
+    if (this.inputs === null || isExact(b)) return b;
+    if (b.items !== undefined) {
+      const items = b.items.map((x) => this.settle(x));
+      return items.every(isExact) ? exact({ k: 'tuple', items: items.map((x) => x.lo) }) : b;
+    }
+    let hi: V;
+    try {
+      hi = upperOf(b);
+    } catch (err) {
+      if (err instanceof GiveUp) return b;
+      throw err;
+    }
+    return sameValue(b.lo, hi) ? exact(b.lo) : b;
   }
 
   /**
@@ -519,7 +768,8 @@ export class BoundRun {
   private ev(e: RExp, f: BFrame | null): Bound {
     const r = reach(e);
     if (r.frames === 0) {
-      if (r.slot < this.forkSlot) return exact(this.host.evExact(e));
+      if (this.inputs === null ? r.slot < this.forkSlot : !this.readsDependent(e))
+        return exact(this.host.evExact(e));
       // The same in every run and every branch: kept here, and shared with the branches
       // when the sharing passes marked the node.
       if (!this.readsDependent(e)) {
@@ -545,6 +795,14 @@ export class BoundRun {
           known = true;
           break;
         }
+      if (!known && this.inputs !== null) {
+        for (const i of inputsRead(e))
+          if (this.inputs.has(i)) {
+            known = true;
+            break;
+          }
+        known ||= readsValues(e);
+      }
       this.dependentReads.set(e, known);
     }
     return known;
@@ -552,9 +810,13 @@ export class BoundRun {
 
   private evNode(e: RExp, f: BFrame | null): Bound {
     switch (e.t) {
+      case 'input': {
+        const b = this.inputs?.get(e.i);
+        if (b !== undefined) return b;
+        return exact(this.host.evExact(e));
+      }
       case 'const':
       case 'zero':
-      case 'input':
         return exact(this.host.evExact(e));
       case 'glob': {
         const slot = this.env.get(e.s);
@@ -719,6 +981,18 @@ export class BoundRun {
     const k = kindOf(fn);
     if (k === 'prim') {
       const name = (fn as Extract<V, { k: 'prim' }>).name;
+      // The host's events have no values in a run over inputs: a primitive that keeps some
+      // pairs of its relation keeps between none and all of them.
+      if (this.inputs !== null && isValueReading(fn)) {
+        const lo = arg.lo;
+        if (!SUBRELATION_PRIMITIVES.has(name) || !(lo instanceof Relation)) throw new GiveUp();
+        return lazy(new Relation(lo.n), () => {
+          const hi = upperOf(arg);
+          if (!(hi instanceof Relation)) throw new GiveUp();
+          return hi;
+        });
+      }
+      if (!isExact(arg) && !MONOTONE_PRIMITIVES.has(name)) arg = this.settle(arg);
       if (!isExact(arg) && !MONOTONE_PRIMITIVES.has(name)) throw new GiveUp();
       return this.both(e, [arg], ([x]) => ({
         t: 'app',
@@ -729,6 +1003,12 @@ export class BoundRun {
     }
     if (k !== 'clo') throw new GiveUp();
     const c = fn as VClo;
+    if (this.inputs !== null && !this.frames.has(c)) {
+      // The host's function on an exact argument: the host's call (cat code the bounds
+      // do not follow, cross.cat's sets), the last one kept per call node.
+      arg = this.settle(arg);
+      if (isExact(arg)) return exact(this.hostCall(e, c, arg.lo));
+    }
     const captured = this.frames.has(c) ? this.frames.get(c)! : this.convert(c.frame);
     return this.ev(c.body, new BFrame(this.bind(c.pat, arg, e.loc), captured));
   }

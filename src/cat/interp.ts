@@ -55,11 +55,25 @@ class DeferredRec {
 
 type Slot = V | Thunk | DeferredRec | undefined;
 
+/** Evaluator.slotFixed's mark of a slot holding a DeferredRec. */
+const DEFERRED = 2;
+
+/**
+ * The frame of a `let ... in` expression, with whether each of its values is fixed for
+ * the combination: a body reading only fixed values is fixed too (see evNode).
+ */
+class LetFrame extends Frame {
+  constructor(
+    v: V[],
+    p: Frame | null,
+    public fixed: boolean[],
+  ) {
+    super(v, p);
+  }
+}
+
 /** The nodes whose values are never judged fixed for a combination (see evNode). */
-type OtherExp = Extract<
-  RExp,
-  { t: 'fun' | 'let' | 'letrec' | 'match' | 'matchset' | 'try' | 'if' }
->;
+type OtherExp = Extract<RExp, { t: 'fun' | 'letrec' | 'match' | 'matchset' | 'try' | 'if' }>;
 
 const UNBOUND = Symbol('unbound');
 
@@ -165,7 +179,10 @@ export class Evaluator implements PrimContext, BoundHost {
    * path combination (read by the caller right after the call, before evaluating more).
    */
   private fixed = false;
-  /** Global slots holding a value (not a thunk) fixed for the combination. */
+  /**
+   * Global slots holding a value (not a thunk) fixed for the combination (1), or a
+   * DeferredRec (DEFERRED: told apart without a type test on every read).
+   */
   private slotFixed: Uint8Array;
   /** Inputs that are the same for every candidate of the combination, by input index. */
   private inputFixed: Uint8Array;
@@ -436,7 +453,10 @@ export class Evaluator implements PrimContext, BoundHost {
           // With checks decided, the fixpoint may have been only theirs: computed if read.
           if (this.decided !== null && programFacts(this.prog).monotone.recs.has(ins)) {
             const later = new DeferredRec(ins);
-            for (const s of ins.slots) this.G[s] = later;
+            for (const s of ins.slots) {
+              this.G[s] = later;
+              this.slotFixed[s] = DEFERRED;
+            }
             break;
           }
           this.bindRec(ins);
@@ -652,6 +672,14 @@ export class Evaluator implements PrimContext, BoundHost {
 
   resetLoopValues(): void {
     this.loopMemo.fill(undefined);
+  }
+
+  defineGlobal(slot: number, e: RExp): void {
+    this.G[slot] = new Thunk(e);
+  }
+
+  setGlobal(slot: number, v: V): void {
+    this.G[slot] = v;
   }
 
   /** The relation or set a check examined (evaluated again: only explanations ask). */
@@ -952,17 +980,18 @@ export class Evaluator implements PrimContext, BoundHost {
           this.fixed = s.fixed;
           return s.value;
         }
-        if (s instanceof DeferredRec) {
-          this.bindRec(s.ins);
+        const fixed = this.slotFixed[e.s];
+        if (fixed === DEFERRED) {
+          this.bindRec((s as DeferredRec).ins);
           return this.evNode(e, f);
         }
-        this.fixed = this.slotFixed[e.s] === 1;
+        this.fixed = fixed === 1;
         return s as V;
       }
       case 'local': {
         let fr = f!;
         for (let d = e.d; d > 0; d--) fr = fr.p!;
-        this.fixed = false;
+        this.fixed = fr instanceof LetFrame && fr.fixed[e.i];
         return fr.v[e.i];
       }
       case 'input': {
@@ -1065,14 +1094,27 @@ export class Evaluator implements PrimContext, BoundHost {
         this.fixed = fixedFn && fixedArg && fixedBuiltinValue(fn, arg);
         return v;
       }
+      case 'let': {
+        // Fixed when its body is, given which bound values are (see LetFrame).
+        const vals: V[] = [];
+        const fixed: boolean[] = [];
+        for (let b = 0; b < e.e.length; b++) {
+          const parts = this.destructure(e.pats[b], this.ev(e.e[b], f), e.loc);
+          const bound = this.fixed;
+          for (const x of parts) {
+            vals.push(x);
+            fixed.push(bound);
+          }
+        }
+        return this.ev(e.body, new LetFrame(vals, f, fixed));
+      }
       case 'fun':
-      case 'let':
       case 'letrec':
       case 'match':
       case 'matchset':
       case 'try':
       case 'if': {
-        // Calls, functions, bindings and branches: judged variant (not worth following).
+        // Functions, recursive bindings and branches: judged variant (not worth following).
         const v = this.evOther(e, f);
         this.fixed = false;
         return v;
@@ -1086,12 +1128,6 @@ export class Evaluator implements PrimContext, BoundHost {
     switch (e.t) {
       case 'fun':
         return { k: 'clo', id: freshId(), pat: e.pat, body: e.body, frame: f, name: e.name };
-      case 'let': {
-        const vals: V[] = [];
-        for (let b = 0; b < e.e.length; b++)
-          vals.push(...this.destructure(e.pats[b], this.ev(e.e[b], f), e.loc));
-        return this.ev(e.body, new Frame(vals, f));
-      }
       case 'letrec': {
         const nf = new Frame(new Array<V>(e.size).fill(EMPTY), f);
         nf.v = this.fixpoint(e.pats, e.e, e.isFun, nf, e.loc, (idx, v) => {

@@ -244,6 +244,13 @@ const fail: PrimFn = (v, _ctx, loc) => {
 /** The built-in functions that read ModelEvent.value, which differs between candidates. */
 export const VALUE_READING_PRIMITIVES: ReadonlySet<string> = new Set(['different-values']);
 
+/**
+ * The built-in functions whose result is some of the pairs of their relation argument
+ * (those passing a test on the two events): bounded by the empty relation and it where
+ * the events' values are unknown (bounds.ts, runs over partial candidates).
+ */
+export const SUBRELATION_PRIMITIVES: ReadonlySet<string> = new Set(['different-values']);
+
 export const PRIMITIVES: Array<[string, PrimFn]> = [
   ['domain', domain],
   ['range', range],

@@ -30,7 +30,7 @@ export class CandidateSpace {
   readonly events: ExecEvent[] = [];
   /** Global id of each path's first event, by position in `paths`. */
   readonly base: number[] = [];
-  /** The reads (R and RW events), in global order: the order reads-from is chosen in. */
+  /** The reads (R and RW events), in the order reads-from is chosen in (global order by default). */
   readonly reads: ExecEvent[];
   /** For each read (by position in `reads`), the writes it may read from. */
   readonly readsFromChoices: number[][];
@@ -45,6 +45,11 @@ export class CandidateSpace {
     readonly paths: ThreadTrace[],
     readonly memory: Map<string, Value>,
     observedMemory: string[],
+    /**
+     * Choose first the reads whose thread accesses their location elsewhere too (see
+     * byCoupling); else in the order of the events.
+     */
+    coupledReadsFirst = false,
   ) {
     const initOf = new Map<string, number>();
     for (const loc of [...memory.keys()].sort()) {
@@ -67,6 +72,7 @@ export class CandidateSpace {
       writesAt.get(e.loc!)!.push(e.id);
     }
     this.reads = this.events.filter((e) => e.kind === 'R' || e.kind === 'RW');
+    if (coupledReadsFirst) this.reads = byCoupling(this.events, this.reads);
     this.reads.forEach((r, i) => this.readPosition.set(r.id, i));
     this.readsFromChoices = this.reads.map((r) => this.sourcesOf(r, writesAt.get(r.loc!) ?? []));
     this.finalLocations = observedMemory.filter((l) => initOf.has(l));
@@ -162,4 +168,18 @@ export class CandidateSpace {
       );
     });
   }
+}
+
+/**
+ * The reads with another access to their location in their own thread first, each group
+ * in the order of the events. What a model derives from reads-from before it forks on
+ * coherence (herd's cos-opt.cat: uniproc edges, read-modify-writes) comes from such reads,
+ * so choosing them first fixes it as early as possible for the pruning of partial
+ * choices; a read alone on its location in its thread comes last. Only the order of the
+ * choices changes: the same candidates are enumerated.
+ */
+function byCoupling(events: ExecEvent[], reads: ExecEvent[]): ExecEvent[] {
+  const coupled = (r: ExecEvent): boolean =>
+    events.some((e) => e !== r && e.thread === r.thread && e.loc === r.loc);
+  return [...reads.filter(coupled), ...reads.filter((r) => !coupled(r))];
 }

@@ -9,7 +9,7 @@
 import type { LitmusTest, Value } from '../program/ir.js';
 import { memoryCells } from '../program/ir.js';
 import { OrdoError } from '../diagnostics.js';
-import { checkLimits, noteExecutionTried } from '../limits.js';
+import { checkLimits, limitClock, noteExecutionTried } from '../limits.js';
 import type { ModelInput } from '../cat/input.js';
 import { findArchitecture } from '../arch/index.js';
 import { evaluateSymbolic, UNDETERMINED, type ResolvedValue } from '../events/symbolic.js';
@@ -17,12 +17,18 @@ import type { ThreadTrace } from '../events/traces.js';
 import { CandidateSpace } from './candidate-space.js';
 import { PathConditions, type RegisterCheck } from './path-conditions.js';
 import { CandidateValues } from './values.js';
-import { buildModelInput, staticRelations, type Candidate } from './model-input.js';
+import {
+  buildModelInput,
+  partialCandidates,
+  staticRelations,
+  type Candidate,
+  type PartialCandidates,
+} from './model-input.js';
 import { observedLocations } from './test-analysis.js';
 
 export type { ExecEvent } from './candidate-space.js';
 export type { RegisterCheck } from './path-conditions.js';
-export type { Candidate } from './model-input.js';
+export type { Candidate, PartialCandidates } from './model-input.js';
 export { initialMemory, observedLocations, buildTraces } from './test-analysis.js';
 
 /** Counters of the enumeration's work, for tests and the benchmark. */
@@ -31,6 +37,9 @@ export interface EnumerationStats {
   combinations: number;
   /** Complete reads-from choices that reached value resolution. */
   readsFromLeaves: number;
+  /** Partial reads-from choices shown to `rejectsAll`, and those it rejected. */
+  partialChecks?: number;
+  partialRejected?: number;
 }
 
 export interface EnumerationLimits {
@@ -52,6 +61,18 @@ export interface EnumerationOptions extends EnumerationLimits {
    * still walks the whole space.
    */
   share?: { index: number; count: number };
+  /**
+   * Whether the model rejects every candidate below a partial reads-from choice (true:
+   * none of them is built). Asked after some choices, while the subtree below is large
+   * enough and its answers have been worth asking (see PartialPolicy); the reads whose
+   * thread accesses their location elsewhere are then chosen first (CandidateSpace).
+   */
+  rejectsAll?: (partial: PartialCandidates) => boolean;
+  /**
+   * Ask `rejectsAll` at every partial choice with SMALLEST_SUBTREE candidates or more
+   * below, whatever the answers cost (tests, the fuzzer's differential runs).
+   */
+  askAlways?: boolean;
 }
 
 /**
@@ -72,16 +93,20 @@ export function enumerateCandidates(
   if (!architecture) throw new OrdoError(`unsupported litmus architecture ${test.arch}`);
 
   const share = options.share && options.share.count > 1 ? options.share : null;
+  const policy = options.rejectsAll ? new PartialPolicy(options.askAlways === true) : null;
   let position = 0; // of the next candidate, for `share`
   const forCombination = (paths: ThreadTrace[]): boolean => {
     if (stats) stats.combinations++;
-    const space = new CandidateSpace(paths, memory, observedMemory);
+    const rejectsAll = options.rejectsAll;
+    const space = new CandidateSpace(paths, memory, observedMemory, rejectsAll !== undefined);
     const fault = paths.find((p) => p.fault !== undefined)?.fault;
     const { events, reads, finalLocations } = space;
     const values = new CandidateValues(space);
     const readsFrom = values.readsFrom;
     const conditions = new PathConditions(space, readsFrom, options.registerChecks);
     const stat = staticRelations(architecture, space);
+    policy?.combination(space.readsFromChoices);
+    let lastVisit = policy ? limitClock() : 0;
 
     const finalChoice = new Array<number>(finalLocations.length).fill(0);
     const emit = (): boolean => {
@@ -116,7 +141,13 @@ export function enumerateCandidates(
         registers,
       };
       if (fault) cand.fault = fault;
-      return visit(cand, buildModelInput(cand, stat));
+      const more = visit(cand, buildModelInput(cand, stat));
+      if (policy) {
+        const now = limitClock();
+        policy.visited(now - lastVisit);
+        lastVisit = now;
+      }
+      return more;
     };
     const chooseFinalWrites = (i: number): boolean => {
       if (i === finalLocations.length) return emit();
@@ -146,6 +177,19 @@ export function enumerateCandidates(
           noteExecutionTried();
           continue;
         }
+        if (policy && policy.worthAsking(i + 1)) {
+          if (stats) stats.partialChecks = (stats.partialChecks ?? 0) + 1;
+          const started = limitClock();
+          const rejected = rejectsAll!(partialCandidates(space, stat, readsFrom, i + 1));
+          const now = limitClock();
+          policy.answered(i + 1, rejected, now - started);
+          // An answer's time is not a candidate's.
+          lastVisit += now - started;
+          if (rejected) {
+            if (stats) stats.partialRejected = (stats.partialRejected ?? 0) + 1;
+            continue;
+          }
+        }
         if (!chooseReadsFrom(i + 1)) return false;
       }
       readsFrom[i] = -1;
@@ -164,4 +208,97 @@ export function enumerateCandidates(
     return true;
   };
   combine(0);
+}
+
+/** Subtrees with fewer candidates than this are not asked about: the candidates cost less. */
+const SMALLEST_SUBTREE = 8;
+/** Candidates visited before any question: what one costs is measured on them. */
+const FIRST_CANDIDATES = 16;
+/** Combinations whose candidates are expected to take less (ms, CPU) are not asked about. */
+const LARGE_MS = 3000;
+/** Answers at a depth before its record decides whether it is worth asking there. */
+const FIRST_ANSWERS = 2;
+/** One in this many partial choices is asked about at a depth found not worth it. */
+const ASK_EVERY = 16;
+/**
+ * How many times its cost an answer must be expected to save: the candidates below are
+ * counted before path conditions and filters cut them, and the first figures include
+ * compiling the bound evaluation.
+ */
+const WORTH = 4;
+/** Weight of the newest figure in the moving averages. */
+const NEWEST = 0.1;
+
+/**
+ * When to ask whether a partial choice's candidates are all rejected: after `chosen`
+ * reads have their writes, when the candidates below (the product of the remaining reads'
+ * choices) are at least SMALLEST_SUBTREE, in a combination whose candidates are expected
+ * to take LARGE_MS or more, and while the answers at that depth have been
+ * worth their cost: the share of rejections times the candidates below times what a
+ * candidate costs (its enumeration and model, measured) at least WORTH times what an
+ * answer costs there (measured). Else once in ASK_EVERY times, to notice a change. Times are of
+ * limitClock (the process's CPU time): the choices asked about differ between runs, never
+ * the candidates enumerated.
+ */
+class PartialPolicy {
+  /** By number of reads chosen: candidates below one partial choice (this combination's). */
+  private below: number[] = [];
+  /** By number of reads chosen, in this combination: answers, and their record. */
+  private asked: number[] = [];
+  /** Moving averages, by depth: the share of rejections, an answer's cost (ms). */
+  private rejectedShare: number[] = [];
+  private answerCost: number[] = [];
+  /** Times not asked at a depth found not worth it. */
+  private passed: number[] = [];
+  /**
+   * Moving average of a candidate's cost (ms), from its first choice to its last visit,
+   * over the combinations so far.
+   */
+  private candidateCost = 0;
+  private candidates = 0;
+
+  constructor(private readonly always: boolean) {}
+
+  /**
+   * A path combination begins, with these choices per read. A depth means other reads in
+   * another combination: its record starts again (a candidate's cost is kept).
+   */
+  combination(choices: number[][]): void {
+    const m = choices.length;
+    this.below = new Array<number>(m + 1).fill(1);
+    for (let i = m - 1; i >= 0; i--) this.below[i] = this.below[i + 1] * choices[i].length;
+    this.asked = new Array<number>(m + 1).fill(0);
+    this.rejectedShare = new Array<number>(m + 1).fill(0);
+    this.answerCost = new Array<number>(m + 1).fill(0);
+    this.passed = new Array<number>(m + 1).fill(0);
+  }
+
+  worthAsking(chosen: number): boolean {
+    const below = this.below[chosen];
+    if (below < SMALLEST_SUBTREE) return false;
+    if (this.always) return true;
+    // A combination expected to take less than LARGE_MS is left alone: the first answers
+    // cost the compiling of the bound evaluation.
+    if (this.candidates < FIRST_CANDIDATES || this.below[0] * this.candidateCost < LARGE_MS)
+      return false;
+    if (this.asked[chosen] < FIRST_ANSWERS) return true;
+    const saves = this.rejectedShare[chosen] * below * this.candidateCost;
+    if (saves >= WORTH * this.answerCost[chosen]) return true;
+    return ++this.passed[chosen] % ASK_EVERY === 0;
+  }
+
+  answered(chosen: number, rejected: boolean, ms: number): void {
+    const first = this.asked[chosen]++ === 0;
+    const share = rejected ? 1 : 0;
+    this.rejectedShare[chosen] = first
+      ? share
+      : (1 - NEWEST) * this.rejectedShare[chosen] + NEWEST * share;
+    this.answerCost[chosen] = first ? ms : (1 - NEWEST) * this.answerCost[chosen] + NEWEST * ms;
+  }
+
+  /** A candidate was visited, `ms` after the previous one (or after the combination began). */
+  visited(ms: number): void {
+    this.candidateCost =
+      this.candidates++ === 0 ? ms : (1 - NEWEST) * this.candidateCost + NEWEST * ms;
+  }
 }

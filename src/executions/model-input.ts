@@ -146,7 +146,62 @@ export function buildModelInput(cand: Candidate, stat: StaticRelations): ModelIn
   });
   const sets = new Map(stat.sets);
   sets.set('FW', fw);
-  const relations = new Map<string, Relation>([
+  const relations = inputRelations(stat, rf);
+  return { events, sets, relations, fixedPart: stat };
+}
+
+/**
+ * What every candidate below a partial reads-from choice has in common with the others,
+ * for pruning them together: the input of a candidate whose rf holds only the pairs chosen
+ * so far and whose FW holds only the final writes every candidate has (event values
+ * unknown), and the largest rf and FW a candidate below may have. Every candidate's rf and
+ * FW lie between the two.
+ */
+export interface PartialCandidates {
+  lower: ModelInput;
+  upper: { rf: Relation; FW: EventSet };
+}
+
+/** The partial candidates of a combination once reads 0..chosen-1 have their writes. */
+export function partialCandidates(
+  space: CandidateSpace,
+  stat: StaticRelations,
+  readsFrom: Int32Array,
+  chosen: number,
+): PartialCandidates {
+  const n = space.size;
+  const rf = new Relation(n);
+  const rfUpper = new Relation(n);
+  space.reads.forEach((r, i) => {
+    if (i < chosen) {
+      rf.add(readsFrom[i], r.id);
+      rfUpper.add(readsFrom[i], r.id);
+    } else for (const w of space.readsFromChoices[i]) rfUpper.add(w, r.id);
+  });
+  const fw = new EventSet(n);
+  const fwUpper = new EventSet(n);
+  for (const choices of space.finalWriteChoices) {
+    if (choices.length === 1) fw.add(choices[0]);
+    for (const w of choices) fwUpper.add(w);
+  }
+  const events: ModelEvent[] = space.events.map((e) => ({
+    id: e.id,
+    thread: e.thread,
+    loc: e.loc,
+    value: null,
+  }));
+  const sets = new Map(stat.sets);
+  sets.set('FW', fw);
+  const relations = inputRelations(stat, rf);
+  return {
+    lower: { events, sets, relations, fixedPart: stat },
+    upper: { rf: rfUpper, FW: fwUpper },
+  };
+}
+
+/** The relations of a candidate's input: the combination's, and its rf. */
+function inputRelations(stat: StaticRelations, rf: Relation): Map<string, Relation> {
+  return new Map<string, Relation>([
     ['po', stat.po],
     ['addr', stat.addr],
     ['data', stat.data],
@@ -161,5 +216,4 @@ export function buildModelInput(cand: Candidate, stat: StaticRelations): ModelIn
     ['si', stat.sameAccess],
     ['rf', rf],
   ]);
-  return { events, sets, relations, fixedPart: stat };
 }

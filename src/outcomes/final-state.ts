@@ -220,6 +220,15 @@ function compareStateValues(a: StateValue, b: StateValue): number {
 }
 
 /** Order of the `States` list: column by column, by value. */
+/** herd7's order of final states given as rows (one value per column, as compareStates). */
+export function compareStateRows(a: readonly StateValue[], b: readonly StateValue[]): number {
+  for (let i = 0; i < a.length; i++) {
+    const c = compareStateValues(a[i], b[i]);
+    if (c !== 0) return c;
+  }
+  return 0;
+}
+
 export function compareStates(a: FinalState, b: FinalState, columns: StateLoc[]): number {
   for (const l of columns) {
     const k = columnKey(l);
