@@ -3,14 +3,17 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { mutate, mutatorNames, Rng } from '../tools/fuzz/mutate.js';
+import { modelMutatorNames, mutate, mutatorNames, Rng } from '../tools/fuzz/mutate.js';
 import {
   classifyOutcome,
   collectSeeds,
   expectedExitStatuses,
+  differentialClass,
+  DIFFERENTIAL_REFERENCE,
+  DIFFERENTIAL_VARIANTS,
   makeCase,
   pruningDifference,
 } from '../tools/fuzz/cases.js';
@@ -52,7 +55,7 @@ test('mutations are reproducible from the seed and change the text', () => {
 
 test('a case is written the same way from the same seed and index', () => {
   const seeds = collectSeeds(repoRoot, corpusPath());
-  assert.ok(seeds.c.length > 50 && seeds.bpf.length > 20 && seeds.models.length === 8);
+  assert.ok(seeds.c.length > 50 && seeds.bpf.length > 20 && seeds.models.length === 9);
   for (const [set, tests] of seeds.asm) assert.ok(tests.length > 10, `${set}: ${tests.length}`);
   const dir = mkdtempSync(join(tmpdir(), 'ordo-fuzz-test-'));
   for (let index = 0; index < 12; index++) {
@@ -182,6 +185,77 @@ test('--differential: a difference between pruned and unpruned answers is found'
   };
   assert.equal(pruningDifference(stopped, answer()), undefined);
   assert.equal(pruningDifference(answer(), stopped), undefined);
+});
+
+test('--differential: deciding checks is compared alone with a run taking no shortcut', () => {
+  assert.deepEqual(DIFFERENTIAL_REFERENCE, { pruneForbidden: false, decideChecks: false });
+  const classes = DIFFERENTIAL_VARIANTS.map((v) => v.cls);
+  assert.deepEqual(classes, ['pruning changed the answer', 'deciding checks changed the answer']);
+  // Each variant takes one shortcut at every fork or combination, the other not at all.
+  assert.deepEqual(DIFFERENTIAL_VARIANTS[0]!.opts, {
+    pruneForbidden: 'always',
+    decideChecks: false,
+  });
+  assert.deepEqual(DIFFERENTIAL_VARIANTS[1]!.opts, {
+    pruneForbidden: false,
+    decideChecks: 'always',
+  });
+  const answer = (flags: string[]): TaskOutcome => ({
+    status: 'ok',
+    result: result({ flags }),
+    seconds: 0,
+  });
+  const same = answer([]);
+  assert.equal(differentialClass(same, [answer([]), answer([])]), undefined);
+  assert.deepEqual(differentialClass(same, [answer([]), answer(['data-race'])]), {
+    cls: 'deciding checks changed the answer',
+    detail: 'report differs: decided Flag data-race; undecided Condition ',
+  });
+  assert.equal(
+    differentialClass(same, [answer(['data-race']), answer([])])?.cls,
+    'pruning changed the answer',
+  );
+});
+
+test('--differential: a run whose deciding of checks changes a flag is a bad case', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'ordo-fuzz-out-'));
+  const summary = await fuzz(
+    {
+      cases: 6,
+      seed: 3,
+      jobs: 1,
+      timeout: 2,
+      out,
+      cliEvery: 0,
+      differential: true,
+      runnerModule: new URL('./fuzz-planted-runner.js', import.meta.url).href,
+    },
+    () => undefined,
+  );
+  assert.equal(summary.bad, 6, JSON.stringify([...summary.counts]));
+  assert.equal(summary.counts.get('deciding checks changed the answer'), 6);
+  assert.equal(summary.counts.get('pruning changed the answer'), undefined);
+  const saved = readdirSync(out);
+  assert.equal(saved.length, 6);
+  assert.match(
+    readFileSync(join(out, saved[0]!, 'CASE.txt'), 'utf8'),
+    /class: deciding checks changed the answer\n[^]*--differential\)[^]*decided Flag planted/,
+  );
+});
+
+test('model mutations are reproducible and every model mutator is drawn', () => {
+  const cat =
+    'let a = po \\ (rf ; co)\nlet b = ~a & loc\nacyclic a | b | fr as c\nflag ~empty f(b) as d\n';
+  const seen = new Set<string>();
+  let changed = 0;
+  for (let seed = 0; seed < 400; seed++) {
+    const one = mutate(cat, 'cat', cat, new Rng(seed));
+    assert.deepEqual(one, mutate(cat, 'cat', cat, new Rng(seed)));
+    if (one.text !== cat) changed++;
+    for (const name of one.applied) seen.add(name);
+  }
+  assert.ok(changed > 300, `only ${changed} of 400 mutations changed the model`);
+  for (const name of modelMutatorNames) assert.ok(seen.has(name), `${name} never drawn`);
 });
 
 test('a short differential fuzz run over real seeds finds no bad case', async () => {

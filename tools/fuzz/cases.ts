@@ -117,6 +117,14 @@ export function collectSeeds(repoRoot: string, corpus: string): Seeds {
         run: { conf: 'bpf.cfg' },
         arch: 'BPF',
       },
+      // herd's own AArch64 model: forks over enumerations of hardware requirements.
+      {
+        label: 'herd-aarch64',
+        dir: herdLib,
+        mutable: [['aarch64.cat', 'cat']],
+        run: { model: 'aarch64.cat' },
+        arch: 'arch-aarch64',
+      },
       {
         label: 'herd-bpf',
         dir: herdLib,
@@ -150,8 +158,8 @@ export function caseRng(seed: number, index: number): Rng {
 
 /**
  * Write case `index` into `dir` (created): a mutated C, BPF or hardware test (run under its
- * architecture's own model), or a seed test with a mutated model file (the model's folder
- * copied beside it, so includes resolve).
+ * architecture's own model), or (a `modelShare` of the cases) a seed test with a mutated
+ * model file (the model's folder copied beside it, so includes resolve).
  */
 export function makeCase(
   seeds: Seeds,
@@ -159,11 +167,15 @@ export function makeCase(
   index: number,
   dir: string,
   timeout: number,
+  modelShare = 0.35,
 ): FuzzCase {
   const rng = caseRng(seed, index);
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'test.litmus');
-  const roll = rng.next();
+  // The roll picks the kind: a mutated model in its top modelShare, else a mutated test
+  // (the rest scaled to [0, 0.65), the shares of C, BPF and hardware tests).
+  const first = rng.next();
+  const roll = first < 1 - modelShare ? (first * 0.65) / (1 - modelShare) : 1;
   if (roll < 0.65) {
     const kind: CaseKind = roll < 0.3 ? 'C' : roll < 0.45 ? 'BPF' : 'asm';
     const set = kind === 'asm' ? rng.pick(ASM_SETS) : kind;
@@ -207,7 +219,7 @@ export function makeCase(
   };
 }
 
-/** How a case ended. The last five are bugs. */
+/** How a case ended. The last six are bugs. */
 export type FuzzClass =
   | 'ok'
   | 'clean error'
@@ -216,7 +228,8 @@ export type FuzzClass =
   | 'hang'
   | 'out of memory'
   | 'wrong exit status'
-  | 'pruning changed the answer';
+  | 'pruning changed the answer'
+  | 'deciding checks changed the answer';
 
 export const BAD_CLASSES: readonly FuzzClass[] = [
   'internal error',
@@ -224,6 +237,7 @@ export const BAD_CLASSES: readonly FuzzClass[] = [
   'out of memory',
   'wrong exit status',
   'pruning changed the answer',
+  'deciding checks changed the answer',
 ];
 
 /** `FILE:LINE:COL: message` or `FILE: message`, FILE a path or an input file's name. */
@@ -265,21 +279,83 @@ function answerOf(o: TaskOutcome): { status: string; error: string; report: stri
 }
 
 /**
- * How the answer of a run that skips every fork's forbidden alternatives it can
- * (`pruned`) differs from that of a run that skips none, or undefined when they agree.
- * Skipping must change nothing a report shows; runs stopped by a limit or killed are not
- * compared (a limit may stop them at different places).
+ * How the answer of a run with a shortcut taken wherever it can be (`changed`, named
+ * `label`) differs from that of the run without it (`reference`, named `referenceLabel`),
+ * or undefined when they agree. A shortcut must change nothing a report shows; runs
+ * stopped by a limit or killed are not compared (a limit may stop them at different places).
  */
-export function pruningDifference(pruned: TaskOutcome, unpruned: TaskOutcome): string | undefined {
+export function answerDifference(
+  changed: TaskOutcome,
+  reference: TaskOutcome,
+  label: string,
+  referenceLabel: string,
+): string | undefined {
   const finished = (o: TaskOutcome) => o.status === 'ok' || o.status === 'error';
-  if (!finished(pruned) || !finished(unpruned)) return undefined;
-  const [p, u] = [answerOf(pruned), answerOf(unpruned)];
-  if (p.status !== u.status) return `status differs: pruned ${p.status}; unpruned ${u.status}`;
-  if (p.error !== u.error) return `error differs: pruned ${p.error}; unpruned ${u.error}`;
+  if (!finished(changed) || !finished(reference)) return undefined;
+  const [p, u] = [answerOf(changed), answerOf(reference)];
+  const [l, r] = [label, referenceLabel];
+  if (p.status !== u.status) return `status differs: ${l} ${p.status}; ${r} ${u.status}`;
+  if (p.error !== u.error) return `error differs: ${l} ${p.error}; ${r} ${u.error}`;
   const lines = Math.max(p.report.length, u.report.length);
   for (let i = 0; i < lines; i++) {
     const [a, b] = [p.report[i] ?? '(none)', u.report[i] ?? '(none)'];
-    if (a !== b) return `report differs: pruned ${a}; unpruned ${b}`;
+    if (a !== b) return `report differs: ${l} ${a}; ${r} ${b}`;
+  }
+  return undefined;
+}
+
+/** answerDifference of a run skipping forbidden fork alternatives and one skipping none. */
+export function pruningDifference(pruned: TaskOutcome, unpruned: TaskOutcome): string | undefined {
+  return answerDifference(pruned, unpruned, 'pruned', 'unpruned');
+}
+
+/**
+ * --differential: the reference run takes neither shortcut; each variant takes one of
+ * them wherever it can (every fork searched for forbidden alternatives; the monotone
+ * checks decided at every path combination's first evaluation, cat/monotone.ts) and is
+ * compared with it, a difference counting as the variant's class. One shortcut per
+ * variant, so a difference names the mechanism that made it.
+ */
+export const DIFFERENTIAL_REFERENCE: Pick<RunOptions, 'pruneForbidden' | 'decideChecks'> = {
+  pruneForbidden: false,
+  decideChecks: false,
+};
+
+export interface DifferentialVariant {
+  label: string;
+  referenceLabel: string;
+  cls: FuzzClass;
+  opts: Pick<RunOptions, 'pruneForbidden' | 'decideChecks'>;
+}
+
+export const DIFFERENTIAL_VARIANTS: readonly DifferentialVariant[] = [
+  {
+    label: 'pruned',
+    referenceLabel: 'unpruned',
+    cls: 'pruning changed the answer',
+    opts: { pruneForbidden: 'always', decideChecks: false },
+  },
+  {
+    label: 'decided',
+    referenceLabel: 'undecided',
+    cls: 'deciding checks changed the answer',
+    opts: { pruneForbidden: false, decideChecks: 'always' },
+  },
+];
+
+/**
+ * The first variant whose answer differs from the reference's, as its class and the
+ * difference; undefined when all agree. `outcomes` are the variants' in
+ * DIFFERENTIAL_VARIANTS order.
+ */
+export function differentialClass(
+  reference: TaskOutcome,
+  outcomes: readonly TaskOutcome[],
+): { cls: FuzzClass; detail: string } | undefined {
+  for (let i = 0; i < DIFFERENTIAL_VARIANTS.length && i < outcomes.length; i++) {
+    const v = DIFFERENTIAL_VARIANTS[i]!;
+    const detail = answerDifference(outcomes[i]!, reference, v.label, v.referenceLabel);
+    if (detail !== undefined) return { cls: v.cls, detail };
   }
   return undefined;
 }

@@ -397,6 +397,321 @@ const MUTATORS: ReadonlyArray<[string, Mutator]> = [
 /** Names of the mutators, in the order `mutate` draws them from. */
 export const mutatorNames = MUTATORS.map(([name]) => name);
 
+// Model mutators: edits that keep a cat or bell file parseable more often than not, so the
+// case reaches the evaluator, and that change what the checks decided over upper bounds of
+// rf and FW rest on (cat/monotone.ts): which operand of `\` or complement a relation
+// derived from rf sits in, closures and inverses, recursion, domain/range, calls of the
+// model's functions with rf-dependent arguments, and the kind, sign and number of checks
+// and flags.
+
+/** Relations and sets that vary with a candidate's rf, co and final writes. */
+const VARYING = [
+  'rf',
+  '(rf & ext)',
+  '(rf & int)',
+  'rf^-1',
+  '(rf^-1 ; co)',
+  'co',
+  '[FW]',
+  '[W \\ FW]',
+  '((W * R) & loc \\ rf)',
+];
+
+const BINARY = /\s(\||;|&|\\)\s/g;
+
+/** Identifiers used as operands (not keywords), with their positions. */
+function operands(t: string): RegExpMatchArray[] {
+  const keywords =
+    /^(let|rec|and|in|as|acyclic|irreflexive|empty|flag|show|include|with|from|procedure|call|end|match|fun|if|then|else|undefined_unless|enum|instructions|unshow|try|forall|do)$/;
+  return [...t.matchAll(/(?<![\w'"-])[A-Za-z_][\w-]*(?![\w"(-])/g)].filter(
+    (m) =>
+      !keywords.test(m[0]) &&
+      // Not a name being bound, nor in a comment, a tag list or an include.
+      !/\b(let|rec|and|as|with|fun|procedure|call|show|unshow)\s+$/.test(
+        t.slice(Math.max(0, m.index! - 12), m.index),
+      ) &&
+      !/^\s*(=|,)/.test(t.slice(m.index! + m[0].length)) &&
+      !/^\s*(\(\*|\*|enum|instructions|include)/.test(lineAt(t, m.index)),
+  );
+}
+
+function lineAt(t: string, i: number | undefined): string {
+  const from = t.lastIndexOf('\n', (i ?? 0) - 1) + 1;
+  const to = t.indexOf('\n', i ?? 0);
+  return t.slice(from, to < 0 ? t.length : to);
+}
+
+function replaceMatch(t: string, m: RegExpMatchArray, by: string): string {
+  return t.slice(0, m.index) + by + t.slice(m.index! + m[0].length);
+}
+
+/** Names bound by `let` (or `let rec`) at the start of a line: top-level definitions. */
+function letNames(t: string): string[] {
+  return [...t.matchAll(/^let\s+(?:rec\s+)?([A-Za-z_][\w-]*)\s*=/gm)].map((m) => m[1]!);
+}
+
+/**
+ * Fixed relations whose pairs rf may or may not cover: with a varying relation taken out
+ * of them (`\`, `& ~`) they give checks that hold over the bounds of rf yet fail on some
+ * candidates, exactly what a wrong polarity would decide wrongly.
+ */
+const COVERABLE = ['po', '(po & loc)', '((W * R) & loc)', '((R * W) & loc)', '(loc & ext)'];
+
+/** A small relation expression over the file's names, fixed and varying relations. */
+function expression(t: string, rng: Rng): string {
+  const names = letNames(t);
+  const term = (): string => {
+    const roll = rng.next();
+    const base =
+      names.length > 0 && roll < 0.4
+        ? rng.pick(names)
+        : roll < 0.7
+          ? rng.pick(VARYING)
+          : rng.pick(COVERABLE);
+    const post = rng.pick(['', '', '', '^-1', '+', '*', '?']);
+    return rng.chance(0.15) ? `~${base}${post}` : `${base}${post}`;
+  };
+  const varying = rng.pick(VARYING);
+  const covered = rng.pick(COVERABLE);
+  switch (rng.below(5)) {
+    case 0:
+      return term();
+    case 1:
+      return `(${covered} \\ ${varying})`;
+    case 2:
+      return `(${covered} & ~${varying})`;
+    case 3:
+      return `(po | (${term()} \\ ${varying}))`;
+    default:
+      return `(${term()}${rng.pick([' | ', ' ; ', ' & ', ' \\ '])}${term()})`;
+  }
+}
+
+/** Where the statement holding position `i` starts (a line opening a top-level statement). */
+function statementStart(t: string, i: number): number {
+  let at = t.lastIndexOf('\n', i - 1) + 1;
+  while (
+    at > 0 &&
+    !/^(let|acyclic|irreflexive|empty|flag|show|with|include|undefined_unless|procedure|call)\b/.test(
+      t.slice(at),
+    )
+  )
+    at = t.lastIndexOf('\n', at - 2) + 1;
+  return at;
+}
+
+const MODEL_MUTATORS: ReadonlyArray<[string, Mutator]> = [
+  [
+    // From-reads written as what it is on every candidate (a read's writes to its location
+    // other than its source and those co-before it): the model's own checks are then
+    // shrinking in rf, so a polarity taken wrongly decides them over the bounds. Written
+    // with `\`, complement, a function of rf and co, or a (non-recursive) `let rec`.
+    'write from-reads as a difference',
+    (t, rng) => {
+      const uses = [...t.matchAll(/(?<![\w'"-])(fr|fre|fri)(?![\w"(-])/g)].filter(
+        (m) => !/\b(let|rec|and|as)\s+$/.test(t.slice(Math.max(0, m.index! - 8), m.index)),
+      );
+      if (uses.length === 0) return t;
+      const sources = '(rf^-1 ; (id | co^-1))';
+      const all = '((R * W) & loc)';
+      const form = rng.below(4);
+      const pair = rng.chance(0.5);
+      const fr =
+        form === 0
+          ? `(${all} \\ ${sources})`
+          : form === 1
+            ? `(${all} & ~${sources})`
+            : form === 2
+              ? `fuzz-fr(${pair ? 'rf, co' : 'rf'})`
+              : 'fuzz-fr';
+      // Every use, so that each check reading from-reads reads the rewritten one.
+      let out = t;
+      for (const m of uses.reverse()) {
+        const part = m[0] === 'fre' ? ' & ext' : m[0] === 'fri' ? ' & int' : '';
+        out = replaceMatch(out, m, part === '' ? fr : `(${fr}${part})`);
+      }
+      if (form < 2) return out;
+      const def =
+        form === 2
+          ? `let fuzz-fr(${pair ? 'r, c' : 'r'}) = ${all} \\ (r^-1 ; (id | ${pair ? 'c' : 'co'}^-1))\n`
+          : // Recursive in name only (the fixpoint is the difference): a `let rec` whose
+            // body shrinks as rf grows.
+            `let rec fuzz-fr = (${all} \\ ${sources}) | (fuzz-fr & po)\n`;
+      const at = statementStart(t, uses[uses.length - 1]!.index!);
+      return out.slice(0, at) + def + out.slice(at);
+    },
+  ],
+  [
+    'swap a binary operator',
+    (t, rng) => {
+      const ops = [...t.matchAll(BINARY)];
+      if (ops.length === 0) return t;
+      const m = rng.pick(ops);
+      return replaceMatch(t, m, ` ${rng.pick(['|', ';', '&', '\\'])} `);
+    },
+  ],
+  [
+    'swap the operands of a difference',
+    (t, rng) => {
+      const atom = String.raw`(~?(?:[A-Za-z_][\w-]*|\[[^\]\n]*\]|\([^()\n]*\))(?:\^-1|[+*?])?)`;
+      const diffs = [...t.matchAll(new RegExp(`${atom}\\s*\\\\\\s*${atom}`, 'g'))];
+      if (diffs.length === 0) return t;
+      const m = rng.pick(diffs);
+      return replaceMatch(t, m, `${m[2]} \\ ${m[1]}`);
+    },
+  ],
+  [
+    'complement an operand',
+    (t, rng) => {
+      const ws = operands(t);
+      if (ws.length === 0) return t;
+      const m = rng.pick(ws);
+      return replaceMatch(t, m, `~${m[0]}`);
+    },
+  ],
+  [
+    'close or invert an operand',
+    (t, rng) => {
+      const ws = operands(t);
+      if (ws.length === 0) return t;
+      const m = rng.pick(ws);
+      return replaceMatch(t, m, `${m[0]}${rng.pick(['^-1', '+', '*', '?'])}`);
+    },
+  ],
+  [
+    'combine an operand with a varying relation',
+    (t, rng) => {
+      const ws = operands(t);
+      if (ws.length === 0) return t;
+      const m = rng.pick(ws);
+      const v = rng.pick(VARYING);
+      const by = rng.pick([
+        `(${m[0]} | ${v})`,
+        `(${m[0]} \\ ${v})`,
+        `(${v} \\ ${m[0]})`,
+        `(${m[0]} & ${v})`,
+        `(${m[0]} ; ${v})`,
+        `(${v} ; ${m[0]})`,
+        `(${m[0]} & ~${v})`,
+      ]);
+      return replaceMatch(t, m, by);
+    },
+  ],
+  [
+    'replace an operand by a varying relation',
+    (t, rng) => {
+      const ws = operands(t);
+      if (ws.length === 0) return t;
+      return replaceMatch(t, rng.pick(ws), rng.pick(VARYING));
+    },
+  ],
+  [
+    'take the domain or range of an operand',
+    (t, rng) => {
+      const ws = operands(t);
+      if (ws.length === 0) return t;
+      const m = rng.pick(ws);
+      const f = rng.pick(['domain', 'range']);
+      return replaceMatch(t, m, rng.chance(0.5) ? `[${f}(${m[0]})]` : `${f}(${m[0]})`);
+    },
+  ],
+  [
+    'make a definition recursive',
+    (t, rng) => {
+      const lets = [...t.matchAll(/^let(\s+)(?!rec\b)/gm)];
+      if (lets.length === 0) return t;
+      const m = rng.pick(lets);
+      return replaceMatch(t, m, 'let rec ');
+    },
+  ],
+  [
+    'change a check',
+    (t, rng) => {
+      const checks = [
+        ...t.matchAll(/^(\s*)(flag\s+)?(~\s*)?(acyclic|irreflexive|empty)\b/gm),
+        ...t.matchAll(/^(\s*)(undefined_unless\s+)(~\s*)?(acyclic|irreflexive|empty)\b/gm),
+      ];
+      if (checks.length === 0) return t;
+      const m = rng.pick(checks);
+      const prefix = rng.pick(['', '', 'flag ', 'undefined_unless ']);
+      const sign = rng.pick(['', '~']);
+      return replaceMatch(
+        t,
+        m,
+        `${m[1]}${prefix}${sign}${rng.pick(['acyclic', 'irreflexive', 'empty'])}`,
+      );
+    },
+  ],
+  [
+    'pass a varying argument',
+    (t, rng) => {
+      const calls = [
+        ...t.matchAll(
+          /(?<![\w-])(?!(?:domain|range|if|fun|acyclic|empty)\b)([A-Za-z_][\w-]*)\(([^()\n]+)\)/g,
+        ),
+      ];
+      if (calls.length === 0) return t;
+      const m = rng.pick(calls);
+      const v = rng.pick(VARYING);
+      const arg = rng.pick([
+        `(${m[2]}) | ${v}`,
+        `(${m[2]}) \\ ${v}`,
+        `~(${m[2]})`,
+        v,
+        `(${m[2]}) & ${v}`,
+      ]);
+      return replaceMatch(t, m, `${m[1]}(${arg})`);
+    },
+  ],
+  [
+    'add a check or flag',
+    (t, rng) => {
+      const e = expression(t, rng);
+      const kind = rng.pick(['acyclic', 'irreflexive', 'empty']);
+      const line = rng.pick([
+        `${kind} ${e} as fuzz-check`,
+        `flag ~${kind} ${e} as fuzz-flag`,
+        `flag ${kind} ${e} as fuzz-flag`,
+        `undefined_unless ${kind} ${e} as fuzz-undefined`,
+        `~${kind} ${e} as fuzz-negated`,
+      ]);
+      return `${t.replace(/\s*$/, '')}\n${line}\n`;
+    },
+  ],
+  [
+    'add a recursive definition',
+    (t, rng) => {
+      const a = expression(t, rng);
+      const line = `let rec fuzz-rec = ${a} | (fuzz-rec ; ${rng.pick(VARYING)})${rng.chance(0.3) ? ' \\ fuzz-rec' : ''}`;
+      const kind = rng.pick(['acyclic', 'irreflexive', 'empty']);
+      const check = rng.chance(0.5)
+        ? `${kind} fuzz-rec as fuzz-rec`
+        : `flag ~${kind} fuzz-rec as fuzz-rec`;
+      return `${t.replace(/\s*$/, '')}\n${line}\n${check}\n`;
+    },
+  ],
+  [
+    'add a function called with a varying argument',
+    (t, rng) => {
+      const e = expression(t, rng);
+      const body = rng.pick([
+        `x ; ${e}`,
+        `${e} \\ x`,
+        `~x & ${e}`,
+        `(x | ${e})+`,
+        `[domain(x)] ; ${e}`,
+      ]);
+      const arg = rng.pick(VARYING);
+      const kind = rng.pick(['acyclic', 'irreflexive', 'empty']);
+      const neg = rng.pick(['', 'flag ~']);
+      return `${t.replace(/\s*$/, '')}\nlet fuzz-f(x) = ${body}\n${neg}${kind} fuzz-f(${arg}) as fuzz-call\n`;
+    },
+  ],
+];
+
+/** Names of the model mutators (drawn for cat and bell files, 90 % of the time). */
+export const modelMutatorNames = MODEL_MUTATORS.map(([name]) => name);
+
 /**
  * Apply 1 to 3 mutations to `text` (a file of `dialect`); `donor` is another file of the
  * same dialect to splice from. Returns the new text and the mutations applied.
@@ -410,7 +725,14 @@ export function mutate(
   const applied: string[] = [];
   const count = 1 + rng.below(3);
   for (let i = 0; i < count; i++) {
-    const [name, fn] = rng.pick(MUTATORS);
+    const model = (dialect === 'cat' || dialect === 'bell') && rng.chance(0.9);
+    // From-reads written as a difference turns the model's own checks shrinking in rf:
+    // drawn half of the time (it does nothing to files without `fr`).
+    const [name, fn] = !model
+      ? rng.pick(MUTATORS)
+      : rng.chance(0.5)
+        ? MODEL_MUTATORS[0]!
+        : rng.pick(MODEL_MUTATORS);
     text = fn(text, rng, dialect, donor);
     applied.push(name);
   }
