@@ -61,7 +61,11 @@ export function rejectsEveryCandidate(
 ): boolean {
   const bounded = boundedInputsOf(prog);
   if (bounded === null) return false;
-  const host = new Evaluator(prog, lower, { deadline: opts.deadline });
+  // The host evaluates beside the combination's candidates, on an input of its own (the
+  // choices made so far): it keeps its memos to itself. Sharing the combination's would
+  // mark the candidates' steady inputs (FW) as varying, and drop the values kept for
+  // them, at every question whose input differs from theirs.
+  const host = new Evaluator(prog, { ...lower, fixedPart: undefined }, { deadline: opts.deadline });
   const inputs = new Map<number, Bound>();
   for (const [i, name] of bounded) {
     const lo = name === 'rf' ? lower.relations.get('rf') : lower.sets.get('FW');
