@@ -277,10 +277,10 @@ test('partial choices are asked about where their answers have paid, by the figu
   policy.answered(5, true, 300);
   policy.answered(5, false, 300);
   assert.equal(policy.worthAsking(5), false);
-  // Depth 8: 16 below, answers cost 10 ms and never reject: asked once in 16 times.
+  // Depth 8: 16 below, answers cost 10 ms and never reject: asked once in 256 times.
   policy.answered(8, false, 10);
   policy.answered(8, false, 10);
-  const asks = Array.from({ length: 32 }, () => policy.worthAsking(8)).filter((x) => x);
+  const asks = Array.from({ length: 512 }, () => policy.worthAsking(8)).filter((x) => x);
   assert.equal(asks.length, 2);
   // A new combination starts its depths' records again.
   policy.combination(choices);
