@@ -28,7 +28,11 @@ import { LimitError, type Location } from '../diagnostics.js';
 import { EventSet, Relation } from '../relations/index.js';
 import type { CIns, RCond, RExp, RPat } from './resolved.js';
 import { EMPTY, Frame, UNV, kindOf, type V, type VClo, type VPrim, type VTuple } from './values.js';
-import { SUBRELATION_PRIMITIVES, VALUE_READING_PRIMITIVES } from './primitives.js';
+import {
+  MONOTONE_PRIMITIVES,
+  SUBRELATION_PRIMITIVES,
+  VALUE_READING_PRIMITIVES,
+} from './primitives.js';
 import { forEachChild } from './kinds.js';
 
 /** What the bound evaluation asks of the ordinary evaluator. */
@@ -131,9 +135,6 @@ const lastCalls = new WeakMap<
   RExp,
   { body: RExp; combination: object | undefined; arg: V; value: V }
 >();
-
-/** Primitives monotone in their argument. */
-const MONOTONE_PRIMITIVES: ReadonlySet<string> = new Set(['domain', 'range']);
 
 /** How many frames above a node its free locals reach (0: none), and its highest global. */
 interface Reach {

@@ -30,7 +30,7 @@
 import { checkLimits } from '../limits.js';
 import { PER_CANDIDATE_INPUTS } from './input.js';
 import type { MemoNode } from './invariance.js';
-import { VALUE_READING_PRIMITIVES } from './primitives.js';
+import { MONOTONE_PRIMITIVES, VALUE_READING_PRIMITIVES } from './primitives.js';
 import type { CIns, CompiledProgram, RCond, RExp, V } from './resolved.js';
 
 /** Polarities as bits: GROWS and SHRINKS together are ANY. */
@@ -42,8 +42,6 @@ export type Polarity = 0 | 1 | 2 | 3;
 
 /** The inputs with upper bounds over a combination (see ModelInput.upperBounds). */
 export const BOUNDED_INPUTS: ReadonlySet<string> = new Set(['rf', 'FW']);
-
-const MONOTONE_PRIMITIVES: ReadonlySet<string> = new Set(['domain', 'range']);
 
 /** The name of a built-in function value, or null for any other value. */
 function primitiveName(v: V): string | null {

@@ -251,6 +251,13 @@ export const VALUE_READING_PRIMITIVES: ReadonlySet<string> = new Set(['different
  */
 export const SUBRELATION_PRIMITIVES: ReadonlySet<string> = new Set(['different-values']);
 
+/**
+ * The built-in functions monotone in their argument (a larger argument, a larger result):
+ * over bounds each end maps to the same end (bounds.ts), and a check reading them keeps
+ * its argument's polarity (monotone.ts).
+ */
+export const MONOTONE_PRIMITIVES: ReadonlySet<string> = new Set(['domain', 'range']);
+
 export const PRIMITIVES: Array<[string, PrimFn]> = [
   ['domain', domain],
   ['range', range],
