@@ -16,7 +16,7 @@
 
 import type { EventSet, Relation } from '../relations/index.js';
 import { BoundRun, type Bound } from './bounds.js';
-import type { ModelInput } from './input.js';
+import { BOUNDED_INPUTS, PER_CANDIDATE_INPUTS, type ModelInput } from './input.js';
 import { Evaluator, type EvalOptions } from './interp.js';
 import type { CompiledProgram } from './resolved.js';
 
@@ -26,10 +26,10 @@ export interface UpperInputs {
   FW: EventSet;
 }
 
-/** Inputs the enumerator gives bounds for. */
-const BOUNDED = ['rf', 'FW'] as const;
-/** Per-candidate inputs it does not: a model reading one is not judged over bounds. */
-const UNBOUNDED = new Set(['co', 'pco']);
+/** Per-candidate inputs without bounds: a model reading one is not judged over bounds. */
+const UNBOUNDED: ReadonlySet<string> = new Set(
+  [...PER_CANDIDATE_INPUTS].filter((n) => !(BOUNDED_INPUTS as readonly string[]).includes(n)),
+);
 
 /** By program: the indices of its bounded inputs, or null when it cannot be judged so. */
 const boundedInputs = new WeakMap<CompiledProgram, Array<[number, 'rf' | 'FW']> | null>();
@@ -40,7 +40,7 @@ function boundedInputsOf(prog: CompiledProgram): Array<[number, 'rf' | 'FW']> | 
   known = null;
   if (!prog.inputNames.some((n) => UNBOUNDED.has(n))) {
     known = [];
-    for (const name of BOUNDED) {
+    for (const name of BOUNDED_INPUTS) {
       const i = prog.inputNames.indexOf(name);
       if (i >= 0) known.push([i, name]);
     }

@@ -49,6 +49,12 @@ export interface ModelInput {
  */
 export const PER_CANDIDATE_INPUTS: ReadonlySet<string> = new Set(['rf', 'FW', 'co', 'pco']);
 
+/**
+ * The per-candidate inputs the enumerator gives upper bounds for (ModelInput.upperBounds,
+ * and a partial choice's bounds): the others vary with no bound a model could be judged on.
+ */
+export const BOUNDED_INPUTS = ['rf', 'FW'] as const;
+
 /** The result of one complete evaluation path of a model over one candidate execution. */
 export interface ModelOutcome {
   /** True when every check (acyclic/irreflexive/empty, not flagged) held. */

@@ -28,7 +28,7 @@
 // vary, sets of values, `++`) is ANY.
 
 import { checkLimits } from '../limits.js';
-import { PER_CANDIDATE_INPUTS } from './input.js';
+import { BOUNDED_INPUTS, PER_CANDIDATE_INPUTS } from './input.js';
 import type { MemoNode } from './invariance.js';
 import { MONOTONE_PRIMITIVES, VALUE_READING_PRIMITIVES } from './primitives.js';
 import type { CIns, CompiledProgram, RCond, RExp, V } from './resolved.js';
@@ -41,7 +41,7 @@ export const ANY = 3;
 export type Polarity = 0 | 1 | 2 | 3;
 
 /** The inputs with upper bounds over a combination (see ModelInput.upperBounds). */
-export const BOUNDED_INPUTS: ReadonlySet<string> = new Set(['rf', 'FW']);
+const BOUNDED: ReadonlySet<string> = new Set(BOUNDED_INPUTS);
 
 /** The name of a built-in function value, or null for any other value. */
 function primitiveName(v: V): string | null {
@@ -202,7 +202,7 @@ export function monotoneFacts(prog: CompiledProgram): MonotoneFacts {
       case 'zero':
         return FIXED;
       case 'input':
-        if (BOUNDED_INPUTS.has(e.name)) return GROWS;
+        if (BOUNDED.has(e.name)) return GROWS;
         return PER_CANDIDATE_INPUTS.has(e.name) ? ANY : FIXED;
       case 'glob':
         return slot(e.s);
