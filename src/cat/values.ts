@@ -277,19 +277,17 @@ class GrowingSet implements VValSet {
  */
 function mergeSorted(base: V[], added: Relation[], count: number): V[] {
   const fresh = added.slice(0, count);
-  const all = [...base, ...fresh] as Relation[];
-  const first = all[0].words;
+  const first = (base.length > 0 ? (base[0] as Relation) : fresh[0]).words;
   let from = first.length;
-  for (const r of all) {
-    const w = r.words;
-    if (w.length !== first.length) {
-      from = 0;
-      break;
-    }
+  const narrow = (r: V): void => {
+    const w = (r as Relation).words;
+    if (w.length !== first.length) from = 0;
     let q = 0;
     while (q < from && w[q] === first[q]) q++;
     from = q;
-  }
+  };
+  for (let i = 0; i < base.length && from > 0; i++) narrow(base[i]);
+  for (let i = 0; i < fresh.length && from > 0; i++) narrow(fresh[i]);
   const compare =
     from === 0
       ? compareV
