@@ -97,8 +97,13 @@ export function enumerateCandidates(
   let position = 0; // of the next candidate, for `share`
   // The candidates' cost is timed in batches, across combinations (a combination's setup
   // is part of what its candidates cost): the clock, a system call on the CPU clock, read
-  // per candidate or per combination was 10-15 % of runs whose candidates are cheap.
+  // per candidate or per combination was 10-15 % of runs whose candidates are cheap. A
+  // batch ends after CLOCKED_EVERY candidates or a millisecond of elapsed time (cheap to
+  // read, and never less than the CPU time in this thread), so that dear candidates are
+  // still timed one by one: a batch of 32 candidates of a second each would leave the
+  // policy with the cheaper ones' figure for half a minute.
   let lastVisit = policy ? limitClock() : 0;
+  let lastElapsed = performance.now();
   let unclocked = 0; // candidates visited since lastVisit
   const forCombination = (paths: ThreadTrace[]): boolean => {
     if (stats) stats.combinations++;
@@ -146,10 +151,11 @@ export function enumerateCandidates(
       };
       if (fault) cand.fault = fault;
       const more = visit(cand, buildModelInput(cand, stat));
-      if (policy && ++unclocked === CLOCKED_EVERY) {
+      if (policy && (++unclocked === CLOCKED_EVERY || performance.now() - lastElapsed >= 1)) {
         const now = limitClock();
         policy.visited(now - lastVisit, unclocked);
         lastVisit = now;
+        lastElapsed = performance.now();
         unclocked = 0;
       }
       return more;
