@@ -10,6 +10,7 @@ import {
   mkValSet,
   sameValue,
   valSetAdd,
+  valSetMembers,
   type V,
   type VValSet,
 } from '../src/cat/values.js';
@@ -160,4 +161,30 @@ test('readsEventValues names the built-ins whose value depends on event values',
   assert.deepEqual(readers, ['different-values']);
   assert.ok(!readsEventValues(relationOf(1)));
   assert.ok(!readsEventValues({ k: 'tag', enumName: 'x', name: 'different-values' }));
+});
+
+test('a grown set read for its members only is not sorted, and holds the same elements', () => {
+  const ks = numbers(300, 11);
+  const rels = ks.map(relationOf);
+  const s = grown(mkValSet([]), rels);
+  const members = valSetMembers(s);
+  // The first ones were copied into a sorted array; the later ones come in the order added
+  // (so not sorted: the numbers are not), repeats included.
+  const tail = rels.slice(100);
+  assert.ok(members.length >= tail.length + 32);
+  members.slice(-tail.length).forEach((x, i) => assert.equal(x, tail[i], `element ${i}`));
+  assert.ok(
+    members.some((x, i) => i > 0 && compareV(members[i - 1], x) > 0),
+    'not sorted',
+  );
+  assert.equal(valSetMembers(s), members, 'the same array for one set');
+  // The same elements as the sorted set.
+  const distinct = new Set(ks);
+  assert.equal(s.items.length, distinct.size);
+  for (const x of members) assert.ok(s.items.some((y) => compareV(x, y) === 0));
+  // Once sorted, its members are its items.
+  assert.equal(valSetMembers(s), s.items);
+  // A set that is not grown gives its items.
+  const small = mkValSet([relationOf(3), relationOf(1)]);
+  assert.equal(valSetMembers(small), small.items);
 });

@@ -27,7 +27,18 @@
 import { LimitError, type Location } from '../diagnostics.js';
 import { EventSet, Relation } from '../relations/index.js';
 import type { CIns, RCond, RExp, RPat } from './resolved.js';
-import { EMPTY, Frame, UNV, kindOf, sameValue, type V, type VClo, type VTuple } from './values.js';
+import {
+  EMPTY,
+  Frame,
+  UNV,
+  kindOf,
+  sameValue,
+  valSetMembers,
+  type V,
+  type VClo,
+  type VTuple,
+  type VValSet,
+} from './values.js';
 import { MONOTONE_PRIMITIVES, SUBRELATION_PRIMITIVES, readsEventValues } from './primitives.js';
 import { forEachChild } from './kinds.js';
 
@@ -523,7 +534,12 @@ export class BoundRun {
           if (ins.slot < 0) return -1;
           const set = this.settle(this.ev(ins.set, null));
           if (!isExact(set)) return -1;
-          const elems = this.host.elements(set.lo, ins.loc, 'with ... from');
+          // Over inputs the fork is searched for a check every element fails: the order
+          // and repeats of the elements do not matter, and a grown set is not sorted.
+          const elems =
+            this.inputs !== null && kindOf(set.lo) === 'valset'
+              ? valSetMembers(set.lo as VValSet)
+              : this.host.elements(set.lo, ins.loc, 'with ... from');
           if (this.inputs !== null) {
             // Each candidate forks on every element: all rejected when the set is empty.
             if (elems.length === 0) return i;

@@ -245,6 +245,8 @@ interface Growth {
 class GrowingSet implements VValSet {
   readonly k = 'valset';
   private sorted: V[] | null = null;
+  /** Its elements as added, before they were sorted (valSetMembers). */
+  private unsorted: V[] | null = null;
 
   constructor(
     public growth: Growth,
@@ -263,9 +265,28 @@ class GrowingSet implements VValSet {
       // again, for the largest sets hundreds of thousands of entries) may go.
       this.growth = { base: this.sorted, added: [] };
       this.count = 0;
+      this.unsorted = null;
     }
     return this.sorted;
   }
+
+  /** Its items if sorted already, else its elements in the order added (repeats kept). */
+  get members(): V[] {
+    if (this.sorted !== null) return this.sorted;
+    this.unsorted ??= this.growth.base.concat(this.growth.added.slice(0, this.count));
+    return this.unsorted;
+  }
+}
+
+/**
+ * A set's elements in no particular order, possibly repeated, for a reader to whom only
+ * which values are elements matters (a search that must show every element failing):
+ * a set grown by `++` is not sorted for it, sorting the largest (~450,000 coherence
+ * orders) costing more than building them. The same array on every call for one set,
+ * so that it may key what is kept for the set.
+ */
+export function valSetMembers(s: VValSet): V[] {
+  return s instanceof GrowingSet ? s.members : s.items;
 }
 
 /**
