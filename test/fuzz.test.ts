@@ -200,7 +200,11 @@ test('--differential: a difference between pruned and unpruned answers is found'
 test('--differential: deciding checks is compared alone with a run taking no shortcut', () => {
   assert.deepEqual(DIFFERENTIAL_REFERENCE, { pruneForbidden: false, decideChecks: false });
   const classes = DIFFERENTIAL_VARIANTS.map((v) => v.cls);
-  assert.deepEqual(classes, ['pruning changed the answer', 'deciding checks changed the answer']);
+  assert.deepEqual(classes, [
+    'pruning changed the answer',
+    'deciding checks changed the answer',
+    'shortcuts together changed the answer',
+  ]);
   // Each variant takes one shortcut at every fork or combination, the other not at all.
   assert.deepEqual(DIFFERENTIAL_VARIANTS[0]!.opts, {
     pruneForbidden: 'always',
@@ -216,14 +220,55 @@ test('--differential: deciding checks is compared alone with a run taking no sho
     seconds: 0,
   });
   const same = answer([]);
-  assert.equal(differentialClass(same, [answer([]), answer([])]), undefined);
-  assert.deepEqual(differentialClass(same, [answer([]), answer(['data-race'])]), {
+  assert.equal(differentialClass(same, [answer([]), answer([]), answer([])]), undefined);
+  assert.deepEqual(differentialClass(same, [answer([]), answer(['data-race']), answer([])]), {
     cls: 'deciding checks changed the answer',
     detail: 'report differs: decided Flag data-race; undecided Condition ',
   });
   assert.equal(
-    differentialClass(same, [answer(['data-race']), answer([])])?.cls,
+    differentialClass(same, [answer(['data-race']), answer([]), answer([])])?.cls,
     'pruning changed the answer',
+  );
+  // A difference either shortcut makes alone is named after it, not after the two.
+  assert.equal(
+    differentialClass(same, [answer(['x']), answer([]), answer(['x'])])?.cls,
+    'pruning changed the answer',
+  );
+  assert.deepEqual(differentialClass(same, [answer([]), answer([]), answer(['data-race'])]), {
+    cls: 'shortcuts together changed the answer',
+    detail: 'report differs: both Flag data-race; neither Condition ',
+  });
+});
+
+test('--differential: production takes both shortcuts, and so does one variant', () => {
+  const both = DIFFERENTIAL_VARIANTS.filter(
+    (v) => v.opts.pruneForbidden === 'always' && v.opts.decideChecks === 'always',
+  );
+  assert.equal(both.length, 1);
+  assert.equal(both[0]!.cls, 'shortcuts together changed the answer');
+});
+
+test('--differential: a difference only both shortcuts together make is its own bad class', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'ordo-fuzz-out-'));
+  const summary = await fuzz(
+    {
+      cases: 4,
+      seed: 3,
+      jobs: 1,
+      timeout: 2,
+      out,
+      cliEvery: 0,
+      differential: true,
+      runnerModule: new URL('./fuzz-planted-both-runner.js', import.meta.url).href,
+    },
+    () => undefined,
+  );
+  assert.equal(summary.bad, 4, JSON.stringify([...summary.counts]));
+  assert.equal(summary.counts.get('shortcuts together changed the answer'), 4);
+  const saved = readdirSync(out);
+  assert.match(
+    readFileSync(join(out, saved[0]!, 'CASE.txt'), 'utf8'),
+    /class: shortcuts together changed the answer\n[^]*both Flag planted/,
   );
 });
 

@@ -10,8 +10,8 @@
 // (default fuzz-failures), --cli-every K (one case in K also through the CLI; default 20,
 // 0 for none), --only I (just case I of the seed, to reproduce it), --differential (each
 // case runs with neither of the speed-ups that skip work, forbidden-alternative pruning
-// and checks decided over bounds, then with each wherever it can be taken: the answers
-// must be the same; mostly mutated models, half the C tests generated).
+// and checks decided over bounds, then with each wherever it can be taken, then with
+// both: the answers must be the same; mostly mutated models, half the C tests generated).
 
 import { formatSummary, fuzz, parseOptions, type FuzzOptions } from './fuzz/run.js';
 

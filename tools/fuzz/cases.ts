@@ -251,7 +251,7 @@ export function makeCase(
   };
 }
 
-/** How a case ended. The last six are bugs. */
+/** How a case ended. The last seven are bugs. */
 export type FuzzClass =
   | 'ok'
   | 'clean error'
@@ -261,7 +261,8 @@ export type FuzzClass =
   | 'out of memory'
   | 'wrong exit status'
   | 'pruning changed the answer'
-  | 'deciding checks changed the answer';
+  | 'deciding checks changed the answer'
+  | 'shortcuts together changed the answer';
 
 export const BAD_CLASSES: readonly FuzzClass[] = [
   'internal error',
@@ -270,6 +271,7 @@ export const BAD_CLASSES: readonly FuzzClass[] = [
   'wrong exit status',
   'pruning changed the answer',
   'deciding checks changed the answer',
+  'shortcuts together changed the answer',
 ];
 
 /** `FILE:LINE:COL: message` or `FILE: message`, FILE a path or an input file's name. */
@@ -345,9 +347,9 @@ export function pruningDifference(pruned: TaskOutcome, unpruned: TaskOutcome): s
  * --differential: the reference run takes neither shortcut; each variant takes one of
  * them wherever it can (every fork searched for forbidden alternatives and every partial
  * reads-from choice of 8 candidates or more judged over bounds; the monotone checks
- * decided at every path combination's first evaluation, cat/monotone.ts) and is compared
- * with it, a difference counting as the variant's class. One shortcut per variant, so a
- * difference names the mechanism that made it.
+ * decided at every path combination's first evaluation, cat/monotone.ts), or both, and
+ * is compared with it, a difference counting as the variant's class. One shortcut per
+ * variant first, so that a difference names the mechanism that made it.
  */
 export const DIFFERENTIAL_REFERENCE: Pick<RunOptions, 'pruneForbidden' | 'decideChecks'> = {
   pruneForbidden: false,
@@ -373,6 +375,15 @@ export const DIFFERENTIAL_VARIANTS: readonly DifferentialVariant[] = [
     referenceLabel: 'undecided',
     cls: 'deciding checks changed the answer',
     opts: { pruneForbidden: false, decideChecks: 'always' },
+  },
+  // Production takes both: a difference only they make together (a check decided over
+  // bounds that a pruned fork or a rejected partial choice then relies on) is its own
+  // class. Compared last, so that a difference either makes alone is named after it.
+  {
+    label: 'both',
+    referenceLabel: 'neither',
+    cls: 'shortcuts together changed the answer',
+    opts: { pruneForbidden: 'always', decideChecks: 'always' },
   },
 ];
 

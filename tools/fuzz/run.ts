@@ -36,8 +36,8 @@ export interface FuzzOptions {
    * Run each case with neither shortcut, then with each of DIFFERENTIAL_VARIANTS (forbidden
    * fork alternatives skipped at every fork and partial reads-from choices judged:
    * RunOptions.pruneForbidden; monotone checks decided at every path combination's first
-   * evaluation: RunOptions.decideChecks), and count a difference in the answers as a bug
-   * of that shortcut. Cases are drawn as DIFFERENTIAL_MIX says.
+   * evaluation: RunOptions.decideChecks; both), and count a difference in the answers as a
+   * bug of that variant. Cases are drawn as DIFFERENTIAL_MIX says.
    */
   differential?: boolean;
   /** The module the workers run cases with (WorkerPool's runnerModule; for tests). */
