@@ -45,6 +45,7 @@ test('relational operators over inputs and calls of top-level functions are kind
       'let g(a, b) = a | b',
       'let ops = ((rf ; po) | (rf & loc) | (rf \\ po))^-1+',
       'let called = f(rf) & g(rf, po)',
+      'let local = let y = rf and z = R & W in (y ; po) & (W * z)',
       'with s from {rf, po}',
       'let onfork = s ; rf',
       'let rec x = rf | (x ; po)',
@@ -53,18 +54,21 @@ test('relational operators over inputs and calls of top-level functions are kind
   );
   assert.equal(determined(m, 'ops'), true);
   assert.equal(determined(m, 'called'), true);
+  // `let ... in` binding names to kind-determined values (cos-opt.cat's rmwco).
+  assert.equal(determined(m, 'local'), true);
   // Names bound by `with` and `let rec` are watched at run time: they count as determined.
   assert.equal(determined(m, 'onfork'), true);
   assert.equal(determined(m, 'onrec'), true);
 });
 
-test('branches, local bindings, tuples and calls of computed functions are not kind-determined', () => {
+test('branches, tuple bindings, tuples and calls of computed functions are not kind-determined', () => {
   const m = loadSource(
     [
       '"t"',
       'let f(r) = r ; po',
       'let branch = if rf = 0 then rf else R',
-      'let local = let y = rf in y ; po',
+      'let local = let y = (if rf = 0 then rf else R) in y ; po',
+      'let pair = let (y, z) = (rf, po) in y ; z',
       'let guarded = try rf with R',
       'let added = po ++ {}',
       'let pick = if rf = 0 then f else f',
@@ -72,7 +76,7 @@ test('branches, local bindings, tuples and calls of computed functions are not k
       'let onbranch = branch ; po',
     ].join('\n') + '\n',
   );
-  for (const name of ['branch', 'local', 'guarded', 'added', 'computed', 'onbranch'])
+  for (const name of ['branch', 'local', 'pair', 'guarded', 'added', 'computed', 'onbranch'])
     assert.equal(determined(m, name), false, name);
 });
 
@@ -135,6 +139,25 @@ test('a sequence with an empty operand fixed for the combination is not composed
     evaluateModel(m, { ...mkInput(threeEvents, [[1, 2]]), fixedPart: {} }),
   );
   assert.equal(third, first);
+});
+
+test('an operand bound by `let ... in`, fixed and empty, fixes the value for the combination', () => {
+  // cos-opt.cat's `rmwco`: `_RMW` is empty for every candidate (no event is both a read
+  // and a write), so `z` is too, and the next candidate does not compose `a` again.
+  const m = loadSource(
+    '"t"\nlet a = rf ; loc\nlet z = let e = R & W in a ; [e]\nflag ~empty z as z\n',
+  );
+  const fixedPart = {};
+  const candidate = (rf: Array<[number, number]>) => ({ ...mkInput(threeEvents, rf), fixedPart });
+  const allowed = [{ allowed: true, flags: [] }];
+  const first = compositions(() =>
+    assert.deepEqual(evaluateModel(m, candidate([[1, 2]])), allowed),
+  );
+  const second = compositions(() =>
+    assert.deepEqual(evaluateModel(m, candidate([[0, 2]])), allowed),
+  );
+  assert.equal(first, 1);
+  assert.equal(second, 0);
 });
 
 test('an operand empty for one candidate only does not fix the value for the others', () => {
