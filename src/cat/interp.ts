@@ -498,7 +498,7 @@ export class Evaluator implements PrimContext, BoundHost {
             decideStats.skipped++;
             break;
           }
-          const ok = this.test(ins, frame);
+          const ok = this.testOnce(ins, frame);
           if (!ok && ins.type === 'check' && this.opts.allChecks) {
             this.pathFailures.push({
               name: ins.name ?? ins.text,
@@ -696,7 +696,30 @@ export class Evaluator implements PrimContext, BoundHost {
   }
 
   private test(ins: Extract<CIns, { t: 'test' }>, frame: Frame | null): boolean {
+    return this.verdict(ins, this.ev(ins.e, frame));
+  }
+
+  /**
+   * A test of the model's code: a value it examined before in the combination (the same
+   * object: values are never changed once made) has the verdict found then. The values
+   * kept as fixed for the combination are such (the RCU family's `acyclic cobase`: an
+   * acyclicity check per candidate otherwise).
+   */
+  private testOnce(ins: Extract<CIns, { t: 'test' }>, frame: Frame | null): boolean {
     const v = this.ev(ins.e, frame);
+    const last = this.shared.verdicts.get(ins);
+    if (last !== undefined && last.value === v) return last.holds;
+    const holds = this.verdict(ins, v);
+    if (last === undefined) this.shared.verdicts.set(ins, { value: v, holds });
+    else {
+      last.value = v;
+      last.holds = holds;
+    }
+    return holds;
+  }
+
+  /** Whether a test holds of the value v of its expression. */
+  private verdict(ins: Extract<CIns, { t: 'test' }>, v: V): boolean {
     let r: boolean;
     if (v instanceof Relation) {
       r =
@@ -1778,6 +1801,8 @@ interface SharedMemos {
   evaluations: number;
   /** The checks decided for the combination (see decideChecks); undefined: not yet judged. */
   decided: DecidedChecks | null | undefined;
+  /** By test: the value it examined last, and its verdict (see testOnce). */
+  verdicts: Map<CIns, { value: V; holds: boolean }>;
 }
 
 const watchedByProgram = new WeakMap<CompiledProgram, Uint8Array>();
@@ -1862,6 +1887,7 @@ function sharedMemosFor(prog: CompiledProgram, part: object | undefined): Shared
     forksVaried: new Set(),
     evaluations: 0,
     decided: undefined,
+    verdicts: new Map(),
   });
   if (part === undefined) return fresh();
   const known = sharedMemos.get(prog);
