@@ -348,6 +348,19 @@ export class Evaluator implements PrimContext, BoundHost {
     return false;
   }
 
+  /**
+   * Whether a fork's set is the one judged for it (see DecidedChecks). An equal set takes
+   * the judged one's place: the next candidate's, often the very same object (a value
+   * kept for the combination), is then told equal without comparing its relations.
+   */
+  private judgedSet(decided: DecidedChecks, ins: CIns, set: V): boolean {
+    const judged = decided.forks.get(ins);
+    if (judged === set) return true;
+    if (!sameValue(judged, set)) return false;
+    decided.forks.set(ins, set);
+    return true;
+  }
+
   /** Over upper bounds: a fork's set, which must be the same on every path. */
   private judgeFork(ins: CIns, set: V, frame: Frame | null): void {
     const judged = this.judged!;
@@ -532,7 +545,7 @@ export class Evaluator implements PrimContext, BoundHost {
           const setFixed = this.fixed;
           // Decided checks hold on the paths through the alternatives judged (see there).
           if (this.judged !== null) this.judgeFork(ins, set, frame);
-          else if (this.decided !== null && !sameValue(this.decided.forks.get(ins), set))
+          else if (this.decided !== null && !this.judgedSet(this.decided, ins, set))
             this.decided = null;
           const elems = this.elements(set, ins.loc, 'with ... from');
           if (elems.length === 0) {
@@ -1744,7 +1757,8 @@ function isNothing(v: V): boolean {
  */
 interface DecidedChecks {
   tests: ReadonlySet<CIns>;
-  forks: ReadonlyMap<CIns, V>;
+  /** By fork: its set (or an equal one a candidate found there since). */
+  forks: Map<CIns, V>;
 }
 
 /** What an evaluation over upper bounds found so far (see judgeChecks). */
