@@ -38,6 +38,10 @@ import {
   type VValSet,
 } from './values.js';
 
+/**
+ * A global defined by the host's bound runs (BoundHost.defineGlobal) by an expression
+ * other than its own `let`'s, evaluated when first read.
+ */
 class Thunk {
   value: V | null = null;
   /** Whether the value is the same for every candidate of the combination (see Evaluator.ev). */
@@ -53,14 +57,21 @@ class DeferredRec {
   constructor(public ins: Extract<CIns, { t: 'grec' }>) {}
 }
 
+/**
+ * A global slot: a value, or undefined for a top-level `let` not evaluated yet on this
+ * path (ProgramFacts.lazyDefs holds its definition), or a Thunk or DeferredRec (told
+ * apart by Evaluator.slotFixed's marks).
+ */
 type Slot = V | Thunk | DeferredRec | undefined;
 
-/** Evaluator.slotFixed's mark of a slot holding a DeferredRec. */
+/** Evaluator.slotFixed's marks of a slot holding a DeferredRec, and a Thunk. */
 const DEFERRED = 2;
+const THUNK = 3;
 
 /**
- * The frame of a `let ... in` expression, with whether each of its values is fixed for
- * the combination: a body reading only fixed values is fixed too (see evNode).
+ * The frame of a `let ... in` expression, with which of its values are fixed for the
+ * combination (bit i for value i; values from LET_FIXED_BITS on count as varying): a
+ * body reading only fixed values is fixed too (see evNode).
  */
 class LetFrame extends Frame {
   constructor(
@@ -206,6 +217,8 @@ export class Evaluator implements PrimContext, BoundHost {
     this.slotFixed = new Uint8Array(prog.nslots);
     const facts = programFacts(prog);
     this.tagForms = facts.tagForms;
+    this.lazyDefs = facts.lazyDefs;
+    this.letRuns = facts.letRuns;
     this.loopMemo = new Array<V | undefined>(prog.loopCount);
     this.n = input.events.length;
     this.events = input.events;
@@ -232,6 +245,15 @@ export class Evaluator implements PrimContext, BoundHost {
   }
 
   private tagForms: Map<string, string>;
+  /** See ProgramFacts. */
+  private lazyDefs: ReadonlyArray<RExp | undefined>;
+  private letRuns: LetRuns | null;
+  /**
+   * The index of the last run of `let`s entered in the top-level code (Infinity once a
+   * bound run wrote slots of its own): a run at or before it is entered again (after a
+   * fork, say) and resets its slots.
+   */
+  private runsEntered = -1;
 
   /** The value of a name the model uses but never defines. */
   private resolveInput(name: string): V | typeof UNBOUND {
@@ -449,10 +471,24 @@ export class Evaluator implements PrimContext, BoundHost {
       const ins = code[i];
       switch (ins.t) {
         case 'glet': {
+          // A run of `let`s binding single names (most of a model): their slots, one range,
+          // start unevaluated (each read evaluates its definition once, see evNode).
+          const run = code === this.prog.code ? this.letRuns : null;
+          if (run !== null && run.end[i] > i) {
+            // Entered for the first time, its slots were never written (only code after it
+            // reads them): nothing to reset.
+            if (i <= this.runsEntered) {
+              this.G.fill(undefined, run.lo[i], run.hi[i]);
+              this.slotFixed.fill(0, run.lo[i], run.hi[i]);
+            } else this.runsEntered = i;
+            i = run.end[i] - 1;
+            break;
+          }
           for (let b = 0, s = 0; b < ins.e.length; b++) {
             const pat = ins.pats[b];
             if (!pat.tuple) {
-              this.G[ins.slots[s++]] = new Thunk(ins.e[b]);
+              this.G[ins.slots[s]] = undefined;
+              this.slotFixed[ins.slots[s++]] = 0;
             } else {
               const vals = this.destructure(pat, this.ev(ins.e[b], null), ins.loc);
               const fixed = this.fixed ? 1 : 0;
@@ -690,11 +726,20 @@ export class Evaluator implements PrimContext, BoundHost {
   }
 
   defineGlobal(slot: number, e: RExp): void {
-    this.G[slot] = new Thunk(e);
+    this.runsEntered = Infinity; // slots of runs not entered yet are written
+    if (this.lazyDefs[slot] === e) {
+      this.G[slot] = undefined;
+      this.slotFixed[slot] = 0;
+    } else {
+      this.G[slot] = new Thunk(e);
+      this.slotFixed[slot] = THUNK;
+    }
   }
 
   setGlobal(slot: number, v: V): void {
+    this.runsEntered = Infinity;
     this.G[slot] = v;
+    this.slotFixed[slot] = 0;
   }
 
   /** The relation or set a check examined (evaluated again: only explanations ask). */
@@ -895,6 +940,8 @@ export class Evaluator implements PrimContext, BoundHost {
 
   private force(slot: number): V {
     const s = this.G[slot];
+    if (s === undefined)
+      return this.lazyDefs[slot] === undefined ? (s as never) : this.bindLazy(slot);
     if (s instanceof Thunk) {
       if (s.value === null) s.value = this.ev(s.e, null);
       return s.value;
@@ -904,6 +951,17 @@ export class Evaluator implements PrimContext, BoundHost {
       return this.G[slot] as V;
     }
     return s as V;
+  }
+
+  /**
+   * Evaluates the definition of a top-level `let` not read yet on this path into its
+   * slot, with whether it is fixed for the combination; sets `fixed` as ev does.
+   */
+  private bindLazy(slot: number): V {
+    const v = this.ev(this.lazyDefs[slot]!, null);
+    this.G[slot] = v;
+    this.slotFixed[slot] = this.fixed ? 1 : 0;
+    return v;
   }
 
   // ----------------------------------------------------------- expressions
@@ -1010,15 +1068,17 @@ export class Evaluator implements PrimContext, BoundHost {
         return Relation.knownEmptyOf(this.n);
       case 'glob': {
         const s = this.G[e.s];
-        if (s instanceof Thunk) {
-          if (s.value === null) {
-            s.value = this.ev(s.e, null);
-            s.fixed = this.fixed;
-          }
-          this.fixed = s.fixed;
-          return s.value;
-        }
+        if (s === undefined && this.lazyDefs[e.s] !== undefined) return this.bindLazy(e.s);
         const fixed = this.slotFixed[e.s];
+        if (fixed === THUNK) {
+          const t = s as Thunk;
+          if (t.value === null) {
+            t.value = this.ev(t.e, null);
+            t.fixed = this.fixed;
+          }
+          this.fixed = t.fixed;
+          return t.value;
+        }
         if (fixed === DEFERRED) {
           this.bindRec((s as DeferredRec).ins);
           return this.evNode(e, f);
@@ -1840,6 +1900,59 @@ interface ProgramFacts {
   perCandidateInputs: number[];
   /** The tests and fixpoints an evaluation over upper bounds may decide (monotone.ts). */
   monotone: MonotoneFacts;
+  /** By global slot: the definition of a top-level `let` binding it alone, evaluated when read. */
+  lazyDefs: Array<RExp | undefined>;
+  /** The runs of such `let`s in the top-level code (null: none worth one). */
+  letRuns: LetRuns | null;
+}
+
+/**
+ * By index in the top-level code: where a run of `let`s binding single names starts, the
+ * index after it (`end`) and the range of slots it binds (`lo` to `hi`, which the compiler
+ * numbers in code order); `end` is 0 at other indices. A run re-entered on a path (after
+ * a fork, say) makes its slots unevaluated again at once, instead of one by one.
+ */
+interface LetRuns {
+  end: Int32Array;
+  lo: Int32Array;
+  hi: Int32Array;
+}
+
+/** The top-level `let`s binding single names: definitions by slot, and their runs. */
+function lazyLets(prog: CompiledProgram): Pick<ProgramFacts, 'lazyDefs' | 'letRuns'> {
+  const lazyDefs = new Array<RExp | undefined>(prog.nslots);
+  const code = prog.code;
+  const single = (ins: CIns): ins is Extract<CIns, { t: 'glet' }> =>
+    ins.t === 'glet' && ins.pats.every((p) => !p.tuple);
+  for (const ins of code) if (single(ins)) ins.slots.forEach((s, b) => (lazyDefs[s] = ins.e[b]));
+  const runs: LetRuns = {
+    end: new Int32Array(code.length),
+    lo: new Int32Array(code.length),
+    hi: new Int32Array(code.length),
+  };
+  let any = false;
+  for (let i = 0; i < code.length;) {
+    const first = code[i];
+    if (!single(first) || first.slots.length === 0) {
+      i++;
+      continue;
+    }
+    // Extend while the next `let`'s slots follow on (the compiler numbers them in order).
+    const lo = first.slots[0];
+    let hi = lo;
+    let j = i;
+    for (; j < code.length; j++) {
+      const ins = code[j];
+      if (!single(ins) || !ins.slots.every((s, k) => s === hi + k)) break;
+      hi += ins.slots.length;
+    }
+    runs.end[i] = j;
+    runs.lo[i] = lo;
+    runs.hi[i] = hi;
+    any = true;
+    i = j;
+  }
+  return { lazyDefs, letRuns: any ? runs : null };
 }
 
 const factsByProgram = new WeakMap<CompiledProgram, ProgramFacts>();
@@ -1859,7 +1972,13 @@ function programFacts(prog: CompiledProgram): ProgramFacts {
     inputFixed.forEach((fixed, i) => {
       if (fixed === 0) perCandidateInputs.push(i);
     });
-    facts = { tagForms, inputFixed, perCandidateInputs, monotone: monotoneFacts(prog) };
+    facts = {
+      tagForms,
+      inputFixed,
+      perCandidateInputs,
+      monotone: monotoneFacts(prog),
+      ...lazyLets(prog),
+    };
     factsByProgram.set(prog, facts);
   }
   return facts;
