@@ -350,11 +350,12 @@ test('a fork found with more alternatives drops the values kept from its one alt
 });
 
 test('a `let ... in` whose body reads only fixed values is kept for the combination', () => {
-  // `b` comes from the final writes (the same for both candidates here), `c` from rf.
+  // `b` comes from the final writes (the same for both candidates here), `c` from rf
+  // (`kept` binds it too, but reads only `b`).
   const m = loadSource(
     [
       '"t"',
-      'let kept = let b = FW * M in b ; loc',
+      'let kept = let c = rf and b = FW * M in b ; loc',
       'let redone = let c = rf in c ; loc',
       'flag ~empty kept & (IW * M) as init-final',
       'flag ~empty redone & (IW * M) as from-init',

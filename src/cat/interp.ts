@@ -77,11 +77,14 @@ class LetFrame extends Frame {
   constructor(
     v: V[],
     p: Frame | null,
-    public fixed: boolean[],
+    public fixed: number,
   ) {
     super(v, p);
   }
 }
+
+/** The values of a LetFrame whose fixedness is kept (bits of a small integer). */
+const LET_FIXED_BITS = 30;
 
 /** The nodes whose values are never judged fixed for a combination (see evNode). */
 type OtherExp = Extract<RExp, { t: 'fun' | 'letrec' | 'match' | 'matchset' | 'try' | 'if' }>;
@@ -1089,7 +1092,8 @@ export class Evaluator implements PrimContext, BoundHost {
       case 'local': {
         let fr = f!;
         for (let d = e.d; d > 0; d--) fr = fr.p!;
-        this.fixed = fr instanceof LetFrame && fr.fixed[e.i];
+        this.fixed =
+          fr instanceof LetFrame && e.i < LET_FIXED_BITS && ((fr.fixed >> e.i) & 1) === 1;
         return fr.v[e.i];
       }
       case 'input': {
@@ -1194,14 +1198,16 @@ export class Evaluator implements PrimContext, BoundHost {
       }
       case 'let': {
         // Fixed when its body is, given which bound values are (see LetFrame).
-        const vals: V[] = [];
-        const fixed: boolean[] = [];
-        for (let b = 0; b < e.e.length; b++) {
-          const parts = this.destructure(e.pats[b], this.ev(e.e[b], f), e.loc);
+        const vals = new Array<V>(e.size);
+        let fixed = 0;
+        for (let b = 0, at = 0; b < e.e.length; b++) {
+          const pat = e.pats[b];
+          const v = this.ev(e.e[b], f);
           const bound = this.fixed;
-          for (const x of parts) {
-            vals.push(x);
-            fixed.push(bound);
+          const parts = pat.tuple ? this.destructure(pat, v, e.loc) : null;
+          for (let j = 0; j < pat.size; j++, at++) {
+            vals[at] = parts === null ? v : parts[j];
+            if (bound && at < LET_FIXED_BITS) fixed |= 1 << at;
           }
         }
         return this.ev(e.body, new LetFrame(vals, f, fixed));
