@@ -720,6 +720,10 @@ export class Evaluator implements PrimContext, BoundHost {
     return this.ev(e, null);
   }
 
+  call(fn: V, arg: V, loc: Location): V {
+    return this.apply(fn, arg, loc);
+  }
+
   holds(ins: Extract<CIns, { t: 'test' }>, v: V): boolean {
     return this.test({ ...ins, e: { t: 'const', v } }, null);
   }
