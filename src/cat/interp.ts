@@ -428,6 +428,13 @@ export class Evaluator implements PrimContext, BoundHost {
       upper.run();
     } catch (err) {
       if (err instanceof CatError || err === NOTHING_DECIDED) return null;
+      // A limit (LimitError) goes on up: the deadline and memory it reports are the run's,
+      // not this evaluation's (limits.ts keeps it, and every later check throws it again),
+      // so deciding nothing here would only let the next candidate stop the run instead.
+      // The judgement's own cost counts towards the run's limits like any candidate's
+      // (herd's -timeout counts all the CPU time): a run that finishes within its budget
+      // by less than one such evaluation may stop at the limit where it would not have
+      // without deciding; runs asking for -max-executions do not decide (api/run.ts).
       throw err;
     }
     const tests = new Set<CIns>();
