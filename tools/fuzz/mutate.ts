@@ -423,8 +423,10 @@ const BINARY = /\s(\||;|&|\\)\s/g;
 function operands(t: string): RegExpMatchArray[] {
   const keywords =
     /^(let|rec|and|in|as|acyclic|irreflexive|empty|flag|show|include|with|from|procedure|call|end|match|fun|if|then|else|undefined_unless|enum|instructions|unshow|try|forall|do)$/;
+  const code = notCode(t);
   return [...t.matchAll(/(?<![\w'"-])[A-Za-z_][\w-]*(?![\w"(-])/g)].filter(
     (m) =>
+      code[m.index!] === 0 &&
       !keywords.test(m[0]) &&
       // Not a name being bound, nor in a comment, a tag list or an include.
       !/\b(let|rec|and|as|with|fun|procedure|call|show|unshow)\s+$/.test(
@@ -500,45 +502,224 @@ function statementStart(t: string, i: number): number {
   return at;
 }
 
+/** All reads paired with the writes to their location: from-reads' superset. */
+const READ_WRITE_PAIRS = '((R * W) & loc)';
+/** A read's source and the writes co-before it: taken from READ_WRITE_PAIRS, from-reads. */
+const frSources = (rf: string): string => `(${rf}^-1 ; (id | co^-1))`;
+
+/**
+ * A body of a function of `s` that reads `v`, a value varying with the candidate
+ * (`rf` where the caller gives no other).
+ */
+type Body = (s: string, v: string) => string;
+
+/**
+ * The shapes in which a function made from `body` reaches a call: passed to a top-level
+ * function (alone or in a tuple), returned by one, closing over a local bound to the
+ * varying value, or defined with `let rec ... and` beside the function that calls it.
+ * A run over bounds must apply such a closure itself: handed to the host's evaluator with
+ * the call, it would be applied over the host's own input (ef1ea31 fixed such a bug).
+ */
+const SHAPES = ['passed', 'tuple', 'returned', 'curried', 'closure', 'rec'] as const;
+type Shape = (typeof SHAPES)[number];
+
+/**
+ * `body` applied to `arg` (a fixed value) through functions of shape `shape`: the
+ * definitions to place before the use (top-level lines) and the expression used.
+ */
+function throughFunctions(
+  shape: Shape,
+  body: Body,
+  arg: string,
+  varying: string,
+  param = 'fuzz-s',
+): { defs: string; use: string } {
+  const lambda = `(fun ${param} -> ${body(param, varying)})`;
+  switch (shape) {
+    case 'passed':
+      return { defs: `let fuzz-app(h) = h(${arg})\n`, use: `fuzz-app${lambda}` };
+    case 'tuple':
+      return { defs: 'let fuzz-app2(h, x) = h(x)\n', use: `fuzz-app2(${lambda}, ${arg})` };
+    case 'returned':
+      return {
+        defs: 'let fuzz-compose(h) = fun y -> h(y)\n',
+        use: `fuzz-compose${lambda}(${arg})`,
+      };
+    case 'curried':
+      return {
+        defs: `let fuzz-minus(v) = fun fuzz-s -> ${body('fuzz-s', 'v')}\nlet fuzz-app(h) = h(${arg})\n`,
+        use: `fuzz-app(fuzz-minus(${varying}))`,
+      };
+    case 'closure':
+      return {
+        defs:
+          `let fuzz-closed = let fuzz-v = ${varying} in fun fuzz-s -> ${body('fuzz-s', 'fuzz-v')}\n` +
+          `let fuzz-app(h) = h(${arg})\n`,
+        use: 'fuzz-app(fuzz-closed)',
+      };
+    case 'rec':
+      return {
+        defs: `let rec fuzz-sub(fuzz-s) = ${body('fuzz-s', varying)} and fuzz-app(h) = h(${arg})\n`,
+        use: 'fuzz-app(fuzz-sub)',
+      };
+  }
+}
+
+/**
+ * Checks that hold on every candidate (each read reads from some write; each read shares
+ * its source with itself): over the rf of a partial choice they fail, so a closure
+ * applied over it rather than over the bounds makes whole subtrees rejected.
+ */
+const EVERY_CANDIDATE: ReadonlyArray<[Body, string]> = [
+  [(s, v) => `${s} \\ range(${v})`, 'R'],
+  [(s, v) => `${s} \\ (${v}^-1 ; ${v})`, '[R]'],
+  [(s, v) => `${s} & ~range(${v})`, 'R'],
+];
+
+/** By position: 1 inside a comment (`(* *)`, nested, `//`, `#`), 2 in a string, else 0. */
+function notCode(t: string): Uint8Array {
+  const mask = new Uint8Array(t.length);
+  let depth = 0;
+  for (let i = 0; i < t.length; i++) {
+    const two = t.slice(i, i + 2);
+    if (depth === 0 && (two === '//' || t[i] === '#')) {
+      while (i < t.length && t[i] !== '\n') mask[i++] = 1;
+    } else if (depth === 0 && t[i] === '"') {
+      mask[i++] = 2;
+      while (i < t.length && t[i] !== '"' && t[i] !== '\n') mask[i++] = 2;
+      if (i < t.length) mask[i] = 2;
+    } else if (two === '(*') {
+      depth++;
+      mask[i] = mask[++i] = 1;
+    } else if (depth > 0 && two === '*)') {
+      depth--;
+      mask[i] = mask[++i] = 1;
+    } else if (depth > 0) mask[i] = 1;
+  }
+  return mask;
+}
+
+/**
+ * Where the model's statements begin: after its name (a string, which an architecture
+ * may precede) when it has one, else at its first statement.
+ */
+function topOf(t: string): number {
+  const mask = notCode(t);
+  let i = 0;
+  while (i < t.length && (mask[i] === 1 || /\s/.test(t[i]!))) i++;
+  const title = /^(?!include\b)(?:[A-Za-z][\w-]*[ \t]+)?"[^"\n]*"[^\n]*(\n|$)/.exec(t.slice(i));
+  return title ? i + title[0].length : t.lastIndexOf('\n', i - 1) + 1;
+}
+
+/** `lines` placed where the model's statements begin (topOf). */
+function atTop(t: string, lines: string): string {
+  const at = topOf(t);
+  return t.slice(0, at) + (at > 0 && t[at - 1] !== '\n' ? '\n' : '') + lines + t.slice(at);
+}
+
 const MODEL_MUTATORS: ReadonlyArray<[string, Mutator]> = [
   [
     // From-reads written as what it is on every candidate (a read's writes to its location
     // other than its source and those co-before it): the model's own checks are then
     // shrinking in rf, so a polarity taken wrongly decides them over the bounds. Written
-    // with `\`, complement, a function of rf and co, or a (non-recursive) `let rec`.
+    // with `\`, complement, a function of rf and co, a (non-recursive) `let rec`, or a
+    // function passed along (throughFunctions).
     'write from-reads as a difference',
     (t, rng) => {
+      const code = notCode(t);
       const uses = [...t.matchAll(/(?<![\w'"-])(fr|fre|fri)(?![\w"(-])/g)].filter(
-        (m) => !/\b(let|rec|and|as)\s+$/.test(t.slice(Math.max(0, m.index! - 8), m.index)),
+        (m) =>
+          code[m.index!] === 0 &&
+          !/\b(let|rec|and|as)\s+$/.test(t.slice(Math.max(0, m.index! - 8), m.index)),
       );
       if (uses.length === 0) return t;
-      const sources = '(rf^-1 ; (id | co^-1))';
-      const all = '((R * W) & loc)';
-      const form = rng.below(4);
+      const sources = frSources('rf');
+      const all = READ_WRITE_PAIRS;
       const pair = rng.chance(0.5);
-      const fr =
-        form === 0
-          ? `(${all} \\ ${sources})`
-          : form === 1
-            ? `(${all} & ~${sources})`
-            : form === 2
-              ? `fuzz-fr(${pair ? 'rf, co' : 'rf'})`
-              : 'fuzz-fr';
+      let fr: string;
+      let def = '';
+      switch (rng.below(5)) {
+        case 0:
+          fr = `(${all} \\ ${sources})`;
+          break;
+        case 1:
+          fr = `(${all} & ~${sources})`;
+          break;
+        case 2:
+          fr = `fuzz-fr(${pair ? 'rf, co' : 'rf'})`;
+          def = `let fuzz-fr(${pair ? 'r, c' : 'r'}) = ${all} \\ (r^-1 ; (id | ${pair ? 'c' : 'co'}^-1))\n`;
+          break;
+        case 3:
+          // Recursive in name only (the fixpoint is the difference): a `let rec` whose
+          // body shrinks as rf grows.
+          fr = 'fuzz-fr';
+          def = `let rec fuzz-fr = (${all} \\ ${sources}) | (fuzz-fr & po)\n`;
+          break;
+        default: {
+          const through = throughFunctions(
+            rng.pick(SHAPES),
+            (s, v) => `${s} \\ ${frSources(v)}`,
+            all,
+            'rf',
+          );
+          fr = through.use;
+          def = through.defs;
+        }
+      }
       // Every use, so that each check reading from-reads reads the rewritten one.
       let out = t;
       for (const m of uses.reverse()) {
         const part = m[0] === 'fre' ? ' & ext' : m[0] === 'fri' ? ' & int' : '';
         out = replaceMatch(out, m, part === '' ? fr : `(${fr}${part})`);
       }
-      if (form < 2) return out;
-      const def =
-        form === 2
-          ? `let fuzz-fr(${pair ? 'r, c' : 'r'}) = ${all} \\ (r^-1 ; (id | ${pair ? 'c' : 'co'}^-1))\n`
-          : // Recursive in name only (the fixpoint is the difference): a `let rec` whose
-            // body shrinks as rf grows.
-            `let rec fuzz-fr = (${all} \\ ${sources}) | (fuzz-fr & po)\n`;
-      const at = statementStart(t, uses[uses.length - 1]!.index!);
+      const at = Math.max(statementStart(t, uses[uses.length - 1]!.index!), topOf(t));
       return out.slice(0, at) + def + out.slice(at);
+    },
+  ],
+  [
+    // The same value on every candidate, read through a function passed along: only a
+    // shortcut that applies the function over the wrong input changes the answer.
+    'route an operand through a function passed along',
+    (t, rng) => {
+      const ws = operands(t);
+      if (ws.length === 0) return t;
+      const m = rng.pick(ws);
+      const shape = rng.pick(['passed', 'tuple', 'returned'] as const);
+      // The function ignores its argument (named apart from every name the operand may
+      // be) and returns the operand (a local it closes over, or a global).
+      const { defs, use } = throughFunctions(shape, () => m[0], 'id', m[0], 'fuzz-unused');
+      const at = Math.max(statementStart(t, m.index!), topOf(t));
+      const out = replaceMatch(t, m, `(${use})`);
+      return out.slice(0, at) + defs + out.slice(at);
+    },
+  ],
+  [
+    'add a check through a function passed along',
+    (t, rng) => {
+      const shape = rng.pick(SHAPES);
+      if (rng.chance(0.7)) {
+        // One that every candidate passes.
+        const [body, arg] = rng.pick(EVERY_CANDIDATE);
+        const { defs, use } = throughFunctions(shape, body, arg, 'rf');
+        const check = rng.chance(0.8)
+          ? `empty ${use} as fuzz-every`
+          : `flag ~empty ${use} as fuzz-every`;
+        // Mostly before the model's own statements: a run over bounds stops at a fork
+        // whose set the reads left still change, so a check after one is seldom judged.
+        return rng.chance(0.7)
+          ? atTop(t, `${defs}${check}\n`)
+          : `${t.replace(/\s*$/, '')}\n${defs}${check}\n`;
+      }
+      const op = rng.pick([' \\ ', ' & ', ' | ', ' ; ']);
+      const { defs, use } = throughFunctions(
+        shape,
+        (s, v) => `${s}${op}${v}`,
+        rng.pick(COVERABLE),
+        rng.pick(VARYING),
+      );
+      const kind = rng.pick(['acyclic', 'irreflexive', 'empty']);
+      const check = rng.pick([`${kind} ${use} as fuzz-ho`, `flag ~${kind} ${use} as fuzz-ho`]);
+      return `${t.replace(/\s*$/, '')}\n${defs}${check}\n`;
     },
   ],
   [
@@ -727,12 +908,16 @@ export function mutate(
   for (let i = 0; i < count; i++) {
     const model = (dialect === 'cat' || dialect === 'bell') && rng.chance(0.9);
     // From-reads written as a difference turns the model's own checks shrinking in rf:
-    // drawn half of the time (it does nothing to files without `fr`).
+    // drawn 40 % of the time (it does nothing to files without `fr`); a check every
+    // candidate passes, read through functions passed along, 15 %.
+    const roll = rng.next();
     const [name, fn] = !model
       ? rng.pick(MUTATORS)
-      : rng.chance(0.5)
+      : roll < 0.4
         ? MODEL_MUTATORS[0]!
-        : rng.pick(MODEL_MUTATORS);
+        : roll < 0.55
+          ? MODEL_MUTATORS[2]!
+          : rng.pick(MODEL_MUTATORS);
     text = fn(text, rng, dialect, donor);
     applied.push(name);
   }
