@@ -6,7 +6,13 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { modelMutatorNames, mutate, mutatorNames, Rng } from '../tools/fuzz/mutate.js';
+import {
+  litmusMutatorNames,
+  modelMutatorNames,
+  mutate,
+  mutatorNames,
+  Rng,
+} from '../tools/fuzz/mutate.js';
 import {
   classifyOutcome,
   collectSeeds,
@@ -60,7 +66,11 @@ test('mutations are reproducible from the seed and change the text', () => {
     for (const name of one.applied) seen.add(name);
   }
   assert.ok(changed > 150, `only ${changed} of 200 mutations changed the text`);
-  assert.deepEqual([...seen].sort(), [...mutatorNames].sort(), 'every mutator is drawn');
+  assert.deepEqual(
+    [...seen].sort(),
+    [...mutatorNames, ...litmusMutatorNames].sort(),
+    'every mutator is drawn',
+  );
 });
 
 test('a case is written the same way from the same seed and index', () => {
@@ -444,4 +454,34 @@ test('--differential draws generated C tests, alone and under mutated models', (
   assert.ok((kinds.get('generated') ?? 0) > 3, JSON.stringify([...kinds]));
   assert.ok((kinds.get('model, generated') ?? 0) > 10, JSON.stringify([...kinds]));
   assert.ok((kinds.get('model') ?? 0) > 100, JSON.stringify([...kinds]));
+});
+
+test('litmus mutators each edit their part of a test', () => {
+  const header = 'PPC MP+sync';
+  const init = '{\n0:r2=x; 0:r4=y;\n1:r2=y; 1:r4=x;\n}';
+  const table =
+    ' P0           | P1           ;\n li r1,1      | lwz r1,0(r2) ;\n stw r1,0(r2) | sync         ;\n sync         | lwz r3,0(r4) ;\n stw r1,0(r4) |              ;';
+  const condition = 'exists (1:r1=1 /\\ 1:r3=0)';
+  const text = [header, init, table, condition, ''].join('\n');
+  // What each leaves alone (a prefix and a suffix of the test), or must bring in.
+  const kept: Record<string, (out: string) => boolean> = {
+    'garble the header': (out) => out.endsWith(text.slice(header.length)),
+    'edit the initial state': (out) =>
+      out.startsWith(`${header}\n`) && out.endsWith(text.slice(header.length + 1 + init.length)),
+    'rename a register': (out) =>
+      /r99|r-1|X31|XZR|W0|SP|r10|r11|x0|%rip|EIP|0:r0|\br\b|R0|r00|r1844/.test(out),
+    'rename a location': (out) =>
+      out.slice(header.length + 1, header.length + 1 + init.length) !== init,
+    'edit the thread names': (out) => !out.includes(table.split('\n')[0]!),
+    'replace the final condition': (out) => out.startsWith([header, init, table].join('\n')),
+  };
+  const seen = new Set<string>();
+  for (let seed = 0; seed < 2000 && seen.size < litmusMutatorNames.length; seed++) {
+    const one = mutate(text, 'asm', text, new Rng(seed));
+    const [name] = one.applied;
+    if (one.applied.length !== 1 || !(name! in kept) || one.text === text) continue;
+    assert.ok(kept[name!]!(one.text), `${name}: ${one.text}`);
+    seen.add(name!);
+  }
+  assert.deepEqual([...seen].sort(), [...litmusMutatorNames].sort());
 });
