@@ -27,7 +27,7 @@ import {
 import { fuzz, parseOptions } from '../tools/fuzz/run.js';
 import type { TaskOutcome } from '../src/batch/protocol.js';
 import { loadSetup, runTest, runTestText, type TestResult } from '../src/api/run.js';
-import { generateCTest } from '../tools/fuzz/generate.js';
+import { generateBpfTest, generateCTest } from '../tools/fuzz/generate.js';
 import { parseCLitmus } from '../src/frontend/c/index.js';
 import {
   buildTraces,
@@ -407,7 +407,7 @@ test('model mutations pass functions along in every shape, and keep the answer',
   assert.ok(checkFirst > 0, 'no check placed before the model statements');
 });
 
-test('generated C tests are reproducible, run, and have partial choices the model rejects', () => {
+test('generated C and BPF tests are reproducible, run, and have partial choices the model rejects', () => {
   const setup = loadSetup({});
   const stats: EnumerationStats = { combinations: 0, readsFromLeaves: 0 };
   const observations = new Set<string>();
@@ -432,27 +432,31 @@ test('generated C tests are reproducible, run, and have partial choices the mode
   }
   // Forbidden outcomes, and candidates enough below partial choices to judge them.
   assert.deepEqual([...observations].sort(), ['Always', 'Never', 'Sometimes']);
+  // The same plans in BPF: they run, with the same spread of answers.
+  const bpf = new Set<string>();
+  for (let seed = 0; seed < 30; seed++) {
+    const text = generateBpfTest(new Rng(seed), `gen-${seed}`);
+    assert.equal(generateBpfTest(new Rng(seed), `gen-${seed}`), text);
+    bpf.add(runTestText(`gen-${seed}.litmus`, text).observation);
+  }
+  assert.deepEqual([...bpf].sort(), ['Always', 'Never', 'Sometimes']);
   assert.ok((stats.partialChecks ?? 0) > 30, JSON.stringify(stats));
   assert.ok((stats.partialRejected ?? 0) > 0, JSON.stringify(stats));
 });
 
-test('--differential draws generated C tests, alone and under mutated models', () => {
+test('--differential draws generated C and BPF tests, alone and under mutated models', () => {
   const seeds = collectSeeds(repoRoot, corpusPath());
   const dir = mkdtempSync(join(tmpdir(), 'ordo-fuzz-mix-'));
   const kinds = new Map<string, number>();
   for (let index = 0; index < 200; index++) {
     const c = makeCase(seeds, 9, index, join(dir, String(index)), 1, DIFFERENTIAL_MIX);
-    const kind =
-      c.description === 'generated C test'
-        ? 'generated'
-        : c.description.endsWith('(generated C test)')
-          ? 'model, generated'
-          : c.kind;
+    const made = /generated (C|BPF) test\)?$/.exec(c.description);
+    const kind = made ? `${c.kind === 'model' ? 'model, ' : ''}generated ${made[1]}` : c.kind;
     kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
-    if (kind !== c.kind) assert.match(readFileSync(c.file, 'utf8'), /^C gen-9-\d+\n/);
+    if (made) assert.match(readFileSync(c.file, 'utf8'), new RegExp(`^${made[1]} gen-9-\\d+\\n`));
   }
-  assert.ok((kinds.get('generated') ?? 0) > 3, JSON.stringify([...kinds]));
-  assert.ok((kinds.get('model, generated') ?? 0) > 10, JSON.stringify([...kinds]));
+  for (const kind of ['generated C', 'generated BPF', 'model, generated C', 'model, generated BPF'])
+    assert.ok((kinds.get(kind) ?? 0) > 2, `${kind}: ${JSON.stringify([...kinds])}`);
   assert.ok((kinds.get('model') ?? 0) > 100, JSON.stringify([...kinds]));
 });
 
