@@ -257,6 +257,12 @@ test('with x from S forks the rest of the model', () => {
     run('"t"\nwith a from {R, W}\nwith b from {R, W, M}\n').filter((o) => o.allowed).length,
     6,
   );
+  // The definitions after a fork are evaluated anew on each path (they are lazy: `u`
+  // only where read; reading it on the first path would be an error).
+  const lets = run(
+    '"t"\nwith s from {R, W, IW}\nlet t = s & IW\nlet u = t ; R\nlet v = t | (R & W)\nflag ~empty v as init\n',
+  );
+  assert.deepEqual(lets.map((o) => o.flags.join()).sort(), ['', 'init', 'init']);
   const none = run('"t"\nwith a from {}\n');
   assert.equal(none.length, 1);
   assert.equal(none[0].allowed, false);

@@ -179,3 +179,36 @@ test('a check failing on one path of the evaluation over bounds is not decided',
   // Only `always` is skipped.
   assert.equal(skipped, later);
 });
+
+test("a fork's set equal to the one judged is compared once, then found the same object", () => {
+  // The set `{loc ; po}` is the same object for every candidate of the combination, another
+  // one in the evaluation over bounds: after the first comparison, the judged set is the
+  // candidates' own.
+  const m = loadSource([
+    'acyclic rf ; po as cycle',
+    'with s from {loc ; po}',
+    'acyclic s ; rf as after',
+  ]);
+  const compare = Relation.prototype.compare;
+  let comparisons = 0;
+  Relation.prototype.compare = function (this: Relation, o: Relation) {
+    comparisons++;
+    return compare.call(this, o);
+  };
+  const fixedPart = {};
+  const perCandidate: number[] = [];
+  const before = decideStats.skipped;
+  try {
+    for (let i = 0; i < 6; i++) {
+      const input = withBounds(mkInput(events, i % 2 ? fromWrite : fromInit), fixedPart);
+      comparisons = 0;
+      evaluateModel(m, input, { decideChecks: 'always' });
+      perCandidate.push(comparisons);
+    }
+  } finally {
+    Relation.prototype.compare = compare;
+  }
+  assert.deepEqual(perCandidate, [1, 0, 0, 0, 0, 0]);
+  // Both checks decided on every candidate.
+  assert.equal(decideStats.skipped - before, 12);
+});

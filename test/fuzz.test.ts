@@ -3,15 +3,22 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { modelMutatorNames, mutate, mutatorNames, Rng } from '../tools/fuzz/mutate.js';
+import {
+  litmusMutatorNames,
+  modelMutatorNames,
+  mutate,
+  mutatorNames,
+  Rng,
+} from '../tools/fuzz/mutate.js';
 import {
   classifyOutcome,
   collectSeeds,
   expectedExitStatuses,
   differentialClass,
+  DIFFERENTIAL_MIX,
   DIFFERENTIAL_REFERENCE,
   DIFFERENTIAL_VARIANTS,
   makeCase,
@@ -19,7 +26,16 @@ import {
 } from '../tools/fuzz/cases.js';
 import { fuzz, parseOptions } from '../tools/fuzz/run.js';
 import type { TaskOutcome } from '../src/batch/protocol.js';
-import type { TestResult } from '../src/api/run.js';
+import { loadSetup, runTest, runTestText, type TestResult } from '../src/api/run.js';
+import { generateBpfTest, generateCTest } from '../tools/fuzz/generate.js';
+import { parseCLitmus } from '../src/frontend/c/index.js';
+import {
+  buildTraces,
+  enumerateCandidates,
+  initialMemory,
+  type EnumerationStats,
+} from '../src/executions/enumerate.js';
+import { rejectsEveryCandidate } from '../src/cat/candidate-bounds.js';
 import { corpusPath, repoRoot } from './support/corpus.js';
 
 test('the generator is seeded: the same seed gives the same numbers', () => {
@@ -50,7 +66,11 @@ test('mutations are reproducible from the seed and change the text', () => {
     for (const name of one.applied) seen.add(name);
   }
   assert.ok(changed > 150, `only ${changed} of 200 mutations changed the text`);
-  assert.deepEqual([...seen].sort(), [...mutatorNames].sort(), 'every mutator is drawn');
+  assert.deepEqual(
+    [...seen].sort(),
+    [...mutatorNames, ...litmusMutatorNames].sort(),
+    'every mutator is drawn',
+  );
 });
 
 test('a case is written the same way from the same seed and index', () => {
@@ -190,7 +210,11 @@ test('--differential: a difference between pruned and unpruned answers is found'
 test('--differential: deciding checks is compared alone with a run taking no shortcut', () => {
   assert.deepEqual(DIFFERENTIAL_REFERENCE, { pruneForbidden: false, decideChecks: false });
   const classes = DIFFERENTIAL_VARIANTS.map((v) => v.cls);
-  assert.deepEqual(classes, ['pruning changed the answer', 'deciding checks changed the answer']);
+  assert.deepEqual(classes, [
+    'pruning changed the answer',
+    'deciding checks changed the answer',
+    'shortcuts together changed the answer',
+  ]);
   // Each variant takes one shortcut at every fork or combination, the other not at all.
   assert.deepEqual(DIFFERENTIAL_VARIANTS[0]!.opts, {
     pruneForbidden: 'always',
@@ -206,14 +230,55 @@ test('--differential: deciding checks is compared alone with a run taking no sho
     seconds: 0,
   });
   const same = answer([]);
-  assert.equal(differentialClass(same, [answer([]), answer([])]), undefined);
-  assert.deepEqual(differentialClass(same, [answer([]), answer(['data-race'])]), {
+  assert.equal(differentialClass(same, [answer([]), answer([]), answer([])]), undefined);
+  assert.deepEqual(differentialClass(same, [answer([]), answer(['data-race']), answer([])]), {
     cls: 'deciding checks changed the answer',
     detail: 'report differs: decided Flag data-race; undecided Condition ',
   });
   assert.equal(
-    differentialClass(same, [answer(['data-race']), answer([])])?.cls,
+    differentialClass(same, [answer(['data-race']), answer([]), answer([])])?.cls,
     'pruning changed the answer',
+  );
+  // A difference either shortcut makes alone is named after it, not after the two.
+  assert.equal(
+    differentialClass(same, [answer(['x']), answer([]), answer(['x'])])?.cls,
+    'pruning changed the answer',
+  );
+  assert.deepEqual(differentialClass(same, [answer([]), answer([]), answer(['data-race'])]), {
+    cls: 'shortcuts together changed the answer',
+    detail: 'report differs: both Flag data-race; neither Condition ',
+  });
+});
+
+test('--differential: production takes both shortcuts, and so does one variant', () => {
+  const both = DIFFERENTIAL_VARIANTS.filter(
+    (v) => v.opts.pruneForbidden === 'always' && v.opts.decideChecks === 'always',
+  );
+  assert.equal(both.length, 1);
+  assert.equal(both[0]!.cls, 'shortcuts together changed the answer');
+});
+
+test('--differential: a difference only both shortcuts together make is its own bad class', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'ordo-fuzz-out-'));
+  const summary = await fuzz(
+    {
+      cases: 4,
+      seed: 3,
+      jobs: 1,
+      timeout: 2,
+      out,
+      cliEvery: 0,
+      differential: true,
+      runnerModule: new URL('./fuzz-planted-both-runner.js', import.meta.url).href,
+    },
+    () => undefined,
+  );
+  assert.equal(summary.bad, 4, JSON.stringify([...summary.counts]));
+  assert.equal(summary.counts.get('shortcuts together changed the answer'), 4);
+  const saved = readdirSync(out);
+  assert.match(
+    readFileSync(join(out, saved[0]!, 'CASE.txt'), 'utf8'),
+    /class: shortcuts together changed the answer\n[^]*both Flag planted/,
   );
 });
 
@@ -267,4 +332,160 @@ test('a short differential fuzz run over real seeds finds no bad case', async ()
   const total = [...summary.counts.values()].reduce((a, b) => a + b, 0);
   assert.equal(total, 12);
   assert.equal(summary.bad, 0, JSON.stringify([...summary.counts]));
+});
+
+/** A model with from-reads, its name after a comment that mentions `fr` and a string. */
+const SHAPES_MODEL = `(* The fuzzer's test model, after herd's (luc@inria.fr): "fr" here is no use. *)
+"fuzz shapes"
+include "cos-opt.cat"
+let com = rf | co | fr
+acyclic po-loc | com as coherence
+empty rmw & (fre ; coe) as atomic
+let hb = rfe | fre | coe | (po & (W * W)) | (po & (R * M))
+acyclic hb as order
+`;
+
+/** Three threads, two locations written twice: 54 candidates, partial choices judged. */
+const SHAPES_TEST = `C shapes
+{}
+P0(int *x, int *y) { WRITE_ONCE(*x, 1); smp_mb(); WRITE_ONCE(*y, 1); WRITE_ONCE(*x, 2); }
+P1(int *x, int *y) { int r0; int r1; r0 = READ_ONCE(*y); smp_rmb(); r1 = READ_ONCE(*x); }
+P2(int *x, int *y) { int r2; int r3; r2 = READ_ONCE(*x); WRITE_ONCE(*y, 2); r3 = READ_ONCE(*x); }
+exists (1:r0=1 /\\ 1:r1=0)
+`;
+
+test('model mutations pass functions along in every shape, and keep the answer', () => {
+  // The mutators that change no answer: from-reads rewritten, an operand routed through
+  // a function, a check every candidate passes (not the random `fuzz-ho` ones).
+  const keeping = new Set([
+    'write from-reads as a difference',
+    'route an operand through a function passed along',
+    'add a check through a function passed along',
+  ]);
+  const shapes: Record<string, RegExp> = {
+    'passed to a top-level function': /fuzz-app\(fun fuzz-[a-z]+ ->/,
+    'in a tuple': /fuzz-app2\(\(fun fuzz-[a-z]+ ->/,
+    'returned by a function': /fuzz-compose\(fun fuzz-[a-z]+ ->[^\n]*\)\(/,
+    'made by a call': /fuzz-app\(fuzz-minus\(/,
+    'closing over a varying local': /let fuzz-closed = let fuzz-v = /,
+    'let rec over functions': /let rec fuzz-sub\(fuzz-s\) = [^\n]* and fuzz-app\(h\)/,
+  };
+  const dir = mkdtempSync(join(tmpdir(), 'ordo-fuzz-shapes-'));
+  const file = join(dir, 'shapes.litmus');
+  writeFileSync(file, SHAPES_TEST);
+  const answer = (model: string) => {
+    const r = runTest(file, { model, pruneForbidden: 'always', decideChecks: 'always' });
+    return { states: r.states, positive: r.positive, negative: r.negative, flags: r.flags };
+  };
+  writeFileSync(join(dir, 'original.cat'), SHAPES_MODEL);
+  const expected = answer(join(dir, 'original.cat'));
+  const seen = new Set<string>();
+  let run = 0;
+  let checkFirst = 0;
+  for (let seed = 0; seed < 400 && (seen.size < 6 || run < 30); seed++) {
+    const one = mutate(SHAPES_MODEL, 'cat', SHAPES_MODEL, new Rng(seed));
+    if (!one.applied.every((m) => keeping.has(m)) || one.text.includes('fuzz-ho')) continue;
+    // The comment keeps its `fr`; definitions come after the model's name.
+    assert.ok(one.text.startsWith(SHAPES_MODEL.split('\n')[0]! + '\n"fuzz shapes"\n'), one.text);
+    for (const [shape, pattern] of Object.entries(shapes))
+      if (pattern.test(one.text)) seen.add(shape);
+    if (
+      one.text.indexOf('as fuzz-every') >= 0 &&
+      one.text.indexOf('as fuzz-every') < one.text.indexOf('include')
+    )
+      checkFirst++;
+    const model = join(dir, `m${seed}.cat`);
+    writeFileSync(model, one.text);
+    assert.deepEqual(
+      answer(model),
+      expected,
+      `seed ${seed}: ${one.applied.join(', ')}\n${one.text}`,
+    );
+    run++;
+  }
+  assert.deepEqual([...seen].sort(), Object.keys(shapes).sort());
+  assert.ok(checkFirst > 0, 'no check placed before the model statements');
+});
+
+test('generated C and BPF tests are reproducible, run, and have partial choices the model rejects', () => {
+  const setup = loadSetup({});
+  const stats: EnumerationStats = { combinations: 0, readsFromLeaves: 0 };
+  const observations = new Set<string>();
+  for (let seed = 0; seed < 30; seed++) {
+    const text = generateCTest(new Rng(seed), `gen-${seed}`);
+    assert.equal(generateCTest(new Rng(seed), `gen-${seed}`), text);
+    observations.add(runTestText(`gen-${seed}.litmus`, text).observation);
+    const test = parseCLitmus(text, `gen-${seed}.litmus`, setup.macros);
+    const memory = initialMemory(test);
+    enumerateCandidates(
+      test,
+      buildTraces(test, memory, 1 << 14),
+      memory,
+      {
+        deadline: Infinity,
+        rejectsAll: (p) => rejectsEveryCandidate(setup.model.program, p.lower, p.upper, {}),
+        askAlways: true,
+      },
+      () => true,
+      stats,
+    );
+  }
+  // Forbidden outcomes, and candidates enough below partial choices to judge them.
+  assert.deepEqual([...observations].sort(), ['Always', 'Never', 'Sometimes']);
+  // The same plans in BPF: they run, with the same spread of answers.
+  const bpf = new Set<string>();
+  for (let seed = 0; seed < 30; seed++) {
+    const text = generateBpfTest(new Rng(seed), `gen-${seed}`);
+    assert.equal(generateBpfTest(new Rng(seed), `gen-${seed}`), text);
+    bpf.add(runTestText(`gen-${seed}.litmus`, text).observation);
+  }
+  assert.deepEqual([...bpf].sort(), ['Always', 'Never', 'Sometimes']);
+  assert.ok((stats.partialChecks ?? 0) > 30, JSON.stringify(stats));
+  assert.ok((stats.partialRejected ?? 0) > 0, JSON.stringify(stats));
+});
+
+test('--differential draws generated C and BPF tests, alone and under mutated models', () => {
+  const seeds = collectSeeds(repoRoot, corpusPath());
+  const dir = mkdtempSync(join(tmpdir(), 'ordo-fuzz-mix-'));
+  const kinds = new Map<string, number>();
+  for (let index = 0; index < 200; index++) {
+    const c = makeCase(seeds, 9, index, join(dir, String(index)), 1, DIFFERENTIAL_MIX);
+    const made = /generated (C|BPF) test\)?$/.exec(c.description);
+    const kind = made ? `${c.kind === 'model' ? 'model, ' : ''}generated ${made[1]}` : c.kind;
+    kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+    if (made) assert.match(readFileSync(c.file, 'utf8'), new RegExp(`^${made[1]} gen-9-\\d+\\n`));
+  }
+  for (const kind of ['generated C', 'generated BPF', 'model, generated C', 'model, generated BPF'])
+    assert.ok((kinds.get(kind) ?? 0) > 2, `${kind}: ${JSON.stringify([...kinds])}`);
+  assert.ok((kinds.get('model') ?? 0) > 100, JSON.stringify([...kinds]));
+});
+
+test('litmus mutators each edit their part of a test', () => {
+  const header = 'PPC MP+sync';
+  const init = '{\n0:r2=x; 0:r4=y;\n1:r2=y; 1:r4=x;\n}';
+  const table =
+    ' P0           | P1           ;\n li r1,1      | lwz r1,0(r2) ;\n stw r1,0(r2) | sync         ;\n sync         | lwz r3,0(r4) ;\n stw r1,0(r4) |              ;';
+  const condition = 'exists (1:r1=1 /\\ 1:r3=0)';
+  const text = [header, init, table, condition, ''].join('\n');
+  // What each leaves alone (a prefix and a suffix of the test), or must bring in.
+  const kept: Record<string, (out: string) => boolean> = {
+    'garble the header': (out) => out.endsWith(text.slice(header.length)),
+    'edit the initial state': (out) =>
+      out.startsWith(`${header}\n`) && out.endsWith(text.slice(header.length + 1 + init.length)),
+    'rename a register': (out) =>
+      /r99|r-1|X31|XZR|W0|SP|r10|r11|x0|%rip|EIP|0:r0|\br\b|R0|r00|r1844/.test(out),
+    'rename a location': (out) =>
+      out.slice(header.length + 1, header.length + 1 + init.length) !== init,
+    'edit the thread names': (out) => !out.includes(table.split('\n')[0]!),
+    'replace the final condition': (out) => out.startsWith([header, init, table].join('\n')),
+  };
+  const seen = new Set<string>();
+  for (let seed = 0; seed < 2000 && seen.size < litmusMutatorNames.length; seed++) {
+    const one = mutate(text, 'asm', text, new Rng(seed));
+    const [name] = one.applied;
+    if (one.applied.length !== 1 || !(name! in kept) || one.text === text) continue;
+    assert.ok(kept[name!]!(one.text), `${name}: ${one.text}`);
+    seen.add(name!);
+  }
+  assert.deepEqual([...seen].sort(), [...litmusMutatorNames].sort());
 });

@@ -9,8 +9,9 @@
 // --jobs J (default 2), --timeout SECONDS per case (default 2), --out DIR for bad cases
 // (default fuzz-failures), --cli-every K (one case in K also through the CLI; default 20,
 // 0 for none), --only I (just case I of the seed, to reproduce it), --differential (each
-// case also runs without skipping forbidden fork alternatives, and with skipping them at
-// every fork: the two answers must be the same).
+// case runs with neither of the speed-ups that skip work, forbidden-alternative pruning
+// and checks decided over bounds, then with each wherever it can be taken, then with
+// both: the answers must be the same; mostly mutated models, half the C and BPF tests generated).
 
 import { formatSummary, fuzz, parseOptions, type FuzzOptions } from './fuzz/run.js';
 

@@ -37,13 +37,15 @@ import {
 } from '../executions/enumerate.js';
 import {
   finalState,
+  finalRow,
   columnTypes,
   holds,
+  rowKey,
+  rowTest,
   sortColumns,
   compareStateRows,
-  columnKey,
   filterRegisterChecks,
-  stateValueKey,
+  stateOfRow,
   type FinalState,
   type StateValue as FinalStateValue,
 } from '../outcomes/final-state.js';
@@ -411,7 +413,7 @@ function evaluateTest(
   // not kept (the RCU family keeps 524,288 states; maps made its heap ~2.3 KB a state).
   const states = new Map<string, FinalStateValue[]>();
   const keepState = (row: FinalStateValue[]): void => {
-    const text = stateText(row);
+    const text = rowKey(row);
     if (!states.has(text)) states.set(text, row);
   };
   const flags = new Set<string>();
@@ -423,8 +425,10 @@ function evaluateTest(
   // the condition: those satisfying it for exists/~exists, those violating it for forall.
   // Other candidates are dropped before the model runs, so their states and flags never
   // show. `fast` also stops at the first such execution the model allows.
-  const relevant = (st: FinalState): boolean =>
-    speed === 'false' || holds(test.condition.prop, st) === (q !== 'forall');
+  // The condition, tested on each candidate's row of final values (rowTest).
+  const condition = rowTest(test.condition.prop, columns);
+  const relevant = (conditionHolds: boolean): boolean =>
+    speed === 'false' || conditionHolds === (q !== 'forall');
   const modelFile = setup.resolved.model.catFile;
   const filterChecks = test.filter
     ? filterRegisterChecks(test.filter, filterColumns, filterTypes)
@@ -478,8 +482,9 @@ function evaluateTest(
               !holds(test.filter, finalState(cand, filterColumns, memory, filterTypes))
             )
               return true;
-            const st = finalState(cand, columns, memory, types);
-            if (!relevant(st)) return true;
+            const row = finalRow(cand, columns, memory, types);
+            const conditionHolds = condition(row);
+            if (!relevant(conditionHolds)) return true;
             // Models that build coherence orders from the edges a candidate already forces
             // (herd's cos-opt.cat) read them as `pco`, which herd7's engine supplies.
             if (suppliesForcedCoherence) input.relations.set('pco', forcedCoherence(input));
@@ -497,18 +502,19 @@ function evaluateTest(
               modelInput === input
                 ? modelOutcomes
                 : withoutRegisterEvents(modelOutcomes, input.events.length);
-            const conditionHolds = holds(test.condition.prop, st);
+            let observedState: FinalState | undefined;
             for (const o of outcomes) {
               // An allowed execution through an access to no location: the test is wrong.
               if (o.allowed && cand.fault) throw cand.fault;
               if (o.allowed) {
                 for (const f of o.flags) flags.add(f);
-                keepState(columns.map((c) => st.get(columnKey(c)) ?? 0));
+                keepState(row);
                 if (conditionHolds) positive++;
                 else negative++;
               }
               if (observer) {
-                const execution = { candidate: cand, input, outcome: o, state: st, conditionHolds };
+                const state = (observedState ??= stateOfRow(row, columns));
+                const execution = { candidate: cand, input, outcome: o, state, conditionHolds };
                 if (observer.observe(execution) === false) return false;
               }
               if (o.allowed && speed === 'fast') return false;
@@ -621,11 +627,6 @@ function refuseUnknownExtensions(
     }
   };
   for (const t of test.threads) visit(t.body);
-}
-
-/** A state's identity among the distinct final states (its values, column by column). */
-function stateText(row: readonly FinalStateValue[]): string {
-  return row.map(stateValueKey).join(' ');
 }
 
 export type { StateLoc };

@@ -47,6 +47,8 @@ export interface BoundHost {
   n: number;
   /** The ordinary value of a node that reads no frame and no global after the fork. */
   evExact(e: RExp): V;
+  /** A function applied to an argument, as the evaluator applies it. */
+  call(fn: V, arg: V, loc: Location): V;
   /** Binding a pattern to a value, as the evaluator does (errors alike). */
   destructure(pat: RPat, v: V, loc: Location): V[];
   /** Whether a check's test (negation included) holds on a value. */
@@ -638,7 +640,7 @@ export class BoundRun {
       sameValue(last.arg, arg)
     )
       return last.value;
-    const value = this.at({ t: 'app', f: constant(c), x: constant(arg), loc: e.loc });
+    const value = this.host.call(c, arg, e.loc);
     if (c.frame === null)
       lastCalls.set(e, { body: c.body, combination: this.combination, arg, value });
     return value;

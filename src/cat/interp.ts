@@ -38,6 +38,10 @@ import {
   type VValSet,
 } from './values.js';
 
+/**
+ * A global defined by the host's bound runs (BoundHost.defineGlobal) by an expression
+ * other than its own `let`'s, evaluated when first read.
+ */
 class Thunk {
   value: V | null = null;
   /** Whether the value is the same for every candidate of the combination (see Evaluator.ev). */
@@ -53,24 +57,34 @@ class DeferredRec {
   constructor(public ins: Extract<CIns, { t: 'grec' }>) {}
 }
 
+/**
+ * A global slot: a value, or undefined for a top-level `let` not evaluated yet on this
+ * path (ProgramFacts.lazyDefs holds its definition), or a Thunk or DeferredRec (told
+ * apart by Evaluator.slotFixed's marks).
+ */
 type Slot = V | Thunk | DeferredRec | undefined;
 
-/** Evaluator.slotFixed's mark of a slot holding a DeferredRec. */
+/** Evaluator.slotFixed's marks of a slot holding a DeferredRec, and a Thunk. */
 const DEFERRED = 2;
+const THUNK = 3;
 
 /**
- * The frame of a `let ... in` expression, with whether each of its values is fixed for
- * the combination: a body reading only fixed values is fixed too (see evNode).
+ * The frame of a `let ... in` expression, with which of its values are fixed for the
+ * combination (bit i for value i; values from LET_FIXED_BITS on count as varying): a
+ * body reading only fixed values is fixed too (see evNode).
  */
 class LetFrame extends Frame {
   constructor(
     v: V[],
     p: Frame | null,
-    public fixed: boolean[],
+    public fixed: number,
   ) {
     super(v, p);
   }
 }
+
+/** The values of a LetFrame whose fixedness is kept (bits of a small integer). */
+const LET_FIXED_BITS = 30;
 
 /** The nodes whose values are never judged fixed for a combination (see evNode). */
 type OtherExp = Extract<RExp, { t: 'fun' | 'letrec' | 'match' | 'matchset' | 'try' | 'if' }>;
@@ -206,6 +220,8 @@ export class Evaluator implements PrimContext, BoundHost {
     this.slotFixed = new Uint8Array(prog.nslots);
     const facts = programFacts(prog);
     this.tagForms = facts.tagForms;
+    this.lazyDefs = facts.lazyDefs;
+    this.letRuns = facts.letRuns;
     this.loopMemo = new Array<V | undefined>(prog.loopCount);
     this.n = input.events.length;
     this.events = input.events;
@@ -232,6 +248,15 @@ export class Evaluator implements PrimContext, BoundHost {
   }
 
   private tagForms: Map<string, string>;
+  /** See ProgramFacts. */
+  private lazyDefs: ReadonlyArray<RExp | undefined>;
+  private letRuns: LetRuns | null;
+  /**
+   * The index of the last run of `let`s entered in the top-level code (Infinity once a
+   * bound run wrote slots of its own): a run at or before it is entered again (after a
+   * fork, say) and resets its slots.
+   */
+  private runsEntered = -1;
 
   /** The value of a name the model uses but never defines. */
   private resolveInput(name: string): V | typeof UNBOUND {
@@ -348,6 +373,19 @@ export class Evaluator implements PrimContext, BoundHost {
     return false;
   }
 
+  /**
+   * Whether a fork's set is the one judged for it (see DecidedChecks). An equal set takes
+   * the judged one's place: the next candidate's, often the very same object (a value
+   * kept for the combination), is then told equal without comparing its relations.
+   */
+  private judgedSet(decided: DecidedChecks, ins: CIns, set: V): boolean {
+    const judged = decided.forks.get(ins);
+    if (judged === set) return true;
+    if (!sameValue(judged, set)) return false;
+    decided.forks.set(ins, set);
+    return true;
+  }
+
   /** Over upper bounds: a fork's set, which must be the same on every path. */
   private judgeFork(ins: CIns, set: V, frame: Frame | null): void {
     const judged = this.judged!;
@@ -390,6 +428,13 @@ export class Evaluator implements PrimContext, BoundHost {
       upper.run();
     } catch (err) {
       if (err instanceof CatError || err === NOTHING_DECIDED) return null;
+      // A limit (LimitError) goes on up: the deadline and memory it reports are the run's,
+      // not this evaluation's (limits.ts keeps it, and every later check throws it again),
+      // so deciding nothing here would only let the next candidate stop the run instead.
+      // The judgement's own cost counts towards the run's limits like any candidate's
+      // (herd's -timeout counts all the CPU time): a run that finishes within its budget
+      // by less than one such evaluation may stop at the limit where it would not have
+      // without deciding; runs asking for -max-executions do not decide (api/run.ts).
       throw err;
     }
     const tests = new Set<CIns>();
@@ -436,10 +481,24 @@ export class Evaluator implements PrimContext, BoundHost {
       const ins = code[i];
       switch (ins.t) {
         case 'glet': {
+          // A run of `let`s binding single names (most of a model): their slots, one range,
+          // start unevaluated (each read evaluates its definition once, see evNode).
+          const run = code === this.prog.code ? this.letRuns : null;
+          if (run !== null && run.end[i] > i) {
+            // Entered for the first time, its slots were never written (only code after it
+            // reads them): nothing to reset.
+            if (i <= this.runsEntered) {
+              this.G.fill(undefined, run.lo[i], run.hi[i]);
+              this.slotFixed.fill(0, run.lo[i], run.hi[i]);
+            } else this.runsEntered = i;
+            i = run.end[i] - 1;
+            break;
+          }
           for (let b = 0, s = 0; b < ins.e.length; b++) {
             const pat = ins.pats[b];
             if (!pat.tuple) {
-              this.G[ins.slots[s++]] = new Thunk(ins.e[b]);
+              this.G[ins.slots[s]] = undefined;
+              this.slotFixed[ins.slots[s++]] = 0;
             } else {
               const vals = this.destructure(pat, this.ev(ins.e[b], null), ins.loc);
               const fixed = this.fixed ? 1 : 0;
@@ -498,7 +557,7 @@ export class Evaluator implements PrimContext, BoundHost {
             decideStats.skipped++;
             break;
           }
-          const ok = this.test(ins, frame);
+          const ok = this.testOnce(ins, frame);
           if (!ok && ins.type === 'check' && this.opts.allChecks) {
             this.pathFailures.push({
               name: ins.name ?? ins.text,
@@ -532,7 +591,7 @@ export class Evaluator implements PrimContext, BoundHost {
           const setFixed = this.fixed;
           // Decided checks hold on the paths through the alternatives judged (see there).
           if (this.judged !== null) this.judgeFork(ins, set, frame);
-          else if (this.decided !== null && !sameValue(this.decided.forks.get(ins), set))
+          else if (this.decided !== null && !this.judgedSet(this.decided, ins, set))
             this.decided = null;
           const elems = this.elements(set, ins.loc, 'with ... from');
           if (elems.length === 0) {
@@ -668,6 +727,10 @@ export class Evaluator implements PrimContext, BoundHost {
     return this.ev(e, null);
   }
 
+  call(fn: V, arg: V, loc: Location): V {
+    return this.apply(fn, arg, loc);
+  }
+
   holds(ins: Extract<CIns, { t: 'test' }>, v: V): boolean {
     return this.test({ ...ins, e: { t: 'const', v } }, null);
   }
@@ -677,11 +740,20 @@ export class Evaluator implements PrimContext, BoundHost {
   }
 
   defineGlobal(slot: number, e: RExp): void {
-    this.G[slot] = new Thunk(e);
+    this.runsEntered = Infinity; // slots of runs not entered yet are written
+    if (this.lazyDefs[slot] === e) {
+      this.G[slot] = undefined;
+      this.slotFixed[slot] = 0;
+    } else {
+      this.G[slot] = new Thunk(e);
+      this.slotFixed[slot] = THUNK;
+    }
   }
 
   setGlobal(slot: number, v: V): void {
+    this.runsEntered = Infinity;
     this.G[slot] = v;
+    this.slotFixed[slot] = 0;
   }
 
   /** The relation or set a check examined (evaluated again: only explanations ask). */
@@ -696,7 +768,30 @@ export class Evaluator implements PrimContext, BoundHost {
   }
 
   private test(ins: Extract<CIns, { t: 'test' }>, frame: Frame | null): boolean {
+    return this.verdict(ins, this.ev(ins.e, frame));
+  }
+
+  /**
+   * A test of the model's code: a value it examined before in the combination (the same
+   * object: values are never changed once made) has the verdict found then. The values
+   * kept as fixed for the combination are such (the RCU family's `acyclic cobase`: an
+   * acyclicity check per candidate otherwise).
+   */
+  private testOnce(ins: Extract<CIns, { t: 'test' }>, frame: Frame | null): boolean {
     const v = this.ev(ins.e, frame);
+    const last = this.shared.verdicts.get(ins);
+    if (last !== undefined && last.value === v) return last.holds;
+    const holds = this.verdict(ins, v);
+    if (last === undefined) this.shared.verdicts.set(ins, { value: v, holds });
+    else {
+      last.value = v;
+      last.holds = holds;
+    }
+    return holds;
+  }
+
+  /** Whether a test holds of the value v of its expression. */
+  private verdict(ins: Extract<CIns, { t: 'test' }>, v: V): boolean {
     let r: boolean;
     if (v instanceof Relation) {
       r =
@@ -859,6 +954,8 @@ export class Evaluator implements PrimContext, BoundHost {
 
   private force(slot: number): V {
     const s = this.G[slot];
+    if (s === undefined)
+      return this.lazyDefs[slot] === undefined ? (s as never) : this.bindLazy(slot);
     if (s instanceof Thunk) {
       if (s.value === null) s.value = this.ev(s.e, null);
       return s.value;
@@ -868,6 +965,17 @@ export class Evaluator implements PrimContext, BoundHost {
       return this.G[slot] as V;
     }
     return s as V;
+  }
+
+  /**
+   * Evaluates the definition of a top-level `let` not read yet on this path into its
+   * slot, with whether it is fixed for the combination; sets `fixed` as ev does.
+   */
+  private bindLazy(slot: number): V {
+    const v = this.ev(this.lazyDefs[slot]!, null);
+    this.G[slot] = v;
+    this.slotFixed[slot] = this.fixed ? 1 : 0;
+    return v;
   }
 
   // ----------------------------------------------------------- expressions
@@ -974,15 +1082,17 @@ export class Evaluator implements PrimContext, BoundHost {
         return Relation.knownEmptyOf(this.n);
       case 'glob': {
         const s = this.G[e.s];
-        if (s instanceof Thunk) {
-          if (s.value === null) {
-            s.value = this.ev(s.e, null);
-            s.fixed = this.fixed;
-          }
-          this.fixed = s.fixed;
-          return s.value;
-        }
+        if (s === undefined && this.lazyDefs[e.s] !== undefined) return this.bindLazy(e.s);
         const fixed = this.slotFixed[e.s];
+        if (fixed === THUNK) {
+          const t = s as Thunk;
+          if (t.value === null) {
+            t.value = this.ev(t.e, null);
+            t.fixed = this.fixed;
+          }
+          this.fixed = t.fixed;
+          return t.value;
+        }
         if (fixed === DEFERRED) {
           this.bindRec((s as DeferredRec).ins);
           return this.evNode(e, f);
@@ -993,7 +1103,8 @@ export class Evaluator implements PrimContext, BoundHost {
       case 'local': {
         let fr = f!;
         for (let d = e.d; d > 0; d--) fr = fr.p!;
-        this.fixed = fr instanceof LetFrame && fr.fixed[e.i];
+        this.fixed =
+          fr instanceof LetFrame && e.i < LET_FIXED_BITS && ((fr.fixed >> e.i) & 1) === 1;
         return fr.v[e.i];
       }
       case 'input': {
@@ -1098,14 +1209,16 @@ export class Evaluator implements PrimContext, BoundHost {
       }
       case 'let': {
         // Fixed when its body is, given which bound values are (see LetFrame).
-        const vals: V[] = [];
-        const fixed: boolean[] = [];
-        for (let b = 0; b < e.e.length; b++) {
-          const parts = this.destructure(e.pats[b], this.ev(e.e[b], f), e.loc);
+        const vals = new Array<V>(e.size);
+        let fixed = 0;
+        for (let b = 0, at = 0; b < e.e.length; b++) {
+          const pat = e.pats[b];
+          const v = this.ev(e.e[b], f);
           const bound = this.fixed;
-          for (const x of parts) {
-            vals.push(x);
-            fixed.push(bound);
+          const parts = pat.tuple ? this.destructure(pat, v, e.loc) : null;
+          for (let j = 0; j < pat.size; j++, at++) {
+            vals[at] = parts === null ? v : parts[j];
+            if (bound && at < LET_FIXED_BITS) fixed |= 1 << at;
           }
         }
         return this.ev(e.body, new LetFrame(vals, f, fixed));
@@ -1718,7 +1831,8 @@ function isNothing(v: V): boolean {
  */
 interface DecidedChecks {
   tests: ReadonlySet<CIns>;
-  forks: ReadonlyMap<CIns, V>;
+  /** By fork: its set (or an equal one a candidate found there since). */
+  forks: Map<CIns, V>;
 }
 
 /** What an evaluation over upper bounds found so far (see judgeChecks). */
@@ -1775,6 +1889,8 @@ interface SharedMemos {
   evaluations: number;
   /** The checks decided for the combination (see decideChecks); undefined: not yet judged. */
   decided: DecidedChecks | null | undefined;
+  /** By test: the value it examined last, and its verdict (see testOnce). */
+  verdicts: Map<CIns, { value: V; holds: boolean }>;
 }
 
 const watchedByProgram = new WeakMap<CompiledProgram, Uint8Array>();
@@ -1798,6 +1914,59 @@ interface ProgramFacts {
   perCandidateInputs: number[];
   /** The tests and fixpoints an evaluation over upper bounds may decide (monotone.ts). */
   monotone: MonotoneFacts;
+  /** By global slot: the definition of a top-level `let` binding it alone, evaluated when read. */
+  lazyDefs: Array<RExp | undefined>;
+  /** The runs of such `let`s in the top-level code (null: none worth one). */
+  letRuns: LetRuns | null;
+}
+
+/**
+ * By index in the top-level code: where a run of `let`s binding single names starts, the
+ * index after it (`end`) and the range of slots it binds (`lo` to `hi`, which the compiler
+ * numbers in code order); `end` is 0 at other indices. A run re-entered on a path (after
+ * a fork, say) makes its slots unevaluated again at once, instead of one by one.
+ */
+interface LetRuns {
+  end: Int32Array;
+  lo: Int32Array;
+  hi: Int32Array;
+}
+
+/** The top-level `let`s binding single names: definitions by slot, and their runs. */
+function lazyLets(prog: CompiledProgram): Pick<ProgramFacts, 'lazyDefs' | 'letRuns'> {
+  const lazyDefs = new Array<RExp | undefined>(prog.nslots);
+  const code = prog.code;
+  const single = (ins: CIns): ins is Extract<CIns, { t: 'glet' }> =>
+    ins.t === 'glet' && ins.pats.every((p) => !p.tuple);
+  for (const ins of code) if (single(ins)) ins.slots.forEach((s, b) => (lazyDefs[s] = ins.e[b]));
+  const runs: LetRuns = {
+    end: new Int32Array(code.length),
+    lo: new Int32Array(code.length),
+    hi: new Int32Array(code.length),
+  };
+  let any = false;
+  for (let i = 0; i < code.length;) {
+    const first = code[i];
+    if (!single(first) || first.slots.length === 0) {
+      i++;
+      continue;
+    }
+    // Extend while the next `let`'s slots follow on (the compiler numbers them in order).
+    const lo = first.slots[0];
+    let hi = lo;
+    let j = i;
+    for (; j < code.length; j++) {
+      const ins = code[j];
+      if (!single(ins) || !ins.slots.every((s, k) => s === hi + k)) break;
+      hi += ins.slots.length;
+    }
+    runs.end[i] = j;
+    runs.lo[i] = lo;
+    runs.hi[i] = hi;
+    any = true;
+    i = j;
+  }
+  return { lazyDefs, letRuns: any ? runs : null };
 }
 
 const factsByProgram = new WeakMap<CompiledProgram, ProgramFacts>();
@@ -1817,7 +1986,13 @@ function programFacts(prog: CompiledProgram): ProgramFacts {
     inputFixed.forEach((fixed, i) => {
       if (fixed === 0) perCandidateInputs.push(i);
     });
-    facts = { tagForms, inputFixed, perCandidateInputs, monotone: monotoneFacts(prog) };
+    facts = {
+      tagForms,
+      inputFixed,
+      perCandidateInputs,
+      monotone: monotoneFacts(prog),
+      ...lazyLets(prog),
+    };
     factsByProgram.set(prog, facts);
   }
   return facts;
@@ -1859,6 +2034,7 @@ function sharedMemosFor(prog: CompiledProgram, part: object | undefined): Shared
     forksVaried: new Set(),
     evaluations: 0,
     decided: undefined,
+    verdicts: new Map(),
   });
   if (part === undefined) return fresh();
   const known = sharedMemos.get(prog);

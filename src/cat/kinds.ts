@@ -14,10 +14,12 @@
 // relation operators over kind-determined operands; constants; inputs (their kinds are
 // the same for every candidate); globals bound by a `let` to a kind-determined
 // definition; globals whose kind the interpreter watches at run time (`with` names and
-// the values of a top-level `let rec`: see watchedSlots); and calls of a function bound
-// by a top-level `let` whose body is kind-determined when its parameter is, with
-// kind-determined arguments. Everything else (other calls, bindings, branches, `try`,
-// tuples, `++`) is not followed.
+// the values of a top-level `let rec`: see watchedSlots); calls of a function bound by a
+// top-level `let` whose body is kind-determined when its parameter is, with
+// kind-determined arguments; and `let ... in` binding single names to kind-determined
+// values, with a kind-determined body (its names then count as such: cos-opt.cat's
+// `let _RMW = R & W in rf & (W * _RMW)`). Everything else (other calls, tuple
+// bindings, branches, `try`, tuples, `++`) is not followed.
 
 import { assertNever } from '../diagnostics.js';
 import { checkLimits } from '../limits.js';
@@ -27,6 +29,12 @@ import type { CIns, CompiledProgram, RCond, RExp } from './resolved.js';
 export interface KindNode {
   /** Set on kind-determined nodes (see above). */
   kindDetermined?: true;
+}
+
+/** Which locals of each frame in scope are kind-determined, innermost first (as Frame). */
+interface Scope {
+  v: boolean[];
+  p: Scope | null;
 }
 
 /**
@@ -67,7 +75,9 @@ export function markKindDetermined(prog: CompiledProgram, variantSlots: Uint8Arr
   });
 
   // Judged once per node: at top level (no parameter in scope), and inside a function
-  // body called with a kind-determined argument (its parameter frame is then one).
+  // body called with a kind-determined argument (its parameter frame is then one). A
+  // node's scope (which locals are kind-determined) is the same each time it is judged in
+  // one of the two ways, for it follows from where the node is.
   const judged = new Map<RExp, boolean>();
   const judgedInBody = new Map<RExp, boolean>();
   // A definition being judged counts as not kind-determined for the globals reading it
@@ -81,62 +91,72 @@ export function markKindDetermined(prog: CompiledProgram, variantSlots: Uint8Arr
     const def = definition.get(s);
     if (def === undefined) return false;
     slotVerdict.set(s, false);
-    const v = determined(def, false);
+    const v = determined(def, false, null);
     slotVerdict.set(s, v);
     return v;
   };
 
-  const determined = (e: RExp, inBody: boolean): boolean => {
+  const determined = (e: RExp, inBody: boolean, scope: Scope | null): boolean => {
     const memo = inBody ? judgedInBody : judged;
     let v = memo.get(e);
     if (v === undefined) {
       checkLimits();
-      v = judge(e, inBody);
+      v = judge(e, inBody, scope);
       memo.set(e, v);
     }
     return v;
   };
 
-  const judge = (e: RExp, inBody: boolean): boolean => {
+  const judge = (e: RExp, inBody: boolean, scope: Scope | null): boolean => {
+    const sub = (x: RExp): boolean => determined(x, inBody, scope);
     if ((e as MemoNode).stageId !== undefined) return true;
     switch (e.t) {
       case 'const':
       case 'zero':
       case 'input':
         return true;
-      case 'local':
-        // Inside a called body with no binder of its own, depth 0 is the parameter.
-        return inBody && e.d === 0;
+      case 'local': {
+        let fr = scope;
+        for (let d = e.d; d > 0 && fr !== null; d--) fr = fr.p;
+        return fr !== null && fr.v[e.i] === true;
+      }
       case 'glob':
         return slotDetermined(e.s);
       case 'op1':
-        return determined(e.a, inBody);
+        return sub(e.a);
       case 'union':
       case 'seq':
-        return e.a.every((x) => determined(x, inBody));
+        return e.a.every(sub);
       case 'inter':
       case 'diff':
       case 'cart':
-        return determined(e.l, inBody) && determined(e.r, inBody);
+        return sub(e.l) && sub(e.r);
       case 'intercart':
-        return determined(e.r, inBody) && determined(e.s1, inBody) && determined(e.s2, inBody);
+        return sub(e.r) && sub(e.s1) && sub(e.s2);
       case 'app': {
         if (e.f.t !== 'glob') return false;
         const fn = definition.get(e.f.s);
         if (fn === undefined || fn.t !== 'fun') return false;
         // A tuple parameter takes a tuple written out with as many items.
         const argOk = fn.pat.tuple
-          ? e.x.t === 'tuple' &&
-            e.x.a.length === fn.pat.size &&
-            e.x.a.every((x) => determined(x, inBody))
-          : determined(e.x, inBody);
-        return argOk && determined(fn.body, true);
+          ? e.x.t === 'tuple' && e.x.a.length === fn.pat.size && e.x.a.every(sub)
+          : sub(e.x);
+        // The body's frame holds the parameter (its items for a tuple), all determined.
+        const params: Scope = { v: new Array<boolean>(fn.pat.size).fill(true), p: null };
+        return argOk && determined(fn.body, true, params);
+      }
+      case 'let': {
+        // A tuple pattern can fail on the value's size: not followed.
+        if (e.pats.some((p) => p.tuple)) return false;
+        const v = e.e.map(sub);
+        // The body is judged in any case: its nodes reading only determined names are.
+        const body = determined(e.body, inBody, { v, p: scope });
+        return body && v.every((x) => x);
       }
       case 'add':
       case 'set':
       case 'tuple':
       case 'fun':
-      case 'let':
       case 'letrec':
       case 'match':
       case 'matchset':
@@ -150,7 +170,7 @@ export function markKindDetermined(prog: CompiledProgram, variantSlots: Uint8Arr
 
   const visit = (e: RExp): void => {
     checkLimits();
-    if (determined(e, false)) (e as KindNode).kindDetermined = true;
+    if (determined(e, false, null)) (e as KindNode).kindDetermined = true;
     forEachChild(e, visit);
   };
   forEachIns(prog.code, (ins) => forEachExp(ins, visit));

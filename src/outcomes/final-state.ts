@@ -90,14 +90,39 @@ export function finalState(
   initial: Map<string, Value>,
   types: (IntType | null)[] | null = null,
 ): FinalState {
-  const st: FinalState = new Map();
+  return stateOfRow(finalRow(cand, columns, initial, types), columns);
+}
+
+/** A candidate's final state as a row: its value in each column, in the columns' order. */
+export function finalRow(
+  cand: Candidate,
+  columns: readonly StateLoc[],
+  initial: Map<string, Value>,
+  types: (IntType | null)[] | null = null,
+): StateValue[] {
+  const row = new Array<StateValue>(columns.length);
   for (let i = 0; i < columns.length; i++) {
-    const l = columns[i]!;
-    const v = readFinal(cand, l, initial);
+    const v = readFinal(cand, columns[i]!, initial);
     const type = types?.[i];
-    st.set(columnKey(l), type ? valueAtType(v, type) : v);
+    row[i] = type ? valueAtType(v, type) : v;
   }
+  return row;
+}
+
+/** The final state a row of `columns` stands for. */
+export function stateOfRow(row: readonly StateValue[], columns: readonly StateLoc[]): FinalState {
+  const st: FinalState = new Map();
+  for (let i = 0; i < columns.length; i++) st.set(columnKey(columns[i]!), row[i]!);
   return st;
+}
+
+/**
+ * A row's identity among the distinct final states: its values' keys (stateValueKey).
+ * (Joined, not concatenated: a string kept as a map key should be flat, not a rope of
+ * pieces; the RCU family keeps 524,288 of them.)
+ */
+export function rowKey(row: readonly StateValue[]): string {
+  return row.map(stateValueKey).join(' ');
 }
 
 function valueAtType(v: StateValue, type: IntType): StateValue {
@@ -125,6 +150,64 @@ function sameState(a: StateValue, b: StateValue | Value): boolean {
     return a.every((e, i) => sameValue(e, (b as readonly Value[])[i]!));
   }
   return sameValue(a, b as ResolvedValue);
+}
+
+/**
+ * The proposition p as a test of rows of `columns` (finalRow), as `holds` tests a state:
+ * a location not among the columns reads 0. The columns are looked up once, not per row.
+ */
+export function rowTest(
+  p: Prop,
+  columns: readonly StateLoc[],
+): (row: readonly StateValue[]) => boolean {
+  const index = new Map(columns.map((l, i) => [columnKey(l), i]));
+  const read = (l: StateLoc): ((row: readonly StateValue[]) => StateValue) => {
+    const i = index.get(columnKey(l));
+    return i === undefined ? () => 0 : (row) => row[i]!;
+  };
+  const compile = (q: Prop): ((row: readonly StateValue[]) => boolean) => {
+    switch (q.kind) {
+      case 'true':
+        return () => true;
+      case 'false':
+        return () => false;
+      case 'eq': {
+        const at = read(q.loc);
+        const value = q.value;
+        return (row) => sameState(at(row), value);
+      }
+      case 'eqArray': {
+        const at = read(q.loc);
+        const values = q.values;
+        return (row) => sameState(at(row), values);
+      }
+      case 'eqLoc': {
+        const at = read(q.loc);
+        const other = read(q.other);
+        return (row) => sameState(at(row), other(row));
+      }
+      case 'not': {
+        const arg = compile(q.arg);
+        return (row) => !arg(row);
+      }
+      case 'and': {
+        const args = q.args.map(compile);
+        return (row) => args.every((a) => a(row));
+      }
+      case 'or': {
+        const args = q.args.map(compile);
+        return (row) => args.some((a) => a(row));
+      }
+      case 'implies': {
+        const left = compile(q.left);
+        const right = compile(q.right);
+        return (row) => !left(row) || right(row);
+      }
+      default:
+        return assertNever(q);
+    }
+  };
+  return compile(p);
 }
 
 export function holds(p: Prop, st: FinalState): boolean {

@@ -9,6 +9,7 @@ import type { RunOptions } from '../../src/api/run.js';
 import type { TaskOutcome } from '../../src/batch/protocol.js';
 import { formatHerdReport, formatUnrollWarning } from '../../src/report/herd-text.js';
 import { comparableLines } from '../conformance.js';
+import { generateBpfTest, generateCTest } from './generate.js';
 import { mutate, Rng, type Dialect } from './mutate.js';
 
 /** A model that can be mutated: a folder copied into each case, one file of it mutated. */
@@ -156,10 +157,33 @@ export function caseRng(seed: number, index: number): Rng {
   return new Rng((seed ^ Math.imul(index + 1, 0x9e3779b9)) >>> 0);
 }
 
+/** What share of the cases mutates a model, and what share of C tests is generated. */
+export interface CaseMix {
+  /** Cases running a seed test with a mutated model (else a mutated test): 0.35. */
+  modelShare?: number;
+  /**
+   * Of the C and BPF tests run (mutated-test cases of C or BPF, and model cases of a C or
+   * BPF model), those made up by generate.ts and run unmutated instead of a corpus seed: 0.
+   */
+  generatedShare?: number;
+}
+
+/**
+ * --differential: the shortcuts differ on models most, and are taken only where the
+ * candidates are many: mostly mutated models, half of the C and BPF tests generated.
+ */
+export const DIFFERENTIAL_MIX: CaseMix = { modelShare: 0.8, generatedShare: 0.5 };
+
+/** Of two seeds drawn, the longer: model cases want tests with many candidates. */
+function longerOf(rng: Rng, pool: readonly string[]): string {
+  const [a, b] = [rng.pick(pool), rng.pick(pool)];
+  return b.length > a.length ? b : a;
+}
+
 /**
  * Write case `index` into `dir` (created): a mutated C, BPF or hardware test (run under its
- * architecture's own model), or (a `modelShare` of the cases) a seed test with a mutated
- * model file (the model's folder copied beside it, so includes resolve).
+ * architecture's own model), a generated C or BPF test, or (a `modelShare` of the cases) a seed
+ * test with a mutated model file (the model's folder copied beside it, so includes resolve).
  */
 export function makeCase(
   seeds: Seeds,
@@ -167,17 +191,25 @@ export function makeCase(
   index: number,
   dir: string,
   timeout: number,
-  modelShare = 0.35,
+  mix: CaseMix = {},
 ): FuzzCase {
+  const modelShare = mix.modelShare ?? 0.35;
+  const generatedShare = mix.generatedShare ?? 0;
   const rng = caseRng(seed, index);
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'test.litmus');
+  const generated = (set: 'C' | 'BPF'): string =>
+    (set === 'C' ? generateCTest : generateBpfTest)(rng, `gen-${seed}-${index}`);
   // The roll picks the kind: a mutated model in its top modelShare, else a mutated test
   // (the rest scaled to [0, 0.65), the shares of C, BPF and hardware tests).
   const first = rng.next();
   const roll = first < 1 - modelShare ? (first * 0.65) / (1 - modelShare) : 1;
   if (roll < 0.65) {
     const kind: CaseKind = roll < 0.3 ? 'C' : roll < 0.45 ? 'BPF' : 'asm';
+    if (kind !== 'asm' && rng.chance(generatedShare)) {
+      writeFileSync(file, generated(kind));
+      return { index, kind, file, opts: { timeout }, description: `generated ${kind} test` };
+    }
     const set = kind === 'asm' ? rng.pick(ASM_SETS) : kind;
     const pool = testsOf(seeds, set);
     const { text, applied } = mutate(rng.pick(pool), kind, rng.pick(pool), rng);
@@ -203,7 +235,9 @@ export function makeCase(
   const donor = readFileSync(join(modelDir, donorName), 'utf8');
   const { text, applied } = mutate(original, dialect, donor, rng);
   writeFileSync(join(modelDir, target), text);
-  writeFileSync(file, rng.pick(testsOf(seeds, model.arch)));
+  const set = model.arch;
+  const made = (set === 'C' || set === 'BPF') && rng.chance(generatedShare);
+  writeFileSync(file, made ? generated(set) : longerOf(rng, testsOf(seeds, set)));
   // A cfg's files and a model's includes are looked up in the current directory, then the
   // -I directories, then Ordo's models: without -I the case would run the shipped files.
   const opts: RunOptions =
@@ -215,11 +249,11 @@ export function makeCase(
     kind: 'model',
     file,
     opts,
-    description: `${model.label} ${target}: ${applied.join(', ')}`,
+    description: `${model.label} ${target}: ${applied.join(', ')}${made ? ` (generated ${set} test)` : ''}`,
   };
 }
 
-/** How a case ended. The last six are bugs. */
+/** How a case ended. The last seven are bugs. */
 export type FuzzClass =
   | 'ok'
   | 'clean error'
@@ -229,7 +263,8 @@ export type FuzzClass =
   | 'out of memory'
   | 'wrong exit status'
   | 'pruning changed the answer'
-  | 'deciding checks changed the answer';
+  | 'deciding checks changed the answer'
+  | 'shortcuts together changed the answer';
 
 export const BAD_CLASSES: readonly FuzzClass[] = [
   'internal error',
@@ -238,6 +273,7 @@ export const BAD_CLASSES: readonly FuzzClass[] = [
   'wrong exit status',
   'pruning changed the answer',
   'deciding checks changed the answer',
+  'shortcuts together changed the answer',
 ];
 
 /** `FILE:LINE:COL: message` or `FILE: message`, FILE a path or an input file's name. */
@@ -311,10 +347,11 @@ export function pruningDifference(pruned: TaskOutcome, unpruned: TaskOutcome): s
 
 /**
  * --differential: the reference run takes neither shortcut; each variant takes one of
- * them wherever it can (every fork searched for forbidden alternatives; the monotone
- * checks decided at every path combination's first evaluation, cat/monotone.ts) and is
- * compared with it, a difference counting as the variant's class. One shortcut per
- * variant, so a difference names the mechanism that made it.
+ * them wherever it can (every fork searched for forbidden alternatives and every partial
+ * reads-from choice of 8 candidates or more judged over bounds; the monotone checks
+ * decided at every path combination's first evaluation, cat/monotone.ts), or both, and
+ * is compared with it, a difference counting as the variant's class. One shortcut per
+ * variant first, so that a difference names the mechanism that made it.
  */
 export const DIFFERENTIAL_REFERENCE: Pick<RunOptions, 'pruneForbidden' | 'decideChecks'> = {
   pruneForbidden: false,
@@ -340,6 +377,15 @@ export const DIFFERENTIAL_VARIANTS: readonly DifferentialVariant[] = [
     referenceLabel: 'undecided',
     cls: 'deciding checks changed the answer',
     opts: { pruneForbidden: false, decideChecks: 'always' },
+  },
+  // Production takes both: a difference only they make together (a check decided over
+  // bounds that a pruned fork or a rejected partial choice then relies on) is its own
+  // class. Compared last, so that a difference either makes alone is named after it.
+  {
+    label: 'both',
+    referenceLabel: 'neither',
+    cls: 'shortcuts together changed the answer',
+    opts: { pruneForbidden: 'always', decideChecks: 'always' },
   },
 ];
 

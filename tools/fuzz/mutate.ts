@@ -394,8 +394,265 @@ const MUTATORS: ReadonlyArray<[string, Mutator]> = [
   ],
 ];
 
+// Litmus-test mutators aimed at one part of a test each: the header, the initial state,
+// registers, locations, the thread table, the final condition. Each part is read by its
+// own code in every front-end, with its own ways to go wrong.
+
+/** Replace the first match of `pattern` (a part of the test) by `edit` of it. */
+function editPart(t: string, pattern: RegExp, edit: (part: string) => string): string {
+  const m = pattern.exec(t);
+  if (!m) return t;
+  return t.slice(0, m.index) + edit(m[0]) + t.slice(m.index + m[0].length);
+}
+
+/** The first line: `ARCH name`. */
+const HEADER = /^[^\n]*/;
+/** The initial state: the first `{ ... }` before any thread (no nested braces). */
+const INIT = /\{[^{}]*\}/;
+/** The final condition and what may come with it, to the end of the test. */
+const CONDITION = /(^|\n)\s*(~\s*exists|exists|forall|filter|locations)\b[^]*$/;
+/** Register names of the dialects, as tokens. */
+const REGISTER = /(?<![\w%])(%?[re]?[a-d]x|%?r\d+|[XWxw]\d+|EAX|EBX|ECX|EDX)(?![\w])/g;
+
+const ARCH_WORDS = [
+  'C',
+  'BPF',
+  'AArch64',
+  'ARM',
+  'X86',
+  'X86_64',
+  'PPC',
+  'RISCV',
+  'LISA',
+  'MIPS',
+  'c',
+  'Zork',
+  '',
+];
+
+const INIT_ENTRIES = [
+  'x=1;',
+  '0:r0=1;',
+  '9:r1=x;',
+  '0:X1=zz;',
+  'int *p = &x;',
+  'x=y;',
+  '0:r0=&x;',
+  'int x[2];',
+  'x[5]=1;',
+  '0:r2=-99999999999999999999;',
+  'uint64_t y = 1;',
+  'atomic_t a = ATOMIC_INIT(1);',
+  'spinlock_t s;',
+  ';',
+  '=1;',
+  '0:=1;',
+  ':r0=1;',
+  '0:r0==1;',
+  '0:r0=1',
+  'x=',
+  'int;',
+  '0:r0=x; 0:r0=y;',
+  '-1:r0=1;',
+  '99999999999:r0=1;',
+];
+
+const ODD_REGISTERS = [
+  'r99',
+  'r-1',
+  'X31',
+  'XZR',
+  'W0',
+  'SP',
+  'r10',
+  'r11',
+  'x0',
+  '%rip',
+  'EIP',
+  '0:r0',
+  'r',
+  'R0',
+  'r00',
+  'r18446744073709551616',
+];
+
+const ODD_LOCATIONS = [
+  'q',
+  'x[0]',
+  'x[99]',
+  '*x',
+  '&x',
+  'x.y',
+  'r0',
+  '0:x',
+  'exists',
+  'P0',
+  '[x]',
+  'x+1',
+];
+
+const CONDITIONS = [
+  'exists (0:r9=1)',
+  'exists (5:r0=1)',
+  'exists (x=y)',
+  'exists (0:r0=x)',
+  'exists ()',
+  'exists',
+  'exists (0:r0=1 /\\)',
+  'exists (/\\ 0:r0=1)',
+  `exists ${'('.repeat(2000)}0:r0=1${')'.repeat(2000)}`,
+  'exists (true)',
+  'exists (false \\/ true)',
+  'exists (not (0:r0=1))',
+  'exists (0:r0=99999999999999999999)',
+  'exists (0:r0=-1)',
+  'exists 0:r0=1',
+  'exists (x[7]=1)',
+  'exists ([x]=1 /\\ [q]=2)',
+  'forall (0:r0=0 \\/ 0:r0=1)',
+  'filter (0:r0=1) exists (x=1)',
+  'filter (5:r0=1) exists (x=1)',
+  'locations [q;] exists (x=1)',
+  'locations [0:r9;] exists (x=1)',
+  'locations [] exists (x=1)',
+  'locations [x;x;0:r0;0:r0;] exists (x=1)',
+  'exists (0:r0=1) exists (0:r0=2)',
+  'exists (0:r0=1 \\/ ~x=1)',
+  'exists (x=1 /\\ x=2)',
+  '~exists (0:r0=1) forall (x=1)',
+  'exists (0:r0=1',
+  'exists 0:r0=1)',
+  'exists (0:r0 1)',
+  'exists (0:=1)',
+  'exists (:r0=1)',
+  'exists (-1:r0=1)',
+  'exists (0:r0=1 -> x=1)',
+  'exists (x=&y)',
+  'exists (0:r0=x /\\ 0:r0=&x)',
+  'exists (0:X0=1 /\\ 0:EAX=1 /\\ 0:r0=1)',
+  '',
+];
+
+const LITMUS_MUTATORS: ReadonlyArray<[string, Mutator]> = [
+  [
+    'garble the header',
+    (t, rng) =>
+      editPart(t, HEADER, (line) => {
+        const [arch = '', ...rest] = line.trim().split(/\s+/);
+        const name = rest.join(' ');
+        switch (rng.below(6)) {
+          case 0:
+            return `${rng.pick(ARCH_WORDS)} ${name}`;
+          case 1:
+            return arch;
+          case 2:
+            return `${arch} ${name}${rng.pick(ODD_CHARS)}${rng.pick(['', 'x'.repeat(5000)])}`;
+          case 3:
+            return `${line}\n${line}`;
+          case 4:
+            return `\n${line}`;
+          default:
+            return `${arch} ${rng.pick(['', '"quoted"', '(* c *)', '{', '|', ';', 'P0', 'exists'])}`;
+        }
+      }),
+  ],
+  [
+    'edit the initial state',
+    (t, rng) =>
+      editPart(t, INIT, (block) => {
+        const inner = block.slice(1, -1);
+        const entries = inner.split(';').filter((e) => e.trim() !== '');
+        switch (rng.below(5)) {
+          case 0:
+            return `{${inner} ${rng.pick(INIT_ENTRIES)}\n}`;
+          case 1:
+            return `{ ${rng.pick(INIT_ENTRIES)} ${inner}}`;
+          case 2:
+            return entries.length > 0 ? `{${inner} ${rng.pick(entries).trim()};\n}` : block;
+          case 3:
+            return rng.pick(['{', '', inner, `{${inner}`, `${inner}}`]);
+          default:
+            return `{${entries
+              .map((e) => (rng.chance(0.3) ? e.replace(/=/, rng.pick(['==', ':', '=='])) : e))
+              .join(';')};}`;
+        }
+      }),
+  ],
+  [
+    'rename a register',
+    (t, rng) => {
+      const regs = [...t.matchAll(REGISTER)];
+      if (regs.length === 0) return t;
+      const m = rng.pick(regs);
+      const by = rng.pick(ODD_REGISTERS);
+      // One use, or every use of that register (the test stays consistent, with a name
+      // the dialect may not allow).
+      return rng.chance(0.5)
+        ? replaceMatch(t, m, by)
+        : t.replaceAll(new RegExp(`(?<![\\w%])${m[0].replace(/[%]/g, '\\$&')}(?!\\w)`, 'g'), by);
+    },
+  ],
+  [
+    'rename a location',
+    (t, rng) => {
+      const init = INIT.exec(t)?.[0] ?? '';
+      const names = [
+        ...new Set([
+          ...[...init.matchAll(/(?<![\w:])([a-z]\w*)\s*=/g)].map((m) => m[1]!),
+          ...[...init.matchAll(/=\s*&?([a-z]\w*)/g)].map((m) => m[1]!),
+          ...[...t.matchAll(/\*\s*([a-z]\w*)\s*[,)]/g)].map((m) => m[1]!),
+        ]),
+      ].filter((n) => !/^(r\d+|int|u\d+|void|spinlock_t|atomic_t)$/.test(n));
+      if (names.length === 0) return t;
+      const name = rng.pick(names);
+      const uses = [...t.matchAll(new RegExp(`(?<![\\w:%])${name}(?!\\w)`, 'g'))];
+      const by = rng.pick(ODD_LOCATIONS);
+      return rng.chance(0.5)
+        ? replaceMatch(t, rng.pick(uses), by)
+        : t.replace(new RegExp(`(?<![\\w:%])${name}(?!\\w)`, 'g'), by);
+    },
+  ],
+  [
+    'edit the thread names',
+    (t, rng) => {
+      const names = [...t.matchAll(/(?<![\w:])P(\d+)(?=\s*[|;(])/g)];
+      if (names.length === 0) return t;
+      const m = rng.pick(names);
+      const by = rng.pick([
+        'P0',
+        'P1',
+        'P5',
+        'P-1',
+        'P99999999999',
+        'P',
+        'Q0',
+        'P0 | P0',
+        '',
+        'P0(',
+        '|',
+      ]);
+      return replaceMatch(t, m, by);
+    },
+  ],
+  [
+    'replace the final condition',
+    (t, rng) => {
+      const by = rng.pick(CONDITIONS);
+      const m = CONDITION.exec(t);
+      if (!m) return `${t}\n${by}\n`;
+      // Replaced, or added before or after the test's own.
+      const own = m[0];
+      const edited = rng.pick([`\n${by}\n`, `\n${by}\n${own}`, `${own}\n${by}\n`]);
+      return t.slice(0, m.index) + edited;
+    },
+  ],
+];
+
 /** Names of the mutators, in the order `mutate` draws them from. */
 export const mutatorNames = MUTATORS.map(([name]) => name);
+
+/** Names of the litmus-test mutators aimed at one part (drawn for tests, half of the time). */
+export const litmusMutatorNames = LITMUS_MUTATORS.map(([name]) => name);
 
 // Model mutators: edits that keep a cat or bell file parseable more often than not, so the
 // case reaches the evaluator, and that change what the checks decided over upper bounds of
@@ -423,8 +680,10 @@ const BINARY = /\s(\||;|&|\\)\s/g;
 function operands(t: string): RegExpMatchArray[] {
   const keywords =
     /^(let|rec|and|in|as|acyclic|irreflexive|empty|flag|show|include|with|from|procedure|call|end|match|fun|if|then|else|undefined_unless|enum|instructions|unshow|try|forall|do)$/;
+  const code = notCode(t);
   return [...t.matchAll(/(?<![\w'"-])[A-Za-z_][\w-]*(?![\w"(-])/g)].filter(
     (m) =>
+      code[m.index!] === 0 &&
       !keywords.test(m[0]) &&
       // Not a name being bound, nor in a comment, a tag list or an include.
       !/\b(let|rec|and|as|with|fun|procedure|call|show|unshow)\s+$/.test(
@@ -500,45 +759,224 @@ function statementStart(t: string, i: number): number {
   return at;
 }
 
+/** All reads paired with the writes to their location: from-reads' superset. */
+const READ_WRITE_PAIRS = '((R * W) & loc)';
+/** A read's source and the writes co-before it: taken from READ_WRITE_PAIRS, from-reads. */
+const frSources = (rf: string): string => `(${rf}^-1 ; (id | co^-1))`;
+
+/**
+ * A body of a function of `s` that reads `v`, a value varying with the candidate
+ * (`rf` where the caller gives no other).
+ */
+type Body = (s: string, v: string) => string;
+
+/**
+ * The shapes in which a function made from `body` reaches a call: passed to a top-level
+ * function (alone or in a tuple), returned by one, closing over a local bound to the
+ * varying value, or defined with `let rec ... and` beside the function that calls it.
+ * A run over bounds must apply such a closure itself: handed to the host's evaluator with
+ * the call, it would be applied over the host's own input (ef1ea31 fixed such a bug).
+ */
+const SHAPES = ['passed', 'tuple', 'returned', 'curried', 'closure', 'rec'] as const;
+type Shape = (typeof SHAPES)[number];
+
+/**
+ * `body` applied to `arg` (a fixed value) through functions of shape `shape`: the
+ * definitions to place before the use (top-level lines) and the expression used.
+ */
+function throughFunctions(
+  shape: Shape,
+  body: Body,
+  arg: string,
+  varying: string,
+  param = 'fuzz-s',
+): { defs: string; use: string } {
+  const lambda = `(fun ${param} -> ${body(param, varying)})`;
+  switch (shape) {
+    case 'passed':
+      return { defs: `let fuzz-app(h) = h(${arg})\n`, use: `fuzz-app${lambda}` };
+    case 'tuple':
+      return { defs: 'let fuzz-app2(h, x) = h(x)\n', use: `fuzz-app2(${lambda}, ${arg})` };
+    case 'returned':
+      return {
+        defs: 'let fuzz-compose(h) = fun y -> h(y)\n',
+        use: `fuzz-compose${lambda}(${arg})`,
+      };
+    case 'curried':
+      return {
+        defs: `let fuzz-minus(v) = fun fuzz-s -> ${body('fuzz-s', 'v')}\nlet fuzz-app(h) = h(${arg})\n`,
+        use: `fuzz-app(fuzz-minus(${varying}))`,
+      };
+    case 'closure':
+      return {
+        defs:
+          `let fuzz-closed = let fuzz-v = ${varying} in fun fuzz-s -> ${body('fuzz-s', 'fuzz-v')}\n` +
+          `let fuzz-app(h) = h(${arg})\n`,
+        use: 'fuzz-app(fuzz-closed)',
+      };
+    case 'rec':
+      return {
+        defs: `let rec fuzz-sub(fuzz-s) = ${body('fuzz-s', varying)} and fuzz-app(h) = h(${arg})\n`,
+        use: 'fuzz-app(fuzz-sub)',
+      };
+  }
+}
+
+/**
+ * Checks that hold on every candidate (each read reads from some write; each read shares
+ * its source with itself): over the rf of a partial choice they fail, so a closure
+ * applied over it rather than over the bounds makes whole subtrees rejected.
+ */
+const EVERY_CANDIDATE: ReadonlyArray<[Body, string]> = [
+  [(s, v) => `${s} \\ range(${v})`, 'R'],
+  [(s, v) => `${s} \\ (${v}^-1 ; ${v})`, '[R]'],
+  [(s, v) => `${s} & ~range(${v})`, 'R'],
+];
+
+/** By position: 1 inside a comment (`(* *)`, nested, `//`, `#`), 2 in a string, else 0. */
+function notCode(t: string): Uint8Array {
+  const mask = new Uint8Array(t.length);
+  let depth = 0;
+  for (let i = 0; i < t.length; i++) {
+    const two = t.slice(i, i + 2);
+    if (depth === 0 && (two === '//' || t[i] === '#')) {
+      while (i < t.length && t[i] !== '\n') mask[i++] = 1;
+    } else if (depth === 0 && t[i] === '"') {
+      mask[i++] = 2;
+      while (i < t.length && t[i] !== '"' && t[i] !== '\n') mask[i++] = 2;
+      if (i < t.length) mask[i] = 2;
+    } else if (two === '(*') {
+      depth++;
+      mask[i] = mask[++i] = 1;
+    } else if (depth > 0 && two === '*)') {
+      depth--;
+      mask[i] = mask[++i] = 1;
+    } else if (depth > 0) mask[i] = 1;
+  }
+  return mask;
+}
+
+/**
+ * Where the model's statements begin: after its name (a string, which an architecture
+ * may precede) when it has one, else at its first statement.
+ */
+function topOf(t: string): number {
+  const mask = notCode(t);
+  let i = 0;
+  while (i < t.length && (mask[i] === 1 || /\s/.test(t[i]!))) i++;
+  const title = /^(?!include\b)(?:[A-Za-z][\w-]*[ \t]+)?"[^"\n]*"[^\n]*(\n|$)/.exec(t.slice(i));
+  return title ? i + title[0].length : t.lastIndexOf('\n', i - 1) + 1;
+}
+
+/** `lines` placed where the model's statements begin (topOf). */
+function atTop(t: string, lines: string): string {
+  const at = topOf(t);
+  return t.slice(0, at) + (at > 0 && t[at - 1] !== '\n' ? '\n' : '') + lines + t.slice(at);
+}
+
 const MODEL_MUTATORS: ReadonlyArray<[string, Mutator]> = [
   [
     // From-reads written as what it is on every candidate (a read's writes to its location
     // other than its source and those co-before it): the model's own checks are then
     // shrinking in rf, so a polarity taken wrongly decides them over the bounds. Written
-    // with `\`, complement, a function of rf and co, or a (non-recursive) `let rec`.
+    // with `\`, complement, a function of rf and co, a (non-recursive) `let rec`, or a
+    // function passed along (throughFunctions).
     'write from-reads as a difference',
     (t, rng) => {
+      const code = notCode(t);
       const uses = [...t.matchAll(/(?<![\w'"-])(fr|fre|fri)(?![\w"(-])/g)].filter(
-        (m) => !/\b(let|rec|and|as)\s+$/.test(t.slice(Math.max(0, m.index! - 8), m.index)),
+        (m) =>
+          code[m.index!] === 0 &&
+          !/\b(let|rec|and|as)\s+$/.test(t.slice(Math.max(0, m.index! - 8), m.index)),
       );
       if (uses.length === 0) return t;
-      const sources = '(rf^-1 ; (id | co^-1))';
-      const all = '((R * W) & loc)';
-      const form = rng.below(4);
+      const sources = frSources('rf');
+      const all = READ_WRITE_PAIRS;
       const pair = rng.chance(0.5);
-      const fr =
-        form === 0
-          ? `(${all} \\ ${sources})`
-          : form === 1
-            ? `(${all} & ~${sources})`
-            : form === 2
-              ? `fuzz-fr(${pair ? 'rf, co' : 'rf'})`
-              : 'fuzz-fr';
+      let fr: string;
+      let def = '';
+      switch (rng.below(5)) {
+        case 0:
+          fr = `(${all} \\ ${sources})`;
+          break;
+        case 1:
+          fr = `(${all} & ~${sources})`;
+          break;
+        case 2:
+          fr = `fuzz-fr(${pair ? 'rf, co' : 'rf'})`;
+          def = `let fuzz-fr(${pair ? 'r, c' : 'r'}) = ${all} \\ (r^-1 ; (id | ${pair ? 'c' : 'co'}^-1))\n`;
+          break;
+        case 3:
+          // Recursive in name only (the fixpoint is the difference): a `let rec` whose
+          // body shrinks as rf grows.
+          fr = 'fuzz-fr';
+          def = `let rec fuzz-fr = (${all} \\ ${sources}) | (fuzz-fr & po)\n`;
+          break;
+        default: {
+          const through = throughFunctions(
+            rng.pick(SHAPES),
+            (s, v) => `${s} \\ ${frSources(v)}`,
+            all,
+            'rf',
+          );
+          fr = through.use;
+          def = through.defs;
+        }
+      }
       // Every use, so that each check reading from-reads reads the rewritten one.
       let out = t;
       for (const m of uses.reverse()) {
         const part = m[0] === 'fre' ? ' & ext' : m[0] === 'fri' ? ' & int' : '';
         out = replaceMatch(out, m, part === '' ? fr : `(${fr}${part})`);
       }
-      if (form < 2) return out;
-      const def =
-        form === 2
-          ? `let fuzz-fr(${pair ? 'r, c' : 'r'}) = ${all} \\ (r^-1 ; (id | ${pair ? 'c' : 'co'}^-1))\n`
-          : // Recursive in name only (the fixpoint is the difference): a `let rec` whose
-            // body shrinks as rf grows.
-            `let rec fuzz-fr = (${all} \\ ${sources}) | (fuzz-fr & po)\n`;
-      const at = statementStart(t, uses[uses.length - 1]!.index!);
+      const at = Math.max(statementStart(t, uses[uses.length - 1]!.index!), topOf(t));
       return out.slice(0, at) + def + out.slice(at);
+    },
+  ],
+  [
+    // The same value on every candidate, read through a function passed along: only a
+    // shortcut that applies the function over the wrong input changes the answer.
+    'route an operand through a function passed along',
+    (t, rng) => {
+      const ws = operands(t);
+      if (ws.length === 0) return t;
+      const m = rng.pick(ws);
+      const shape = rng.pick(['passed', 'tuple', 'returned'] as const);
+      // The function ignores its argument (named apart from every name the operand may
+      // be) and returns the operand (a local it closes over, or a global).
+      const { defs, use } = throughFunctions(shape, () => m[0], 'id', m[0], 'fuzz-unused');
+      const at = Math.max(statementStart(t, m.index!), topOf(t));
+      const out = replaceMatch(t, m, `(${use})`);
+      return out.slice(0, at) + defs + out.slice(at);
+    },
+  ],
+  [
+    'add a check through a function passed along',
+    (t, rng) => {
+      const shape = rng.pick(SHAPES);
+      if (rng.chance(0.7)) {
+        // One that every candidate passes.
+        const [body, arg] = rng.pick(EVERY_CANDIDATE);
+        const { defs, use } = throughFunctions(shape, body, arg, 'rf');
+        const check = rng.chance(0.8)
+          ? `empty ${use} as fuzz-every`
+          : `flag ~empty ${use} as fuzz-every`;
+        // Mostly before the model's own statements: a run over bounds stops at a fork
+        // whose set the reads left still change, so a check after one is seldom judged.
+        return rng.chance(0.7)
+          ? atTop(t, `${defs}${check}\n`)
+          : `${t.replace(/\s*$/, '')}\n${defs}${check}\n`;
+      }
+      const op = rng.pick([' \\ ', ' & ', ' | ', ' ; ']);
+      const { defs, use } = throughFunctions(
+        shape,
+        (s, v) => `${s}${op}${v}`,
+        rng.pick(COVERABLE),
+        rng.pick(VARYING),
+      );
+      const kind = rng.pick(['acyclic', 'irreflexive', 'empty']);
+      const check = rng.pick([`${kind} ${use} as fuzz-ho`, `flag ~${kind} ${use} as fuzz-ho`]);
+      return `${t.replace(/\s*$/, '')}\n${defs}${check}\n`;
     },
   ],
   [
@@ -727,12 +1165,19 @@ export function mutate(
   for (let i = 0; i < count; i++) {
     const model = (dialect === 'cat' || dialect === 'bell') && rng.chance(0.9);
     // From-reads written as a difference turns the model's own checks shrinking in rf:
-    // drawn half of the time (it does nothing to files without `fr`).
+    // drawn 40 % of the time (it does nothing to files without `fr`); a check every
+    // candidate passes, read through functions passed along, 15 %.
+    const roll = rng.next();
+    const test = dialect === 'C' || dialect === 'BPF' || dialect === 'asm';
     const [name, fn] = !model
-      ? rng.pick(MUTATORS)
-      : rng.chance(0.5)
+      ? test && rng.chance(0.5)
+        ? rng.pick(LITMUS_MUTATORS)
+        : rng.pick(MUTATORS)
+      : roll < 0.4
         ? MODEL_MUTATORS[0]!
-        : rng.pick(MODEL_MUTATORS);
+        : roll < 0.55
+          ? MODEL_MUTATORS[2]!
+          : rng.pick(MODEL_MUTATORS);
     text = fn(text, rng, dialect, donor);
     applied.push(name);
   }
