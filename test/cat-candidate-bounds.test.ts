@@ -11,6 +11,7 @@ import { loadModel, evaluateModel } from '../src/cat/index.js';
 import { rejectsEveryCandidate } from '../src/cat/candidate-bounds.js';
 import { Relation } from '../src/relations/index.js';
 import { mkInput, type Ev } from './support/cat-models.js';
+import { corpusPath } from './support/corpus.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ordo-candidate-bounds-'));
 let counter = 0;
@@ -156,4 +157,66 @@ test('a model reading herd`s pco is not judged over these bounds', () => {
     {},
   );
   assert.equal(verdict, false);
+});
+
+test('a fork on a set of coherence orders grown by cross.cat is searched by its elements', () => {
+  // Five writes after the initial one: 120 orders, added to the set one `++` at a time
+  // (a set that large grows unsorted, values.ts: the search takes its elements as added).
+  const evs: Ev[] = [
+    { kind: 'W', thread: -1, loc: 'x', value: 0 },
+    ...[1, 2, 3, 4, 5].map((v): Ev => ({ kind: 'W', thread: 0, loc: 'x', value: v })),
+    { kind: 'R', thread: 1, loc: 'x', value: 0 },
+    { kind: 'R', thread: 2, loc: 'x', value: 0 },
+  ];
+  const reads = [6, 7];
+  const writes = [0, 1, 2, 3, 4, 5];
+  const p = join(dir, `m${counter++}.cat`);
+  writeFileSync(
+    p,
+    [
+      '"t"',
+      'include "cross.cat"',
+      'with co from generate_orders(W, [IW] ; loc ; [W \\ IW])',
+      // A read of a write that is not the last one in co.
+      'empty co^-1 ; rf as reads-last',
+    ].join('\n') + '\n',
+  );
+  const m = loadModel({
+    catFile: p,
+    variants: [],
+    includeDirs: [corpusPath('models', 'herd-lib')],
+  });
+  const verdict = (chosen: Pair[]): { rejectsAll: boolean; someAllowed: boolean } => {
+    const lower = mkInput(evs, chosen);
+    const open = reads.filter((r) => !chosen.some(([, c]) => c === r));
+    const upper = Relation.fromPairs(evs.length, [
+      ...chosen,
+      ...open.flatMap((r) => writes.map((w): Pair => [w, r])),
+    ]);
+    const rejectsAll = rejectsEveryCandidate(
+      m.program,
+      lower,
+      { rf: upper, FW: lower.sets.get('FW')! },
+      {},
+    );
+    let completions: Pair[][] = [chosen];
+    for (const r of open)
+      completions = completions.flatMap((c) => writes.map((w): Pair[] => [...c, [w, r]]));
+    const someAllowed = completions.some((rf) =>
+      evaluateModel(m, mkInput(evs, rf)).some((o) => o.allowed),
+    );
+    return { rejectsAll, someAllowed };
+  };
+  // The initial write is first in every order: a read of it fails on every one.
+  assert.deepEqual(verdict([[0, 6]]), { rejectsAll: true, someAllowed: false });
+  // A read of write 3: the orders ending with write 3 pass (read 7 reads it too).
+  assert.deepEqual(verdict([[3, 6]]), { rejectsAll: false, someAllowed: true });
+  // Reads of two different writes: one of them is not last in any order.
+  assert.deepEqual(
+    verdict([
+      [2, 6],
+      [4, 7],
+    ]),
+    { rejectsAll: true, someAllowed: false },
+  );
 });
