@@ -196,10 +196,11 @@ export class Evaluator implements PrimContext, BoundHost {
    */
   private fixed = false;
   /**
-   * Global slots holding a value (not a thunk) fixed for the combination (1), or a
-   * DeferredRec (DEFERRED: told apart without a type test on every read).
+   * By global slot: 1 for a value fixed for the combination, 0 for another value (or
+   * none yet), DEFERRED for a DeferredRec, THUNK for a Thunk (told apart without a type
+   * test on every read).
    */
-  private slotFixed: Uint8Array;
+  private slotFixed: number[];
   /** Inputs that are the same for every candidate of the combination, by input index. */
   private inputFixed: Uint8Array;
   /** Values shared by the steps of the top-level fixpoint being computed (see invariance.ts). */
@@ -217,7 +218,9 @@ export class Evaluator implements PrimContext, BoundHost {
     this.memo = new Array<V | undefined>(prog.memoCount);
     this.shared = sharedMemosFor(prog, input.fixedPart);
     this.stageMemo = this.shared.stage;
-    this.slotFixed = new Uint8Array(prog.nslots);
+    // An array, not a Uint8Array: a typed array of more than 64 bytes gets a backing
+    // store off the heap (~1 us to make, and the GC tracks it), one per candidate.
+    this.slotFixed = new Array<number>(prog.nslots).fill(0);
     const facts = programFacts(prog);
     this.tagForms = facts.tagForms;
     this.lazyDefs = facts.lazyDefs;
