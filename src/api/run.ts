@@ -40,7 +40,6 @@ import {
   finalRow,
   columnTypes,
   holds,
-  rowKey,
   rowTest,
   sortColumns,
   compareStateRows,
@@ -50,6 +49,7 @@ import {
   type StateValue as FinalStateValue,
 } from '../outcomes/final-state.js';
 import { conditionVerdict, type Observation } from '../outcomes/verdict.js';
+import { StateRowSet } from '../outcomes/state-set.js';
 import type { Candidate, PartialCandidates } from '../executions/enumerate.js';
 import { rejectsEveryCandidate } from '../cat/candidate-bounds.js';
 import type { ModelInput } from '../cat/input.js';
@@ -409,13 +409,10 @@ function evaluateTest(
     decideChecks: !observer && opts.maxExecutions === undefined && (opts.decideChecks ?? true),
   };
 
-  // By their text, the distinct final states as rows: the state maps of the candidates are
+  // The distinct final states as rows (StateRowSet): the state maps of the candidates are
   // not kept (the RCU family keeps 524,288 states; maps made its heap ~2.3 KB a state).
-  const states = new Map<string, FinalStateValue[]>();
-  const keepState = (row: FinalStateValue[]): void => {
-    const text = rowKey(row);
-    if (!states.has(text)) states.set(text, row);
-  };
+  const states = new StateRowSet();
+  const keepState = (row: FinalStateValue[]): void => states.add(row);
   const flags = new Set<string>();
   let positive = 0;
   let negative = 0;
