@@ -2,8 +2,18 @@
 // relations grow without a copy per element, and must still be the sets the copies made.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Relation } from '../src/relations/index.js';
-import { compareV, mkValSet, valSetAdd, type V, type VValSet } from '../src/cat/values.js';
+import { EventSet, Relation } from '../src/relations/index.js';
+import {
+  EMPTY,
+  UNV,
+  compareV,
+  mkValSet,
+  sameValue,
+  valSetAdd,
+  type V,
+  type VValSet,
+} from '../src/cat/values.js';
+import { PRIMITIVES, readsEventValues } from '../src/cat/primitives.js';
 
 const N = 12;
 
@@ -100,4 +110,54 @@ test('relations agreeing on their first rows are still sorted by all of their wo
   const s = grown({ k: 'valset', items: [] }, rels);
   sameItems(s.items, mkValSet(rels).items);
   for (let i = 1; i < s.items.length; i++) assert.ok(compareV(s.items[i - 1], s.items[i]) < 0);
+});
+
+test('sameValue: equal content is the same value, and kinds are never confused', () => {
+  const r = relationOf(5);
+  const tag = (enumName: string, name: string): V => ({ k: 'tag', enumName, name });
+  const tuple = (...items: V[]): V => ({ k: 'tuple', items });
+  // Equal content in other objects.
+  assert.ok(sameValue(r, relationOf(5)));
+  assert.ok(sameValue(EventSet.of(N, [1, 3]), EventSet.of(N, [3, 1])));
+  assert.ok(sameValue({ k: 'event', e: 2 }, { k: 'event', e: 2 }));
+  assert.ok(sameValue({ k: 'pair', a: 1, b: 2 }, { k: 'pair', a: 1, b: 2 }));
+  assert.ok(sameValue(tag('scopes', 'wg'), tag('scopes', 'wg')));
+  assert.ok(sameValue(tuple(r, tag('a', 'b')), tuple(relationOf(5), tag('a', 'b'))));
+  assert.ok(sameValue(mkValSet([r, relationOf(9)]), mkValSet([relationOf(9), relationOf(5)])));
+  assert.ok(sameValue(EMPTY, { k: 'empty' }));
+  assert.ok(sameValue(UNV, { k: 'unv' }));
+  // Other content, or the same content of another kind.
+  assert.ok(!sameValue(r, relationOf(6)));
+  assert.ok(!sameValue({ k: 'pair', a: 1, b: 2 }, { k: 'pair', a: 2, b: 1 }));
+  assert.ok(!sameValue(tag('scopes', 'wg'), tag('regions', 'wg')));
+  assert.ok(!sameValue(tuple(r), tuple(r, r)));
+  assert.ok(!sameValue(tuple(r), mkValSet([r])));
+  assert.ok(!sameValue(mkValSet([r]), mkValSet([r, relationOf(9)])));
+  assert.ok(!sameValue(EMPTY, new Relation(N)), '{} is not an empty relation');
+  assert.ok(!sameValue(new Relation(N), new EventSet(N)));
+  assert.ok(!sameValue(EMPTY, UNV));
+  assert.ok(!sameValue({ k: 'event', e: 2 }, { k: 'pair', a: 2, b: 2 }));
+  // Functions: only the same object (their bodies are not compared).
+  const body = { t: 'zero' } as const;
+  const f: V = {
+    k: 'clo',
+    id: 1,
+    pat: { tuple: false, size: 1 },
+    body,
+    frame: null,
+    name: 'f',
+  } as V;
+  const g: V = { ...f } as V;
+  assert.ok(sameValue(f, f));
+  assert.ok(!sameValue(f, g));
+  assert.ok(!sameValue(tuple(f), tuple(g)));
+});
+
+test('readsEventValues names the built-ins whose value depends on event values', () => {
+  const readers = PRIMITIVES.filter(([name, fn]) =>
+    readsEventValues({ k: 'prim', name, fn, id: 0 } as V),
+  ).map(([name]) => name);
+  assert.deepEqual(readers, ['different-values']);
+  assert.ok(!readsEventValues(relationOf(1)));
+  assert.ok(!readsEventValues({ k: 'tag', enumName: 'x', name: 'different-values' }));
 });

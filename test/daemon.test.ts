@@ -156,15 +156,24 @@ test(
     const runs = Array.from(
       { length: 5 },
       () =>
-        new Promise<number | null>((done) =>
-          spawn(ordoBin, args, {
+        new Promise<{ status: number | null; stderr: string }>((done) => {
+          const child = spawn(ordoBin, args, {
             cwd: work,
-            stdio: 'ignore',
+            stdio: ['ignore', 'ignore', 'pipe'],
             env: { ...process.env, ORDO_DAEMON_DIR: daemonDir, ORDO_DAEMON: 'require' },
-          }).on('exit', (code) => done(code)),
-        ),
+          });
+          let stderr = '';
+          child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+          child.on('close', (status) => done({ status, stderr }));
+        }),
     );
-    assert.deepEqual(await Promise.all(runs), [124, 124, 124, 124, 124]);
+    const answers = await Promise.all(runs);
+    // The messages say why a request was not answered by a warm process, if one was not.
+    assert.deepEqual(
+      answers.map((a) => a.status),
+      [124, 124, 124, 124, 124],
+      answers.map((a) => a.stderr).join(''),
+    );
   },
 );
 

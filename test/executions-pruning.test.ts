@@ -265,7 +265,9 @@ test('partial choices are asked about where their answers have paid, by the figu
   policy.combination(choices);
   // Nothing asked before candidates were measured.
   assert.equal(policy.worthAsking(3), false);
-  for (let i = 0; i < 16; i++) policy.visited(1); // 1 ms each: 4^10 ms expected, a large run
+  policy.visited(8, 8); // 1 ms each, but fewer candidates than FIRST_CANDIDATES
+  assert.equal(policy.worthAsking(3), false);
+  policy.visited(8, 8); // 1 ms each: 4^10 ms expected, a large run
   assert.equal(policy.worthAsking(3), true, 'the first answers at a depth are asked for');
   assert.equal(policy.worthAsking(9), false, 'fewer than 8 candidates below');
   // Depth 3: answers cost 2 ms and reject: worth it (64 ms saved per rejection).

@@ -6,6 +6,7 @@ import { parsePpcLitmus } from '../src/frontend/ppc/index.js';
 import { exploreThread } from '../src/events/traces.js';
 import { sortColumns } from '../src/outcomes/final-state.js';
 import { findArchitecture } from '../src/arch/index.js';
+import { runTestText } from '../src/api/run.js';
 
 function ppc(rows: string[], init = '0:r2=x;'): ReturnType<typeof parsePpcLitmus> {
   const text = ['PPC t', `{ ${init} }`, ' P0 ;', ...rows.map((r) => ` ${r} ;`), 'exists (0:r1=0)'];
@@ -94,4 +95,23 @@ test('PPC: a symbolic register %r is a register of each thread that names it', (
   const t = parsePpcLitmus(text.join('\n') + '\n', 't.litmus');
   const regs = t.init.filter((e) => e.thread !== null).map((e) => `${e.thread}:${e.name}`);
   assert.deepEqual(regs.sort(), ['0:%a', '1:%a', '1:%b']);
+});
+
+test('PPC: an address register holding no location is an error at its instruction', () => {
+  // r3 (and r4) of P1 are never given a location: the address is a number.
+  for (const [access, value] of [
+    ['lwz r1,8(r3)', 8],
+    ['lwzx r1,r3,r4', 0],
+    ['stw r1,0(r3)', 0],
+    ['lwarx r1,r3,r4', 0],
+  ] as const) {
+    const text = `PPC t\n{ 0:r2=x; }\n P0           | P1 ;\n lwz r1,0(r2) | ${access} ;\nexists (0:r1=0)\n`;
+    assert.throws(
+      () => runTestText('t.litmus', text),
+      (err: unknown) =>
+        err instanceof OrdoError &&
+        err.format().startsWith(`t.litmus:4:17: value ${value} is used as an address`),
+      access,
+    );
+  }
 });

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { OrdoError } from '../src/diagnostics.js';
 import type { Stmt } from '../src/program/ir.js';
 import { parseRiscvLitmus } from '../src/frontend/riscv/index.js';
+import { runTestText } from '../src/api/run.js';
 
 function riscv(rows: string[], init = '0:x6=x;'): Stmt[] {
   const text = [
@@ -83,4 +84,18 @@ test('RISCV: the compare-with-zero branches test a register against 0', () => {
     left: { kind: 'reg', name: 'x5' },
     right: { kind: 'const', value: 0n },
   });
+});
+
+test('RISC-V: an address register holding no location is an error at its instruction', () => {
+  // x7 of P1 is never given a location: the address is a number.
+  for (const access of ['lw x5,0(x7)', 'sw x5,0(x7)', 'lr.w x5,0(x7)', 'amoswap.w x5,x8,(x7)']) {
+    const text = `RISCV t\n{ 0:x6=x; }\n P0          | P1 ;\n lw x5,0(x6) | ${access} ;\nexists (0:x5=0)\n`;
+    assert.throws(
+      () => runTestText('t.litmus', text),
+      (err: unknown) =>
+        err instanceof OrdoError &&
+        err.format().startsWith('t.litmus:4:16: value 0 is used as an address'),
+      access,
+    );
+  }
 });

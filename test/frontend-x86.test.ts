@@ -25,7 +25,7 @@ test('X86_64: movl to memory is a plain store, from memory a plain load into the
   assert.deepEqual(store, {
     kind: 'store',
     annot: [],
-    addr: { kind: 'addr', name: 'x' },
+    addr: { kind: 'addr', name: 'x', pos: { file: 't.litmus', line: 4, col: 2 } },
     value: { kind: 'const', value: 1n },
     pos: { file: 't.litmus', line: 4, col: 2 },
   });
@@ -184,5 +184,21 @@ test('X86_64: a jump takes one label; an error names it, at its cell', () => {
   assert.equal(
     f.format(),
     "t.litmus:5:2: Unsupported x86 instruction 'jl L0' (herd7's X86_64 spells the signed conditions jlt, jle, jgt, jge).",
+  );
+});
+
+test('X86, X86_64: an address register holding no location is an error at its instruction', () => {
+  // P1's base register is never given a location: the value 0 is used as an address.
+  const intel =
+    'X86 t\n{ }\n P0          | P1            ;\n MOV EAX,[x] | MOV EAX,[EBX] ;\nexists (0:EAX=0)\n';
+  assert.match(
+    errorOf(() => runTestText('t.litmus', intel)).format(),
+    /^t\.litmus:4:16: value 0 is used as an address/,
+  );
+  const att =
+    'X86_64 t\n{ 0:rax=x; }\n P0               | P1                  ;\n movl (%rax),%ebx | movl 4(%rcx),%ebx ;\nexists (0:rbx=0)\n';
+  assert.match(
+    errorOf(() => runTestText('t.litmus', att)).format(),
+    /^t\.litmus:4:21: value 4 is used as an address/,
   );
 });

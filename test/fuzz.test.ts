@@ -6,7 +6,13 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { modelMutatorNames, mutate, mutatorNames, Rng } from '../tools/fuzz/mutate.js';
+import {
+  litmusMutatorNames,
+  modelMutatorNames,
+  mutate,
+  mutatorNames,
+  Rng,
+} from '../tools/fuzz/mutate.js';
 import {
   classifyOutcome,
   collectSeeds,
@@ -21,7 +27,7 @@ import {
 import { fuzz, parseOptions } from '../tools/fuzz/run.js';
 import type { TaskOutcome } from '../src/batch/protocol.js';
 import { loadSetup, runTest, runTestText, type TestResult } from '../src/api/run.js';
-import { generateCTest } from '../tools/fuzz/generate.js';
+import { generateBpfTest, generateCTest } from '../tools/fuzz/generate.js';
 import { parseCLitmus } from '../src/frontend/c/index.js';
 import {
   buildTraces,
@@ -60,7 +66,11 @@ test('mutations are reproducible from the seed and change the text', () => {
     for (const name of one.applied) seen.add(name);
   }
   assert.ok(changed > 150, `only ${changed} of 200 mutations changed the text`);
-  assert.deepEqual([...seen].sort(), [...mutatorNames].sort(), 'every mutator is drawn');
+  assert.deepEqual(
+    [...seen].sort(),
+    [...mutatorNames, ...litmusMutatorNames].sort(),
+    'every mutator is drawn',
+  );
 });
 
 test('a case is written the same way from the same seed and index', () => {
@@ -397,7 +407,7 @@ test('model mutations pass functions along in every shape, and keep the answer',
   assert.ok(checkFirst > 0, 'no check placed before the model statements');
 });
 
-test('generated C tests are reproducible, run, and have partial choices the model rejects', () => {
+test('generated C and BPF tests are reproducible, run, and have partial choices the model rejects', () => {
   const setup = loadSetup({});
   const stats: EnumerationStats = { combinations: 0, readsFromLeaves: 0 };
   const observations = new Set<string>();
@@ -422,26 +432,60 @@ test('generated C tests are reproducible, run, and have partial choices the mode
   }
   // Forbidden outcomes, and candidates enough below partial choices to judge them.
   assert.deepEqual([...observations].sort(), ['Always', 'Never', 'Sometimes']);
+  // The same plans in BPF: they run, with the same spread of answers.
+  const bpf = new Set<string>();
+  for (let seed = 0; seed < 30; seed++) {
+    const text = generateBpfTest(new Rng(seed), `gen-${seed}`);
+    assert.equal(generateBpfTest(new Rng(seed), `gen-${seed}`), text);
+    bpf.add(runTestText(`gen-${seed}.litmus`, text).observation);
+  }
+  assert.deepEqual([...bpf].sort(), ['Always', 'Never', 'Sometimes']);
   assert.ok((stats.partialChecks ?? 0) > 30, JSON.stringify(stats));
   assert.ok((stats.partialRejected ?? 0) > 0, JSON.stringify(stats));
 });
 
-test('--differential draws generated C tests, alone and under mutated models', () => {
+test('--differential draws generated C and BPF tests, alone and under mutated models', () => {
   const seeds = collectSeeds(repoRoot, corpusPath());
   const dir = mkdtempSync(join(tmpdir(), 'ordo-fuzz-mix-'));
   const kinds = new Map<string, number>();
   for (let index = 0; index < 200; index++) {
     const c = makeCase(seeds, 9, index, join(dir, String(index)), 1, DIFFERENTIAL_MIX);
-    const kind =
-      c.description === 'generated C test'
-        ? 'generated'
-        : c.description.endsWith('(generated C test)')
-          ? 'model, generated'
-          : c.kind;
+    const made = /generated (C|BPF) test\)?$/.exec(c.description);
+    const kind = made ? `${c.kind === 'model' ? 'model, ' : ''}generated ${made[1]}` : c.kind;
     kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
-    if (kind !== c.kind) assert.match(readFileSync(c.file, 'utf8'), /^C gen-9-\d+\n/);
+    if (made) assert.match(readFileSync(c.file, 'utf8'), new RegExp(`^${made[1]} gen-9-\\d+\\n`));
   }
-  assert.ok((kinds.get('generated') ?? 0) > 3, JSON.stringify([...kinds]));
-  assert.ok((kinds.get('model, generated') ?? 0) > 10, JSON.stringify([...kinds]));
+  for (const kind of ['generated C', 'generated BPF', 'model, generated C', 'model, generated BPF'])
+    assert.ok((kinds.get(kind) ?? 0) > 2, `${kind}: ${JSON.stringify([...kinds])}`);
   assert.ok((kinds.get('model') ?? 0) > 100, JSON.stringify([...kinds]));
+});
+
+test('litmus mutators each edit their part of a test', () => {
+  const header = 'PPC MP+sync';
+  const init = '{\n0:r2=x; 0:r4=y;\n1:r2=y; 1:r4=x;\n}';
+  const table =
+    ' P0           | P1           ;\n li r1,1      | lwz r1,0(r2) ;\n stw r1,0(r2) | sync         ;\n sync         | lwz r3,0(r4) ;\n stw r1,0(r4) |              ;';
+  const condition = 'exists (1:r1=1 /\\ 1:r3=0)';
+  const text = [header, init, table, condition, ''].join('\n');
+  // What each leaves alone (a prefix and a suffix of the test), or must bring in.
+  const kept: Record<string, (out: string) => boolean> = {
+    'garble the header': (out) => out.endsWith(text.slice(header.length)),
+    'edit the initial state': (out) =>
+      out.startsWith(`${header}\n`) && out.endsWith(text.slice(header.length + 1 + init.length)),
+    'rename a register': (out) =>
+      /r99|r-1|X31|XZR|W0|SP|r10|r11|x0|%rip|EIP|0:r0|\br\b|R0|r00|r1844/.test(out),
+    'rename a location': (out) =>
+      out.slice(header.length + 1, header.length + 1 + init.length) !== init,
+    'edit the thread names': (out) => !out.includes(table.split('\n')[0]!),
+    'replace the final condition': (out) => out.startsWith([header, init, table].join('\n')),
+  };
+  const seen = new Set<string>();
+  for (let seed = 0; seed < 2000 && seen.size < litmusMutatorNames.length; seed++) {
+    const one = mutate(text, 'asm', text, new Rng(seed));
+    const [name] = one.applied;
+    if (one.applied.length !== 1 || !(name! in kept) || one.text === text) continue;
+    assert.ok(kept[name!]!(one.text), `${name}: ${one.text}`);
+    seen.add(name!);
+  }
+  assert.deepEqual([...seen].sort(), [...litmusMutatorNames].sort());
 });

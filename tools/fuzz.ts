@@ -11,7 +11,7 @@
 // 0 for none), --only I (just case I of the seed, to reproduce it), --differential (each
 // case runs with neither of the speed-ups that skip work, forbidden-alternative pruning
 // and checks decided over bounds, then with each wherever it can be taken, then with
-// both: the answers must be the same; mostly mutated models, half the C tests generated).
+// both: the answers must be the same; mostly mutated models, half the C and BPF tests generated).
 
 import { formatSummary, fuzz, parseOptions, type FuzzOptions } from './fuzz/run.js';
 

@@ -27,12 +27,8 @@
 import { LimitError, type Location } from '../diagnostics.js';
 import { EventSet, Relation } from '../relations/index.js';
 import type { CIns, RCond, RExp, RPat } from './resolved.js';
-import { EMPTY, Frame, UNV, kindOf, type V, type VClo, type VPrim, type VTuple } from './values.js';
-import {
-  MONOTONE_PRIMITIVES,
-  SUBRELATION_PRIMITIVES,
-  VALUE_READING_PRIMITIVES,
-} from './primitives.js';
+import { EMPTY, Frame, UNV, kindOf, sameValue, type V, type VClo, type VTuple } from './values.js';
+import { MONOTONE_PRIMITIVES, SUBRELATION_PRIMITIVES, readsEventValues } from './primitives.js';
 import { forEachChild } from './kinds.js';
 
 /** What the bound evaluation asks of the ordinary evaluator. */
@@ -124,14 +120,6 @@ function constant(v: V): RExp {
  */
 const SEARCH_RUNS = 16;
 
-/** Two relations or two event sets with the same elements (other values: never). */
-function sameValue(a: V, b: V): boolean {
-  if (a === b) return true;
-  if (a instanceof Relation) return b instanceof Relation && a.compare(b) === 0;
-  if (a instanceof EventSet) return b instanceof EventSet && a.compare(b) === 0;
-  return false;
-}
-
 /** By call node, the last call of a host function in a run over inputs (hostCall). */
 const lastCalls = new WeakMap<
   RExp,
@@ -204,36 +192,69 @@ function globalsRead(e: RExp): Set<number> {
   return g;
 }
 
-const dependentByFork = new WeakMap<CIns, Uint8Array>();
 const readsByDependent = new WeakMap<Uint8Array, WeakMap<RExp, boolean>>();
 
 /**
- * The globals defined after the fork at code[at] (binding `forkSlot`) whose definitions
- * read, directly or through other such globals, the fork's name or a later fork's.
+ * The globals defined in code[from..] whose definitions read, directly or through other
+ * such globals, the global `source` (-1: none), a fork's name or what `readsSource` says
+ * they read. A fixpoint reads its own names: it depends on them when anything else it
+ * reads does, which the walk finds since its own slots are not marked yet.
  */
-function dependentSlots(code: CIns[], at: number, forkSlot: number): Uint8Array {
-  let dep = dependentByFork.get(code[at]);
-  if (dep !== undefined) return dep;
-  let size = forkSlot + 1;
-  for (let i = at + 1; i < code.length; i++) {
+function dependentSlots(
+  code: CIns[],
+  from: number,
+  source: number,
+  readsSource: (e: RExp) => boolean,
+): Uint8Array {
+  let size = source + 1;
+  for (let i = from; i < code.length; i++) {
     const ins = code[i];
     if (ins.t === 'glet' || ins.t === 'grec')
       for (const s of ins.slots) size = Math.max(size, s + 1);
     if (ins.t === 'with') size = Math.max(size, ins.slot + 1);
   }
-  dep = new Uint8Array(size);
-  dep[forkSlot] = 1;
+  const dep = new Uint8Array(size);
+  if (source >= 0) dep[source] = 1;
   const reads = (e: RExp): boolean => {
-    for (const s of globalsRead(e)) if (dep![s] === 1) return true;
-    return false;
+    for (const s of globalsRead(e)) if (dep[s] === 1) return true;
+    return readsSource(e);
   };
-  for (let i = at + 1; i < code.length; i++) {
+  for (let i = from; i < code.length; i++) {
     const ins = code[i];
     if (ins.t === 'with' && ins.slot >= 0) dep[ins.slot] = 1;
     if ((ins.t === 'glet' || ins.t === 'grec') && ins.e.some(reads))
       for (const s of ins.slots) dep[s] = 1;
   }
-  dependentByFork.set(code[at], dep);
+  return dep;
+}
+
+/** dependentSlots by fork instruction, and for runs over inputs by program code. */
+const dependentOf = new WeakMap<object, Uint8Array>();
+
+/** The globals after the fork at code[at] (binding `forkSlot`) that depend on it. */
+function forkDependentSlots(code: CIns[], at: number, forkSlot: number): Uint8Array {
+  let dep = dependentOf.get(code[at]);
+  if (dep === undefined) {
+    dep = dependentSlots(code, at + 1, forkSlot, () => false);
+    dependentOf.set(code[at], dep);
+  }
+  return dep;
+}
+
+/**
+ * The globals of a whole program (code) that depend on one of the inputs `varying` (the
+ * same ones for every call on a program), on event values or on a fork's name.
+ */
+function inputDependentSlots(code: CIns[], varying: ReadonlySet<number>): Uint8Array {
+  let dep = dependentOf.get(code);
+  if (dep === undefined) {
+    const readsVarying = (e: RExp): boolean => {
+      for (const i of inputsRead(e)) if (varying.has(i)) return true;
+      return readsValues(e);
+    };
+    dep = dependentSlots(code, 0, -1, readsVarying);
+    dependentOf.set(code, dep);
+  }
   return dep;
 }
 
@@ -263,55 +284,11 @@ const valuesOf = new WeakMap<RExp, boolean>();
 function readsValues(e: RExp): boolean {
   let known = valuesOf.get(e);
   if (known === undefined) {
-    known = e.t === 'const' && isValueReading(e.v);
+    known = e.t === 'const' && readsEventValues(e.v);
     if (!known) forEachChild(e, (x) => (known ||= readsValues(x)));
     valuesOf.set(e, known);
   }
   return known;
-}
-
-function isValueReading(v: V): boolean {
-  return kindOf(v) === 'prim' && VALUE_READING_PRIMITIVES.has((v as VPrim).name);
-}
-
-const dependentByInputs = new WeakMap<CIns[], Uint8Array>();
-
-/**
- * The globals of a whole program (code) whose definitions read, directly or through other
- * such globals, one of the inputs `varying` (the same ones for every call on a program),
- * event values or a fork's name.
- */
-function inputDependentSlots(code: CIns[], varying: ReadonlySet<number>): Uint8Array {
-  let dep = dependentByInputs.get(code);
-  if (dep !== undefined) return dep;
-  let size = 0;
-  for (const ins of code) {
-    if (ins.t === 'glet' || ins.t === 'grec')
-      for (const s of ins.slots) size = Math.max(size, s + 1);
-    if (ins.t === 'with') size = Math.max(size, ins.slot + 1);
-  }
-  dep = new Uint8Array(size);
-  const reads = (e: RExp): boolean => {
-    for (const s of globalsRead(e)) if (dep![s] === 1) return true;
-    for (const i of inputsRead(e)) if (varying.has(i)) return true;
-    return readsValues(e);
-  };
-  for (const ins of code) {
-    if (ins.t === 'with' && ins.slot >= 0) dep[ins.slot] = 1;
-    if (ins.t === 'grec') {
-      // A fixpoint reads its own names: it varies when anything else it reads does.
-      const mine = new Set(ins.slots);
-      const others = (e: RExp): boolean => {
-        for (const s of globalsRead(e)) if (!mine.has(s) && dep![s] === 1) return true;
-        for (const i of inputsRead(e)) if (varying.has(i)) return true;
-        return readsValues(e);
-      };
-      if (ins.e.some(others)) for (const s of ins.slots) dep[s] = 1;
-    }
-    if (ins.t === 'glet' && ins.e.some(reads)) for (const s of ins.slots) dep[s] = 1;
-  }
-  dependentByInputs.set(code, dep);
-  return dep;
 }
 
 /**
@@ -446,7 +423,7 @@ export class BoundRun {
     this.inputs = inputs;
     this.dependent =
       inputs === null
-        ? dependentSlots(code, at, forkSlot)
+        ? forkDependentSlots(code, at, forkSlot)
         : inputDependentSlots(code, new Set(inputs.keys()));
     let reads = readsByDependent.get(this.dependent);
     if (reads === undefined) {
@@ -986,7 +963,7 @@ export class BoundRun {
       const name = (fn as Extract<V, { k: 'prim' }>).name;
       // The host's events have no values in a run over inputs: a primitive that keeps some
       // pairs of its relation keeps between none and all of them.
-      if (this.inputs !== null && isValueReading(fn)) {
+      if (this.inputs !== null && readsEventValues(fn)) {
         const lo = arg.lo;
         if (!SUBRELATION_PRIMITIVES.has(name) || !(lo instanceof Relation)) throw new GiveUp();
         return lazy(new Relation(lo.n), () => {

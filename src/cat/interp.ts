@@ -15,7 +15,7 @@ import { PER_CANDIDATE_INPUTS, type ModelInput, type ModelOutcome } from './inpu
 import type { MemoNode } from './invariance.js';
 import { watchedSlots, type KindNode } from './kinds.js';
 import { monotoneFacts, type MonotoneFacts } from './monotone.js';
-import { VALUE_READING_PRIMITIVES } from './primitives.js';
+import { SUBRELATION_PRIMITIVES, readsEventValues } from './primitives.js';
 import { forbiddenAlternatives, noteFork, worthSearching, type BoundHost } from './bounds.js';
 import {
   CatError,
@@ -1813,13 +1813,10 @@ function sameArgument(a: V, b: V): boolean {
  */
 function fixedBuiltinValue(fn: V, arg: V): boolean {
   if (kindOf(fn) !== 'prim') return false;
-  const name = (fn as Extract<V, { k: 'prim' }>).name;
-  if (!VALUE_READING_PRIMITIVES.has(name)) return true;
-  return PART_OF_ARGUMENT.has(name) && isNothing(arg);
+  if (!readsEventValues(fn)) return true;
+  // Those whose value is some of their argument's pairs give nothing on nothing.
+  return SUBRELATION_PRIMITIVES.has((fn as Extract<V, { k: 'prim' }>).name) && isNothing(arg);
 }
-
-/** Value-reading built-ins whose value is a part of their argument. */
-const PART_OF_ARGUMENT: ReadonlySet<string> = new Set(['different-values']);
 
 function isNothing(v: V): boolean {
   if (v instanceof Relation || v instanceof EventSet) return v.isEmpty();

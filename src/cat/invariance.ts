@@ -31,9 +31,9 @@
 
 import { assertNever } from '../diagnostics.js';
 import { checkLimits } from '../limits.js';
-import type { CIns, CompiledProgram, RCond, RExp, V } from './resolved.js';
+import type { CIns, CompiledProgram, RCond, RExp } from './resolved.js';
 import { PER_CANDIDATE_INPUTS } from './input.js';
-import { VALUE_READING_PRIMITIVES } from './primitives.js';
+import { readsEventValues } from './primitives.js';
 
 /** Nodes worth caching: the ones whose evaluation does real work. */
 const COSTLY = new Set<RExp['t']>([
@@ -216,7 +216,7 @@ export function markInvariant(
         case 'input':
           return perCandidate && PER_CANDIDATE_INPUTS.has(e.name);
         case 'const':
-          return perCandidate && readsValues(e.v);
+          return perCandidate && readsEventValues(e.v);
         case 'zero':
           return false;
         case 'local':
@@ -564,11 +564,6 @@ export function markInvariant(
     fixedCount,
     candidateVariantSlots: candidateLevel.variantSlot,
   };
-}
-
-/** A built-in function that reads event values (which differ between candidates). */
-function readsValues(v: V): boolean {
-  return 'k' in v && v.k === 'prim' && VALUE_READING_PRIMITIVES.has(v.name);
 }
 
 /** Index in ins.slots of the first slot filled by binding b. */

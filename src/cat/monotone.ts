@@ -30,7 +30,7 @@
 import { checkLimits } from '../limits.js';
 import { BOUNDED_INPUTS, PER_CANDIDATE_INPUTS } from './input.js';
 import type { MemoNode } from './invariance.js';
-import { MONOTONE_PRIMITIVES, VALUE_READING_PRIMITIVES } from './primitives.js';
+import { MONOTONE_PRIMITIVES, readsEventValues } from './primitives.js';
 import type { CIns, CompiledProgram, RCond, RExp, V } from './resolved.js';
 
 /** Polarities as bits: GROWS and SHRINKS together are ANY. */
@@ -159,8 +159,8 @@ export function monotoneFacts(prog: CompiledProgram): MonotoneFacts {
   const app = (e: Extract<RExp, { t: 'app' }>, env: PFrame | null): Polarity => {
     const f = e.f;
     const prim = f.t === 'const' ? primitiveName(f.v) : null;
-    if (prim !== null) {
-      if (VALUE_READING_PRIMITIVES.has(prim)) return ANY;
+    if (f.t === 'const' && prim !== null) {
+      if (readsEventValues(f.v)) return ANY;
       const p = pol(e.x, env);
       if (MONOTONE_PRIMITIVES.has(prim)) return p;
       return p === FIXED ? FIXED : ANY;
@@ -195,10 +195,8 @@ export function monotoneFacts(prog: CompiledProgram): MonotoneFacts {
     // Per-combination nodes (invariance.ts) are the same on every candidate.
     if ((e as MemoNode).stageId !== undefined) return FIXED;
     switch (e.t) {
-      case 'const': {
-        const prim = primitiveName(e.v);
-        return prim !== null && VALUE_READING_PRIMITIVES.has(prim) ? ANY : FIXED;
-      }
+      case 'const':
+        return readsEventValues(e.v) ? ANY : FIXED;
       case 'zero':
         return FIXED;
       case 'input':

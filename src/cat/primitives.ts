@@ -12,6 +12,7 @@ import {
   type PrimFn,
   type PrimContext,
   type V,
+  type VPrim,
 } from './values.js';
 
 function mismatch(name: string, v: V, loc: Location): never {
@@ -242,7 +243,16 @@ const fail: PrimFn = (v, _ctx, loc) => {
 };
 
 /** The built-in functions that read ModelEvent.value, which differs between candidates. */
-export const VALUE_READING_PRIMITIVES: ReadonlySet<string> = new Set(['different-values']);
+const VALUE_READING_PRIMITIVES: ReadonlySet<string> = new Set(['different-values']);
+
+/**
+ * Whether a value is a built-in function reading event values (ModelEvent.value): what it
+ * gives differs between candidates of one combination, and is unknown over bounds. The one
+ * test for it (invariance, monotone checks, fixed calls, bound runs all ask this).
+ */
+export function readsEventValues(v: V): boolean {
+  return kindOf(v) === 'prim' && VALUE_READING_PRIMITIVES.has((v as VPrim).name);
+}
 
 /**
  * The built-in functions whose result is some of the pairs of their relation argument

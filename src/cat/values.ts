@@ -167,6 +167,46 @@ export function compareV(a: V, b: V): number {
   }
 }
 
+/**
+ * Whether two values are the same for every cat operation, so that one may stand for the
+ * other (a remembered call's argument, a bound's two ends, a candidate's input): relations
+ * and event sets with the same elements; the same event, pair or tag (enum and name);
+ * tuples and value sets equal item by item (a value set's items are sorted); `{}` and the
+ * universe equal only themselves (an empty relation is not `{}`: operations tell them
+ * apart by kind); functions and procedures only when they are the same object. Never
+ * throws: values of different kinds are simply not the same.
+ */
+export function sameValue(a: V, b: V): boolean {
+  if (a === b) return true;
+  if (a instanceof Relation) return b instanceof Relation && a.equals(b);
+  if (a instanceof EventSet) return b instanceof EventSet && a.equals(b);
+  if (b instanceof Relation || b instanceof EventSet) return false;
+  switch (a.k) {
+    case 'event':
+      return b.k === 'event' && a.e === b.e;
+    case 'pair':
+      return b.k === 'pair' && a.a === b.a && a.b === b.b;
+    case 'tag':
+      return b.k === 'tag' && a.enumName === b.enumName && a.name === b.name;
+    case 'tuple':
+    case 'valset': {
+      if (b.k !== a.k) return false;
+      const x = a.items;
+      const y = (b as VTuple | VValSet).items;
+      return x.length === y.length && x.every((item, i) => sameValue(item, y[i]));
+    }
+    case 'empty':
+    case 'unv':
+      return b.k === a.k;
+    case 'clo':
+    case 'prim':
+    case 'proc':
+      return false; // not the same object (a === b above)
+    default:
+      return assertNever(a, 'value kind');
+  }
+}
+
 /** Sorted, duplicate-free value set. */
 export function mkValSet(items: V[]): VValSet {
   if (items.length <= 1) return { k: 'valset', items };
@@ -237,19 +277,17 @@ class GrowingSet implements VValSet {
  */
 function mergeSorted(base: V[], added: Relation[], count: number): V[] {
   const fresh = added.slice(0, count);
-  const all = [...base, ...fresh] as Relation[];
-  const first = all[0].words;
+  const first = (base.length > 0 ? (base[0] as Relation) : fresh[0]).words;
   let from = first.length;
-  for (const r of all) {
-    const w = r.words;
-    if (w.length !== first.length) {
-      from = 0;
-      break;
-    }
+  const narrow = (r: V): void => {
+    const w = (r as Relation).words;
+    if (w.length !== first.length) from = 0;
     let q = 0;
     while (q < from && w[q] === first[q]) q++;
     from = q;
-  }
+  };
+  for (let i = 0; i < base.length && from > 0; i++) narrow(base[i]);
+  for (let i = 0; i < fresh.length && from > 0; i++) narrow(fresh[i]);
   const compare =
     from === 0
       ? compareV

@@ -9,7 +9,7 @@ import type { RunOptions } from '../../src/api/run.js';
 import type { TaskOutcome } from '../../src/batch/protocol.js';
 import { formatHerdReport, formatUnrollWarning } from '../../src/report/herd-text.js';
 import { comparableLines } from '../conformance.js';
-import { generateCTest } from './generate.js';
+import { generateBpfTest, generateCTest } from './generate.js';
 import { mutate, Rng, type Dialect } from './mutate.js';
 
 /** A model that can be mutated: a folder copied into each case, one file of it mutated. */
@@ -162,15 +162,15 @@ export interface CaseMix {
   /** Cases running a seed test with a mutated model (else a mutated test): 0.35. */
   modelShare?: number;
   /**
-   * Of the C tests run (mutated-test cases of C, and model cases of a C model), those
-   * made up by generateCTest and run unmutated instead of a corpus seed: 0.
+   * Of the C and BPF tests run (mutated-test cases of C or BPF, and model cases of a C or
+   * BPF model), those made up by generate.ts and run unmutated instead of a corpus seed: 0.
    */
   generatedShare?: number;
 }
 
 /**
  * --differential: the shortcuts differ on models most, and are taken only where the
- * candidates are many: mostly mutated models, half of the C tests generated.
+ * candidates are many: mostly mutated models, half of the C and BPF tests generated.
  */
 export const DIFFERENTIAL_MIX: CaseMix = { modelShare: 0.8, generatedShare: 0.5 };
 
@@ -182,7 +182,7 @@ function longerOf(rng: Rng, pool: readonly string[]): string {
 
 /**
  * Write case `index` into `dir` (created): a mutated C, BPF or hardware test (run under its
- * architecture's own model), a generated C test, or (a `modelShare` of the cases) a seed
+ * architecture's own model), a generated C or BPF test, or (a `modelShare` of the cases) a seed
  * test with a mutated model file (the model's folder copied beside it, so includes resolve).
  */
 export function makeCase(
@@ -198,16 +198,17 @@ export function makeCase(
   const rng = caseRng(seed, index);
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'test.litmus');
-  const generated = (): string => generateCTest(rng, `gen-${seed}-${index}`);
+  const generated = (set: 'C' | 'BPF'): string =>
+    (set === 'C' ? generateCTest : generateBpfTest)(rng, `gen-${seed}-${index}`);
   // The roll picks the kind: a mutated model in its top modelShare, else a mutated test
   // (the rest scaled to [0, 0.65), the shares of C, BPF and hardware tests).
   const first = rng.next();
   const roll = first < 1 - modelShare ? (first * 0.65) / (1 - modelShare) : 1;
   if (roll < 0.65) {
     const kind: CaseKind = roll < 0.3 ? 'C' : roll < 0.45 ? 'BPF' : 'asm';
-    if (kind === 'C' && rng.chance(generatedShare)) {
-      writeFileSync(file, generated());
-      return { index, kind, file, opts: { timeout }, description: 'generated C test' };
+    if (kind !== 'asm' && rng.chance(generatedShare)) {
+      writeFileSync(file, generated(kind));
+      return { index, kind, file, opts: { timeout }, description: `generated ${kind} test` };
     }
     const set = kind === 'asm' ? rng.pick(ASM_SETS) : kind;
     const pool = testsOf(seeds, set);
@@ -234,8 +235,9 @@ export function makeCase(
   const donor = readFileSync(join(modelDir, donorName), 'utf8');
   const { text, applied } = mutate(original, dialect, donor, rng);
   writeFileSync(join(modelDir, target), text);
-  const made = model.arch === 'C' && rng.chance(generatedShare);
-  writeFileSync(file, made ? generated() : longerOf(rng, testsOf(seeds, model.arch)));
+  const set = model.arch;
+  const made = (set === 'C' || set === 'BPF') && rng.chance(generatedShare);
+  writeFileSync(file, made ? generated(set) : longerOf(rng, testsOf(seeds, set)));
   // A cfg's files and a model's includes are looked up in the current directory, then the
   // -I directories, then Ordo's models: without -I the case would run the shipped files.
   const opts: RunOptions =
@@ -247,7 +249,7 @@ export function makeCase(
     kind: 'model',
     file,
     opts,
-    description: `${model.label} ${target}: ${applied.join(', ')}${made ? ' (generated C test)' : ''}`,
+    description: `${model.label} ${target}: ${applied.join(', ')}${made ? ` (generated ${set} test)` : ''}`,
   };
 }
 

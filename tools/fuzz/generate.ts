@@ -1,11 +1,12 @@
-// C litmus tests made up from a seed, for the differential fuzzer. The corpus's small
+// Litmus tests made up from a seed, for the differential fuzzer. The corpus's small
 // tests seldom have 8 candidates below a partial reads-from choice, the least the
 // enumerator judges over bounds (src/executions/enumerate.ts, cat/candidate-bounds.ts):
 // these have several threads whose reads each have several candidate writes (a few
 // locations, each written more than once), fences, releases and acquires, read-modify-
-// writes, locks, RCU, a control dependency, and a final condition that asks for an
-// outcome the model often forbids. They stay small enough to finish in well under a
-// second: at most MAX_READS reads and MAX_WRITES writes.
+// writes, a control dependency, and a final condition that asks for an outcome the
+// model often forbids; in C also locks and RCU. A test is planned once (planTest) and
+// printed in C or in BPF. They stay small enough to finish in well under a second: at
+// most MAX_READS reads and MAX_WRITES writes.
 
 import type { Rng } from './mutate.js';
 
@@ -16,70 +17,60 @@ const MAX_WRITES = 5;
 
 const LOCATIONS = ['x', 'y', 'z'] as const;
 
-/** What a thread does to one location; `value` is the one it writes. */
+/**
+ * What a thread does. A register is named by its number in the test (`r3`); `value` is
+ * what a write stores (each write to a location stores a value of its own).
+ */
 type Access =
-  | { kind: 'read'; how: 'once' | 'acquire' | 'plain'; loc: string; reg: string }
+  | { kind: 'read'; how: 'once' | 'acquire' | 'plain'; loc: string; reg: number }
   | { kind: 'write'; how: 'once' | 'release' | 'plain'; loc: string; value: number }
   | {
       kind: 'xchg';
       how: '' | '_relaxed' | '_acquire' | '_release';
       loc: string;
-      reg: string;
+      reg: number;
       value: number;
     }
-  | { kind: 'cmpxchg'; loc: string; reg: string; expected: number; value: number }
+  | { kind: 'cmpxchg'; loc: string; reg: number; expected: number; value: number }
   | { kind: 'fence'; name: string };
 
-function accessText(a: Access): string {
-  switch (a.kind) {
-    case 'read':
-      return a.how === 'once'
-        ? `${a.reg} = READ_ONCE(*${a.loc});`
-        : a.how === 'acquire'
-          ? `${a.reg} = smp_load_acquire(${a.loc});`
-          : `${a.reg} = *${a.loc};`;
-    case 'write':
-      return a.how === 'once'
-        ? `WRITE_ONCE(*${a.loc}, ${a.value});`
-        : a.how === 'release'
-          ? `smp_store_release(${a.loc}, ${a.value});`
-          : `*${a.loc} = ${a.value};`;
-    case 'xchg':
-      return `${a.reg} = xchg${a.how}(${a.loc}, ${a.value});`;
-    case 'cmpxchg':
-      return `${a.reg} = cmpxchg(${a.loc}, ${a.expected}, ${a.value});`;
-    case 'fence':
-      return `${a.name};`;
-  }
+/** An access, made only when register `reg` holds `value` (a control dependency). */
+type Step = Access | { kind: 'guarded'; reg: number; value: number; access: Access };
+
+/** One term of the final condition: a register's or a location's final value. */
+type Term = { thread: number; reg: number; value: number } | { loc: string; value: number };
+
+interface Plan {
+  locations: readonly string[];
+  threads: Step[][];
+  /** C: every thread's steps within spin_lock(s) ... spin_unlock(s) when `locked[t]`. */
+  locked: boolean[];
+  quantifier: 'exists' | '~exists' | 'forall';
+  terms: Term[];
+  join: '/\\' | '\\/';
 }
 
 const FENCES = ['smp_mb()', 'smp_rmb()', 'smp_wmb()', 'smp_mb__after_atomic()'];
 
-/**
- * A C test of 2 to 4 threads over 1 to 3 locations, named `name`. The same generator
- * state gives the same test.
- */
-export function generateCTest(rng: Rng, name: string): string {
+/** A test of 2 to 4 threads over 1 to 3 locations; the same generator state, the same plan. */
+function planTest(rng: Rng): Plan {
   const locations = LOCATIONS.slice(0, 1 + rng.below(LOCATIONS.length));
-  const threads = 2 + rng.below(3);
+  const threadCount = 2 + rng.below(3);
   // The values written to each location so far: a condition asks for one of them, a
   // compare-and-exchange expects one.
   const written = new Map<string, number[]>(locations.map((l) => [l, [0]]));
   let reads = 0;
   let writes = 0;
   let registers = 0;
-  const regsRead: Array<[number, string, string]> = []; // thread, register, location
-  const bodies: string[][] = [];
-  const locked = rng.chance(0.2);
-  const rcu = !locked && rng.chance(0.15);
-  for (let t = 0; t < threads; t++) {
-    const body: string[] = [];
-    const declared: string[] = [];
-    const reg = (loc: string): string => {
-      const r = `r${registers++}`;
-      declared.push(r);
-      regsRead.push([t, r, loc]);
-      return r;
+  const regsRead: Array<[number, number, string]> = []; // thread, register, location
+  const threads: Step[][] = [];
+  const anyLocks = rng.chance(0.2);
+  const rcu = !anyLocks && rng.chance(0.15);
+  for (let t = 0; t < threadCount; t++) {
+    const steps: Step[] = [];
+    const reg = (loc: string): number => {
+      regsRead.push([t, registers, loc]);
+      return registers++;
     };
     const write = (loc: string): number => {
       const value = written.get(loc)!.length;
@@ -115,51 +106,157 @@ export function generateCTest(rng: Rng, name: string): string {
       // Now and then a write only when the last register read a given value: a control
       // dependency, and a second path of the thread.
       const last = regsRead[regsRead.length - 1];
-      if (a.kind === 'write' && last !== undefined && last[0] === t && rng.chance(0.25)) {
-        const wanted = rng.pick(written.get(last[2])!);
-        body.push(`if (${last[1]} == ${wanted}) ${accessText(a)}`);
-      } else body.push(accessText(a));
+      if (a.kind === 'write' && last !== undefined && last[0] === t && rng.chance(0.25))
+        steps.push({
+          kind: 'guarded',
+          reg: last[1],
+          value: rng.pick(written.get(last[2])!),
+          access: a,
+        });
+      else steps.push(a);
     }
     if (rcu && rng.chance(0.5)) {
-      if (rng.chance(0.5)) body.unshift('rcu_read_lock();');
-      if (body[0] === 'rcu_read_lock();') body.push('rcu_read_unlock();');
-      else body.splice(rng.below(body.length + 1), 0, 'synchronize_rcu();');
+      if (rng.chance(0.5)) {
+        steps.unshift({ kind: 'fence', name: 'rcu_read_lock()' });
+        steps.push({ kind: 'fence', name: 'rcu_read_unlock()' });
+      } else
+        steps.splice(rng.below(steps.length + 1), 0, { kind: 'fence', name: 'synchronize_rcu()' });
     }
-    if (locked && rng.chance(0.7)) {
-      body.unshift('spin_lock(s);');
-      body.push('spin_unlock(s);');
-    }
-    const decl = declared.length > 0 ? [`int ${declared.join(', ')};`] : [];
-    bodies.push([...decl, ...body]);
+    threads.push(steps);
   }
-  const params = [...locations.map((l) => `int *${l}`), ...(locked ? ['spinlock_t *s'] : [])];
-  const threadText = bodies.map(
-    (b, t) => `P${t}(${params.join(', ')})\n{\n${b.map((l) => `\t${l}`).join('\n')}\n}\n`,
-  );
-  return `C ${name}\n\n{}\n\n${threadText.join('\n')}\n${condition(rng, regsRead, written)}\n`;
-}
-
-/**
- * A final condition over 1 to 3 of the registers read (or a location's last value): each
- * equal to a value written to its location, or 0, joined mostly by `/\`.
- */
-function condition(
-  rng: Rng,
-  regsRead: Array<[number, string, string]>,
-  written: Map<string, number[]>,
-): string {
-  const terms: string[] = [];
+  const locked = threads.map(() => anyLocks && rng.chance(0.7));
+  // 1 to 3 terms over the registers read (or a location's last value), each equal to a
+  // value written to its location, or 0.
+  const terms: Term[] = [];
   const count = 1 + rng.below(3);
   for (let i = 0; i < count; i++) {
     if (regsRead.length === 0 || rng.chance(0.2)) {
-      const loc = rng.pick([...written.keys()]);
-      terms.push(`${loc}=${rng.pick(written.get(loc)!)}`);
+      const loc = rng.pick(locations);
+      terms.push({ loc, value: rng.pick(written.get(loc)!) });
     } else {
-      const [t, r, loc] = rng.pick(regsRead);
-      terms.push(`${t}:${r}=${rng.pick(written.get(loc)!)}`);
+      const [thread, reg, loc] = rng.pick(regsRead);
+      terms.push({ thread, reg, value: rng.pick(written.get(loc)!) });
     }
   }
-  const quantifier = rng.pick(['exists', 'exists', 'exists', '~exists', 'forall']);
-  const join = rng.chance(0.8) ? ' /\\ ' : ' \\/ ';
-  return `${quantifier} (${[...new Set(terms)].join(join)})`;
+  const quantifier = rng.pick(['exists', 'exists', 'exists', '~exists', 'forall'] as const);
+  return { locations, threads, locked, quantifier, terms, join: rng.chance(0.8) ? '/\\' : '\\/' };
+}
+
+function conditionText(plan: Plan, term: (t: Term) => string): string {
+  const terms = [...new Set(plan.terms.map(term))];
+  return `${plan.quantifier} (${terms.join(` ${plan.join} `)})`;
+}
+
+/** A C test (LKMM), named `name`. */
+export function generateCTest(rng: Rng, name: string): string {
+  const plan = planTest(rng);
+  const access = (a: Access): string => {
+    switch (a.kind) {
+      case 'read':
+        return a.how === 'once'
+          ? `r${a.reg} = READ_ONCE(*${a.loc});`
+          : a.how === 'acquire'
+            ? `r${a.reg} = smp_load_acquire(${a.loc});`
+            : `r${a.reg} = *${a.loc};`;
+      case 'write':
+        return a.how === 'once'
+          ? `WRITE_ONCE(*${a.loc}, ${a.value});`
+          : a.how === 'release'
+            ? `smp_store_release(${a.loc}, ${a.value});`
+            : `*${a.loc} = ${a.value};`;
+      case 'xchg':
+        return `r${a.reg} = xchg${a.how}(${a.loc}, ${a.value});`;
+      case 'cmpxchg':
+        return `r${a.reg} = cmpxchg(${a.loc}, ${a.expected}, ${a.value});`;
+      case 'fence':
+        return `${a.name};`;
+    }
+  };
+  const params = [...plan.locations.map((l) => `int *${l}`)];
+  if (plan.locked.some((l) => l)) params.push('spinlock_t *s');
+  const threads = plan.threads.map((steps, t) => {
+    const declared = steps.flatMap((s) => {
+      const a = s.kind === 'guarded' ? s.access : s;
+      return 'reg' in a ? [`r${a.reg}`] : [];
+    });
+    const body = steps.map((s) =>
+      s.kind === 'guarded' ? `if (r${s.reg} == ${s.value}) ${access(s.access)}` : access(s),
+    );
+    if (plan.locked[t]) {
+      body.unshift('spin_lock(s);');
+      body.push('spin_unlock(s);');
+    }
+    const lines = [...(declared.length > 0 ? [`int ${declared.join(', ')};`] : []), ...body];
+    return `P${t}(${params.join(', ')})\n{\n${lines.map((l) => `\t${l}`).join('\n')}\n}\n`;
+  });
+  const condition = conditionText(plan, (term) =>
+    'loc' in term ? `${term.loc}=${term.value}` : `${term.thread}:r${term.reg}=${term.value}`,
+  );
+  return `C ${name}\n\n{}\n\n${threads.join('\n')}\n${condition}\n`;
+}
+
+/**
+ * A BPF test, named `name`: the same plan, with u32 accesses through r6-r8 (x, y, z),
+ * results in r1-r5 (at most four a thread), values staged in r9 and cmpxchg's expected
+ * value in r0. C's fences, locks and RCU have no BPF form here and are left out; plain
+ * accesses are BPF's only ones.
+ */
+export function generateBpfTest(rng: Rng, name: string): string {
+  const plan = planTest(rng);
+  const base = (loc: string): string =>
+    `r${6 + LOCATIONS.indexOf(loc as (typeof LOCATIONS)[number])}`;
+  const names = new Map<number, string>(); // a test register, as its thread's BPF register
+  const columns = plan.threads.map((steps) => {
+    let next = 1;
+    let labels = 0;
+    const mine = (reg: number): string => {
+      if (!names.has(reg)) names.set(reg, `r${next++}`);
+      return names.get(reg)!;
+    };
+    const rows = (a: Access): string[] => {
+      const at = (a: { loc: string }) => `(u32 *)(${base(a.loc)} + 0)`;
+      switch (a.kind) {
+        case 'read':
+          return a.how === 'acquire'
+            ? [`${mine(a.reg)} = load_acquire(${at(a)})`]
+            : [`${mine(a.reg)} = *${at(a)}`];
+        case 'write':
+          return a.how === 'release'
+            ? [`r9 = ${a.value}`, `store_release(${at(a)}, r9)`]
+            : [`*${at(a)} = ${a.value}`];
+        case 'xchg': {
+          const r = mine(a.reg);
+          return [`${r} = ${a.value}`, `${r} = xchg_32_32(${base(a.loc)} + 0, ${r})`];
+        }
+        case 'cmpxchg':
+          return [
+            `r0 = ${a.expected}`,
+            `r9 = ${a.value}`,
+            `r0 = cmpxchg32_32(${base(a.loc)} + 0, r0, r9)`,
+            `${mine(a.reg)} = r0`,
+          ];
+        case 'fence':
+          return [];
+      }
+    };
+    return steps.flatMap((s) => {
+      if (s.kind !== 'guarded') return rows(s);
+      const label = `L${labels++}`;
+      return [`if ${mine(s.reg)} != ${s.value} goto ${label}`, ...rows(s.access), `${label}:`];
+    });
+  });
+  const init = plan.threads
+    .map((_, t) => plan.locations.map((l) => `${t}:${base(l)}=${l};`).join(' '))
+    .join('\n');
+  const height = Math.max(1, ...columns.map((c) => c.length));
+  const table = [
+    plan.threads.map((_, t) => `P${t}`),
+    ...Array.from({ length: height }, (_, i) => columns.map((c) => c[i] ?? '')),
+  ];
+  const condition = conditionText(plan, (term) =>
+    'loc' in term
+      ? `[${term.loc}]=${term.value}`
+      : `${term.thread}:${names.get(term.reg)}=${term.value}`,
+  );
+  return `BPF ${name}\n{\n${init}\n}\n${table.map((r) => ` ${r.join(' | ')} ;`).join('\n')}\n${condition}\n`;
 }

@@ -394,8 +394,265 @@ const MUTATORS: ReadonlyArray<[string, Mutator]> = [
   ],
 ];
 
+// Litmus-test mutators aimed at one part of a test each: the header, the initial state,
+// registers, locations, the thread table, the final condition. Each part is read by its
+// own code in every front-end, with its own ways to go wrong.
+
+/** Replace the first match of `pattern` (a part of the test) by `edit` of it. */
+function editPart(t: string, pattern: RegExp, edit: (part: string) => string): string {
+  const m = pattern.exec(t);
+  if (!m) return t;
+  return t.slice(0, m.index) + edit(m[0]) + t.slice(m.index + m[0].length);
+}
+
+/** The first line: `ARCH name`. */
+const HEADER = /^[^\n]*/;
+/** The initial state: the first `{ ... }` before any thread (no nested braces). */
+const INIT = /\{[^{}]*\}/;
+/** The final condition and what may come with it, to the end of the test. */
+const CONDITION = /(^|\n)\s*(~\s*exists|exists|forall|filter|locations)\b[^]*$/;
+/** Register names of the dialects, as tokens. */
+const REGISTER = /(?<![\w%])(%?[re]?[a-d]x|%?r\d+|[XWxw]\d+|EAX|EBX|ECX|EDX)(?![\w])/g;
+
+const ARCH_WORDS = [
+  'C',
+  'BPF',
+  'AArch64',
+  'ARM',
+  'X86',
+  'X86_64',
+  'PPC',
+  'RISCV',
+  'LISA',
+  'MIPS',
+  'c',
+  'Zork',
+  '',
+];
+
+const INIT_ENTRIES = [
+  'x=1;',
+  '0:r0=1;',
+  '9:r1=x;',
+  '0:X1=zz;',
+  'int *p = &x;',
+  'x=y;',
+  '0:r0=&x;',
+  'int x[2];',
+  'x[5]=1;',
+  '0:r2=-99999999999999999999;',
+  'uint64_t y = 1;',
+  'atomic_t a = ATOMIC_INIT(1);',
+  'spinlock_t s;',
+  ';',
+  '=1;',
+  '0:=1;',
+  ':r0=1;',
+  '0:r0==1;',
+  '0:r0=1',
+  'x=',
+  'int;',
+  '0:r0=x; 0:r0=y;',
+  '-1:r0=1;',
+  '99999999999:r0=1;',
+];
+
+const ODD_REGISTERS = [
+  'r99',
+  'r-1',
+  'X31',
+  'XZR',
+  'W0',
+  'SP',
+  'r10',
+  'r11',
+  'x0',
+  '%rip',
+  'EIP',
+  '0:r0',
+  'r',
+  'R0',
+  'r00',
+  'r18446744073709551616',
+];
+
+const ODD_LOCATIONS = [
+  'q',
+  'x[0]',
+  'x[99]',
+  '*x',
+  '&x',
+  'x.y',
+  'r0',
+  '0:x',
+  'exists',
+  'P0',
+  '[x]',
+  'x+1',
+];
+
+const CONDITIONS = [
+  'exists (0:r9=1)',
+  'exists (5:r0=1)',
+  'exists (x=y)',
+  'exists (0:r0=x)',
+  'exists ()',
+  'exists',
+  'exists (0:r0=1 /\\)',
+  'exists (/\\ 0:r0=1)',
+  `exists ${'('.repeat(2000)}0:r0=1${')'.repeat(2000)}`,
+  'exists (true)',
+  'exists (false \\/ true)',
+  'exists (not (0:r0=1))',
+  'exists (0:r0=99999999999999999999)',
+  'exists (0:r0=-1)',
+  'exists 0:r0=1',
+  'exists (x[7]=1)',
+  'exists ([x]=1 /\\ [q]=2)',
+  'forall (0:r0=0 \\/ 0:r0=1)',
+  'filter (0:r0=1) exists (x=1)',
+  'filter (5:r0=1) exists (x=1)',
+  'locations [q;] exists (x=1)',
+  'locations [0:r9;] exists (x=1)',
+  'locations [] exists (x=1)',
+  'locations [x;x;0:r0;0:r0;] exists (x=1)',
+  'exists (0:r0=1) exists (0:r0=2)',
+  'exists (0:r0=1 \\/ ~x=1)',
+  'exists (x=1 /\\ x=2)',
+  '~exists (0:r0=1) forall (x=1)',
+  'exists (0:r0=1',
+  'exists 0:r0=1)',
+  'exists (0:r0 1)',
+  'exists (0:=1)',
+  'exists (:r0=1)',
+  'exists (-1:r0=1)',
+  'exists (0:r0=1 -> x=1)',
+  'exists (x=&y)',
+  'exists (0:r0=x /\\ 0:r0=&x)',
+  'exists (0:X0=1 /\\ 0:EAX=1 /\\ 0:r0=1)',
+  '',
+];
+
+const LITMUS_MUTATORS: ReadonlyArray<[string, Mutator]> = [
+  [
+    'garble the header',
+    (t, rng) =>
+      editPart(t, HEADER, (line) => {
+        const [arch = '', ...rest] = line.trim().split(/\s+/);
+        const name = rest.join(' ');
+        switch (rng.below(6)) {
+          case 0:
+            return `${rng.pick(ARCH_WORDS)} ${name}`;
+          case 1:
+            return arch;
+          case 2:
+            return `${arch} ${name}${rng.pick(ODD_CHARS)}${rng.pick(['', 'x'.repeat(5000)])}`;
+          case 3:
+            return `${line}\n${line}`;
+          case 4:
+            return `\n${line}`;
+          default:
+            return `${arch} ${rng.pick(['', '"quoted"', '(* c *)', '{', '|', ';', 'P0', 'exists'])}`;
+        }
+      }),
+  ],
+  [
+    'edit the initial state',
+    (t, rng) =>
+      editPart(t, INIT, (block) => {
+        const inner = block.slice(1, -1);
+        const entries = inner.split(';').filter((e) => e.trim() !== '');
+        switch (rng.below(5)) {
+          case 0:
+            return `{${inner} ${rng.pick(INIT_ENTRIES)}\n}`;
+          case 1:
+            return `{ ${rng.pick(INIT_ENTRIES)} ${inner}}`;
+          case 2:
+            return entries.length > 0 ? `{${inner} ${rng.pick(entries).trim()};\n}` : block;
+          case 3:
+            return rng.pick(['{', '', inner, `{${inner}`, `${inner}}`]);
+          default:
+            return `{${entries
+              .map((e) => (rng.chance(0.3) ? e.replace(/=/, rng.pick(['==', ':', '=='])) : e))
+              .join(';')};}`;
+        }
+      }),
+  ],
+  [
+    'rename a register',
+    (t, rng) => {
+      const regs = [...t.matchAll(REGISTER)];
+      if (regs.length === 0) return t;
+      const m = rng.pick(regs);
+      const by = rng.pick(ODD_REGISTERS);
+      // One use, or every use of that register (the test stays consistent, with a name
+      // the dialect may not allow).
+      return rng.chance(0.5)
+        ? replaceMatch(t, m, by)
+        : t.replaceAll(new RegExp(`(?<![\\w%])${m[0].replace(/[%]/g, '\\$&')}(?!\\w)`, 'g'), by);
+    },
+  ],
+  [
+    'rename a location',
+    (t, rng) => {
+      const init = INIT.exec(t)?.[0] ?? '';
+      const names = [
+        ...new Set([
+          ...[...init.matchAll(/(?<![\w:])([a-z]\w*)\s*=/g)].map((m) => m[1]!),
+          ...[...init.matchAll(/=\s*&?([a-z]\w*)/g)].map((m) => m[1]!),
+          ...[...t.matchAll(/\*\s*([a-z]\w*)\s*[,)]/g)].map((m) => m[1]!),
+        ]),
+      ].filter((n) => !/^(r\d+|int|u\d+|void|spinlock_t|atomic_t)$/.test(n));
+      if (names.length === 0) return t;
+      const name = rng.pick(names);
+      const uses = [...t.matchAll(new RegExp(`(?<![\\w:%])${name}(?!\\w)`, 'g'))];
+      const by = rng.pick(ODD_LOCATIONS);
+      return rng.chance(0.5)
+        ? replaceMatch(t, rng.pick(uses), by)
+        : t.replace(new RegExp(`(?<![\\w:%])${name}(?!\\w)`, 'g'), by);
+    },
+  ],
+  [
+    'edit the thread names',
+    (t, rng) => {
+      const names = [...t.matchAll(/(?<![\w:])P(\d+)(?=\s*[|;(])/g)];
+      if (names.length === 0) return t;
+      const m = rng.pick(names);
+      const by = rng.pick([
+        'P0',
+        'P1',
+        'P5',
+        'P-1',
+        'P99999999999',
+        'P',
+        'Q0',
+        'P0 | P0',
+        '',
+        'P0(',
+        '|',
+      ]);
+      return replaceMatch(t, m, by);
+    },
+  ],
+  [
+    'replace the final condition',
+    (t, rng) => {
+      const by = rng.pick(CONDITIONS);
+      const m = CONDITION.exec(t);
+      if (!m) return `${t}\n${by}\n`;
+      // Replaced, or added before or after the test's own.
+      const own = m[0];
+      const edited = rng.pick([`\n${by}\n`, `\n${by}\n${own}`, `${own}\n${by}\n`]);
+      return t.slice(0, m.index) + edited;
+    },
+  ],
+];
+
 /** Names of the mutators, in the order `mutate` draws them from. */
 export const mutatorNames = MUTATORS.map(([name]) => name);
+
+/** Names of the litmus-test mutators aimed at one part (drawn for tests, half of the time). */
+export const litmusMutatorNames = LITMUS_MUTATORS.map(([name]) => name);
 
 // Model mutators: edits that keep a cat or bell file parseable more often than not, so the
 // case reaches the evaluator, and that change what the checks decided over upper bounds of
@@ -911,8 +1168,11 @@ export function mutate(
     // drawn 40 % of the time (it does nothing to files without `fr`); a check every
     // candidate passes, read through functions passed along, 15 %.
     const roll = rng.next();
+    const test = dialect === 'C' || dialect === 'BPF' || dialect === 'asm';
     const [name, fn] = !model
-      ? rng.pick(MUTATORS)
+      ? test && rng.chance(0.5)
+        ? rng.pick(LITMUS_MUTATORS)
+        : rng.pick(MUTATORS)
       : roll < 0.4
         ? MODEL_MUTATORS[0]!
         : roll < 0.55

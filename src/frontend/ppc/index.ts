@@ -144,14 +144,17 @@ function lower(cell: InstructionCell): Stmt[] {
     return BigInt.asIntN(64, t.startsWith('-') ? -BigInt(t.slice(1)) : BigInt(t));
   };
   const small = (i: number): number => Number(imm(i));
+  // Addresses carry their instruction's position, for errors about the value they take.
   /** `d(rA)` as an address expression. */
   const displaced = (i: number): Expr => {
     const d = /^(-?(?:0x[0-9a-f]+|\d+))\((r\d+|%\w+)\)$/i.exec(args[i]!);
     if (!d) return fail(`Bad memory operand '${args[i]}' in '${cell.text}'.`, pos);
     const base = ppcRegister(d[2]!) ?? fail(`Bad register '${d[2]}' in '${cell.text}'.`, pos);
     const off = BigInt.asIntN(64, d[1]!.startsWith('-') ? -BigInt(d[1]!.slice(1)) : BigInt(d[1]!));
-    return off === 0n ? reg(base) : bin('+', reg(base), konst(off));
+    return { ...(off === 0n ? reg(base) : bin('+', reg(base), konst(off))), pos };
   };
+  /** `rA,rB` as an address expression. */
+  const indexedAt = (i: number): Expr => ({ ...bin('+', reg(r(i)), reg(r(i + 1))), pos });
   const assign = (dst: string, value: Expr): Stmt => ({ kind: 'assign', reg: dst, value, pos });
   // cr0.lt and cr0.gt are computed by the branch that reads them, from the two values
   // compared: an address can be compared for equality only (a NULL check of a pointer).
@@ -172,13 +175,13 @@ function lower(cell: InstructionCell): Stmt[] {
   const loadWidth = access in LOAD_WIDTH ? LOAD_WIDTH[access] : undefined;
   if (loadWidth !== undefined) {
     arity(indexed ? 3 : 2);
-    const addr = args.length === 3 ? bin('+', reg(r(1)), reg(r(2))) : displaced(1);
+    const addr = args.length === 3 ? indexedAt(1) : displaced(1);
     return [assign(r(0), cast(loadWidth, { kind: 'load', annot: [], addr, pos }))];
   }
   const storeWidth = access in STORE_WIDTH ? STORE_WIDTH[access] : undefined;
   if (storeWidth !== undefined) {
     arity(indexed ? 3 : 2);
-    const addr = args.length === 3 ? bin('+', reg(r(1)), reg(r(2))) : displaced(1);
+    const addr = args.length === 3 ? indexedAt(1) : displaced(1);
     return [{ kind: 'store', annot: [], addr, value: cast(storeWidth, reg(r(0))), pos }];
   }
   if (ALU_RRR[mnemonic] !== undefined) {
@@ -273,7 +276,7 @@ function lower(cell: InstructionCell): Stmt[] {
           kind: 'loadReserve',
           reg: r(0),
           annot: ['X'],
-          addr: bin('+', reg(r(1)), reg(r(2))),
+          addr: indexedAt(1),
           pos,
         },
       ];
@@ -287,7 +290,7 @@ function lower(cell: InstructionCell): Stmt[] {
           status: 'cr0.eq',
           success: 1,
           annot: ['X'],
-          addr: bin('+', reg(r(1)), reg(r(2))),
+          addr: indexedAt(1),
           value: reg(r(0)),
           pos,
         },

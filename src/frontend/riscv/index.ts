@@ -199,7 +199,8 @@ function lower(cell: InstructionCell): Stmt[] {
     const off = d[1]
       ? BigInt.asIntN(64, BigInt(d[1].replace(/^-/, '')) * (d[1].startsWith('-') ? -1n : 1n))
       : 0n;
-    return off === 0n ? reg(base) : bin('+', reg(base), konst(off));
+    // The address carries its instruction's position, for errors about the value it takes.
+    return { ...(off === 0n ? reg(base) : bin('+', reg(base), konst(off))), pos };
   };
   const assign = (dst: string, value: Expr): Stmt[] =>
     isZero(dst) ? [] : [{ kind: 'assign', reg: dst, value, pos }];

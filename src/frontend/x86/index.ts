@@ -188,7 +188,8 @@ function attOperand(text: string, cell: InstructionCell): Operand {
     } else if (parts.length !== 1) return bad();
   }
   if (offset !== 0n) addr = plus(addr, { kind: 'const', value: offset });
-  return { kind: 'mem', addr };
+  // The address carries its instruction's position, for errors about the value it takes.
+  return { kind: 'mem', addr: { ...addr, pos: cell.pos } };
 }
 
 /** Intel operand: `$imm` or `imm`, `EAX`, `[x]`, `[EAX]`. */
@@ -203,8 +204,10 @@ function intelOperand(text: string, cell: InstructionCell): Operand {
   if (!m) return bad();
   const inner = m[1]!.trim();
   const base = x86Register(inner);
-  if (base !== null) return { kind: 'mem', addr: { kind: 'reg', name: base } };
-  if (/^[A-Za-z_]\w*$/.test(inner)) return { kind: 'mem', addr: { kind: 'addr', name: inner } };
+  const pos = cell.pos; // on the address, for errors about the value it takes
+  if (base !== null) return { kind: 'mem', addr: { kind: 'reg', name: base, pos } };
+  if (/^[A-Za-z_]\w*$/.test(inner))
+    return { kind: 'mem', addr: { kind: 'addr', name: inner, pos } };
   return bad();
 }
 
