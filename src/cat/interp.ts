@@ -26,6 +26,7 @@ import {
   freshId,
   kindOf,
   mkValSet,
+  sameValue,
   typeName,
   valSetAdd,
   valSetHas,
@@ -384,7 +385,7 @@ export class Evaluator implements PrimContext, BoundHost {
   private judgedSet(decided: DecidedChecks, ins: CIns, set: V): boolean {
     const judged = decided.forks.get(ins);
     if (judged === set) return true;
-    if (!sameValue(judged, set)) return false;
+    if (judged === undefined || !sameValue(judged, set)) return false;
     decided.forks.set(ins, set);
     return true;
   }
@@ -1731,8 +1732,7 @@ export class Evaluator implements PrimContext, BoundHost {
     if (c.frame !== null || (c.body as MemoNode).sharedCalls !== true)
       return this.apply(fn, arg, e.loc);
     const last = this.shared.calls[id];
-    if (last !== undefined && last.body === c.body && sameArgument(last.arg, arg))
-      return last.value;
+    if (last !== undefined && last.body === c.body && sameValue(last.arg, arg)) return last.value;
     const value = this.apply(fn, arg, e.loc);
     this.shared.calls[id] = { body: c.body, arg, value };
     return value;
@@ -1779,34 +1779,6 @@ function bindingOf(pats: RPat[], idx: number): number {
 }
 
 /**
- * The same argument for a call: equal relations, event sets, events, pairs and tags, and
- * tuples of such items; the same object for anything else (functions are not compared).
- */
-function sameArgument(a: V, b: V): boolean {
-  if (a === b) return true;
-  if (a instanceof Relation) return b instanceof Relation && a.equals(b);
-  if (a instanceof EventSet) return b instanceof EventSet && a.equals(b);
-  if (b instanceof Relation || b instanceof EventSet) return false;
-  switch (a.k) {
-    case 'event':
-      return b.k === 'event' && a.e === b.e;
-    case 'pair':
-      return b.k === 'pair' && a.a === b.a && a.b === b.b;
-    case 'tag':
-      return b.k === 'tag' && a.enumName === b.enumName && a.name === b.name;
-    case 'tuple':
-      return (
-        b.k === 'tuple' &&
-        a.items.length === b.items.length &&
-        a.items.every((x, i) => sameArgument(x, b.items[i]))
-      );
-    default:
-      return false;
-  }
-}
-
-/** A value with no element: `{}`, or an empty relation or event set. */
-/**
  * Whether a built-in gives the same value on every candidate for the same argument: those
  * reading no event value (their value depends on the argument and the fixed part only),
  * and on an empty argument those whose value is a part of it (different-values).
@@ -1818,6 +1790,7 @@ function fixedBuiltinValue(fn: V, arg: V): boolean {
   return SUBRELATION_PRIMITIVES.has((fn as Extract<V, { k: 'prim' }>).name) && isNothing(arg);
 }
 
+/** A value with no element: `{}`, or an empty relation or event set. */
 function isNothing(v: V): boolean {
   if (v instanceof Relation || v instanceof EventSet) return v.isEmpty();
   return kindOf(v) === 'empty';
@@ -1852,16 +1825,6 @@ interface Judgement {
 
 /** Ends an evaluation over upper bounds that can decide nothing more (see judgeTest). */
 const NOTHING_DECIDED = new Error('nothing to decide');
-
-/** Equal values (compareV); values it cannot compare count as different. */
-function sameValue(a: V | undefined, b: V): boolean {
-  if (a === undefined) return false;
-  try {
-    return compareV(a, b) === 0;
-  } catch {
-    return false;
-  }
-}
 
 interface SharedMemos {
   part: object | undefined;
@@ -2011,12 +1974,9 @@ function steadyInputs(prog: CompiledProgram, part: object | undefined): Uint8Arr
   return steady;
 }
 
-/** Whether two candidates' values of an input are equal (sets and relations by content). */
+/** Whether two candidates' values of an input are the same (see sameValue). */
 function sameInput(a: V | typeof UNBOUND, b: V | typeof UNBOUND): boolean {
-  if (a === b) return true;
-  if (a instanceof EventSet && b instanceof EventSet) return a.isSubsetOf(b) && b.isSubsetOf(a);
-  if (a instanceof Relation && b instanceof Relation) return a.isSubsetOf(b) && b.isSubsetOf(a);
-  return false;
+  return a === b || (a !== UNBOUND && b !== UNBOUND && sameValue(a, b));
 }
 
 /** Per program, the per-combination values of the fixed part seen last. */
