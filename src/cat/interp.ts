@@ -1086,7 +1086,12 @@ export class Evaluator implements PrimContext, BoundHost {
         return Relation.knownEmptyOf(this.n);
       case 'glob': {
         const s = this.G[e.s];
-        if (s === undefined && this.lazyDefs[e.s] !== undefined) return this.bindLazy(e.s);
+        if (s === undefined) {
+          // Every slot a read can reach is bound by then (a value, or a definition).
+          if (this.lazyDefs[e.s] === undefined)
+            throw new Error(`global slot ${e.s} read before it is bound`);
+          return this.bindLazy(e.s);
+        }
         const fixed = this.slotFixed[e.s];
         if (fixed === THUNK) {
           const t = s as Thunk;
@@ -1904,7 +1909,13 @@ function lazyLets(prog: CompiledProgram): Pick<ProgramFacts, 'lazyDefs' | 'letRu
   const code = prog.code;
   const single = (ins: CIns): ins is Extract<CIns, { t: 'glet' }> =>
     ins.t === 'glet' && ins.pats.every((p) => !p.tuple);
-  for (const ins of code) if (single(ins)) ins.slots.forEach((s, b) => (lazyDefs[s] = ins.e[b]));
+  // Every binding of a single name, in runs or not (`let a = X and (b, c) = Y` too: the
+  // tuple is bound when executed, `a` when read).
+  for (const ins of code) {
+    if (ins.t !== 'glet') continue;
+    for (let b = 0, s = 0; b < ins.e.length; s += ins.pats[b].size, b++)
+      if (!ins.pats[b].tuple) lazyDefs[ins.slots[s]] = ins.e[b];
+  }
   const runs: LetRuns = {
     end: new Int32Array(code.length),
     lo: new Int32Array(code.length),
