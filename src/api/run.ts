@@ -80,6 +80,13 @@ export interface RunOptions extends ConfigRequest {
    * -max-executions never decide.
    */
   decideChecks?: boolean | 'always';
+  /**
+   * Whether the model's evaluations of one path combination's candidates share what they
+   * can (ModelInput.fixedPart: values fixed for the combination, kept verdicts, remembered
+   * calls, checks decided over bounds): by default they do; false evaluates every
+   * candidate afresh. The answer must not depend on it (for the fuzzer's --differential).
+   */
+  shareAcrossCandidates?: boolean;
   /** Cap on the whole process's resident memory, in MiB; 0 or undefined for none. */
   maxMemoryMb?: number;
   /**
@@ -489,16 +496,17 @@ function evaluateTest(
             // Models that compute dependencies themselves (herd's catdep models) read the
             // register events of each instruction, which herd7's engine supplies. (Their
             // input has no upper bounds: no check is decided for them, see decideChecks.)
+            const shared =
+              opts.shareAcrossCandidates === false ? { ...input, fixedPart: undefined } : input;
             const modelInput = suppliesRegisterEvents
-              ? withRegisterEvents(cand.events, input)
-              : input;
+              ? withRegisterEvents(cand.events, shared)
+              : shared;
             const modelOutcomes = withinDepthLimit(modelFile, () =>
               evaluateModel(setup.model, modelInput, evalOptions),
             );
-            const outcomes =
-              modelInput === input
-                ? modelOutcomes
-                : withoutRegisterEvents(modelOutcomes, input.events.length);
+            const outcomes = suppliesRegisterEvents
+              ? withoutRegisterEvents(modelOutcomes, input.events.length)
+              : modelOutcomes;
             let observedState: FinalState | undefined;
             for (const o of outcomes) {
               // An allowed execution through an access to no location: the test is wrong.
