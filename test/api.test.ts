@@ -4,6 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runTest, runTestText } from '../src/api/index.js';
+import { runTestText as runTestSync } from '../src/api/run.js';
+import { decideStats } from '../src/cat/interp.js';
+import { defaultShape, rcuCycleTest } from '../tools/rcu-family.js';
 import { corpusPath, kernelOptions } from './support/corpus.js';
 
 const SB = `C SB
@@ -69,4 +72,24 @@ test('an AbortSignal stops a long run: the call rejects with AbortError', async 
   const pending = runTest(slow, { ...kernelOptions(), signal: controller.signal });
   setTimeout(() => controller.abort(), 300);
   await assert.rejects(pending, (err: Error) => err.name === 'AbortError');
+});
+
+test('evaluations that share nothing across candidates give the same answer', () => {
+  // The RCU cycle of 8 processes: 256 candidates in one path combination, every one
+  // allowed, where the evaluations share the most (checks decided, values kept).
+  const text = rcuCycleTest(defaultShape(8));
+  const judged = decideStats.judged;
+  const shared = runTestSync('rcu8.litmus', text, kernelOptions());
+  assert.equal(decideStats.judged, judged + 1);
+  const alone = runTestSync('rcu8.litmus', text, {
+    ...kernelOptions(),
+    shareAcrossCandidates: false,
+  });
+  // Nothing judged for the combination: each candidate evaluated every check itself.
+  assert.equal(decideStats.judged, judged + 1);
+  assert.equal(shared.states.length, 256);
+  assert.deepEqual(
+    [alone.states, alone.positive, alone.negative, alone.flags],
+    [shared.states, shared.positive, shared.negative, shared.flags],
+  );
 });

@@ -263,6 +263,14 @@ test('with x from S forks the rest of the model', () => {
     '"t"\nwith s from {R, W, IW}\nlet t = s & IW\nlet u = t ; R\nlet v = t | (R & W)\nflag ~empty v as init\n',
   );
   assert.deepEqual(lets.map((o) => o.flags.join()).sort(), ['', 'init', 'init']);
+  // A `let` binding a name and a tuple together: the name is read like any other.
+  const mixed = run(
+    '"t"\nlet a = po and (b, c) = (rf, W)\nlet d = a | b\nflag ~empty d as some\nacyclic a as po-acyclic\n',
+  );
+  assert.deepEqual(
+    mixed.map((o) => [o.allowed, o.flags]),
+    [[true, ['some']]],
+  );
   const none = run('"t"\nwith a from {}\n');
   assert.equal(none.length, 1);
   assert.equal(none[0].allowed, false);

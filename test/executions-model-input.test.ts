@@ -93,6 +93,51 @@ test("each candidate brings its rf, final writes and values; the combination's p
   assert.notEqual(a.relations.get('rf'), b.relations.get('rf'));
 });
 
+test('consecutive candidates share the events whose values stay, and the sets while FW does', () => {
+  const sp = space();
+  const stat = staticRelations(findArchitecture('C')!, sp);
+  const read0 = sp.base[0],
+    xchgRead = sp.base[1],
+    xchgWrite = sp.base[1] + 1,
+    writeY = sp.base[0] + 1;
+  const candidate = (value: number, finalX: number): Candidate => ({
+    events: sp.events,
+    values: sp.events.map((e) => (e.id === read0 || e.id === writeY ? value : 0)),
+    readsFrom: [
+      [value === 0 ? 0 : xchgWrite, read0],
+      [0, xchgRead],
+    ],
+    finalWrites: new Map([
+      ['x', finalX],
+      ['y', writeY],
+    ]),
+    registers: new Map(),
+  });
+  const a = buildModelInput(candidate(0, xchgWrite), stat);
+  const b = buildModelInput(candidate(2, xchgWrite), stat);
+  const c = buildModelInput(candidate(2, 0), stat);
+  // The read and the write of y changed value, the others did not.
+  sp.events.forEach((e, i) => {
+    const changed = e.id === read0 || e.id === writeY;
+    assert.equal(a.events[i] === b.events[i], !changed, `event ${i}`);
+    assert.equal(b.events[i], c.events[i]);
+  });
+  assert.deepEqual(
+    b.events.map((e) => e.value),
+    sp.events.map((e) => (e.id === read0 || e.id === writeY ? 2 : 0)),
+  );
+  // The same final writes: the same map of sets; others: a map of their own, a's unchanged.
+  assert.equal(a.sets, b.sets);
+  assert.notEqual(b.sets, c.sets);
+  assert.deepEqual(c.sets.get('FW')!.toArray(), [0, writeY]);
+  assert.deepEqual(a.sets.get('FW')!.toArray(), [writeY, xchgWrite]);
+  // Each candidate has its relations map, with its own rf.
+  assert.notEqual(a.relations, b.relations);
+  assert.deepEqual(named(sp, a.relations.get('rf')!), ['init x>0:0', 'init x>1:0']);
+  assert.deepEqual(named(sp, b.relations.get('rf')!), ['init x>1:0', '1:1>0:0']);
+  assert.equal(a.relations.size, b.relations.size);
+});
+
 test('sm: the two words of an exclusive pair (LDXP, a successful STXP) are one access', () => {
   const text = [
     'AArch64 pair',

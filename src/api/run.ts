@@ -40,7 +40,6 @@ import {
   finalRow,
   columnTypes,
   holds,
-  rowKey,
   rowTest,
   sortColumns,
   compareStateRows,
@@ -50,6 +49,7 @@ import {
   type StateValue as FinalStateValue,
 } from '../outcomes/final-state.js';
 import { conditionVerdict, type Observation } from '../outcomes/verdict.js';
+import { StateRowSet } from '../outcomes/state-set.js';
 import type { Candidate, PartialCandidates } from '../executions/enumerate.js';
 import { rejectsEveryCandidate } from '../cat/candidate-bounds.js';
 import type { ModelInput } from '../cat/input.js';
@@ -80,6 +80,13 @@ export interface RunOptions extends ConfigRequest {
    * -max-executions never decide.
    */
   decideChecks?: boolean | 'always';
+  /**
+   * Whether the model's evaluations of one path combination's candidates share what they
+   * can (ModelInput.fixedPart: values fixed for the combination, kept verdicts, remembered
+   * calls, checks decided over bounds): by default they do; false evaluates every
+   * candidate afresh. The answer must not depend on it (for the fuzzer's --differential).
+   */
+  shareAcrossCandidates?: boolean;
   /** Cap on the whole process's resident memory, in MiB; 0 or undefined for none. */
   maxMemoryMb?: number;
   /**
@@ -409,13 +416,10 @@ function evaluateTest(
     decideChecks: !observer && opts.maxExecutions === undefined && (opts.decideChecks ?? true),
   };
 
-  // By their text, the distinct final states as rows: the state maps of the candidates are
+  // The distinct final states as rows (StateRowSet): the state maps of the candidates are
   // not kept (the RCU family keeps 524,288 states; maps made its heap ~2.3 KB a state).
-  const states = new Map<string, FinalStateValue[]>();
-  const keepState = (row: FinalStateValue[]): void => {
-    const text = rowKey(row);
-    if (!states.has(text)) states.set(text, row);
-  };
+  const states = new StateRowSet();
+  const keepState = (row: FinalStateValue[]): void => states.add(row);
   const flags = new Set<string>();
   let positive = 0;
   let negative = 0;
@@ -492,16 +496,17 @@ function evaluateTest(
             // Models that compute dependencies themselves (herd's catdep models) read the
             // register events of each instruction, which herd7's engine supplies. (Their
             // input has no upper bounds: no check is decided for them, see decideChecks.)
+            const shared =
+              opts.shareAcrossCandidates === false ? { ...input, fixedPart: undefined } : input;
             const modelInput = suppliesRegisterEvents
-              ? withRegisterEvents(cand.events, input)
-              : input;
+              ? withRegisterEvents(cand.events, shared)
+              : shared;
             const modelOutcomes = withinDepthLimit(modelFile, () =>
               evaluateModel(setup.model, modelInput, evalOptions),
             );
-            const outcomes =
-              modelInput === input
-                ? modelOutcomes
-                : withoutRegisterEvents(modelOutcomes, input.events.length);
+            const outcomes = suppliesRegisterEvents
+              ? withoutRegisterEvents(modelOutcomes, input.events.length)
+              : modelOutcomes;
             let observedState: FinalState | undefined;
             for (const o of outcomes) {
               // An allowed execution through an access to no location: the test is wrong.

@@ -26,6 +26,7 @@ import {
   freshId,
   kindOf,
   mkValSet,
+  sameValue,
   typeName,
   valSetAdd,
   valSetHas,
@@ -196,10 +197,11 @@ export class Evaluator implements PrimContext, BoundHost {
    */
   private fixed = false;
   /**
-   * Global slots holding a value (not a thunk) fixed for the combination (1), or a
-   * DeferredRec (DEFERRED: told apart without a type test on every read).
+   * By global slot: 1 for a value fixed for the combination, 0 for another value (or
+   * none yet), DEFERRED for a DeferredRec, THUNK for a Thunk (told apart without a type
+   * test on every read).
    */
-  private slotFixed: Uint8Array;
+  private slotFixed: number[];
   /** Inputs that are the same for every candidate of the combination, by input index. */
   private inputFixed: Uint8Array;
   /** Values shared by the steps of the top-level fixpoint being computed (see invariance.ts). */
@@ -217,7 +219,9 @@ export class Evaluator implements PrimContext, BoundHost {
     this.memo = new Array<V | undefined>(prog.memoCount);
     this.shared = sharedMemosFor(prog, input.fixedPart);
     this.stageMemo = this.shared.stage;
-    this.slotFixed = new Uint8Array(prog.nslots);
+    // An array, not a Uint8Array: a typed array of more than 64 bytes gets a backing
+    // store off the heap (~1 us to make, and the GC tracks it), one per candidate.
+    this.slotFixed = new Array<number>(prog.nslots).fill(0);
     const facts = programFacts(prog);
     this.tagForms = facts.tagForms;
     this.lazyDefs = facts.lazyDefs;
@@ -381,7 +385,7 @@ export class Evaluator implements PrimContext, BoundHost {
   private judgedSet(decided: DecidedChecks, ins: CIns, set: V): boolean {
     const judged = decided.forks.get(ins);
     if (judged === set) return true;
-    if (!sameValue(judged, set)) return false;
+    if (judged === undefined || !sameValue(judged, set)) return false;
     decided.forks.set(ins, set);
     return true;
   }
@@ -1082,7 +1086,12 @@ export class Evaluator implements PrimContext, BoundHost {
         return Relation.knownEmptyOf(this.n);
       case 'glob': {
         const s = this.G[e.s];
-        if (s === undefined && this.lazyDefs[e.s] !== undefined) return this.bindLazy(e.s);
+        if (s === undefined) {
+          // Every slot a read can reach is bound by then (a value, or a definition).
+          if (this.lazyDefs[e.s] === undefined)
+            throw new Error(`global slot ${e.s} read before it is bound`);
+          return this.bindLazy(e.s);
+        }
         const fixed = this.slotFixed[e.s];
         if (fixed === THUNK) {
           const t = s as Thunk;
@@ -1728,8 +1737,7 @@ export class Evaluator implements PrimContext, BoundHost {
     if (c.frame !== null || (c.body as MemoNode).sharedCalls !== true)
       return this.apply(fn, arg, e.loc);
     const last = this.shared.calls[id];
-    if (last !== undefined && last.body === c.body && sameArgument(last.arg, arg))
-      return last.value;
+    if (last !== undefined && last.body === c.body && sameValue(last.arg, arg)) return last.value;
     const value = this.apply(fn, arg, e.loc);
     this.shared.calls[id] = { body: c.body, arg, value };
     return value;
@@ -1776,34 +1784,6 @@ function bindingOf(pats: RPat[], idx: number): number {
 }
 
 /**
- * The same argument for a call: equal relations, event sets, events, pairs and tags, and
- * tuples of such items; the same object for anything else (functions are not compared).
- */
-function sameArgument(a: V, b: V): boolean {
-  if (a === b) return true;
-  if (a instanceof Relation) return b instanceof Relation && a.equals(b);
-  if (a instanceof EventSet) return b instanceof EventSet && a.equals(b);
-  if (b instanceof Relation || b instanceof EventSet) return false;
-  switch (a.k) {
-    case 'event':
-      return b.k === 'event' && a.e === b.e;
-    case 'pair':
-      return b.k === 'pair' && a.a === b.a && a.b === b.b;
-    case 'tag':
-      return b.k === 'tag' && a.enumName === b.enumName && a.name === b.name;
-    case 'tuple':
-      return (
-        b.k === 'tuple' &&
-        a.items.length === b.items.length &&
-        a.items.every((x, i) => sameArgument(x, b.items[i]))
-      );
-    default:
-      return false;
-  }
-}
-
-/** A value with no element: `{}`, or an empty relation or event set. */
-/**
  * Whether a built-in gives the same value on every candidate for the same argument: those
  * reading no event value (their value depends on the argument and the fixed part only),
  * and on an empty argument those whose value is a part of it (different-values).
@@ -1815,6 +1795,7 @@ function fixedBuiltinValue(fn: V, arg: V): boolean {
   return SUBRELATION_PRIMITIVES.has((fn as Extract<V, { k: 'prim' }>).name) && isNothing(arg);
 }
 
+/** A value with no element: `{}`, or an empty relation or event set. */
 function isNothing(v: V): boolean {
   if (v instanceof Relation || v instanceof EventSet) return v.isEmpty();
   return kindOf(v) === 'empty';
@@ -1849,16 +1830,6 @@ interface Judgement {
 
 /** Ends an evaluation over upper bounds that can decide nothing more (see judgeTest). */
 const NOTHING_DECIDED = new Error('nothing to decide');
-
-/** Equal values (compareV); values it cannot compare count as different. */
-function sameValue(a: V | undefined, b: V): boolean {
-  if (a === undefined) return false;
-  try {
-    return compareV(a, b) === 0;
-  } catch {
-    return false;
-  }
-}
 
 interface SharedMemos {
   part: object | undefined;
@@ -1938,7 +1909,13 @@ function lazyLets(prog: CompiledProgram): Pick<ProgramFacts, 'lazyDefs' | 'letRu
   const code = prog.code;
   const single = (ins: CIns): ins is Extract<CIns, { t: 'glet' }> =>
     ins.t === 'glet' && ins.pats.every((p) => !p.tuple);
-  for (const ins of code) if (single(ins)) ins.slots.forEach((s, b) => (lazyDefs[s] = ins.e[b]));
+  // Every binding of a single name, in runs or not (`let a = X and (b, c) = Y` too: the
+  // tuple is bound when executed, `a` when read).
+  for (const ins of code) {
+    if (ins.t !== 'glet') continue;
+    for (let b = 0, s = 0; b < ins.e.length; s += ins.pats[b].size, b++)
+      if (!ins.pats[b].tuple) lazyDefs[ins.slots[s]] = ins.e[b];
+  }
   const runs: LetRuns = {
     end: new Int32Array(code.length),
     lo: new Int32Array(code.length),
@@ -2008,12 +1985,9 @@ function steadyInputs(prog: CompiledProgram, part: object | undefined): Uint8Arr
   return steady;
 }
 
-/** Whether two candidates' values of an input are equal (sets and relations by content). */
+/** Whether two candidates' values of an input are the same (see sameValue). */
 function sameInput(a: V | typeof UNBOUND, b: V | typeof UNBOUND): boolean {
-  if (a === b) return true;
-  if (a instanceof EventSet && b instanceof EventSet) return a.isSubsetOf(b) && b.isSubsetOf(a);
-  if (a instanceof Relation && b instanceof Relation) return a.isSubsetOf(b) && b.isSubsetOf(a);
-  return false;
+  return a === b || (a !== UNBOUND && b !== UNBOUND && sameValue(a, b));
 }
 
 /** Per program, the per-combination values of the fixed part seen last. */

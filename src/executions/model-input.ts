@@ -131,23 +131,57 @@ export function staticRelations(arch: Architecture, space: CandidateSpace): Stat
 /** The model's input for one candidate of the combination `stat` was computed for. */
 export function buildModelInput(cand: Candidate, stat: StaticRelations): ModelInput {
   const n = cand.events.length;
+  const last = lastInputs.get(stat);
   const rf = new Relation(n);
   for (const [w, r] of cand.readsFrom) rf.add(w, r);
   const fw = new EventSet(n);
   for (const w of cand.finalWrites.values()) fw.add(w);
-  const events: ModelEvent[] = cand.events.map((e) => {
+  // An event whose value is the last candidate's is the same object (events are never
+  // changed once made): the enumerator changes a few reads' choices at a time.
+  const events = new Array<ModelEvent>(n);
+  for (let i = 0; i < n; i++) {
+    const e = cand.events[i];
     const v = cand.values[e.id];
-    return {
-      id: e.id,
-      thread: e.thread,
-      loc: e.loc,
-      value: v === null || isUndetermined(v) ? null : v,
-    };
-  });
-  const sets = new Map(stat.sets);
-  sets.set('FW', fw);
-  const relations = inputRelations(stat, rf);
+    const value = v === null || isUndetermined(v) ? null : v;
+    const before = last?.events[i];
+    events[i] =
+      before !== undefined && before.value === value
+        ? before
+        : { id: e.id, thread: e.thread, loc: e.loc, value };
+  }
+  // The sets are the combination's and FW: the last candidate's map when FW is the same
+  // (maps are never changed once handed on; the RCU family's FW never changes).
+  let sets: Map<string, EventSet>;
+  let keptFw = fw;
+  if (last !== undefined && last.fw.equals(fw)) {
+    sets = last.sets;
+    keptFw = last.fw;
+  } else {
+    sets = new Map(stat.sets);
+    sets.set('FW', fw);
+  }
+  const relations = new Map(staticInputRelations(stat));
+  relations.set('rf', rf);
+  lastInputs.set(stat, { events, fw: keptFw, sets });
   return { events, sets, relations, fixedPart: stat };
+}
+
+/** By combination: what the last candidate's input was made of (see buildModelInput). */
+const lastInputs = new WeakMap<
+  StaticRelations,
+  { events: ModelEvent[]; fw: EventSet; sets: Map<string, EventSet> }
+>();
+
+/** By combination: its relations of the model's input, all but rf. */
+const staticRelationMaps = new WeakMap<StaticRelations, Map<string, Relation>>();
+
+function staticInputRelations(stat: StaticRelations): Map<string, Relation> {
+  let m = staticRelationMaps.get(stat);
+  if (m === undefined) {
+    m = inputRelations(stat, null);
+    staticRelationMaps.set(stat, m);
+  }
+  return m;
 }
 
 /**
@@ -199,9 +233,9 @@ export function partialCandidates(
   };
 }
 
-/** The relations of a candidate's input: the combination's, and its rf. */
-function inputRelations(stat: StaticRelations, rf: Relation): Map<string, Relation> {
-  return new Map<string, Relation>([
+/** The relations of a candidate's input: the combination's, and its rf (when given). */
+function inputRelations(stat: StaticRelations, rf: Relation | null): Map<string, Relation> {
+  const m = new Map<string, Relation>([
     ['po', stat.po],
     ['addr', stat.addr],
     ['data', stat.data],
@@ -214,6 +248,7 @@ function inputRelations(stat: StaticRelations, rf: Relation): Map<string, Relati
     ['id', stat.id],
     ['sm', stat.sameAccess],
     ['si', stat.sameAccess],
-    ['rf', rf],
   ]);
+  if (rf !== null) m.set('rf', rf);
+  return m;
 }

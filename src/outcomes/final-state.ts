@@ -116,15 +116,6 @@ export function stateOfRow(row: readonly StateValue[], columns: readonly StateLo
   return st;
 }
 
-/**
- * A row's identity among the distinct final states: its values' keys (stateValueKey).
- * (Joined, not concatenated: a string kept as a map key should be flat, not a rope of
- * pieces; the RCU family keeps 524,288 of them.)
- */
-export function rowKey(row: readonly StateValue[]): string {
-  return row.map(stateValueKey).join(' ');
-}
-
 function valueAtType(v: StateValue, type: IntType): StateValue {
   return isArrayValue(v) ? v.map((e) => atType(e, type)) : atType(v, type);
 }
