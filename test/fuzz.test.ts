@@ -14,6 +14,7 @@ import {
   Rng,
 } from '../tools/fuzz/mutate.js';
 import {
+  buildsDifference,
   classifyOutcome,
   collectSeeds,
   expectedExitStatuses,
@@ -488,4 +489,59 @@ test('litmus mutators each edit their part of a test', () => {
     seen.add(name!);
   }
   assert.deepEqual([...seen].sort(), [...litmusMutatorNames].sort());
+});
+
+test('--against: another build answering differently is a bad case, with its reproduce line', async () => {
+  assert.throws(() => parseOptions(['--against', tmpdir()]), /--against: no built runner/);
+  const o = parseOptions(['--against', repoRoot]);
+  assert.equal(o.against, repoRoot);
+  assert.match(o.againstRunnerModule ?? '', /^file:.*\/dist\/src\/batch\/real-runner\.js$/);
+  // This build always answers the same made-up result; the other is the real one.
+  const out = mkdtempSync(join(tmpdir(), 'ordo-fuzz-out-'));
+  const summary = await fuzz(
+    {
+      cases: 4,
+      seed: 3,
+      jobs: 1,
+      timeout: 2,
+      out,
+      cliEvery: 0,
+      runnerModule: new URL('./fuzz-planted-runner.js', import.meta.url).href,
+      against: 'OTHER',
+      againstRunnerModule: o.againstRunnerModule,
+    },
+    () => undefined,
+  );
+  assert.equal(summary.counts.get('builds differ'), 4, JSON.stringify([...summary.counts]));
+  const saved = readdirSync(out);
+  assert.match(
+    readFileSync(join(out, saved[0]!, 'CASE.txt'), 'utf8'),
+    /class: builds differ\n[^]*--against OTHER\)[^]*(this build|status differs)/,
+  );
+});
+
+test('--against: answers compare as reports, paths into either model library alike', () => {
+  const answer = (extra: Partial<TestResult> = {}): TaskOutcome => ({
+    status: 'ok',
+    result: result(extra),
+    seconds: 0,
+  });
+  assert.equal(buildsDifference(answer(), answer({ seconds: 5 })), undefined);
+  assert.equal(
+    buildsDifference(answer({ positive: 2 }), answer()),
+    'report differs: this build Positive: 2 Negative: 0; other build Positive: 1 Negative: 0',
+  );
+  const error = (path: string): TaskOutcome => ({
+    status: 'error',
+    error: `${path}/models/lib/stdlib.cat:3:4: unbound var: x`,
+    seconds: 0,
+  });
+  assert.equal(buildsDifference(error('/a/ordo'), error('/tmp/b')), undefined);
+  assert.match(
+    buildsDifference(error('/a/ordo'), {
+      ...error('/tmp/b'),
+      error: '/tmp/b/models/lib/stdlib.cat:3:5: unbound var: x',
+    }) ?? '',
+    /^error differs/,
+  );
 });

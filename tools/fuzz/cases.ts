@@ -253,7 +253,7 @@ export function makeCase(
   };
 }
 
-/** How a case ended. The last seven are bugs. */
+/** How a case ended. The last eight are bugs. */
 export type FuzzClass =
   | 'ok'
   | 'clean error'
@@ -264,7 +264,8 @@ export type FuzzClass =
   | 'wrong exit status'
   | 'pruning changed the answer'
   | 'deciding checks changed the answer'
-  | 'shortcuts together changed the answer';
+  | 'shortcuts together changed the answer'
+  | 'builds differ';
 
 export const BAD_CLASSES: readonly FuzzClass[] = [
   'internal error',
@@ -274,6 +275,7 @@ export const BAD_CLASSES: readonly FuzzClass[] = [
   'pruning changed the answer',
   'deciding checks changed the answer',
   'shortcuts together changed the answer',
+  'builds differ',
 ];
 
 /** `FILE:LINE:COL: message` or `FILE: message`, FILE a path or an input file's name. */
@@ -404,6 +406,19 @@ export function differentialClass(
     if (detail !== undefined) return { cls: v.cls, detail };
   }
   return undefined;
+}
+
+/**
+ * --against: how this build's answer differs from another build's on the same case and
+ * options, or undefined when they agree. Paths into either build's own model library
+ * (an error in stdlib.cat) are read as the same path.
+ */
+export function buildsDifference(here: TaskOutcome, there: TaskOutcome): string | undefined {
+  const library = (o: TaskOutcome): TaskOutcome =>
+    o.error === undefined
+      ? o
+      : { ...o, error: o.error.replace(/[^\s:'"]*\/models\//g, '<models>/') };
+  return answerDifference(library(here), library(there), 'this build', 'other build');
 }
 
 /** The exit statuses the command line may give for a case classified in-process. */
