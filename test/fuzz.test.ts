@@ -14,6 +14,7 @@ import {
   Rng,
 } from '../tools/fuzz/mutate.js';
 import {
+  buildsDifference,
   classifyOutcome,
   collectSeeds,
   expectedExitStatuses,
@@ -21,8 +22,10 @@ import {
   DIFFERENTIAL_MIX,
   DIFFERENTIAL_REFERENCE,
   DIFFERENTIAL_VARIANTS,
+  caseRng,
   makeCase,
   pruningDifference,
+  testsOf,
 } from '../tools/fuzz/cases.js';
 import { fuzz, parseOptions } from '../tools/fuzz/run.js';
 import type { TaskOutcome } from '../src/batch/protocol.js';
@@ -467,6 +470,7 @@ test('litmus mutators each edit their part of a test', () => {
     ' P0           | P1           ;\n li r1,1      | lwz r1,0(r2) ;\n stw r1,0(r2) | sync         ;\n sync         | lwz r3,0(r4) ;\n stw r1,0(r4) |              ;';
   const condition = 'exists (1:r1=1 /\\ 1:r3=0)';
   const text = [header, init, table, condition, ''].join('\n');
+  const uses = (t: string) => [...t.matchAll(/(?<![\w:%])[xy](?!\w)/g)].length;
   // What each leaves alone (a prefix and a suffix of the test), or must bring in.
   const kept: Record<string, (out: string) => boolean> = {
     'garble the header': (out) => out.endsWith(text.slice(header.length)),
@@ -474,8 +478,8 @@ test('litmus mutators each edit their part of a test', () => {
       out.startsWith(`${header}\n`) && out.endsWith(text.slice(header.length + 1 + init.length)),
     'rename a register': (out) =>
       /r99|r-1|X31|XZR|W0|SP|r10|r11|x0|%rip|EIP|0:r0|\br\b|R0|r00|r1844/.test(out),
-    'rename a location': (out) =>
-      out.slice(header.length + 1, header.length + 1 + init.length) !== init,
+    // One use of x or y, or all of them, now have another name.
+    'rename a location': (out) => uses(out) < uses(text),
     'edit the thread names': (out) => !out.includes(table.split('\n')[0]!),
     'replace the final condition': (out) => out.startsWith([header, init, table].join('\n')),
   };
@@ -488,4 +492,101 @@ test('litmus mutators each edit their part of a test', () => {
     seen.add(name!);
   }
   assert.deepEqual([...seen].sort(), [...litmusMutatorNames].sort());
+});
+
+test('--against: another build answering differently is a bad case, with its reproduce line', async () => {
+  assert.throws(() => parseOptions(['--against', tmpdir()]), /--against: no built runner/);
+  const o = parseOptions(['--against', repoRoot]);
+  assert.equal(o.against, repoRoot);
+  assert.match(o.againstRunnerModule ?? '', /^file:.*\/dist\/src\/batch\/real-runner\.js$/);
+  // This build always answers the same made-up result; the other is the real one.
+  const out = mkdtempSync(join(tmpdir(), 'ordo-fuzz-out-'));
+  const summary = await fuzz(
+    {
+      cases: 4,
+      seed: 3,
+      jobs: 1,
+      timeout: 2,
+      out,
+      cliEvery: 0,
+      runnerModule: new URL('./fuzz-planted-runner.js', import.meta.url).href,
+      against: 'OTHER',
+      againstRunnerModule: o.againstRunnerModule,
+    },
+    () => undefined,
+  );
+  assert.equal(summary.counts.get('builds differ'), 4, JSON.stringify([...summary.counts]));
+  const saved = readdirSync(out);
+  assert.match(
+    readFileSync(join(out, saved[0]!, 'CASE.txt'), 'utf8'),
+    /class: builds differ\n[^]*--against OTHER\)[^]*(this build|status differs)/,
+  );
+});
+
+test('--against: answers compare as reports, paths into either model library alike', () => {
+  const answer = (extra: Partial<TestResult> = {}): TaskOutcome => ({
+    status: 'ok',
+    result: result(extra),
+    seconds: 0,
+  });
+  assert.equal(buildsDifference(answer(), answer({ seconds: 5 })), undefined);
+  assert.equal(
+    buildsDifference(answer({ positive: 2 }), answer()),
+    'report differs: this build Positive: 2 Negative: 0; other build Positive: 1 Negative: 0',
+  );
+  const error = (path: string): TaskOutcome => ({
+    status: 'error',
+    error: `${path}/models/lib/stdlib.cat:3:4: unbound var: x`,
+    seconds: 0,
+  });
+  assert.equal(buildsDifference(error('/a/ordo'), error('/tmp/b')), undefined);
+  assert.match(
+    buildsDifference(error('/a/ordo'), {
+      ...error('/tmp/b'),
+      error: '/tmp/b/models/lib/stdlib.cat:3:5: unbound var: x',
+    }) ?? '',
+    /^error differs/,
+  );
+});
+
+test('a top-level definition is bound in a tuple, alone or beside plain names', () => {
+  const cat = '"t"\nlet a = po & loc\nlet b = rf | co\nacyclic a | b as c\n';
+  const forms: Record<string, RegExp> = {
+    'name and tuple': /^let ([ab]) = [^\n]+ and \(fuzz-t1, fuzz-t2\) = \([^\n]+, po\)$/m,
+    'tuple and name': /^let \(fuzz-t1, fuzz-t2\) = \([^\n]+, po\) and [ab] = /m,
+    'tuple holding the name': /^let \(fuzz-t1, ([ab])\) = \([^\n]+, (po & loc|rf \| co)\)$/m,
+    'two names': /^let [ab] = [^\n]+ and fuzz-t1 = /m,
+  };
+  const seen = new Set<string>();
+  for (let seed = 0; seed < 5000 && seen.size < 4; seed++) {
+    const one = mutate(cat, 'cat', cat, new Rng(seed));
+    if (one.applied.join() !== 'bind a definition in a tuple') continue;
+    // The definition keeps its value: `a` is still `po & loc`, `b` still `rf | co`.
+    assert.match(one.text, /(a = po & loc|\(fuzz-t1, a\) = \([^\n]+, po & loc\))/);
+    assert.match(one.text, /(b = rf \| co|\(fuzz-t1, b\) = \([^\n]+, rf \| co\))/);
+    for (const [form, pattern] of Object.entries(forms)) if (pattern.test(one.text)) seen.add(form);
+  }
+  assert.deepEqual([...seen].sort(), Object.keys(forms).sort());
+});
+
+test('a run that generates no tests draws its cases as before generated tests existed', () => {
+  // makeCase draws nothing for generated tests, nor a second seed, when none are made.
+  const seeds = collectSeeds(repoRoot, corpusPath());
+  const dir = mkdtempSync(join(tmpdir(), 'ordo-fuzz-plain-'));
+  let models = 0;
+  for (let index = 0; index < 40; index++) {
+    const plain = makeCase(seeds, 11, index, join(dir, `p${index}`), 1);
+    if (plain.kind !== 'model') continue;
+    models++;
+    // A model case's test is the seed drawn right after the model's mutations.
+    const rng = caseRng(11, index);
+    rng.next();
+    const model = rng.pick(seeds.models);
+    const [target, dialect] = rng.pick(model.mutable);
+    const [donorName] = rng.pick(model.mutable.filter(([, d]) => d === dialect));
+    const original = readFileSync(join(model.dir, target), 'utf8');
+    mutate(original, dialect, readFileSync(join(model.dir, donorName), 'utf8'), rng);
+    assert.equal(readFileSync(plain.file, 'utf8'), rng.pick(testsOf(seeds, model.arch)));
+  }
+  assert.ok(models > 5, `${models} model cases`);
 });

@@ -11,7 +11,9 @@
 // 0 for none), --only I (just case I of the seed, to reproduce it), --differential (each
 // case runs with neither of the speed-ups that skip work, forbidden-alternative pruning
 // and checks decided over bounds, then with each wherever it can be taken, then with
-// both: the answers must be the same; mostly mutated models, half the C and BPF tests generated).
+// both: the answers must be the same; mostly mutated models, half the C and BPF tests
+// generated), --against DIR (each case also runs, with production's options, on the
+// built checkout DIR: the two answers must be the same).
 
 import { formatSummary, fuzz, parseOptions, type FuzzOptions } from './fuzz/run.js';
 

@@ -174,7 +174,7 @@ export interface CaseMix {
  */
 export const DIFFERENTIAL_MIX: CaseMix = { modelShare: 0.8, generatedShare: 0.5 };
 
-/** Of two seeds drawn, the longer: model cases want tests with many candidates. */
+/** Of two seeds drawn, the longer: differential model cases want tests with many candidates. */
 function longerOf(rng: Rng, pool: readonly string[]): string {
   const [a, b] = [rng.pick(pool), rng.pick(pool)];
   return b.length > a.length ? b : a;
@@ -206,7 +206,8 @@ export function makeCase(
   const roll = first < 1 - modelShare ? (first * 0.65) / (1 - modelShare) : 1;
   if (roll < 0.65) {
     const kind: CaseKind = roll < 0.3 ? 'C' : roll < 0.45 ? 'BPF' : 'asm';
-    if (kind !== 'asm' && rng.chance(generatedShare)) {
+    // No draw when nothing is generated: a plain run's cases stay those of its seed.
+    if (kind !== 'asm' && generatedShare > 0 && rng.chance(generatedShare)) {
       writeFileSync(file, generated(kind));
       return { index, kind, file, opts: { timeout }, description: `generated ${kind} test` };
     }
@@ -236,8 +237,11 @@ export function makeCase(
   const { text, applied } = mutate(original, dialect, donor, rng);
   writeFileSync(join(modelDir, target), text);
   const set = model.arch;
-  const made = (set === 'C' || set === 'BPF') && rng.chance(generatedShare);
-  writeFileSync(file, made ? generated(set) : longerOf(rng, testsOf(seeds, set)));
+  const made = (set === 'C' || set === 'BPF') && generatedShare > 0 && rng.chance(generatedShare);
+  // Runs generating tests want many candidates: the longer of two seeds. Others draw one.
+  const pool = testsOf(seeds, set);
+  const seedTest = generatedShare > 0 ? longerOf(rng, pool) : rng.pick(pool);
+  writeFileSync(file, made ? generated(set) : seedTest);
   // A cfg's files and a model's includes are looked up in the current directory, then the
   // -I directories, then Ordo's models: without -I the case would run the shipped files.
   const opts: RunOptions =
@@ -253,7 +257,7 @@ export function makeCase(
   };
 }
 
-/** How a case ended. The last seven are bugs. */
+/** How a case ended. The last eight are bugs. */
 export type FuzzClass =
   | 'ok'
   | 'clean error'
@@ -264,7 +268,8 @@ export type FuzzClass =
   | 'wrong exit status'
   | 'pruning changed the answer'
   | 'deciding checks changed the answer'
-  | 'shortcuts together changed the answer';
+  | 'shortcuts together changed the answer'
+  | 'builds differ';
 
 export const BAD_CLASSES: readonly FuzzClass[] = [
   'internal error',
@@ -274,6 +279,7 @@ export const BAD_CLASSES: readonly FuzzClass[] = [
   'pruning changed the answer',
   'deciding checks changed the answer',
   'shortcuts together changed the answer',
+  'builds differ',
 ];
 
 /** `FILE:LINE:COL: message` or `FILE: message`, FILE a path or an input file's name. */
@@ -404,6 +410,19 @@ export function differentialClass(
     if (detail !== undefined) return { cls: v.cls, detail };
   }
   return undefined;
+}
+
+/**
+ * --against: how this build's answer differs from another build's on the same case and
+ * options, or undefined when they agree. Paths into either build's own model library
+ * (an error in stdlib.cat) are read as the same path.
+ */
+export function buildsDifference(here: TaskOutcome, there: TaskOutcome): string | undefined {
+  const library = (o: TaskOutcome): TaskOutcome =>
+    o.error === undefined
+      ? o
+      : { ...o, error: o.error.replace(/[^\s:'"]*\/models\//g, '<models>/') };
+  return answerDifference(library(here), library(there), 'this build', 'other build');
 }
 
 /** The exit statuses the command line may give for a case classified in-process. */

@@ -1054,6 +1054,29 @@ const MODEL_MUTATORS: ReadonlyArray<[string, Mutator]> = [
     },
   ],
   [
+    // A top-level `let` binding a tuple, alone or beside plain names with `and`: the same
+    // values, bound the other way (a tuple's slots are filled when it is evaluated, a plain
+    // name's may wait until it is read).
+    'bind a definition in a tuple',
+    (t, rng) => {
+      const code = notCode(t);
+      const defs = [
+        ...t.matchAll(/^let[ \t]+(?!rec\b)([A-Za-z_][\w-]*)[ \t]*=[ \t]*([^\n]+)$/gm),
+      ].filter((m) => code[m.index!] === 0 && !/\b(and|in)\b|\(\*|\/\//.test(m[2]!));
+      if (defs.length === 0) return t;
+      const m = rng.pick(defs);
+      const [name, value] = [m[1]!, m[2]!.trim()];
+      const other = rng.pick(VARYING);
+      const by = rng.pick([
+        `let ${name} = ${value} and (fuzz-t1, fuzz-t2) = (${other}, po)`,
+        `let (fuzz-t1, fuzz-t2) = (${other}, po) and ${name} = ${value}`,
+        `let (fuzz-t1, ${name}) = (${other}, ${value})`,
+        `let ${name} = ${value} and fuzz-t1 = ${other}`,
+      ]);
+      return replaceMatch(t, m, by);
+    },
+  ],
+  [
     'make a definition recursive',
     (t, rng) => {
       const lets = [...t.matchAll(/^let(\s+)(?!rec\b)/gm)];

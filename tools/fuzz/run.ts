@@ -2,14 +2,16 @@
 // point is tools/fuzz.ts (`npm run fuzz`).
 
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { WorkerPool } from '../../src/batch/pool.js';
 import type { TaskOutcome } from '../../src/batch/protocol.js';
 import { corpusPath, repoRoot } from '../../test/support/corpus.js';
 import {
   BAD_CLASSES,
+  buildsDifference,
   classifyOutcome,
   cliArgs,
   cliPath,
@@ -42,6 +44,22 @@ export interface FuzzOptions {
   differential?: boolean;
   /** The module the workers run cases with (WorkerPool's runnerModule; for tests). */
   runnerModule?: string;
+  /**
+   * `--against DIR`: another checkout, built. Each case also runs there, with the options
+   * production uses, and an answer that differs from this build's is a bug of one of them
+   * ('builds differ'): the check for changes that no knob switches off (values kept
+   * across candidates, forks taking a judged set's place), a branch against main.
+   */
+  against?: string;
+  /** The module the other build's workers run (default: DIR's batch runner; for tests). */
+  againstRunnerModule?: string;
+}
+
+/** The batch runner of a built checkout. */
+function builtRunner(dir: string): string {
+  const runner = resolve(dir, 'dist', 'src', 'batch', 'real-runner.js');
+  if (!existsSync(runner)) throw new Error(`--against: no built runner at ${runner}`);
+  return pathToFileURL(runner).href;
 }
 
 export function parseOptions(args: string[]): FuzzOptions {
@@ -84,10 +102,15 @@ export function parseOptions(args: string[]): FuzzOptions {
       case '--only':
         o.only = num;
         break;
+      case '--against':
+        o.against = value;
+        o.againstRunnerModule = builtRunner(value);
+        break;
       default:
         throw new Error(`unknown option ${flag}`);
     }
-    if (flag !== '--out' && !Number.isFinite(num)) throw new Error(`${flag} takes a number`);
+    if (flag !== '--out' && flag !== '--against' && !Number.isFinite(num))
+      throw new Error(`${flag} takes a number`);
   }
   return o;
 }
@@ -126,6 +149,14 @@ export async function fuzz(o: FuzzOptions, log: (s: string) => void): Promise<Fu
     maxMemoryMb: 1024,
     hardTimeoutMs: () => (o.timeout + graceS) * 1000,
   });
+  const other = o.againstRunnerModule
+    ? new WorkerPool({
+        jobs: o.jobs,
+        runnerModule: o.againstRunnerModule,
+        maxMemoryMb: 1024,
+        hardTimeoutMs: () => (o.timeout + graceS) * 1000,
+      })
+    : null;
   const counts = new Map<FuzzClass, number>();
   let bad = 0;
   const record = (c: FuzzCase, cls: FuzzClass, detail: string): void => {
@@ -136,7 +167,7 @@ export async function fuzz(o: FuzzOptions, log: (s: string) => void): Promise<Fu
     cpSync(join(work, String(c.index)), dest, { recursive: true });
     writeFileSync(
       join(dest, 'CASE.txt'),
-      `class: ${cls}\nseed: ${o.seed}\ncase: ${c.index} (reproduce: npm run fuzz -- --seed ${o.seed} --only ${c.index}${o.differential ? ' --differential' : ''})\n` +
+      `class: ${cls}\nseed: ${o.seed}\ncase: ${c.index} (reproduce: npm run fuzz -- --seed ${o.seed} --only ${c.index}${o.differential ? ' --differential' : ''}${o.against !== undefined ? ` --against ${o.against}` : ''})\n` +
         `mutations: ${c.description}\ncommand: ordo ${cliArgs(c).join(' ')}\n${detail}\n`,
     );
     log(`fuzz: ${cls}: case ${c.index} (${c.description}): ${detail.split('\n')[0]}\n`);
@@ -162,6 +193,17 @@ export async function fuzz(o: FuzzOptions, log: (s: string) => void): Promise<Fu
           cls = bad;
           detail = variants.find((x) => classifyOutcome(x) === bad)?.error ?? '';
         }
+      }
+    }
+    if (other && !BAD_CLASSES.includes(cls)) {
+      // Production's options on both builds (the differential reference takes neither
+      // shortcut: run this build again).
+      const task = { id: index, file: c.file, opts: c.opts };
+      const here = o.differential ? await pool.run(task) : outcome;
+      const difference = buildsDifference(here, await other.run(task));
+      if (difference !== undefined) {
+        cls = 'builds differ';
+        detail = difference;
       }
     }
     const sampled = o.only !== undefined || (o.cliEvery > 0 && index % o.cliEvery === 0);
@@ -192,6 +234,7 @@ export async function fuzz(o: FuzzOptions, log: (s: string) => void): Promise<Fu
     await Promise.all(Array.from({ length: Math.max(1, o.jobs) }, lane));
   } finally {
     await pool.close();
+    await other?.close();
     rmSync(work, { recursive: true, force: true });
   }
   return { counts, bad };
