@@ -359,19 +359,21 @@ exists (1:r0=1 /\\ 1:r1=0)
 
 test('model mutations pass functions along in every shape, and keep the answer', () => {
   // The mutators that change no answer: from-reads rewritten, an operand routed through
-  // a function, a check every candidate passes (not the random `fuzz-ho` ones).
+  // a function, a check every candidate passes (not the random `fuzz-ho` ones), a
+  // definition bound in a tuple.
   const keeping = new Set([
     'write from-reads as a difference',
     'route an operand through a function passed along',
     'add a check through a function passed along',
+    'bind a definition in a tuple',
   ]);
   const shapes: Record<string, RegExp> = {
-    'passed to a top-level function': /fuzz-app\(fun fuzz-[a-z]+ ->/,
-    'in a tuple': /fuzz-app2\(\(fun fuzz-[a-z]+ ->/,
-    'returned by a function': /fuzz-compose\(fun fuzz-[a-z]+ ->[^\n]*\)\(/,
-    'made by a call': /fuzz-app\(fuzz-minus\(/,
-    'closing over a varying local': /let fuzz-closed = let fuzz-v = /,
-    'let rec over functions': /let rec fuzz-sub\(fuzz-s\) = [^\n]* and fuzz-app\(h\)/,
+    'passed to a top-level function': /fuzz-app-\d+\(fun fuzz-[a-z]+ ->/,
+    'in a tuple': /fuzz-app2-\d+\(\(fun fuzz-[a-z]+ ->/,
+    'returned by a function': /fuzz-compose-\d+\(fun fuzz-[a-z]+ ->[^\n]*\)\(/,
+    'made by a call': /fuzz-app-\d+\(fuzz-minus-\d+\(/,
+    'closing over a varying local': /let fuzz-closed-\d+ = let fuzz-v = /,
+    'let rec over functions': /let rec fuzz-sub-\d+\(fuzz-s\) = [^\n]* and fuzz-app-\d+\(h\)/,
   };
   const dir = mkdtempSync(join(tmpdir(), 'ordo-fuzz-shapes-'));
   const file = join(dir, 'shapes.litmus');
@@ -385,7 +387,8 @@ test('model mutations pass functions along in every shape, and keep the answer',
   const seen = new Set<string>();
   let run = 0;
   let checkFirst = 0;
-  for (let seed = 0; seed < 400 && (seen.size < 6 || run < 30); seed++) {
+  let tupled = 0;
+  for (let seed = 0; seed < 1000 && (seen.size < 6 || run < 30 || tupled < 3); seed++) {
     const one = mutate(SHAPES_MODEL, 'cat', SHAPES_MODEL, new Rng(seed));
     if (!one.applied.every((m) => keeping.has(m)) || one.text.includes('fuzz-ho')) continue;
     // The comment keeps its `fr`; definitions come after the model's name.
@@ -405,7 +408,9 @@ test('model mutations pass functions along in every shape, and keep the answer',
       `seed ${seed}: ${one.applied.join(', ')}\n${one.text}`,
     );
     run++;
+    if (one.applied.includes('bind a definition in a tuple')) tupled++;
   }
+  assert.ok(tupled >= 3, `${tupled} models with a definition bound in a tuple`);
   assert.deepEqual([...seen].sort(), Object.keys(shapes).sort());
   assert.ok(checkFirst > 0, 'no check placed before the model statements');
 });

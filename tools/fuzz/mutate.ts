@@ -785,39 +785,48 @@ type Shape = (typeof SHAPES)[number];
  * definitions to place before the use (top-level lines) and the expression used.
  */
 function throughFunctions(
+  t: string,
   shape: Shape,
   body: Body,
   arg: string,
   varying: string,
   param = 'fuzz-s',
 ): { defs: string; use: string } {
+  // The names defined here are the mutation's own (numbered by the `fuzz-` names the text
+  // has already): a later mutation's `fuzz-app` must not take the place of this one's.
+  const n = `-${(t.match(/fuzz-/g) ?? []).length}`;
+  const [app, app2, compose, minus, closed, sub] = [
+    'app',
+    'app2',
+    'compose',
+    'minus',
+    'closed',
+    'sub',
+  ].map((name) => `fuzz-${name}${n}`);
   const lambda = `(fun ${param} -> ${body(param, varying)})`;
   switch (shape) {
     case 'passed':
-      return { defs: `let fuzz-app(h) = h(${arg})\n`, use: `fuzz-app${lambda}` };
+      return { defs: `let ${app}(h) = h(${arg})\n`, use: `${app}${lambda}` };
     case 'tuple':
-      return { defs: 'let fuzz-app2(h, x) = h(x)\n', use: `fuzz-app2(${lambda}, ${arg})` };
+      return { defs: `let ${app2}(h, x) = h(x)\n`, use: `${app2}(${lambda}, ${arg})` };
     case 'returned':
-      return {
-        defs: 'let fuzz-compose(h) = fun y -> h(y)\n',
-        use: `fuzz-compose${lambda}(${arg})`,
-      };
+      return { defs: `let ${compose}(h) = fun y -> h(y)\n`, use: `${compose}${lambda}(${arg})` };
     case 'curried':
       return {
-        defs: `let fuzz-minus(v) = fun fuzz-s -> ${body('fuzz-s', 'v')}\nlet fuzz-app(h) = h(${arg})\n`,
-        use: `fuzz-app(fuzz-minus(${varying}))`,
+        defs: `let ${minus}(v) = fun fuzz-s -> ${body('fuzz-s', 'v')}\nlet ${app}(h) = h(${arg})\n`,
+        use: `${app}(${minus}(${varying}))`,
       };
     case 'closure':
       return {
         defs:
-          `let fuzz-closed = let fuzz-v = ${varying} in fun fuzz-s -> ${body('fuzz-s', 'fuzz-v')}\n` +
-          `let fuzz-app(h) = h(${arg})\n`,
-        use: 'fuzz-app(fuzz-closed)',
+          `let ${closed} = let fuzz-v = ${varying} in fun fuzz-s -> ${body('fuzz-s', 'fuzz-v')}\n` +
+          `let ${app}(h) = h(${arg})\n`,
+        use: `${app}(${closed})`,
       };
     case 'rec':
       return {
-        defs: `let rec fuzz-sub(fuzz-s) = ${body('fuzz-s', varying)} and fuzz-app(h) = h(${arg})\n`,
-        use: 'fuzz-app(fuzz-sub)',
+        defs: `let rec ${sub}(fuzz-s) = ${body('fuzz-s', varying)} and ${app}(h) = h(${arg})\n`,
+        use: `${app}(${sub})`,
       };
   }
 }
@@ -914,6 +923,7 @@ const MODEL_MUTATORS: ReadonlyArray<[string, Mutator]> = [
           break;
         default: {
           const through = throughFunctions(
+            t,
             rng.pick(SHAPES),
             (s, v) => `${s} \\ ${frSources(v)}`,
             all,
@@ -944,7 +954,7 @@ const MODEL_MUTATORS: ReadonlyArray<[string, Mutator]> = [
       const shape = rng.pick(['passed', 'tuple', 'returned'] as const);
       // The function ignores its argument (named apart from every name the operand may
       // be) and returns the operand (a local it closes over, or a global).
-      const { defs, use } = throughFunctions(shape, () => m[0], 'id', m[0], 'fuzz-unused');
+      const { defs, use } = throughFunctions(t, shape, () => m[0], 'id', m[0], 'fuzz-unused');
       const at = Math.max(statementStart(t, m.index!), topOf(t));
       const out = replaceMatch(t, m, `(${use})`);
       return out.slice(0, at) + defs + out.slice(at);
@@ -957,7 +967,7 @@ const MODEL_MUTATORS: ReadonlyArray<[string, Mutator]> = [
       if (rng.chance(0.7)) {
         // One that every candidate passes.
         const [body, arg] = rng.pick(EVERY_CANDIDATE);
-        const { defs, use } = throughFunctions(shape, body, arg, 'rf');
+        const { defs, use } = throughFunctions(t, shape, body, arg, 'rf');
         const check = rng.chance(0.8)
           ? `empty ${use} as fuzz-every`
           : `flag ~empty ${use} as fuzz-every`;
@@ -969,6 +979,7 @@ const MODEL_MUTATORS: ReadonlyArray<[string, Mutator]> = [
       }
       const op = rng.pick([' \\ ', ' & ', ' | ', ' ; ']);
       const { defs, use } = throughFunctions(
+        t,
         shape,
         (s, v) => `${s}${op}${v}`,
         rng.pick(COVERABLE),
