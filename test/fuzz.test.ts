@@ -28,7 +28,7 @@ import {
   testsOf,
 } from '../tools/fuzz/cases.js';
 import { fuzz, parseOptions } from '../tools/fuzz/run.js';
-import type { TaskOutcome } from '../src/batch/protocol.js';
+import { classifyError, type TaskOutcome } from '../src/batch/protocol.js';
 import { loadSetup, runTest, runTestText, type TestResult } from '../src/api/run.js';
 import { generateBpfTest, generateCTest } from '../tools/fuzz/generate.js';
 import { parseCLitmus } from '../src/frontend/c/index.js';
@@ -594,4 +594,44 @@ test('a run that generates no tests draws its cases as before generated tests ex
     assert.equal(readFileSync(plain.file, 'utf8'), rng.pick(testsOf(seeds, model.arch)));
   }
   assert.ok(models > 5, `${models} model cases`);
+});
+
+test("forks of a model's own and empty values are added, and the models still run", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ordo-fuzz-forks-'));
+  const file = join(dir, 'shapes.litmus');
+  writeFileSync(file, SHAPES_TEST);
+  const sizes = new Set<number>();
+  const empties = new Set<string>();
+  for (let seed = 0; seed < 3000 && (sizes.size < 4 || empties.size < 5); seed++) {
+    const one = mutate(SHAPES_MODEL, 'cat', SHAPES_MODEL, new Rng(seed));
+    const name = one.applied.join();
+    if (name === 'add a fork') {
+      const fork = /^with fuzz-w from \{([^\n]*)\}$/m.exec(one.text);
+      assert.ok(fork, one.text);
+      // Alternatives split at top-level commas: none, one, several.
+      const count = fork[1] === '' ? 0 : fork[1]!.split(/, (?![^()]*\))/).length;
+      sizes.add(Math.min(count, 3));
+      assert.match(
+        one.text,
+        /^(flag ~)?(acyclic|irreflexive|empty) [^\n]*fuzz-w[^\n]* as fuzz-fork$/m,
+      );
+    } else if (name === 'replace an operand by an empty value') {
+      const empty = /(?<![\w-])(0|\{\}|emptyset|\[\{\}\]|\(0 \| \{\}\))(?![\w-])/.exec(
+        one.text.slice(SHAPES_MODEL.indexOf('include')),
+      );
+      assert.ok(empty, one.text);
+      empties.add(empty[1]!);
+    } else continue;
+    // A result or a clean error, never an internal one.
+    const model = join(dir, `m${seed}.cat`);
+    writeFileSync(model, one.text);
+    try {
+      runTest(file, { model, pruneForbidden: 'always', decideChecks: 'always' });
+    } catch (err) {
+      const outcome = classifyError(file, err, 0);
+      assert.notEqual(classifyOutcome(outcome), 'internal error', `${name}: ${outcome.error}`);
+    }
+  }
+  assert.deepEqual([...sizes].sort(), [0, 1, 2, 3]);
+  assert.equal(empties.size, 5);
 });

@@ -1088,6 +1088,37 @@ const MODEL_MUTATORS: ReadonlyArray<[string, Mutator]> = [
     },
   ],
   [
+    // A fork of the model's own: each candidate is judged once per alternative, the
+    // alternatives read rf or not, and the set may be empty (every candidate rejected),
+    // hold one alternative, or repeat one.
+    'add a fork',
+    (t, rng) => {
+      const alternatives = Array.from({ length: rng.below(4) }, () =>
+        rng.chance(0.5) ? rng.pick(VARYING) : rng.pick([...COVERABLE, '0', 'id']),
+      );
+      if (alternatives.length > 1 && rng.chance(0.2)) alternatives.push(alternatives[0]!);
+      const kind = rng.pick(['acyclic', 'irreflexive', 'empty']);
+      const use = rng.pick([
+        `${kind} fuzz-w as fuzz-fork`,
+        `${kind} fuzz-w & ${rng.pick(VARYING)} as fuzz-fork`,
+        `flag ~${kind} fuzz-w as fuzz-fork`,
+        `${kind} (fuzz-w ; ${rng.pick(VARYING)}) \\ ${rng.pick(COVERABLE)} as fuzz-fork`,
+      ]);
+      const lines = `with fuzz-w from {${alternatives.join(', ')}}\n${use}\n`;
+      return rng.chance(0.5) ? atTop(t, lines) : `${t.replace(/\s*$/, '')}\n${lines}`;
+    },
+  ],
+  [
+    // Empty values of each kind where a relation or set was: `0`, `{}`, `emptyset`, `[{}]`
+    // (the evaluator and the value equalities must tell them apart where cat does).
+    'replace an operand by an empty value',
+    (t, rng) => {
+      const ws = operands(t);
+      if (ws.length === 0) return t;
+      return replaceMatch(t, rng.pick(ws), rng.pick(['0', '{}', 'emptyset', '[{}]', '(0 | {})']));
+    },
+  ],
+  [
     'make a definition recursive',
     (t, rng) => {
       const lets = [...t.matchAll(/^let(\s+)(?!rec\b)/gm)];
