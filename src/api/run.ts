@@ -36,10 +36,8 @@ import {
   observedLocations,
 } from '../executions/enumerate.js';
 import {
-  finalState,
   finalRow,
   columnTypes,
-  holds,
   rowTest,
   sortColumns,
   compareStateRows,
@@ -437,6 +435,8 @@ function evaluateTest(
   const filterChecks = test.filter
     ? filterRegisterChecks(test.filter, filterColumns, filterTypes)
     : [];
+  // The filter, tested on each candidate's row of the filter's columns, as the condition.
+  const filter = test.filter ? rowTest(test.filter, filterColumns) : null;
   // -j N: this thread evaluates share 0 of the candidates while N-1 others evaluate the
   // rest (startShares); states and flags are unions of the shares', counts their sums.
   const threads = opts.threads ?? 1;
@@ -481,11 +481,7 @@ function evaluateTest(
           (cand, input) => {
             // A filtered-out candidate is not an execution of the test; under -speedcheck
             // neither is one that cannot decide the condition (see `relevant`).
-            if (
-              test.filter &&
-              !holds(test.filter, finalState(cand, filterColumns, memory, filterTypes))
-            )
-              return true;
+            if (filter && !filter(finalRow(cand, filterColumns, memory, filterTypes))) return true;
             const row = finalRow(cand, columns, memory, types);
             const conditionHolds = condition(row);
             if (!relevant(conditionHolds)) return true;
