@@ -989,6 +989,18 @@ export class Evaluator implements PrimContext, BoundHost {
    * evaluation and shared by every `with` path.
    */
   ev(e: RExp, f: Frame | null): V {
+    // A read of a global name that holds a value (a third of the nodes evaluated after a
+    // fork) is answered here: such nodes carry no marks (invariance.ts marks only costly
+    // kinds), and the slot's value needs no second call to reach.
+    if (e.t === 'glob') {
+      const fixed = this.slotFixed[e.s];
+      const s = this.G[e.s];
+      if (fixed < DEFERRED && s !== undefined) {
+        this.fixed = fixed === 1;
+        return s as V;
+      }
+      return this.evNode(e, f);
+    }
     const node = e as MemoNode;
     const stage = node.stageId;
     if (stage !== undefined) {
