@@ -210,22 +210,35 @@ test('--differential: a difference between pruned and unpruned answers is found'
   assert.equal(pruningDifference(answer(), stopped), undefined);
 });
 
-test('--differential: deciding checks is compared alone with a run taking no shortcut', () => {
-  assert.deepEqual(DIFFERENTIAL_REFERENCE, { pruneForbidden: false, decideChecks: false });
+test('--differential: each mechanism is compared alone with a run that shares and skips nothing', () => {
+  assert.deepEqual(DIFFERENTIAL_REFERENCE, {
+    pruneForbidden: false,
+    decideChecks: false,
+    shareAcrossCandidates: false,
+  });
   const classes = DIFFERENTIAL_VARIANTS.map((v) => v.cls);
   assert.deepEqual(classes, [
+    'sharing across candidates changed the answer',
     'pruning changed the answer',
     'deciding checks changed the answer',
     'shortcuts together changed the answer',
   ]);
-  // Each variant takes one shortcut at every fork or combination, the other not at all.
+  // Sharing alone first; then each shortcut at every fork or combination, the other not
+  // at all, with sharing on as in production.
   assert.deepEqual(DIFFERENTIAL_VARIANTS[0]!.opts, {
-    pruneForbidden: 'always',
+    pruneForbidden: false,
     decideChecks: false,
+    shareAcrossCandidates: true,
   });
   assert.deepEqual(DIFFERENTIAL_VARIANTS[1]!.opts, {
+    pruneForbidden: 'always',
+    decideChecks: false,
+    shareAcrossCandidates: true,
+  });
+  assert.deepEqual(DIFFERENTIAL_VARIANTS[2]!.opts, {
     pruneForbidden: false,
     decideChecks: 'always',
+    shareAcrossCandidates: true,
   });
   const answer = (flags: string[]): TaskOutcome => ({
     status: 'ok',
@@ -233,24 +246,57 @@ test('--differential: deciding checks is compared alone with a run taking no sho
     seconds: 0,
   });
   const same = answer([]);
-  assert.equal(differentialClass(same, [answer([]), answer([]), answer([])]), undefined);
-  assert.deepEqual(differentialClass(same, [answer([]), answer(['data-race']), answer([])]), {
+  const none = (): TaskOutcome[] => [answer([]), answer([]), answer([]), answer([])];
+  const only = (i: number, flags: string[]): TaskOutcome[] =>
+    none().map((o, j) => (j === i ? answer(flags) : o));
+  assert.equal(differentialClass(same, none()), undefined);
+  assert.deepEqual(differentialClass(same, only(0, ['data-race'])), {
+    cls: 'sharing across candidates changed the answer',
+    detail: 'report differs: shared Flag data-race; unshared Condition ',
+  });
+  assert.deepEqual(differentialClass(same, only(2, ['data-race'])), {
     cls: 'deciding checks changed the answer',
     detail: 'report differs: decided Flag data-race; undecided Condition ',
   });
+  assert.equal(differentialClass(same, only(1, ['data-race']))?.cls, 'pruning changed the answer');
+  // A difference sharing or either shortcut makes alone is named after it, not after the
+  // mechanisms together.
   assert.equal(
-    differentialClass(same, [answer(['data-race']), answer([]), answer([])])?.cls,
+    differentialClass(same, [answer([]), answer(['x']), answer([]), answer(['x'])])?.cls,
     'pruning changed the answer',
   );
-  // A difference either shortcut makes alone is named after it, not after the two.
   assert.equal(
-    differentialClass(same, [answer(['x']), answer([]), answer(['x'])])?.cls,
-    'pruning changed the answer',
+    differentialClass(same, [answer(['x']), answer(['x']), answer(['x']), answer(['x'])])?.cls,
+    'sharing across candidates changed the answer',
   );
-  assert.deepEqual(differentialClass(same, [answer([]), answer([]), answer(['data-race'])]), {
+  assert.deepEqual(differentialClass(same, only(3, ['data-race'])), {
     cls: 'shortcuts together changed the answer',
     detail: 'report differs: both Flag data-race; neither Condition ',
   });
+});
+
+test('--differential: a difference sharing across candidates makes is named after it', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'ordo-fuzz-out-'));
+  const summary = await fuzz(
+    {
+      cases: 4,
+      seed: 3,
+      jobs: 1,
+      timeout: 2,
+      out,
+      cliEvery: 0,
+      differential: true,
+      runnerModule: new URL('./fuzz-planted-sharing-runner.js', import.meta.url).href,
+    },
+    () => undefined,
+  );
+  assert.equal(summary.bad, 4, JSON.stringify([...summary.counts]));
+  assert.equal(summary.counts.get('sharing across candidates changed the answer'), 4);
+  const saved = readdirSync(out);
+  assert.match(
+    readFileSync(join(out, saved[0]!, 'CASE.txt'), 'utf8'),
+    /class: sharing across candidates changed the answer\n[^]*shared Flag planted; unshared/,
+  );
 });
 
 test('--differential: production takes both shortcuts, and so does one variant', () => {

@@ -9,9 +9,10 @@
 // --jobs J (default 2), --timeout SECONDS per case (default 2), --out DIR for bad cases
 // (default fuzz-failures), --cli-every K (one case in K also through the CLI; default 20,
 // 0 for none), --only I (just case I of the seed, to reproduce it), --differential (each
-// case runs with neither of the speed-ups that skip work, forbidden-alternative pruning
-// and checks decided over bounds, then with each wherever it can be taken, then with
-// both: the answers must be the same; mostly mutated models, half the C and BPF tests
+// case runs with none of the mechanisms that share or skip work, sharing across a path
+// combination's candidates, forbidden-alternative pruning and checks decided over bounds,
+// then with sharing, then with each shortcut wherever it can be taken, then with both:
+// the answers must be the same; mostly mutated models, half the C and BPF tests
 // generated), --against DIR (each case also runs, with production's options, on the
 // built checkout DIR: the two answers must be the same).
 

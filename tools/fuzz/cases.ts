@@ -257,7 +257,7 @@ export function makeCase(
   };
 }
 
-/** How a case ended. The last eight are bugs. */
+/** How a case ended. The last nine are bugs. */
 export type FuzzClass =
   | 'ok'
   | 'clean error'
@@ -266,6 +266,7 @@ export type FuzzClass =
   | 'hang'
   | 'out of memory'
   | 'wrong exit status'
+  | 'sharing across candidates changed the answer'
   | 'pruning changed the answer'
   | 'deciding checks changed the answer'
   | 'shortcuts together changed the answer'
@@ -276,6 +277,7 @@ export const BAD_CLASSES: readonly FuzzClass[] = [
   'hang',
   'out of memory',
   'wrong exit status',
+  'sharing across candidates changed the answer',
   'pruning changed the answer',
   'deciding checks changed the answer',
   'shortcuts together changed the answer',
@@ -352,37 +354,53 @@ export function pruningDifference(pruned: TaskOutcome, unpruned: TaskOutcome): s
 }
 
 /**
- * --differential: the reference run takes neither shortcut; each variant takes one of
- * them wherever it can (every fork searched for forbidden alternatives and every partial
- * reads-from choice of 8 candidates or more judged over bounds; the monotone checks
- * decided at every path combination's first evaluation, cat/monotone.ts), or both, and
- * is compared with it, a difference counting as the variant's class. One shortcut per
- * variant first, so that a difference names the mechanism that made it.
+ * --differential: the reference run takes neither shortcut and shares nothing across the
+ * candidates of a path combination (RunOptions.shareAcrossCandidates false: no kept
+ * values, verdicts, remembered calls or steady inputs); each variant does one of these
+ * wherever it can (sharing, as production does; every fork searched for forbidden
+ * alternatives and every partial reads-from choice of 8 candidates or more judged over
+ * bounds; the monotone checks decided at every path combination's first evaluation,
+ * cat/monotone.ts), or all of them, and is compared with it, a difference counting as the
+ * variant's class. One mechanism per variant first, so that a difference names the
+ * mechanism that made it; the shortcuts are taken with sharing on, as production takes
+ * them, after sharing alone has been compared.
  */
-export const DIFFERENTIAL_REFERENCE: Pick<RunOptions, 'pruneForbidden' | 'decideChecks'> = {
+export const DIFFERENTIAL_REFERENCE: DifferentialOptions = {
   pruneForbidden: false,
   decideChecks: false,
+  shareAcrossCandidates: false,
 };
+
+export type DifferentialOptions = Pick<
+  RunOptions,
+  'pruneForbidden' | 'decideChecks' | 'shareAcrossCandidates'
+>;
 
 export interface DifferentialVariant {
   label: string;
   referenceLabel: string;
   cls: FuzzClass;
-  opts: Pick<RunOptions, 'pruneForbidden' | 'decideChecks'>;
+  opts: DifferentialOptions;
 }
 
 export const DIFFERENTIAL_VARIANTS: readonly DifferentialVariant[] = [
   {
+    label: 'shared',
+    referenceLabel: 'unshared',
+    cls: 'sharing across candidates changed the answer',
+    opts: { pruneForbidden: false, decideChecks: false, shareAcrossCandidates: true },
+  },
+  {
     label: 'pruned',
     referenceLabel: 'unpruned',
     cls: 'pruning changed the answer',
-    opts: { pruneForbidden: 'always', decideChecks: false },
+    opts: { pruneForbidden: 'always', decideChecks: false, shareAcrossCandidates: true },
   },
   {
     label: 'decided',
     referenceLabel: 'undecided',
     cls: 'deciding checks changed the answer',
-    opts: { pruneForbidden: false, decideChecks: 'always' },
+    opts: { pruneForbidden: false, decideChecks: 'always', shareAcrossCandidates: true },
   },
   // Production takes both: a difference only they make together (a check decided over
   // bounds that a pruned fork or a rejected partial choice then relies on) is its own
@@ -391,7 +409,7 @@ export const DIFFERENTIAL_VARIANTS: readonly DifferentialVariant[] = [
     label: 'both',
     referenceLabel: 'neither',
     cls: 'shortcuts together changed the answer',
-    opts: { pruneForbidden: 'always', decideChecks: 'always' },
+    opts: { pruneForbidden: 'always', decideChecks: 'always', shareAcrossCandidates: true },
   },
 ];
 

@@ -35,11 +35,13 @@ export interface FuzzOptions {
   cliEvery: number;
   only?: number;
   /**
-   * Run each case with neither shortcut, then with each of DIFFERENTIAL_VARIANTS (forbidden
-   * fork alternatives skipped at every fork and partial reads-from choices judged:
-   * RunOptions.pruneForbidden; monotone checks decided at every path combination's first
-   * evaluation: RunOptions.decideChecks; both), and count a difference in the answers as a
-   * bug of that variant. Cases are drawn as DIFFERENTIAL_MIX says.
+   * Run each case with neither shortcut and nothing shared across candidates, then with
+   * each of DIFFERENTIAL_VARIANTS (sharing across candidates: RunOptions.
+   * shareAcrossCandidates; forbidden fork alternatives skipped at every fork and partial
+   * reads-from choices judged: RunOptions.pruneForbidden; monotone checks decided at every
+   * path combination's first evaluation: RunOptions.decideChecks; both shortcuts), and
+   * count a difference in the answers as a bug of that variant. Cases are drawn as
+   * DIFFERENTIAL_MIX says.
    */
   differential?: boolean;
   /** The module the workers run cases with (WorkerPool's runnerModule; for tests). */
