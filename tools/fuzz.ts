@@ -11,10 +11,14 @@
 // 0 for none), --only I (just case I of the seed, to reproduce it), --differential (each
 // case runs with none of the mechanisms that share or skip work, sharing across a path
 // combination's candidates, forbidden-alternative pruning and checks decided over bounds,
-// then with sharing, then with each shortcut wherever it can be taken, then with both:
-// the answers must be the same; mostly mutated models, half the C and BPF tests
-// generated), --against DIR (each case also runs, with production's options, on the
-// built checkout DIR: the two answers must be the same).
+// then with sharing, then with each shortcut wherever it can be taken, then with both,
+// then with herd's cross.cat and cos-opt.cat in place of Ordo's: the answers must be the
+// same; mostly mutated models, half the C and BPF tests generated, 0.3 of the cases C
+// tests under the kernel's own files), --kernel-share P (that share instead of 0.3, also
+// without --differential; `--differential --kernel-share 0` draws the cases that
+// --differential drew before kernel-files cases existed), --against DIR (each case also
+// runs, with production's options, on the built checkout DIR: the two answers must be
+// the same).
 
 import { formatSummary, fuzz, parseOptions, type FuzzOptions } from './fuzz/run.js';
 
