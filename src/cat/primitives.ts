@@ -9,6 +9,7 @@ import {
   kindOf,
   mkValSet,
   typeName,
+  unionsOfChoices,
   type PrimFn,
   type PrimContext,
   type V,
@@ -182,6 +183,59 @@ const linearisations: PrimFn = (v, ctx, loc) => {
   return mkValSet(out);
 };
 
+/**
+ * Ordo's `cross` (models/lib/cross.cat): for a set of sets of relations, the set of the
+ * unions picking one relation from each member ({0} for no member, {} when a member is
+ * empty). Computed natively, and for coherence orders (one member per location) kept as
+ * a product (values.ts, ProductSet) instead of hundreds of thousands of relations. What
+ * cat's definition (herd's cross.cat) would reject is rejected here: members taken in set
+ * order up to the first empty one, each must be a set whose elements are relations (or
+ * `{}`, the empty relation); other values would reach a union with a relation, or a
+ * set-match, that fails. (The universe, which cat's union would absorb the others into,
+ * is refused too: a set of orders never holds it.)
+ */
+const choiceUnions: PrimFn = (v, ctx, loc) => {
+  const name = 'unions-of-choices';
+  const members = setElements(v);
+  if (members === null)
+    throw new CatError(`primitive ${name}: a set of sets expected, got ${typeName(v)}`, loc);
+  const choices: Relation[][] = [];
+  for (const m of members) {
+    const elems = setElements(m);
+    if (elems === null)
+      throw new CatError(
+        `primitive ${name}: each member must be a set of relations, got ${typeName(m)}`,
+        loc,
+      );
+    if (elems.length === 0) return mkValSet([]);
+    choices.push(
+      elems.map((r) => {
+        if (r instanceof Relation) return r;
+        if (kindOf(r) === 'empty') return new Relation(ctx.n);
+        throw new CatError(
+          `primitive ${name}: each member must be a set of relations, got a set holding ${typeName(r)}`,
+          loc,
+        );
+      }),
+    );
+  }
+  return unionsOfChoices(ctx.n, choices, () => ctx.checkLimits());
+};
+
+/**
+ * The elements of a value a set-match would take apart, in its order (null when a
+ * set-match fails on it): those of `{}`, a set of values, and an event set or relation
+ * (events, pairs).
+ */
+function setElements(v: V): V[] | null {
+  if (v instanceof EventSet) return v.toArray().map((e) => ({ k: 'event', e }));
+  if (v instanceof Relation) return v.pairs().map(([a, b]) => ({ k: 'pair', a, b }));
+  const k = kindOf(v);
+  if (k === 'empty') return [];
+  if (k === 'valset') return (v as { items: V[] }).items;
+  return null;
+}
+
 const differentValues: PrimFn = (v, ctx, loc) => {
   const r = asRel('different-values', v, ctx, loc);
   const out = new Relation(ctx.n);
@@ -274,6 +328,7 @@ export const PRIMITIVES: Array<[string, PrimFn]> = [
   ['classes-loc', classesLoc],
   ['classes', classes],
   ['linearisations', linearisations],
+  ['unions-of-choices', choiceUnions],
   ['different-values', differentValues],
   ['tag2events', tag2events],
   ['tag2instrs', tag2events],

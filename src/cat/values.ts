@@ -5,7 +5,7 @@
 // polymorphic universe: both take their meaning from the operator that consumes them.
 
 import { assertNever, OrdoError, type Location } from '../diagnostics.js';
-import { EventSet, Relation } from '../relations/index.js';
+import { EventSet, Relation, copyWords } from '../relations/index.js';
 import type {
   Frame as FrameShape,
   V,
@@ -102,6 +102,7 @@ const RANK: Record<ValueKind, number> = {
 /** True when v is an empty collection (used to compare `{}` against typed empties). */
 function isEmptyCollection(v: V): boolean {
   if (v instanceof Relation || v instanceof EventSet) return v.isEmpty();
+  if (v instanceof ProductSet) return false;
   if (v.k === 'valset') return v.items.length === 0;
   return v.k === 'empty';
 }
@@ -191,6 +192,7 @@ export function sameValue(a: V, b: V): boolean {
     case 'tuple':
     case 'valset': {
       if (b.k !== a.k) return false;
+      if (a instanceof ProductSet && b instanceof ProductSet) return a.sameAs(b);
       const x = a.items;
       const y = (b as VTuple | VValSet).items;
       return x.length === y.length && x.every((item, i) => sameValue(item, y[i]));
@@ -369,4 +371,137 @@ export function valSetHas(s: VValSet, v: V): boolean {
     else hi = mid;
   }
   return false;
+}
+
+/**
+ * The set of the unions of one relation chosen from each of `choices` (cat's `cross`):
+ * the elements of each choice are distinct relations. When the supports of the choices
+ * (the union of each one's relations) are pairwise disjoint, every combination of choices
+ * gives a different union, and the set is kept as the product of the choices
+ * (ProductSet): the hundreds of thousands of coherence orders of a test are made only if
+ * something reads them. Otherwise the unions are made at once, equal ones folded.
+ * `checkLimits` is called while unions are made (now or when the set is read).
+ */
+export function unionsOfChoices(
+  n: number,
+  choices: Relation[][],
+  checkLimits: () => void,
+): VValSet {
+  if (choices.some((c) => c.length === 0)) return { k: 'valset', items: [] };
+  // A choice of one is a part of every union: its relation goes into the base.
+  const base = new Relation(n);
+  const open: Relation[][] = [];
+  for (const c of choices) {
+    if (c.length === 1) orInto(base.words, c[0].words);
+    else open.push(c);
+  }
+  const product = new ProductSet(base, open, checkLimits);
+  if (open.length === 0) return { k: 'valset', items: [base] };
+  // Disjoint from the base too: a choice's relations that differ only where the base
+  // holds would give the same union.
+  const seen = copyWords(base.words);
+  for (const support of product.supports) {
+    for (let q = 0; q < seen.length; q++) {
+      if ((seen[q] & support.words[q]) !== 0) return mkValSet(product.unions());
+      seen[q] |= support.words[q];
+    }
+  }
+  return product;
+}
+
+function orInto(into: Uint32Array, words: Uint32Array): void {
+  for (let q = 0; q < into.length; q++) into[q] |= words[q];
+}
+
+/**
+ * The set of the relations `base | c1 | ... | cm`, one ci from each choice (at least two
+ * distinct relations each, sorted), whose supports are pairwise disjoint: as many
+ * elements as the product of the choices' sizes, all distinct. Readers that need not
+ * see the elements sorted take the choices (the top-level fork, the search of a fork);
+ * `items` makes and sorts them, once.
+ */
+export class ProductSet implements VValSet {
+  readonly k = 'valset';
+  /** By choice, the union of its relations. */
+  readonly supports: Relation[];
+  /** By choice, the intersection of its relations. */
+  readonly meets: Relation[];
+  readonly size: number;
+  private sorted: V[] | null = null;
+  private joined: Relation | null = null;
+  private met: Relation | null = null;
+
+  constructor(
+    /** The union of the choices that have a single relation. */
+    readonly base: Relation,
+    readonly choices: Relation[][],
+    private checkLimits: () => void,
+  ) {
+    this.supports = choices.map((c) => {
+      const w = copyWords(c[0].words);
+      for (const r of c) orInto(w, r.words);
+      return new Relation(base.n, w);
+    });
+    this.meets = choices.map((c) => {
+      const w = copyWords(c[0].words);
+      for (const r of c) for (let q = 0; q < w.length; q++) w[q] &= r.words[q];
+      return new Relation(base.n, w);
+    });
+    this.size = choices.reduce((m, c) => m * c.length, 1);
+  }
+
+  get items(): V[] {
+    this.sorted ??= mergeSorted([], this.unions(), this.size);
+    return this.sorted;
+  }
+
+  /** The union of base and the relations picked: picked[i] indexes choices[i]. */
+  unionOf(picked: ArrayLike<number>): Relation {
+    const w = copyWords(this.base.words);
+    for (let i = 0; i < this.choices.length; i++) orInto(w, this.choices[i][picked[i]].words);
+    return new Relation(this.base.n, w);
+  }
+
+  /** Every element, in the order of a counter whose last digit is the first choice. */
+  unions(): Relation[] {
+    const out: Relation[] = [];
+    const picked = new Int32Array(this.choices.length);
+    for (;;) {
+      if ((out.length & 1023) === 0) this.checkLimits();
+      out.push(this.unionOf(picked));
+      let i = 0;
+      while (i < picked.length && ++picked[i] === this.choices[i].length) picked[i++] = 0;
+      if (i === picked.length) return out;
+    }
+  }
+
+  /** The union and the intersection of the elements. */
+  get join(): Relation {
+    this.joined ??= this.supports.reduce((j, r) => j.union(r), this.base);
+    return this.joined;
+  }
+  get meet(): Relation {
+    this.met ??= this.meets.reduce((m, r) => m.union(r), this.base);
+    return this.met;
+  }
+
+  /**
+   * The same set as o. Exact: sets of different sizes, unions or intersections differ;
+   * the same choices make the same set; else (the same set may be a product of choices
+   * grouped otherwise) the elements are compared.
+   */
+  sameAs(o: ProductSet): boolean {
+    if (this.size !== o.size || !this.join.equals(o.join) || !this.meet.equals(o.meet))
+      return false;
+    const sameChoices =
+      this.base.equals(o.base) &&
+      this.choices.length === o.choices.length &&
+      this.choices.every(
+        (c, i) => c.length === o.choices[i].length && c.every((r, j) => r.equals(o.choices[i][j])),
+      );
+    if (sameChoices) return true;
+    const x = this.items;
+    const y = o.items;
+    return x.every((item, i) => sameValue(item, y[i]));
+  }
 }

@@ -81,7 +81,7 @@ const CAT_KEYWORDS = new Set(
   ),
 );
 const CAT_BUILTINS = new Set(
-  'po rf co fr rmw addr data ctrl loc int ext id amo IW FW M R W F B RMW domain range fencerel classes linearisations'.split(
+  'po rf co fr rmw addr data ctrl loc int ext id amo IW FW M R W F B RMW domain range fencerel classes linearisations unions-of-choices'.split(
     ' ',
   ),
 );

@@ -1,0 +1,228 @@
+// Ordo's built-in `unions-of-choices` (cat's `cross`, models/lib/cross.cat) and the
+// product sets it makes (src/cat/values.ts, ProductSet): the same sets, the same errors,
+// as the cat definition of cross.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadModel, evaluateModel, type CatOutcome } from '../src/cat/index.js';
+import { CatError, ProductSet, mkValSet, sameValue, type V } from '../src/cat/values.js';
+import { PRIMITIVES } from '../src/cat/primitives.js';
+import { Relation } from '../src/relations/index.js';
+import { mkInput } from './support/cat-models.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'ordo-cross-'));
+let counter = 0;
+
+/** Six events, each alone in a set E0..E5, so that `Ea * Eb` is the pair (a, b). */
+const N = 6;
+const INPUT = mkInput(
+  Array.from({ length: N }, (_, i) => ({ kind: 'W' as const, thread: i % 2, loc: 'x' })),
+  [],
+  { sets: Object.fromEntries(Array.from({ length: N }, (_, i) => [`E${i}`, [i]])) },
+);
+
+/** cat's cross, as herd's library defines it (written here independently of ours). */
+const CAT_CROSS = `
+let cat-cross =
+  let rec go(acc, so-far, rest) = match rest with
+    || {} -> so-far ++ acc
+    || opts ++ later ->
+        let rec each(acc, os) = match os with
+          || {} -> acc
+          || o ++ os2 -> each(go(acc, o | so-far, later), os2)
+        end in
+        each(acc, opts)
+  end in
+  fun s -> go({}, 0, s)
+`;
+
+/** The line of the models' `with c from fn(set)` (elementsOf). */
+const CALL_LINE = `"t"\n${CAT_CROSS}\n`.split('\n').length;
+
+function load(src: string) {
+  const p = join(dir, `m${counter++}.cat`);
+  writeFileSync(p, src);
+  return loadModel({ catFile: p, variants: [], includeDirs: [dir] });
+}
+
+/**
+ * The elements of `fn(set)`, one fork branch each (sorted as the fork takes them), as
+ * lists of pairs; or the CatError the model raised.
+ */
+function elementsOf(fn: string, set: string, pruneForbidden = false): string[] | CatError {
+  const m = load(`"t"\n${CAT_CROSS}\nwith c from ${fn}(${set})\n`);
+  let out: CatOutcome[];
+  try {
+    out = evaluateModel(m, INPUT, { capture: ['c'], pruneForbidden });
+  } catch (err) {
+    if (err instanceof CatError) return err;
+    throw err;
+  }
+  if (out.length === 1 && !out[0].allowed) return []; // `with` over the empty set
+  return out.map((o) => JSON.stringify((o.values!.get('c') as Relation).pairs()));
+}
+
+/** Pseudo-random numbers in [0, 2^31), the same on every run. */
+function random(seed: number): (below: number) => number {
+  let x = seed;
+  return (below) => {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    return Math.floor((x / 2147483648) * below);
+  };
+}
+
+/** A relation written in cat: the union of its pairs, `0` when it has none. */
+function relationText(pairs: Array<[number, number]>): string {
+  return pairs.length === 0 ? '0' : pairs.map(([a, b]) => `(E${a} * E${b})`).join(' | ');
+}
+
+/**
+ * A random set of sets of relations in cat. Disjoint: each member's relations draw their
+ * pairs from a region of its own (rows of its own), so the supports are disjoint; else
+ * from anywhere (supports overlap, unions repeat).
+ */
+function randomSets(next: (below: number) => number, disjoint: boolean): string {
+  const members: string[] = [];
+  const count = next(4);
+  for (let m = 0; m < count; m++) {
+    const options: string[] = [];
+    const size = next(10) === 0 ? 0 : 1 + next(3);
+    for (let o = 0; o < size; o++) {
+      const pairs: Array<[number, number]> = [];
+      const many = next(3);
+      for (let p = 0; p < many; p++) {
+        const row = disjoint ? (m * 2 + next(2)) % N : next(N);
+        pairs.push([row, next(N)]);
+      }
+      options.push(relationText(pairs));
+    }
+    members.push(`{${options.join(', ')}}`);
+  }
+  return `{${members.join(', ')}}`;
+}
+
+test('unions-of-choices gives the set cat cross gives, on random sets of sets of relations', () => {
+  const next = random(4242);
+  let products = 0;
+  let folded = 0;
+  for (let c = 0; c < 120; c++) {
+    const set = randomSets(next, c % 2 === 0);
+    const expected = elementsOf('cat-cross', set);
+    const actual = elementsOf('unions-of-choices', set);
+    assert.ok(!(expected instanceof CatError), `cat cross failed on ${set}`);
+    assert.deepEqual(actual, expected, set);
+    if (c % 2 === 0 && expected.length > 1) products++;
+    if (c % 2 === 1 && new Set(expected).size < 2) folded++;
+  }
+  // The draws cover products of several elements, and sets with equal unions.
+  assert.ok(products > 20, `${products} products`);
+  assert.ok(folded > 5, `${folded} folded`);
+});
+
+test('unions-of-choices: no member gives {0}, an empty member gives {}', () => {
+  assert.deepEqual(elementsOf('unions-of-choices', '{}'), ['[]']);
+  assert.deepEqual(elementsOf('cat-cross', '{}'), ['[]']);
+  for (const set of ['{{}}', '{{E0 * E1, E1 * E2}, {}}', '{{}, {E0 * E1}}', '{0}', '{W}']) {
+    // `0` and an event set with no element are no choice: `{W}` only when W is empty, and
+    // here it is not: see the errors below.
+    if (set === '{W}') continue;
+    assert.deepEqual(elementsOf('unions-of-choices', set), [], set);
+    assert.deepEqual(elementsOf('cat-cross', set), [], set);
+  }
+  // A member with relations, one with one choice, one empty relation as a choice.
+  const set = '{{E0 * E1, E1 * E0}, {E2 * E3}, {0, E4 * E5}}';
+  assert.deepEqual(elementsOf('unions-of-choices', set), elementsOf('cat-cross', set));
+  assert.equal((elementsOf('unions-of-choices', set) as string[]).length, 4);
+});
+
+test('unions-of-choices rejects, at the call, what cat cross rejects', () => {
+  for (const set of [
+    '{W}', // a member holds events
+    '{po}', // a member holds pairs
+    '{{W, R}}', // a member holds event sets
+    'W', // the set's members are events
+    'po',
+    '{{{E0 * E1}}}', // a member holds sets
+  ]) {
+    const ours = elementsOf('unions-of-choices', set);
+    const theirs = elementsOf('cat-cross', set);
+    assert.ok(theirs instanceof CatError, `cat cross accepts ${set}`);
+    assert.ok(ours instanceof CatError, `unions-of-choices accepts ${set}`);
+    assert.equal(ours.where?.line, CALL_LINE, set);
+    assert.match(ours.message, /unions-of-choices/);
+  }
+  // Members after an empty one are never reached: no error, no element. (`{}` sorts
+  // first; a set cannot hold both sets of relations and other sets.)
+  assert.deepEqual(elementsOf('unions-of-choices', '{{}, W}'), []);
+  assert.deepEqual(elementsOf('cat-cross', '{{}, W}'), []);
+});
+
+const prim = PRIMITIVES.find(([name]) => name === 'unions-of-choices')![1];
+const CTX = {
+  n: N,
+  events: [],
+  checkLimits: () => {},
+  inputSet: () => null,
+  relation: () => null,
+};
+const LOC = { file: 't', line: 1, col: 1 };
+
+function rel(...pairs: Array<[number, number]>): Relation {
+  return Relation.fromPairs(N, pairs);
+}
+function set(...items: V[]): V {
+  return mkValSet(items);
+}
+function unions(members: Relation[][]): V {
+  return prim(set(...members.map((m) => set(...m))), CTX, LOC);
+}
+
+test('disjoint supports make a product; its items are the sorted set of the unions', () => {
+  const a = [rel([0, 1]), rel([1, 0]), rel()];
+  const b = [rel([2, 3]), rel([3, 2], [2, 4])];
+  const c = [rel([5, 5])];
+  const s = unions([a, b, c]);
+  assert.ok(s instanceof ProductSet);
+  assert.equal(s.size, 6);
+  const all: V[] = [];
+  for (const x of a) for (const y of b) all.push(x.union(y).union(c[0]));
+  const expected = mkValSet(all).items;
+  assert.equal(s.items.length, 6);
+  s.items.forEach((x, i) => assert.ok(sameValue(x, expected[i]), `element ${i}`));
+  // A relation of the single choice overlapping a member's support: duplicates, folded.
+  const overlapping = unions([[rel([0, 1]), rel([0, 1], [2, 3])], [rel([2, 3])]]);
+  assert.ok(!(overlapping instanceof ProductSet));
+  assert.equal((overlapping as { items: V[] }).items.length, 1);
+  // Overlapping members: unions repeat, and are folded.
+  const shared = unions([
+    [rel([0, 1]), rel([1, 2])],
+    [rel([0, 1]), rel([0, 1], [1, 2])],
+  ]);
+  assert.ok(!(shared instanceof ProductSet));
+  assert.equal((shared as { items: V[] }).items.length, 2);
+});
+
+test('sameValue of products: the same set however its choices are grouped, exactly', () => {
+  const a = [rel([0, 1]), rel([1, 0])];
+  const b = [rel([2, 3]), rel([3, 2])];
+  const twoByTwo = unions([a, b]);
+  const again = unions([a.map((r) => r.clone()), b.map((r) => r.clone())]);
+  const fourInOne = unions([a.flatMap((x) => b.map((y) => x.union(y)))]);
+  const plain = mkValSet(a.flatMap((x) => b.map((y) => x.union(y))));
+  assert.ok(twoByTwo instanceof ProductSet && fourInOne instanceof ProductSet);
+  assert.ok(sameValue(twoByTwo, again));
+  assert.ok(sameValue(twoByTwo, fourInOne));
+  assert.ok(sameValue(fourInOne, twoByTwo));
+  assert.ok(sameValue(twoByTwo, plain) && sameValue(plain, twoByTwo));
+  // The same size, the same union and intersection of elements, another set.
+  const crossed = unions([[a[0].union(b[0]), a[1].union(b[1]), a[0].union(b[1]), rel([4, 4])]]);
+  const other = unions([[a[0].union(b[0]), a[1].union(b[1]), a[0].union(b[1]), a[1].union(b[0])]]);
+  assert.ok(sameValue(other, twoByTwo));
+  assert.ok(!sameValue(crossed, twoByTwo));
+  const swapped = unions([[a[0].union(b[0]), a[1].union(b[1]), a[0].union(b[1]), rel([1, 0])]]);
+  assert.ok(!sameValue(swapped, twoByTwo) && !sameValue(twoByTwo, swapped));
+  // Another size.
+  assert.ok(!sameValue(unions([a, b, [rel([4, 5]), rel([5, 4])]]), twoByTwo));
+});
