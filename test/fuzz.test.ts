@@ -19,6 +19,7 @@ import {
   collectSeeds,
   expectedExitStatuses,
   differentialClass,
+  libraryDifference,
   DIFFERENTIAL_MIX,
   DIFFERENTIAL_REFERENCE,
   DIFFERENTIAL_VARIANTS,
@@ -26,11 +27,12 @@ import {
   makeCase,
   pruningDifference,
   testsOf,
+  withHerdLibrary,
 } from '../tools/fuzz/cases.js';
 import { fuzz, parseOptions } from '../tools/fuzz/run.js';
 import { classifyError, type TaskOutcome } from '../src/batch/protocol.js';
 import { loadSetup, runTest, runTestText, type TestResult } from '../src/api/run.js';
-import { generateBpfTest, generateCTest } from '../tools/fuzz/generate.js';
+import { COHERENCE_SHAPE, generateBpfTest, generateCTest } from '../tools/fuzz/generate.js';
 import { parseCLitmus } from '../src/frontend/c/index.js';
 import {
   buildTraces,
@@ -210,22 +212,35 @@ test('--differential: a difference between pruned and unpruned answers is found'
   assert.equal(pruningDifference(answer(), stopped), undefined);
 });
 
-test('--differential: deciding checks is compared alone with a run taking no shortcut', () => {
-  assert.deepEqual(DIFFERENTIAL_REFERENCE, { pruneForbidden: false, decideChecks: false });
+test('--differential: each mechanism is compared alone with a run that shares and skips nothing', () => {
+  assert.deepEqual(DIFFERENTIAL_REFERENCE, {
+    pruneForbidden: false,
+    decideChecks: false,
+    shareAcrossCandidates: false,
+  });
   const classes = DIFFERENTIAL_VARIANTS.map((v) => v.cls);
   assert.deepEqual(classes, [
+    'sharing across candidates changed the answer',
     'pruning changed the answer',
     'deciding checks changed the answer',
     'shortcuts together changed the answer',
   ]);
-  // Each variant takes one shortcut at every fork or combination, the other not at all.
+  // Sharing alone first; then each shortcut at every fork or combination, the other not
+  // at all, with sharing on as in production.
   assert.deepEqual(DIFFERENTIAL_VARIANTS[0]!.opts, {
-    pruneForbidden: 'always',
+    pruneForbidden: false,
     decideChecks: false,
+    shareAcrossCandidates: true,
   });
   assert.deepEqual(DIFFERENTIAL_VARIANTS[1]!.opts, {
+    pruneForbidden: 'always',
+    decideChecks: false,
+    shareAcrossCandidates: true,
+  });
+  assert.deepEqual(DIFFERENTIAL_VARIANTS[2]!.opts, {
     pruneForbidden: false,
     decideChecks: 'always',
+    shareAcrossCandidates: true,
   });
   const answer = (flags: string[]): TaskOutcome => ({
     status: 'ok',
@@ -233,24 +248,138 @@ test('--differential: deciding checks is compared alone with a run taking no sho
     seconds: 0,
   });
   const same = answer([]);
-  assert.equal(differentialClass(same, [answer([]), answer([]), answer([])]), undefined);
-  assert.deepEqual(differentialClass(same, [answer([]), answer(['data-race']), answer([])]), {
+  const none = (): TaskOutcome[] => [answer([]), answer([]), answer([]), answer([])];
+  const only = (i: number, flags: string[]): TaskOutcome[] =>
+    none().map((o, j) => (j === i ? answer(flags) : o));
+  assert.equal(differentialClass(same, none()), undefined);
+  assert.deepEqual(differentialClass(same, only(0, ['data-race'])), {
+    cls: 'sharing across candidates changed the answer',
+    detail: 'report differs: shared Flag data-race; unshared Condition ',
+  });
+  assert.deepEqual(differentialClass(same, only(2, ['data-race'])), {
     cls: 'deciding checks changed the answer',
     detail: 'report differs: decided Flag data-race; undecided Condition ',
   });
+  assert.equal(differentialClass(same, only(1, ['data-race']))?.cls, 'pruning changed the answer');
+  // A difference sharing or either shortcut makes alone is named after it, not after the
+  // mechanisms together.
   assert.equal(
-    differentialClass(same, [answer(['data-race']), answer([]), answer([])])?.cls,
+    differentialClass(same, [answer([]), answer(['x']), answer([]), answer(['x'])])?.cls,
     'pruning changed the answer',
   );
-  // A difference either shortcut makes alone is named after it, not after the two.
   assert.equal(
-    differentialClass(same, [answer(['x']), answer([]), answer(['x'])])?.cls,
-    'pruning changed the answer',
+    differentialClass(same, [answer(['x']), answer(['x']), answer(['x']), answer(['x'])])?.cls,
+    'sharing across candidates changed the answer',
   );
-  assert.deepEqual(differentialClass(same, [answer([]), answer([]), answer(['data-race'])]), {
+  assert.deepEqual(differentialClass(same, only(3, ['data-race'])), {
     cls: 'shortcuts together changed the answer',
     detail: 'report differs: both Flag data-race; neither Condition ',
   });
+});
+
+test('--differential: a difference sharing across candidates makes is named after it', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'ordo-fuzz-out-'));
+  const summary = await fuzz(
+    {
+      cases: 4,
+      seed: 3,
+      jobs: 1,
+      timeout: 2,
+      out,
+      cliEvery: 0,
+      differential: true,
+      runnerModule: new URL('./fuzz-planted-sharing-runner.js', import.meta.url).href,
+    },
+    () => undefined,
+  );
+  assert.equal(summary.bad, 4, JSON.stringify([...summary.counts]));
+  assert.equal(summary.counts.get('sharing across candidates changed the answer'), 4);
+  const saved = readdirSync(out);
+  assert.match(
+    readFileSync(join(out, saved[0]!, 'CASE.txt'), 'utf8'),
+    /class: sharing across candidates changed the answer\n[^]*shared Flag planted; unshared/,
+  );
+});
+
+test("--differential: herd's library takes the place of Ordo's cross.cat and cos-opt.cat", async () => {
+  const seeds = collectSeeds(repoRoot, corpusPath());
+  const kernel = {
+    timeout: 2,
+    conf: join(seeds.kernelModels, 'linux-kernel.cfg'),
+    includeDirs: [seeds.kernelModels],
+  };
+  // After the case's own folders (a mutated lock.cat still wins), before Ordo's library;
+  // with the reference's options, so that the library is all that differs.
+  assert.deepEqual(withHerdLibrary(kernel, seeds.herdLibrary), {
+    ...kernel,
+    ...DIFFERENTIAL_REFERENCE,
+    includeDirs: [seeds.kernelModels, seeds.herdLibrary],
+  });
+  assert.deepEqual(withHerdLibrary({ timeout: 2 }, seeds.herdLibrary)?.includeDirs, [
+    seeds.herdLibrary,
+  ]);
+  // A model of herd's own (its folder holds cross.cat) would run the same files.
+  assert.equal(
+    withHerdLibrary({ model: 'bpf.cat', includeDirs: [seeds.herdLibrary] }, seeds.herdLibrary),
+    undefined,
+  );
+  // An error placed in either library's cross.cat is read without its path and line.
+  const failed = (error: string): TaskOutcome => ({ status: 'error', error, seconds: 0 });
+  const ordoError = failed(`${repoRoot}/models/lib/cross.cat:30:12: relation expected`);
+  assert.equal(
+    libraryDifference(failed(`${seeds.herdLibrary}/cross.cat:16:5: relation expected`), ordoError),
+    undefined,
+  );
+  assert.deepEqual(
+    libraryDifference(failed(`${seeds.herdLibrary}/cross.cat:16:5: set expected`), ordoError),
+    {
+      cls: "herd's library changed the answer",
+      detail:
+        "error differs: herd's library <library>/cross.cat: set expected; Ordo's library <library>/cross.cat: relation expected",
+    },
+  );
+  assert.equal(
+    libraryDifference(failed('t.litmus:1:1: bad'), { status: 'ok', result: result(), seconds: 0 })
+      ?.cls,
+    "herd's library changed the answer",
+  );
+  // The answers with herd's files and Ordo's, as the command line would find them.
+  const planted = join(corpusPath(), 'tests', 'lkmm-dev', 'locked');
+  const test = readdirSync(planted).find((f) => f.endsWith('.litmus'))!;
+  const ours = runTest(join(planted, test), { ...kernel, ...DIFFERENTIAL_REFERENCE });
+  const herds = runTest(join(planted, test), withHerdLibrary(kernel, seeds.herdLibrary));
+  assert.deepEqual(
+    [herds.positive, herds.negative, herds.states, herds.flags],
+    [ours.positive, ours.negative, ours.states, ours.flags],
+  );
+  // End to end: a run with herd's library counting one more execution is a bad case of
+  // its own class, in every case whose model finds cross.cat in Ordo's library.
+  const out = mkdtempSync(join(tmpdir(), 'ordo-fuzz-out-'));
+  const summary = await fuzz(
+    {
+      cases: 8,
+      seed: 5,
+      jobs: 1,
+      timeout: 2,
+      out,
+      cliEvery: 0,
+      differential: true,
+      runnerModule: new URL('./fuzz-planted-library-runner.js', import.meta.url).href,
+    },
+    () => undefined,
+  );
+  const dir = mkdtempSync(join(tmpdir(), 'ordo-fuzz-mix-'));
+  const applicable = Array.from({ length: 8 }, (_, i) =>
+    makeCase(seeds, 5, i, join(dir, String(i)), 2, DIFFERENTIAL_MIX),
+  ).filter((c) => withHerdLibrary(c.opts, seeds.herdLibrary) !== undefined).length;
+  assert.ok(applicable >= 4, `${applicable} of 8 cases`);
+  assert.equal(summary.counts.get("herd's library changed the answer"), applicable);
+  assert.equal(summary.bad, applicable, JSON.stringify([...summary.counts]));
+  const saved = readdirSync(out);
+  assert.match(
+    readFileSync(join(out, saved[0]!, 'CASE.txt'), 'utf8'),
+    /class: herd's library changed the answer\n[^]*herd's library Positive: 2 Negative: 0; Ordo's library Positive: 1/,
+  );
 });
 
 test('--differential: production takes both shortcuts, and so does one variant', () => {
@@ -327,9 +456,11 @@ test('model mutations are reproducible and every model mutator is drawn', () => 
 });
 
 test('a short differential fuzz run over real seeds finds no bad case', async () => {
+  // A seed whose 12 cases take a few seconds: 5 under the kernel files, 11 also run
+  // with herd's library, mutated Ordo, kernel and herd models.
   const out = mkdtempSync(join(tmpdir(), 'ordo-fuzz-out-'));
   const summary = await fuzz(
-    { cases: 12, seed: 20261130, jobs: 2, timeout: 2, out, cliEvery: 0, differential: true },
+    { cases: 12, seed: 20261202, jobs: 2, timeout: 2, out, cliEvery: 0, differential: true },
     () => undefined,
   );
   const total = [...summary.counts.values()].reduce((a, b) => a + b, 0);
@@ -456,7 +587,8 @@ test('--differential draws generated C and BPF tests, alone and under mutated mo
   const seeds = collectSeeds(repoRoot, corpusPath());
   const dir = mkdtempSync(join(tmpdir(), 'ordo-fuzz-mix-'));
   const kinds = new Map<string, number>();
-  for (let index = 0; index < 200; index++) {
+  // 400 cases: the kernel-files cases (their own test) take 0.3 of them first.
+  for (let index = 0; index < 400; index++) {
     const c = makeCase(seeds, 9, index, join(dir, String(index)), 1, DIFFERENTIAL_MIX);
     const made = /generated (C|BPF) test\)?$/.exec(c.description);
     const kind = made ? `${c.kind === 'model' ? 'model, ' : ''}generated ${made[1]}` : c.kind;
@@ -465,7 +597,77 @@ test('--differential draws generated C and BPF tests, alone and under mutated mo
   }
   for (const kind of ['generated C', 'generated BPF', 'model, generated C', 'model, generated BPF'])
     assert.ok((kinds.get(kind) ?? 0) > 2, `${kind}: ${JSON.stringify([...kinds])}`);
-  assert.ok((kinds.get('model') ?? 0) > 100, JSON.stringify([...kinds]));
+  assert.ok((kinds.get('model') ?? 0) > 150, JSON.stringify([...kinds]));
+});
+
+test('--differential draws C tests under the kernel files, mostly in the coherence shape', () => {
+  const seeds = collectSeeds(repoRoot, corpusPath());
+  const dir = mkdtempSync(join(tmpdir(), 'ordo-fuzz-kernel-'));
+  const kinds = new Map<string, number>();
+  for (let index = 0; index < 200; index++) {
+    const c = makeCase(seeds, 9, index, join(dir, String(index)), 1, DIFFERENTIAL_MIX);
+    if (c.kind !== 'kernel') continue;
+    // Run as the corpus's C tests are: the kernel's own files, unmutated.
+    assert.deepEqual(c.opts, {
+      timeout: 1,
+      conf: join(seeds.kernelModels, 'linux-kernel.cfg'),
+      includeDirs: [seeds.kernelModels],
+    });
+    const kind = c.description.replace(/:.*/, '');
+    kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+  }
+  const count = (k: string) => kinds.get(k) ?? 0;
+  const all = [...kinds.values()].reduce((a, b) => a + b, 0);
+  assert.ok(all > 40 && all < 80, `${all} kernel cases of 200: ${JSON.stringify([...kinds])}`);
+  assert.ok(count('kernel files, generated C test (coherence shape)') > all / 2);
+  assert.ok(count('kernel files, C test unmutated') > 3, JSON.stringify([...kinds]));
+  assert.ok(count('kernel files, C test') > 3, JSON.stringify([...kinds]));
+  // A run that does not ask for them draws none, and --kernel-share asks for them.
+  for (let index = 0; index < 50; index++)
+    assert.notEqual(makeCase(seeds, 9, index, join(dir, `p${index}`), 1).kind, 'kernel');
+  assert.equal(parseOptions(['--kernel-share', '1']).kernelShare, 1);
+});
+
+test('coherence-shaped C tests write locations many times, lock, probe, and run under the kernel files', () => {
+  const seeds = collectSeeds(repoRoot, corpusPath());
+  const kernel = {
+    conf: join(seeds.kernelModels, 'linux-kernel.cfg'),
+    includeDirs: [seeds.kernelModels],
+  };
+  // The writes to x or y (a store, a release, an exchange, a compare-and-exchange).
+  const writesTo = (text: string, loc: string): number =>
+    text
+      .split('\n')
+      .filter((l) =>
+        new RegExp(
+          `(WRITE_ONCE\\(\\*${loc},|\\*${loc} = |release\\(${loc},|xchg\\w*\\(${loc},)`,
+        ).test(l),
+      ).length;
+  let manyWrites = 0;
+  let trylocks = 0;
+  let probes = 0;
+  const observations = new Set<string>();
+  let executions = 0;
+  for (let seed = 0; seed < 24; seed++) {
+    const text = generateCTest(new Rng(seed), `coh-${seed}`, COHERENCE_SHAPE);
+    assert.equal(generateCTest(new Rng(seed), `coh-${seed}`, COHERENCE_SHAPE), text);
+    if (Math.max(writesTo(text, 'x'), writesTo(text, 'y')) >= 4) manyWrites++;
+    if (text.includes('spin_trylock(s)')) trylocks++;
+    if (text.includes('spin_is_locked(s)')) probes++;
+    if (seed < 8) {
+      const r = runTestText(`coh-${seed}.litmus`, text, kernel);
+      assert.equal(r.limit, undefined, `seed ${seed}`);
+      observations.add(r.observation);
+      executions += r.positive + r.negative;
+    }
+  }
+  assert.ok(manyWrites >= 8, `${manyWrites} of 24 tests write a location 4 times or more`);
+  assert.ok(trylocks >= 3 && probes >= 6, `trylocks in ${trylocks}, probes in ${probes}`);
+  assert.ok(executions > 500, `${executions} executions in 8 tests`);
+  assert.ok(observations.size >= 2, JSON.stringify([...observations]));
+  // The default shape is what it was: no probes, no trylocks.
+  for (let seed = 0; seed < 40; seed++)
+    assert.doesNotMatch(generateCTest(new Rng(seed), 'g'), /spin_trylock|spin_is_locked/);
 });
 
 test('litmus mutators each edit their part of a test', () => {

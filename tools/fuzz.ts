@@ -9,11 +9,16 @@
 // --jobs J (default 2), --timeout SECONDS per case (default 2), --out DIR for bad cases
 // (default fuzz-failures), --cli-every K (one case in K also through the CLI; default 20,
 // 0 for none), --only I (just case I of the seed, to reproduce it), --differential (each
-// case runs with neither of the speed-ups that skip work, forbidden-alternative pruning
-// and checks decided over bounds, then with each wherever it can be taken, then with
-// both: the answers must be the same; mostly mutated models, half the C and BPF tests
-// generated), --against DIR (each case also runs, with production's options, on the
-// built checkout DIR: the two answers must be the same).
+// case runs with none of the mechanisms that share or skip work, sharing across a path
+// combination's candidates, forbidden-alternative pruning and checks decided over bounds,
+// then with sharing, then with each shortcut wherever it can be taken, then with both,
+// then with herd's cross.cat and cos-opt.cat in place of Ordo's: the answers must be the
+// same; mostly mutated models, half the C and BPF tests generated, 0.3 of the cases C
+// tests under the kernel's own files), --kernel-share P (that share instead of 0.3, also
+// without --differential; `--differential --kernel-share 0` draws the cases that
+// --differential drew before kernel-files cases existed), --against DIR (each case also
+// runs, with production's options, on the built checkout DIR: the two answers must be
+// the same).
 
 import { formatSummary, fuzz, parseOptions, type FuzzOptions } from './fuzz/run.js';
 

@@ -1,7 +1,14 @@
 // Fuzz cases: where the seeds come from, how a case is laid out on disk, and how the
 // outcome of running it is classified.
 
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, resolve } from 'node:path';
 import { limitExitStatus, type LimitKind } from '../../src/diagnostics.js';
 import { listLitmusFiles } from '../../src/batch/inputs.js';
@@ -9,7 +16,7 @@ import type { RunOptions } from '../../src/api/run.js';
 import type { TaskOutcome } from '../../src/batch/protocol.js';
 import { formatHerdReport, formatUnrollWarning } from '../../src/report/herd-text.js';
 import { comparableLines } from '../conformance.js';
-import { generateBpfTest, generateCTest } from './generate.js';
+import { COHERENCE_SHAPE, generateBpfTest, generateCTest } from './generate.js';
 import { mutate, Rng, type Dialect } from './mutate.js';
 
 /** A model that can be mutated: a folder copied into each case, one file of it mutated. */
@@ -41,6 +48,10 @@ export interface Seeds {
   /** Hardware (assembly) tests by corpus set; every set has some. */
   asm: Map<string, string[]>;
   models: ModelSeed[];
+  /** The kernel's own model files (corpus/models/lkmm: linux-kernel.cfg, lock.cat ...). */
+  kernelModels: string;
+  /** herd's model library (corpus/models/herd-lib): its cross.cat and cos-opt.cat. */
+  herdLibrary: string;
 }
 
 /** The seed tests of one set. */
@@ -83,6 +94,8 @@ export function collectSeeds(repoRoot: string, corpus: string): Seeds {
     ],
     bpf: small('herd-bpf'),
     asm: new Map(ASM_SETS.map((set) => [set, small(set)])),
+    kernelModels: join(corpus, 'models', 'lkmm'),
+    herdLibrary: herdLib,
     models: [
       hardwareModel('ordo-aarch64', 'aarch64', 'armv8.cat', 'arch-aarch64'),
       hardwareModel('ordo-ppc', 'ppc', 'power.cat', 'arch-ppc'),
@@ -140,7 +153,7 @@ export function collectSeeds(repoRoot: string, corpus: string): Seeds {
   };
 }
 
-export type CaseKind = 'C' | 'BPF' | 'asm' | 'model';
+export type CaseKind = 'C' | 'BPF' | 'asm' | 'model' | 'kernel';
 
 export interface FuzzCase {
   index: number;
@@ -166,13 +179,25 @@ export interface CaseMix {
    * BPF model), those made up by generate.ts and run unmutated instead of a corpus seed: 0.
    */
   generatedShare?: number;
+  /**
+   * Cases (drawn before the others) running a C test under the kernel's own files,
+   * unmutated, as the corpus's C tests are run (`-conf linux-kernel.cfg -I
+   * corpus/models/lkmm`): lock.cat's `cross` forks and cos-opt.cat's coherence fork, Ordo's
+   * cross.cat found for them in its library. The test is mostly generated in the
+   * coherence shape (many writes per location, locks), else a corpus C seed, mutated or
+   * not: 0.
+   */
+  kernelShare?: number;
 }
 
 /**
  * --differential: the shortcuts differ on models most, and are taken only where the
  * candidates are many: mostly mutated models, half of the C and BPF tests generated.
  */
-export const DIFFERENTIAL_MIX: CaseMix = { modelShare: 0.8, generatedShare: 0.5 };
+export const DIFFERENTIAL_MIX: CaseMix = { modelShare: 0.8, generatedShare: 0.5, kernelShare: 0.3 };
+
+/** Of the kernel-files cases, those whose test is generated in the coherence shape. */
+const KERNEL_GENERATED_SHARE = 0.7;
 
 /** Of two seeds drawn, the longer: differential model cases want tests with many candidates. */
 function longerOf(rng: Rng, pool: readonly string[]): string {
@@ -195,11 +220,45 @@ export function makeCase(
 ): FuzzCase {
   const modelShare = mix.modelShare ?? 0.35;
   const generatedShare = mix.generatedShare ?? 0;
+  const kernelShare = mix.kernelShare ?? 0;
   const rng = caseRng(seed, index);
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'test.litmus');
   const generated = (set: 'C' | 'BPF'): string =>
     (set === 'C' ? generateCTest : generateBpfTest)(rng, `gen-${seed}-${index}`);
+  // No draw when there are none: the other runs' cases stay those of their seeds.
+  if (kernelShare > 0 && rng.chance(kernelShare)) {
+    const opts: RunOptions = {
+      timeout,
+      conf: join(seeds.kernelModels, 'linux-kernel.cfg'),
+      includeDirs: [seeds.kernelModels],
+    };
+    if (rng.chance(KERNEL_GENERATED_SHARE)) {
+      writeFileSync(file, generateCTest(rng, `gen-${seed}-${index}`, COHERENCE_SHAPE));
+      return {
+        index,
+        kind: 'kernel',
+        file,
+        opts,
+        description: 'kernel files, generated C test (coherence shape)',
+      };
+    }
+    // Half the seeds unmutated: conformance runs them with Ordo's library only.
+    const seedTest = longerOf(rng, seeds.c);
+    if (rng.chance(0.5)) {
+      writeFileSync(file, seedTest);
+      return { index, kind: 'kernel', file, opts, description: 'kernel files, C test unmutated' };
+    }
+    const { text, applied } = mutate(seedTest, 'C', rng.pick(seeds.c), rng);
+    writeFileSync(file, text);
+    return {
+      index,
+      kind: 'kernel',
+      file,
+      opts,
+      description: `kernel files, C test: ${applied.join(', ')}`,
+    };
+  }
   // The roll picks the kind: a mutated model in its top modelShare, else a mutated test
   // (the rest scaled to [0, 0.65), the shares of C, BPF and hardware tests).
   const first = rng.next();
@@ -257,7 +316,7 @@ export function makeCase(
   };
 }
 
-/** How a case ended. The last eight are bugs. */
+/** How a case ended. The last ten are bugs. */
 export type FuzzClass =
   | 'ok'
   | 'clean error'
@@ -266,9 +325,11 @@ export type FuzzClass =
   | 'hang'
   | 'out of memory'
   | 'wrong exit status'
+  | 'sharing across candidates changed the answer'
   | 'pruning changed the answer'
   | 'deciding checks changed the answer'
   | 'shortcuts together changed the answer'
+  | "herd's library changed the answer"
   | 'builds differ';
 
 export const BAD_CLASSES: readonly FuzzClass[] = [
@@ -276,9 +337,11 @@ export const BAD_CLASSES: readonly FuzzClass[] = [
   'hang',
   'out of memory',
   'wrong exit status',
+  'sharing across candidates changed the answer',
   'pruning changed the answer',
   'deciding checks changed the answer',
   'shortcuts together changed the answer',
+  "herd's library changed the answer",
   'builds differ',
 ];
 
@@ -352,37 +415,53 @@ export function pruningDifference(pruned: TaskOutcome, unpruned: TaskOutcome): s
 }
 
 /**
- * --differential: the reference run takes neither shortcut; each variant takes one of
- * them wherever it can (every fork searched for forbidden alternatives and every partial
- * reads-from choice of 8 candidates or more judged over bounds; the monotone checks
- * decided at every path combination's first evaluation, cat/monotone.ts), or both, and
- * is compared with it, a difference counting as the variant's class. One shortcut per
- * variant first, so that a difference names the mechanism that made it.
+ * --differential: the reference run takes neither shortcut and shares nothing across the
+ * candidates of a path combination (RunOptions.shareAcrossCandidates false: no kept
+ * values, verdicts, remembered calls or steady inputs); each variant does one of these
+ * wherever it can (sharing, as production does; every fork searched for forbidden
+ * alternatives and every partial reads-from choice of 8 candidates or more judged over
+ * bounds; the monotone checks decided at every path combination's first evaluation,
+ * cat/monotone.ts), or all of them, and is compared with it, a difference counting as the
+ * variant's class. One mechanism per variant first, so that a difference names the
+ * mechanism that made it; the shortcuts are taken with sharing on, as production takes
+ * them, after sharing alone has been compared.
  */
-export const DIFFERENTIAL_REFERENCE: Pick<RunOptions, 'pruneForbidden' | 'decideChecks'> = {
+export const DIFFERENTIAL_REFERENCE: DifferentialOptions = {
   pruneForbidden: false,
   decideChecks: false,
+  shareAcrossCandidates: false,
 };
+
+export type DifferentialOptions = Pick<
+  RunOptions,
+  'pruneForbidden' | 'decideChecks' | 'shareAcrossCandidates'
+>;
 
 export interface DifferentialVariant {
   label: string;
   referenceLabel: string;
   cls: FuzzClass;
-  opts: Pick<RunOptions, 'pruneForbidden' | 'decideChecks'>;
+  opts: DifferentialOptions;
 }
 
 export const DIFFERENTIAL_VARIANTS: readonly DifferentialVariant[] = [
   {
+    label: 'shared',
+    referenceLabel: 'unshared',
+    cls: 'sharing across candidates changed the answer',
+    opts: { pruneForbidden: false, decideChecks: false, shareAcrossCandidates: true },
+  },
+  {
     label: 'pruned',
     referenceLabel: 'unpruned',
     cls: 'pruning changed the answer',
-    opts: { pruneForbidden: 'always', decideChecks: false },
+    opts: { pruneForbidden: 'always', decideChecks: false, shareAcrossCandidates: true },
   },
   {
     label: 'decided',
     referenceLabel: 'undecided',
     cls: 'deciding checks changed the answer',
-    opts: { pruneForbidden: false, decideChecks: 'always' },
+    opts: { pruneForbidden: false, decideChecks: 'always', shareAcrossCandidates: true },
   },
   // Production takes both: a difference only they make together (a check decided over
   // bounds that a pruned fork or a rejected partial choice then relies on) is its own
@@ -391,7 +470,7 @@ export const DIFFERENTIAL_VARIANTS: readonly DifferentialVariant[] = [
     label: 'both',
     referenceLabel: 'neither',
     cls: 'shortcuts together changed the answer',
-    opts: { pruneForbidden: 'always', decideChecks: 'always' },
+    opts: { pruneForbidden: 'always', decideChecks: 'always', shareAcrossCandidates: true },
   },
 ];
 
@@ -410,6 +489,50 @@ export function differentialClass(
     if (detail !== undefined) return { cls: v.cls, detail };
   }
   return undefined;
+}
+
+/**
+ * --differential, for a case whose model includes cross.cat (directly, or through
+ * cos-opt.cat or lock.cat) from Ordo's own library (models/lib, searched last): the
+ * reference's options with herd's library (corpus/models/herd-lib) searched after the
+ * case's own -I directories, so that herd's cross.cat and cos-opt.cat are read and
+ * interpreted instead of Ordo's (whose `cross` may be computed natively, its products
+ * enumerated in another order). A mutated file of the case's model folder still wins, as
+ * it comes first. A BPF test under Ordo's default configuration finds herd's bpf.cat too
+ * (bpf.cfg names its model by name): herd's model and Ordo's must agree as well.
+ * Undefined when the case's folders hold a cross.cat already (the model is herd's own,
+ * herd-lib or a copy of it): the variant would run the same files.
+ */
+export function withHerdLibrary(opts: RunOptions, herdLibrary: string): RunOptions | undefined {
+  const dirs = opts.includeDirs ?? [];
+  if (dirs.some((d) => existsSync(join(d, 'cross.cat')))) return undefined;
+  return { ...opts, ...DIFFERENTIAL_REFERENCE, includeDirs: [...dirs, herdLibrary] };
+}
+
+/**
+ * How the answer with herd's library differs from the reference's (Ordo's library). An
+ * error placed in one of the library files both have (cross.cat, cos-opt.cat) is read
+ * without its path and line: the two files say the same in other lines; the message must
+ * still be the same.
+ */
+export function libraryDifference(
+  herds: TaskOutcome,
+  reference: TaskOutcome,
+): { cls: FuzzClass; detail: string } | undefined {
+  const library = (o: TaskOutcome): TaskOutcome =>
+    o.error === undefined
+      ? o
+      : {
+          ...o,
+          error: o.error.replace(/[^\s:'"]*\/(cross|cos-opt)\.cat(:\d+:\d+)?/g, '<library>/$1.cat'),
+        };
+  const detail = answerDifference(
+    library(herds),
+    library(reference),
+    "herd's library",
+    "Ordo's library",
+  );
+  return detail === undefined ? undefined : { cls: "herd's library changed the answer", detail };
 }
 
 /**

@@ -6,14 +6,57 @@
 // writes, a control dependency, and a final condition that asks for an outcome the
 // model often forbids; in C also locks and RCU. A test is planned once (planTest) and
 // printed in C or in BPF. They stay small enough to finish in well under a second: at
-// most MAX_READS reads and MAX_WRITES writes.
+// most `reads` reads and `writes` writes of their Shape.
+//
+// The coherence shape (COHERENCE_SHAPE) is for the forks over coherence orders instead:
+// many writes to one or two locations from several threads, most threads locked (some
+// by spin_trylock), and few reads, so that cos-opt.cat's `with co from
+// generate_cos(cobase)` fork has tens to thousands of alternatives while the reads-from
+// candidates stay few; spin_is_locked() probes and failed trylocks are the reads lock.cat
+// forks over (`with rf-ru from cross(...)`, `with rfe-lf from cross(...)`), one member of
+// the cross per probe.
 
 import type { Rng } from './mutate.js';
 
-/** At most this many reads: each multiplies the candidates by its writes. */
-const MAX_READS = 5;
-/** At most this many writes in all (an exchange is a read and a write). */
-const MAX_WRITES = 5;
+/** How big a planned test may get, and what it is made of. */
+export interface Shape {
+  /** At most this many reads: each multiplies the candidates by its writes. */
+  reads: number;
+  /** At most this many writes in all (an exchange is a read and a write). */
+  writes: number;
+  /** Locations used: the first 1 to `locations` of x, y, z. */
+  locations: number;
+  /** Chance that an access is a plain read or write is drawn as a write (else by roll). */
+  writeBias: number;
+  /** Chance that a C test takes the spinlock at all (each thread then with 0.7). */
+  locks: number;
+  /** Chance that a locked thread takes the lock with spin_trylock (then the rest if so). */
+  trylocks: number;
+  /** In a test with locks, chance that a thread probes it with spin_is_locked(). */
+  probes: number;
+}
+
+/** The default shape: reads-from choices, for partial choices judged over bounds. */
+export const READS_SHAPE: Shape = {
+  reads: 5,
+  writes: 5,
+  locations: 3,
+  writeBias: 0,
+  locks: 0.2,
+  trylocks: 0,
+  probes: 0,
+};
+
+/** Many writes per location and locks: big coherence-order forks, few reads. */
+export const COHERENCE_SHAPE: Shape = {
+  reads: 2,
+  writes: 8,
+  locations: 2,
+  writeBias: 0.5,
+  locks: 0.6,
+  trylocks: 0.3,
+  probes: 0.5,
+};
 
 const LOCATIONS = ['x', 'y', 'z'] as const;
 
@@ -32,7 +75,12 @@ type Access =
       value: number;
     }
   | { kind: 'cmpxchg'; loc: string; reg: number; expected: number; value: number }
-  | { kind: 'fence'; name: string };
+  | { kind: 'fence'; name: string }
+  /** C: `rN = spin_is_locked(s)`, before the thread's lock, within it, or after it. */
+  | { kind: 'probe'; reg: number; where: 'before' | 'within' | 'after' };
+
+/** How a C thread holds the lock s around its steps: not, spin_lock, or spin_trylock. */
+type Locking = { kind: 'none' } | { kind: 'lock' } | { kind: 'trylock'; reg: number };
 
 /** An access, made only when register `reg` holds `value` (a control dependency). */
 type Step = Access | { kind: 'guarded'; reg: number; value: number; access: Access };
@@ -43,8 +91,11 @@ type Term = { thread: number; reg: number; value: number } | { loc: string; valu
 interface Plan {
   locations: readonly string[];
   threads: Step[][];
-  /** C: every thread's steps within spin_lock(s) ... spin_unlock(s) when `locked[t]`. */
-  locked: boolean[];
+  /**
+   * C: a thread's steps within spin_lock(s) ... spin_unlock(s), or within `if (rN) {`
+   * ... `}` after `rN = spin_trylock(s)`, unlocked before `}`.
+   */
+  locking: Locking[];
   quantifier: 'exists' | '~exists' | 'forall';
   terms: Term[];
   join: '/\\' | '\\/';
@@ -52,9 +103,12 @@ interface Plan {
 
 const FENCES = ['smp_mb()', 'smp_rmb()', 'smp_wmb()', 'smp_mb__after_atomic()'];
 
-/** A test of 2 to 4 threads over 1 to 3 locations; the same generator state, the same plan. */
-function planTest(rng: Rng): Plan {
-  const locations = LOCATIONS.slice(0, 1 + rng.below(LOCATIONS.length));
+/**
+ * A test of 2 to 4 threads over 1 to 3 locations; the same generator state and shape, the
+ * same plan. The default shape draws exactly what it drew before shapes existed.
+ */
+function planTest(rng: Rng, shape: Shape): Plan {
+  const locations = LOCATIONS.slice(0, 1 + rng.below(shape.locations));
   const threadCount = 2 + rng.below(3);
   // The values written to each location so far: a condition asks for one of them, a
   // compare-and-exchange expects one.
@@ -64,7 +118,7 @@ function planTest(rng: Rng): Plan {
   let registers = 0;
   const regsRead: Array<[number, number, string]> = []; // thread, register, location
   const threads: Step[][] = [];
-  const anyLocks = rng.chance(0.2);
+  const anyLocks = rng.chance(shape.locks);
   const rcu = !anyLocks && rng.chance(0.15);
   for (let t = 0; t < threadCount; t++) {
     const steps: Step[] = [];
@@ -80,18 +134,19 @@ function planTest(rng: Rng): Plan {
     const accesses = 2 + rng.below(3);
     for (let i = 0; i < accesses; i++) {
       const loc = rng.pick(locations);
-      const roll = rng.next();
+      // A biased shape turns some accesses into plain writes before the usual roll.
+      const roll = shape.writeBias > 0 && rng.chance(shape.writeBias) ? 0.6 : rng.next();
       let a: Access | undefined;
       if (roll < 0.12) a = { kind: 'fence', name: rng.pick(FENCES) };
-      else if (roll < 0.5 && reads < MAX_READS) {
+      else if (roll < 0.5 && reads < shape.reads) {
         reads++;
         const how = rng.pick(['once', 'once', 'acquire', 'plain'] as const);
         a = { kind: 'read', how, loc, reg: reg(loc) };
-      } else if (roll < 0.85 && writes < MAX_WRITES) {
+      } else if (roll < 0.85 && writes < shape.writes) {
         writes++;
         const how = rng.pick(['once', 'once', 'release', 'plain'] as const);
         a = { kind: 'write', how, loc, value: write(loc) };
-      } else if (reads < MAX_READS && writes < MAX_WRITES) {
+      } else if (reads < shape.reads && writes < shape.writes) {
         reads++;
         writes++;
         if (rng.chance(0.6)) {
@@ -115,6 +170,14 @@ function planTest(rng: Rng): Plan {
         });
       else steps.push(a);
     }
+    // A probe of the lock (drawn only by shapes that probe: the others draw as before).
+    if (shape.probes > 0 && anyLocks && rng.chance(shape.probes)) {
+      const where = rng.pick(['before', 'within', 'after'] as const);
+      const probe: Step = { kind: 'probe', reg: registers++, where };
+      if (where === 'before') steps.unshift(probe);
+      else if (where === 'after') steps.push(probe);
+      else steps.splice(rng.below(steps.length + 1), 0, probe);
+    }
     if (rcu && rng.chance(0.5)) {
       if (rng.chance(0.5)) {
         steps.unshift({ kind: 'fence', name: 'rcu_read_lock()' });
@@ -124,7 +187,12 @@ function planTest(rng: Rng): Plan {
     }
     threads.push(steps);
   }
-  const locked = threads.map(() => anyLocks && rng.chance(0.7));
+  const locking = threads.map((): Locking => {
+    if (!(anyLocks && rng.chance(0.7))) return { kind: 'none' };
+    return shape.trylocks > 0 && rng.chance(shape.trylocks)
+      ? { kind: 'trylock', reg: registers++ }
+      : { kind: 'lock' };
+  });
   // 1 to 3 terms over the registers read (or a location's last value), each equal to a
   // value written to its location, or 0.
   const terms: Term[] = [];
@@ -139,7 +207,7 @@ function planTest(rng: Rng): Plan {
     }
   }
   const quantifier = rng.pick(['exists', 'exists', 'exists', '~exists', 'forall'] as const);
-  return { locations, threads, locked, quantifier, terms, join: rng.chance(0.8) ? '/\\' : '\\/' };
+  return { locations, threads, locking, quantifier, terms, join: rng.chance(0.8) ? '/\\' : '\\/' };
 }
 
 function conditionText(plan: Plan, term: (t: Term) => string): string {
@@ -148,8 +216,8 @@ function conditionText(plan: Plan, term: (t: Term) => string): string {
 }
 
 /** A C test (LKMM), named `name`. */
-export function generateCTest(rng: Rng, name: string): string {
-  const plan = planTest(rng);
+export function generateCTest(rng: Rng, name: string, shape: Shape = READS_SHAPE): string {
+  const plan = planTest(rng, shape);
   const access = (a: Access): string => {
     switch (a.kind) {
       case 'read':
@@ -170,21 +238,48 @@ export function generateCTest(rng: Rng, name: string): string {
         return `r${a.reg} = cmpxchg(${a.loc}, ${a.expected}, ${a.value});`;
       case 'fence':
         return `${a.name};`;
+      case 'probe':
+        return `r${a.reg} = spin_is_locked(s);`;
     }
   };
   const params = [...plan.locations.map((l) => `int *${l}`)];
-  if (plan.locked.some((l) => l)) params.push('spinlock_t *s');
+  const probed = plan.threads.some((steps) => steps.some((s) => s.kind === 'probe'));
+  if (probed || plan.locking.some((l) => l.kind !== 'none')) params.push('spinlock_t *s');
   const threads = plan.threads.map((steps, t) => {
+    const locking = plan.locking[t]!;
     const declared = steps.flatMap((s) => {
       const a = s.kind === 'guarded' ? s.access : s;
       return 'reg' in a ? [`r${a.reg}`] : [];
     });
-    const body = steps.map((s) =>
-      s.kind === 'guarded' ? `if (r${s.reg} == ${s.value}) ${access(s.access)}` : access(s),
-    );
-    if (plan.locked[t]) {
-      body.unshift('spin_lock(s);');
-      body.push('spin_unlock(s);');
+    if (locking.kind === 'trylock') declared.push(`r${locking.reg}`);
+    const line = (s: Step): string =>
+      s.kind === 'guarded' ? `if (r${s.reg} == ${s.value}) ${access(s.access)}` : access(s);
+    const outside = (where: 'before' | 'after') =>
+      steps.filter((s) => s.kind === 'probe' && s.where === where).map(line);
+    let body: string[];
+    switch (locking.kind) {
+      case 'none':
+        body = steps.map(line);
+        break;
+      case 'lock':
+      case 'trylock': {
+        // Probes before or after the lock stay outside the critical section.
+        const within = steps
+          .filter((s) => s.kind !== 'probe' || s.where === 'within')
+          .map(line)
+          .concat('spin_unlock(s);');
+        body =
+          locking.kind === 'lock'
+            ? ['spin_lock(s);', ...within]
+            : [
+                `r${locking.reg} = spin_trylock(s);`,
+                `if (r${locking.reg}) {`,
+                ...within.map((l) => `\t${l}`),
+                '}',
+              ];
+        body = [...outside('before'), ...body, ...outside('after')];
+        break;
+      }
     }
     const lines = [...(declared.length > 0 ? [`int ${declared.join(', ')};`] : []), ...body];
     return `P${t}(${params.join(', ')})\n{\n${lines.map((l) => `\t${l}`).join('\n')}\n}\n`;
@@ -202,7 +297,7 @@ export function generateCTest(rng: Rng, name: string): string {
  * accesses are BPF's only ones.
  */
 export function generateBpfTest(rng: Rng, name: string): string {
-  const plan = planTest(rng);
+  const plan = planTest(rng, READS_SHAPE);
   const base = (loc: string): string =>
     `r${6 + LOCATIONS.indexOf(loc as (typeof LOCATIONS)[number])}`;
   const names = new Map<number, string>(); // a test register, as its thread's BPF register
@@ -236,6 +331,7 @@ export function generateBpfTest(rng: Rng, name: string): string {
             `${mine(a.reg)} = r0`,
           ];
         case 'fence':
+        case 'probe':
           return [];
       }
     };

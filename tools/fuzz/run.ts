@@ -21,7 +21,9 @@ import {
   DIFFERENTIAL_MIX,
   DIFFERENTIAL_REFERENCE,
   DIFFERENTIAL_VARIANTS,
+  libraryDifference,
   makeCase,
+  withHerdLibrary,
   type FuzzCase,
   type FuzzClass,
 } from './cases.js';
@@ -35,13 +37,18 @@ export interface FuzzOptions {
   cliEvery: number;
   only?: number;
   /**
-   * Run each case with neither shortcut, then with each of DIFFERENTIAL_VARIANTS (forbidden
-   * fork alternatives skipped at every fork and partial reads-from choices judged:
-   * RunOptions.pruneForbidden; monotone checks decided at every path combination's first
-   * evaluation: RunOptions.decideChecks; both), and count a difference in the answers as a
-   * bug of that variant. Cases are drawn as DIFFERENTIAL_MIX says.
+   * Run each case with neither shortcut and nothing shared across candidates, then with
+   * each of DIFFERENTIAL_VARIANTS (sharing across candidates: RunOptions.
+   * shareAcrossCandidates; forbidden fork alternatives skipped at every fork and partial
+   * reads-from choices judged: RunOptions.pruneForbidden; monotone checks decided at every
+   * path combination's first evaluation: RunOptions.decideChecks; both shortcuts), and
+   * with herd's cross.cat and cos-opt.cat in place of Ordo's (withHerdLibrary), and count
+   * a difference in the answers as a bug of that variant. Cases are drawn as
+   * DIFFERENTIAL_MIX says, with `kernelShare` in place of its share when given.
    */
   differential?: boolean;
+  /** `--kernel-share P`: the share of kernel-files cases (CaseMix.kernelShare). */
+  kernelShare?: number;
   /** The module the workers run cases with (WorkerPool's runnerModule; for tests). */
   runnerModule?: string;
   /**
@@ -101,6 +108,9 @@ export function parseOptions(args: string[]): FuzzOptions {
         break;
       case '--only':
         o.only = num;
+        break;
+      case '--kernel-share':
+        o.kernelShare = num;
         break;
       case '--against':
         o.against = value;
@@ -167,14 +177,17 @@ export async function fuzz(o: FuzzOptions, log: (s: string) => void): Promise<Fu
     cpSync(join(work, String(c.index)), dest, { recursive: true });
     writeFileSync(
       join(dest, 'CASE.txt'),
-      `class: ${cls}\nseed: ${o.seed}\ncase: ${c.index} (reproduce: npm run fuzz -- --seed ${o.seed} --only ${c.index}${o.differential ? ' --differential' : ''}${o.against !== undefined ? ` --against ${o.against}` : ''})\n` +
+      `class: ${cls}\nseed: ${o.seed}\ncase: ${c.index} (reproduce: npm run fuzz -- --seed ${o.seed} --only ${c.index}${o.differential ? ' --differential' : ''}${o.kernelShare !== undefined ? ` --kernel-share ${o.kernelShare}` : ''}${o.against !== undefined ? ` --against ${o.against}` : ''})\n` +
         `mutations: ${c.description}\ncommand: ordo ${cliArgs(c).join(' ')}\n${detail}\n`,
     );
     log(`fuzz: ${cls}: case ${c.index} (${c.description}): ${detail.split('\n')[0]}\n`);
   };
 
   const runCase = async (index: number): Promise<void> => {
-    const mix = o.differential ? DIFFERENTIAL_MIX : {};
+    const mix = {
+      ...(o.differential ? DIFFERENTIAL_MIX : {}),
+      ...(o.kernelShare !== undefined ? { kernelShare: o.kernelShare } : {}),
+    };
     const c = makeCase(seeds, o.seed, index, join(work, String(index)), o.timeout, mix);
     const opts = o.differential ? { ...c.opts, ...DIFFERENTIAL_REFERENCE } : c.opts;
     const outcome: TaskOutcome = await pool.run({ id: index, file: c.file, opts });
@@ -184,7 +197,12 @@ export async function fuzz(o: FuzzOptions, log: (s: string) => void): Promise<Fu
       const variants: TaskOutcome[] = [];
       for (const v of DIFFERENTIAL_VARIANTS)
         variants.push(await pool.run({ id: index, file: c.file, opts: { ...c.opts, ...v.opts } }));
-      const difference = differentialClass(outcome, variants);
+      // Herd's library last: a difference a shortcut makes is named after the shortcut.
+      const herds = withHerdLibrary(c.opts, seeds.herdLibrary);
+      if (herds) variants.push(await pool.run({ id: index, file: c.file, opts: herds }));
+      const difference =
+        differentialClass(outcome, variants) ??
+        (herds ? libraryDifference(variants[variants.length - 1]!, outcome) : undefined);
       if (difference !== undefined) ({ cls, detail } = difference);
       else {
         // A crash or kill of a variant alone is that variant's bug too.
