@@ -371,3 +371,42 @@ test('over open reads, a product fork is rejected only when every candidate fail
   }
   assert.ok(rejected > 5, `${rejected} rejected`);
 });
+
+test('pruned forks and searches read a product by its choices: its elements are never made', () => {
+  const entry = PRIMITIVES.find(([name]) => name === 'unions-of-choices')!;
+  const original = entry[1];
+  const made: ProductSet[] = [];
+  entry[1] = (v, ctx, loc) => {
+    const s = original(v, ctx, loc);
+    if (s instanceof ProductSet) made.push(s);
+    return s;
+  };
+  const next = random(31337);
+  try {
+    for (let c = 0; c < 10; c++) {
+      const product = randomProduct(next, 4);
+      const m = load(
+        [
+          '"t"',
+          `with x from unions-of-choices(${product})`,
+          'empty x & rf as clash',
+          `acyclic x | po | (${relationText([[next(M), next(M)]])}) as order`,
+          'flag ~empty x & ext as crosses',
+        ].join('\n') + '\n',
+      );
+      const input = mkInput(WIDE, [[next(M), next(M)]], WIDE_SETS);
+      evaluateModel(m, input, { pruneForbidden: 'always' });
+      rejectsEveryCandidate(
+        m.program,
+        input,
+        { rf: input.relations.get('rf')!, FW: input.sets.get('FW')! },
+        {},
+      );
+    }
+  } finally {
+    entry[1] = original;
+  }
+  assert.ok(made.length >= 10);
+  // `items` sorts the elements once made, and keeps them.
+  for (const s of made) assert.equal((s as unknown as { sorted: unknown }).sorted, null);
+});
