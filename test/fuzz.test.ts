@@ -798,15 +798,39 @@ test('a run that generates no tests draws its cases as before generated tests ex
   assert.ok(models > 5, `${models} model cases`);
 });
 
-test("forks of a model's own and empty values are added, and the models still run", () => {
+test("forks of a model's own (some over cross products) and empty values are added, and the models still run", () => {
   const dir = mkdtempSync(join(tmpdir(), 'ordo-fuzz-forks-'));
   const file = join(dir, 'shapes.litmus');
   writeFileSync(file, SHAPES_TEST);
   const sizes = new Set<number>();
   const empties = new Set<string>();
-  for (let seed = 0; seed < 3000 && (sizes.size < 4 || empties.size < 5); seed++) {
+  const herdLibrary = collectSeeds(repoRoot, corpusPath()).herdLibrary;
+  let products = 0;
+  let repeated = 0;
+  for (
+    let seed = 0;
+    seed < 3000 && (sizes.size < 4 || empties.size < 5 || products < 5 || repeated < 2);
+    seed++
+  ) {
     const one = mutate(SHAPES_MODEL, 'cat', SHAPES_MODEL, new Rng(seed));
     const name = one.applied.join();
+    const product = /^with fuzz-w from cross\(\{(\{[^\n]*\})\}\)$/m.exec(one.text);
+    if (name === 'add a fork' && product) {
+      // Groups of alternatives, some sharing a member: the same set with herd's cross.cat.
+      const groups = product[1]!.slice(1, -1).split(/\}, \{/);
+      const members = groups.map((g) => g.split(/, (?![^()]*\))/));
+      if (members.slice(1).some((m) => m.some((x) => x === '0' || members[0]!.includes(x))))
+        repeated++;
+      products++;
+      const model = join(dir, `m${seed}.cat`);
+      writeFileSync(model, one.text);
+      const answer = (includeDirs: string[]) => {
+        const r = runTest(file, { model, includeDirs });
+        return [r.states, r.positive, r.negative, r.flags, r.observation];
+      };
+      assert.deepEqual(answer([herdLibrary]), answer([]), one.text);
+      continue;
+    }
     if (name === 'add a fork') {
       const fork = /^with fuzz-w from \{([^\n]*)\}$/m.exec(one.text);
       assert.ok(fork, one.text);
@@ -836,4 +860,5 @@ test("forks of a model's own and empty values are added, and the models still ru
   }
   assert.deepEqual([...sizes].sort(), [0, 1, 2, 3]);
   assert.equal(empties.size, 5);
+  assert.ok(products >= 5 && repeated >= 2, `${products} products, ${repeated} overlapping`);
 });

@@ -1090,12 +1090,14 @@ const MODEL_MUTATORS: ReadonlyArray<[string, Mutator]> = [
   [
     // A fork of the model's own: each candidate is judged once per alternative, the
     // alternatives read rf or not, and the set may be empty (every candidate rejected),
-    // hold one alternative, or repeat one.
+    // hold one alternative, or repeat one. Now and then the set is a product made by
+    // cross.cat's `cross` over groups drawn from the same few relations: groups that
+    // overlap give the same union twice (the set must hold it once), an empty group none.
     'add a fork',
     (t, rng) => {
-      const alternatives = Array.from({ length: rng.below(4) }, () =>
-        rng.chance(0.5) ? rng.pick(VARYING) : rng.pick([...COVERABLE, '0', 'id']),
-      );
+      const alternative = () =>
+        rng.chance(0.5) ? rng.pick(VARYING) : rng.pick([...COVERABLE, '0', 'id']);
+      const alternatives = Array.from({ length: rng.below(4) }, alternative);
       if (alternatives.length > 1 && rng.chance(0.2)) alternatives.push(alternatives[0]!);
       const kind = rng.pick(['acyclic', 'irreflexive', 'empty']);
       const use = rng.pick([
@@ -1104,8 +1106,25 @@ const MODEL_MUTATORS: ReadonlyArray<[string, Mutator]> = [
         `flag ~${kind} fuzz-w as fuzz-fork`,
         `${kind} (fuzz-w ; ${rng.pick(VARYING)}) \\ ${rng.pick(COVERABLE)} as fuzz-fork`,
       ]);
+      const top = rng.chance(0.5);
+      if (rng.chance(0.3)) {
+        // At the end, after the model's includes (cross.cat among them, directly or not).
+        const groups: string[][] = [];
+        for (let g = 1 + rng.below(3); g > 0; g--) {
+          const group = [
+            ...alternatives.splice(0, 1),
+            ...Array.from({ length: rng.below(3) }, alternative),
+          ];
+          // A later group sharing a member with the first, or offering `0`: two choices
+          // then make the same union.
+          if (groups.length > 0 && rng.chance(0.5)) group.push(rng.pick([...groups[0]!, '0']));
+          groups.push(group);
+        }
+        const product = `with fuzz-w from cross({${groups.map((g) => `{${g.join(', ')}}`).join(', ')}})\n${use}\n`;
+        return `${t.replace(/\s*$/, '')}\n${product}`;
+      }
       const lines = `with fuzz-w from {${alternatives.join(', ')}}\n${use}\n`;
-      return rng.chance(0.5) ? atTop(t, lines) : `${t.replace(/\s*$/, '')}\n${lines}`;
+      return top ? atTop(t, lines) : `${t.replace(/\s*$/, '')}\n${lines}`;
     },
   ],
   [
