@@ -989,6 +989,18 @@ export class Evaluator implements PrimContext, BoundHost {
    * evaluation and shared by every `with` path.
    */
   ev(e: RExp, f: Frame | null): V {
+    // A read of a global name that holds a value (a third of the nodes evaluated after a
+    // fork) is answered here: such nodes carry no marks (invariance.ts marks only costly
+    // kinds), and the slot's value needs no second call to reach.
+    if (e.t === 'glob') {
+      const fixed = this.slotFixed[e.s];
+      const s = this.G[e.s];
+      if (fixed < DEFERRED && s !== undefined) {
+        this.fixed = fixed === 1;
+        return s as V;
+      }
+      return this.evNode(e, f);
+    }
     const node = e as MemoNode;
     const stage = node.stageId;
     if (stage !== undefined) {
@@ -1125,20 +1137,22 @@ export class Evaluator implements PrimContext, BoundHost {
       case 'op1': {
         const v = this.ev(e.a, f);
         const fixed = this.fixed;
-        const r = this.op1(e.op, v, e.loc);
+        const id = (e as MemoNode).fixedId;
+        const r = this.lastOf(id, v, null) ?? this.remember(id, [v], this.op1(e.op, v, e.loc));
         this.fixed = fixed;
         return r;
       }
       case 'union':
-        return this.union(e.a, f, e.loc);
+        return this.union(e, f);
       case 'seq':
-        return this.seq(e.a, f, e.loc);
+        return this.seq(e, f);
       case 'inter': {
         const l = this.ev(e.l, f);
         const fl = this.fixed;
         const r = this.ev(e.r, f);
         const fr = this.fixed;
-        const v = this.inter(l, r, e.loc);
+        const id = (e as MemoNode).fixedId;
+        const v = this.lastOf(id, l, r) ?? this.remember(id, [l, r], this.inter(l, r, e.loc));
         // An empty operand fixed for the combination makes the intersection fixed.
         this.fixed = (fl && fr) || absorbs(fl, l, e.r) || absorbs(fr, r, e.l);
         return v;
@@ -1150,7 +1164,9 @@ export class Evaluator implements PrimContext, BoundHost {
         const f1 = this.fixed;
         const s2 = this.asEvents(this.ev(e.s2, f), e.loc);
         const f2 = this.fixed;
-        const v = rv.restrict(s1, s2);
+        const id = (e as MemoNode).fixedId;
+        const v =
+          this.lastOf(id, rv, s1, s2) ?? this.remember(id, [rv, s1, s2], rv.restrict(s1, s2));
         this.fixed =
           (fr && f1 && f2) ||
           (determined(e.r) &&
@@ -1164,7 +1180,8 @@ export class Evaluator implements PrimContext, BoundHost {
         const fl = this.fixed;
         const r = this.ev(e.r, f);
         const fr = this.fixed;
-        const v = this.diff(l, r, e.loc);
+        const id = (e as MemoNode).fixedId;
+        const v = this.lastOf(id, l, r) ?? this.remember(id, [l, r], this.diff(l, r, e.loc));
         this.fixed = (fl && fr) || absorbs(fl, l, e.r);
         return v;
       }
@@ -1173,7 +1190,8 @@ export class Evaluator implements PrimContext, BoundHost {
         const fl = this.fixed;
         const r = this.asEvents(this.ev(e.r, f), e.loc);
         const fr = this.fixed;
-        const v = Relation.cartesian(l, r);
+        const id = (e as MemoNode).fixedId;
+        const v = this.lastOf(id, l, r) ?? this.remember(id, [l, r], Relation.cartesian(l, r));
         this.fixed = (fl && fr) || absorbs(fl, l, e.r) || absorbs(fr, r, e.l);
         return v;
       }
@@ -1424,19 +1442,80 @@ export class Evaluator implements PrimContext, BoundHost {
     throw new CatError(`cannot build the universe of tags of ${en}`, loc);
   }
 
-  private union(args: RExp[], f: Frame | null, loc: Location): V {
+  /**
+   * The value a node made last of the same operands (the same objects), if it is one
+   * that keeps it (a fixed id): operations are functions of their operands' values, and
+   * values are never changed once made. After a fork, most of the model's nodes meet
+   * the operands they met on the last path (the fork changed a few relations), and a
+   * value equal to the last one is given as the last one (see remember), so that the
+   * nodes reading it find their operands unchanged too.
+   */
+  private lastOf(id: number | undefined, a: V, b: V | null, c: V | null = null): V | undefined {
+    if (id === undefined) return undefined;
+    const known = this.shared.results[id];
+    if (known === undefined) return undefined;
+    const ops = known.ops;
+    return ops[0] === a && (b === null || ops[1] === b) && (c === null || ops[2] === c)
+      ? known.value
+      : undefined;
+  }
+
+  /** lastOf for a node of any number of operands. */
+  private lastOfAll(id: number | undefined, operands: V[]): V | undefined {
+    if (id === undefined) return undefined;
+    const known = this.shared.results[id];
+    if (known === undefined || known.ops.length !== operands.length) return undefined;
+    for (let i = 0; i < operands.length; i++) if (known.ops[i] !== operands[i]) return undefined;
+    return known.value;
+  }
+
+  /**
+   * Records that a node made v of its operands (see lastOf) and returns the value to
+   * give: the last one it made when v has the same elements.
+   */
+  private remember(id: number | undefined, operands: V[], v: V): V {
+    if (id === undefined) return v;
+    const known = this.shared.results[id];
+    if (known === undefined) {
+      this.shared.results[id] = { ops: operands, value: v };
+      return v;
+    }
+    const last = known.value;
+    if (
+      last !== v &&
+      ((last instanceof Relation && v instanceof Relation && last.equals(v)) ||
+        (last instanceof EventSet && v instanceof EventSet && last.equals(v)))
+    )
+      v = last;
+    known.ops = operands;
+    known.value = v;
+    return v;
+  }
+
+  private union(e: Extract<RExp, { t: 'union' | 'seq' }>, f: Frame | null): V {
+    // Every operand is evaluated before any is combined (a type error is reported after
+    // the operands' own errors).
+    const args = e.a;
+    const vals = new Array<V>(args.length);
+    let fixed = true;
+    for (let i = 0; i < args.length; i++) {
+      vals[i] = this.ev(args[i], f);
+      fixed &&= this.fixed;
+    }
+    this.fixed = fixed;
+    const id = (e as MemoNode).fixedId;
+    return this.lastOfAll(id, vals) ?? this.remember(id, vals, this.unionOf(vals, e.loc));
+  }
+
+  private unionOf(vals: V[], loc: Location): V {
     // Relations, by far the most common operands, are or-ed in as they come; any other
-    // kind of value sends the operands through the general case below (after all of
-    // them are evaluated, as before: an error is reported after the others' errors).
+    // kind of value sends the operands through the general case below.
     let relations: Relation | null = null;
     let words: Uint32Array | null = null;
     let misfit: V | null = null; // a non-relation after a relation: a type error
     let vs: V[] | null = null; // the operands, once one is not a relation
     let sawUnv = false;
-    let fixed = true;
-    for (const a of args) {
-      let v = this.ev(a, f);
-      fixed &&= this.fixed;
+    for (let v of vals) {
       if (vs === null && v instanceof Relation) {
         if (misfit !== null) continue;
         // An operand known to be empty adds nothing (many per-candidate terms of a model
@@ -1460,7 +1539,6 @@ export class Evaluator implements PrimContext, BoundHost {
       else if (relations !== null) misfit ??= v;
       else vs = [v];
     }
-    this.fixed = fixed;
     if (sawUnv) return UNV;
     if (misfit !== null)
       throw new CatError(`type relation expected, ${typeName(misfit)} found`, loc);
@@ -1497,10 +1575,16 @@ export class Evaluator implements PrimContext, BoundHost {
     throw new CatError(`cannot perform union on type ${typeName(first)}`, loc);
   }
 
-  /** Sequence, treating `[S]` operands as filters instead of composing with them. */
-  private seq(args: RExp[], f: Frame | null, loc: Location): V {
-    let acc: Relation | null = null;
-    let filter: EventSet | null = null; // pending filter when acc is null
+  /**
+   * Sequence, treating `[S]` operands as filters instead of composing with them. Each
+   * operand is evaluated and type-checked in turn; they are composed once all are, and
+   * only when no operand makes the value empty.
+   */
+  private seq(e: Extract<RExp, { t: 'union' | 'seq' }>, f: Frame | null): V {
+    const args = e.a;
+    const loc = e.loc;
+    // The relations to compose and the filters ([S]: event sets) between them, in order.
+    const parts: Array<Relation | EventSet> = [];
     let empty = false;
     // Fixed for the combination: every operand is, or one is and is empty.
     let allFixed = true;
@@ -1521,10 +1605,7 @@ export class Evaluator implements PrimContext, BoundHost {
           continue;
         }
         if (ks === 'unv') continue;
-        const s = this.asEvents(sv, a.loc);
-        if (nothing) continue;
-        if (acc) acc = acc.restrict(null, s);
-        else filter = filter ? filter.inter(s) : s;
+        parts.push(this.asEvents(sv, a.loc));
         continue;
       }
       const v = this.ev(a, f);
@@ -1536,25 +1617,36 @@ export class Evaluator implements PrimContext, BoundHost {
         empty = true;
         continue;
       }
-      let r: Relation;
-      if (v instanceof Relation) r = v;
-      else if (k === 'unv') r = this.unv();
-      else if (k === 'pair') r = this.asRel(v, loc);
+      if (v instanceof Relation) parts.push(v);
+      else if (k === 'unv') parts.push(this.unv());
+      else if (k === 'pair') parts.push(this.asRel(v, loc));
       else
         throw new CatError(
           `type relation expected, ${typeName(v)} found`,
           a.t === 'input' || a.t === 'op1' ? a.loc : loc,
         );
-      if (nothing) continue;
-      if (acc) acc = acc.seq(r);
-      else if (filter) {
-        acc = r.restrict(filter, null);
-        filter = null;
-      } else acc = r;
     }
     this.fixed = allFixed || (nothing && args.every(determined));
     if (empty) return EMPTY;
     if (nothing) return Relation.knownEmptyOf(this.n);
+    const id = (e as MemoNode).fixedId;
+    return this.lastOfAll(id, parts) ?? this.remember(id, parts, this.compose(parts));
+  }
+
+  /** The composition of relations, with event sets as filters ([S]) between them. */
+  private compose(parts: Array<Relation | EventSet>): Relation {
+    let acc: Relation | null = null;
+    let filter: EventSet | null = null; // pending filter when acc is null
+    for (const p of parts) {
+      if (p instanceof EventSet) {
+        if (acc) acc = acc.restrict(null, p);
+        else filter = filter ? filter.inter(p) : p;
+      } else if (acc) acc = acc.seq(p);
+      else if (filter) {
+        acc = p.restrict(filter, null);
+        filter = null;
+      } else acc = p;
+    }
     if (acc) return acc;
     return filter ? Relation.idOn(filter) : this.id();
   }
@@ -1862,6 +1954,14 @@ interface SharedMemos {
   decided: DecidedChecks | null | undefined;
   /** By test: the value it examined last, and its verdict (see testOnce). */
   verdicts: Map<CIns, { value: V; holds: boolean }>;
+  /** By fixed id of an operation's node: its last operands and value (see lastOf). */
+  results: Array<NodeResult | undefined>;
+}
+
+/** What a node made last, of which operands (see Evaluator.lastOf). */
+interface NodeResult {
+  ops: V[];
+  value: V;
 }
 
 const watchedByProgram = new WeakMap<CompiledProgram, Uint8Array>();
@@ -2009,6 +2109,7 @@ function sharedMemosFor(prog: CompiledProgram, part: object | undefined): Shared
     evaluations: 0,
     decided: undefined,
     verdicts: new Map(),
+    results: new Array<NodeResult | undefined>(prog.fixedCount),
   });
   if (part === undefined) return fresh();
   const known = sharedMemos.get(prog);
