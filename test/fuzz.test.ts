@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   litmusMutatorNames,
   modelMutatorNames,
@@ -31,7 +31,13 @@ import {
 } from '../tools/fuzz/cases.js';
 import { fuzz, parseOptions } from '../tools/fuzz/run.js';
 import { classifyError, type TaskOutcome } from '../src/batch/protocol.js';
-import { loadSetup, runTest, runTestText, type TestResult } from '../src/api/run.js';
+import {
+  loadSetup,
+  runTest,
+  runTestText,
+  type RunOptions,
+  type TestResult,
+} from '../src/api/run.js';
 import { COHERENCE_SHAPE, generateBpfTest, generateCTest } from '../tools/fuzz/generate.js';
 import { parseCLitmus } from '../src/frontend/c/index.js';
 import {
@@ -301,6 +307,11 @@ test('--differential: a difference sharing across candidates makes is named afte
   );
 });
 
+/** The cross.cat and cos-opt.cat a run with these options loads. */
+function libraryFiles(opts: RunOptions): string[] {
+  return loadSetup(opts).model.files.filter((f) => /\/(cross|cos-opt)\.cat$/.test(f));
+}
+
 test("--differential: herd's library takes the place of Ordo's cross.cat and cos-opt.cat", async () => {
   const seeds = collectSeeds(repoRoot, corpusPath());
   const kernel = {
@@ -358,11 +369,22 @@ test("--differential: herd's library takes the place of Ordo's cross.cat and cos
     [failed('m.cat:3:1: relation expected'), ordoError],
   ] as const)
     assert.equal(libraryDifference(a, b)?.cls, "herd's library changed the answer");
-  // The answers with herd's files and Ordo's, as the command line would find them.
-  const planted = join(corpusPath(), 'tests', 'lkmm-dev', 'locked');
-  const test = readdirSync(planted).find((f) => f.endsWith('.litmus'))!;
-  const ours = runTest(join(planted, test), { ...kernel, ...DIFFERENTIAL_REFERENCE });
-  const herds = runTest(join(planted, test), withHerdLibrary(kernel, seeds.herdLibrary));
+  // The files each loads, as the command line would find them: herd's cross.cat and
+  // cos-opt.cat, or Ordo's.
+  const herdsOpts = withHerdLibrary(kernel, seeds.herdLibrary)!;
+  assert.deepEqual(libraryFiles(herdsOpts), [
+    resolve(seeds.herdLibrary, 'cross.cat'),
+    resolve(seeds.herdLibrary, 'cos-opt.cat'),
+  ]);
+  assert.deepEqual(libraryFiles(kernel), [
+    resolve(repoRoot, 'models', 'lib', 'cross.cat'),
+    resolve(repoRoot, 'models', 'lib', 'cos-opt.cat'),
+  ]);
+  // And their answers.
+  const locked = join(corpusPath(), 'tests', 'lkmm-dev', 'locked');
+  const test = readdirSync(locked).find((f) => f.endsWith('.litmus'))!;
+  const ours = runTest(join(locked, test), { ...kernel, ...DIFFERENTIAL_REFERENCE });
+  const herds = runTest(join(locked, test), herdsOpts);
   assert.deepEqual(
     [herds.positive, herds.negative, herds.states, herds.flags],
     [ours.positive, ours.negative, ours.states, ours.flags],
@@ -865,6 +887,10 @@ test("forks of a model's own (some over cross products) and empty values are add
       products++;
       const model = join(dir, `m${seed}.cat`);
       writeFileSync(model, one.text);
+      assert.deepEqual(libraryFiles({ model, includeDirs: [herdLibrary] }), [
+        resolve(herdLibrary, 'cos-opt.cat'),
+        resolve(herdLibrary, 'cross.cat'),
+      ]);
       const answer = (includeDirs: string[]) => {
         const r = runTest(file, { model, includeDirs });
         return [r.states, r.positive, r.negative, r.flags, r.observation];

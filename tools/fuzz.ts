@@ -15,10 +15,11 @@
 // then with herd's cross.cat and cos-opt.cat in place of Ordo's: the answers must be the
 // same; mostly mutated models, half the C and BPF tests generated, 0.3 of the cases C
 // tests under the kernel's own files), --kernel-share P (that share instead of 0.3, also
-// without --differential; `--differential --kernel-share 0` draws the cases that
-// --differential drew before kernel-files cases existed), --against DIR (each case also
-// runs, with production's options, on the built checkout DIR: the two answers must be
-// the same).
+// without --differential; `--differential --kernel-share 0` draws the tests and models
+// --differential drew before kernel-files cases existed, but the model mutations differ
+// where 'add a fork' is drawn, since d9f5086 and b9b296c: to reproduce an older seed
+// exactly, run the fuzzer of its commit), --against DIR (each case also runs, with
+// production's options, on the built checkout DIR: the two answers must be the same).
 
 import { formatSummary, fuzz, parseOptions, type FuzzOptions } from './fuzz/run.js';
 

@@ -211,6 +211,14 @@ export class Evaluator implements PrimContext, BoundHost {
   private decided: DecidedChecks | null = null;
   /** Set while evaluating over upper bounds (judgeChecks): what it found so far. */
   private judged: Judgement | null = null;
+  /**
+   * By fixed id of an operation's node: its last operands and value (see lastOf); null
+   * until a top-level fork of several alternatives (see steadyFork). Kept by evaluation,
+   * not by combination: values kept from one candidate for the next would outlive the
+   * young generation's collections (RCU-16: 17 % more instructions, most in the
+   * collector), and the operands that recur are those of the paths of one evaluation.
+   */
+  private results: Array<NodeResult | undefined> | null = null;
 
   constructor(
     private prog: CompiledProgram,
@@ -362,6 +370,9 @@ export class Evaluator implements PrimContext, BoundHost {
    * varies from then on in the combination.
    */
   private steadyFork(ins: CIns, set: V, setFixed: boolean, alternatives: number): boolean {
+    // The code after a fork of several alternatives runs again for each: its operations
+    // keep their last operands and value from then on (see lastOf).
+    if (alternatives > 1) this.results ??= new Array<NodeResult | undefined>(this.prog.fixedCount);
     const shared = this.shared;
     if (setFixed) return alternatives === 1;
     if (shared.part === undefined || shared.forksVaried.has(ins)) return false;
@@ -1454,15 +1465,15 @@ export class Evaluator implements PrimContext, BoundHost {
 
   /**
    * The value a node made last of the same operands (the same objects), if it is one
-   * that keeps it (a fixed id): operations are functions of their operands' values, and
-   * values are never changed once made. After a fork, most of the model's nodes meet
-   * the operands they met on the last path (the fork changed a few relations), and a
-   * value equal to the last one is given as the last one (see remember), so that the
-   * nodes reading it find their operands unchanged too.
+   * that keeps it (a fixed id, after a fork: see results): operations are functions of
+   * their operands' values, and values are never changed once made. After a fork, most
+   * of the model's nodes meet the operands they met on the last path (the fork changed
+   * a few relations), and a value equal to the last one is given as the last one (see
+   * remember), so that the nodes reading it find their operands unchanged too.
    */
   private lastOf(id: number | undefined, a: V, b: V | null, c: V | null = null): V | undefined {
-    if (id === undefined) return undefined;
-    const known = this.shared.results[id];
+    if (id === undefined || this.results === null) return undefined;
+    const known = this.results[id];
     if (known === undefined) return undefined;
     const ops = known.ops;
     return ops[0] === a && (b === null || ops[1] === b) && (c === null || ops[2] === c)
@@ -1472,8 +1483,8 @@ export class Evaluator implements PrimContext, BoundHost {
 
   /** lastOf for a node of any number of operands. */
   private lastOfAll(id: number | undefined, operands: V[]): V | undefined {
-    if (id === undefined) return undefined;
-    const known = this.shared.results[id];
+    if (id === undefined || this.results === null) return undefined;
+    const known = this.results[id];
     if (known === undefined || known.ops.length !== operands.length) return undefined;
     for (let i = 0; i < operands.length; i++) if (known.ops[i] !== operands[i]) return undefined;
     return known.value;
@@ -1484,10 +1495,10 @@ export class Evaluator implements PrimContext, BoundHost {
    * give: the last one it made when v has the same elements.
    */
   private remember(id: number | undefined, operands: V[], v: V): V {
-    if (id === undefined) return v;
-    const known = this.shared.results[id];
+    if (id === undefined || this.results === null) return v;
+    const known = this.results[id];
     if (known === undefined) {
-      this.shared.results[id] = { ops: operands, value: v };
+      this.results[id] = { ops: operands, value: v };
       return v;
     }
     const last = known.value;
@@ -1964,8 +1975,6 @@ interface SharedMemos {
   decided: DecidedChecks | null | undefined;
   /** By test: the value it examined last, and its verdict (see testOnce). */
   verdicts: Map<CIns, { value: V; holds: boolean }>;
-  /** By fixed id of an operation's node: its last operands and value (see lastOf). */
-  results: Array<NodeResult | undefined>;
 }
 
 /** What a node made last, of which operands (see Evaluator.lastOf). */
@@ -2119,7 +2128,6 @@ function sharedMemosFor(prog: CompiledProgram, part: object | undefined): Shared
     evaluations: 0,
     decided: undefined,
     verdicts: new Map(),
-    results: new Array<NodeResult | undefined>(prog.fixedCount),
   });
   if (part === undefined) return fresh();
   const known = sharedMemos.get(prog);

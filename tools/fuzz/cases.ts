@@ -492,16 +492,17 @@ export function differentialClass(
 }
 
 /**
- * --differential, for a case whose model includes cross.cat (directly, or through
- * cos-opt.cat or lock.cat) from Ordo's own library (models/lib, searched last): the
- * reference's options with herd's library (corpus/models/herd-lib) searched after the
- * case's own -I directories, so that herd's cross.cat and cos-opt.cat are read and
- * interpreted instead of Ordo's (whose `cross` may be computed natively, its products
- * enumerated in another order). A mutated file of the case's model folder still wins, as
- * it comes first. A BPF test under Ordo's default configuration finds herd's bpf.cat too
- * (bpf.cfg names its model by name): herd's model and Ordo's must agree as well.
- * Undefined when the case's folders hold a cross.cat already (the model is herd's own,
- * herd-lib or a copy of it): the variant would run the same files.
+ * --differential, for every case whose -I folders hold no cross.cat: the reference's
+ * options with herd's library (corpus/models/herd-lib) searched after the case's own -I
+ * folders and before Ordo's library (models/lib, searched last), so that a model
+ * including cross.cat (directly, or through cos-opt.cat or lock.cat: all of Ordo's and
+ * the kernel's do) reads and interprets herd's cross.cat and cos-opt.cat instead of
+ * Ordo's (whose `cross` is a built-in, its products enumerated in another order). A
+ * mutated file of the case's model folder still wins, as it comes first. Any other name
+ * herd-lib shares is swapped too: a BPF test under Ordo's default configuration finds
+ * herd's bpf.cat (bpf.cfg names its model by name), and herd's model and Ordo's must
+ * agree as well. Undefined when the case's folders hold a cross.cat already (the model
+ * is herd's own, herd-lib or a copy of it): the variant would run the same files.
  */
 export function withHerdLibrary(opts: RunOptions, herdLibrary: string): RunOptions | undefined {
   const dirs = opts.includeDirs ?? [];
