@@ -1090,7 +1090,7 @@ const MODEL_MUTATORS: ReadonlyArray<[string, Mutator]> = [
   [
     // A fork of the model's own: each candidate is judged once per alternative, the
     // alternatives read rf or not, and the set may be empty (every candidate rejected),
-    // hold one alternative, or repeat one. Now and then the set is a product made by
+    // hold one alternative, or repeat one. Half the time the set is a product made by
     // cross.cat's `cross` over groups drawn from the same few relations: groups that
     // overlap give the same union twice (the set must hold it once), an empty group none.
     'add a fork',
@@ -1107,7 +1107,7 @@ const MODEL_MUTATORS: ReadonlyArray<[string, Mutator]> = [
         `${kind} (fuzz-w ; ${rng.pick(VARYING)}) \\ ${rng.pick(COVERABLE)} as fuzz-fork`,
       ]);
       const top = rng.chance(0.5);
-      if (rng.chance(0.3)) {
+      if (rng.chance(0.5)) {
         // At the end, after the model's includes (cross.cat among them, directly or not).
         const groups: string[][] = [];
         for (let g = 1 + rng.below(3); g > 0; g--) {
@@ -1120,7 +1120,12 @@ const MODEL_MUTATORS: ReadonlyArray<[string, Mutator]> = [
           if (groups.length > 0 && rng.chance(0.5)) group.push(rng.pick([...groups[0]!, '0']));
           groups.push(group);
         }
-        const product = `with fuzz-w from cross({${groups.map((g) => `{${g.join(', ')}}`).join(', ')}})\n${use}\n`;
+        // Now and then the groups are bare relations (sets of pairs, not of relations):
+        // an error, which must be the one herd's cross.cat gives.
+        const argument = rng.chance(0.2)
+          ? groups.map((g) => g[0] ?? '0').join(', ')
+          : groups.map((g) => `{${g.join(', ')}}`).join(', ');
+        const product = `with fuzz-w from cross({${argument}})\n${use}\n`;
         return `${t.replace(/\s*$/, '')}\n${product}`;
       }
       const lines = `with fuzz-w from {${alternatives.join(', ')}}\n${use}\n`;
@@ -1234,6 +1239,8 @@ const MODEL_MUTATORS: ReadonlyArray<[string, Mutator]> = [
 /** Names of the model mutators (drawn for cat and bell files, 90 % of the time). */
 export const modelMutatorNames = MODEL_MUTATORS.map(([name]) => name);
 
+const ADD_A_FORK = MODEL_MUTATORS.find(([name]) => name === 'add a fork')!;
+
 /**
  * Apply 1 to 3 mutations to `text` (a file of `dialect`); `donor` is another file of the
  * same dialect to splice from. Returns the new text and the mutations applied.
@@ -1250,7 +1257,8 @@ export function mutate(
     const model = (dialect === 'cat' || dialect === 'bell') && rng.chance(0.9);
     // From-reads written as a difference turns the model's own checks shrinking in rf:
     // drawn 40 % of the time (it does nothing to files without `fr`); a check every
-    // candidate passes, read through functions passed along, 15 %.
+    // candidate passes, read through functions passed along, 15 %; a fork of the model's
+    // own (half of them over a cross product), 5 %.
     const roll = rng.next();
     const test = dialect === 'C' || dialect === 'BPF' || dialect === 'asm';
     const [name, fn] = !model
@@ -1261,7 +1269,9 @@ export function mutate(
         ? MODEL_MUTATORS[0]!
         : roll < 0.55
           ? MODEL_MUTATORS[2]!
-          : rng.pick(MODEL_MUTATORS);
+          : roll < 0.6
+            ? ADD_A_FORK
+            : rng.pick(MODEL_MUTATORS);
     text = fn(text, rng, dialect, donor);
     applied.push(name);
   }
