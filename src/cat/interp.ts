@@ -1498,7 +1498,7 @@ export class Evaluator implements PrimContext, BoundHost {
     if (id === undefined || this.results === null) return v;
     const known = this.results[id];
     if (known === undefined) {
-      this.results[id] = { ops: operands, value: v };
+      this.results[id] = { ops: operands, value: v, tail: null, tailFrom: 0 };
       return v;
     }
     const last = known.value;
@@ -1651,7 +1651,40 @@ export class Evaluator implements PrimContext, BoundHost {
     if (empty) return EMPTY;
     if (nothing) return Relation.knownEmptyOf(this.n);
     const id = (e as MemoNode).fixedId;
-    return this.lastOfAll(id, parts) ?? this.remember(id, parts, this.compose(parts));
+    return this.lastOfAll(id, parts) ?? this.remember(id, parts, this.composeAgain(id, parts));
+  }
+
+  /**
+   * The composition of parts at a node that keeps its last value: when the operands
+   * after some position are those it had last time (`pb = prop ; strong-fence ; hb* ;
+   * [Marked]` after a fork that changed prop only), their composition, kept from last
+   * time or made now, is composed with the parts before (composition is associative,
+   * and a filter is the identity on its set).
+   */
+  private composeAgain(id: number | undefined, parts: Array<Relation | EventSet>): Relation {
+    const known = id === undefined || this.results === null ? undefined : this.results[id];
+    if (known === undefined) return this.compose(parts);
+    const last = known.ops;
+    // The last position whose part differs from last time's (all of them, when the
+    // number of parts differs).
+    let changed = parts.length - 1;
+    if (last.length === parts.length)
+      while (changed >= 0 && parts[changed] === last[changed]) changed--;
+    // Nothing to share when the last part changed (the tail kept is then for other parts).
+    if (changed === parts.length - 1 || changed < 0) {
+      known.tail = null;
+      return this.compose(parts);
+    }
+    let tail = known.tail;
+    if (tail === null || known.tailFrom !== changed + 1) {
+      tail = this.compose(parts.slice(changed + 1));
+      known.tailFrom = changed + 1;
+    }
+    // remember keeps the entry (and the tail) for the parts given now.
+    known.tail = tail;
+    const head = parts.slice(0, changed + 1);
+    head.push(tail);
+    return this.compose(head);
   }
 
   /** The composition of relations, with event sets as filters ([S]) between them. */
@@ -1981,6 +2014,9 @@ interface SharedMemos {
 interface NodeResult {
   ops: V[];
   value: V;
+  /** For a sequence: the composition of its operands from `tailFrom` on (composeAgain). */
+  tail: Relation | null;
+  tailFrom: number;
 }
 
 const watchedByProgram = new WeakMap<CompiledProgram, Uint8Array>();
