@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { loadModel, evaluateModel, type CatOutcome } from '../src/cat/index.js';
 import { CatError, ProductSet, mkValSet, sameValue, type V } from '../src/cat/values.js';
 import { PRIMITIVES } from '../src/cat/primitives.js';
+import { pruneStats } from '../src/cat/interp.js';
+import { rejectsEveryCandidate } from '../src/cat/candidate-bounds.js';
 import { Relation } from '../src/relations/index.js';
 import { mkInput } from './support/cat-models.js';
 
@@ -225,4 +227,186 @@ test('sameValue of products: the same set however its choices are grouped, exact
   assert.ok(!sameValue(swapped, twoByTwo) && !sameValue(twoByTwo, swapped));
   // Another size.
   assert.ok(!sameValue(unions([a, b, [rel([4, 5]), rel([5, 4])]]), twoByTwo));
+});
+
+/** Eight events alternating between two threads, each alone in a set E0..E7. */
+const M = 8;
+const WIDE = Array.from({ length: M }, (_, i) => ({
+  kind: 'W' as const,
+  thread: i % 2,
+  loc: 'x',
+}));
+const WIDE_SETS = { sets: Object.fromEntries(Array.from({ length: M }, (_, i) => [`E${i}`, [i]])) };
+
+/**
+ * A random product in cat: `members` sets of 2-3 relations, member m's pairs starting at
+ * events 2m and 2m + 1 only (disjoint supports).
+ */
+function randomProduct(next: (below: number) => number, members: number): string {
+  const sets: string[] = [];
+  for (let m = 0; m < members; m++) {
+    const options = new Set<string>();
+    const size = 2 + next(2);
+    while (options.size < size) {
+      const pairs: Array<[number, number]> = [];
+      const many = 1 + next(3);
+      for (let p = 0; p < many; p++) pairs.push([2 * m + next(2), next(M)]);
+      options.add(relationText(pairs));
+    }
+    sets.push(`{${[...options].join(', ')}}`);
+  }
+  return `{${sets.join(', ')}}`;
+}
+
+/** The allowed outcomes' flags, sorted, and the number of outcomes. */
+function summary(out: CatOutcome[]): { outcomes: number; allowed: string[] } {
+  return {
+    outcomes: out.length,
+    allowed: out
+      .filter((o) => o.allowed)
+      .map((o) => o.flags.join('+'))
+      .sort(),
+  };
+}
+
+test('a pruned fork over a product gives the outcomes of the fork over its elements', () => {
+  const next = random(777);
+  const skippedBefore = pruneStats.skipped;
+  let pruned = 0;
+  for (let c = 0; c < 40; c++) {
+    const product = randomProduct(next, 3 + next(2));
+    const rel = relationText([
+      [next(M), next(M)],
+      [next(M), next(M)],
+    ]);
+    const body = [
+      `acyclic x | po | (${rel}) as order`,
+      `flag ~empty x & ext as crosses`,
+      `empty x & (${relationText([[next(M), next(M)]])}) as avoids`,
+      `flag ~empty x & int as stays`,
+    ].join('\n');
+    const input = mkInput(WIDE, [], WIDE_SETS);
+    const overProduct = load(`"t"\nwith x from unions-of-choices(${product})\n${body}\n`);
+    // `| {}` makes an ordinary set of the same elements.
+    const overSet = load(`"t"\nwith x from (unions-of-choices(${product}) | {})\n${body}\n`);
+    const before = pruneStats.skipped;
+    const lazy = summary(evaluateModel(overProduct, input, { pruneForbidden: 'always' }));
+    if (pruneStats.skipped > before) pruned++;
+    assert.deepEqual(lazy, summary(evaluateModel(overSet, input, { pruneForbidden: 'always' })));
+    assert.deepEqual(lazy, summary(evaluateModel(overProduct, input)), product);
+  }
+  // The draws make forks whose groups fail.
+  assert.ok(pruned > 5, `${pruned} forks pruned`);
+  assert.ok(pruneStats.skipped > skippedBefore);
+});
+
+test('a partial choice is rejected over a product exactly when every alternative fails', () => {
+  const next = random(991);
+  let rejected = 0;
+  let passed = 0;
+  for (let c = 0; c < 60; c++) {
+    // At most 8 alternatives: a search makes at most 15 bound runs, within its budget,
+    // and single alternatives are exact, so it must find every verdict.
+    const product = randomProduct(next, 2);
+    const m = load(
+      [
+        '"t"',
+        `with x from unions-of-choices(${product})`,
+        'empty x & rf as clash',
+        'acyclic x | rf as order',
+      ].join('\n') + '\n',
+    );
+    const rf: Array<[number, number]> = [];
+    for (let p = 0; p < 3; p++) rf.push([next(M), next(M)]);
+    const lower = mkInput(WIDE, rf, WIDE_SETS);
+    const rejectsAll = rejectsEveryCandidate(
+      m.program,
+      lower,
+      { rf: lower.relations.get('rf')!, FW: lower.sets.get('FW')! },
+      {},
+    );
+    const someAllowed = evaluateModel(m, lower).some((o) => o.allowed);
+    assert.equal(rejectsAll, !someAllowed, `${product} with rf ${JSON.stringify(rf)}`);
+    if (rejectsAll) rejected++;
+    else passed++;
+  }
+  assert.ok(rejected > 5 && passed > 5, `${rejected} rejected, ${passed} passed`);
+});
+
+test('over open reads, a product fork is rejected only when every candidate fails', () => {
+  const next = random(5150);
+  let rejected = 0;
+  for (let c = 0; c < 40; c++) {
+    const product = randomProduct(next, 3 + next(2));
+    const m = load(
+      [
+        '"t"',
+        `with x from unions-of-choices(${product})`,
+        'empty x & rf as clash',
+        'acyclic x | rf as order',
+      ].join('\n') + '\n',
+    );
+    // rf between the pairs chosen and those plus two open ones.
+    const chosen: Array<[number, number]> = [[next(M), next(M)]];
+    const open: Array<[number, number]> = [
+      [next(M), next(M)],
+      [next(M), next(M)],
+    ];
+    const lower = mkInput(WIDE, chosen, WIDE_SETS);
+    const upper = Relation.fromPairs(M, [...chosen, ...open]);
+    const rejectsAll = rejectsEveryCandidate(
+      m.program,
+      lower,
+      { rf: upper, FW: lower.sets.get('FW')! },
+      {},
+    );
+    const candidates = [[], [open[0]], [open[1]], open].map((extra) => [...chosen, ...extra]);
+    const someAllowed = candidates.some((rf) =>
+      evaluateModel(m, mkInput(WIDE, rf, WIDE_SETS)).some((o) => o.allowed),
+    );
+    if (rejectsAll) {
+      rejected++;
+      assert.ok(!someAllowed, `${product}: a candidate is allowed`);
+    }
+  }
+  assert.ok(rejected > 5, `${rejected} rejected`);
+});
+
+test('pruned forks and searches read a product by its choices: its elements are never made', () => {
+  const entry = PRIMITIVES.find(([name]) => name === 'unions-of-choices')!;
+  const original = entry[1];
+  const made: ProductSet[] = [];
+  entry[1] = (v, ctx, loc) => {
+    const s = original(v, ctx, loc);
+    if (s instanceof ProductSet) made.push(s);
+    return s;
+  };
+  const next = random(31337);
+  try {
+    for (let c = 0; c < 10; c++) {
+      const product = randomProduct(next, 4);
+      const m = load(
+        [
+          '"t"',
+          `with x from unions-of-choices(${product})`,
+          'empty x & rf as clash',
+          `acyclic x | po | (${relationText([[next(M), next(M)]])}) as order`,
+          'flag ~empty x & ext as crosses',
+        ].join('\n') + '\n',
+      );
+      const input = mkInput(WIDE, [[next(M), next(M)]], WIDE_SETS);
+      evaluateModel(m, input, { pruneForbidden: 'always' });
+      rejectsEveryCandidate(
+        m.program,
+        input,
+        { rf: input.relations.get('rf')!, FW: input.sets.get('FW')! },
+        {},
+      );
+    }
+  } finally {
+    entry[1] = original;
+  }
+  assert.ok(made.length >= 10);
+  // `items` sorts the elements once made, and keeps them.
+  for (const s of made) assert.equal((s as unknown as { sorted: unknown }).sorted, null);
 });

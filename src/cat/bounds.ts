@@ -30,6 +30,7 @@ import type { CIns, RCond, RExp, RPat } from './resolved.js';
 import {
   EMPTY,
   Frame,
+  ProductSet,
   UNV,
   kindOf,
   sameValue,
@@ -536,6 +537,12 @@ export class BoundRun {
           if (ins.slot < 0) return -1;
           const set = this.settle(this.ev(ins.set, null));
           if (!isExact(set)) return -1;
+          if (set.lo instanceof ProductSet) {
+            // Its alternatives are not made: searched as a tree of choices, or bounded.
+            if (this.inputs !== null) return this.searchChoices(code, i, end, set.lo);
+            this.env.set(ins.slot, { e: null, value: { lo: set.lo.meet, hi: set.lo.join } });
+            break;
+          }
           // Over inputs the fork is searched for a check every element fails: the order
           // and repeats of the elements do not matter, and a grown set is not sorted.
           const elems =
@@ -618,6 +625,41 @@ export class BoundRun {
         if (elems.length <= KEPT_TREES_UP_TO) group.halves = halves;
         if (halves.length === 0) return -1;
         groups.push(...halves);
+      }
+    } finally {
+      this.env = before;
+    }
+    return failedAt;
+  }
+
+  /**
+   * searchFork over a product of choices (values.ts, ProductSet), in the groups of its
+   * tree of choices (ProductTree) instead of groups of relations made.
+   */
+  private searchChoices(code: CIns[], at: number, end: number, product: ProductSet): number {
+    const ins = code[at] as Extract<CIns, { t: 'with' }>;
+    const tree = productTree(product);
+    const before = this.env;
+    const groups: ChoiceGroup[] = [tree.root()];
+    let failedAt = -1;
+    let runs = 0;
+    let failed = 0;
+    try {
+      while (groups.length > 0) {
+        const group = groups.pop()!;
+        // As searchFork: give up when the runs no longer pay for themselves.
+        if (++runs > SEARCH_RUNS + failed / 2) return -1;
+        this.host.checkLimits();
+        this.env = new Map(before);
+        this.env.set(ins.slot, { e: null, value: tree.bound(group) });
+        const check = this.exec(code, at + 1, end);
+        if (check >= 0) {
+          failedAt = check;
+          failed += tree.count(group);
+          continue;
+        }
+        if (tree.only(group) !== null) return -1; // this alternative may be allowed
+        groups.push(...tree.split(group));
       }
     } finally {
       this.env = before;
@@ -1214,8 +1256,11 @@ export function forbiddenAlternatives(
   code: CIns[],
   at: number,
   slot: number,
-  elems: V[],
+  alternatives: V[] | ProductSet,
 ): { skip: Int32Array | null; runs: number; skipped: number } {
+  if (alternatives instanceof ProductSet)
+    return forbiddenChoices(host, code, at, slot, alternatives);
+  const elems = alternatives;
   const rec = recordOf(code[at]);
   const skip = new Int32Array(elems.length);
   const tree = treeOf(elems);
@@ -1244,6 +1289,176 @@ export function forbiddenAlternatives(
     groups.push(...halves);
   }
   return { skip: skipped > 0 ? skip : null, runs, skipped };
+}
+
+/**
+ * forbiddenAlternatives over a product of choices (values.ts, ProductSet), its groups
+ * those of the prefix tree of the choices (ProductTree) instead of groups of relations
+ * made: the same budget, the same records.
+ */
+function forbiddenChoices(
+  host: BoundHost,
+  code: CIns[],
+  at: number,
+  slot: number,
+  product: ProductSet,
+): { skip: Int32Array | null; runs: number; skipped: number } {
+  const rec = recordOf(code[at]);
+  const skip = new Int32Array(product.size);
+  const tree = productTree(product);
+  const run = new BoundRun(host, code, at, slot);
+  let runs = 0;
+  let skipped = 0;
+  const groups: ChoiceGroup[] = [tree.root()];
+  while (groups.length > 0 && runs <= 8 + skipped / 2) {
+    const group = groups.pop()!;
+    const count = tree.count(group);
+    if (count < SMALLEST_GROUP) continue;
+    const full = rec.runs < FULL_RUNS || rec.runs % FULL_RUN_EVERY === 0 || rec.lastUseful < 0;
+    runs++;
+    rec.runs++;
+    const failed = run.run(
+      code,
+      at + 1,
+      full ? code.length - 1 : rec.lastUseful,
+      tree.bound(group),
+    );
+    if (failed >= 0) {
+      rec.lastUseful = Math.max(rec.lastUseful, failed);
+      const first = tree.first(group);
+      skip.fill(failed + 1, first, first + count);
+      skipped += count;
+      continue;
+    }
+    groups.push(...tree.split(group));
+  }
+  return { skip: skipped > 0 ? skip : null, runs, skipped };
+}
+
+/**
+ * Alternatives of a product whose first `depth` digits are fixed (the relations they
+ * pick or-ed into `fixed`, with the base) and whose digit `depth` is in [from, to): the
+ * alternatives first(group) .. first(group) + count(group) - 1, `start` being the
+ * first alternative with the fixed digits.
+ */
+interface ChoiceGroup {
+  depth: number;
+  from: number;
+  to: number;
+  start: number;
+  fixed: Uint32Array;
+}
+
+/**
+ * The prefix tree of a product's choices: a group's bounds are its fixed relations with
+ * the intersection (lower) or union (upper) of the choices still open; a group splits
+ * on its open digit, in halves of the (sorted) choices, and one choice left fixes the
+ * digit (the choices' order settles one location's coherence order after another, as
+ * splitGroup settles one write after another).
+ */
+class ProductTree {
+  /** By digit i, the intersection and the union of the choices from i on (or-ed). */
+  private meetFrom: Uint32Array[];
+  private joinFrom: Uint32Array[];
+
+  constructor(private product: ProductSet) {
+    const m = product.choices.length;
+    const words = product.base.words.length;
+    this.meetFrom = new Array<Uint32Array>(m + 1);
+    this.joinFrom = new Array<Uint32Array>(m + 1);
+    this.meetFrom[m] = new Uint32Array(words);
+    this.joinFrom[m] = new Uint32Array(words);
+    for (let i = m - 1; i >= 0; i--) {
+      this.meetFrom[i] = orWords(this.meetFrom[i + 1], product.meets[i].words);
+      this.joinFrom[i] = orWords(this.joinFrom[i + 1], product.supports[i].words);
+    }
+  }
+
+  root(): ChoiceGroup {
+    const { product } = this;
+    return this.settled({
+      depth: 0,
+      from: 0,
+      to: product.choices[0].length,
+      start: 0,
+      fixed: product.base.words,
+    });
+  }
+
+  count(g: ChoiceGroup): number {
+    return g.depth === this.product.choices.length
+      ? 1
+      : (g.to - g.from) * this.product.countFrom[g.depth + 1];
+  }
+
+  first(g: ChoiceGroup): number {
+    return g.depth === this.product.choices.length
+      ? g.start
+      : g.start + g.from * this.product.countFrom[g.depth + 1];
+  }
+
+  /** The relation of a group of one alternative. */
+  only(g: ChoiceGroup): Relation | null {
+    return g.depth === this.product.choices.length
+      ? new Relation(this.product.base.n, g.fixed)
+      : null;
+  }
+
+  bound(g: ChoiceGroup): Bound {
+    const n = this.product.base.n;
+    const single = this.only(g);
+    if (single !== null) return exact(single);
+    const choices = this.product.choices[g.depth];
+    const lo = orWords(g.fixed, this.meetFrom[g.depth + 1]);
+    const hi = orWords(g.fixed, this.joinFrom[g.depth + 1]);
+    const meet = choices[g.from].words.slice();
+    for (let c = g.from; c < g.to; c++) {
+      const w = choices[c].words;
+      for (let q = 0; q < w.length; q++) {
+        meet[q] &= w[q];
+        hi[q] |= w[q];
+      }
+    }
+    for (let q = 0; q < lo.length; q++) lo[q] |= meet[q];
+    return { lo: new Relation(n, lo), hi: new Relation(n, hi) };
+  }
+
+  split(g: ChoiceGroup): ChoiceGroup[] {
+    if (g.depth === this.product.choices.length) return [];
+    const mid = (g.from + g.to) >>> 1;
+    return [this.settled({ ...g, from: mid }), this.settled({ ...g, to: mid })];
+  }
+
+  /** The group with every digit that has a single choice left fixed. */
+  private settled(g: ChoiceGroup): ChoiceGroup {
+    const { choices, countFrom } = this.product;
+    let { depth, from, to, start, fixed } = g;
+    while (depth < choices.length && to - from === 1) {
+      fixed = orWords(fixed, choices[depth][from].words);
+      start += from * countFrom[depth + 1];
+      depth++;
+      from = 0;
+      to = depth < choices.length ? choices[depth].length : 1;
+    }
+    return { depth, from, to, start, fixed };
+  }
+}
+
+const productTrees = new WeakMap<ProductSet, ProductTree>();
+
+function productTree(p: ProductSet): ProductTree {
+  let t = productTrees.get(p);
+  if (t === undefined) {
+    t = new ProductTree(p);
+    productTrees.set(p, t);
+  }
+  return t;
+}
+
+function orWords(a: Uint32Array, b: Uint32Array): Uint32Array {
+  const w = a.slice();
+  for (let q = 0; q < w.length; q++) w[q] |= b[q];
+  return w;
 }
 
 /** Alternatives (indices) searched together, and their bounds; its halves once split. */

@@ -21,6 +21,7 @@ import {
   CatError,
   EMPTY,
   Frame,
+  ProductSet,
   UNV,
   compareV,
   freshId,
@@ -597,8 +598,17 @@ export class Evaluator implements PrimContext, BoundHost {
           if (this.judged !== null) this.judgeFork(ins, set, frame);
           else if (this.decided !== null && !this.judgedSet(this.decided, ins, set))
             this.decided = null;
-          const elems = this.elements(set, ins.loc, 'with ... from');
-          if (elems.length === 0) {
+          // A product of choices (cross.cat's coherence orders) is not made into its
+          // hundreds of thousands of relations when the run prunes: nothing observes the
+          // order of the alternatives then (outcomes are aggregated), and each is made when
+          // its turn comes, in the product's order. Otherwise, as ever, the sorted items.
+          const product =
+            set instanceof ProductSet && this.opts.pruneForbidden && !this.opts.allChecks
+              ? set
+              : null;
+          const elems = product === null ? this.elements(set, ins.loc, 'with ... from') : null;
+          const count = product !== null ? product.size : elems!.length;
+          if (count === 0) {
             this.reject(
               `with ... from: empty set at ${ins.loc.file}:${ins.loc.line}:${ins.loc.col}`,
             );
@@ -606,12 +616,11 @@ export class Evaluator implements PrimContext, BoundHost {
           }
           const failuresBefore = this.pathFailures.length;
           const flagsBefore = this.pathFlags.length;
-          const bindsFixed = frame === null && this.steadyFork(ins, set, setFixed, elems.length);
+          const bindsFixed = frame === null && this.steadyFork(ins, set, setFixed, count);
           // Timed only when it is a fork to prune (see forbidden).
-          const started = elems.length < PRUNE_AT_LEAST ? 0 : limitClock();
-          const skip = this.forbidden(code, i, frame, elems);
-          for (let j = 0; j < elems.length; j++) {
-            const el = elems[j];
+          const started = count < PRUNE_AT_LEAST ? 0 : limitClock();
+          const skip = this.forbidden(code, i, frame, product ?? elems!);
+          for (let j = 0; j < count; j++) {
             this.checkLimits();
             // Each further element is one more execution (see noteExecutionTried).
             if (j > 0) noteExecutionTried();
@@ -620,6 +629,7 @@ export class Evaluator implements PrimContext, BoundHost {
               this.reject(check.name ?? check.text);
               continue;
             }
+            const el = product !== null ? product.unionAt(j) : elems![j];
             this.pathFailures.length = failuresBefore;
             this.pathFlags.length = flagsBefore;
             if (ins.slot >= 0) {
@@ -631,8 +641,7 @@ export class Evaluator implements PrimContext, BoundHost {
               this.exec(code, i + 1, new Frame([el], frame), flags, k);
             }
           }
-          if (skip !== undefined)
-            noteFork(ins, skip !== false, elems.length, limitClock() - started);
+          if (skip !== undefined) noteFork(ins, skip !== false, count, limitClock() - started);
           return;
         }
         case 'call': {
@@ -710,18 +719,19 @@ export class Evaluator implements PrimContext, BoundHost {
     code: CIns[],
     at: number,
     frame: Frame | null,
-    elems: V[],
+    alternatives: V[] | ProductSet,
   ): Int32Array | null | false | undefined {
     const ins = code[at] as Extract<CIns, { t: 'with' }>;
     if (!this.opts.pruneForbidden || this.opts.allChecks || frame !== null || ins.slot < 0)
       return undefined;
-    if (elems.length < PRUNE_AT_LEAST) return undefined;
-    if (this.opts.pruneForbidden !== 'always' && !worthSearching(ins, elems.length)) return false;
-    const found = forbiddenAlternatives(this, code, at, ins.slot, elems);
+    const count = alternatives instanceof ProductSet ? alternatives.size : alternatives.length;
+    if (count < PRUNE_AT_LEAST) return undefined;
+    if (this.opts.pruneForbidden !== 'always' && !worthSearching(ins, count)) return false;
+    const found = forbiddenAlternatives(this, code, at, ins.slot, alternatives);
     pruneStats.forks++;
     pruneStats.runs += found.runs;
     pruneStats.skipped += found.skipped;
-    pruneStats.alternatives += elems.length;
+    pruneStats.alternatives += count;
     return found.skip;
   }
 

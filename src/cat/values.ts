@@ -395,8 +395,8 @@ export function unionsOfChoices(
     if (c.length === 1) orInto(base.words, c[0].words);
     else open.push(c);
   }
-  const product = new ProductSet(base, open, checkLimits);
   if (open.length === 0) return { k: 'valset', items: [base] };
+  const product = new ProductSet(base, open, checkLimits);
   // Disjoint from the base too: a choice's relations that differ only where the base
   // holds would give the same union.
   const seen = copyWords(base.words);
@@ -407,6 +407,13 @@ export function unionsOfChoices(
     }
   }
   return product;
+}
+
+/** The position of the first bit set (word by word, lowest bit first), or Infinity. */
+function firstBit(w: Uint32Array): number {
+  for (let q = 0; q < w.length; q++)
+    if (w[q] !== 0) return q * 32 + (31 - Math.clz32(w[q] & -w[q]));
+  return Infinity;
 }
 
 function orInto(into: Uint32Array, words: Uint32Array): void {
@@ -422,11 +429,19 @@ function orInto(into: Uint32Array, words: Uint32Array): void {
  */
 export class ProductSet implements VValSet {
   readonly k = 'valset';
+  /**
+   * The choices, by the first pair their support holds (as splitGroup in bounds.ts takes
+   * the bits: for coherence orders, the locations by their first write): alternative j
+   * is the counter value j whose first digit, the most significant, picks from choices[0].
+   */
+  readonly choices: Relation[][];
   /** By choice, the union of its relations. */
   readonly supports: Relation[];
   /** By choice, the intersection of its relations. */
   readonly meets: Relation[];
   readonly size: number;
+  /** countFrom[i]: the alternatives of choices i.. (the weight of digit i - 1). */
+  readonly countFrom: number[];
   private sorted: V[] | null = null;
   private joined: Relation | null = null;
   private met: Relation | null = null;
@@ -434,20 +449,37 @@ export class ProductSet implements VValSet {
   constructor(
     /** The union of the choices that have a single relation. */
     readonly base: Relation,
-    readonly choices: Relation[][],
+    choices: Relation[][],
     private checkLimits: () => void,
   ) {
-    this.supports = choices.map((c) => {
+    const keyed = choices.map((c) => {
       const w = copyWords(c[0].words);
       for (const r of c) orInto(w, r.words);
-      return new Relation(base.n, w);
+      return { c, support: new Relation(base.n, w), first: firstBit(w) };
     });
-    this.meets = choices.map((c) => {
+    keyed.sort((x, y) => x.first - y.first);
+    this.choices = keyed.map((x) => x.c);
+    this.supports = keyed.map((x) => x.support);
+    this.meets = this.choices.map((c) => {
       const w = copyWords(c[0].words);
       for (const r of c) for (let q = 0; q < w.length; q++) w[q] &= r.words[q];
       return new Relation(base.n, w);
     });
-    this.size = choices.reduce((m, c) => m * c.length, 1);
+    this.countFrom = new Array<number>(this.choices.length + 1);
+    this.countFrom[this.choices.length] = 1;
+    for (let i = this.choices.length - 1; i >= 0; i--)
+      this.countFrom[i] = this.countFrom[i + 1] * this.choices[i].length;
+    this.size = this.countFrom[0];
+  }
+
+  /** Alternative j: the union for the digits of j (see choices). */
+  unionAt(j: number): Relation {
+    const w = copyWords(this.base.words);
+    for (let i = 0; i < this.choices.length; i++) {
+      const c = this.choices[i];
+      orInto(w, c[Math.floor(j / this.countFrom[i + 1]) % c.length].words);
+    }
+    return new Relation(this.base.n, w);
   }
 
   get items(): V[] {
@@ -455,24 +487,14 @@ export class ProductSet implements VValSet {
     return this.sorted;
   }
 
-  /** The union of base and the relations picked: picked[i] indexes choices[i]. */
-  unionOf(picked: ArrayLike<number>): Relation {
-    const w = copyWords(this.base.words);
-    for (let i = 0; i < this.choices.length; i++) orInto(w, this.choices[i][picked[i]].words);
-    return new Relation(this.base.n, w);
-  }
-
-  /** Every element, in the order of a counter whose last digit is the first choice. */
+  /** Every element, alternative 0 first. */
   unions(): Relation[] {
     const out: Relation[] = [];
-    const picked = new Int32Array(this.choices.length);
-    for (;;) {
-      if ((out.length & 1023) === 0) this.checkLimits();
-      out.push(this.unionOf(picked));
-      let i = 0;
-      while (i < picked.length && ++picked[i] === this.choices[i].length) picked[i++] = 0;
-      if (i === picked.length) return out;
+    for (let j = 0; j < this.size; j++) {
+      if ((j & 1023) === 0) this.checkLimits();
+      out.push(this.unionAt(j));
     }
+    return out;
   }
 
   /** The union and the intersection of the elements. */
