@@ -218,11 +218,13 @@ test('sameValue of products: the same set however its choices are grouped, exact
   assert.ok(sameValue(twoByTwo, fourInOne));
   assert.ok(sameValue(fourInOne, twoByTwo));
   assert.ok(sameValue(twoByTwo, plain) && sameValue(plain, twoByTwo));
-  // The same size, the same union and intersection of elements, another set.
+  // Another union of elements: told apart by the cheap comparison.
   const crossed = unions([[a[0].union(b[0]), a[1].union(b[1]), a[0].union(b[1]), rel([4, 4])]]);
   const other = unions([[a[0].union(b[0]), a[1].union(b[1]), a[0].union(b[1]), a[1].union(b[0])]]);
   assert.ok(sameValue(other, twoByTwo));
   assert.ok(!sameValue(crossed, twoByTwo));
+  // The same size, the same union and intersection of elements, another set: told apart
+  // only by the elements.
   const swapped = unions([[a[0].union(b[0]), a[1].union(b[1]), a[0].union(b[1]), rel([1, 0])]]);
   assert.ok(!sameValue(swapped, twoByTwo) && !sameValue(twoByTwo, swapped));
   // Another size.
