@@ -539,7 +539,7 @@ export class BoundRun {
           if (!isExact(set)) return -1;
           if (set.lo instanceof ProductSet) {
             // Its alternatives are not made: searched as a tree of choices, or bounded.
-            if (this.inputs !== null) return this.searchChoices(code, i, end, set.lo);
+            if (this.inputs !== null) return this.searchFork(code, i, end, productTree(set.lo));
             this.env.set(ins.slot, { e: null, value: { lo: set.lo.meet, hi: set.lo.join } });
             break;
           }
@@ -556,7 +556,7 @@ export class BoundRun {
               this.env.set(ins.slot, { e: null, value: exact(elems[0]) });
               break;
             }
-            return this.searchFork(code, i, end, elems);
+            return this.searchFork(code, i, end, relationTree(elems));
           }
           const b = elems.length === 0 ? null : meetAndJoin(elems);
           if (b === null) return -1;
@@ -592,16 +592,21 @@ export class BoundRun {
 
   /**
    * The alternatives of the exact fork at code[at] in a run over inputs, searched as
-   * forbiddenAlternatives does, in groups (the same kept trees): the index of a check
-   * that fails in every group (so on every alternative of every candidate), or -1 as soon
-   * as a single alternative passes or the runs no longer pay.
+   * forbiddenAlternatives does, in the groups of their tree (relationTree: the same kept
+   * trees; productTree for a product of choices): the index of a check that fails in
+   * every group (so on every alternative of every candidate), or -1 as soon as a single
+   * alternative passes or the runs no longer pay.
    */
-  private searchFork(code: CIns[], at: number, end: number, elems: V[]): number {
-    const ins = code[at] as Extract<CIns, { t: 'with' }>;
-    const tree = treeOf(elems);
+  private searchFork<G>(
+    code: CIns[],
+    at: number,
+    end: number,
+    tree: AlternativeTree<G> | null,
+  ): number {
     if (tree === null) return -1;
+    const ins = code[at] as Extract<CIns, { t: 'with' }>;
     const before = this.env;
-    const groups: Group[] = [tree.root];
+    const groups: G[] = [tree.root()];
     let failedAt = -1;
     let runs = 0;
     let failed = 0;
@@ -612,45 +617,6 @@ export class BoundRun {
         if (++runs > SEARCH_RUNS + failed / 2) return -1;
         this.host.checkLimits();
         this.env = new Map(before);
-        const only = group.members.length === 1 ? elems[group.members[0]] : null;
-        this.env.set(ins.slot, { e: null, value: only !== null ? exact(only) : group.bound });
-        const check = this.exec(code, at + 1, end);
-        if (check >= 0) {
-          failedAt = check;
-          failed += group.members.length;
-          continue;
-        }
-        if (only !== null) return -1; // this alternative may be allowed
-        const halves = group.halves ?? splitGroup(tree.words, group);
-        if (elems.length <= KEPT_TREES_UP_TO) group.halves = halves;
-        if (halves.length === 0) return -1;
-        groups.push(...halves);
-      }
-    } finally {
-      this.env = before;
-    }
-    return failedAt;
-  }
-
-  /**
-   * searchFork over a product of choices (values.ts, ProductSet), in the groups of its
-   * tree of choices (ProductTree) instead of groups of relations made.
-   */
-  private searchChoices(code: CIns[], at: number, end: number, product: ProductSet): number {
-    const ins = code[at] as Extract<CIns, { t: 'with' }>;
-    const tree = productTree(product);
-    const before = this.env;
-    const groups: ChoiceGroup[] = [tree.root()];
-    let failedAt = -1;
-    let runs = 0;
-    let failed = 0;
-    try {
-      while (groups.length > 0) {
-        const group = groups.pop()!;
-        // As searchFork: give up when the runs no longer pay for themselves.
-        if (++runs > SEARCH_RUNS + failed / 2) return -1;
-        this.host.checkLimits();
-        this.env = new Map(before);
         this.env.set(ins.slot, { e: null, value: tree.bound(group) });
         const check = this.exec(code, at + 1, end);
         if (check >= 0) {
@@ -658,8 +624,10 @@ export class BoundRun {
           failed += tree.count(group);
           continue;
         }
-        if (tree.only(group) !== null) return -1; // this alternative may be allowed
-        groups.push(...tree.split(group));
+        if (tree.count(group) === 1) return -1; // this alternative may be allowed
+        const halves = tree.split(group);
+        if (halves.length === 0) return -1;
+        groups.push(...halves);
       }
     } finally {
       this.env = before;
@@ -1258,58 +1226,30 @@ export function forbiddenAlternatives(
   slot: number,
   alternatives: V[] | ProductSet,
 ): { skip: Int32Array | null; runs: number; skipped: number } {
-  if (alternatives instanceof ProductSet)
-    return forbiddenChoices(host, code, at, slot, alternatives);
-  const elems = alternatives;
-  const rec = recordOf(code[at]);
-  const skip = new Int32Array(elems.length);
-  const tree = treeOf(elems);
-  if (tree === null) return { skip: null, runs: 0, skipped: 0 };
-  const run = new BoundRun(host, code, at, slot);
-  let runs = 0;
-  let skipped = 0;
-  const groups: Group[] = [tree.root];
-  while (groups.length > 0 && runs <= 8 + skipped / 2) {
-    const group = groups.pop()!;
-    const { members, bound } = group;
-    if (members.length < SMALLEST_GROUP) continue;
-    const full = rec.runs < FULL_RUNS || rec.runs % FULL_RUN_EVERY === 0 || rec.lastUseful < 0;
-    runs++;
-    rec.runs++;
-    const failed = run.run(code, at + 1, full ? code.length - 1 : rec.lastUseful, bound);
-    if (failed >= 0) {
-      rec.lastUseful = Math.max(rec.lastUseful, failed);
-      for (const j of members) skip[j] = failed + 1;
-      skipped += members.length;
-      continue;
-    }
-    // Halves are kept for the next candidates sharing the set, up to a size.
-    const halves = group.halves ?? splitGroup(tree.words, group);
-    if (elems.length <= KEPT_TREES_UP_TO) group.halves = halves;
-    groups.push(...halves);
+  if (alternatives instanceof ProductSet) {
+    const skip = new Int32Array(alternatives.size);
+    return pruneInTree(host, code, at, slot, productTree(alternatives), skip);
   }
-  return { skip: skipped > 0 ? skip : null, runs, skipped };
+  const skip = new Int32Array(alternatives.length);
+  const tree = relationTree(alternatives);
+  if (tree === null) return { skip: null, runs: 0, skipped: 0 };
+  return pruneInTree(host, code, at, slot, tree, skip);
 }
 
-/**
- * forbiddenAlternatives over a product of choices (values.ts, ProductSet), its groups
- * those of the prefix tree of the choices (ProductTree) instead of groups of relations
- * made: the same budget, the same records.
- */
-function forbiddenChoices(
+/** forbiddenAlternatives' search in the groups of a tree of alternatives. */
+function pruneInTree<G>(
   host: BoundHost,
   code: CIns[],
   at: number,
   slot: number,
-  product: ProductSet,
+  tree: AlternativeTree<G>,
+  skip: Int32Array,
 ): { skip: Int32Array | null; runs: number; skipped: number } {
   const rec = recordOf(code[at]);
-  const skip = new Int32Array(product.size);
-  const tree = productTree(product);
   const run = new BoundRun(host, code, at, slot);
   let runs = 0;
   let skipped = 0;
-  const groups: ChoiceGroup[] = [tree.root()];
+  const groups: G[] = [tree.root()];
   while (groups.length > 0 && runs <= 8 + skipped / 2) {
     const group = groups.pop()!;
     const count = tree.count(group);
@@ -1317,22 +1257,53 @@ function forbiddenChoices(
     const full = rec.runs < FULL_RUNS || rec.runs % FULL_RUN_EVERY === 0 || rec.lastUseful < 0;
     runs++;
     rec.runs++;
-    const failed = run.run(
-      code,
-      at + 1,
-      full ? code.length - 1 : rec.lastUseful,
-      tree.bound(group),
-    );
+    const end = full ? code.length - 1 : rec.lastUseful;
+    const failed = run.run(code, at + 1, end, tree.bound(group));
     if (failed >= 0) {
       rec.lastUseful = Math.max(rec.lastUseful, failed);
-      const first = tree.first(group);
-      skip.fill(failed + 1, first, first + count);
+      tree.mark(group, skip, failed + 1);
       skipped += count;
       continue;
     }
     groups.push(...tree.split(group));
   }
   return { skip: skipped > 0 ? skip : null, runs, skipped };
+}
+
+/**
+ * A fork's alternatives (by index) in nested groups, searched by forbiddenAlternatives
+ * and BoundRun.searchFork: the groups of relations made (relationTree) or of a product's
+ * choices (productTree).
+ */
+interface AlternativeTree<G> {
+  root(): G;
+  count(g: G): number;
+  /** Bounds of the group's alternatives: exact for a group of one. */
+  bound(g: G): Bound;
+  /** The group's halves (none when its alternatives cannot be told apart). */
+  split(g: G): G[];
+  /** Sets skip[j] = value for each alternative j of the group. */
+  mark(g: G, skip: Int32Array, value: number): void;
+}
+
+/** The groups of the relations (or event sets) made, over treeOf's kept tree. */
+function relationTree(elems: V[]): AlternativeTree<Group> | null {
+  const tree = treeOf(elems);
+  if (tree === null) return null;
+  return {
+    root: () => tree.root,
+    count: (g) => g.members.length,
+    bound: (g) => (g.members.length === 1 ? exact(elems[g.members[0]]) : g.bound),
+    split: (g) => {
+      const halves = g.halves ?? splitGroup(tree.words, g);
+      // Halves are kept for the next candidates sharing the set, up to a size.
+      if (elems.length <= KEPT_TREES_UP_TO) g.halves = halves;
+      return halves;
+    },
+    mark: (g, skip, value) => {
+      for (const j of g.members) skip[j] = value;
+    },
+  };
 }
 
 /**
@@ -1356,7 +1327,7 @@ interface ChoiceGroup {
  * digit (the choices' order settles one location's coherence order after another, as
  * splitGroup settles one write after another).
  */
-class ProductTree {
+class ProductTree implements AlternativeTree<ChoiceGroup> {
   /** By digit i, the intersection and the union of the choices from i on (or-ed). */
   private meetFrom: Uint32Array[];
   private joinFrom: Uint32Array[];
@@ -1397,8 +1368,13 @@ class ProductTree {
       : g.start + g.from * this.product.countFrom[g.depth + 1];
   }
 
+  mark(g: ChoiceGroup, skip: Int32Array, value: number): void {
+    const first = this.first(g);
+    skip.fill(value, first, first + this.count(g));
+  }
+
   /** The relation of a group of one alternative. */
-  only(g: ChoiceGroup): Relation | null {
+  private only(g: ChoiceGroup): Relation | null {
     return g.depth === this.product.choices.length
       ? new Relation(this.product.base.n, g.fixed)
       : null;
