@@ -1694,7 +1694,19 @@ export class Evaluator implements PrimContext, BoundHost {
         // are empty for a whole test): it is not or-ed in, and a first one is replaced.
         if (relations === null || (words === null && relations.knownEmpty)) relations = v;
         else if (!v.knownEmpty) {
-          words ??= copyWords(relations.words);
+          if (words === null) {
+            // Before the first copy, the two operands are looked at: one found empty is
+            // marked so (what it is, for good: values never change) and not copied. A
+            // value made once for the combination is met by every candidate: an empty
+            // one not made by an operation that marks it (lock.cat's `rf-lf`, `rf-ru` of
+            // cross({}) in a test without locks) cost two copies per candidate.
+            if (v.markIfEmpty().knownEmpty) continue;
+            if (relations.markIfEmpty().knownEmpty) {
+              relations = v;
+              continue;
+            }
+            words = copyWords(relations.words);
+          }
           const ow = v.words;
           for (let q = 0; q < words.length; q++) words[q] |= ow[q];
         }
