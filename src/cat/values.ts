@@ -440,7 +440,11 @@ export class ProductSet implements VValSet {
   /** By choice, the intersection of its relations. */
   readonly meets: Relation[];
   readonly size: number;
-  /** countFrom[i]: the alternatives of choices i.. (the weight of digit i - 1). */
+  /**
+   * countFrom[i]: the alternatives of choices i.. (the weight of digit i - 1). Exact up
+   * to 2^53, rounded beyond: the digits of an alternative below 2^52 (more than any run
+   * reaches) still come out exact, a weight above it giving digit 0.
+   */
   readonly countFrom: number[];
   private sorted: V[] | null = null;
   private joined: Relation | null = null;
