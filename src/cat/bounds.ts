@@ -25,7 +25,7 @@
 // counts them). Flags of rejected paths do not count, so skipping them changes nothing.
 
 import { LimitError, type Location } from '../diagnostics.js';
-import { EventSet, Relation } from '../relations/index.js';
+import { EventSet, Relation, orWordsInto } from '../relations/index.js';
 import type { CIns, RCond, RExp, RPat } from './resolved.js';
 import {
   EMPTY,
@@ -1399,8 +1399,8 @@ class ProductTree implements AlternativeTree<ChoiceGroup, SkipRanges> {
     this.meetFrom[m] = new Uint32Array(words);
     this.joinFrom[m] = new Uint32Array(words);
     for (let i = m - 1; i >= 0; i--) {
-      this.meetFrom[i] = orWords(this.meetFrom[i + 1], product.meets[i].words);
-      this.joinFrom[i] = orWords(this.joinFrom[i + 1], product.supports[i].words);
+      this.meetFrom[i] = orWordsInto(this.meetFrom[i + 1].slice(), product.meets[i].words);
+      this.joinFrom[i] = orWordsInto(this.joinFrom[i + 1].slice(), product.supports[i].words);
     }
   }
 
@@ -1444,8 +1444,8 @@ class ProductTree implements AlternativeTree<ChoiceGroup, SkipRanges> {
     const single = this.only(g);
     if (single !== null) return exact(single);
     const choices = this.product.choices[g.depth];
-    const lo = orWords(g.fixed, this.meetFrom[g.depth + 1]);
-    const hi = orWords(g.fixed, this.joinFrom[g.depth + 1]);
+    const lo = orWordsInto(g.fixed.slice(), this.meetFrom[g.depth + 1]);
+    const hi = orWordsInto(g.fixed.slice(), this.joinFrom[g.depth + 1]);
     const meet = choices[g.from].words.slice();
     for (let c = g.from; c < g.to; c++) {
       const w = choices[c].words;
@@ -1454,7 +1454,7 @@ class ProductTree implements AlternativeTree<ChoiceGroup, SkipRanges> {
         hi[q] |= w[q];
       }
     }
-    for (let q = 0; q < lo.length; q++) lo[q] |= meet[q];
+    orWordsInto(lo, meet);
     return { lo: new Relation(n, lo), hi: new Relation(n, hi) };
   }
 
@@ -1469,7 +1469,7 @@ class ProductTree implements AlternativeTree<ChoiceGroup, SkipRanges> {
     const { choices, countFrom } = this.product;
     let { depth, from, to, start, fixed } = g;
     while (depth < choices.length && to - from === 1) {
-      fixed = orWords(fixed, choices[depth][from].words);
+      fixed = orWordsInto(fixed.slice(), choices[depth][from].words);
       start += from * countFrom[depth + 1];
       depth++;
       from = 0;
@@ -1488,12 +1488,6 @@ function productTree(p: ProductSet): ProductTree {
     productTrees.set(p, t);
   }
   return t;
-}
-
-function orWords(a: Uint32Array, b: Uint32Array): Uint32Array {
-  const w = a.slice();
-  for (let q = 0; q < w.length; q++) w[q] |= b[q];
-  return w;
 }
 
 /** Alternatives (indices) searched together, and their bounds; its halves once split. */
