@@ -25,9 +25,11 @@ import {
   DIFFERENTIAL_VARIANTS,
   caseRng,
   makeCase,
+  ordoModelDifference,
   pruningDifference,
   testsOf,
   withHerdLibrary,
+  withOrdoModel,
 } from '../tools/fuzz/cases.js';
 import { fuzz, parseOptions } from '../tools/fuzz/run.js';
 import { classifyError, type TaskOutcome } from '../src/batch/protocol.js';
@@ -941,5 +943,57 @@ test("forks of a model's own (some over cross products) and empty values are add
   assert.ok(
     products >= 5 && repeated >= 2 && bareOnes >= 1,
     `${products} products, ${repeated} overlapping, ${bareOnes} over bare relations`,
+  );
+});
+
+test("kernel-files cases run under Ordo's own LKMM too, and a different answer is a bad case", async () => {
+  // The options: the same limit, no configuration or -I folder (Ordo's default model).
+  const seeds = collectSeeds(repoRoot, corpusPath());
+  const kernel: RunOptions = {
+    timeout: 2,
+    conf: join(seeds.kernelModels, 'linux-kernel.cfg'),
+    includeDirs: [seeds.kernelModels],
+  };
+  assert.deepEqual(withOrdoModel(kernel), { timeout: 2 });
+  // Real runs of a corpus C test agree; a report line, a status or an error apart do not.
+  const file = corpusPath('tests', 'kernel', 'MP+pooncerelease+poacquireonce.litmus');
+  const outcome = (opts: RunOptions): TaskOutcome => ({
+    status: 'ok',
+    result: runTest(file, opts),
+    seconds: 0,
+  });
+  const [theirs, ours] = [outcome(kernel), outcome(withOrdoModel(kernel))];
+  assert.equal(ordoModelDifference(ours, theirs), undefined);
+  const flagged = { ...ours, result: { ...ours.result!, flags: ['data-race'] } };
+  assert.match(
+    ordoModelDifference(flagged, theirs)?.detail ?? '',
+    /^report differs: Ordo's LKMM Flag data-race; kernel files /,
+  );
+  const refused: TaskOutcome = { status: 'error', error: 'test.litmus:3:1: no', seconds: 0 };
+  assert.equal(ordoModelDifference(refused, refused), undefined);
+  assert.match(ordoModelDifference(refused, theirs)?.detail ?? '', /^status differs/);
+  const stopped: TaskOutcome = { status: 'limit', seconds: 2 };
+  assert.equal(ordoModelDifference(stopped, theirs), undefined);
+  // A run of only kernel-files cases, with a runner whose Ordo model counts one more.
+  const out = mkdtempSync(join(tmpdir(), 'ordo-fuzz-out-'));
+  const summary = await fuzz(
+    {
+      cases: 3,
+      seed: 5,
+      jobs: 1,
+      timeout: 2,
+      out,
+      cliEvery: 0,
+      kernelShare: 1,
+      runnerModule: new URL('./fuzz-planted-model-runner.js', import.meta.url).href,
+    },
+    () => undefined,
+  );
+  const cls = "Ordo's LKMM differs from the kernel's files";
+  assert.equal(summary.counts.get(cls), 3, JSON.stringify([...summary.counts]));
+  const saved = readdirSync(out);
+  assert.match(
+    readFileSync(join(out, saved[0]!, 'CASE.txt'), 'utf8'),
+    /class: Ordo's LKMM differs from the kernel's files\n[^]*--kernel-share 1\)[^]*Ordo's LKMM Positive: 2/,
   );
 });

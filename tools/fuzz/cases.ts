@@ -330,6 +330,7 @@ export type FuzzClass =
   | 'deciding checks changed the answer'
   | 'shortcuts together changed the answer'
   | "herd's library changed the answer"
+  | "Ordo's LKMM differs from the kernel's files"
   | 'builds differ';
 
 export const BAD_CLASSES: readonly FuzzClass[] = [
@@ -342,6 +343,7 @@ export const BAD_CLASSES: readonly FuzzClass[] = [
   'deciding checks changed the answer',
   'shortcuts together changed the answer',
   "herd's library changed the answer",
+  "Ordo's LKMM differs from the kernel's files",
   'builds differ',
 ];
 
@@ -536,6 +538,31 @@ export function libraryDifference(
   if (inCross(h) && inCross(r)) return undefined;
   const detail = answerDifference(h, r, "herd's library", "Ordo's library");
   return detail === undefined ? undefined : { cls: "herd's library changed the answer", detail };
+}
+
+/**
+ * A kernel-files case's options for Ordo's own LKMM (models/lkmm, what a user gets
+ * without -conf): the same limits, no configuration, no -I folder. The kernel's files
+ * are the reference: herd7's recorded answers on the corpus are made with them.
+ */
+export function withOrdoModel(opts: RunOptions): RunOptions {
+  return { timeout: opts.timeout };
+}
+
+/**
+ * How the answer of Ordo's own LKMM differs from the kernel files' on the same test, or
+ * undefined when they agree: states, verdict, counts, flags and condition as the report
+ * shows them, or the error (a test both refuse is refused by the front-end, in the same
+ * words; runs stopped by a limit are not compared).
+ */
+export function ordoModelDifference(
+  ordo: TaskOutcome,
+  kernel: TaskOutcome,
+): { cls: FuzzClass; detail: string } | undefined {
+  const detail = answerDifference(ordo, kernel, "Ordo's LKMM", 'kernel files');
+  return detail === undefined
+    ? undefined
+    : { cls: "Ordo's LKMM differs from the kernel's files", detail };
 }
 
 /**

@@ -23,7 +23,9 @@ import {
   DIFFERENTIAL_VARIANTS,
   libraryDifference,
   makeCase,
+  ordoModelDifference,
   withHerdLibrary,
+  withOrdoModel,
   type FuzzCase,
   type FuzzClass,
 } from './cases.js';
@@ -211,6 +213,16 @@ export async function fuzz(o: FuzzOptions, log: (s: string) => void): Promise<Fu
           cls = bad;
           detail = variants.find((x) => classifyOutcome(x) === bad)?.error ?? '';
         }
+      }
+    }
+    if (c.kind === 'kernel' && !BAD_CLASSES.includes(cls)) {
+      // The test under Ordo's own LKMM too: its answer must be the kernel files'.
+      const own = await pool.run({ id: index, file: c.file, opts: withOrdoModel(c.opts) });
+      const difference = ordoModelDifference(own, outcome);
+      if (difference !== undefined) ({ cls, detail } = difference);
+      else if (BAD_CLASSES.includes(classifyOutcome(own))) {
+        cls = classifyOutcome(own);
+        detail = own.error ?? '';
       }
     }
     if (other && !BAD_CLASSES.includes(cls)) {
