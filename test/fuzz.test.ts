@@ -41,6 +41,7 @@ import {
   type TestResult,
 } from '../src/api/run.js';
 import { COHERENCE_SHAPE, generateBpfTest, generateCTest } from '../tools/fuzz/generate.js';
+import { generateCatModel } from '../tools/fuzz/catgen.js';
 import { parseCLitmus } from '../src/frontend/c/index.js';
 import {
   buildTraces,
@@ -49,6 +50,7 @@ import {
   type EnumerationStats,
 } from '../src/executions/enumerate.js';
 import { rejectsEveryCandidate } from '../src/cat/candidate-bounds.js';
+import { OrdoError } from '../src/diagnostics.js';
 import { corpusPath, repoRoot } from './support/corpus.js';
 
 test('the generator is seeded: the same seed gives the same numbers', () => {
@@ -996,4 +998,76 @@ test("kernel-files cases run under Ordo's own LKMM too, and a different answer i
     readFileSync(join(out, saved[0]!, 'CASE.txt'), 'utf8'),
     /class: Ordo's LKMM differs from the kernel's files\n[^]*--kernel-share 1\)[^]*Ordo's LKMM Positive: 2/,
   );
+});
+
+test('random cat models are reproducible, use every construct named, and mostly run', () => {
+  const models = Array.from({ length: 60 }, (_, i) => generateCatModel(new Rng(500 + i), `m${i}`));
+  assert.equal(generateCatModel(new Rng(500), 'm0'), models[0]);
+  assert.notEqual(models[0], models[1]);
+  const all = models.join('\n');
+  const constructs: Array<[string, RegExp]> = [
+    ['difference', / \\ /],
+    ['complement', /~[\w(]/],
+    ['inverse', /\^-1/],
+    ['closures', /\)[+*?]/],
+    ['domain, range', /domain\([^]*range\(/],
+    ['identity on a set', /\[[^\]]+\]/],
+    ['cartesian product', / \* /],
+    ['fencerel', /fencerel\(/],
+    ['mutual recursion', /^let rec [\w-]+ = [^\n]*\nand /m],
+    ['recursive set', /^let rec fz-rs\d+ = /m],
+    ['function', /^let fz-f\d+\(fz-x\d+, fz-x\d+\) = /m],
+    ['closure', /= fun fz-x\d+ -> /],
+    ['tuple', /^let \(fz-tr\d+, fz-ts\d+\) = /m],
+    ['local let', /\(let fz-l\d+ = [^]* in /],
+    ['procedure and call', /^procedure fz-p\d+\([^]*^end\ncall fz-p\d+\(/m],
+    ['fork over a set', /^with fz-w\d+ from \{/m],
+    ['fork over a cross product', /^with fz-w\d+ from cross\(\{\{/m],
+    ['check', /^(acyclic|irreflexive|empty) /m],
+    ['flag', /^flag ~?(acyclic|irreflexive|empty) /m],
+    ['undefined_unless', /^undefined_unless /m],
+    ['show', /^show /m],
+    ['mistake', /fz-unbound/],
+  ];
+  for (const [what, pattern] of constructs) assert.match(all, pattern, what);
+  // On a corpus test: most run to an answer, with candidates kept; the rest are clean
+  // errors placed in the model (its deliberate mistakes, or a kind the types forbid).
+  const dir = mkdtempSync(join(tmpdir(), 'ordo-fuzz-cat-'));
+  const file = corpusPath('tests', 'kernel', 'MP+pooncerelease+poacquireonce.litmus');
+  let [answered, kept, errors] = [0, 0, 0];
+  for (const [i, text] of models.slice(0, 30).entries()) {
+    const model = join(dir, `m${i}.cat`);
+    writeFileSync(model, text);
+    try {
+      const r = runTest(file, { model, timeout: 5 });
+      if (r.limit) continue;
+      answered++;
+      if (r.positive + r.negative > 0) kept++;
+    } catch (err) {
+      errors++;
+      assert.ok(err instanceof OrdoError, String(err));
+      assert.match(err.format(), new RegExp(`^${model}:\\d+:\\d+: `));
+    }
+  }
+  assert.ok(answered >= 20 && kept >= 15, `${answered} answered, ${kept} keep candidates`);
+  assert.ok(errors >= 1, `${errors} errors`);
+});
+
+test('--cat-share draws cases under random cat models, and a run without it draws none', () => {
+  assert.equal(parseOptions(['--cat-share', '0.5']).catShare, 0.5);
+  const seeds = collectSeeds(repoRoot, corpusPath());
+  const dir = mkdtempSync(join(tmpdir(), 'ordo-fuzz-catcase-'));
+  const kinds = new Map<string, number>();
+  for (let index = 0; index < 40; index++) {
+    const c = makeCase(seeds, 12, index, join(dir, `c${index}`), 1, { catShare: 0.5 });
+    kinds.set(c.kind, (kinds.get(c.kind) ?? 0) + 1);
+    if (c.kind !== 'cat') continue;
+    // Run with -model: the generated file, Ordo's library for cos-opt.cat.
+    assert.deepEqual(c.opts, { timeout: 1, model: join(dir, `c${index}`, 'model.cat') });
+    assert.match(readFileSync(c.opts.model!, 'utf8'), /^"fuzz-12-\d+"\n\ninclude "cos-opt.cat"\n/);
+  }
+  const cats = kinds.get('cat') ?? 0;
+  assert.ok(cats > 10 && cats < 30, JSON.stringify([...kinds]));
+  for (let index = 0; index < 40; index++)
+    assert.notEqual(makeCase(seeds, 12, index, join(dir, `p${index}`), 1).kind, 'cat');
 });
