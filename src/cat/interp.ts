@@ -16,7 +16,13 @@ import type { MemoNode } from './invariance.js';
 import { watchedSlots, type KindNode } from './kinds.js';
 import { monotoneFacts, type MonotoneFacts } from './monotone.js';
 import { SUBRELATION_PRIMITIVES, readsEventValues } from './primitives.js';
-import { forbiddenAlternatives, noteFork, worthSearching, type BoundHost } from './bounds.js';
+import {
+  forbiddenAlternatives,
+  noteFork,
+  worthSearching,
+  type BoundHost,
+  type Skips,
+} from './bounds.js';
 import {
   CatError,
   EMPTY,
@@ -652,8 +658,9 @@ export class Evaluator implements PrimContext, BoundHost {
             this.checkLimits();
             // Each further element is one more execution (see noteExecutionTried).
             if (j > 0) noteExecutionTried();
-            if (skip && skip[j] > 0) {
-              const check = code[skip[j] - 1] as Extract<CIns, { t: 'test' }>;
+            const failed = skip ? skip.at(j) : 0;
+            if (failed > 0) {
+              const check = code[failed - 1] as Extract<CIns, { t: 'test' }>;
               this.reject(check.name ?? check.text);
               continue;
             }
@@ -737,7 +744,7 @@ export class Evaluator implements PrimContext, BoundHost {
   }
 
   /**
-   * The alternatives of a top-level fork that every branch rejects (bounds.ts: by
+   * The alternatives of a top-level fork that every branch rejects (bounds.ts, Skips: by
    * alternative, 1 + the index of a check they fail, or 0), null when none is skipped,
    * false when not searched this time (bounds.ts, worthSearching), undefined when the
    * fork is not one to prune: only runs that ask for it prune, and only forks with
@@ -748,7 +755,7 @@ export class Evaluator implements PrimContext, BoundHost {
     at: number,
     frame: Frame | null,
     alternatives: V[] | ProductSet,
-  ): Int32Array | null | false | undefined {
+  ): Skips | null | false | undefined {
     const ins = code[at] as Extract<CIns, { t: 'with' }>;
     if (!this.opts.pruneForbidden || this.opts.allChecks || frame !== null || ins.slot < 0)
       return undefined;

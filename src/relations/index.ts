@@ -211,6 +211,12 @@ export function copyWords(words: Uint32Array): Uint32Array {
   return copy;
 }
 
+/** Or-s `words` into `into` (of the same length), in place; returns `into`. */
+export function orWordsInto(into: Uint32Array, words: Uint32Array): Uint32Array {
+  for (let q = 0; q < into.length; q++) into[q] |= words[q];
+  return into;
+}
+
 export class Relation {
   readonly n: number;
   readonly stride: number;
