@@ -118,24 +118,27 @@ export function enumerateCandidates(
     policy?.combination(space.readsFromChoices);
 
     const finalChoice = new Array<number>(finalLocations.length).fill(0);
+    // By thread: a register's reads of its thread's events (made once per combination, not
+    // per register and candidate).
+    const readers = paths.map(
+      (_, t) =>
+        (local: number): ResolvedValue =>
+          values.readValue(space.globalId(t, local)),
+    );
     const emit = (): boolean => {
       checkLimits(options.deadline);
       if (share && position++ % share.count !== share.index) return true;
       const finalWrites = new Map<string, number>();
-      finalLocations.forEach((loc, i) =>
-        finalWrites.set(loc, space.finalWriteChoices[i][finalChoice[i]]),
-      );
+      for (let i = 0; i < finalLocations.length; i++)
+        finalWrites.set(finalLocations[i], space.finalWriteChoices[i][finalChoice[i]]);
       const registers = new Map<number, Map<string, ResolvedValue>>();
       try {
-        paths.forEach((p, t) => {
+        for (let t = 0; t < paths.length; t++) {
           const regs = new Map<string, ResolvedValue>();
-          for (const [name, sym] of p.registers)
-            regs.set(
-              name,
-              evaluateSymbolic(sym, (local) => values.readValue(space.globalId(t, local))),
-            );
-          registers.set(p.thread, regs);
-        });
+          const read = readers[t];
+          for (const [name, sym] of paths[t].registers) regs.set(name, evaluateSymbolic(sym, read));
+          registers.set(paths[t].thread, regs);
+        }
       } catch (err) {
         if (err === UNDETERMINED) return true; // a register computed from an undetermined value
         throw err;
