@@ -13,6 +13,8 @@ import { pruneStats } from '../src/cat/interp.js';
 import { rejectsEveryCandidate } from '../src/cat/candidate-bounds.js';
 import { Relation } from '../src/relations/index.js';
 import { mkInput } from './support/cat-models.js';
+import { beginRun, endRun } from '../src/limits.js';
+import { LimitError } from '../src/diagnostics.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ordo-cross-'));
 let counter = 0;
@@ -411,4 +413,35 @@ test('pruned forks and searches read a product by its choices: its elements are 
   assert.ok(made.length >= 10);
   // `items` sorts the elements once made, and keeps them.
   for (const s of made) assert.equal((s as unknown as { sorted: unknown }).sorted, null);
+});
+
+test('a product too large for an array by alternative is pruned by ranges, up to the limits', () => {
+  // 40 choices of two relations: 2^40 alternatives. Each choice's relations share a pair,
+  // so every alternative is non-empty and one bound run over the whole product rejects
+  // it; the fork then rejects alternative after alternative until -max-executions.
+  const events = 12;
+  const pair = (p: number): [number, number] => [Math.floor(p / events), p % events];
+  const choices = Array.from({ length: 40 }, (_, i) => {
+    const shared = relationText([pair(2 * i)]);
+    return `{${shared}, ${relationText([pair(2 * i), pair(2 * i + 1)])}}`;
+  });
+  const m = load(`"t"\nwith x from unions-of-choices({${choices.join(', ')}})\nempty x as never\n`);
+  const input = mkInput(
+    Array.from({ length: events }, (_, i) => ({ kind: 'W' as const, thread: i % 2, loc: 'x' })),
+    [],
+    { sets: Object.fromEntries(Array.from({ length: events }, (_, i) => [`E${i}`, [i]])) },
+  );
+  const before = { ...pruneStats };
+  beginRun({ deadline: Infinity, maxResidentBytes: 0, concurrentRuns: 1, maxExecutions: 1000 });
+  try {
+    assert.throws(
+      () => evaluateModel(m, input, { pruneForbidden: 'always' }),
+      (err) => err instanceof LimitError && err.limit === 'executions',
+    );
+  } finally {
+    endRun();
+  }
+  assert.equal(pruneStats.forks - before.forks, 1);
+  assert.equal(pruneStats.alternatives - before.alternatives, 2 ** 40);
+  assert.equal(pruneStats.skipped - before.skipped, 2 ** 40);
 });

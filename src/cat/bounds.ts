@@ -25,7 +25,7 @@
 // counts them). Flags of rejected paths do not count, so skipping them changes nothing.
 
 import { LimitError, type Location } from '../diagnostics.js';
-import { EventSet, Relation } from '../relations/index.js';
+import { EventSet, Relation, orWordsInto } from '../relations/index.js';
 import type { CIns, RCond, RExp, RPat } from './resolved.js';
 import {
   EMPTY,
@@ -1210,9 +1210,9 @@ export function noteFork(ins: CIns, searched: boolean, alternatives: number, ms:
  * Which alternatives of a top-level fork (instruction `at` of `code`, binding `slot`) are
  * rejected by every branch: bounds over the whole set first, then, while no check fails,
  * over the halves of a group split on a pair (or event) some of it holds (splitGroup), so
- * that the bounds tighten (for coherence orders: one more pair ordered). Returns, by alternative,
- * 1 + the index of a check every branch of it fails, or 0 to run it (null when none is
- * skipped), and counts.
+ * that the bounds tighten (for coherence orders: one more pair ordered). Returns the
+ * alternatives skipped (Skips: 1 + the index of a check every branch of it fails, or 0 to
+ * run it; null when none is skipped), and counts.
  *
  * Bound runs cost a few branches each: a search stops splitting when its runs skip
  * fewer than two alternatives each, and once a fork has a record runs stop after the
@@ -1225,26 +1225,85 @@ export function forbiddenAlternatives(
   at: number,
   slot: number,
   alternatives: V[] | ProductSet,
-): { skip: Int32Array | null; runs: number; skipped: number } {
-  if (alternatives instanceof ProductSet) {
-    const skip = new Int32Array(alternatives.size);
-    return pruneInTree(host, code, at, slot, productTree(alternatives), skip);
-  }
-  const skip = new Int32Array(alternatives.length);
+): { skip: Skips | null; runs: number; skipped: number } {
+  if (alternatives instanceof ProductSet)
+    return pruneInTree(host, code, at, slot, productTree(alternatives), new SkipRanges());
   const tree = relationTree(alternatives);
   if (tree === null) return { skip: null, runs: 0, skipped: 0 };
+  const skip = new SkipsByIndex(new Int32Array(alternatives.length));
   return pruneInTree(host, code, at, slot, tree, skip);
 }
 
+/**
+ * The alternatives of a fork that every branch rejects: at(j) is 1 + the index of a check
+ * every branch of alternative j fails, or 0 to run it. Read with j ascending.
+ */
+export interface Skips {
+  at(j: number): number;
+}
+
+/** Skips of the alternatives made (a set's elements): one entry by alternative. */
+class SkipsByIndex implements Skips {
+  constructor(readonly byIndex: Int32Array) {}
+
+  at(j: number): number {
+    return this.byIndex[j];
+  }
+}
+
+/**
+ * Skips of a product's alternatives, as ranges of its counter (a group of its choices is
+ * one range): as many entries as the groups rejected, however many alternatives. By
+ * alternative they would take 4 bytes each, gigabytes near 2^31 coherence orders, and
+ * cannot be allocated at all beyond 2^32.
+ */
+class SkipRanges implements Skips {
+  /** Ranges [from[r], to[r]) and their values, sorted by from on the first read. */
+  private from: number[] = [];
+  private to: number[] = [];
+  private value: number[] = [];
+  private sorted = true;
+  /** The first range not wholly below the last alternative read. */
+  private cursor = 0;
+  private lastRead = 0;
+
+  add(from: number, to: number, value: number): void {
+    const last = this.from.length - 1;
+    if (last >= 0 && from < this.from[last]) this.sorted = false;
+    this.from.push(from);
+    this.to.push(to);
+    this.value.push(value);
+  }
+
+  at(j: number): number {
+    if (!this.sorted) this.sort();
+    if (j < this.lastRead) this.cursor = 0;
+    this.lastRead = j;
+    while (this.cursor < this.from.length && this.to[this.cursor] <= j) this.cursor++;
+    return this.cursor < this.from.length && this.from[this.cursor] <= j
+      ? this.value[this.cursor]
+      : 0;
+  }
+
+  private sort(): void {
+    const order = this.from.map((_, r) => r).sort((a, b) => this.from[a] - this.from[b]);
+    this.from = order.map((r) => this.from[r]);
+    this.to = order.map((r) => this.to[r]);
+    this.value = order.map((r) => this.value[r]);
+    this.sorted = true;
+    this.cursor = 0;
+  }
+}
+
 /** forbiddenAlternatives' search in the groups of a tree of alternatives. */
-function pruneInTree<G>(
+function pruneInTree<G, S extends Skips>(
   host: BoundHost,
   code: CIns[],
   at: number,
   slot: number,
-  tree: AlternativeTree<G>,
-  skip: Int32Array,
-): { skip: Int32Array | null; runs: number; skipped: number } {
+  tree: AlternativeTree<G, S>,
+  skip: S,
+): { skip: Skips | null; runs: number; skipped: number } {
   const rec = recordOf(code[at]);
   const run = new BoundRun(host, code, at, slot);
   let runs = 0;
@@ -1275,19 +1334,19 @@ function pruneInTree<G>(
  * and BoundRun.searchFork: the groups of relations made (relationTree) or of a product's
  * choices (productTree).
  */
-interface AlternativeTree<G> {
+interface AlternativeTree<G, S extends Skips = Skips> {
   root(): G;
   count(g: G): number;
   /** Bounds of the group's alternatives: exact for a group of one. */
   bound(g: G): Bound;
   /** The group's halves (none when its alternatives cannot be told apart). */
   split(g: G): G[];
-  /** Sets skip[j] = value for each alternative j of the group. */
-  mark(g: G, skip: Int32Array, value: number): void;
+  /** Records that each alternative of the group is skipped with `value`. */
+  mark(g: G, skip: S, value: number): void;
 }
 
 /** The groups of the relations (or event sets) made, over treeOf's kept tree. */
-function relationTree(elems: V[]): AlternativeTree<Group> | null {
+function relationTree(elems: V[]): AlternativeTree<Group, SkipsByIndex> | null {
   const tree = treeOf(elems);
   if (tree === null) return null;
   return {
@@ -1301,7 +1360,7 @@ function relationTree(elems: V[]): AlternativeTree<Group> | null {
       return halves;
     },
     mark: (g, skip, value) => {
-      for (const j of g.members) skip[j] = value;
+      for (const j of g.members) skip.byIndex[j] = value;
     },
   };
 }
@@ -1327,7 +1386,7 @@ interface ChoiceGroup {
  * digit (the choices' order settles one location's coherence order after another, as
  * splitGroup settles one write after another).
  */
-class ProductTree implements AlternativeTree<ChoiceGroup> {
+class ProductTree implements AlternativeTree<ChoiceGroup, SkipRanges> {
   /** By digit i, the intersection and the union of the choices from i on (or-ed). */
   private meetFrom: Uint32Array[];
   private joinFrom: Uint32Array[];
@@ -1340,8 +1399,8 @@ class ProductTree implements AlternativeTree<ChoiceGroup> {
     this.meetFrom[m] = new Uint32Array(words);
     this.joinFrom[m] = new Uint32Array(words);
     for (let i = m - 1; i >= 0; i--) {
-      this.meetFrom[i] = orWords(this.meetFrom[i + 1], product.meets[i].words);
-      this.joinFrom[i] = orWords(this.joinFrom[i + 1], product.supports[i].words);
+      this.meetFrom[i] = orWordsInto(this.meetFrom[i + 1].slice(), product.meets[i].words);
+      this.joinFrom[i] = orWordsInto(this.joinFrom[i + 1].slice(), product.supports[i].words);
     }
   }
 
@@ -1368,9 +1427,9 @@ class ProductTree implements AlternativeTree<ChoiceGroup> {
       : g.start + g.from * this.product.countFrom[g.depth + 1];
   }
 
-  mark(g: ChoiceGroup, skip: Int32Array, value: number): void {
+  mark(g: ChoiceGroup, skip: SkipRanges, value: number): void {
     const first = this.first(g);
-    skip.fill(value, first, first + this.count(g));
+    skip.add(first, first + this.count(g), value);
   }
 
   /** The relation of a group of one alternative. */
@@ -1385,8 +1444,8 @@ class ProductTree implements AlternativeTree<ChoiceGroup> {
     const single = this.only(g);
     if (single !== null) return exact(single);
     const choices = this.product.choices[g.depth];
-    const lo = orWords(g.fixed, this.meetFrom[g.depth + 1]);
-    const hi = orWords(g.fixed, this.joinFrom[g.depth + 1]);
+    const lo = orWordsInto(g.fixed.slice(), this.meetFrom[g.depth + 1]);
+    const hi = orWordsInto(g.fixed.slice(), this.joinFrom[g.depth + 1]);
     const meet = choices[g.from].words.slice();
     for (let c = g.from; c < g.to; c++) {
       const w = choices[c].words;
@@ -1395,7 +1454,7 @@ class ProductTree implements AlternativeTree<ChoiceGroup> {
         hi[q] |= w[q];
       }
     }
-    for (let q = 0; q < lo.length; q++) lo[q] |= meet[q];
+    orWordsInto(lo, meet);
     return { lo: new Relation(n, lo), hi: new Relation(n, hi) };
   }
 
@@ -1410,7 +1469,7 @@ class ProductTree implements AlternativeTree<ChoiceGroup> {
     const { choices, countFrom } = this.product;
     let { depth, from, to, start, fixed } = g;
     while (depth < choices.length && to - from === 1) {
-      fixed = orWords(fixed, choices[depth][from].words);
+      fixed = orWordsInto(fixed.slice(), choices[depth][from].words);
       start += from * countFrom[depth + 1];
       depth++;
       from = 0;
@@ -1429,12 +1488,6 @@ function productTree(p: ProductSet): ProductTree {
     productTrees.set(p, t);
   }
   return t;
-}
-
-function orWords(a: Uint32Array, b: Uint32Array): Uint32Array {
-  const w = a.slice();
-  for (let q = 0; q < w.length; q++) w[q] |= b[q];
-  return w;
 }
 
 /** Alternatives (indices) searched together, and their bounds; its halves once split. */

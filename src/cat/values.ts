@@ -5,7 +5,7 @@
 // polymorphic universe: both take their meaning from the operator that consumes them.
 
 import { assertNever, OrdoError, type Location } from '../diagnostics.js';
-import { EventSet, Relation, copyWords } from '../relations/index.js';
+import { EventSet, Relation, copyWords, orWordsInto } from '../relations/index.js';
 import type {
   Frame as FrameShape,
   V,
@@ -392,7 +392,7 @@ export function unionsOfChoices(
   const base = new Relation(n);
   const open: Relation[][] = [];
   for (const c of choices) {
-    if (c.length === 1) orInto(base.words, c[0].words);
+    if (c.length === 1) orWordsInto(base.words, c[0].words);
     else open.push(c);
   }
   if (open.length === 0) return { k: 'valset', items: [base] };
@@ -416,10 +416,6 @@ function firstBit(w: Uint32Array): number {
   return Infinity;
 }
 
-function orInto(into: Uint32Array, words: Uint32Array): void {
-  for (let q = 0; q < into.length; q++) into[q] |= words[q];
-}
-
 /**
  * The set of the relations `base | c1 | ... | cm`, one ci from each choice (at least two
  * distinct relations each, sorted), whose supports are pairwise disjoint: as many
@@ -437,14 +433,17 @@ export class ProductSet implements VValSet {
   readonly choices: Relation[][];
   /** By choice, the union of its relations. */
   readonly supports: Relation[];
-  /** By choice, the intersection of its relations. */
-  readonly meets: Relation[];
   readonly size: number;
-  /** countFrom[i]: the alternatives of choices i.. (the weight of digit i - 1). */
+  /**
+   * countFrom[i]: the alternatives of choices i.. (the weight of digit i - 1). Exact up
+   * to 2^53, rounded beyond: the digits of an alternative below 2^52 (more than any run
+   * reaches) still come out exact, a weight above it giving digit 0.
+   */
   readonly countFrom: number[];
   private sorted: V[] | null = null;
   private joined: Relation | null = null;
   private met: Relation | null = null;
+  private meetsByChoice: Relation[] | null = null;
 
   constructor(
     /** The union of the choices that have a single relation. */
@@ -454,17 +453,12 @@ export class ProductSet implements VValSet {
   ) {
     const keyed = choices.map((c) => {
       const w = copyWords(c[0].words);
-      for (const r of c) orInto(w, r.words);
+      for (const r of c) orWordsInto(w, r.words);
       return { c, support: new Relation(base.n, w), first: firstBit(w) };
     });
     keyed.sort((x, y) => x.first - y.first);
     this.choices = keyed.map((x) => x.c);
     this.supports = keyed.map((x) => x.support);
-    this.meets = this.choices.map((c) => {
-      const w = copyWords(c[0].words);
-      for (const r of c) for (let q = 0; q < w.length; q++) w[q] &= r.words[q];
-      return new Relation(base.n, w);
-    });
     this.countFrom = new Array<number>(this.choices.length + 1);
     this.countFrom[this.choices.length] = 1;
     for (let i = this.choices.length - 1; i >= 0; i--)
@@ -477,7 +471,7 @@ export class ProductSet implements VValSet {
     const w = copyWords(this.base.words);
     for (let i = 0; i < this.choices.length; i++) {
       const c = this.choices[i];
-      orInto(w, c[Math.floor(j / this.countFrom[i + 1]) % c.length].words);
+      orWordsInto(w, c[Math.floor(j / this.countFrom[i + 1]) % c.length].words);
     }
     return new Relation(this.base.n, w);
   }
@@ -495,6 +489,19 @@ export class ProductSet implements VValSet {
       out.push(this.unionAt(j));
     }
     return out;
+  }
+
+  /**
+   * By choice, the intersection of its relations: made when first read (bound runs over
+   * the product, sameAs), not for every product made.
+   */
+  get meets(): Relation[] {
+    this.meetsByChoice ??= this.choices.map((c) => {
+      const w = copyWords(c[0].words);
+      for (const r of c) for (let q = 0; q < w.length; q++) w[q] &= r.words[q];
+      return new Relation(this.base.n, w);
+    });
+    return this.meetsByChoice;
   }
 
   /** The union and the intersection of the elements. */
