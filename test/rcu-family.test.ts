@@ -39,6 +39,11 @@ test('SRCU letters give readers and updaters on one srcu_struct, RCU letters as 
     /P1[^]*\tmembarrier\(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED\);\n\tr1 = READ_ONCE\(\*x1\);\n\tmembarrier\(MEMBARRIER_CMD_PRIVATE_EXPEDITED\);\n[^]*P2/,
   );
   assert.doesNotMatch(memb.slice(memb.indexOf('P2(')), /REGISTER/);
+  // O: a thread with no marker, its read then its write.
+  assert.match(
+    rcuCycleTest('OR'),
+    /P0\(int \*x0, int \*x1\)\n\{\n\tint r1;\n\n\tr1 = READ_ONCE\(\*x0\);\n\tWRITE_ONCE\(\*x1, 1\);\n\}/,
+  );
 });
 
 test('the shapes compared: default members, words given, seeded random words', () => {

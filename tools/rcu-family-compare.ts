@@ -11,7 +11,7 @@
 //
 // --sizes: the default member of each size (defaultShape); --random K: K more words over
 // --letters (default RGSY: RCU and SRCU readers and updaters; M, P, U add membarrier
-// updaters) of 3 to L letters (default 7), drawn from seed S; --shapes: words given.
+// updaters, O a thread with no marker) of 3 to L letters (default 7), drawn from seed S; --shapes: words given.
 // --against BUILD: Ordo's LKMM is also run by another built checkout (its own model
 // files) and must answer the same: the reference for the membarrier letters, which the
 // kernel's files do not know (their shapes are not run under the kernel's files). Each
@@ -163,7 +163,7 @@ function parseOptions(args: string[]): CompareOptions {
         o.timeout = number();
         break;
       case '--letters':
-        if (!/^[RGSYMPU]+$/.test(value)) throw new Error(`--letters takes letters of RGSYMPU`);
+        if (!/^[RGSYMPUO]+$/.test(value)) throw new Error(`--letters takes letters of RGSYMPUO`);
         o.letters = value;
         break;
       case '--against':

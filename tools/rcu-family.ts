@@ -10,7 +10,8 @@
 // it counts grace periods against critical sections of both kinds. Three more are
 // updaters of Ordo's own LKMM only (sys_membarrier(), which the kernel's files do not
 // know): `M` smp_memb(), `P` membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED) after the
-// thread's own registration, `U` the same call unregistered (flagged).
+// thread's own registration, `U` the same call unregistered (flagged). `O` is a thread
+// with neither (its read and write in program order only): smp_memb() waits for it.
 //
 //   node dist/tools/rcu-family.js 10            > C-RW-R+RW-R+RW-G+...litmus (RRGGGGRRRR)
 //   node dist/tools/rcu-family.js RRGGGGRRRRRR  (an explicit shape)
@@ -38,9 +39,9 @@ const UPDATES: Record<string, string> = {
 
 /** The litmus test (C, LKMM) for a shape such as "RRGGGGRRRR" (or with S and Y: SRCU). */
 export function rcuCycleTest(shape: string): string {
-  if (!/^[RGSYMPU]{2,}$/.test(shape))
+  if (!/^[RGSYMPUO]{2,}$/.test(shape))
     throw new Error(
-      `shape "${shape}" is not a word of R and G (RCU), S and Y (SRCU), M, P and U (membarrier)`,
+      `shape "${shape}" is not a word of R and G (RCU), S and Y (SRCU), M, P and U (membarrier), O`,
     );
   const n = shape.length;
   const name = 'C-' + [...shape].map((k) => `RW-${k}`).join('+');
@@ -54,6 +55,7 @@ export function rcuCycleTest(shape: string): string {
     lines.push(`P${i}(${params})`, '{', '\tint r1;', ...(kind === 'S' ? ['\tint r0;'] : []), '');
     const body = [`\tr1 = READ_ONCE(*${from});`, `\tWRITE_ONCE(*${to}, 1);`];
     if (kind === 'R') lines.push('\trcu_read_lock();', ...body, '\trcu_read_unlock();');
+    else if (kind === 'O') lines.push(...body);
     else if (kind === 'S')
       lines.push('\tr0 = srcu_read_lock(ssp);', ...body, '\tsrcu_read_unlock(ssp, r0);');
     else {
