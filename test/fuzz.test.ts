@@ -755,14 +755,16 @@ test('--against: another build answering differently is a bad case, with its rep
   const o = parseOptions(['--against', repoRoot]);
   assert.equal(o.against, repoRoot);
   assert.match(o.againstRunnerModule ?? '', /^file:.*\/dist\/src\/batch\/real-runner\.js$/);
-  // This build always answers the same made-up result; the other is the real one.
+  // This build always answers the same made-up result; the other is the real one. Its
+  // runs must finish to be compared: the pool's limit counts elapsed seconds, so a loaded
+  // machine gets a budget far above the cases' own (well under a second each).
   const out = mkdtempSync(join(tmpdir(), 'ordo-fuzz-out-'));
   const summary = await fuzz(
     {
       cases: 4,
       seed: 3,
       jobs: 1,
-      timeout: 2,
+      timeout: 30,
       out,
       cliEvery: 0,
       runnerModule: new URL('./fuzz-planted-runner.js', import.meta.url).href,
