@@ -9,7 +9,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadModel, evaluateModel } from '../src/cat/index.js';
-import { Relation } from '../src/relations/index.js';
+import { Relation, type EventSet } from '../src/relations/index.js';
 import { mkInput, type Ev } from './support/cat-models.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ordo-reuse-'));
@@ -115,4 +115,22 @@ test('a sequence whose later operands are unchanged composes them once', () => {
   );
   assert.deepEqual(flags, alone);
   assert.ok(alone.some((f) => f) && !alone.every((f) => f), 'the flag tells the paths apart');
+});
+
+test('after a fork, a union or sequence whose first operands only are unchanged gives the new value', () => {
+  // rf^-1, rf and [W] are the same objects on every path, x is not: the operands kept
+  // from last time are taken up to x, then x's own value is combined with them.
+  const body = 'let u = rf^-1 | x\nlet s = [W] ; rf ; x\nlet t = [W] ; rf ; [R] ; x ; [W]\n';
+  const capture = ['u', 's', 't'];
+  const input = mkInput(threeEvents, [[1, 2]]);
+  const pairs = (o: { values?: Map<string, Relation | EventSet> }) =>
+    capture.map((name) => (o.values!.get(name) as Relation).pairs());
+  const forked = evaluateModel(loadSource(`"t"\nwith x from {po, rf, loc}\n${body}`), input, {
+    capture,
+  }).map(pairs);
+  const alone = ['po', 'rf', 'loc'].map((x) =>
+    pairs(evaluateModel(loadSource(`"t"\nlet x = ${x}\n${body}`), input, { capture })[0]),
+  );
+  assert.deepEqual(forked, alone);
+  assert.notDeepEqual(alone[0], alone[1], 'the values tell the paths apart');
 });

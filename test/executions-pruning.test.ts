@@ -279,11 +279,24 @@ test('partial choices are asked about where their answers have paid, by the figu
   policy.answered(5, true, 300);
   policy.answered(5, false, 300);
   assert.equal(policy.worthAsking(5), false);
-  // Depth 8: 16 below, answers cost 10 ms and never reject: asked once in 256 times.
+  // Depth 8: 16 below, answers cost 10 ms and never reject: asked after 256 passed, then
+  // after 512, 1024, ...: 4 answers in 256 + 512 + 1024 + 2048 = 3840 times.
   policy.answered(8, false, 10);
   policy.answered(8, false, 10);
-  const asks = Array.from({ length: 512 }, () => policy.worthAsking(8)).filter((x) => x);
-  assert.equal(asks.length, 2);
+  const askedAt = (times: number): number[] => {
+    const at: number[] = [];
+    for (let k = 1; k <= times; k++)
+      if (policy.worthAsking(8)) {
+        at.push(k);
+        policy.answered(8, false, 10);
+      }
+    return at;
+  };
+  assert.deepEqual(askedAt(3840), [256, 768, 1792, 3840]);
+  // An answer that rejects brings the interval back to 256 (too few to make the depth
+  // worth asking at every time: 1 in 10 of 16 candidates of 1 ms do not pay 10 ms).
+  policy.answered(8, true, 10);
+  assert.deepEqual(askedAt(1024), [256, 768]);
   // A new combination starts its depths' records again.
   policy.combination(choices);
   assert.equal(policy.worthAsking(8), true);

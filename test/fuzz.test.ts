@@ -25,9 +25,11 @@ import {
   DIFFERENTIAL_VARIANTS,
   caseRng,
   makeCase,
+  ordoModelDifference,
   pruningDifference,
   testsOf,
   withHerdLibrary,
+  withOrdoModel,
 } from '../tools/fuzz/cases.js';
 import { fuzz, parseOptions } from '../tools/fuzz/run.js';
 import { classifyError, type TaskOutcome } from '../src/batch/protocol.js';
@@ -39,6 +41,7 @@ import {
   type TestResult,
 } from '../src/api/run.js';
 import { COHERENCE_SHAPE, generateBpfTest, generateCTest } from '../tools/fuzz/generate.js';
+import { generateCatModel } from '../tools/fuzz/catgen.js';
 import { parseCLitmus } from '../src/frontend/c/index.js';
 import {
   buildTraces,
@@ -47,6 +50,7 @@ import {
   type EnumerationStats,
 } from '../src/executions/enumerate.js';
 import { rejectsEveryCandidate } from '../src/cat/candidate-bounds.js';
+import { OrdoError } from '../src/diagnostics.js';
 import { corpusPath, repoRoot } from './support/corpus.js';
 
 test('the generator is seeded: the same seed gives the same numbers', () => {
@@ -942,4 +946,128 @@ test("forks of a model's own (some over cross products) and empty values are add
     products >= 5 && repeated >= 2 && bareOnes >= 1,
     `${products} products, ${repeated} overlapping, ${bareOnes} over bare relations`,
   );
+});
+
+test("kernel-files cases run under Ordo's own LKMM too, and a different answer is a bad case", async () => {
+  // The options: the same limit, no configuration or -I folder (Ordo's default model).
+  const seeds = collectSeeds(repoRoot, corpusPath());
+  const kernel: RunOptions = {
+    timeout: 2,
+    conf: join(seeds.kernelModels, 'linux-kernel.cfg'),
+    includeDirs: [seeds.kernelModels],
+  };
+  assert.deepEqual(withOrdoModel(kernel), { timeout: 2 });
+  // Real runs of a corpus C test agree; a report line, a status or an error apart do not.
+  const file = corpusPath('tests', 'kernel', 'MP+pooncerelease+poacquireonce.litmus');
+  const outcome = (opts: RunOptions): TaskOutcome => ({
+    status: 'ok',
+    result: runTest(file, opts),
+    seconds: 0,
+  });
+  const [theirs, ours] = [outcome(kernel), outcome(withOrdoModel(kernel))];
+  assert.equal(ordoModelDifference(ours, theirs), undefined);
+  const flagged = { ...ours, result: { ...ours.result!, flags: ['data-race'] } };
+  assert.match(
+    ordoModelDifference(flagged, theirs)?.detail ?? '',
+    /^report differs: Ordo's LKMM Flag data-race; kernel files /,
+  );
+  const refused: TaskOutcome = { status: 'error', error: 'test.litmus:3:1: no', seconds: 0 };
+  assert.equal(ordoModelDifference(refused, refused), undefined);
+  assert.match(ordoModelDifference(refused, theirs)?.detail ?? '', /^status differs/);
+  const stopped: TaskOutcome = { status: 'limit', seconds: 2 };
+  assert.equal(ordoModelDifference(stopped, theirs), undefined);
+  // A run of only kernel-files cases, with a runner whose Ordo model counts one more.
+  const out = mkdtempSync(join(tmpdir(), 'ordo-fuzz-out-'));
+  const summary = await fuzz(
+    {
+      cases: 3,
+      seed: 5,
+      jobs: 1,
+      timeout: 2,
+      out,
+      cliEvery: 0,
+      kernelShare: 1,
+      runnerModule: new URL('./fuzz-planted-model-runner.js', import.meta.url).href,
+    },
+    () => undefined,
+  );
+  const cls = "Ordo's LKMM differs from the kernel's files";
+  assert.equal(summary.counts.get(cls), 3, JSON.stringify([...summary.counts]));
+  const saved = readdirSync(out);
+  assert.match(
+    readFileSync(join(out, saved[0]!, 'CASE.txt'), 'utf8'),
+    /class: Ordo's LKMM differs from the kernel's files\n[^]*--kernel-share 1\)[^]*Ordo's LKMM Positive: 2/,
+  );
+});
+
+test('random cat models are reproducible, use every construct named, and mostly run', () => {
+  const models = Array.from({ length: 60 }, (_, i) => generateCatModel(new Rng(500 + i), `m${i}`));
+  assert.equal(generateCatModel(new Rng(500), 'm0'), models[0]);
+  assert.notEqual(models[0], models[1]);
+  const all = models.join('\n');
+  const constructs: Array<[string, RegExp]> = [
+    ['difference', / \\ /],
+    ['complement', /~[\w(]/],
+    ['inverse', /\^-1/],
+    ['closures', /\)[+*?]/],
+    ['domain, range', /domain\([^]*range\(/],
+    ['identity on a set', /\[[^\]]+\]/],
+    ['cartesian product', / \* /],
+    ['fencerel', /fencerel\(/],
+    ['mutual recursion', /^let rec [\w-]+ = [^\n]*\nand /m],
+    ['recursive set', /^let rec fz-rs\d+ = /m],
+    ['function', /^let fz-f\d+\(fz-x\d+, fz-x\d+\) = /m],
+    ['closure', /= fun fz-x\d+ -> /],
+    ['tuple', /^let \(fz-tr\d+, fz-ts\d+\) = /m],
+    ['local let', /\(let fz-l\d+ = [^]* in /],
+    ['procedure and call', /^procedure fz-p\d+\([^]*^end\ncall fz-p\d+\(/m],
+    ['fork over a set', /^with fz-w\d+ from \{/m],
+    ['fork over a cross product', /^with fz-w\d+ from cross\(\{\{/m],
+    ['check', /^(acyclic|irreflexive|empty) /m],
+    ['flag', /^flag ~?(acyclic|irreflexive|empty) /m],
+    ['undefined_unless', /^undefined_unless /m],
+    ['show', /^show /m],
+    ['mistake', /fz-unbound/],
+  ];
+  for (const [what, pattern] of constructs) assert.match(all, pattern, what);
+  // On a corpus test: most run to an answer, with candidates kept; the rest are clean
+  // errors placed in the model (its deliberate mistakes, or a kind the types forbid).
+  const dir = mkdtempSync(join(tmpdir(), 'ordo-fuzz-cat-'));
+  const file = corpusPath('tests', 'kernel', 'MP+pooncerelease+poacquireonce.litmus');
+  let [answered, kept, errors] = [0, 0, 0];
+  for (const [i, text] of models.slice(0, 30).entries()) {
+    const model = join(dir, `m${i}.cat`);
+    writeFileSync(model, text);
+    try {
+      const r = runTest(file, { model, timeout: 5 });
+      if (r.limit) continue;
+      answered++;
+      if (r.positive + r.negative > 0) kept++;
+    } catch (err) {
+      errors++;
+      assert.ok(err instanceof OrdoError, String(err));
+      assert.match(err.format(), new RegExp(`^${model}:\\d+:\\d+: `));
+    }
+  }
+  assert.ok(answered >= 20 && kept >= 15, `${answered} answered, ${kept} keep candidates`);
+  assert.ok(errors >= 1, `${errors} errors`);
+});
+
+test('--cat-share draws cases under random cat models, and a run without it draws none', () => {
+  assert.equal(parseOptions(['--cat-share', '0.5']).catShare, 0.5);
+  const seeds = collectSeeds(repoRoot, corpusPath());
+  const dir = mkdtempSync(join(tmpdir(), 'ordo-fuzz-catcase-'));
+  const kinds = new Map<string, number>();
+  for (let index = 0; index < 40; index++) {
+    const c = makeCase(seeds, 12, index, join(dir, `c${index}`), 1, { catShare: 0.5 });
+    kinds.set(c.kind, (kinds.get(c.kind) ?? 0) + 1);
+    if (c.kind !== 'cat') continue;
+    // Run with -model: the generated file, Ordo's library for cos-opt.cat.
+    assert.deepEqual(c.opts, { timeout: 1, model: join(dir, `c${index}`, 'model.cat') });
+    assert.match(readFileSync(c.opts.model!, 'utf8'), /^"fuzz-12-\d+"\n\ninclude "cos-opt.cat"\n/);
+  }
+  const cats = kinds.get('cat') ?? 0;
+  assert.ok(cats > 10 && cats < 30, JSON.stringify([...kinds]));
+  for (let index = 0; index < 40; index++)
+    assert.notEqual(makeCase(seeds, 12, index, join(dir, `p${index}`), 1).kind, 'cat');
 });

@@ -140,6 +140,9 @@ function checkClosureAndAcyclicity(
       .map(([a, b]) => `${a},${b}`),
   );
   assert.deepEqual(got, want, label);
+  // The closures copy the words before adding a pair: the operand keeps its own.
+  r.star();
+  assert.deepEqual(r.pairs(), Relation.fromPairs(n, pairs).pairs(), label);
   const acyclic = [...want].every((p) => {
     const [a, b] = p.split(',');
     return a !== b;
@@ -162,6 +165,37 @@ test('closure and acyclicity agree with a naive implementation (n up to 150)', (
       const r = checkClosureAndAcyclicity(n, pairs, `n=${n} trial=${trial}`);
       if (dag) assert.ok(r.isAcyclic());
     }
+  }
+});
+
+test('a transitive relation is its own closure; its star is a new relation', () => {
+  // Strict total orders on random groups of events (coherence orders, per location), for
+  // one-, two- and many-word rows (both closures).
+  const rnd = rand(11);
+  for (const n of [6, 32, 40, 64, 70, 150]) {
+    const pairs: Array<[number, number]> = [];
+    const groups = Array.from({ length: 4 }, () => [] as number[]);
+    for (let i = 0; i < n; i++) groups[Math.floor(rnd() * 4)].push(i);
+    for (const g of groups) {
+      g.sort(() => rnd() - 0.5);
+      for (let a = 0; a < g.length; a++)
+        for (let b = a + 1; b < g.length; b++) pairs.push([g[a], g[b]]);
+    }
+    const order = Relation.fromPairs(n, pairs);
+    assert.equal(order.plus(), order, `n=${n}: the order itself`);
+    const star = order.star();
+    assert.notEqual(star, order);
+    assert.equal(star.size(), pairs.length + n);
+    assert.equal(order.size(), pairs.length, `n=${n}: star leaves the order as it was`);
+    // One pair short of transitive: a new relation, the order unchanged.
+    const [a, b] = pairs[0];
+    const c = pairs.find(([x]) => x === b)?.[1];
+    if (c === undefined) continue;
+    const holed = order.clone();
+    holed.delete(a, c);
+    const closed = holed.plus();
+    assert.notEqual(closed, holed);
+    assert.ok(closed.has(a, c) && !holed.has(a, c), `n=${n}`);
   }
 });
 

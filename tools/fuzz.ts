@@ -14,11 +14,15 @@
 // then with sharing, then with each shortcut wherever it can be taken, then with both,
 // then with herd's cross.cat and cos-opt.cat in place of Ordo's: the answers must be the
 // same; mostly mutated models, half the C and BPF tests generated, 0.3 of the cases C
-// tests under the kernel's own files), --kernel-share P (that share instead of 0.3, also
+// tests under the kernel's own files, each run under Ordo's own LKMM too: its answer
+// must be the kernel files'), --kernel-share P (that share instead of 0.3, also
 // without --differential; `--differential --kernel-share 0` draws the tests and models
 // --differential drew before kernel-files cases existed, but the model mutations differ
 // where 'add a fork' is drawn, since d9f5086 and b9b296c: to reproduce an older seed
-// exactly, run the fuzzer of its commit), --against DIR (each case also runs, with
+// exactly, run the fuzzer of its commit), --cat-share P (that share of the cases runs a C
+// test under a random cat model, tools/fuzz/catgen.ts: every construct the interpreter
+// compiles, and errors at their places; default 0, so other seeds draw as before; with
+// --against, the interpreter of two builds compared), --against DIR (each case also runs, with
 // production's options, on the built checkout DIR: the two answers must be the same).
 
 import { formatSummary, fuzz, parseOptions, type FuzzOptions } from './fuzz/run.js';

@@ -4,10 +4,14 @@
 // updater (`G`) separates them with synchronize_rcu(). The `exists` clause asks for the
 // whole cycle (every r1 = 1), which LKMM allows exactly when the cycle has more readers
 // than grace periods. The family grows the candidate space exponentially with N, which
-// makes it the benchmark for the enumerator.
+// makes it the benchmark for the enumerator. Two more letters give SRCU's members: an
+// SRCU reader (`S`, srcu_read_lock/unlock on one srcu_struct) and an SRCU updater (`Y`,
+// synchronize_srcu on it): shapes mixing them reach the model's SRCU rules and the way
+// it counts grace periods against critical sections of both kinds.
 //
 //   node dist/tools/rcu-family.js 10            > C-RW-R+RW-R+RW-G+...litmus (RRGGGGRRRR)
 //   node dist/tools/rcu-family.js RRGGGGRRRRRR  (an explicit shape)
+//   node dist/tools/rcu-family.js SSYRGR        (SRCU readers and updaters among RCU's)
 
 /**
  * The shape of the N-process member: two readers, then 2N/5 updaters (rounded down), then
@@ -21,26 +25,30 @@ export function defaultShape(processes: number): string {
   return 'R'.repeat(leading) + 'G'.repeat(updaters) + 'R'.repeat(processes - leading - updaters);
 }
 
-/** The litmus test (C, LKMM) for a shape such as "RRGGGGRRRR". */
+/** The litmus test (C, LKMM) for a shape such as "RRGGGGRRRR" (or with S and Y: SRCU). */
 export function rcuCycleTest(shape: string): string {
-  if (!/^[RG]{2,}$/.test(shape)) throw new Error(`shape "${shape}" is not a word of R and G`);
+  if (!/^[RGSY]{2,}$/.test(shape))
+    throw new Error(`shape "${shape}" is not a word of R and G (RCU), S and Y (SRCU)`);
   const n = shape.length;
   const name = 'C-' + [...shape].map((k) => `RW-${k}`).join('+');
   const lines: string[] = [`C ${name}`, '', '{', '}', ''];
   for (let i = 0; i < n; i++) {
     const from = `x${i}`;
     const to = `x${(i + 1) % n}`;
-    lines.push(`P${i}(int *${from}, int *${to})`, '{', '\tint r1;', '');
-    if (shape[i] === 'R') {
+    const kind = shape[i]!;
+    const srcu = kind === 'S' || kind === 'Y';
+    const params = `int *${from}, int *${to}${srcu ? ', struct srcu_struct *ssp' : ''}`;
+    lines.push(`P${i}(${params})`, '{', '\tint r1;', ...(kind === 'S' ? ['\tint r0;'] : []), '');
+    const body = [`\tr1 = READ_ONCE(*${from});`, `\tWRITE_ONCE(*${to}, 1);`];
+    if (kind === 'R') lines.push('\trcu_read_lock();', ...body, '\trcu_read_unlock();');
+    else if (kind === 'S')
+      lines.push('\tr0 = srcu_read_lock(ssp);', ...body, '\tsrcu_read_unlock(ssp, r0);');
+    else
       lines.push(
-        '\trcu_read_lock();',
-        `\tr1 = READ_ONCE(*${from});`,
-        `\tWRITE_ONCE(*${to}, 1);`,
-        '\trcu_read_unlock();',
+        body[0]!,
+        kind === 'G' ? '\tsynchronize_rcu();' : '\tsynchronize_srcu(ssp);',
+        body[1]!,
       );
-    } else {
-      lines.push(`\tr1 = READ_ONCE(*${from});`, '\tsynchronize_rcu();', `\tWRITE_ONCE(*${to}, 1);`);
-    }
     lines.push('}', '');
   }
   const cycle = [...shape].map((_, i) => `${i}:r1=1`).join(' /\\ ');

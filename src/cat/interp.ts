@@ -218,7 +218,7 @@ export class Evaluator implements PrimContext, BoundHost {
   /** Set while evaluating over upper bounds (judgeChecks): what it found so far. */
   private judged: Judgement | null = null;
   /**
-   * By fixed id of an operation's node: its last operands and value (see lastOf); null
+   * By fixed id of an operation's node: its last operands and value (see lastResult); null
    * until a top-level fork of several alternatives (see steadyFork). Kept by evaluation,
    * not by combination: values kept from one candidate for the next would outlive the
    * young generation's collections (RCU-16: 17 % more instructions, most in the
@@ -377,7 +377,7 @@ export class Evaluator implements PrimContext, BoundHost {
    */
   private steadyFork(ins: CIns, set: V, setFixed: boolean, alternatives: number): boolean {
     // The code after a fork of several alternatives runs again for each: its operations
-    // keep their last operands and value from then on (see lastOf).
+    // keep their last operands and value from then on (see lastResult).
     if (alternatives > 1) this.results ??= new Array<NodeResult | undefined>(this.prog.fixedCount);
     const shared = this.shared;
     if (setFixed) return alternatives === 1;
@@ -1165,8 +1165,11 @@ export class Evaluator implements PrimContext, BoundHost {
       case 'op1': {
         const v = this.ev(e.a, f);
         const fixed = this.fixed;
-        const id = (e as MemoNode).fixedId;
-        const r = this.lastOf(id, v, null) ?? this.remember(id, [v], this.op1(e.op, v, e.loc));
+        const last = this.lastResult((e as MemoNode).fixedId);
+        const r =
+          last !== null && last.ops[0] === v
+            ? last.value
+            : this.remember(last, [v], this.op1(e.op, v, e.loc));
         this.fixed = fixed;
         return r;
       }
@@ -1179,8 +1182,11 @@ export class Evaluator implements PrimContext, BoundHost {
         const fl = this.fixed;
         const r = this.ev(e.r, f);
         const fr = this.fixed;
-        const id = (e as MemoNode).fixedId;
-        const v = this.lastOf(id, l, r) ?? this.remember(id, [l, r], this.inter(l, r, e.loc));
+        const last = this.lastResult((e as MemoNode).fixedId);
+        const v =
+          last !== null && last.ops[0] === l && last.ops[1] === r
+            ? last.value
+            : this.remember(last, [l, r], this.inter(l, r, e.loc));
         // An empty operand fixed for the combination makes the intersection fixed.
         this.fixed = (fl && fr) || absorbs(fl, l, e.r) || absorbs(fr, r, e.l);
         return v;
@@ -1192,9 +1198,11 @@ export class Evaluator implements PrimContext, BoundHost {
         const f1 = this.fixed;
         const s2 = this.asEvents(this.ev(e.s2, f), e.loc);
         const f2 = this.fixed;
-        const id = (e as MemoNode).fixedId;
+        const last = this.lastResult((e as MemoNode).fixedId);
         const v =
-          this.lastOf(id, rv, s1, s2) ?? this.remember(id, [rv, s1, s2], rv.restrict(s1, s2));
+          last !== null && last.ops[0] === rv && last.ops[1] === s1 && last.ops[2] === s2
+            ? last.value
+            : this.remember(last, [rv, s1, s2], rv.restrict(s1, s2));
         this.fixed =
           (fr && f1 && f2) ||
           (determined(e.r) &&
@@ -1208,8 +1216,11 @@ export class Evaluator implements PrimContext, BoundHost {
         const fl = this.fixed;
         const r = this.ev(e.r, f);
         const fr = this.fixed;
-        const id = (e as MemoNode).fixedId;
-        const v = this.lastOf(id, l, r) ?? this.remember(id, [l, r], this.diff(l, r, e.loc));
+        const last = this.lastResult((e as MemoNode).fixedId);
+        const v =
+          last !== null && last.ops[0] === l && last.ops[1] === r
+            ? last.value
+            : this.remember(last, [l, r], this.diff(l, r, e.loc));
         this.fixed = (fl && fr) || absorbs(fl, l, e.r);
         return v;
       }
@@ -1218,8 +1229,11 @@ export class Evaluator implements PrimContext, BoundHost {
         const fl = this.fixed;
         const r = this.asEvents(this.ev(e.r, f), e.loc);
         const fr = this.fixed;
-        const id = (e as MemoNode).fixedId;
-        const v = this.lastOf(id, l, r) ?? this.remember(id, [l, r], Relation.cartesian(l, r));
+        const last = this.lastResult((e as MemoNode).fixedId);
+        const v =
+          last !== null && last.ops[0] === l && last.ops[1] === r
+            ? last.value
+            : this.remember(last, [l, r], Relation.cartesian(l, r));
         this.fixed = (fl && fr) || absorbs(fl, l, e.r) || absorbs(fr, r, e.l);
         return v;
       }
@@ -1471,52 +1485,35 @@ export class Evaluator implements PrimContext, BoundHost {
   }
 
   /**
-   * The value a node made last of the same operands (the same objects), if it is one
-   * that keeps it (a fixed id, after a fork: see results): operations are functions of
-   * their operands' values, and values are never changed once made. After a fork, most
-   * of the model's nodes meet the operands they met on the last path (the fork changed
-   * a few relations), and a value equal to the last one is given as the last one (see
-   * remember), so that the nodes reading it find their operands unchanged too.
+   * What a node made last, and of which operands (the same objects), if it is one that
+   * keeps it (a fixed id, after a fork: see results); null when it keeps nothing. An
+   * entry made now has no operands, so it matches none. Operations are functions of their
+   * operands' values, and values are never changed once made: the same operands give
+   * the last value. After a fork, most of the model's nodes meet the operands they met on
+   * the last path (the fork changed a few relations), and a value equal to the last one
+   * is given as the last one (see remember), so that the nodes reading it find their
+   * operands unchanged too.
    */
-  private lastOf(id: number | undefined, a: V, b: V | null, c: V | null = null): V | undefined {
-    if (id === undefined || this.results === null) return undefined;
-    const known = this.results[id];
-    if (known === undefined) return undefined;
-    const ops = known.ops;
-    return ops[0] === a && (b === null || ops[1] === b) && (c === null || ops[2] === c)
-      ? known.value
-      : undefined;
-  }
-
-  /** lastOf for a node of any number of operands. */
-  private lastOfAll(id: number | undefined, operands: V[]): V | undefined {
-    if (id === undefined || this.results === null) return undefined;
-    const known = this.results[id];
-    if (known === undefined || known.ops.length !== operands.length) return undefined;
-    for (let i = 0; i < operands.length; i++) if (known.ops[i] !== operands[i]) return undefined;
-    return known.value;
+  private lastResult(id: number | undefined): NodeResult | null {
+    if (id === undefined || this.results === null) return null;
+    return (this.results[id] ??= { ops: NO_OPERANDS, value: EMPTY, tail: null, tailFrom: 0 });
   }
 
   /**
-   * Records that a node made v of its operands (see lastOf) and returns the value to
+   * Records that a node made v of its operands (see lastResult) and returns the value to
    * give: the last one it made when v has the same elements.
    */
-  private remember(id: number | undefined, operands: V[], v: V): V {
-    if (id === undefined || this.results === null) return v;
-    const known = this.results[id];
-    if (known === undefined) {
-      this.results[id] = { ops: operands, value: v, tail: null, tailFrom: 0 };
-      return v;
-    }
-    const last = known.value;
+  private remember(last: NodeResult | null, operands: V[], v: V): V {
+    if (last === null) return v;
+    const was = last.value;
     if (
-      last !== v &&
-      ((last instanceof Relation && v instanceof Relation && last.equals(v)) ||
-        (last instanceof EventSet && v instanceof EventSet && last.equals(v)))
+      was !== v &&
+      ((was instanceof Relation && v instanceof Relation && was.equals(v)) ||
+        (was instanceof EventSet && v instanceof EventSet && was.equals(v)))
     )
-      v = last;
-    known.ops = operands;
-    known.value = v;
+      v = was;
+    last.ops = operands;
+    last.value = v;
     return v;
   }
 
@@ -1524,15 +1521,29 @@ export class Evaluator implements PrimContext, BoundHost {
     // Every operand is evaluated before any is combined (a type error is reported after
     // the operands' own errors).
     const args = e.a;
-    const vals = new Array<V>(args.length);
+    const n = args.length;
+    // The operands and value of last time, taken before the operands are evaluated (which
+    // may come back to this node): an array of operands is made only at the first one
+    // that differs from last time's.
+    const last = this.lastResult((e as MemoNode).fixedId);
+    const lastOps = last === null || last.ops.length !== n ? null : last.ops;
+    const lastValue = last?.value;
+    let vals: V[] | null = null;
     let fixed = true;
-    for (let i = 0; i < args.length; i++) {
-      vals[i] = this.ev(args[i], f);
+    for (let i = 0; i < n; i++) {
+      const v = this.ev(args[i], f);
       fixed &&= this.fixed;
+      if (vals === null) {
+        if (lastOps !== null && lastOps[i] === v) continue;
+        vals = new Array<V>(n);
+        for (let j = 0; j < i; j++) vals[j] = lastOps![j];
+      }
+      vals[i] = v;
     }
     this.fixed = fixed;
-    const id = (e as MemoNode).fixedId;
-    return this.lastOfAll(id, vals) ?? this.remember(id, vals, this.unionOf(vals, e.loc));
+    if (vals === null && n > 0) return lastValue!;
+    vals ??= [];
+    return this.remember(last, vals, this.unionOf(vals, e.loc));
   }
 
   private unionOf(vals: V[], loc: Location): V {
@@ -1611,8 +1622,14 @@ export class Evaluator implements PrimContext, BoundHost {
   private seq(e: Extract<RExp, { t: 'union' | 'seq' }>, f: Frame | null): V {
     const args = e.a;
     const loc = e.loc;
-    // The relations to compose and the filters ([S]: event sets) between them, in order.
-    const parts: Array<Relation | EventSet> = [];
+    // The relations to compose and the filters ([S]: event sets) between them, in order:
+    // as for a union (see there), the array is made only at the first part that differs
+    // from last time's; until then `count` parts were last time's.
+    const last = this.lastResult((e as MemoNode).fixedId);
+    const lastOps = last === null ? null : (last.ops as Array<Relation | EventSet>);
+    const lastValue = last?.value;
+    let parts: Array<Relation | EventSet> | null = null;
+    let count = 0;
     let empty = false;
     // Fixed for the combination: every operand is, or one is and is empty.
     let allFixed = true;
@@ -1633,7 +1650,16 @@ export class Evaluator implements PrimContext, BoundHost {
           continue;
         }
         if (ks === 'unv') continue;
-        parts.push(this.asEvents(sv, a.loc));
+        const filter = this.asEvents(sv, a.loc);
+        if (parts === null) {
+          if (lastOps !== null && lastOps[count] === filter) {
+            count++;
+            continue;
+          }
+          parts = lastOps === null ? [] : lastOps.slice(0, count);
+        }
+        parts.push(filter);
+        count++;
         continue;
       }
       const v = this.ev(a, f);
@@ -1645,20 +1671,34 @@ export class Evaluator implements PrimContext, BoundHost {
         empty = true;
         continue;
       }
-      if (v instanceof Relation) parts.push(v);
-      else if (k === 'unv') parts.push(this.unv());
-      else if (k === 'pair') parts.push(this.asRel(v, loc));
+      let part: Relation;
+      if (v instanceof Relation) part = v;
+      else if (k === 'unv') part = this.unv();
+      else if (k === 'pair') part = this.asRel(v, loc);
       else
         throw new CatError(
           `type relation expected, ${typeName(v)} found`,
           a.t === 'input' || a.t === 'op1' ? a.loc : loc,
         );
+      if (parts === null) {
+        if (lastOps !== null && lastOps[count] === part) {
+          count++;
+          continue;
+        }
+        parts = lastOps === null ? [] : lastOps.slice(0, count);
+      }
+      parts.push(part);
+      count++;
     }
     this.fixed = allFixed || (nothing && args.every(determined));
     if (empty) return EMPTY;
     if (nothing) return Relation.knownEmptyOf(this.n);
-    const id = (e as MemoNode).fixedId;
-    return this.lastOfAll(id, parts) ?? this.remember(id, parts, this.composeAgain(id, parts));
+    if (parts === null) {
+      // Every part was last time's: the last value, if there were as many parts.
+      if (count > 0 && count === lastOps!.length) return lastValue!;
+      parts = lastOps === null ? [] : lastOps.slice(0, count);
+    }
+    return this.remember(last, parts, this.composeAgain(last, parts));
   }
 
   /**
@@ -1668,9 +1708,8 @@ export class Evaluator implements PrimContext, BoundHost {
    * time or made now, is composed with the parts before (composition is associative,
    * and a filter is the identity on its set).
    */
-  private composeAgain(id: number | undefined, parts: Array<Relation | EventSet>): Relation {
-    const known = id === undefined || this.results === null ? undefined : this.results[id];
-    if (known === undefined) return this.compose(parts);
+  private composeAgain(known: NodeResult | null, parts: Array<Relation | EventSet>): Relation {
+    if (known === null || known.ops.length === 0) return this.compose(parts);
     const last = known.ops;
     // The last position whose part differs from last time's (all of them, when the
     // number of parts differs).
@@ -2017,7 +2056,7 @@ interface SharedMemos {
   verdicts: Map<CIns, { value: V; holds: boolean }>;
 }
 
-/** What a node made last, of which operands (see Evaluator.lastOf). */
+/** What a node made last, of which operands (see Evaluator.lastResult). */
 interface NodeResult {
   ops: V[];
   value: V;
@@ -2025,6 +2064,9 @@ interface NodeResult {
   tail: Relation | null;
   tailFrom: number;
 }
+
+/** The operands of a node that made nothing yet (see Evaluator.lastResult). */
+const NO_OPERANDS: V[] = [];
 
 const watchedByProgram = new WeakMap<CompiledProgram, Uint8Array>();
 

@@ -232,10 +232,14 @@ const LARGE_MS = 3000;
 /** Answers at a depth before its record decides whether it is worth asking there. */
 const FIRST_ANSWERS = 2;
 /**
- * One in this many partial choices is asked about at a depth found not worth it, to
- * notice a change. Where no answer ever rejects (the RCU family: every candidate
- * allowed), these answers are pure cost: one in 16 made RCU-19 take 40.0 s of CPU
- * instead of 27.7 s; one in 256, 25.8 s.
+ * At a depth found not worth asking, a partial choice is still asked about now and then,
+ * to notice a change: first after this many passed, then after twice as many as the last
+ * time, until an answer rejects again. Where no answer ever rejects (the RCU family: every
+ * candidate allowed), these answers are pure cost: one in 16 made RCU-19 take 40.0 s of
+ * CPU instead of 27.7 s; one in 256, 25.8 s; one in 256 still cost RCU-19 533 answers
+ * (1.3 s of 17.6 s CPU) in session 9, hence the growing interval: the answers at a depth
+ * grow with the logarithm of its choices, and a change is still noticed before the
+ * choices passed since the last answer have doubled.
  */
 const ASK_EVERY = 256;
 /**
@@ -254,7 +258,7 @@ const NEWEST = 0.1;
  * to take LARGE_MS or more, and while the answers at that depth have been
  * worth their cost: the share of rejections times the candidates below times what a
  * candidate costs (its enumeration and model, measured) at least WORTH times what an
- * answer costs there (measured). Else once in ASK_EVERY times, to notice a change. Times are of
+ * answer costs there (measured). Else now and then (ASK_EVERY), to notice a change. Times are of
  * limitClock (CPU time on the main thread, elapsed time in a worker): which choices are
  * asked about, and so which subtrees are skipped, differ between runs; the answer never
  * does, as only subtrees the model rejects entirely are skipped.
@@ -267,8 +271,10 @@ export class PartialPolicy {
   /** Moving averages, by depth: the share of rejections, an answer's cost (ms). */
   private rejectedShare: number[] = [];
   private answerCost: number[] = [];
-  /** Times not asked at a depth found not worth it. */
+  /** Times not asked at a depth found not worth it, since it was last asked there so. */
   private passed: number[] = [];
+  /** By depth: how many are passed before the next answer (see ASK_EVERY). */
+  private interval: number[] = [];
   /**
    * Moving average of a candidate's cost (ms): the enumeration's time between visits (its
    * share of its combination's setup included, answers excluded) over the candidates.
@@ -293,6 +299,7 @@ export class PartialPolicy {
     this.rejectedShare = new Array<number>(m + 1).fill(0);
     this.answerCost = new Array<number>(m + 1).fill(0);
     this.passed = new Array<number>(m + 1).fill(0);
+    this.interval = new Array<number>(m + 1).fill(ASK_EVERY);
   }
 
   worthAsking(chosen: number): boolean {
@@ -306,11 +313,15 @@ export class PartialPolicy {
     if (this.asked[chosen] < FIRST_ANSWERS) return true;
     const saves = this.rejectedShare[chosen] * below * this.candidateCost;
     if (saves >= WORTH * this.answerCost[chosen]) return true;
-    return ++this.passed[chosen] % ASK_EVERY === 0;
+    if (++this.passed[chosen] < this.interval[chosen]) return false;
+    this.passed[chosen] = 0;
+    this.interval[chosen] *= 2;
+    return true;
   }
 
   answered(chosen: number, rejected: boolean, ms: number): void {
     const first = this.asked[chosen]++ === 0;
+    if (rejected) this.interval[chosen] = ASK_EVERY;
     const share = rejected ? 1 : 0;
     this.rejectedShare[chosen] = first
       ? share

@@ -517,6 +517,13 @@ export class Relation {
     return this.stride <= 2 ? this.closureByFrontiers() : this.closureByWarshall();
   }
 
+  /*
+   * Both closures copy the words only when a row first gains a pair: a relation that is
+   * transitive already is its own closure, and is returned itself (relations are never
+   * changed once made; star copies). Models close orders that often are: lock.cat's
+   * `(co | critical | critical^-1 ; co)+` once per coherence order.
+   */
+
   /**
    * Transitive closure, row by row: a row's successors are a frontier, and each event
    * taken from it adds its row's new bits to the row (and to the frontier, unless its
@@ -526,7 +533,7 @@ export class Relation {
   private closureByFrontiers(): Relation {
     const n = this.n,
       s = this.stride;
-    const r = copyWords(this.words);
+    let r = this.words; // copied at the first pair added
     const frontier = scratchInts(s, 0);
     for (let i = 0; i < n; i++) {
       const io = i * s;
@@ -554,6 +561,7 @@ export class Relation {
         for (let q = 0; q < s; q++) {
           const added = r[jo + q] & ~r[io + q];
           if (added !== 0) {
+            if (r === this.words) r = copyWords(r);
             r[io + q] |= added;
             if (!closed) {
               frontier[q] |= added;
@@ -563,7 +571,7 @@ export class Relation {
         }
       }
     }
-    return new Relation(n, r);
+    return r === this.words ? this : new Relation(n, r);
   }
 
   /**
@@ -575,7 +583,7 @@ export class Relation {
   private closureByWarshall(): Relation {
     const n = this.n,
       s = this.stride;
-    const r = copyWords(this.words);
+    let r = this.words; // copied at the first pair added
     const sources = scratchInts(n, 0);
     let count = 0;
     for (let i = 0; i < n; i++) {
@@ -596,14 +604,20 @@ export class Relation {
       for (let d = 0; d < count; d++) {
         const io = sources[d] * s;
         if ((r[io + kw] & kb) !== 0) {
-          for (let q = 0; q < s; q++) r[io + q] |= r[ko + q];
+          for (let q = 0; q < s; q++) {
+            const added = r[ko + q] & ~r[io + q];
+            if (added === 0) continue;
+            if (r === this.words) r = copyWords(r);
+            r[io + q] |= added;
+          }
         }
       }
     }
-    return new Relation(n, r);
+    return r === this.words ? this : new Relation(n, r);
   }
   star(): Relation {
-    const r = this.plus();
+    const closed = this.plus();
+    const r = closed === this ? this.clone() : closed;
     for (let i = 0; i < this.n; i++) r.add(i, i);
     return r;
   }

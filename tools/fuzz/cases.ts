@@ -17,6 +17,7 @@ import type { TaskOutcome } from '../../src/batch/protocol.js';
 import { formatHerdReport, formatUnrollWarning } from '../../src/report/herd-text.js';
 import { comparableLines } from '../conformance.js';
 import { COHERENCE_SHAPE, generateBpfTest, generateCTest } from './generate.js';
+import { generateCatModel } from './catgen.js';
 import { mutate, Rng, type Dialect } from './mutate.js';
 
 /** A model that can be mutated: a folder copied into each case, one file of it mutated. */
@@ -153,7 +154,7 @@ export function collectSeeds(repoRoot: string, corpus: string): Seeds {
   };
 }
 
-export type CaseKind = 'C' | 'BPF' | 'asm' | 'model' | 'kernel';
+export type CaseKind = 'C' | 'BPF' | 'asm' | 'model' | 'kernel' | 'cat';
 
 export interface FuzzCase {
   index: number;
@@ -188,6 +189,14 @@ export interface CaseMix {
    * not: 0.
    */
   kernelShare?: number;
+  /**
+   * Cases (drawn after the kernel-files draw, before the others) running a C test under a
+   * random cat model made by catgen.ts (`-model`, Ordo's cos-opt.cat found in its library):
+   * the interpreter's constructs in many combinations, and the errors of the few models
+   * holding a mistake. Half the tests generated (coherence shape), else the longer of two
+   * corpus C seeds: 0.
+   */
+  catShare?: number;
 }
 
 /**
@@ -221,6 +230,7 @@ export function makeCase(
   const modelShare = mix.modelShare ?? 0.35;
   const generatedShare = mix.generatedShare ?? 0;
   const kernelShare = mix.kernelShare ?? 0;
+  const catShare = mix.catShare ?? 0;
   const rng = caseRng(seed, index);
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'test.litmus');
@@ -257,6 +267,24 @@ export function makeCase(
       file,
       opts,
       description: `kernel files, C test: ${applied.join(', ')}`,
+    };
+  }
+  if (catShare > 0 && rng.chance(catShare)) {
+    const model = join(dir, 'model.cat');
+    writeFileSync(model, generateCatModel(rng, `fuzz-${seed}-${index}`));
+    const made = rng.chance(0.5);
+    // Generated in the coherence shape: many writes per location, so cos-opt.cat's fork
+    // of coherence orders has many alternatives, and values kept across them are read.
+    const text = made
+      ? generateCTest(rng, `gen-${seed}-${index}`, COHERENCE_SHAPE)
+      : longerOf(rng, seeds.c);
+    writeFileSync(file, text);
+    return {
+      index,
+      kind: 'cat',
+      file,
+      opts: { timeout, model },
+      description: `random cat model, ${made ? 'generated' : 'corpus'} C test`,
     };
   }
   // The roll picks the kind: a mutated model in its top modelShare, else a mutated test
@@ -330,6 +358,7 @@ export type FuzzClass =
   | 'deciding checks changed the answer'
   | 'shortcuts together changed the answer'
   | "herd's library changed the answer"
+  | "Ordo's LKMM differs from the kernel's files"
   | 'builds differ';
 
 export const BAD_CLASSES: readonly FuzzClass[] = [
@@ -342,6 +371,7 @@ export const BAD_CLASSES: readonly FuzzClass[] = [
   'deciding checks changed the answer',
   'shortcuts together changed the answer',
   "herd's library changed the answer",
+  "Ordo's LKMM differs from the kernel's files",
   'builds differ',
 ];
 
@@ -536,6 +566,31 @@ export function libraryDifference(
   if (inCross(h) && inCross(r)) return undefined;
   const detail = answerDifference(h, r, "herd's library", "Ordo's library");
   return detail === undefined ? undefined : { cls: "herd's library changed the answer", detail };
+}
+
+/**
+ * A kernel-files case's options for Ordo's own LKMM (models/lkmm, what a user gets
+ * without -conf): the same limits, no configuration, no -I folder. The kernel's files
+ * are the reference: herd7's recorded answers on the corpus are made with them.
+ */
+export function withOrdoModel(opts: RunOptions): RunOptions {
+  return { timeout: opts.timeout };
+}
+
+/**
+ * How the answer of Ordo's own LKMM differs from the kernel files' on the same test, or
+ * undefined when they agree: states, verdict, counts, flags and condition as the report
+ * shows them, or the error (a test both refuse is refused by the front-end, in the same
+ * words; runs stopped by a limit are not compared).
+ */
+export function ordoModelDifference(
+  ordo: TaskOutcome,
+  kernel: TaskOutcome,
+): { cls: FuzzClass; detail: string } | undefined {
+  const detail = answerDifference(ordo, kernel, "Ordo's LKMM", 'kernel files');
+  return detail === undefined
+    ? undefined
+    : { cls: "Ordo's LKMM differs from the kernel's files", detail };
 }
 
 /**

@@ -23,7 +23,9 @@ import {
   DIFFERENTIAL_VARIANTS,
   libraryDifference,
   makeCase,
+  ordoModelDifference,
   withHerdLibrary,
+  withOrdoModel,
   type FuzzCase,
   type FuzzClass,
 } from './cases.js';
@@ -49,6 +51,8 @@ export interface FuzzOptions {
   differential?: boolean;
   /** `--kernel-share P`: the share of kernel-files cases (CaseMix.kernelShare). */
   kernelShare?: number;
+  /** `--cat-share P`: the share of cases under a random cat model (CaseMix.catShare). */
+  catShare?: number;
   /** The module the workers run cases with (WorkerPool's runnerModule; for tests). */
   runnerModule?: string;
   /**
@@ -111,6 +115,9 @@ export function parseOptions(args: string[]): FuzzOptions {
         break;
       case '--kernel-share':
         o.kernelShare = num;
+        break;
+      case '--cat-share':
+        o.catShare = num;
         break;
       case '--against':
         o.against = value;
@@ -177,7 +184,7 @@ export async function fuzz(o: FuzzOptions, log: (s: string) => void): Promise<Fu
     cpSync(join(work, String(c.index)), dest, { recursive: true });
     writeFileSync(
       join(dest, 'CASE.txt'),
-      `class: ${cls}\nseed: ${o.seed}\ncase: ${c.index} (reproduce: npm run fuzz -- --seed ${o.seed} --only ${c.index}${o.differential ? ' --differential' : ''}${o.kernelShare !== undefined ? ` --kernel-share ${o.kernelShare}` : ''}${o.against !== undefined ? ` --against ${o.against}` : ''})\n` +
+      `class: ${cls}\nseed: ${o.seed}\ncase: ${c.index} (reproduce: npm run fuzz -- --seed ${o.seed} --only ${c.index}${o.differential ? ' --differential' : ''}${o.kernelShare !== undefined ? ` --kernel-share ${o.kernelShare}` : ''}${o.catShare !== undefined ? ` --cat-share ${o.catShare}` : ''}${o.against !== undefined ? ` --against ${o.against}` : ''})\n` +
         `mutations: ${c.description}\ncommand: ordo ${cliArgs(c).join(' ')}\n${detail}\n`,
     );
     log(`fuzz: ${cls}: case ${c.index} (${c.description}): ${detail.split('\n')[0]}\n`);
@@ -187,6 +194,7 @@ export async function fuzz(o: FuzzOptions, log: (s: string) => void): Promise<Fu
     const mix = {
       ...(o.differential ? DIFFERENTIAL_MIX : {}),
       ...(o.kernelShare !== undefined ? { kernelShare: o.kernelShare } : {}),
+      ...(o.catShare !== undefined ? { catShare: o.catShare } : {}),
     };
     const c = makeCase(seeds, o.seed, index, join(work, String(index)), o.timeout, mix);
     const opts = o.differential ? { ...c.opts, ...DIFFERENTIAL_REFERENCE } : c.opts;
@@ -211,6 +219,16 @@ export async function fuzz(o: FuzzOptions, log: (s: string) => void): Promise<Fu
           cls = bad;
           detail = variants.find((x) => classifyOutcome(x) === bad)?.error ?? '';
         }
+      }
+    }
+    if (c.kind === 'kernel' && !BAD_CLASSES.includes(cls)) {
+      // The test under Ordo's own LKMM too: its answer must be the kernel files'.
+      const own = await pool.run({ id: index, file: c.file, opts: withOrdoModel(c.opts) });
+      const difference = ordoModelDifference(own, outcome);
+      if (difference !== undefined) ({ cls, detail } = difference);
+      else if (BAD_CLASSES.includes(classifyOutcome(own))) {
+        cls = classifyOutcome(own);
+        detail = own.error ?? '';
       }
     }
     if (other && !BAD_CLASSES.includes(cls)) {
