@@ -134,3 +134,17 @@ test('after a fork, a union or sequence whose first operands only are unchanged 
   assert.deepEqual(forked, alone);
   assert.notDeepEqual(alone[0], alone[1], 'the values tell the paths apart');
 });
+
+test('a union meeting an empty relation not marked so marks it, and copies nothing', () => {
+  // `addr` (none here) and `data` are given unmarked (test/support/cat-models.ts): the
+  // union is rf itself, and the empty operands are known empty from then on.
+  const m = loadSource('"t"\nlet u = addr | rf | data\nlet w = rf | addr\n');
+  const input = mkInput(threeEvents, [[1, 2]]);
+  const addr = input.relations.get('addr')!;
+  const data = input.relations.get('data')!;
+  assert.ok(!addr.knownEmpty && !data.knownEmpty);
+  const [out] = evaluateModel(m, input, { capture: ['u', 'w'] });
+  assert.equal(out.values!.get('u'), input.relations.get('rf'));
+  assert.equal(out.values!.get('w'), input.relations.get('rf'));
+  assert.ok(addr.knownEmpty && data.knownEmpty);
+});

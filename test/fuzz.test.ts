@@ -40,7 +40,12 @@ import {
   type RunOptions,
   type TestResult,
 } from '../src/api/run.js';
-import { COHERENCE_SHAPE, generateBpfTest, generateCTest } from '../tools/fuzz/generate.js';
+import {
+  COHERENCE_SHAPE,
+  generateBpfTest,
+  generateCTest,
+  RCU_SHAPE,
+} from '../tools/fuzz/generate.js';
 import { generateCatModel } from '../tools/fuzz/catgen.js';
 import { parseCLitmus } from '../src/frontend/c/index.js';
 import {
@@ -641,7 +646,7 @@ test('--differential draws generated C and BPF tests, alone and under mutated mo
   assert.ok((kinds.get('model') ?? 0) > 150, JSON.stringify([...kinds]));
 });
 
-test('--differential draws C tests under the kernel files, mostly in the coherence shape', () => {
+test('--differential draws C tests under the kernel files, mostly generated in the coherence or RCU shape', () => {
   const seeds = collectSeeds(repoRoot, corpusPath());
   const dir = mkdtempSync(join(tmpdir(), 'ordo-fuzz-kernel-'));
   const kinds = new Map<string, number>();
@@ -660,7 +665,10 @@ test('--differential draws C tests under the kernel files, mostly in the coheren
   const count = (k: string) => kinds.get(k) ?? 0;
   const all = [...kinds.values()].reduce((a, b) => a + b, 0);
   assert.ok(all > 40 && all < 80, `${all} kernel cases of 200: ${JSON.stringify([...kinds])}`);
-  assert.ok(count('kernel files, generated C test (coherence shape)') > all / 2);
+  const [coherence, rcu] = ['coherence', 'RCU'].map((shape) =>
+    count(`kernel files, generated C test (${shape} shape)`),
+  );
+  assert.ok(coherence > all / 3 && rcu > all / 8 && rcu < coherence, JSON.stringify([...kinds]));
   assert.ok(count('kernel files, C test unmutated') > 3, JSON.stringify([...kinds]));
   assert.ok(count('kernel files, C test') > 3, JSON.stringify([...kinds]));
   // A run that does not ask for them draws none, and --kernel-share asks for them.
@@ -1070,4 +1078,31 @@ test('--cat-share draws cases under random cat models, and a run without it draw
   assert.ok(cats > 10 && cats < 30, JSON.stringify([...kinds]));
   for (let index = 0; index < 40; index++)
     assert.notEqual(makeCase(seeds, 12, index, join(dir, `p${index}`), 1).kind, 'cat');
+});
+
+test('RCU-shaped C tests have RCU and SRCU readers and updaters, and both models agree on them', () => {
+  const kernel = {
+    conf: corpusPath('models', 'lkmm', 'linux-kernel.cfg'),
+    includeDirs: [corpusPath('models', 'lkmm')],
+  };
+  const texts = Array.from({ length: 24 }, (_, i) =>
+    generateCTest(new Rng(1000 + i), `rcu-${i}`, RCU_SHAPE),
+  );
+  assert.equal(generateCTest(new Rng(1000), 'rcu-0', RCU_SHAPE), texts[0]);
+  const all = texts.join('\n');
+  for (const call of ['rcu_read_lock();', 'synchronize_rcu();', 'synchronize_srcu(ssp);'])
+    assert.ok(all.includes(call), call);
+  assert.match(all, /\tr(\d+) = srcu_read_lock\(ssp\);\n[^]*?\tsrcu_read_unlock\(ssp, r\1\);/);
+  assert.match(all, /^P0\([^)]*struct srcu_struct \*ssp\)$/m);
+  assert.doesNotMatch(all, /spin_/);
+  // The same answer under Ordo's own LKMM and the kernel's files, for tests of each kind.
+  for (const [i, text] of texts.slice(0, 8).entries()) {
+    const theirs = runTestText(`rcu-${i}.litmus`, text, kernel);
+    const ours = runTestText(`rcu-${i}.litmus`, text, {});
+    assert.deepEqual(
+      [ours.states, ours.positive, ours.negative, ours.flags],
+      [theirs.states, theirs.positive, theirs.negative, theirs.flags],
+      text,
+    );
+  }
 });

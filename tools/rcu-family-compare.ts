@@ -6,21 +6,25 @@
 // would show first.
 //
 //   node dist/tools/rcu-family-compare.js [--sizes 3-12] [--random K --seed S --longest L]
-//                                         [--shapes RRG,SSY,...] [--timeout SECONDS]
-//                                         [--out DIR]
+//                                         [--letters RGSY] [--shapes RRG,SSY,...]
+//                                         [--against BUILD] [--timeout SECONDS] [--out DIR]
 //
 // --sizes: the default member of each size (defaultShape); --random K: K more words over
-// R, G, S, Y (RCU and SRCU readers and updaters) of 3 to L letters (default 7), drawn from
-// seed S; --shapes: words given. Each run is stopped after --timeout CPU seconds (default
-// 120; a stopped run is reported, not compared). Prints one line per shape, the CPU
-// seconds of each model; a test whose reports differ is written to --out (default
-// rcu-compare-failures) with both reports, and the exit status is 1.
+// --letters (default RGSY: RCU and SRCU readers and updaters; M, P, U add membarrier
+// updaters, O a thread with no marker) of 3 to L letters (default 7), drawn from seed S; --shapes: words given.
+// --against BUILD: Ordo's LKMM is also run by another built checkout (its own model
+// files) and must answer the same: the reference for the membarrier letters, which the
+// kernel's files do not know (their shapes are not run under the kernel's files). Each
+// run is stopped after --timeout CPU seconds (default 120; a stopped run is reported, not
+// compared). Prints one line per shape, the CPU seconds of each run; a test whose reports
+// differ is written to --out (default rcu-compare-failures) with the reports, and the exit
+// status is 1.
 
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { runTest, type RunOptions } from '../src/api/run.js';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { runTest, type RunOptions, type TestResult } from '../src/api/run.js';
 import { OrdoError } from '../src/diagnostics.js';
 import { formatHerdReport, formatUnrollWarning } from '../src/report/herd-text.js';
 import { kernelOptions } from '../test/support/corpus.js';
@@ -34,9 +38,15 @@ export interface CompareOptions {
   seed: number;
   longest: number;
   shapes: string[];
+  /** The letters of the random words. */
+  letters: string;
+  /** Another built checkout whose Ordo's LKMM must answer the same. */
+  against?: string;
   timeout: number;
   out: string;
 }
+
+type Run = (file: string, opts: RunOptions) => TestResult;
 
 /** One model's answer: its report's comparable lines, an error, or the limit that stopped it. */
 export interface ModelAnswer {
@@ -48,15 +58,15 @@ export interface ModelAnswer {
   states?: number;
 }
 
-/** Run `file` with `opts`, measuring this process's CPU time (user + system). */
-export function answerOf(file: string, opts: RunOptions): ModelAnswer {
+/** Run `file` with `opts` (by `run`), measuring this process's CPU time (user + system). */
+export function answerOf(file: string, opts: RunOptions, run: Run = runTest): ModelAnswer {
   const before = process.cpuUsage();
   const cpu = () => {
     const used = process.cpuUsage(before);
     return (used.user + used.system) / 1e6;
   };
   try {
-    const r = runTest(file, opts);
+    const r = run(file, opts);
     if (r.limit) return { lines: [], limit: r.limit, cpuSeconds: cpu() };
     return {
       lines: comparableLines(formatHerdReport(r) + formatUnrollWarning(r)),
@@ -65,8 +75,10 @@ export function answerOf(file: string, opts: RunOptions): ModelAnswer {
       states: r.states.length,
     };
   } catch (err) {
-    // An internal error is a difference as well, when the other model runs the test.
-    const message = err instanceof OrdoError ? err.message : `internal error: ${String(err)}`;
+    // An internal error is a difference as well, when the other model runs the test. (An
+    // OrdoError of another build is another class: told by its name.)
+    const ordo = err instanceof OrdoError || (err instanceof Error && 'where' in err);
+    const message = ordo ? (err as Error).message : `internal error: ${String(err)}`;
     return { lines: [], error: message, cpuSeconds: cpu() };
   }
 }
@@ -75,18 +87,27 @@ export function answerOf(file: string, opts: RunOptions): ModelAnswer {
  * How Ordo's answer differs from the kernel files' (the first differing line, or the
  * errors), or undefined when they agree or either run was stopped by a limit.
  */
-export function modelDifference(ordo: ModelAnswer, kernel: ModelAnswer): string | undefined {
+export function modelDifference(
+  ordo: ModelAnswer,
+  kernel: ModelAnswer,
+  [l, r] = ["Ordo's LKMM", 'kernel files'],
+): string | undefined {
   if (ordo.limit !== undefined || kernel.limit !== undefined) return undefined;
   if (ordo.error !== undefined || kernel.error !== undefined)
     return ordo.error === kernel.error
       ? undefined
-      : `error differs: Ordo's LKMM ${ordo.error ?? '(none)'}; kernel files ${kernel.error ?? '(none)'}`;
+      : `error differs: ${l} ${ordo.error ?? '(none)'}; ${r} ${kernel.error ?? '(none)'}`;
   const lines = Math.max(ordo.lines.length, kernel.lines.length);
   for (let i = 0; i < lines; i++) {
     const [a, b] = [ordo.lines[i] ?? '(none)', kernel.lines[i] ?? '(none)'];
-    if (a !== b) return `report differs: Ordo's LKMM ${a}; kernel files ${b}`;
+    if (a !== b) return `report differs: ${l} ${a}; ${r} ${b}`;
   }
   return undefined;
+}
+
+/** Shapes the kernel's files cannot run: they hold a membarrier letter. */
+export function ordoOnly(shape: string): boolean {
+  return /[MPU]/.test(shape);
 }
 
 /** The shapes to run: the default member of each size, the words given, random words. */
@@ -94,7 +115,7 @@ export function shapesOf(o: CompareOptions): string[] {
   const rng = new Rng(o.seed);
   const random = Array.from({ length: o.random }, () => {
     const length = 3 + rng.below(Math.max(1, o.longest - 2));
-    return Array.from({ length }, () => rng.pick(['R', 'G', 'S', 'Y'])).join('');
+    return Array.from({ length }, () => rng.pick([...o.letters])).join('');
   });
   return [...new Set([...o.sizes.map(defaultShape), ...o.shapes, ...random])];
 }
@@ -106,6 +127,7 @@ function parseOptions(args: string[]): CompareOptions {
     seed: 1,
     longest: 7,
     shapes: [],
+    letters: 'RGSY',
     timeout: 120,
     out: 'rcu-compare-failures',
   };
@@ -140,6 +162,15 @@ function parseOptions(args: string[]): CompareOptions {
       case '--timeout':
         o.timeout = number();
         break;
+      case '--letters':
+        if (!/^[RGSYMPUO]+$/.test(value)) throw new Error(`--letters takes letters of RGSYMPUO`);
+        o.letters = value;
+        break;
+      case '--against':
+        if (!existsSync(join(value, 'dist', 'src', 'api', 'run.js')))
+          throw new Error(`--against: no built checkout at ${value}`);
+        o.against = value;
+        break;
       case '--out':
         o.out = value;
         break;
@@ -151,13 +182,18 @@ function parseOptions(args: string[]): CompareOptions {
   return o;
 }
 
-function main(): number {
+async function main(): Promise<number> {
   let o: CompareOptions;
   let shapes: string[];
+  let other: Run | undefined;
   try {
     o = parseOptions(process.argv.slice(2));
     shapes = shapesOf(o);
     shapes.forEach(rcuCycleTest);
+    if (o.against !== undefined) {
+      const api = pathToFileURL(join(resolve(o.against), 'dist', 'src', 'api', 'run.js')).href;
+      other = ((await import(api)) as { runTest: Run }).runTest;
+    }
   } catch (err) {
     process.stderr.write(`rcu-family-compare: ${(err as Error).message}\n`);
     return 2;
@@ -166,35 +202,45 @@ function main(): number {
   const kernel: RunOptions = { ...kernelOptions(), timeout: o.timeout };
   const own: RunOptions = { timeout: o.timeout };
   let [same, differ, stopped] = [0, 0, 0];
-  const total = { ordo: 0, kernel: 0 };
+  const total = { ordo: 0, kernel: 0, other: 0 };
+  const seconds = (a: ModelAnswer | undefined) => (a ? a.cpuSeconds.toFixed(2) : '-').padStart(7);
   try {
     for (const shape of shapes) {
       const text = rcuCycleTest(shape);
       const file = join(dir, `${shape}.litmus`);
       writeFileSync(file, text);
-      const k = answerOf(file, kernel);
       const m = answerOf(file, own);
-      total.kernel += k.cpuSeconds;
+      const k = ordoOnly(shape) ? undefined : answerOf(file, kernel);
+      const t = other ? answerOf(file, own, other) : undefined;
       total.ordo += m.cpuSeconds;
-      const difference = modelDifference(m, k);
+      total.kernel += k?.cpuSeconds ?? 0;
+      total.other += t?.cpuSeconds ?? 0;
+      const differences = [
+        k && modelDifference(m, k),
+        t && modelDifference(m, t, ["Ordo's LKMM", "the other build's"]),
+      ].filter((d): d is string => d !== undefined);
+      const limited = [m, k, t].some((a) => a?.limit !== undefined);
       const what =
-        difference !== undefined
+        differences.length > 0
           ? 'DIFFERS'
-          : k.limit !== undefined || m.limit !== undefined
-            ? `stopped (${m.limit !== undefined ? "Ordo's LKMM" : 'kernel files'})`
-            : (k.error ?? `${k.observation} ${k.states} states`);
+          : limited
+            ? 'stopped by a limit'
+            : (m.error ?? `${m.observation} ${m.states} states`);
       process.stdout.write(
-        `${shape.padEnd(14)} kernel ${k.cpuSeconds.toFixed(2).padStart(7)} s  ordo ${m.cpuSeconds.toFixed(2).padStart(7)} s  ${what}\n`,
+        `${shape.padEnd(14)} kernel ${seconds(k)} s  ordo ${seconds(m)} s` +
+          `${other ? `  other ${seconds(t)} s` : ''}  ${what}\n`,
       );
-      if (difference !== undefined) {
+      if (differences.length > 0) {
         differ++;
         const dest = join(o.out, shape);
         mkdirSync(dest, { recursive: true });
         writeFileSync(join(dest, 'test.litmus'), text);
-        writeFileSync(join(dest, 'ordo.txt'), (m.error ?? '') + m.lines.join('\n') + '\n');
-        writeFileSync(join(dest, 'kernel.txt'), (k.error ?? '') + k.lines.join('\n') + '\n');
-        process.stdout.write(`  ${difference}\n  saved in ${dest}/\n`);
-      } else if (k.limit !== undefined || m.limit !== undefined) stopped++;
+        const report = (a: ModelAnswer) => (a.error ?? '') + a.lines.join('\n') + '\n';
+        writeFileSync(join(dest, 'ordo.txt'), report(m));
+        if (k) writeFileSync(join(dest, 'kernel.txt'), report(k));
+        if (t) writeFileSync(join(dest, 'other.txt'), report(t));
+        process.stdout.write(`  ${differences.join('\n  ')}\n  saved in ${dest}/\n`);
+      } else if (limited) stopped++;
       else same++;
     }
   } finally {
@@ -202,10 +248,11 @@ function main(): number {
   }
   process.stdout.write(
     `rcu-family-compare: ${shapes.length} shapes (seed ${o.seed}): ${same} same, ${differ} differ, ` +
-      `${stopped} stopped; CPU kernel files ${total.kernel.toFixed(1)} s, Ordo's LKMM ${total.ordo.toFixed(1)} s\n`,
+      `${stopped} stopped; CPU kernel files ${total.kernel.toFixed(1)} s, Ordo's LKMM ` +
+      `${total.ordo.toFixed(1)} s${other ? `, other build ${total.other.toFixed(1)} s` : ''}\n`,
   );
   return differ > 0 ? 1 : 0;
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url))
-  process.exitCode = main();
+  process.exitCode = await main();

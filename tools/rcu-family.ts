@@ -7,7 +7,11 @@
 // makes it the benchmark for the enumerator. Two more letters give SRCU's members: an
 // SRCU reader (`S`, srcu_read_lock/unlock on one srcu_struct) and an SRCU updater (`Y`,
 // synchronize_srcu on it): shapes mixing them reach the model's SRCU rules and the way
-// it counts grace periods against critical sections of both kinds.
+// it counts grace periods against critical sections of both kinds. Three more are
+// updaters of Ordo's own LKMM only (sys_membarrier(), which the kernel's files do not
+// know): `M` smp_memb(), `P` membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED) after the
+// thread's own registration, `U` the same call unregistered (flagged). `O` is a thread
+// with neither (its read and write in program order only): smp_memb() waits for it.
 //
 //   node dist/tools/rcu-family.js 10            > C-RW-R+RW-R+RW-G+...litmus (RRGGGGRRRR)
 //   node dist/tools/rcu-family.js RRGGGGRRRRRR  (an explicit shape)
@@ -25,10 +29,20 @@ export function defaultShape(processes: number): string {
   return 'R'.repeat(leading) + 'G'.repeat(updaters) + 'R'.repeat(processes - leading - updaters);
 }
 
+/** What an updater does between its read and its write, by letter (Y: on its srcu_struct). */
+const UPDATES: Record<string, string> = {
+  G: '\tsynchronize_rcu();',
+  M: '\tsmp_memb();',
+  P: '\tmembarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED);',
+  U: '\tmembarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED);',
+};
+
 /** The litmus test (C, LKMM) for a shape such as "RRGGGGRRRR" (or with S and Y: SRCU). */
 export function rcuCycleTest(shape: string): string {
-  if (!/^[RGSY]{2,}$/.test(shape))
-    throw new Error(`shape "${shape}" is not a word of R and G (RCU), S and Y (SRCU)`);
+  if (!/^[RGSYMPUO]{2,}$/.test(shape))
+    throw new Error(
+      `shape "${shape}" is not a word of R and G (RCU), S and Y (SRCU), M, P and U (membarrier), O`,
+    );
   const n = shape.length;
   const name = 'C-' + [...shape].map((k) => `RW-${k}`).join('+');
   const lines: string[] = [`C ${name}`, '', '{', '}', ''];
@@ -41,14 +55,14 @@ export function rcuCycleTest(shape: string): string {
     lines.push(`P${i}(${params})`, '{', '\tint r1;', ...(kind === 'S' ? ['\tint r0;'] : []), '');
     const body = [`\tr1 = READ_ONCE(*${from});`, `\tWRITE_ONCE(*${to}, 1);`];
     if (kind === 'R') lines.push('\trcu_read_lock();', ...body, '\trcu_read_unlock();');
+    else if (kind === 'O') lines.push(...body);
     else if (kind === 'S')
       lines.push('\tr0 = srcu_read_lock(ssp);', ...body, '\tsrcu_read_unlock(ssp, r0);');
-    else
-      lines.push(
-        body[0]!,
-        kind === 'G' ? '\tsynchronize_rcu();' : '\tsynchronize_srcu(ssp);',
-        body[1]!,
-      );
+    else {
+      // P registers first, in its own thread (a registration program-order before the call).
+      if (kind === 'P') lines.push('\tmembarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED);');
+      lines.push(body[0]!, UPDATES[kind] ?? '\tsynchronize_srcu(ssp);', body[1]!);
+    }
     lines.push('}', '');
   }
   const cycle = [...shape].map((_, i) => `${i}:r1=1`).join(' /\\ ');

@@ -96,6 +96,23 @@ const LET_FIXED_BITS = 30;
 
 /** The nodes whose values are never judged fixed for a combination (see evNode). */
 type OtherExp = Extract<RExp, { t: 'fun' | 'letrec' | 'match' | 'matchset' | 'try' | 'if' }>;
+/** The nodes evaluated by Evaluator.evNode, not compiled to code of their own. */
+type InterpretedExp =
+  | OtherExp
+  | Extract<RExp, { t: 'set' | 'tuple' | 'app' | 'let' }>
+  | { t: 'add'; l: RExp; r: RExp; loc: Location };
+
+/** A node's code: its value in a frame, computed by the evaluator given (see compileExp). */
+type Code = (ev: Evaluator, f: Frame | null) => V;
+
+/**
+ * Where a node keeps its code: a symbol, so that the compiled model's cache, which
+ * serializes the nodes' own string-keyed properties, never meets a function.
+ */
+const CODE = Symbol('code');
+interface CompiledNode {
+  [CODE]?: Code;
+}
 
 const UNBOUND = Symbol('unbound');
 
@@ -1013,69 +1030,281 @@ export class Evaluator implements PrimContext, BoundHost {
   // ----------------------------------------------------------- expressions
 
   /**
-   * Evaluate e in frame f. Fork-invariant nodes (see invariance.ts) are computed once per
-   * evaluation and shared by every `with` path.
+   * Evaluate e in frame f: run its code (see compileExp), made the first time the node is
+   * met. Sets `fixed`.
    */
   ev(e: RExp, f: Frame | null): V {
+    const code = (e as CompiledNode)[CODE];
+    return code !== undefined ? code(this, f) : Evaluator.compile(e)(this, f);
+  }
+
+  /** The node's code, made now (and kept on the node, see CODE). */
+  private static compile(e: RExp): Code {
+    const code = Evaluator.compileExp(e);
+    (e as CompiledNode)[CODE] = code;
+    return code;
+  }
+
+  /** The code of an operand: kept on its node too, so that ev finds it. */
+  private static operand(e: RExp): Code {
+    return (e as CompiledNode)[CODE] ?? Evaluator.compile(e);
+  }
+
+  /**
+   * A node as a function of the evaluator and frame: what evaluating it does, with what
+   * the node fixes resolved once instead of on every evaluation (its kind, its marks, the
+   * code of its operands). Fork-invariant nodes (see invariance.ts) are computed once per
+   * evaluation and shared by every `with` path; per-combination nodes once per
+   * combination; nodes found fixed for the combination give the value kept (see ev's
+   * `fixed`).
+   */
+  private static compileExp(e: RExp): Code {
     // A read of a global name that holds a value (a third of the nodes evaluated after a
-    // fork) is answered here: such nodes carry no marks (invariance.ts marks only costly
-    // kinds), and the slot's value needs no second call to reach.
+    // fork) needs no marks (invariance.ts marks only costly kinds).
     if (e.t === 'glob') {
-      const fixed = this.slotFixed[e.s];
-      const s = this.G[e.s];
-      if (fixed < DEFERRED && s !== undefined) {
-        this.fixed = fixed === 1;
-        return s as V;
-      }
-      return this.evNode(e, f);
+      const slot = e.s;
+      return (ev, f) => {
+        const fixed = ev.slotFixed[slot];
+        const s = ev.G[slot];
+        if (fixed < DEFERRED && s !== undefined) {
+          ev.fixed = fixed === 1;
+          return s as V;
+        }
+        return ev.globalRead(slot, e, f);
+      };
     }
+    const body = Evaluator.compileBody(e);
     const node = e as MemoNode;
     const stage = node.stageId;
-    if (stage !== undefined) {
-      let v = this.stageMemo[stage];
-      if (v === undefined) {
-        v = this.evNode(e, f);
-        this.stageMemo[stage] = v;
-      }
-      this.fixed = true;
-      return v;
-    }
-    // A node found fixed for the combination on an earlier candidate (or path).
+    if (stage !== undefined)
+      return (ev, f) => {
+        let v = ev.stageMemo[stage];
+        if (v === undefined) {
+          v = body(ev, f);
+          ev.stageMemo[stage] = v;
+        }
+        ev.fixed = true;
+        return v;
+      };
+    // A node found fixed for the combination on an earlier candidate (or path) gives the
+    // value kept; else a value shared by the paths of the evaluation, or by the steps of a
+    // fixpoint; else the value made now, kept when it is found fixed.
     const fixedId = node.fixedId;
-    if (fixedId !== undefined) {
-      const known = this.shared.fixed[fixedId];
-      if (known !== undefined) {
-        this.fixed = true;
-        return known;
-      }
-    }
     const id = node.memoId;
-    if (id !== undefined) {
-      const known = this.memo[id];
-      if (known !== undefined) {
-        this.fixed = false; // a fixed value would have been found above
-        return known;
-      }
-      const v = this.evNode(e, f);
-      this.memo[id] = v;
-      if (this.fixed) this.keepFixed(fixedId!, v);
-      return v;
-    }
     const loop = node.loopId;
-    if (loop !== undefined) {
-      const known = this.loopMemo[loop];
+    if (fixedId === undefined) {
+      if (id !== undefined || loop !== undefined)
+        throw new Error('a node shared by paths or steps needs a fixed id (invariance.ts)');
+      return body;
+    }
+    if (id !== undefined)
+      return (ev, f) => {
+        const known = ev.shared.fixed[fixedId];
+        if (known !== undefined) {
+          ev.fixed = true;
+          return known;
+        }
+        const shared = ev.memo[id];
+        if (shared !== undefined) {
+          ev.fixed = false; // a fixed value would have been found above
+          return shared;
+        }
+        const v = body(ev, f);
+        ev.memo[id] = v;
+        if (ev.fixed) ev.keepFixed(fixedId, v);
+        return v;
+      };
+    if (loop !== undefined)
+      return (ev, f) => {
+        const known = ev.shared.fixed[fixedId];
+        if (known !== undefined) {
+          ev.fixed = true;
+          return known;
+        }
+        const shared = ev.loopMemo[loop];
+        if (shared !== undefined) {
+          ev.fixed = false;
+          return shared;
+        }
+        const v = body(ev, f);
+        ev.loopMemo[loop] = v;
+        if (ev.fixed) ev.keepFixed(fixedId, v);
+        return v;
+      };
+    return (ev, f) => {
+      const known = ev.shared.fixed[fixedId];
       if (known !== undefined) {
-        this.fixed = false;
+        ev.fixed = true;
         return known;
       }
-      const v = this.evNode(e, f);
-      this.loopMemo[loop] = v;
-      if (this.fixed) this.keepFixed(fixedId!, v);
+      const v = body(ev, f);
+      if (ev.fixed) ev.keepFixed(fixedId, v);
       return v;
+    };
+  }
+
+  /** What evaluating e itself does (compileExp adds what its marks do); sets `fixed`. */
+  private static compileBody(e: RExp): Code {
+    switch (e.t) {
+      case 'const': {
+        const v = e.v;
+        return (ev) => {
+          ev.fixed = true;
+          return v;
+        };
+      }
+      case 'zero':
+        return (ev) => {
+          ev.fixed = true;
+          return Relation.knownEmptyOf(ev.n);
+        };
+      case 'glob': {
+        const slot = e.s;
+        return (ev, f) => ev.globalRead(slot, e, f);
+      }
+      case 'local': {
+        const depth = e.d;
+        const at = e.i;
+        const fixedBit = at < LET_FIXED_BITS ? 1 << at : 0;
+        return (ev, f) => {
+          let fr = f!;
+          for (let d = depth; d > 0; d--) fr = fr.p!;
+          ev.fixed = fr instanceof LetFrame && (fr.fixed & fixedBit) !== 0;
+          return fr.v[at];
+        };
+      }
+      case 'input': {
+        const at = e.i;
+        return (ev) => {
+          const v = ev.I[at];
+          if (v === UNBOUND) throw new CatError(`unbound var: ${e.name}`, e.loc);
+          ev.fixed = ev.inputFixed[at] === 1;
+          return v;
+        };
+      }
+      case 'op1': {
+        const a = Evaluator.operand(e.a);
+        const id = (e as MemoNode).fixedId;
+        const { op, loc } = e;
+        return (ev, f) => {
+          const v = a(ev, f);
+          const fixed = ev.fixed;
+          const last = ev.lastResult(id);
+          const r =
+            last !== null && last.ops[0] === v
+              ? last.value
+              : ev.remember(last, [v], ev.op1(op, v, loc));
+          ev.fixed = fixed;
+          return r;
+        };
+      }
+      case 'union': {
+        const operands = e.a.map(Evaluator.operand);
+        return (ev, f) => ev.union(e, operands, f);
+      }
+      case 'seq': {
+        // A filter `[S]` is taken as S (see seq): the code of S.
+        const operands = e.a.map((a) =>
+          Evaluator.operand(a.t === 'op1' && a.op === 'toid' ? a.a : a),
+        );
+        return (ev, f) => ev.seq(e, operands, f);
+      }
+      case 'inter': {
+        const left = Evaluator.operand(e.l);
+        const right = Evaluator.operand(e.r);
+        const id = (e as MemoNode).fixedId;
+        return (ev, f) => {
+          const l = left(ev, f);
+          const fl = ev.fixed;
+          const r = right(ev, f);
+          const fr = ev.fixed;
+          const last = ev.lastResult(id);
+          const v =
+            last !== null && last.ops[0] === l && last.ops[1] === r
+              ? last.value
+              : ev.remember(last, [l, r], ev.inter(l, r, e.loc));
+          // An empty operand fixed for the combination makes the intersection fixed.
+          ev.fixed = (fl && fr) || absorbs(fl, l, e.r) || absorbs(fr, r, e.l);
+          return v;
+        };
+      }
+      case 'intercart': {
+        const rel = Evaluator.operand(e.r);
+        const dom = Evaluator.operand(e.s1);
+        const rng = Evaluator.operand(e.s2);
+        const id = (e as MemoNode).fixedId;
+        const allDetermined = determined(e.r) && determined(e.s1) && determined(e.s2);
+        return (ev, f) => {
+          const rv = ev.asRel(rel(ev, f), e.loc);
+          const fr = ev.fixed;
+          const s1 = ev.asEvents(dom(ev, f), e.loc);
+          const f1 = ev.fixed;
+          const s2 = ev.asEvents(rng(ev, f), e.loc);
+          const f2 = ev.fixed;
+          const last = ev.lastResult(id);
+          const v =
+            last !== null && last.ops[0] === rv && last.ops[1] === s1 && last.ops[2] === s2
+              ? last.value
+              : ev.remember(last, [rv, s1, s2], rv.restrict(s1, s2));
+          ev.fixed =
+            (fr && f1 && f2) ||
+            (allDetermined &&
+              ((fr && rv.isEmpty()) || (f1 && s1.isEmpty()) || (f2 && s2.isEmpty())));
+          return v;
+        };
+      }
+      case 'diff': {
+        const left = Evaluator.operand(e.l);
+        const right = Evaluator.operand(e.r);
+        const id = (e as MemoNode).fixedId;
+        return (ev, f) => {
+          const l = left(ev, f);
+          const fl = ev.fixed;
+          const r = right(ev, f);
+          const fr = ev.fixed;
+          const last = ev.lastResult(id);
+          const v =
+            last !== null && last.ops[0] === l && last.ops[1] === r
+              ? last.value
+              : ev.remember(last, [l, r], ev.diff(l, r, e.loc));
+          ev.fixed = (fl && fr) || absorbs(fl, l, e.r);
+          return v;
+        };
+      }
+      case 'cart': {
+        const left = Evaluator.operand(e.l);
+        const right = Evaluator.operand(e.r);
+        const id = (e as MemoNode).fixedId;
+        return (ev, f) => {
+          const l = ev.asEvents(left(ev, f), e.loc);
+          const fl = ev.fixed;
+          const r = ev.asEvents(right(ev, f), e.loc);
+          const fr = ev.fixed;
+          const last = ev.lastResult(id);
+          const v =
+            last !== null && last.ops[0] === l && last.ops[1] === r
+              ? last.value
+              : ev.remember(last, [l, r], Relation.cartesian(l, r));
+          ev.fixed = (fl && fr) || absorbs(fl, l, e.r) || absorbs(fr, r, e.l);
+          return v;
+        };
+      }
+      case 'add':
+      case 'set':
+      case 'tuple':
+      case 'app':
+      case 'let':
+      case 'fun':
+      case 'letrec':
+      case 'match':
+      case 'matchset':
+      case 'try':
+      case 'if':
+        // (The binary nodes share one type whatever their kind: this one is an `add`.)
+        return (ev, f) => ev.evNode(e as InterpretedExp, f);
+      default:
+        return assertNever(e);
     }
-    const v = this.evNode(e, f);
-    if (fixedId !== undefined && this.fixed) this.keepFixed(fixedId, v);
-    return v;
   }
 
   private keepFixed(fixedId: number, v: V): void {
@@ -1115,128 +1344,39 @@ export class Evaluator implements PrimContext, BoundHost {
     else if (node.stageId !== undefined) this.stageMemo[node.stageId] = v;
   }
 
-  /** Evaluates e's node; sets `fixed` as ev promises (see there). */
-  private evNode(e: RExp, f: Frame | null): V {
+  /**
+   * A read of a global slot that does not hold a value yet (a lazy definition, a thunk, a
+   * recursive definition not bound yet); sets `fixed`.
+   */
+  private globalRead(slot: number, e: RExp, f: Frame | null): V {
+    const s = this.G[slot];
+    if (s === undefined) {
+      // Every slot a read can reach is bound by then (a value, or a definition).
+      if (this.lazyDefs[slot] === undefined)
+        throw new Error(`global slot ${slot} read before it is bound`);
+      return this.bindLazy(slot);
+    }
+    const fixed = this.slotFixed[slot];
+    if (fixed === THUNK) {
+      const t = s as Thunk;
+      if (t.value === null) {
+        t.value = this.ev(t.e, null);
+        t.fixed = this.fixed;
+      }
+      this.fixed = t.fixed;
+      return t.value;
+    }
+    if (fixed === DEFERRED) {
+      this.bindRec((s as DeferredRec).ins);
+      return this.globalRead(slot, e, f);
+    }
+    this.fixed = fixed === 1;
+    return s as V;
+  }
+
+  /** Evaluates a node of the kinds compileBody leaves to it; sets `fixed` as ev promises. */
+  private evNode(e: InterpretedExp, f: Frame | null): V {
     switch (e.t) {
-      case 'const':
-        this.fixed = true;
-        return e.v;
-      case 'zero':
-        this.fixed = true;
-        return Relation.knownEmptyOf(this.n);
-      case 'glob': {
-        const s = this.G[e.s];
-        if (s === undefined) {
-          // Every slot a read can reach is bound by then (a value, or a definition).
-          if (this.lazyDefs[e.s] === undefined)
-            throw new Error(`global slot ${e.s} read before it is bound`);
-          return this.bindLazy(e.s);
-        }
-        const fixed = this.slotFixed[e.s];
-        if (fixed === THUNK) {
-          const t = s as Thunk;
-          if (t.value === null) {
-            t.value = this.ev(t.e, null);
-            t.fixed = this.fixed;
-          }
-          this.fixed = t.fixed;
-          return t.value;
-        }
-        if (fixed === DEFERRED) {
-          this.bindRec((s as DeferredRec).ins);
-          return this.evNode(e, f);
-        }
-        this.fixed = fixed === 1;
-        return s as V;
-      }
-      case 'local': {
-        let fr = f!;
-        for (let d = e.d; d > 0; d--) fr = fr.p!;
-        this.fixed =
-          fr instanceof LetFrame && e.i < LET_FIXED_BITS && ((fr.fixed >> e.i) & 1) === 1;
-        return fr.v[e.i];
-      }
-      case 'input': {
-        const v = this.I[e.i];
-        if (v === UNBOUND) throw new CatError(`unbound var: ${e.name}`, e.loc);
-        this.fixed = this.inputFixed[e.i] === 1;
-        return v;
-      }
-      case 'op1': {
-        const v = this.ev(e.a, f);
-        const fixed = this.fixed;
-        const last = this.lastResult((e as MemoNode).fixedId);
-        const r =
-          last !== null && last.ops[0] === v
-            ? last.value
-            : this.remember(last, [v], this.op1(e.op, v, e.loc));
-        this.fixed = fixed;
-        return r;
-      }
-      case 'union':
-        return this.union(e, f);
-      case 'seq':
-        return this.seq(e, f);
-      case 'inter': {
-        const l = this.ev(e.l, f);
-        const fl = this.fixed;
-        const r = this.ev(e.r, f);
-        const fr = this.fixed;
-        const last = this.lastResult((e as MemoNode).fixedId);
-        const v =
-          last !== null && last.ops[0] === l && last.ops[1] === r
-            ? last.value
-            : this.remember(last, [l, r], this.inter(l, r, e.loc));
-        // An empty operand fixed for the combination makes the intersection fixed.
-        this.fixed = (fl && fr) || absorbs(fl, l, e.r) || absorbs(fr, r, e.l);
-        return v;
-      }
-      case 'intercart': {
-        const rv = this.asRel(this.ev(e.r, f), e.loc);
-        const fr = this.fixed;
-        const s1 = this.asEvents(this.ev(e.s1, f), e.loc);
-        const f1 = this.fixed;
-        const s2 = this.asEvents(this.ev(e.s2, f), e.loc);
-        const f2 = this.fixed;
-        const last = this.lastResult((e as MemoNode).fixedId);
-        const v =
-          last !== null && last.ops[0] === rv && last.ops[1] === s1 && last.ops[2] === s2
-            ? last.value
-            : this.remember(last, [rv, s1, s2], rv.restrict(s1, s2));
-        this.fixed =
-          (fr && f1 && f2) ||
-          (determined(e.r) &&
-            determined(e.s1) &&
-            determined(e.s2) &&
-            ((fr && rv.isEmpty()) || (f1 && s1.isEmpty()) || (f2 && s2.isEmpty())));
-        return v;
-      }
-      case 'diff': {
-        const l = this.ev(e.l, f);
-        const fl = this.fixed;
-        const r = this.ev(e.r, f);
-        const fr = this.fixed;
-        const last = this.lastResult((e as MemoNode).fixedId);
-        const v =
-          last !== null && last.ops[0] === l && last.ops[1] === r
-            ? last.value
-            : this.remember(last, [l, r], this.diff(l, r, e.loc));
-        this.fixed = (fl && fr) || absorbs(fl, l, e.r);
-        return v;
-      }
-      case 'cart': {
-        const l = this.asEvents(this.ev(e.l, f), e.loc);
-        const fl = this.fixed;
-        const r = this.asEvents(this.ev(e.r, f), e.loc);
-        const fr = this.fixed;
-        const last = this.lastResult((e as MemoNode).fixedId);
-        const v =
-          last !== null && last.ops[0] === l && last.ops[1] === r
-            ? last.value
-            : this.remember(last, [l, r], Relation.cartesian(l, r));
-        this.fixed = (fl && fr) || absorbs(fl, l, e.r) || absorbs(fr, r, e.l);
-        return v;
-      }
       case 'add': {
         const l = this.ev(e.l, f);
         const fl = this.fixed;
@@ -1517,11 +1657,11 @@ export class Evaluator implements PrimContext, BoundHost {
     return v;
   }
 
-  private union(e: Extract<RExp, { t: 'union' | 'seq' }>, f: Frame | null): V {
+  /** A union node of these operands' code (see compileBody). */
+  private union(e: Extract<RExp, { t: 'union' | 'seq' }>, operands: Code[], f: Frame | null): V {
     // Every operand is evaluated before any is combined (a type error is reported after
     // the operands' own errors).
-    const args = e.a;
-    const n = args.length;
+    const n = operands.length;
     // The operands and value of last time, taken before the operands are evaluated (which
     // may come back to this node): an array of operands is made only at the first one
     // that differs from last time's.
@@ -1531,7 +1671,7 @@ export class Evaluator implements PrimContext, BoundHost {
     let vals: V[] | null = null;
     let fixed = true;
     for (let i = 0; i < n; i++) {
-      const v = this.ev(args[i], f);
+      const v = operands[i](this, f);
       fixed &&= this.fixed;
       if (vals === null) {
         if (lastOps !== null && lastOps[i] === v) continue;
@@ -1561,7 +1701,19 @@ export class Evaluator implements PrimContext, BoundHost {
         // are empty for a whole test): it is not or-ed in, and a first one is replaced.
         if (relations === null || (words === null && relations.knownEmpty)) relations = v;
         else if (!v.knownEmpty) {
-          words ??= copyWords(relations.words);
+          if (words === null) {
+            // Before the first copy, the two operands are looked at: one found empty is
+            // marked so (what it is, for good: values never change) and not copied. A
+            // value made once for the combination is met by every candidate: an empty
+            // one not made by an operation that marks it (lock.cat's `rf-lf`, `rf-ru` of
+            // cross({}) in a test without locks) cost two copies per candidate.
+            if (v.markIfEmpty().knownEmpty) continue;
+            if (relations.markIfEmpty().knownEmpty) {
+              relations = v;
+              continue;
+            }
+            words = copyWords(relations.words);
+          }
           const ow = v.words;
           for (let q = 0; q < words.length; q++) words[q] |= ow[q];
         }
@@ -1619,7 +1771,8 @@ export class Evaluator implements PrimContext, BoundHost {
    * operand is evaluated and type-checked in turn; they are composed once all are, and
    * only when no operand makes the value empty.
    */
-  private seq(e: Extract<RExp, { t: 'union' | 'seq' }>, f: Frame | null): V {
+  /** A sequence node of these operands' code, a filter's being its set's (see compileBody). */
+  private seq(e: Extract<RExp, { t: 'union' | 'seq' }>, operands: Code[], f: Frame | null): V {
     const args = e.a;
     const loc = e.loc;
     // The relations to compose and the filters ([S]: event sets) between them, in order:
@@ -1638,9 +1791,10 @@ export class Evaluator implements PrimContext, BoundHost {
     // tested, for the test costs a pass over the relation: inside a fixpoint, LKMM's
     // srcu terms compose an empty fixed part with rcu-order at every step.)
     let nothing = false;
-    for (const a of args) {
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i];
       if (a.t === 'op1' && a.op === 'toid') {
-        const sv = this.ev(a.a, f);
+        const sv = operands[i](this, f);
         if (this.fixed) {
           if (isNothing(sv)) nothing = true;
         } else allFixed = false;
@@ -1662,7 +1816,7 @@ export class Evaluator implements PrimContext, BoundHost {
         count++;
         continue;
       }
-      const v = this.ev(a, f);
+      const v = operands[i](this, f);
       if (this.fixed) {
         if (isNothing(v)) nothing = true;
       } else allFixed = false;

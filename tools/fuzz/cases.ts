@@ -16,7 +16,7 @@ import type { RunOptions } from '../../src/api/run.js';
 import type { TaskOutcome } from '../../src/batch/protocol.js';
 import { formatHerdReport, formatUnrollWarning } from '../../src/report/herd-text.js';
 import { comparableLines } from '../conformance.js';
-import { COHERENCE_SHAPE, generateBpfTest, generateCTest } from './generate.js';
+import { COHERENCE_SHAPE, generateBpfTest, generateCTest, RCU_SHAPE } from './generate.js';
 import { generateCatModel } from './catgen.js';
 import { mutate, Rng, type Dialect } from './mutate.js';
 
@@ -184,9 +184,10 @@ export interface CaseMix {
    * Cases (drawn before the others) running a C test under the kernel's own files,
    * unmutated, as the corpus's C tests are run (`-conf linux-kernel.cfg -I
    * corpus/models/lkmm`): lock.cat's `cross` forks and cos-opt.cat's coherence fork, Ordo's
-   * cross.cat found for them in its library. The test is mostly generated in the
-   * coherence shape (many writes per location, locks), else a corpus C seed, mutated or
-   * not: 0.
+   * cross.cat found for them in its library; each also runs under Ordo's own LKMM, whose
+   * answer must be the same. The test is mostly generated in the coherence shape (many
+   * writes per location, locks) or the RCU shape (RCU and SRCU readers and updaters), else
+   * a corpus C seed, mutated or not: 0.
    */
   kernelShare?: number;
   /**
@@ -205,8 +206,14 @@ export interface CaseMix {
  */
 export const DIFFERENTIAL_MIX: CaseMix = { modelShare: 0.8, generatedShare: 0.5, kernelShare: 0.3 };
 
-/** Of the kernel-files cases, those whose test is generated in the coherence shape. */
+/** Of the kernel-files cases, those whose test is generated (in the RCU or coherence shape). */
 const KERNEL_GENERATED_SHARE = 0.7;
+/**
+ * Of the kernel-files cases, those whose test is generated in the RCU shape (RCU and SRCU
+ * readers and updaters: where Ordo's own LKMM, run on every kernel-files case too, writes
+ * its rules its own way).
+ */
+const KERNEL_RCU_SHARE = 0.25;
 
 /** Of two seeds drawn, the longer: differential model cases want tests with many candidates. */
 function longerOf(rng: Rng, pool: readonly string[]): string {
@@ -243,14 +250,19 @@ export function makeCase(
       conf: join(seeds.kernelModels, 'linux-kernel.cfg'),
       includeDirs: [seeds.kernelModels],
     };
-    if (rng.chance(KERNEL_GENERATED_SHARE)) {
-      writeFileSync(file, generateCTest(rng, `gen-${seed}-${index}`, COHERENCE_SHAPE));
+    // One draw: below the RCU share a generated RCU test, below the generated share one
+    // in the coherence shape, else a corpus seed.
+    const roll = rng.next();
+    if (roll < KERNEL_GENERATED_SHARE) {
+      const rcu = roll < KERNEL_RCU_SHARE;
+      const shape = rcu ? RCU_SHAPE : COHERENCE_SHAPE;
+      writeFileSync(file, generateCTest(rng, `gen-${seed}-${index}`, shape));
       return {
         index,
         kind: 'kernel',
         file,
         opts,
-        description: 'kernel files, generated C test (coherence shape)',
+        description: `kernel files, generated C test (${rcu ? 'RCU' : 'coherence'} shape)`,
       };
     }
     // Half the seeds unmutated: conformance runs them with Ordo's library only.

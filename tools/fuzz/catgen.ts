@@ -6,8 +6,9 @@
 // tuples, local `let ... in`, procedures and `call`, `with` forks over sets of relations
 // and cross products, checks, flags and `undefined_unless`. Expressions are typed (a set
 // or a relation) so the model mostly runs; a few models hold one deliberate mistake (a
-// set where a relation belongs, or the reverse, or an unbound name), whose error and its
-// location must not change either. Each model includes Ordo's cos-opt.cat (co, fr) and
+// set where a relation belongs, or the reverse, an unbound name, a function given an
+// argument too many, a relation applied), whose error and its location must not change
+// either. Each model includes Ordo's cos-opt.cat (co, fr) and
 // is meant to run with `-model` on a C test; the same seed gives the same text.
 
 import type { Rng } from './mutate.js';
@@ -68,9 +69,21 @@ class ModelWriter {
   exp(scope: Scope, kind: Kind, depth: number): string {
     const rng = this.rng;
     if (this.mistake()) {
-      return rng.chance(0.25)
-        ? 'fz-unbound'
-        : this.exp(scope, kind === 'set' ? 'rel' : 'set', Math.min(depth, 1));
+      // The other kind, a name never bound, a function given one argument too many, or a
+      // relation applied as if it were a function.
+      const fun = scope.funs.length > 0 ? rng.pick(scope.funs) : undefined;
+      switch (rng.below(6)) {
+        case 0:
+          return 'fz-unbound';
+        case 1:
+          return fun
+            ? `${fun.name}(${Array.from({ length: fun.arity + 1 }, () => this.atom(scope, 'rel')).join(', ')})`
+            : 'fz-unbound';
+        case 2:
+          return `${this.atom(scope, 'rel')}(${this.atom(scope, 'rel')})`;
+        default:
+          return this.exp(scope, kind === 'set' ? 'rel' : 'set', Math.min(depth, 1));
+      }
     }
     if (depth <= 0 || rng.chance(0.25)) return this.atom(scope, kind);
     const sub = (k: Kind) => this.exp(scope, k, depth - 1);

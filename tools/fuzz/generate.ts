@@ -34,6 +34,12 @@ export interface Shape {
   trylocks: number;
   /** In a test with locks, chance that a thread probes it with spin_is_locked(). */
   probes: number;
+  /** Chance that a test without locks uses RCU (readers and grace periods): 0.15. */
+  rcu?: number;
+  /** In a test using RCU, chance that a thread is a reader or updater: 0.5. */
+  rcuThreads?: number;
+  /** Chance that such a thread uses SRCU (one srcu_struct) rather than RCU: 0 (none drawn). */
+  srcu?: number;
 }
 
 /** The default shape: reads-from choices, for partial choices judged over bounds. */
@@ -45,6 +51,24 @@ export const READS_SHAPE: Shape = {
   locks: 0.2,
   trylocks: 0,
   probes: 0,
+};
+
+/**
+ * RCU and SRCU: most threads readers (a critical section around their accesses) or
+ * updaters (a grace period among them), no locks: the rules Ordo's own LKMM writes its
+ * own way (rcu-order, SRCU's per-struct matching), compared with the kernel's files.
+ */
+export const RCU_SHAPE: Shape = {
+  reads: 4,
+  writes: 5,
+  locations: 3,
+  writeBias: 0,
+  locks: 0,
+  trylocks: 0,
+  probes: 0,
+  rcu: 1,
+  rcuThreads: 0.85,
+  srcu: 0.4,
 };
 
 /** Many writes per location and locks: big coherence-order forks, few reads. */
@@ -77,7 +101,14 @@ type Access =
   | { kind: 'cmpxchg'; loc: string; reg: number; expected: number; value: number }
   | { kind: 'fence'; name: string }
   /** C: `rN = spin_is_locked(s)`, before the thread's lock, within it, or after it. */
-  | { kind: 'probe'; reg: number; where: 'before' | 'within' | 'after' };
+  | { kind: 'probe'; reg: number; where: 'before' | 'within' | 'after' }
+  /**
+   * C, on the srcu_struct ssp: `rN = srcu_read_lock(ssp)` (reg), `srcu_read_unlock(ssp,
+   * rN)` (index: the lock's register), `synchronize_srcu(ssp)`.
+   */
+  | { kind: 'srcu'; op: 'lock'; reg: number }
+  | { kind: 'srcu'; op: 'unlock'; index: number }
+  | { kind: 'srcu'; op: 'sync' };
 
 /** How a C thread holds the lock s around its steps: not, spin_lock, or spin_trylock. */
 type Locking = { kind: 'none' } | { kind: 'lock' } | { kind: 'trylock'; reg: number };
@@ -119,7 +150,7 @@ function planTest(rng: Rng, shape: Shape): Plan {
   const regsRead: Array<[number, number, string]> = []; // thread, register, location
   const threads: Step[][] = [];
   const anyLocks = rng.chance(shape.locks);
-  const rcu = !anyLocks && rng.chance(0.15);
+  const rcu = !anyLocks && rng.chance(shape.rcu ?? 0.15);
   for (let t = 0; t < threadCount; t++) {
     const steps: Step[] = [];
     const reg = (loc: string): number => {
@@ -178,12 +209,24 @@ function planTest(rng: Rng, shape: Shape): Plan {
       else if (where === 'after') steps.push(probe);
       else steps.splice(rng.below(steps.length + 1), 0, probe);
     }
-    if (rcu && rng.chance(0.5)) {
+    if (rcu && rng.chance(shape.rcuThreads ?? 0.5)) {
+      // SRCU drawn only by shapes that use it: the others draw as before.
+      const srcu = (shape.srcu ?? 0) > 0 && rng.chance(shape.srcu!);
       if (rng.chance(0.5)) {
-        steps.unshift({ kind: 'fence', name: 'rcu_read_lock()' });
-        steps.push({ kind: 'fence', name: 'rcu_read_unlock()' });
-      } else
-        steps.splice(rng.below(steps.length + 1), 0, { kind: 'fence', name: 'synchronize_rcu()' });
+        if (srcu) {
+          const reg = registers++;
+          steps.unshift({ kind: 'srcu', op: 'lock', reg });
+          steps.push({ kind: 'srcu', op: 'unlock', index: reg });
+        } else {
+          steps.unshift({ kind: 'fence', name: 'rcu_read_lock()' });
+          steps.push({ kind: 'fence', name: 'rcu_read_unlock()' });
+        }
+      } else {
+        const sync: Access = srcu
+          ? { kind: 'srcu', op: 'sync' }
+          : { kind: 'fence', name: 'synchronize_rcu()' };
+        steps.splice(rng.below(steps.length + 1), 0, sync);
+      }
     }
     threads.push(steps);
   }
@@ -240,11 +283,19 @@ export function generateCTest(rng: Rng, name: string, shape: Shape = READS_SHAPE
         return `${a.name};`;
       case 'probe':
         return `r${a.reg} = spin_is_locked(s);`;
+      case 'srcu':
+        return a.op === 'lock'
+          ? `r${a.reg} = srcu_read_lock(ssp);`
+          : a.op === 'unlock'
+            ? `srcu_read_unlock(ssp, r${a.index});`
+            : 'synchronize_srcu(ssp);';
     }
   };
   const params = [...plan.locations.map((l) => `int *${l}`)];
   const probed = plan.threads.some((steps) => steps.some((s) => s.kind === 'probe'));
   if (probed || plan.locking.some((l) => l.kind !== 'none')) params.push('spinlock_t *s');
+  if (plan.threads.some((steps) => steps.some((s) => s.kind === 'srcu')))
+    params.push('struct srcu_struct *ssp');
   const threads = plan.threads.map((steps, t) => {
     const locking = plan.locking[t]!;
     const declared = steps.flatMap((s) => {
@@ -332,6 +383,7 @@ export function generateBpfTest(rng: Rng, name: string): string {
           ];
         case 'fence':
         case 'probe':
+        case 'srcu':
           return [];
       }
     };
