@@ -1143,6 +1143,38 @@ export class Evaluator implements PrimContext, BoundHost {
     };
   }
 
+  /**
+   * The code of a two-operand operation (intersection, difference, cartesian product):
+   * both operands' code (each taken as `operandAs` says, if it says), then the node's last
+   * value when they are last time's (see lastResult), else `make` of them. The result is fixed for the combination when both
+   * operands are, or when an operand that `absorbs` (left, right) is fixed and empty.
+   */
+  private static binaryCode(
+    e: { l: RExp; r: RExp },
+    make: (ev: Evaluator, l: V, r: V) => V,
+    leftAbsorbs: boolean,
+    rightAbsorbs: boolean,
+    operandAs: ((ev: Evaluator, v: V) => V) | null = null,
+  ): Code {
+    const left = Evaluator.operand(e.l);
+    const right = Evaluator.operand(e.r);
+    const id = (e as MemoNode).fixedId;
+    return (ev, f) => {
+      const l = operandAs === null ? left(ev, f) : operandAs(ev, left(ev, f));
+      const fl = ev.fixed;
+      const r = operandAs === null ? right(ev, f) : operandAs(ev, right(ev, f));
+      const fr = ev.fixed;
+      const last = ev.lastResult(id);
+      const v =
+        last !== null && last.ops[0] === l && last.ops[1] === r
+          ? last.value
+          : ev.remember(last, [l, r], make(ev, l, r));
+      ev.fixed =
+        (fl && fr) || (leftAbsorbs && absorbs(fl, l, e.r)) || (rightAbsorbs && absorbs(fr, r, e.l));
+      return v;
+    };
+  }
+
   /** What evaluating e itself does (compileExp adds what its marks do); sets `fixed`. */
   private static compileBody(e: RExp): Code {
     switch (e.t) {
@@ -1209,25 +1241,9 @@ export class Evaluator implements PrimContext, BoundHost {
         );
         return (ev, f) => ev.seq(e, operands, f);
       }
-      case 'inter': {
-        const left = Evaluator.operand(e.l);
-        const right = Evaluator.operand(e.r);
-        const id = (e as MemoNode).fixedId;
-        return (ev, f) => {
-          const l = left(ev, f);
-          const fl = ev.fixed;
-          const r = right(ev, f);
-          const fr = ev.fixed;
-          const last = ev.lastResult(id);
-          const v =
-            last !== null && last.ops[0] === l && last.ops[1] === r
-              ? last.value
-              : ev.remember(last, [l, r], ev.inter(l, r, e.loc));
-          // An empty operand fixed for the combination makes the intersection fixed.
-          ev.fixed = (fl && fr) || absorbs(fl, l, e.r) || absorbs(fr, r, e.l);
-          return v;
-        };
-      }
+      case 'inter':
+        // An empty operand fixed for the combination makes the intersection fixed.
+        return Evaluator.binaryCode(e, (ev, l, r) => ev.inter(l, r, e.loc), true, true);
       case 'intercart': {
         const rel = Evaluator.operand(e.r);
         const dom = Evaluator.operand(e.s1);
@@ -1253,42 +1269,19 @@ export class Evaluator implements PrimContext, BoundHost {
           return v;
         };
       }
-      case 'diff': {
-        const left = Evaluator.operand(e.l);
-        const right = Evaluator.operand(e.r);
-        const id = (e as MemoNode).fixedId;
-        return (ev, f) => {
-          const l = left(ev, f);
-          const fl = ev.fixed;
-          const r = right(ev, f);
-          const fr = ev.fixed;
-          const last = ev.lastResult(id);
-          const v =
-            last !== null && last.ops[0] === l && last.ops[1] === r
-              ? last.value
-              : ev.remember(last, [l, r], ev.diff(l, r, e.loc));
-          ev.fixed = (fl && fr) || absorbs(fl, l, e.r);
-          return v;
-        };
-      }
-      case 'cart': {
-        const left = Evaluator.operand(e.l);
-        const right = Evaluator.operand(e.r);
-        const id = (e as MemoNode).fixedId;
-        return (ev, f) => {
-          const l = ev.asEvents(left(ev, f), e.loc);
-          const fl = ev.fixed;
-          const r = ev.asEvents(right(ev, f), e.loc);
-          const fr = ev.fixed;
-          const last = ev.lastResult(id);
-          const v =
-            last !== null && last.ops[0] === l && last.ops[1] === r
-              ? last.value
-              : ev.remember(last, [l, r], Relation.cartesian(l, r));
-          ev.fixed = (fl && fr) || absorbs(fl, l, e.r) || absorbs(fr, r, e.l);
-          return v;
-        };
-      }
+      case 'diff':
+        // Only an empty left operand makes the difference fixed.
+        return Evaluator.binaryCode(e, (ev, l, r) => ev.diff(l, r, e.loc), true, false);
+      case 'cart':
+        // Each operand is made an event set as soon as it is evaluated (a type error in
+        // the left one is reported before the right one is evaluated).
+        return Evaluator.binaryCode(
+          e,
+          (_, l, r) => Relation.cartesian(l as EventSet, r as EventSet),
+          true,
+          true,
+          (ev, v) => ev.asEvents(v, e.loc),
+        );
       case 'add':
       case 'set':
       case 'tuple':
