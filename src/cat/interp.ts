@@ -9,7 +9,7 @@
 
 import { checkLimits, limitClock, noteExecutionTried } from '../limits.js';
 import { LimitError, assertNever, type Location } from '../diagnostics.js';
-import { EventSet, Relation, copyWords } from '../relations/index.js';
+import { EventSet, Relation, copyWords, orWordsInto } from '../relations/index.js';
 import type { CIns, RCond, RExp, RPat, CompiledProgram } from './resolved.js';
 import { PER_CANDIDATE_INPUTS, type ModelInput, type ModelOutcome } from './input.js';
 import type { MemoNode } from './invariance.js';
@@ -1707,8 +1707,7 @@ export class Evaluator implements PrimContext, BoundHost {
             }
             words = copyWords(relations.words);
           }
-          const ow = v.words;
-          for (let q = 0; q < words.length; q++) words[q] |= ow[q];
+          orWordsInto(words, v.words);
         }
         continue;
       }
@@ -1738,8 +1737,7 @@ export class Evaluator implements PrimContext, BoundHost {
         const o = vs[i];
         if (!(o instanceof EventSet))
           throw new CatError(`type event set expected, ${typeName(o)} found`, loc);
-        const ow = o.words;
-        for (let q = 0; q < w.length; q++) w[q] |= ow[q];
+        orWordsInto(w, o.words);
       }
       return new EventSet(this.n, w);
     }
