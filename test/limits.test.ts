@@ -300,3 +300,34 @@ test('an else-if chain on a read value runs, and at 10,000 branches stops at the
   assert.equal(long.limitKind, 'time');
   assert.equal(long.name, 'else-if-10000');
 });
+
+// A model adding an element to a product of 2^n unions (cross of n choices between {} and
+// [e], one per write): the product's unions are made one by one, and the clock is read
+// every 1,024 of them. Fuzz (--cat-share, seed 1001, case 94) found the limit reached
+// there reported as an error of the model's line, exit status 1, and caught by `try`.
+const productModel = (name: string, body: string) =>
+  write(
+    `${name}.cat`,
+    [
+      `"${name}"`,
+      'include "cross.cat"',
+      'let rec choices(s) = match s with {} -> {} || e ++ rest -> {0, [e]} ++ choices(rest) end',
+      'let orders = cross(choices(M))',
+      body,
+      'flag ~empty (match more with {} -> 0 || x ++ _ -> x end) as some',
+      '',
+    ].join('\n'),
+  );
+
+test('a limit reached while a set operation makes a product is a limit, not a model error', () => {
+  const writes = Array.from({ length: 24 }, (_, i) => `WRITE_ONCE(*x, ${i + 1});`).join('\n');
+  const text = oneThread('product', writes);
+  for (const [name, body] of [
+    ['add', 'let more = po ++ orders'],
+    ['caught', 'let more = try po ++ orders with {}'],
+  ]) {
+    const model = productModel(name!, body!);
+    const r = runTestText('product.litmus', text, { model, timeout: 0.3 });
+    assert.equal(r.limitKind, 'time', `${name}: ${r.limit ?? 'no limit'}`);
+  }
+});

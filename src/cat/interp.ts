@@ -1521,7 +1521,7 @@ export class Evaluator implements PrimContext, BoundHost {
     try {
       return compareV(a, b);
     } catch (err) {
-      throw new CatError((err as Error).message, loc);
+      throw atModelLine(err, loc);
     }
   }
 
@@ -1751,7 +1751,7 @@ export class Evaluator implements PrimContext, BoundHost {
       try {
         return mkValSet(items);
       } catch (err) {
-        throw new CatError((err as Error).message, loc);
+        throw atModelLine(err, loc);
       }
     }
     throw new CatError(`cannot perform union on type ${typeName(first)}`, loc);
@@ -1962,7 +1962,7 @@ export class Evaluator implements PrimContext, BoundHost {
       try {
         return valSetAdd(v2 as VValSet, v1);
       } catch (err) {
-        throw new CatError((err as Error).message, loc);
+        throw atModelLine(err, loc);
       }
     }
     if (v2 instanceof Relation) {
@@ -2009,7 +2009,7 @@ export class Evaluator implements PrimContext, BoundHost {
     try {
       return mkValSet(vs);
     } catch (err) {
-      throw new CatError((err as Error).message, loc);
+      throw atModelLine(err, loc);
     }
   }
 
@@ -2373,4 +2373,14 @@ export function evaluateProgram(
   opts?: EvalOptions,
 ): CatOutcome[] {
   return new Evaluator(prog, input, opts).run();
+}
+
+/**
+ * An error thrown by an operation on values (values.ts throws plain Errors: a set of
+ * mixed kinds, an incomparable value) as a CatError at the model's line; a limit reached
+ * inside the operation (a large product's items check the clock) passes as it is: it is
+ * reported as a limit, with exit status 124, and no `try ... with` of the model catches it.
+ */
+function atModelLine(err: unknown, loc: Location): Error {
+  return err instanceof LimitError ? err : new CatError((err as Error).message, loc);
 }
