@@ -2,24 +2,14 @@
 // evaluating the rest of the model once over bounds (src/cat/bounds.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadModel, evaluateModel } from '../src/cat/index.js';
+import { evaluateModel } from '../src/cat/index.js';
 import { pruneStats, type CatOutcome } from '../src/cat/interp.js';
 import { CatError } from '../src/cat/values.js';
 import { noteFork, worthSearching } from '../src/cat/bounds.js';
 import type { CIns } from '../src/cat/resolved.js';
-import { mkInput, type Ev } from './support/cat-models.js';
+import { catFolder, mkInput, type Ev } from './support/cat-models.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'ordo-bounds-'));
-let counter = 0;
-
-function loadSource(lines: string[]) {
-  const p = join(dir, `m${counter++}.cat`);
-  writeFileSync(p, ['"t"', ...lines].join('\n') + '\n');
-  return loadModel({ catFile: p, variants: [], includeDirs: [] });
-}
+const { load: loadSource } = catFolder('bounds');
 
 const threeEvents: Ev[] = [
   { kind: 'W', thread: -1, loc: 'x', value: 0 },

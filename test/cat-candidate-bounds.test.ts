@@ -4,23 +4,13 @@
 // of them is allowed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadModel, evaluateModel } from '../src/cat/index.js';
+import { evaluateModel } from '../src/cat/index.js';
 import { rejectsEveryCandidate } from '../src/cat/candidate-bounds.js';
 import { Relation } from '../src/relations/index.js';
-import { mkInput, type Ev } from './support/cat-models.js';
+import { catFolder, mkInput, type Ev } from './support/cat-models.js';
 import { corpusPath } from './support/corpus.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'ordo-candidate-bounds-'));
-let counter = 0;
-
-function loadSource(lines: string[]) {
-  const p = join(dir, `m${counter++}.cat`);
-  writeFileSync(p, ['"t"', ...lines].join('\n') + '\n');
-  return loadModel({ catFile: p, variants: [], includeDirs: [] });
-}
+const { load: loadSource } = catFolder('candidate-bounds');
 
 /** x: the initial write 0, a write 1 (thread 0); reads 2 and 3 (threads 1 and 2). */
 const events: Ev[] = [
@@ -170,22 +160,15 @@ test('a fork on a set of coherence orders grown by cross.cat is searched by its 
   ];
   const reads = [6, 7];
   const writes = [0, 1, 2, 3, 4, 5];
-  const p = join(dir, `m${counter++}.cat`);
-  writeFileSync(
-    p,
+  const m = loadSource(
     [
-      '"t"',
       'include "cross.cat"',
       'with co from generate_orders(W, [IW] ; loc ; [W \\ IW])',
       // A read of a write that is not the last one in co.
       'empty co^-1 ; rf as reads-last',
-    ].join('\n') + '\n',
+    ],
+    { includeDirs: [corpusPath('models', 'herd-lib')] },
   );
-  const m = loadModel({
-    catFile: p,
-    variants: [],
-    includeDirs: [corpusPath('models', 'herd-lib')],
-  });
   const verdict = (chosen: Pair[]): { rejectsAll: boolean; someAllowed: boolean } => {
     const lower = mkInput(evs, chosen);
     const open = reads.filter((r) => !chosen.some(([, c]) => c === r));

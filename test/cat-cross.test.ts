@@ -3,21 +3,17 @@
 // as the cat definition of cross.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadModel, evaluateModel, type CatOutcome } from '../src/cat/index.js';
+import { evaluateModel, type CatOutcome } from '../src/cat/index.js';
 import { CatError, ProductSet, mkValSet, sameValue, type V } from '../src/cat/values.js';
 import { PRIMITIVES } from '../src/cat/primitives.js';
 import { pruneStats } from '../src/cat/interp.js';
 import { rejectsEveryCandidate } from '../src/cat/candidate-bounds.js';
 import { Relation } from '../src/relations/index.js';
-import { mkInput } from './support/cat-models.js';
+import { catFolder, mkInput } from './support/cat-models.js';
 import { beginRun, endRun } from '../src/limits.js';
 import { LimitError } from '../src/diagnostics.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'ordo-cross-'));
-let counter = 0;
+const { load } = catFolder('cross');
 
 /** Six events, each alone in a set E0..E5, so that `Ea * Eb` is the pair (a, b). */
 const N = 6;
@@ -44,12 +40,6 @@ let cat-cross =
 
 /** The line of the models' `with c from fn(set)` (elementsOf). */
 const CALL_LINE = `"t"\n${CAT_CROSS}\n`.split('\n').length;
-
-function load(src: string) {
-  const p = join(dir, `m${counter++}.cat`);
-  writeFileSync(p, src);
-  return loadModel({ catFile: p, variants: [], includeDirs: [dir] });
-}
 
 /**
  * The elements of `fn(set)`, one fork branch each (sorted as the fork takes them), as

@@ -5,21 +5,11 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadModel, evaluateModel } from '../src/cat/index.js';
+import { evaluateModel } from '../src/cat/index.js';
 import { Relation, type EventSet } from '../src/relations/index.js';
-import { mkInput, type Ev } from './support/cat-models.js';
+import { catFolder, mkInput, type Ev } from './support/cat-models.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'ordo-reuse-'));
-let counter = 0;
-
-function loadSource(src: string) {
-  const p = join(dir, `m${counter++}.cat`);
-  writeFileSync(p, src);
-  return loadModel({ catFile: p, variants: [], includeDirs: [] });
-}
+const { load: loadSource } = catFolder('reuse');
 
 const threeEvents: Ev[] = [
   { kind: 'W', thread: -1, loc: 'x', value: 0 },

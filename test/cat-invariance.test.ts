@@ -1,15 +1,11 @@
 // Values shared between `with` paths must be exactly those that cannot differ between them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadModel, evaluateModel } from '../src/cat/index.js';
-import { messagePassing, mkInput, type Ev } from './support/cat-models.js';
+import { evaluateModel } from '../src/cat/index.js';
+import { catFolder, messagePassing, mkInput, type Ev } from './support/cat-models.js';
 import type { MemoNode } from '../src/cat/invariance.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'ordo-inv-'));
-let counter = 0;
+const { load: loadSource } = catFolder('inv');
 
 const fourEvents: Ev[] = [
   { kind: 'W', thread: -1, loc: 'x', value: 0 },
@@ -20,9 +16,7 @@ const fourEvents: Ev[] = [
 const input = mkInput(fourEvents, [[1, 2]]);
 
 function flagsPerPath(src: string): string[][] {
-  const p = join(dir, `m${counter++}.cat`);
-  writeFileSync(p, src);
-  const m = loadModel({ catFile: p, variants: [], includeDirs: [] });
+  const m = loadSource(src);
   // The order of a set's elements (hence of the paths) is the interpreter's business.
   return evaluateModel(m, input)
     .map((o) => o.flags)
@@ -60,12 +54,6 @@ test('a function applied to a forked value is not shared across paths', () => {
 
 // Per-combination sharing: candidates with the same fixed part (events, po, tags ...) share
 // what the model computed from it, and nothing computed from reads-from or values.
-
-function loadSource(src: string) {
-  const p = join(dir, `m${counter++}.cat`);
-  writeFileSync(p, src);
-  return loadModel({ catFile: p, variants: [], includeDirs: [] });
-}
 
 const threeEvents = [
   { kind: 'W' as const, thread: -1, loc: 'x', value: 0 },

@@ -2,23 +2,13 @@
 // and the kind-determined operands that make skipping them on later candidates sound.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadModel, evaluateModel } from '../src/cat/index.js';
+import { evaluateModel } from '../src/cat/index.js';
 import { watchedSlots, type KindNode } from '../src/cat/kinds.js';
 import { CatError } from '../src/cat/values.js';
 import { Relation } from '../src/relations/index.js';
-import { mkInput, type Ev } from './support/cat-models.js';
+import { catFolder, mkInput, type Ev } from './support/cat-models.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'ordo-kinds-'));
-let counter = 0;
-
-function loadSource(src: string) {
-  const p = join(dir, `m${counter++}.cat`);
-  writeFileSync(p, src);
-  return loadModel({ catFile: p, variants: [], includeDirs: [] });
-}
+const { load: loadSource } = catFolder('kinds');
 
 /** Whether the (single) definition of a top-level name is marked kind-determined. */
 function determined(m: ReturnType<typeof loadSource>, name: string): boolean {

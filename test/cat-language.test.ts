@@ -1,22 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { loadModel, evaluateModel, type CatOutcome } from '../src/cat/index.js';
 import { OrdoError } from '../src/diagnostics.js';
 import { runTestText } from '../src/api/run.js';
 import { EventSet, Relation } from '../src/relations/index.js';
-import { mkInput } from './support/cat-models.js';
+import { catFolder, mkInput } from './support/cat-models.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'ordo-cat-'));
-let counter = 0;
-
-function write(name: string, src: string): string {
-  const p = join(dir, name);
-  writeFileSync(p, src);
-  return p;
-}
+const { dir, write, load } = catFolder('cat');
 
 // Message passing shape: P0: W x=1; W y=1   P1: R y=1; R x=0
 const MP = mkInput(
@@ -44,8 +35,7 @@ function run(
   src: string,
   opts: { variants?: string[]; input?: typeof MP; capture?: string[] } = {},
 ): CatOutcome[] {
-  const p = write(`m${counter++}.cat`, src);
-  const m = loadModel({ catFile: p, variants: opts.variants ?? [], includeDirs: [dir] });
+  const m = load(src, { variants: opts.variants ?? [], includeDirs: [dir] });
   return evaluateModel(m, opts.input ?? MP, { capture: opts.capture });
 }
 
@@ -382,10 +372,10 @@ test('assert: a check that holds passes; one that fails is an error at its line'
 });
 
 test('include resolves relative to the including file; header options recorded', () => {
-  write('inc-lib.cat', 'lib "a library" withinit\nlet from-lib = R\n');
+  write('lib "a library" withinit\nlet from-lib = R\n', 'inc-lib.cat');
   const p = write(
-    'inc-main.cat',
     'main "main model"\ninclude "inc-lib.cat"\nlet result = from-lib\n',
+    'inc-main.cat',
   );
   const m = loadModel({ catFile: p, variants: [], includeDirs: [dir] });
   assert.deepEqual(m.options, ['withinit']);
@@ -426,18 +416,18 @@ test('errors carry file:line:col', () => {
 // below defines r as po (so every execution is forbidden) or as the empty relation.
 
 const sizesTest = write(
-  'sb-sizes.litmus',
   `C sb
 {}
 P0(int *x, int *y) { int r0; WRITE_ONCE(*x, 1); r0 = READ_ONCE(*y); }
 P1(int *x, int *y) { int r0; WRITE_ONCE(*y, 1); r0 = READ_ONCE(*x); }
 exists (0:r0=0 /\\ 1:r0=0)
 `,
+  'sb-sizes.litmus',
 );
 
 /** The observation of sb under a model defining r by `definitions`, requiring r empty. */
 function underModel(name: string, definitions: string): string {
-  const model = write(`${name}.cat`, `"${name}"\n${definitions}\nempty r as x\n`);
+  const model = write(`"${name}"\n${definitions}\nempty r as x\n`, `${name}.cat`);
   const r = runTestText(sizesTest, readFileSync(sizesTest, 'utf8'), { model });
   assert.equal(r.limit, undefined, `${name}: ${r.limit}`);
   return r.observation;

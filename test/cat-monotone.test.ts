@@ -3,24 +3,14 @@
 // never changes an outcome.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadModel, evaluateModel } from '../src/cat/index.js';
+import { evaluateModel } from '../src/cat/index.js';
 import { DECIDE_AT, decideStats } from '../src/cat/interp.js';
 import { monotoneFacts } from '../src/cat/monotone.js';
 import type { ModelInput } from '../src/cat/input.js';
 import { EventSet, Relation } from '../src/relations/index.js';
-import { mkInput, type Ev } from './support/cat-models.js';
+import { catFolder, mkInput, type Ev } from './support/cat-models.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'ordo-monotone-'));
-let counter = 0;
-
-function loadSource(lines: string[]) {
-  const p = join(dir, `m${counter++}.cat`);
-  writeFileSync(p, ['"t"', ...lines].join('\n') + '\n');
-  return loadModel({ catFile: p, variants: [], includeDirs: [] });
-}
+const { load: loadSource } = catFolder('monotone');
 
 /** The names of the tests monotoneFacts lets an evaluation over bounds decide. */
 function decidable(lines: string[]): string[] {

@@ -1,5 +1,10 @@
-// Small hand-built candidate executions for the cat tests.
+// Small hand-built candidate executions for the cat tests, and the folder their models are
+// written to.
 
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadModel, type CompiledModel, type ModelConfig } from '../../src/cat/index.js';
 import { EventSet, Relation } from '../../src/relations/index.js';
 import type { ModelEvent, ModelInput } from '../../src/cat/input.js';
 import { findArchitecture } from '../../src/arch/index.js';
@@ -146,4 +151,37 @@ export function messagePassing(): ModelInput {
       [0, 5],
     ],
   );
+}
+
+/** A test file's folder of cat files: the models it writes, loaded from there. */
+export interface CatFolder {
+  /** The folder, fresh under the system's temporary folder. */
+  dir: string;
+  /** Writes `src` into the folder as `name` (a new m<n>.cat by default); returns its path. */
+  write(src: string, name?: string): string;
+  /**
+   * Writes a model into the folder and loads it. `src` is either the whole model text or
+   * the lines that follow its title (the title `"t"` is then added first). Includes are
+   * looked up in `includeDirs` only (none by default).
+   */
+  load(src: string | string[], cfg?: Partial<Omit<ModelConfig, 'catFile'>>): CompiledModel;
+}
+
+/** A fresh folder (named ordo-<prefix>-...) for the cat models of one test file. */
+export function catFolder(prefix: string): CatFolder {
+  const dir = mkdtempSync(join(tmpdir(), `ordo-${prefix}-`));
+  let counter = 0;
+  const write = (src: string, name = `m${counter++}.cat`): string => {
+    const p = join(dir, name);
+    writeFileSync(p, src);
+    return p;
+  };
+  const load = (
+    src: string | string[],
+    cfg: Partial<Omit<ModelConfig, 'catFile'>> = {},
+  ): CompiledModel => {
+    const text = typeof src === 'string' ? src : ['"t"', ...src].join('\n') + '\n';
+    return loadModel({ variants: [], includeDirs: [], ...cfg, catFile: write(text) });
+  };
+  return { dir, write, load };
 }
