@@ -105,17 +105,28 @@ test('the state set keeps the rows whose values differ in key, the first of equa
     if (!byKey.has(key)) byKey.set(key, row);
   }
   assert.equal(set.size, byKey.size);
-  // The very row objects a map keyed by the joined keys keeps, in the same order.
+  // The rows a map keyed by the joined keys keeps (copies of them), in the same order.
   const kept = set.values();
   const expected = [...byKey.values()];
   assert.equal(kept.length, expected.length);
-  kept.forEach((row, i) => assert.equal(row, expected[i]));
+  kept.forEach((row, i) => assert.deepStrictEqual(row, expected[i]));
   // Equal keys, other values: 1 and 1n, 0 and -0 are one state.
   const small = new StateRowSet();
   small.add([1, 0]);
   small.add([1n, -0]);
   small.add([1, 1]);
   assert.equal(small.size, 2);
+  // A row filled again after it was added (the run reuses one row per candidate): the
+  // set kept the values it had.
+  const reused = new StateRowSet();
+  const scratch: StateValue[] = [1, 2];
+  reused.add(scratch);
+  scratch[1] = 3;
+  reused.add(scratch);
+  assert.deepStrictEqual(reused.values(), [
+    [1, 2],
+    [1, 3],
+  ]);
   // Past its first table: every row still found again after the table grew.
   const many = new StateRowSet();
   for (let round = 0; round < 2; round++)

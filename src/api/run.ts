@@ -31,12 +31,12 @@ import {
 } from '../executions/register-events.js';
 import {
   buildTraces,
-  enumerateCandidates,
+  enumerateLeaves,
   initialMemory,
   observedLocations,
 } from '../executions/enumerate.js';
 import {
-  finalRow,
+  rowReader,
   columnTypes,
   rowTest,
   sortColumns,
@@ -437,6 +437,12 @@ function evaluateTest(
     : [];
   // The filter, tested on each candidate's row of the filter's columns, as the condition.
   const filter = test.filter ? rowTest(test.filter, filterColumns) : null;
+  // Each candidate's rows, read straight from the enumerator's buffers into rows reused
+  // from one candidate to the next (the set of states copies the rows it keeps).
+  const stateRow = rowReader(columns, memory, types);
+  const filterRow = rowReader(filterColumns, memory, filterTypes);
+  const rowScratch: FinalStateValue[] = [];
+  const filterScratch: FinalStateValue[] = [];
   // -j N: this thread evaluates share 0 of the candidates while N-1 others evaluate the
   // rest (startShares); states and flags are unions of the shares', counts their sums.
   const threads = opts.threads ?? 1;
@@ -466,7 +472,7 @@ function evaluateTest(
   try {
     try {
       withinDepthLimit(file, () =>
-        enumerateCandidates(
+        enumerateLeaves(
           test,
           traces,
           memory,
@@ -477,14 +483,16 @@ function evaluateTest(
             ...(rejectsAll
               ? { rejectsAll, askAlways: evalOptions.pruneForbidden === 'always' }
               : {}),
+            retained: observer !== undefined,
           },
-          (cand, input) => {
+          (leaf) => {
             // A filtered-out candidate is not an execution of the test; under -speedcheck
             // neither is one that cannot decide the condition (see `relevant`).
-            if (filter && !filter(finalRow(cand, filterColumns, memory, filterTypes))) return true;
-            const row = finalRow(cand, columns, memory, types);
+            if (filter && !filter(filterRow(leaf, filterScratch))) return true;
+            const row = stateRow(leaf, rowScratch);
             const conditionHolds = condition(row);
             if (!relevant(conditionHolds)) return true;
+            const input = leaf.input();
             // Models that build coherence orders from the edges a candidate already forces
             // (herd's cos-opt.cat) read them as `pco`, which herd7's engine supplies.
             if (suppliesForcedCoherence) input.relations.set('pco', forcedCoherence(input));
@@ -495,7 +503,7 @@ function evaluateTest(
             const shared =
               opts.shareAcrossCandidates === false ? { ...input, fixedPart: undefined } : input;
             const modelInput = suppliesRegisterEvents
-              ? withRegisterEvents(cand.events, shared)
+              ? withRegisterEvents(leaf.events, shared)
               : shared;
             const modelOutcomes = withinDepthLimit(modelFile, () =>
               evaluateModel(setup.model, modelInput, evalOptions),
@@ -506,7 +514,7 @@ function evaluateTest(
             let observedState: FinalState | undefined;
             for (const o of outcomes) {
               // An allowed execution through an access to no location: the test is wrong.
-              if (o.allowed && cand.fault) throw cand.fault;
+              if (o.allowed && leaf.fault) throw leaf.fault;
               if (o.allowed) {
                 for (const f of o.flags) flags.add(f);
                 keepState(row);
@@ -515,7 +523,8 @@ function evaluateTest(
               }
               if (observer) {
                 const state = (observedState ??= stateOfRow(row, columns));
-                const execution = { candidate: cand, input, outcome: o, state, conditionHolds };
+                const candidate = leaf.candidate();
+                const execution = { candidate, input, outcome: o, state, conditionHolds };
                 if (observer.observe(execution) === false) return false;
               }
               if (o.allowed && speed === 'fast') return false;

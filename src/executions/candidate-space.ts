@@ -38,8 +38,11 @@ export class CandidateSpace {
   readonly finalLocations: string[];
   /** For each of finalLocations, the writes that may be its last in coherence. */
   readonly finalWriteChoices: number[][];
+  /** By global id: the position in `paths` of its event's path (-1 for initial writes). */
+  readonly pathOfEvent: Int32Array;
+  /** By global id: the position of a read in `reads` (-1 for other events). */
+  readonly readPosition: Int32Array;
   private readonly pathOfThread = new Map<number, number>();
-  private readonly readPosition = new Map<number, number>();
 
   constructor(
     readonly paths: ThreadTrace[],
@@ -73,7 +76,11 @@ export class CandidateSpace {
     }
     this.reads = this.events.filter((e) => e.kind === 'R' || e.kind === 'RW');
     if (coupledReadsFirst) this.reads = byCoupling(this.events, this.reads);
-    this.reads.forEach((r, i) => this.readPosition.set(r.id, i));
+    this.pathOfEvent = new Int32Array(this.events.length).fill(-1);
+    for (const e of this.events)
+      if (!e.init) this.pathOfEvent[e.id] = this.pathOfThread.get(e.thread)!;
+    this.readPosition = new Int32Array(this.events.length).fill(-1);
+    this.reads.forEach((r, i) => (this.readPosition[r.id] = i));
     this.readsFromChoices = this.reads.map((r) => this.sourcesOf(r, writesAt.get(r.loc!) ?? []));
     this.finalLocations = observedMemory.filter((l) => initOf.has(l));
     this.finalWriteChoices = this.finalLocations.map((loc) =>
@@ -97,13 +104,12 @@ export class CandidateSpace {
 
   /** Position in `reads` of a read's global id. */
   readIndex(id: number): number {
-    return this.readPosition.get(id)!;
+    return this.readPosition[id];
   }
 
   /** The trace event behind a (non-initial) global event id. */
   traceEvent(id: number): TraceEvent {
-    const e = this.events[id];
-    return this.paths[this.pathIndex(e.thread)].events[e.local];
+    return this.paths[this.pathOfEvent[id]].events[this.events[id].local];
   }
 
   /** Global id of local event `local` of the path at position t. */

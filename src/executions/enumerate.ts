@@ -12,17 +12,23 @@ import { OrdoError } from '../diagnostics.js';
 import { checkLimits, limitClock, noteExecutionTried } from '../limits.js';
 import type { ModelInput } from '../cat/input.js';
 import { findArchitecture } from '../arch/index.js';
-import { evaluateSymbolic, UNDETERMINED, type ResolvedValue } from '../events/symbolic.js';
+import {
+  evaluateSymbolic,
+  UNDETERMINED,
+  type ResolvedValue,
+  type Sym,
+} from '../events/symbolic.js';
 import type { ThreadTrace } from '../events/traces.js';
-import { CandidateSpace } from './candidate-space.js';
+import { CandidateSpace, type ExecEvent } from './candidate-space.js';
 import { PathConditions, type RegisterCheck } from './path-conditions.js';
 import { CandidateValues } from './values.js';
 import {
-  buildModelInput,
+  CandidateInputs,
   partialCandidates,
   staticRelations,
   type Candidate,
   type PartialCandidates,
+  type StaticRelations,
 } from './model-input.js';
 import { observedLocations } from './test-analysis.js';
 
@@ -73,6 +79,12 @@ export interface EnumerationOptions extends EnumerationLimits {
    * below, whatever the answers cost (tests, the fuzzer's differential runs).
    */
   askAlways?: boolean;
+  /**
+   * Whether the visit may keep a candidate's model input past its call (an observer):
+   * each input then has maps of its own; else candidates of one combination share them,
+   * each seeing its own rf.
+   */
+  retained?: boolean;
 }
 
 /**
@@ -85,6 +97,29 @@ export function enumerateCandidates(
   memory: Map<string, Value>,
   options: EnumerationOptions,
   visit: (cand: Candidate, input: ModelInput) => boolean,
+  stats?: EnumerationStats,
+): void {
+  enumerateLeaves(
+    test,
+    traces,
+    memory,
+    { ...options, retained: true },
+    (leaf) => visit(leaf.candidate(), leaf.input()),
+    stats,
+  );
+}
+
+/**
+ * Enumerate candidate executions as leaves: `visit` receives each consistent candidate as
+ * a CandidateLeaf, which makes the candidate's data and model input when asked (a run
+ * without observers needs no Candidate), and is valid only during the call.
+ */
+export function enumerateLeaves(
+  test: LitmusTest,
+  traces: ThreadTrace[][],
+  memory: Map<string, Value>,
+  options: EnumerationOptions,
+  visit: (leaf: CandidateLeaf) => boolean,
   stats?: EnumerationStats,
 ): void {
   // A cell may be observed alone (`x[0]`) and as part of its array (`x`): once each.
@@ -110,50 +145,20 @@ export function enumerateCandidates(
     const rejectsAll = options.rejectsAll;
     const space = new CandidateSpace(paths, memory, observedMemory, rejectsAll !== undefined);
     const fault = paths.find((p) => p.fault !== undefined)?.fault;
-    const { events, reads, finalLocations } = space;
+    const { reads, finalLocations } = space;
     const values = new CandidateValues(space);
     const readsFrom = values.readsFrom;
     const conditions = new PathConditions(space, readsFrom, options.registerChecks);
     const stat = staticRelations(architecture, space);
     policy?.combination(space.readsFromChoices);
 
-    const finalChoice = new Array<number>(finalLocations.length).fill(0);
-    // By thread: a register's reads of its thread's events (made once per combination, not
-    // per register and candidate).
-    const readers = paths.map(
-      (_, t) =>
-        (local: number): ResolvedValue =>
-          values.readValue(space.globalId(t, local)),
-    );
+    const leaf = new Leaf(space, values, stat, fault, options.retained === true);
+    const finalChoice = leaf.finalChoice;
     const emit = (): boolean => {
       checkLimits(options.deadline);
       if (share && position++ % share.count !== share.index) return true;
-      const finalWrites = new Map<string, number>();
-      for (let i = 0; i < finalLocations.length; i++)
-        finalWrites.set(finalLocations[i], space.finalWriteChoices[i][finalChoice[i]]);
-      const registers = new Map<number, Map<string, ResolvedValue>>();
-      try {
-        for (let t = 0; t < paths.length; t++) {
-          const regs = new Map<string, ResolvedValue>();
-          const read = readers[t];
-          for (const [name, sym] of paths[t].registers) regs.set(name, evaluateSymbolic(sym, read));
-          registers.set(paths[t].thread, regs);
-        }
-      } catch (err) {
-        if (err === UNDETERMINED) return true; // a register computed from an undetermined value
-        throw err;
-      }
-      const rf: Array<[number, number]> = reads.map((r, i) => [readsFrom[i], r.id]);
-      const eventValues = events.map((e) => values.eventValue(e.id));
-      const cand: Candidate = {
-        events,
-        values: eventValues,
-        readsFrom: rf,
-        finalWrites,
-        registers,
-      };
-      if (fault) cand.fault = fault;
-      const more = visit(cand, buildModelInput(cand, stat));
+      if (!leaf.next()) return true; // a register computed from an undetermined value
+      const more = visit(leaf);
       if (policy && (++unclocked === CLOCKED_EVERY || performance.now() - lastElapsed >= 1)) {
         const now = limitClock();
         policy.visited(now - lastVisit, unclocked);
@@ -341,5 +346,158 @@ export class PartialPolicy {
     this.candidateCost =
       this.candidates === 0 ? each : (1 - NEWEST) * this.candidateCost + NEWEST * each;
     this.candidates += count;
+  }
+}
+
+/**
+ * A candidate's final values, read by slot: a slot is looked up once per path combination
+ * (`combination` tells combinations apart), and read per candidate without a map.
+ */
+export interface FinalValues {
+  /** Identity of the path combination: slots hold for all its candidates. */
+  readonly combination: object;
+  /** The slot of a thread's register, or -1 when the combination's path never sets it. */
+  registerSlot(thread: number, name: string): number;
+  /** A register's final value by slot. */
+  registerValue(slot: number): ResolvedValue;
+  /** The slot of a memory cell's final write, or -1 when it has none (its initial value stays). */
+  finalSlot(cell: string): number;
+  /** The value the final write of a slot stores (null when it has none). */
+  finalValue(slot: number): ResolvedValue | null;
+}
+
+/**
+ * One candidate of an enumeration as its visit sees it, valid during the visit only: the
+ * same object is handed on with the next candidate of the combination.
+ */
+export interface CandidateLeaf extends FinalValues {
+  readonly events: ExecEvent[];
+  /** The fault of a path of the candidate that stopped at no location (ThreadTrace.fault). */
+  readonly fault: Error | undefined;
+  /** The candidate as data (made at the first call of a visit; observers keep it). */
+  candidate(): Candidate;
+  /** The model's input for the candidate (made at the first call of a visit). */
+  input(): ModelInput;
+}
+
+/**
+ * The leaves of one path combination: the candidate's register values in an array by slot,
+ * its final-write choice by position, and its values and reads-from in the enumerator's
+ * buffers; a Candidate and a model input are made only when asked for.
+ */
+class Leaf implements CandidateLeaf {
+  readonly events: ExecEvent[];
+  /** By final location (space.finalLocations): the chosen position among its choices. */
+  readonly finalChoice: number[];
+  get combination(): object {
+    return this;
+  }
+  /** By slot: each register's final value, its path, its symbolic value. */
+  private readonly registerValues: ResolvedValue[];
+  private readonly registerPaths: number[];
+  private readonly registerSyms: Sym[];
+  /** By thread: its registers' slots by name. */
+  private readonly slots = new Map<number, Map<string, number>>();
+  private readonly finalSlots = new Map<string, number>();
+  private readonly inputs: CandidateInputs;
+  private made: Candidate | null = null;
+  private madeInput: ModelInput | null = null;
+
+  constructor(
+    private readonly space: CandidateSpace,
+    private readonly values: CandidateValues,
+    stat: StaticRelations,
+    readonly fault: Error | undefined,
+    retained: boolean,
+  ) {
+    this.events = space.events;
+    this.finalChoice = new Array<number>(space.finalLocations.length).fill(0);
+    space.finalLocations.forEach((l, i) => this.finalSlots.set(l, i));
+    this.registerPaths = [];
+    this.registerSyms = [];
+    space.paths.forEach((p, t) => {
+      const byName = new Map<string, number>();
+      for (const [name, sym] of p.registers) {
+        byName.set(name, this.registerSyms.length);
+        this.registerPaths.push(t);
+        this.registerSyms.push(sym);
+      }
+      this.slots.set(p.thread, byName);
+    });
+    this.registerValues = new Array<ResolvedValue>(this.registerSyms.length).fill(0);
+    this.inputs = new CandidateInputs(space, values, stat, this.finalChoice, retained);
+  }
+
+  /**
+   * The next candidate (values resolved, final writes chosen): evaluates every register;
+   * false when one is computed from an undetermined value (no execution of the test).
+   */
+  next(): boolean {
+    this.made = null;
+    this.madeInput = null;
+    const { registerSyms, registerPaths, registerValues } = this;
+    const readers = this.values.readers;
+    const base = this.space.base;
+    try {
+      for (let i = 0; i < registerSyms.length; i++) {
+        const sym = registerSyms[i];
+        registerValues[i] =
+          sym.k === 'c'
+            ? sym.v
+            : sym.k === 'r'
+              ? this.values.readValue(base[registerPaths[i]] + sym.ev)
+              : evaluateSymbolic(sym, readers[registerPaths[i]]);
+      }
+    } catch (err) {
+      if (err === UNDETERMINED) return false;
+      throw err;
+    }
+    return true;
+  }
+
+  registerSlot(thread: number, name: string): number {
+    return this.slots.get(thread)?.get(name) ?? -1;
+  }
+
+  registerValue(slot: number): ResolvedValue {
+    return this.registerValues[slot];
+  }
+
+  finalSlot(cell: string): number {
+    return this.finalSlots.get(cell) ?? -1;
+  }
+
+  finalValue(slot: number): ResolvedValue | null {
+    const w = this.space.finalWriteChoices[slot][this.finalChoice[slot]];
+    return this.values.eventValue(w);
+  }
+
+  candidate(): Candidate {
+    if (this.made !== null) return this.made;
+    const { space, values } = this;
+    const finalWrites = new Map<string, number>();
+    space.finalLocations.forEach((l, i) =>
+      finalWrites.set(l, space.finalWriteChoices[i][this.finalChoice[i]]),
+    );
+    const registers = new Map<number, Map<string, ResolvedValue>>();
+    for (const [thread, byName] of this.slots) {
+      const regs = new Map<string, ResolvedValue>();
+      for (const [name, slot] of byName) regs.set(name, this.registerValues[slot]);
+      registers.set(thread, regs);
+    }
+    const readsFrom = values.readsFrom;
+    const cand: Candidate = {
+      events: this.events,
+      values: this.events.map((e) => values.eventValue(e.id)),
+      readsFrom: space.reads.map((r, i): [number, number] => [readsFrom[i], r.id]),
+      finalWrites,
+      registers,
+    };
+    if (this.fault) cand.fault = this.fault;
+    return (this.made = cand);
+  }
+
+  input(): ModelInput {
+    return (this.madeInput ??= this.inputs.build());
   }
 }

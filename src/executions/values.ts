@@ -10,6 +10,7 @@ import {
   isUndetermined,
   UNDETERMINED,
   type ResolvedValue,
+  type Sym,
 } from '../events/symbolic.js';
 import type { CandidateSpace } from './candidate-space.js';
 
@@ -22,6 +23,15 @@ export class CandidateValues {
   private readonly writtenValues: (ResolvedValue | null)[];
   private readonly readState: Uint8Array; // 0 = unknown, 1 = computing, 2 = known
   private readonly writeState: Uint8Array;
+  // Fixed for the combination, by global id (looked up per candidate: no map, no closure).
+  /** The value a non-initial write stores (its trace event's), else null. */
+  private readonly stores: (Sym | null)[];
+  /** 1: reads (R, RW); 2: writes (W, RW); 3: both. */
+  private readonly access: Uint8Array;
+  /** The read whose value a write stores as a plain copy (see copiedRead), else -1. */
+  private readonly copies: Int32Array;
+  /** By path position: its reads' values by local index (made once, not per evaluation). */
+  readonly readers: Array<(local: number) => ResolvedValue>;
 
   constructor(private readonly space: CandidateSpace) {
     const n = space.size;
@@ -30,6 +40,22 @@ export class CandidateValues {
     this.writtenValues = new Array<ResolvedValue | null>(n).fill(null);
     this.readState = new Uint8Array(n);
     this.writeState = new Uint8Array(n);
+    this.stores = new Array<Sym | null>(n).fill(null);
+    this.access = new Uint8Array(n);
+    this.copies = new Int32Array(n).fill(-1);
+    for (const e of space.events) {
+      const k = e.kind;
+      this.access[e.id] = (k === 'R' || k === 'RW' ? 1 : 0) | (k === 'W' || k === 'RW' ? 2 : 0);
+      if (e.init || (k !== 'W' && k !== 'RW')) continue;
+      const sym = space.traceEvent(e.id).value!;
+      this.stores[e.id] = sym;
+      if (k === 'W' && sym.k === 'r')
+        this.copies[e.id] = space.globalId(space.pathOfEvent[e.id], sym.ev);
+    }
+    this.readers = space.paths.map((_, t) => {
+      const base = space.base[t];
+      return (local: number): ResolvedValue => this.readOf(base + local);
+    });
   }
 
   /**
@@ -38,18 +64,19 @@ export class CandidateValues {
    * arithmetic error) or when a path condition fails.
    */
   resolve(): boolean {
-    const { events, paths } = this.space;
+    const { paths } = this.space;
+    const access = this.access;
     this.readState.fill(0);
     this.writeState.fill(0);
     try {
       this.markUndeterminedCycles();
-      for (let i = 0; i < events.length; i++) {
-        const k = events[i].kind;
-        if (k === 'R' || k === 'RW') this.readOf(i);
-        if (k === 'W' || k === 'RW') this.writtenOf(i);
+      for (let i = 0; i < access.length; i++) {
+        const k = access[i];
+        if ((k & 1) !== 0) this.readOf(i);
+        if ((k & 2) !== 0) this.writtenOf(i);
       }
       for (let t = 0; t < paths.length; t++) {
-        const rd = (local: number) => this.readOf(this.space.globalId(t, local));
+        const rd = this.readers[t];
         for (const a of paths[t].assumptions) {
           const v = evaluateSymbolic(a.sym, rd);
           if (a.kind === 'truth' ? isTrue(v) !== a.expect : !sameValue(v, a.value)) return false;
@@ -77,7 +104,7 @@ export class CandidateValues {
     if (this.readState[id] === 2) return this.readValues[id]!;
     if (this.readState[id] === 1) throw CYCLE;
     this.readState[id] = 1;
-    const v = this.writtenOf(this.readsFrom[this.space.readIndex(id)]);
+    const v = this.writtenOf(this.readsFrom[this.space.readPosition[id]]);
     this.readValues[id] = v;
     this.readState[id] = 2;
     return v;
@@ -87,14 +114,16 @@ export class CandidateValues {
     if (this.writeState[id] === 2) return this.writtenValues[id]!;
     if (this.writeState[id] === 1) throw CYCLE;
     this.writeState[id] = 1;
-    const e = this.space.events[id];
+    const sym = this.stores[id];
     let v: ResolvedValue;
-    if (e.init) v = this.space.memory.get(e.loc!)!;
+    if (sym === null) v = this.space.memory.get(this.space.events[id].loc!)!;
+    else if (sym.k === 'c') v = sym.v;
     else {
-      const t = this.space.pathIndex(e.thread);
-      v = evaluateSymbolic(this.space.traceEvent(id).value!, (local) =>
-        this.readOf(this.space.globalId(t, local)),
-      );
+      const t = this.space.pathOfEvent[id];
+      v =
+        sym.k === 'r'
+          ? this.readOf(this.space.base[t] + sym.ev)
+          : evaluateSymbolic(sym, this.readers[t]);
     }
     this.writtenValues[id] = v;
     this.writeState[id] = 2;
@@ -107,17 +136,15 @@ export class CandidateValues {
    * undetermined (named after its highest-numbered symbolic variable).
    */
   private copiedRead(w: number): number {
-    const e = this.space.events[w];
-    if (e.init || e.kind !== 'W') return -1;
-    const sym = this.space.traceEvent(w).value!;
-    return sym.k === 'r' ? this.space.globalId(this.space.pathIndex(e.thread), sym.ev) : -1;
+    return this.copies[w];
   }
 
   private markUndeterminedCycles(): void {
-    const { space, readState, readValues, readsFrom } = this;
-    for (const r of space.reads) {
-      if (readState[r.id] === 2) continue;
-      if (this.copiedRead(readsFrom[space.readIndex(r.id)]) < 0) continue; // the common case: no copy chain
+    const { space, readState, readValues, readsFrom, copies } = this;
+    const reads = space.reads;
+    for (let i = 0; i < reads.length; i++) {
+      const r = reads[i];
+      if (copies[readsFrom[i]] < 0 || readState[r.id] === 2) continue; // the common case: no copy chain
       const chain: number[] = [];
       const onChain = new Map<number, number>();
       let cur = r.id;

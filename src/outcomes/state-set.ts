@@ -18,14 +18,17 @@ export class StateRowSet {
     return this.rows.length;
   }
 
-  /** Adds the row unless a row with the same values is there already (that one stays). */
-  add(row: StateValue[]): void {
+  /**
+   * Adds a copy of the row unless a row with the same values is there already (that one
+   * stays): the caller may fill the same row again for its next candidate.
+   */
+  add(row: readonly StateValue[]): void {
     const h = rowHash(row);
     const mask = this.table.length - 1;
     for (let at = h & mask; ; at = (at + 1) & mask) {
       const slot = this.table[at];
       if (slot === 0) {
-        this.rows.push(row);
+        this.rows.push(row.slice());
         this.hashes.push(h);
         this.table[at] = this.rows.length;
         if (this.rows.length * 2 > this.table.length) this.grow();
