@@ -329,6 +329,41 @@ let result = safe
   assert.equal(run('"t"\ncall subseteq(W, R)\n')[0].allowed, false);
 });
 
+test('an instruction-level match reads the names of the procedure or forall around it', () => {
+  // Its clauses run one frame below the match wherever it is (fuzz --cat-share, seed 2002,
+  // case 71: inside a procedure or forall they read names one frame off: an internal
+  // error, or the wrong name's value and a flag lost).
+  const flagsOf = (src: string) => run(`"t"\nenum e = 'a || 'b\n${src}\n`)[0].flags;
+  assert.deepEqual(
+    flagsOf(`procedure p(r) =
+  let q = 0
+  match 'a with
+  || 'a -> flag ~empty r as sees-argument
+  end
+end
+call p(po)`),
+    ['sees-argument'],
+  );
+  assert.deepEqual(
+    flagsOf(`forall v in e do
+  let r = po
+  match v with
+  || 'a -> flag ~empty r as a-sees-po
+  || _ -> flag ~empty r as other-sees-po
+  end
+end`),
+    ['a-sees-po', 'other-sees-po'],
+  );
+  assert.deepEqual(
+    flagsOf(`let r = po
+match 'b with
+|| 'a -> flag ~empty r as a-sees-po
+|| _ -> let s = r flag ~empty s as other-sees-po
+end`),
+    ['other-sees-po'],
+  );
+});
+
 test('variants: expression and instruction level', () => {
   const src =
     '"t"\nlet v = if "fast" then R else W\nif "fast" then flag ~empty v as fast-on else flag ~empty v as fast-off end\n';

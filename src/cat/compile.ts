@@ -251,16 +251,19 @@ export class Compiler {
       }
       case 'insmatch': {
         const a = this.exp(ins.arg, scope);
+        // A clause runs in a frame of its own (interp.ts: an empty one, which its `let`s
+        // extend), at any depth: its names are one level below the match's.
+        const clauseScope = this.bindLocal(scope, []);
         const tags = new Map<string, CIns[]>();
         for (const cl of ins.clauses) {
           const body: CIns[] = [];
-          this.compileBody(cl.body, scope ?? { names: [], parent: null }, body);
+          this.compileBody(cl.body, clauseScope, body);
           tags.set(cl.tag, body);
         }
         let dflt: CIns[] | null = null;
         if (ins.dflt) {
           dflt = [];
-          this.compileBody(ins.dflt, scope ?? { names: [], parent: null }, dflt);
+          this.compileBody(ins.dflt, clauseScope, dflt);
         }
         out.push({ t: 'insmatch', a, tags, dflt, loc: ins.loc });
         return scope;
