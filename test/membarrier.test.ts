@@ -311,6 +311,179 @@ test('tests without membarrier calls never get the flag', () => {
   assert.deepEqual(r.flags, []);
 });
 
+// ---------------------------------------------------------------- outside cycles
+//
+// Shapes that are not cycles of the RCU family (tools/rcu-family.ts), with one ordering
+// call on one side. What the model says of such a call (models/lkmm/lkmm.cat, parts 3
+// and 4): it is a full fence for its own thread (strong-order), and a grace period for
+// every other thread, whose code falls into sections cut at compiler barriers (a thread
+// without barrier() is one section). Against the grace period a section runs either
+// wholly before it or wholly after it, and a thread's sections keep their program order:
+// a section that reads or overwrites a write made after the call is wholly after it, so
+// it sees (and overwrites) every write the calling thread made or read before the call;
+// a section whose write is read or overwritten before the call is wholly before it, so
+// what the calling thread does after the call sees it. This is smp_mb() paired with a full barrier that the
+// call forces on each other CPU, between two of its sections. So where smp_mb() on one
+// side leaves a two-thread shape allowed (LKMM wants ordering on both sides), the call
+// forbids it; with more threads, it orders only what its own accesses connect.
+
+/** The calls that order (every one of them takes effect), and the controls that do not. */
+const ORDERING_CALLS = [
+  'smp_memb();',
+  'membarrier(MEMBARRIER_CMD_GLOBAL);',
+  'membarrier(MEMBARRIER_CMD_GLOBAL_EXPEDITED);',
+  'membarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED);\nmembarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED);',
+];
+
+interface Shape {
+  name: string;
+  /** Thread bodies; `CALL` stands for the call (or the fence of a control). */
+  bodies: string[];
+  cond: string;
+}
+
+/** The shape's verdict with `CALL` replaced by `call`. */
+function shapeWith(s: Shape, call: string): TestResult {
+  return run(
+    s.name,
+    s.bodies.map((b) => b.replace('CALL', call)),
+    s.cond,
+  );
+}
+
+/** Never (no candidate observed, no flag) with every ordering call; smp_mb() allows it. */
+function forbiddenByTheCallOnly(s: Shape): void {
+  for (const call of ORDERING_CALLS) {
+    const r = shapeWith(s, call);
+    assert.equal(r.observation, 'Never', `${s.name} with ${call}`);
+    assert.equal(r.positive, 0, `${s.name} with ${call}`);
+    assert.deepEqual(r.flags, [], `${s.name} with ${call}`);
+  }
+  assert.equal(shapeWith(s, 'smp_mb();').observation, 'Sometimes', `${s.name} with smp_mb()`);
+  // An unregistered PRIVATE_EXPEDITED fails (EPERM): no ordering at all, and flagged.
+  const failed = shapeWith(s, 'membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED);');
+  assert.equal(failed.observation, 'Sometimes', `${s.name} with a failed call`);
+  assert.deepEqual(failed.flags, ['membarrier-unregistered']);
+}
+
+test('MP, the call on the writing side only: Never', () => {
+  // The reader's section reads y=1, written after the call: it is wholly after the
+  // grace period, so it sees x=1, written before the call.
+  forbiddenByTheCallOnly({
+    name: 'MP+memb+po',
+    bodies: [
+      'WRITE_ONCE(*x, 1);\nCALL\nWRITE_ONCE(*y, 1);',
+      'int r1;\nint r2;\nr1 = READ_ONCE(*y);\nr2 = READ_ONCE(*x);',
+    ],
+    cond: 'exists (1:r1=1 /\\ 1:r2=0)',
+  });
+});
+
+test('MP, the call on the reading side only, writes split by barrier(): Never', () => {
+  // The writer's sections ({x=1} and {y=1}) each run wholly before or after the grace
+  // period, in program order. y=1 is read before the call: its section is before the
+  // grace period, and so is the earlier one with x=1, which the read after the call sees.
+  forbiddenByTheCallOnly({
+    name: 'MP+po-barrier+memb',
+    bodies: [
+      'WRITE_ONCE(*x, 1);\nbarrier();\nWRITE_ONCE(*y, 1);',
+      'int r1;\nint r2;\nr1 = READ_ONCE(*y);\nCALL\nr2 = READ_ONCE(*x);',
+    ],
+    cond: 'exists (1:r1=1 /\\ 1:r2=0)',
+  });
+});
+
+test('R, the call between the write and the read of the second thread: Never', () => {
+  // The first thread's section is before the grace period (then the read after the call
+  // sees x=1) or after it (then its y=1 is a write after the call that the write y=2,
+  // made before the call, overwrites: coherence would run against the grace period).
+  forbiddenByTheCallOnly({
+    name: 'R+po+memb',
+    bodies: [
+      'WRITE_ONCE(*x, 1);\nWRITE_ONCE(*y, 1);',
+      'int r1;\nWRITE_ONCE(*y, 2);\nCALL\nr1 = READ_ONCE(*x);',
+    ],
+    cond: 'exists (y=2 /\\ 1:r1=0)',
+  });
+});
+
+test('S, the call on the side of the two writes: Never', () => {
+  // The other section reads y=1, written after the call: it is after the grace period,
+  // so its write x=1 comes after x=2, written before the call, in coherence order.
+  forbiddenByTheCallOnly({
+    name: 'S+memb+po',
+    bodies: [
+      'WRITE_ONCE(*x, 2);\nCALL\nWRITE_ONCE(*y, 1);',
+      'int r1;\nr1 = READ_ONCE(*y);\nWRITE_ONCE(*x, 1);',
+    ],
+    cond: 'exists (x=2 /\\ 1:r1=1)',
+  });
+});
+
+test('2+2W, the call on one side: Never', () => {
+  // y=2, written after the call, is overwritten by the other thread's y=1: that section
+  // is after the grace period, so its x=2 comes after x=1, written before the call, in
+  // coherence order, and x cannot end as 1.
+  forbiddenByTheCallOnly({
+    name: '2+2W+memb+po',
+    bodies: [
+      'WRITE_ONCE(*x, 1);\nCALL\nWRITE_ONCE(*y, 2);',
+      'WRITE_ONCE(*y, 1);\nWRITE_ONCE(*x, 2);',
+    ],
+    cond: 'exists (x=1 /\\ y=1)',
+  });
+});
+
+test('WRC, the call in the middle thread: Never', () => {
+  // The last thread reads y=1, written after the call: its section is after the grace
+  // period, and sees x=1, which the calling thread read before the call (the call's
+  // fence is cumulative).
+  forbiddenByTheCallOnly({
+    name: 'WRC+memb',
+    bodies: [
+      'WRITE_ONCE(*x, 1);',
+      'int r1;\nr1 = READ_ONCE(*x);\nCALL\nWRITE_ONCE(*y, 1);',
+      'int r2;\nint r3;\nr2 = READ_ONCE(*y);\nr3 = READ_ONCE(*x);',
+    ],
+    cond: 'exists (1:r1=1 /\\ 2:r2=1 /\\ 2:r3=0)',
+  });
+});
+
+test('IRIW, the call in one reader, the other split by barrier(): Never', () => {
+  // The writers' sections: x=1 is read before the call, so it is before the grace
+  // period; y=1 is not seen by the read after the call, so it is after it. The other
+  // reader's first section reads y=1: it is after the grace period, and so is its second
+  // section, which then must see x=1.
+  forbiddenByTheCallOnly({
+    name: 'IRIW+memb+po-barrier',
+    bodies: [
+      'WRITE_ONCE(*x, 1);',
+      'WRITE_ONCE(*y, 1);',
+      'int r0;\nint r1;\nr0 = READ_ONCE(*x);\nCALL\nr1 = READ_ONCE(*y);',
+      'int r2;\nint r3;\nr2 = READ_ONCE(*y);\nbarrier();\nr3 = READ_ONCE(*x);',
+    ],
+    cond: 'exists (2:r0=1 /\\ 2:r1=0 /\\ 3:r2=1 /\\ 3:r3=0)',
+  });
+});
+
+test('a call in a thread of its own orders nothing between the others (MP): Sometimes', () => {
+  // The calling thread makes no access: nothing links the grace period to the other
+  // sections. Both may run on the same side of it, where MP without fences is allowed.
+  for (const call of ORDERING_CALLS) {
+    const r = run(
+      'MP+lone-memb',
+      [
+        'WRITE_ONCE(*x, 1);\nWRITE_ONCE(*y, 1);',
+        'int r1;\nint r2;\nr1 = READ_ONCE(*y);\nr2 = READ_ONCE(*x);',
+        call,
+      ],
+      'exists (1:r1=1 /\\ 1:r2=0)',
+    );
+    assert.equal(verdict(r), 'Sometimes 1 3', call);
+    assert.deepEqual(r.flags, [], call);
+  }
+});
+
 // ---------------------------------------------------------------- bad input
 
 test('membarrier() with an unknown command is an error naming it, with its position', () => {

@@ -3,13 +3,19 @@
 // many combinations, the rarely used ones included: difference `\`, complement `~`,
 // inverse `^-1`, closures, `domain`/`range`, `[S]`, cartesian products, `fencerel`, sets
 // beside relations, `let rec ... and ...` (relations and sets), functions and closures,
-// tuples, local `let ... in`, procedures and `call`, `with` forks over sets of relations
-// and cross products, checks, flags and `undefined_unless`. Expressions are typed (a set
-// or a relation) so the model mostly runs; a few models hold one deliberate mistake (a
-// set where a relation belongs, or the reverse, an unbound name, a function given an
-// argument too many, a relation applied), whose error and its location must not change
-// either. Each model includes Ordo's cos-opt.cat (co, fr) and
-// is meant to run with `-model` on a C test; the same seed gives the same text.
+// tuples, local `let ... in`, procedures and `call`, `with` forks over sets of relations,
+// cross products, linearisations and classes, checks, flags and `undefined_unless`; and
+// enums and their tags, `match` over tags (expressions and instructions), `match` over sets
+// (a recursive fold), `++`, `if` over comparisons (`=`, `subset`, `in`) and variants, `try
+// ... with` (its body now and then an error it catches), `forall` over enums, sets of
+// relations and sets of events, `classes`, `classes-loc` and `linearisations`.
+// Expressions are typed (a set or a relation) so the model mostly runs; a few models hold
+// one deliberate mistake (a set where a relation belongs, or the reverse, an unbound name,
+// a function given an argument too many, a relation applied, a match on a relation or on a
+// tag it does not cover, a tag no enum declares, a built-in given the wrong argument, a
+// `forall` over a tuple, an instruction-level `if` that tests no variant), whose error and
+// its location must not change either. Each model includes Ordo's cos-opt.cat (co, fr)
+// and is meant to run with `-model` on a C test; the same seed gives the same text.
 
 import type { Rng } from './mutate.js';
 
@@ -21,6 +27,27 @@ interface Scope {
   rels: string[];
   /** Functions of the model, with how many relation arguments they take. */
   funs: Array<{ name: string; arity: number }>;
+  /** Tag-valued expressions: the enums' tags, and names bound to one of them. */
+  tags: string[];
+  /** The model's enums (a name and its tags). */
+  enums: Array<{ name: string; tags: string[] }>;
+  /** Functions of a tag and a relation, each a match over one enum's tags. */
+  tagFuns: string[];
+  /** Functions folding a set (of relations, or of event sets) into the union of its elements. */
+  folds: string[];
+}
+
+/** An empty scope but for the built-in names. */
+function baseScope(): Scope {
+  return {
+    sets: [...BASE_SETS],
+    rels: [...BASE_RELS],
+    funs: [],
+    tags: [],
+    enums: [],
+    tagFuns: [],
+    folds: [],
+  };
 }
 
 const BASE_SETS = ['R', 'W', 'M', 'F', 'IW', 'FW', '_', 'emptyset'];
@@ -43,6 +70,15 @@ const BASE_RELS = [
   'coe',
 ];
 
+/** Sets of events the C architecture defines, never the universe. */
+const CONCRETE_SETS = ['R', 'W', 'M', 'F', 'IW', 'FW'];
+
+/**
+ * Event sets small enough that their linearisations are few: a write or two per location,
+ * or the writes read from another thread.
+ */
+const SMALL_SETS = ['FW', 'IW', '(FW & domain(rf))', '(domain(rfe) \\ IW)', '(FW \\ IW)'];
+
 /** Builds one model: names numbered in order, one mistake at most. */
 class ModelWriter {
   private count = 0;
@@ -59,7 +95,7 @@ class ModelWriter {
   }
 
   /** A wrong kind, an unbound name: once, where the model was drawn to hold a mistake. */
-  private mistake(): boolean {
+  mistake(): boolean {
     if (this.mistakes === 0 || !this.rng.chance(0.08)) return false;
     this.mistakes--;
     return true;
@@ -68,25 +104,11 @@ class ModelWriter {
   /** An expression of `kind` over `scope`, nested at most `depth` deep. */
   exp(scope: Scope, kind: Kind, depth: number): string {
     const rng = this.rng;
-    if (this.mistake()) {
-      // The other kind, a name never bound, a function given one argument too many, or a
-      // relation applied as if it were a function.
-      const fun = scope.funs.length > 0 ? rng.pick(scope.funs) : undefined;
-      switch (rng.below(6)) {
-        case 0:
-          return 'fz-unbound';
-        case 1:
-          return fun
-            ? `${fun.name}(${Array.from({ length: fun.arity + 1 }, () => this.atom(scope, 'rel')).join(', ')})`
-            : 'fz-unbound';
-        case 2:
-          return `${this.atom(scope, 'rel')}(${this.atom(scope, 'rel')})`;
-        default:
-          return this.exp(scope, kind === 'set' ? 'rel' : 'set', Math.min(depth, 1));
-      }
-    }
+    if (this.mistake()) return this.wrong(scope, kind, depth);
     if (depth <= 0 || rng.chance(0.25)) return this.atom(scope, kind);
     const sub = (k: Kind) => this.exp(scope, k, depth - 1);
+    // One in six: a construct both kinds have (a branch, a handler, a match, a fold).
+    if (rng.chance(1 / 6)) return this.either(scope, kind, depth);
     if (kind === 'set') {
       switch (rng.below(6)) {
         case 0:
@@ -142,6 +164,173 @@ class ModelWriter {
     }
   }
 
+  /**
+   * The mistake: the other kind, a name never bound, a function given one argument too
+   * many, a relation applied as if it were a function, a match on a relation, a tag no
+   * enum declares, a built-in given the wrong argument, a fold's set of event sets where a
+   * relation belongs.
+   */
+  private wrong(scope: Scope, kind: Kind, depth: number): string {
+    const rng = this.rng;
+    const fun = scope.funs.length > 0 ? rng.pick(scope.funs) : undefined;
+    const rel = () => this.atom(scope, 'rel');
+    switch (rng.below(11)) {
+      case 0:
+        return 'fz-unbound';
+      case 1:
+        return fun
+          ? `${fun.name}(${Array.from({ length: fun.arity + 1 }, rel).join(', ')})`
+          : 'fz-unbound';
+      case 2:
+        return `${rel()}(${rel()})`;
+      case 3:
+        return `(match ${rel()} with ${this.tagOf(scope)} -> ${this.atom(scope, kind)} || _ -> ${this.atom(scope, kind)} end)`;
+      case 4:
+        return `(match 'fz-undeclared with _ -> ${this.atom(scope, kind)} end)`;
+      case 5:
+        return rng.pick([
+          `linearisations(${this.atom(scope, 'set')})`,
+          `classes(${this.atom(scope, 'set')})`,
+          `domain(linearisations(${rng.pick(SMALL_SETS)}, ${rel()}))`,
+        ]);
+      case 6:
+        return scope.folds.length > 0 && kind === 'rel'
+          ? `${rng.pick(scope.folds)}(classes-loc(${this.atom(scope, 'set')}))`
+          : 'fz-unbound';
+      default:
+        return this.exp(scope, kind === 'set' ? 'rel' : 'set', Math.min(depth, 1));
+    }
+  }
+
+  /**
+   * Constructs a relation and a set both have: an `if` over a comparison (or a variant,
+   * decided when the model loads), a `try` (now and then over an error it catches), a
+   * match over a tag (a tag function's call, or a match in place), a fold over a set.
+   */
+  private either(scope: Scope, kind: Kind, depth: number): string {
+    const rng = this.rng;
+    const sub = (k: Kind) => this.exp(scope, k, depth - 1);
+    switch (rng.below(5)) {
+      case 0:
+        return `(if ${this.cond(scope, depth - 1)} then ${sub(kind)} else ${sub(kind)})`;
+      case 1:
+        return `(try ${rng.chance(0.3) ? this.caught(scope, kind) : sub(kind)} with ${sub(kind)})`;
+      case 2: {
+        if (kind === 'rel' && scope.tagFuns.length > 0 && rng.chance(0.6))
+          return `${rng.pick(scope.tagFuns)}(${this.tagOf(scope)}, ${sub('rel')})`;
+        const e = scope.enums.length > 0 ? rng.pick(scope.enums) : undefined;
+        if (!e) return sub(kind);
+        const clauses = e.tags.filter(() => rng.chance(0.6)).map((t) => `'${t} -> ${sub(kind)}`);
+        return `(match ${this.tagOf(scope)} with ${[...clauses, `_ -> ${sub(kind)}`].join(' || ')} end)`;
+      }
+      case 3:
+        if (scope.folds.length === 0) return sub(kind);
+        return `${rng.pick(scope.folds)}(${kind === 'rel' ? this.relSet(scope, depth - 1) : this.setSet(scope, depth - 1)})`;
+      default:
+        // A set built with `++` and matched at once: its first element, or the fallback.
+        return kind === 'rel'
+          ? `(match ${sub(kind)} ++ ${this.relSet(scope, depth - 1)} with {} -> ${sub(kind)} || x ++ _ -> x end)`
+          : `(match ${this.setElement(scope)} ++ ${this.setSet(scope, depth - 1)} with {} -> ${sub(kind)} || x ++ _ -> x end)`;
+    }
+  }
+
+  /** An expression whose evaluation fails (of the kind asked in appearance), for `try`. */
+  private caught(scope: Scope, kind: Kind): string {
+    const rng = this.rng;
+    const other: Kind = kind === 'set' ? 'rel' : 'set';
+    return rng.pick([
+      `(${this.atom(scope, kind)} | fz-unbound-caught)`,
+      `${this.relName(scope)}(${this.atom(scope, 'rel')})`,
+      `(${this.atom(scope, kind)} ${kind === 'rel' ? ';' : '|'} ${this.atom(scope, other)})`,
+      `fail(${this.atom(scope, kind)})`,
+      `(match ${this.atom(scope, 'rel')} with _ -> ${this.atom(scope, kind)} end)`,
+    ]);
+  }
+
+  /** A condition of `if`: comparisons evaluated on each candidate, or variants. */
+  cond(scope: Scope, depth: number): string {
+    const rng = this.rng;
+    const d = Math.max(depth, 0);
+    // Compound conditions only while depth lasts.
+    switch (rng.below(depth > 0 ? 8 : 6)) {
+      case 0:
+      case 1: {
+        const k: Kind = rng.chance(0.6) ? 'rel' : 'set';
+        return `${this.exp(scope, k, d)} subset ${this.exp(scope, k, d)}`;
+      }
+      case 2: {
+        const k: Kind = rng.chance(0.6) ? 'rel' : 'set';
+        return `${this.exp(scope, k, d)} = ${this.exp(scope, k, d)}`;
+      }
+      case 3:
+        if (scope.enums.length > 0)
+          return rng.chance(0.5)
+            ? `${this.tagOf(scope)} = ${this.tagOf(scope)}`
+            : `${this.tagOf(scope)} in ${rng.pick(scope.enums).name}`;
+        return `${this.exp(scope, 'rel', d)} subset ${this.exp(scope, 'rel', d)}`;
+      case 4:
+        // A relation in a set of relations (a fork's alternatives, say).
+        return `${this.exp(scope, 'rel', d)} in ${this.relSet(scope, d)}`;
+      case 5:
+        return rng.pick(['"fz-variant"', 'not "fz-variant"', '~"fz-variant"']);
+      case 6:
+        return `${this.cond(scope, d - 1)} && ${this.cond(scope, d - 1)}`;
+      default:
+        return `${this.cond(scope, d - 1)} || ${rng.pick(['"fz-variant"', 'not "fz-variant"'])}`;
+    }
+  }
+
+  /** A tag: one of an enum's, or a name bound to one. */
+  tagOf(scope: Scope): string {
+    return scope.tags.length > 0 ? this.rng.pick(scope.tags) : "'fz-undeclared";
+  }
+
+  /** A set of relations: listed, grown by `++`, a product's unions, linearisations. */
+  relSet(scope: Scope, depth: number): string {
+    const rng = this.rng;
+    const rel = () => this.exp(scope, 'rel', Math.min(depth, 1));
+    switch (rng.below(4)) {
+      case 0:
+        return `{${Array.from({ length: 1 + rng.below(3) }, rel).join(', ')}}`;
+      case 1:
+        return `(${rel()} ++ ${rng.chance(0.3) ? '{}' : `{${rel()}}`})`;
+      case 2:
+        return `linearisations(${rng.pick(SMALL_SETS)}, ${rel()})`;
+      default:
+        return `cross({{${rel()}, ${rel()}}, {${rel()}}})`;
+    }
+  }
+
+  /** A set of event sets: classes of a relation, of a set by location, or listed. */
+  setSet(scope: Scope, depth: number): string {
+    const rng = this.rng;
+    switch (rng.below(3)) {
+      case 0:
+        return `classes(${this.exp(scope, 'rel', Math.min(depth, 1))})`;
+      case 1:
+        return `classes-loc(${this.exp(scope, 'set', Math.min(depth, 1))})`;
+      default:
+        return `{${this.setElement(scope)}, ${this.setElement(scope)}}`;
+    }
+  }
+
+  /**
+   * An event set that may stand in a set of sets: never the universe (which a set of
+   * values refuses), so a shipped set or the domain or range of a relation.
+   */
+  setElement(scope: Scope): string {
+    const rng = this.rng;
+    return rng.chance(0.5)
+      ? rng.pick(CONCRETE_SETS)
+      : `${rng.pick(['domain', 'range'])}(${this.exp(scope, 'rel', 1)})`;
+  }
+
+  /** A relation's name (not `0`, which cannot be applied). */
+  relName(scope: Scope): string {
+    const names = scope.rels.filter((r) => r !== '0');
+    return this.rng.pick(names);
+  }
+
   atom(scope: Scope, kind: Kind): string {
     const pool = kind === 'set' ? scope.sets : scope.rels;
     return this.rng.pick(pool);
@@ -177,27 +366,125 @@ function check(w: ModelWriter, rng: Rng, scope: Scope, name: string): string {
 /** A random cat model (see the file's comment); `name` is its title. */
 export function generateCatModel(rng: Rng, name: string): string {
   const w = new ModelWriter(rng, rng.chance(0.15));
-  const scope: Scope = { sets: [...BASE_SETS], rels: [...BASE_RELS], funs: [] };
+  const scope = baseScope();
   const out: string[] = [`"${name}"`, '', 'include "cos-opt.cat"', ''];
   const define = (kind: Kind): void => {
     const n = w.fresh(kind === 'set' ? 's' : 'r');
     out.push(`let ${n} = ${w.exp(scope, kind, 2 + rng.below(3))}`);
     (kind === 'set' ? scope.sets : scope.rels).push(n);
   };
-  // A fork: a set of relations, or a cross product of groups of them. What follows it
-  // runs once per alternative, reading the fork's name often: the evaluator keeps the
-  // values of operations whose operands did not change from one alternative to the next.
+  // Enums first (their tags are read by matches, conditions and `forall`), a fold over sets
+  // (a recursive function matching its argument), functions of a tag.
+  for (let i = rng.chance(0.4) ? 1 + rng.below(2) : 0; i > 0; i--) {
+    const e = {
+      name: w.fresh('e'),
+      tags: Array.from({ length: 2 + rng.below(3) }, () => w.fresh('t')),
+    };
+    out.push(
+      `enum ${e.name} = ${rng.chance(0.5) ? '|| ' : ''}${e.tags.map((t) => `'${t}`).join(' || ')}`,
+    );
+    scope.enums.push(e);
+    scope.tags.push(...e.tags.map((t) => `'${t}`));
+  }
+  if (rng.chance(0.5)) {
+    const f = w.fresh('u');
+    const [x, rest, pre] = [w.fresh('x'), w.fresh('rest'), w.fresh('pre')];
+    const clauses = [
+      '{} -> {}',
+      rng.chance(0.3)
+        ? `${pre} | ${x} ++ ${rest} -> ${f}(${pre}) | ${x} | ${f}(${rest})`
+        : `${x} ++ ${rest} -> ${x} | ${f}(${rest})`,
+    ];
+    if (rng.chance(0.5)) clauses.reverse();
+    out.push(`let rec ${f}(s) = match s with ${clauses.join(' || ')} end`);
+    scope.folds.push(f);
+  }
+  if (scope.enums.length > 0 && rng.chance(0.7)) {
+    const f = w.fresh('g');
+    const [t, r] = [w.fresh('tg'), w.fresh('x')];
+    const e = rng.pick(scope.enums);
+    const inner: Scope = { ...scope, rels: [...scope.rels, r, r, r] };
+    const clauses = e.tags
+      .filter(() => rng.chance(0.7))
+      .map((tag) => `'${tag} -> ${w.exp(inner, 'rel', 2)}`);
+    // Without a default, a tag of the enum the clauses leave out fails the match: the
+    // mistake of a mistaken model.
+    if (!w.mistake()) clauses.push(`_ -> ${w.exp(inner, 'rel', 2)}`);
+    if (clauses.length === 0) clauses.push(`_ -> ${r}`);
+    out.push(`let ${f}(${t}, ${r}) =\n  match ${t} with\n  || ${clauses.join('\n  || ')}\n  end`);
+    scope.tagFuns.push(f);
+  }
+  // A fork: a set of relations, a cross product of groups of them, linearisations, or
+  // (binding a set) classes. What follows it runs once per alternative, reading the fork's
+  // name often: the evaluator keeps the values of operations whose operands did not change
+  // from one alternative to the next.
   const fork = (): void => {
     const f = w.fresh('w');
     const rel = () => w.exp(scope, 'rel', 1);
-    const set = rng.chance(0.5)
-      ? `{${Array.from({ length: 1 + rng.below(3) }, rel).join(', ')}}`
-      : `cross({${Array.from(
-          { length: 1 + rng.below(3) },
-          () => `{${Array.from({ length: 1 + rng.below(2) }, rel).join(', ')}}`,
-        ).join(', ')}})`;
+    const roll = rng.next();
+    if (roll < 0.1) {
+      out.push(`with ${f} from ${w.setSet(scope, 1)}`);
+      scope.sets.push(f, f, f);
+      return;
+    }
+    const set =
+      roll < 0.25
+        ? `linearisations(${rng.pick(SMALL_SETS)}, ${rel()})`
+        : roll < 0.6
+          ? `{${Array.from({ length: 1 + rng.below(3) }, rel).join(', ')}}`
+          : `cross({${Array.from(
+              { length: 1 + rng.below(3) },
+              () => `{${Array.from({ length: 1 + rng.below(2) }, rel).join(', ')}}`,
+            ).join(', ')}})`;
     out.push(`with ${f} from ${set}`);
     scope.rels.push(f, f, f, f);
+  };
+  // Checks run for each element of a set: an enum's tags, relations, event sets, events.
+  const forall = (): void => {
+    const v = w.fresh('v');
+    const roll = rng.next();
+    let over: string;
+    let inner: Scope;
+    if (w.mistake()) {
+      over = `(${w.atom(scope, 'rel')}, ${w.atom(scope, 'set')})`;
+      inner = { ...scope, rels: [...scope.rels, v, v] };
+    } else if (roll < 0.3 && scope.enums.length > 0) {
+      over = rng.pick(scope.enums).name;
+      inner = { ...scope, tags: [...scope.tags, v, v, v] };
+    } else if (roll < 0.55) {
+      over = w.relSet(scope, 1);
+      inner = { ...scope, rels: [...scope.rels, v, v, v] };
+    } else if (roll < 0.8) {
+      over = w.setSet(scope, 1);
+      inner = { ...scope, sets: [...scope.sets, v, v, v] };
+    } else {
+      // The events of a set, each one usable as a set of one.
+      over = rng.pick(SMALL_SETS);
+      inner = { ...scope, sets: [...scope.sets, v, v, v] };
+    }
+    out.push(`forall ${v} in ${over} do`);
+    if (rng.chance(0.3)) {
+      const l = w.fresh('fl');
+      out.push(`  let ${l} = ${w.exp(inner, 'rel', 2)}`);
+      inner = { ...inner, rels: [...inner.rels, l, l] };
+    }
+    if (inner.tags.includes(v) && rng.chance(0.5)) out.push(...tagMatch(inner, v, '  '));
+    else out.push(`  ${check(w, rng, inner, w.fresh('fc'))}`);
+    if (rng.chance(0.4)) out.push(`  ${check(w, rng, inner, w.fresh('fc'))}`);
+    out.push('end');
+  };
+  // An instruction-level match over a tag: checks in each branch.
+  const tagMatch = (sc: Scope, tag: string, indent: string): string[] => {
+    const e = rng.pick(sc.enums);
+    const clauses = e.tags
+      .filter(() => rng.chance(0.6))
+      .map((t) => `'${t} -> ${check(w, rng, sc, w.fresh('mc'))}`);
+    clauses.push(`_ -> ${check(w, rng, sc, w.fresh('mc'))}`);
+    return [
+      `${indent}match ${tag} with`,
+      ...clauses.map((c) => `${indent}|| ${c}`),
+      `${indent}end`,
+    ];
   };
   // Most models fork early, on a few definitions of their own.
   if (rng.chance(0.6)) {
@@ -206,7 +493,7 @@ export function generateCatModel(rng: Rng, name: string): string {
   }
   const steps = 6 + rng.below(8);
   for (let i = 0; i < steps; i++) {
-    switch (rng.below(12)) {
+    switch (rng.below(16)) {
       case 0:
       case 1:
       case 2:
@@ -261,11 +548,18 @@ export function generateCatModel(rng: Rng, name: string): string {
         break;
       }
       case 7: {
-        // A tuple bound at once: a relation and a set.
+        // A tuple bound at once: a relation and a set (and now and then a tag).
         const [r, s] = [w.fresh('tr'), w.fresh('ts')];
-        out.push(`let (${r}, ${s}) = (${w.exp(scope, 'rel', 2)}, ${w.exp(scope, 'set', 2)})`);
+        const tagged = scope.tags.length > 0 && rng.chance(0.3);
+        const t = tagged ? w.fresh('tt') : '';
+        out.push(
+          tagged
+            ? `let (${r}, ${s}, ${t}) = (${w.exp(scope, 'rel', 2)}, ${w.exp(scope, 'set', 2)}, ${w.tagOf(scope)})`
+            : `let (${r}, ${s}) = (${w.exp(scope, 'rel', 2)}, ${w.exp(scope, 'set', 2)})`,
+        );
         scope.rels.push(r);
         scope.sets.push(s);
+        if (tagged) scope.tags.push(t);
         break;
       }
       case 8: {
@@ -289,6 +583,23 @@ export function generateCatModel(rng: Rng, name: string): string {
         break;
       case 10:
         out.push(`show ${w.exp(scope, 'rel', 1)} as ${w.fresh('shown')}`);
+        break;
+      case 11:
+        forall();
+        break;
+      case 12:
+        // Checks under a variant (decided when the model loads), or a match over a tag.
+        if (scope.enums.length > 0 && rng.chance(0.5)) {
+          out.push(...tagMatch(scope, w.tagOf(scope), ''));
+        } else {
+          // The mistake: a condition that is no variant's (refused at load).
+          const c = w.mistake()
+            ? `${w.atom(scope, 'rel')} subset ${w.atom(scope, 'rel')}`
+            : rng.pick(['"fz-variant"', 'not "fz-variant"', '"fz-variant" || ~"fz-other"']);
+          out.push(`if ${c} then`, `  ${check(w, rng, scope, w.fresh('ic'))}`);
+          if (rng.chance(0.6)) out.push('else', `  ${check(w, rng, scope, w.fresh('ic'))}`);
+          out.push('end');
+        }
         break;
       default:
         out.push(check(w, rng, scope, w.fresh('c')));
