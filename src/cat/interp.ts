@@ -228,6 +228,14 @@ export class Evaluator implements PrimContext, BoundHost {
   private slotFixed: number[];
   /** Inputs that are the same for every candidate of the combination, by input index. */
   private inputFixed: Uint8Array;
+  /**
+   * The kinds of the values of the variables of the top-level fixpoint being computed, as
+   * one number (see kindsOf), or -1 outside one (or for kinds kindsOf does not code): a
+   * node reading them keeps a value found fixed only for these kinds (MemoNode.stepId).
+   */
+  private loopKinds = -1;
+  /** While a branch's condition is evaluated: whether every value it read so far is fixed. */
+  private condFixed = true;
   /** Values shared by the steps of the top-level fixpoint being computed (see invariance.ts). */
   private loopMemo: Array<V | undefined>;
   /** The checks decided for the combination and skipped here (see decideChecks). */
@@ -276,7 +284,7 @@ export class Evaluator implements PrimContext, BoundHost {
         // the values kept as fixed may have been computed from it.
         if (this.shared.steady[i] === 1 && !sameInput(known[i], this.I[i])) {
           this.shared.steady[i] = 0;
-          this.shared.fixed.fill(undefined);
+          dropFixed(this.shared);
         }
       }
     }
@@ -408,7 +416,7 @@ export class Evaluator implements PrimContext, BoundHost {
     }
     if (seen !== undefined && alternatives === 1 && sameValue(seen, set)) return true;
     shared.forksVaried.add(ins);
-    if (seen !== undefined) shared.fixed.fill(undefined);
+    if (seen !== undefined) dropFixed(shared);
     return false;
   }
 
@@ -961,21 +969,31 @@ export class Evaluator implements PrimContext, BoundHost {
       set(positions[b], v);
     }
     if (isFun.every((x) => x)) return vals;
-    for (let iter = 0; ; iter++) {
-      if (iter > 100000) throw new CatError('recursive definition does not stabilise', loc);
-      let stable = true;
-      for (let b = 0; b < pats.length; b++) {
-        if (isFun[b]) continue;
-        const nv = this.ev(exps[b], frame);
-        const parts = this.destructure(pats[b], nv, loc);
-        parts.forEach((x, j) => {
-          const at = positions[b] + j;
-          if (!this.stabilised(vals[at], x, loc)) stable = false;
-          vals[at] = x;
-          set(at, x);
-        });
+    // A top-level fixpoint tells the nodes reading its variables their kinds (loopKinds);
+    // one computed while another is (forced by a read) gives the other's back.
+    const outerKinds = this.loopKinds;
+    const topLevel = frame === null;
+    if (topLevel) this.loopKinds = kindsOf(vals);
+    try {
+      for (let iter = 0; ; iter++) {
+        if (iter > 100000) throw new CatError('recursive definition does not stabilise', loc);
+        let stable = true;
+        for (let b = 0; b < pats.length; b++) {
+          if (isFun[b]) continue;
+          const nv = this.ev(exps[b], frame);
+          const parts = this.destructure(pats[b], nv, loc);
+          parts.forEach((x, j) => {
+            const at = positions[b] + j;
+            if (!this.stabilised(vals[at], x, loc)) stable = false;
+            vals[at] = x;
+            set(at, x);
+          });
+          if (topLevel) this.loopKinds = kindsOf(vals);
+        }
+        if (stable) return vals;
       }
-      if (stable) return vals;
+    } finally {
+      this.loopKinds = outerKinds;
     }
   }
 
@@ -1089,6 +1107,25 @@ export class Evaluator implements PrimContext, BoundHost {
     // A node found fixed for the combination on an earlier candidate (or path) gives the
     // value kept; else a value shared by the paths of the evaluation, or by the steps of a
     // fixpoint; else the value made now, kept when it is found fixed.
+    const stepId = node.stepId;
+    if (stepId !== undefined)
+      return (ev, f) => {
+        // The value kept, while the fixpoint's variables hold values of the same kinds.
+        // (A first step reads `{}` where later ones read relations: one value for each.)
+        const kinds = ev.loopKinds;
+        const kept = ev.shared.stepFixed[stepId];
+        if (kinds >= 0 && kept !== undefined) {
+          const known = kept.get(kinds);
+          if (known !== undefined) {
+            ev.fixed = true;
+            return known;
+          }
+        }
+        const v = body(ev, f);
+        if (ev.fixed && kinds >= 0 && !ev.shared.fixedOff)
+          (ev.shared.stepFixed[stepId] ??= new Map()).set(kinds, v);
+        return v;
+      };
     const fixedId = node.fixedId;
     const id = node.memoId;
     const loop = node.loopId;
@@ -1319,7 +1356,7 @@ export class Evaluator implements PrimContext, BoundHost {
       shared.kinds[slot] = kind;
       return;
     }
-    shared.fixed.fill(undefined);
+    dropFixed(shared);
     shared.fixedOff = true;
   }
 
@@ -1425,13 +1462,31 @@ export class Evaluator implements PrimContext, BoundHost {
         }
         return this.ev(e.body, new LetFrame(vals, f, fixed));
       }
+      case 'if': {
+        // Fixed when the values the condition compared are and the branch taken is: every
+        // candidate takes that branch (Ordo's LKMM: the membarrier sections, none in a
+        // test without membarrier calls).
+        // (A condition of this branch's condition gives the outer one's state back, even
+        // when it fails: a `try` there may go on.)
+        const outer = this.condFixed;
+        this.condFixed = true;
+        let c: boolean, condFixed: boolean;
+        try {
+          c = this.cond(e.c, f);
+        } finally {
+          condFixed = this.condFixed;
+          this.condFixed = outer;
+        }
+        const v = this.ev(c ? e.th : e.el, f);
+        this.fixed &&= condFixed;
+        return v;
+      }
       case 'fun':
       case 'letrec':
       case 'match':
       case 'matchset':
-      case 'try':
-      case 'if': {
-        // Functions, recursive bindings and branches: judged variant (not worth following).
+      case 'try': {
+        // Functions, recursive bindings and matches: judged variant (not worth following).
         const v = this.evOther(e, f);
         this.fixed = false;
         return v;
@@ -1489,13 +1544,17 @@ export class Evaluator implements PrimContext, BoundHost {
       case 'or':
         return this.cond(c.l, f) || this.cond(c.r, f);
       case 'eq': {
-        const a = this.ev(c.l, f),
-          b = this.ev(c.r, f);
+        const a = this.ev(c.l, f);
+        this.condFixed &&= this.fixed;
+        const b = this.ev(c.r, f);
+        this.condFixed &&= this.fixed;
         return this.cmp(a, b, c.loc) === 0;
       }
       case 'subset': {
-        const a = this.ev(c.l, f),
-          b = this.ev(c.r, f);
+        const a = this.ev(c.l, f);
+        this.condFixed &&= this.fixed;
+        const b = this.ev(c.r, f);
+        this.condFixed &&= this.fixed;
         if (a instanceof Relation || b instanceof Relation)
           return this.asRel(a, c.loc).isSubsetOf(this.asRel(b, c.loc));
         if (a instanceof EventSet || b instanceof EventSet)
@@ -1506,12 +1565,12 @@ export class Evaluator implements PrimContext, BoundHost {
       }
       case 'in': {
         const a = this.ev(c.l, f);
-        const ka = kindOf(a);
-        if (ka === 'event')
-          return this.asEvents(this.ev(c.r, f), c.loc).has((a as { e: number }).e);
-        if (ka === 'pair')
-          return this.asRel(this.ev(c.r, f), c.loc).has((a as VPair).a, (a as VPair).b);
+        this.condFixed &&= this.fixed;
         const b = this.ev(c.r, f);
+        this.condFixed &&= this.fixed;
+        const ka = kindOf(a);
+        if (ka === 'event') return this.asEvents(b, c.loc).has((a as { e: number }).e);
+        if (ka === 'pair') return this.asRel(b, c.loc).has((a as VPair).a, (a as VPair).b);
         return valSetHas(this.asValSet(b, c.loc), a);
       }
     }
@@ -2105,6 +2164,21 @@ function determined(e: RExp): boolean {
   return (e as KindNode).kindDetermined === true;
 }
 
+/**
+ * The kinds of a fixpoint's values as one number (a digit in base 5 of kindCode each),
+ * or -1 when one is of another kind or there are too many to code.
+ */
+function kindsOf(vals: V[]): number {
+  if (vals.length > 12) return -1;
+  let code = 0;
+  for (const v of vals) {
+    const k = kindCode(v);
+    if (k === 0) return -1;
+    code = code * 5 + k;
+  }
+  return code;
+}
+
 /** The kinds watchKind tells apart: 0 for any kind but these four. */
 function kindCode(v: V): number {
   if (v instanceof Relation) return 1;
@@ -2136,6 +2210,12 @@ function fixedBuiltinValue(fn: V, arg: V): boolean {
 function isNothing(v: V): boolean {
   if (v instanceof Relation || v instanceof EventSet) return v.isEmpty();
   return kindOf(v) === 'empty';
+}
+
+/** Forgets the values kept as fixed for the combination. */
+function dropFixed(shared: SharedMemos): void {
+  shared.fixed.fill(undefined);
+  shared.stepFixed.fill(undefined);
 }
 
 /** The values shared by the candidates of one combination (one fixed part). */
@@ -2180,6 +2260,11 @@ interface SharedMemos {
   stage: Array<V | undefined>;
   /** By fixed id: nodes an evaluation found fixed for the combination. */
   fixed: Array<V | undefined>;
+  /**
+   * By fixed id of a node reading a fixpoint's variables (MemoNode.stepId): the values
+   * found fixed, by the kinds of the variables then (loopKinds).
+   */
+  stepFixed: Array<Map<number, V> | undefined>;
   /** Set when a watched global changed kind: nothing more is kept in `fixed`. */
   fixedOff: boolean;
   /** The program's watched globals (kinds.ts), and the kind code each held (0: none yet). */
@@ -2348,6 +2433,7 @@ function sharedMemosFor(prog: CompiledProgram, part: object | undefined): Shared
     part,
     stage: new Array<V | undefined>(prog.stageCount),
     fixed: new Array<V | undefined>(prog.fixedCount),
+    stepFixed: new Array<Map<number, V> | undefined>(prog.fixedCount),
     fixedOff: false,
     watched: watchedFor(prog),
     kinds: new Uint8Array(prog.nslots),

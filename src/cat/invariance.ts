@@ -67,6 +67,16 @@ export interface MemoNode {
    */
   fixedId?: number;
   /**
+   * Set on the costly nodes of a top-level `let rec` definition that read its variables
+   * and no frame variable: index, among the fixed ids, of the value kept for the
+   * combination once an evaluation finds the node's value fixed there (an operand fixed
+   * and empty absorbs the rest, the variables included: LKMM's `rcu-gp ; rcu-link ;
+   * rcu-order ; ...` in a test without synchronize_rcu()). Such a value holds while the
+   * variables hold values of the kinds they held then (see Evaluator.loopKinds); these
+   * nodes keep no last operands (fixedId), which would change at every step.
+   */
+  stepId?: number;
+  /**
    * Set on the body of a function that reads nothing differing between candidates but
    * its parameters (and, defined at top level, no enclosing frame): two calls with equal
    * arguments give equal values, so the interpreter may reuse a result (see applyShared).
@@ -416,8 +426,11 @@ export function markInvariant(
   // recSlots: the variables of the top-level `let rec` whose definition e is part of, if any.
   const mark = (e: RExp, depth: number, recSlots: Uint8Array | null = null): void => {
     checkLimits();
-    // Inside a fixpoint, what reads its variables changes at every step: never shared.
-    if (COSTLY.has(e.t) && !escapes(e, 0) && !(recSlots !== null && readsSlot(e, recSlots))) {
+    // Inside a fixpoint, what reads its variables changes at every step: never shared,
+    // unless found fixed (an operand fixed and empty absorbs the variables: see stepId).
+    if (COSTLY.has(e.t) && !escapes(e, 0) && recSlots !== null && readsSlot(e, recSlots))
+      (e as MemoNode).stepId = fixedCount++;
+    else if (COSTLY.has(e.t) && !escapes(e, 0)) {
       if (!candidateVariant(e)) {
         (e as MemoNode).stageId = stageCount++;
         return; // everything inside is computed at most once with it
