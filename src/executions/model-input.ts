@@ -183,9 +183,11 @@ export function buildModelInput(cand: Candidate, stat: StaticRelations): ModelIn
  * buffers (values, reads-from, the final-write choice) with no Candidate in between. Each
  * input has an rf of its own (the model keeps the first candidate's to compare the others
  * with); what does not change from one candidate to the next is the last one's: an event
- * whose value is the same, the event array when no value changed, the sets when FW is the
- * same. Unless `retained` (the caller keeps inputs past the next one: observers), the
- * candidates share one map of relations, whose rf is set for each.
+ * whose value is the same, the sets when FW is the same. Unless `retained` (the caller
+ * keeps inputs past the next one: observers), the candidates share one event array and
+ * one map of relations, brought up to date for each (the model keeps neither from one
+ * evaluation to the next); else each has its own, the event array the last one's while
+ * no value changes.
  */
 export class CandidateInputs {
   private events: ModelEvent[] | null = null;
@@ -224,21 +226,28 @@ export class CandidateInputs {
       if (!this.retained) this.relations = relations;
     } else relations = this.relations;
     relations.set('rf', rf);
-    return { events, sets, relations, fixedPart: stat };
+    // upperBounds is a field from the start: set later (api/run.ts), it would give each
+    // input another shape and a store of its own for the added property.
+    return { events, sets, relations, fixedPart: stat, upperBounds: undefined };
   }
 
-  /** The events with this candidate's values: the last array, or a copy changed where they differ. */
+  /**
+   * The events with this candidate's values: the last array, changed where they differ (a
+   * copy of it when inputs are retained). An event whose value changed is a new object:
+   * events are never changed once made.
+   */
   private eventsNow(): ModelEvent[] {
     const { space, values } = this;
     const all = space.events;
     const n = all.length;
     let events = this.events;
-    let own = events === null; // whether `events` is this candidate's (free to change)
+    // Whether `events` may be changed: this candidate's, or the last one's, not retained.
+    let own = events === null || !this.retained;
     if (events === null) events = new Array<ModelEvent>(n);
     for (let i = 0; i < n; i++) {
       const v = values.eventValue(i);
       const value = v === null || isUndetermined(v) ? null : v;
-      const before = own ? undefined : events[i];
+      const before = events[i];
       if (before !== undefined && before.value === value) continue;
       if (!own) {
         events = events.slice();

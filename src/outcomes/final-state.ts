@@ -149,7 +149,7 @@ export function rowReader(
         }
       });
     }
-    into.length = columns.length;
+    if (into.length !== plan.length) into.length = plan.length;
     for (let i = 0; i < plan.length; i++) {
       const p = plan[i];
       let value: StateValue;
@@ -235,13 +235,20 @@ export function rowTest(
         const arg = compile(q.arg);
         return (row) => !arg(row);
       }
+      // Loops, not every/some: no closure made per row.
       case 'and': {
         const args = q.args.map(compile);
-        return (row) => args.every((a) => a(row));
+        return (row) => {
+          for (let i = 0; i < args.length; i++) if (!args[i](row)) return false;
+          return true;
+        };
       }
       case 'or': {
         const args = q.args.map(compile);
-        return (row) => args.some((a) => a(row));
+        return (row) => {
+          for (let i = 0; i < args.length; i++) if (args[i](row)) return true;
+          return false;
+        };
       }
       case 'implies': {
         const left = compile(q.left);
