@@ -24,6 +24,7 @@ import {
   DIFFERENTIAL_REFERENCE,
   DIFFERENTIAL_VARIANTS,
   caseRng,
+  cliArgs,
   makeCase,
   ordoModelDifference,
   pruningDifference,
@@ -1048,9 +1049,9 @@ test('random cat models are reproducible, use every construct named, and mostly 
     ['a set split around an element', / \| fz-x\d+ \+\+ fz-rest\d+ -> /],
     ['++', / \+\+ \{/],
     ['if over a comparison', /\(if [^\n]*? (subset|=) [^\n]*? then /],
-    ['if over a variant', /\(if (not |~)?"fz-variant"/],
+    ['if over a variant', /\(if (not |~)?"T42"/],
     ['tag in an enum', / in fz-e\d+ /],
-    ['instruction-level if', /^if (not )?"fz-variant"[^\n]* then\n/m],
+    ['instruction-level if', /^if (not )?"T42"[^\n]* then\n/m],
     ['try', /\(try [^\n]* with /],
     ['try over an error', /\(try (fail\(|[^\n]*fz-unbound-caught)/],
     ['forall over an enum', /^forall fz-v\d+ in fz-e\d+ do\n/m],
@@ -1063,6 +1064,14 @@ test('random cat models are reproducible, use every construct named, and mostly 
       /^with fz-w\d+ from (classes(-loc)?\(|\{(R|W|M|F|IW|FW|domain|range)\b)/m,
     ],
     ['a tag in a tuple', /^let \(fz-tr\d+, fz-ts\d+, fz-tt\d+\) = /m],
+    ['local procedure and call', /^ +procedure fz-lp\d+\(fz-a\d+\) =\n[^]*?^ +call fz-lp\d+\(/m],
+    ['local enum', /^ +enum fz-le\d+ = /m],
+    ['local fork', /^ +with fz-lw\d+ from \{/m],
+    ['local let rec', /^ +let rec fz-brec\d+ = /m],
+    ['nested forall', /^ +forall fz-v\d+ in /m],
+    ['nested match', /^ +match [^\n]+ with\n/m],
+    ['nested if', /^ +if (not )?"T42"/m],
+    ['forall over events', /^ +let fz-ev\d+ = domain\(\[fz-v\d+\]\)/m],
     ['mistake', /fz-unbound/],
     ['mistake about tags', /fz-undeclared/],
   ];
@@ -1095,16 +1104,26 @@ test('--cat-share draws cases under random cat models, and a run without it draw
   const seeds = collectSeeds(repoRoot, corpusPath());
   const dir = mkdtempSync(join(tmpdir(), 'ordo-fuzz-catcase-'));
   const kinds = new Map<string, number>();
+  let withVariant = 0;
   for (let index = 0; index < 40; index++) {
     const c = makeCase(seeds, 12, index, join(dir, `c${index}`), 1, { catShare: 0.5 });
     kinds.set(c.kind, (kinds.get(c.kind) ?? 0) + 1);
     if (c.kind !== 'cat') continue;
-    // Run with -model: the generated file, Ordo's library for cos-opt.cat.
-    assert.deepEqual(c.opts, { timeout: 1, model: join(dir, `c${index}`, 'model.cat') });
+    // Run with -model: the generated file, Ordo's library for cos-opt.cat; half the runs
+    // with the variant the models' `if`s test, on the command line too.
+    const { variants, ...opts } = c.opts;
+    assert.deepEqual(opts, { timeout: 1, model: join(dir, `c${index}`, 'model.cat') });
+    if (variants) {
+      assert.deepEqual(variants, ['T42']);
+      withVariant++;
+      const args = cliArgs(c);
+      assert.equal(args[args.indexOf('-variant') + 1], 'T42');
+    }
     assert.match(readFileSync(c.opts.model!, 'utf8'), /^"fuzz-12-\d+"\n\ninclude "cos-opt.cat"\n/);
   }
   const cats = kinds.get('cat') ?? 0;
   assert.ok(cats > 10 && cats < 30, JSON.stringify([...kinds]));
+  assert.ok(withVariant > 0 && withVariant < cats, `${withVariant} of ${cats} with the variant`);
   for (let index = 0; index < 40; index++)
     assert.notEqual(makeCase(seeds, 12, index, join(dir, `p${index}`), 1).kind, 'cat');
 });

@@ -291,12 +291,16 @@ export function makeCase(
       ? generateCTest(rng, `gen-${seed}-${index}`, COHERENCE_SHAPE)
       : longerOf(rng, seeds.c);
     writeFileSync(file, text);
+    // Half the runs give the variant the models' `if`s test (catgen.ts): T42, one of
+    // herd7's test tags (the command line refuses a name outside herd7's list), which no
+    // model of Ordo's reads.
+    const variant = rng.chance(0.5);
     return {
       index,
       kind: 'cat',
       file,
-      opts: { timeout, model },
-      description: `random cat model, ${made ? 'generated' : 'corpus'} C test`,
+      opts: { timeout, model, ...(variant ? { variants: ['T42'] } : {}) },
+      description: `random cat model${variant ? ' (-variant T42)' : ''}, ${made ? 'generated' : 'corpus'} C test`,
     };
   }
   // The roll picks the kind: a mutated model in its top modelShare, else a mutated test
@@ -652,6 +656,7 @@ export function cliArgs(c: FuzzCase): string[] {
   if (c.opts.conf) args.push('-conf', c.opts.conf);
   if (c.opts.model) args.push('-model', c.opts.model);
   for (const dir of c.opts.includeDirs ?? []) args.push('-I', dir);
+  for (const v of c.opts.variants ?? []) args.push('-variant', v);
   if (c.opts.timeout) args.push('-timeout', String(c.opts.timeout));
   args.push(c.file);
   return args;

@@ -8,7 +8,11 @@
 // enums and their tags, `match` over tags (expressions and instructions), `match` over sets
 // (a recursive fold), `++`, `if` over comparisons (`=`, `subset`, `in`) and variants, `try
 // ... with` (its body now and then an error it catches), `forall` over enums, sets of
-// relations and sets of events, `classes`, `classes-loc` and `linearisations`.
+// relations and sets of events, `classes`, `classes-loc` and `linearisations`; and local
+// scopes nested two deep (forall, procedure, match clause and `if` bodies holding local
+// let, let rec, enum, procedure and call, fork, forall, match and if), each compiled and
+// run its own way. Half the cases run with `-variant T42`, the variant the `if`s test
+// (cases.ts).
 // Expressions are typed (a set or a relation) so the model mostly runs; a few models hold
 // one deliberate mistake (a set where a relation belongs, or the reverse, an unbound name,
 // a function given an argument too many, a relation applied, a match on a relation or on a
@@ -272,11 +276,11 @@ class ModelWriter {
         // A relation in a set of relations (a fork's alternatives, say).
         return `${this.exp(scope, 'rel', d)} in ${this.relSet(scope, d)}`;
       case 5:
-        return rng.pick(['"fz-variant"', 'not "fz-variant"', '~"fz-variant"']);
+        return rng.pick(['"T42"', 'not "T42"', '~"T42"']);
       case 6:
         return `${this.cond(scope, d - 1)} && ${this.cond(scope, d - 1)}`;
       default:
-        return `${this.cond(scope, d - 1)} || ${rng.pick(['"fz-variant"', 'not "fz-variant"'])}`;
+        return `${this.cond(scope, d - 1)} || ${rng.pick(['"T42"', 'not "T42"'])}`;
     }
   }
 
@@ -439,52 +443,127 @@ export function generateCatModel(rng: Rng, name: string): string {
     out.push(`with ${f} from ${set}`);
     scope.rels.push(f, f, f, f);
   };
+  // Instructions in a local scope (the body of a forall, a procedure, a match clause, an
+  // `if` branch): checks, local definitions (let, let rec, enum, a procedure and its call,
+  // a fork where `forks`: not under forall, whose every element would fork again), and
+  // forall, match and if nested `depth` levels more. What a local definition binds is read
+  // by the instructions after it (each kind of scope is compiled and run its own way).
+  const block = (sc: Scope, depth: number, indent: string, forks: boolean): string[] => {
+    const lines: string[] = [];
+    let checks = 0;
+    for (let n = 1 + rng.below(3); n > 0; n--) {
+      // No nesting at the last level: checks and definitions only.
+      const roll = depth > 0 ? rng.next() : rng.next() * 0.62;
+      if (roll < 0.4) {
+        lines.push(indent + check(w, rng, sc, w.fresh('bc')));
+        checks++;
+      } else if (roll < 0.55) {
+        const k: Kind = rng.chance(0.7) ? 'rel' : 'set';
+        const l = w.fresh('bl');
+        lines.push(`${indent}let ${l} = ${w.exp(sc, k, 2)}`);
+        sc =
+          k === 'rel' ? { ...sc, rels: [...sc.rels, l, l] } : { ...sc, sets: [...sc.sets, l, l] };
+      } else if (roll < 0.62) {
+        const l = w.fresh('brec');
+        const inner: Scope = { ...sc, rels: [...sc.rels, l] };
+        lines.push(
+          `${indent}let rec ${l} = ${w.exp(sc, 'rel', 2)} | (${l} ; ${w.exp(inner, 'rel', 1)})`,
+        );
+        sc = { ...sc, rels: [...sc.rels, l, l] };
+      } else if (roll < 0.72) {
+        lines.push(...forall(sc, depth - 1, indent));
+      } else if (roll < 0.8 && sc.tags.length > 0) {
+        lines.push(...tagMatch(sc, w.tagOf(sc), depth - 1, indent, forks));
+      } else if (roll < 0.85) {
+        lines.push(...variantIf(sc, depth - 1, indent, forks));
+      } else if (roll < 0.91) {
+        const p = w.fresh('lp');
+        const a = w.fresh('a');
+        const inner: Scope = { ...sc, rels: [...sc.rels, a, a, a] };
+        lines.push(
+          `${indent}procedure ${p}(${a}) =`,
+          ...block(inner, depth - 1, `${indent}  `, forks),
+          `${indent}end`,
+          `${indent}call ${p}(${w.exp(sc, 'rel', 2)})`,
+        );
+      } else if (roll < 0.95 || !forks) {
+        const e = { name: w.fresh('le'), tags: [w.fresh('lt'), w.fresh('lt')] };
+        lines.push(`${indent}enum ${e.name} = ${e.tags.map((t) => `'${t}`).join(' || ')}`);
+        sc = { ...sc, enums: [...sc.enums, e], tags: [...sc.tags, ...e.tags.map((t) => `'${t}`)] };
+      } else {
+        const f = w.fresh('lw');
+        lines.push(`${indent}with ${f} from {${w.exp(sc, 'rel', 1)}, ${w.exp(sc, 'rel', 1)}}`);
+        sc = { ...sc, rels: [...sc.rels, f, f, f] };
+      }
+    }
+    // At least one check; and never an enum last, whose `||` would take a match's next
+    // clause for one more tag.
+    if (checks === 0 || lines[lines.length - 1]!.startsWith(`${indent}enum `))
+      lines.push(indent + check(w, rng, sc, w.fresh('bc')));
+    return lines;
+  };
   // Checks run for each element of a set: an enum's tags, relations, event sets, events.
-  const forall = (): void => {
+  const forall = (sc: Scope, depth: number, indent: string): string[] => {
     const v = w.fresh('v');
     const roll = rng.next();
     let over: string;
     let inner: Scope;
     if (w.mistake()) {
-      over = `(${w.atom(scope, 'rel')}, ${w.atom(scope, 'set')})`;
-      inner = { ...scope, rels: [...scope.rels, v, v] };
-    } else if (roll < 0.3 && scope.enums.length > 0) {
-      over = rng.pick(scope.enums).name;
-      inner = { ...scope, tags: [...scope.tags, v, v, v] };
+      over = `(${w.atom(sc, 'rel')}, ${w.atom(sc, 'set')})`;
+      inner = { ...sc, rels: [...sc.rels, v, v] };
+    } else if (roll < 0.3 && sc.enums.length > 0) {
+      over = rng.pick(sc.enums).name;
+      inner = { ...sc, tags: [...sc.tags, v, v, v] };
     } else if (roll < 0.55) {
-      over = w.relSet(scope, 1);
-      inner = { ...scope, rels: [...scope.rels, v, v, v] };
+      over = w.relSet(sc, 1);
+      inner = { ...sc, rels: [...sc.rels, v, v, v] };
     } else if (roll < 0.8) {
-      over = w.setSet(scope, 1);
-      inner = { ...scope, sets: [...scope.sets, v, v, v] };
+      over = w.setSet(sc, 1);
+      inner = { ...sc, sets: [...sc.sets, v, v, v] };
     } else {
-      // The events of a set, each one usable as a set of one.
+      // The events of a set: an event is no set (a union refuses it), its identity is.
       over = rng.pick(SMALL_SETS);
-      inner = { ...scope, sets: [...scope.sets, v, v, v] };
+      const one = w.fresh('ev');
+      inner = { ...sc, sets: [...sc.sets, one, one, one] };
+      return [
+        `${indent}forall ${v} in ${over} do`,
+        `${indent}  let ${one} = domain([${v}])`,
+        ...block(inner, depth, `${indent}  `, false),
+        `${indent}end`,
+      ];
     }
-    out.push(`forall ${v} in ${over} do`);
-    if (rng.chance(0.3)) {
-      const l = w.fresh('fl');
-      out.push(`  let ${l} = ${w.exp(inner, 'rel', 2)}`);
-      inner = { ...inner, rels: [...inner.rels, l, l] };
-    }
-    if (inner.tags.includes(v) && rng.chance(0.5)) out.push(...tagMatch(inner, v, '  '));
-    else out.push(`  ${check(w, rng, inner, w.fresh('fc'))}`);
-    if (rng.chance(0.4)) out.push(`  ${check(w, rng, inner, w.fresh('fc'))}`);
-    out.push('end');
+    const body =
+      inner.tags.includes(v) && rng.chance(0.5)
+        ? tagMatch(inner, v, depth, `${indent}  `, false)
+        : block(inner, depth, `${indent}  `, false);
+    return [`${indent}forall ${v} in ${over} do`, ...body, `${indent}end`];
   };
-  // An instruction-level match over a tag: checks in each branch.
-  const tagMatch = (sc: Scope, tag: string, indent: string): string[] => {
+  // An instruction-level match over a tag: instructions in each branch.
+  const tagMatch = (
+    sc: Scope,
+    tag: string,
+    depth: number,
+    indent: string,
+    forks: boolean,
+  ): string[] => {
     const e = rng.pick(sc.enums);
-    const clauses = e.tags
-      .filter(() => rng.chance(0.6))
-      .map((t) => `'${t} -> ${check(w, rng, sc, w.fresh('mc'))}`);
-    clauses.push(`_ -> ${check(w, rng, sc, w.fresh('mc'))}`);
+    const clauses = [...e.tags.filter(() => rng.chance(0.6)).map((t) => `'${t}`), '_'];
     return [
       `${indent}match ${tag} with`,
-      ...clauses.map((c) => `${indent}|| ${c}`),
+      ...clauses.flatMap((c) => [`${indent}|| ${c} ->`, ...block(sc, depth, `${indent}  `, forks)]),
       `${indent}end`,
     ];
+  };
+  // Instructions under a variant (decided when the model loads: runs give the variant or
+  // not); the mistake: a condition that is no variant's (refused at load).
+  const variantIf = (sc: Scope, depth: number, indent: string, forks: boolean): string[] => {
+    const c = w.mistake()
+      ? `${w.atom(sc, 'rel')} subset ${w.atom(sc, 'rel')}`
+      : rng.pick(['"T42"', 'not "T42"', '"T42" || ~"fz-other"']);
+    const lines = [`${indent}if ${c} then`, ...block(sc, depth, `${indent}  `, forks)];
+    if (rng.chance(0.6)) lines.push(`${indent}else`, ...block(sc, depth, `${indent}  `, forks));
+    lines.push(`${indent}end`);
+    return lines;
   };
   // Most models fork early, on a few definitions of their own.
   if (rng.chance(0.6)) {
@@ -563,16 +642,15 @@ export function generateCatModel(rng: Rng, name: string): string {
         break;
       }
       case 8: {
-        // A procedure whose checks read its arguments, and a call of it.
+        // A procedure whose instructions read its arguments, and a call of it.
         const p = w.fresh('p');
         const params = [w.fresh('a'), w.fresh('b')];
         const inner: Scope = { ...scope, rels: [...scope.rels, ...params, ...params] };
         const t = w.fresh('t');
         const body = [
           `  let ${t} = ${w.exp(inner, 'rel', 2)}`,
-          `  ${check(w, rng, { ...inner, rels: [...inner.rels, t, t] }, w.fresh('pc'))}`,
+          ...block({ ...inner, rels: [...inner.rels, t, t] }, 1, '  ', true),
         ];
-        if (rng.chance(0.5)) body.push(`  ${check(w, rng, inner, w.fresh('pc'))}`);
         out.push(`procedure ${p}(${params.join(', ')}) =`, ...body, 'end');
         const args = `${w.exp(scope, 'rel', 2)}, ${w.exp(scope, 'rel', 2)}`;
         out.push(`call ${p}(${args})${rng.chance(0.5) ? ` as ${w.fresh('call')}` : ''}`);
@@ -585,21 +663,13 @@ export function generateCatModel(rng: Rng, name: string): string {
         out.push(`show ${w.exp(scope, 'rel', 1)} as ${w.fresh('shown')}`);
         break;
       case 11:
-        forall();
+        out.push(...forall(scope, 1, ''));
         break;
       case 12:
-        // Checks under a variant (decided when the model loads), or a match over a tag.
-        if (scope.enums.length > 0 && rng.chance(0.5)) {
-          out.push(...tagMatch(scope, w.tagOf(scope), ''));
-        } else {
-          // The mistake: a condition that is no variant's (refused at load).
-          const c = w.mistake()
-            ? `${w.atom(scope, 'rel')} subset ${w.atom(scope, 'rel')}`
-            : rng.pick(['"fz-variant"', 'not "fz-variant"', '"fz-variant" || ~"fz-other"']);
-          out.push(`if ${c} then`, `  ${check(w, rng, scope, w.fresh('ic'))}`);
-          if (rng.chance(0.6)) out.push('else', `  ${check(w, rng, scope, w.fresh('ic'))}`);
-          out.push('end');
-        }
+        // Instructions under a variant, or in the branches of a match over a tag.
+        if (scope.enums.length > 0 && rng.chance(0.5))
+          out.push(...tagMatch(scope, w.tagOf(scope), 1, '', true));
+        else out.push(...variantIf(scope, 1, '', true));
         break;
       default:
         out.push(check(w, rng, scope, w.fresh('c')));
