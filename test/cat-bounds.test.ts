@@ -7,15 +7,9 @@ import { pruneStats, type CatOutcome } from '../src/cat/interp.js';
 import { CatError } from '../src/cat/values.js';
 import { noteFork, worthSearching } from '../src/cat/bounds.js';
 import type { CIns } from '../src/cat/resolved.js';
-import { catFolder, mkInput, type Ev } from './support/cat-models.js';
+import { catFolder, mkInput, threeEvents } from './support/cat-models.js';
 
 const { load: loadSource } = catFolder('bounds');
-
-const threeEvents: Ev[] = [
-  { kind: 'W', thread: -1, loc: 'x', value: 0 },
-  { kind: 'W', thread: 0, loc: 'x', value: 1 },
-  { kind: 'R', thread: 1, loc: 'x', value: 1 },
-];
 
 /** A fork over nine relations: rf with one more pair of M * M each (every one holds rf). */
 const nineAlternatives = [

@@ -9,15 +9,9 @@ import { EMPTY, UNV } from '../src/cat/values.js';
 import type { RExp } from '../src/cat/resolved.js';
 import { encodeGraph } from '../src/disk-cache.js';
 import { Relation } from '../src/relations/index.js';
-import { catFolder, mkInput, type Ev } from './support/cat-models.js';
+import { catFolder, mkInput, threeEvents } from './support/cat-models.js';
 
 const { load: loadSource } = catFolder('code');
-
-const threeEvents: Ev[] = [
-  { kind: 'W', thread: -1, loc: 'x', value: 0 },
-  { kind: 'W', thread: 0, loc: 'x', value: 1 },
-  { kind: 'R', thread: 1, loc: 'x', value: 1 },
-];
 
 /** Every expression node reachable from v (a program, an instruction, a node). */
 function nodes(v: unknown, into = new Set<object>()): Set<object> {

@@ -7,15 +7,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { evaluateModel } from '../src/cat/index.js';
 import { Relation, type EventSet } from '../src/relations/index.js';
-import { catFolder, mkInput, type Ev } from './support/cat-models.js';
+import { catFolder, compositions, mkInput, threeEvents } from './support/cat-models.js';
 
 const { load: loadSource } = catFolder('reuse');
-
-const threeEvents: Ev[] = [
-  { kind: 'W', thread: -1, loc: 'x', value: 0 },
-  { kind: 'W', thread: 0, loc: 'x', value: 1 },
-  { kind: 'R', thread: 1, loc: 'x', value: 1 },
-];
 
 /** Counts the inversions of bit-matrix relations done by `run`. */
 function inversions(run: () => void): number {
@@ -86,18 +80,10 @@ test('a sequence whose later operands are unchanged composes them once', () => {
   const body = 'let s = x ; ((x \\ x) | rf) ; rf^-1\nflag ~empty s as some\n';
   const forked = loadSource(`"t"\nwith x from {po, rf, loc}\n${body}`);
   const input = mkInput(threeEvents, [[1, 2]]);
-  const seq = Relation.prototype.seq;
-  let count = 0;
-  Relation.prototype.seq = function (this: Relation, o: Relation) {
-    count++;
-    return seq.call(this, o);
-  };
-  let flags: boolean[];
-  try {
+  let flags: boolean[] = [];
+  const count = compositions(() => {
     flags = evaluateModel(forked, input).map((o) => o.flags.includes('some'));
-  } finally {
-    Relation.prototype.seq = seq;
-  }
+  });
   assert.equal(count, 5); // 2 on the first path, 2 on the second (one the kept part), 1
   // The same answers as without a fork, one model per alternative.
   const alone = ['po', 'rf', 'loc'].map((x) =>

@@ -6,7 +6,7 @@ import { evaluateModel } from '../src/cat/index.js';
 import { watchedSlots, type KindNode } from '../src/cat/kinds.js';
 import { CatError } from '../src/cat/values.js';
 import { Relation } from '../src/relations/index.js';
-import { catFolder, mkInput, type Ev } from './support/cat-models.js';
+import { catFolder, compositions, mkInput, threeEvents } from './support/cat-models.js';
 
 const { load: loadSource } = catFolder('kinds');
 
@@ -20,12 +20,6 @@ function determined(m: ReturnType<typeof loadSource>, name: string): boolean {
   }
   return assert.fail(`no definition of ${name}`);
 }
-
-const threeEvents: Ev[] = [
-  { kind: 'W', thread: -1, loc: 'x', value: 0 },
-  { kind: 'W', thread: 0, loc: 'x', value: 1 },
-  { kind: 'R', thread: 1, loc: 'x', value: 1 },
-];
 
 test('relational operators over inputs and calls of top-level functions are kind-determined', () => {
   const m = loadSource(
@@ -91,22 +85,6 @@ test('the watched globals are the names of `with` and the values of `let rec`, n
   assert.equal(watched[slotOf('h')], 0);
   assert.equal(watched[slotOf('a')], 0);
 });
-
-/** Counts the compositions of bit-matrix relations done by `run`. */
-function compositions(run: () => void): number {
-  const seq = Relation.prototype.seq;
-  let count = 0;
-  Relation.prototype.seq = function (this: Relation, o: Relation) {
-    count++;
-    return seq.call(this, o);
-  };
-  try {
-    run();
-  } finally {
-    Relation.prototype.seq = seq;
-  }
-  return count;
-}
 
 test('a sequence with an empty operand fixed for the combination is not composed again', () => {
   // No event is both a read and a write: `[R & W]` is empty for every candidate, so `z`

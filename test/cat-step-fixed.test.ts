@@ -4,44 +4,11 @@
 // branch taken on values fixed for the combination.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadModel, evaluateModel } from '../src/cat/index.js';
+import { evaluateModel } from '../src/cat/index.js';
 import { CatError } from '../src/cat/values.js';
-import { Relation } from '../src/relations/index.js';
-import { mkInput, type Ev } from './support/cat-models.js';
+import { catFolder, compositions, mkInput, threeEvents } from './support/cat-models.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'ordo-step-fixed-'));
-let counter = 0;
-
-function loadSource(src: string) {
-  const p = join(dir, `m${counter++}.cat`);
-  writeFileSync(p, src);
-  return loadModel({ catFile: p, variants: [], includeDirs: [] });
-}
-
-const threeEvents: Ev[] = [
-  { kind: 'W', thread: -1, loc: 'x', value: 0 },
-  { kind: 'W', thread: 0, loc: 'x', value: 1 },
-  { kind: 'R', thread: 1, loc: 'x', value: 1 },
-];
-
-/** Counts the compositions of bit-matrix relations done by `run`. */
-function compositions(run: () => void): number {
-  const seq = Relation.prototype.seq;
-  let count = 0;
-  Relation.prototype.seq = function (this: Relation, o: Relation) {
-    count++;
-    return seq.call(this, o);
-  };
-  try {
-    run();
-  } finally {
-    Relation.prototype.seq = seq;
-  }
-  return count;
-}
+const { load: loadSource } = catFolder('step-fixed');
 
 test('inside a fixpoint, a sequence an empty fixed operand absorbs is not evaluated again', () => {
   // `[R & W]` is empty for every candidate, so `[R & W] ; (x ; loc) ; po` is whatever x

@@ -17,6 +17,29 @@ export interface Ev {
   annot?: string[];
 }
 
+/** An initial write of x, a write of x in thread 0, and a read of x in thread 1. */
+export const threeEvents: Ev[] = [
+  { kind: 'W', thread: -1, loc: 'x', value: 0 },
+  { kind: 'W', thread: 0, loc: 'x', value: 1 },
+  { kind: 'R', thread: 1, loc: 'x', value: 1 },
+];
+
+/** Counts the compositions of bit-matrix relations (Relation.seq) done by `run`. */
+export function compositions(run: () => void): number {
+  const seq = Relation.prototype.seq;
+  let count = 0;
+  Relation.prototype.seq = function (this: Relation, o: Relation) {
+    count++;
+    return seq.call(this, o);
+  };
+  try {
+    run();
+  } finally {
+    Relation.prototype.seq = seq;
+  }
+  return count;
+}
+
 /**
  * Build a ModelInput from events (in po order per thread), rf pairs and the final
  * write per location (indices into evs). Sets: R, W, M, F, IW, FW, one set per
