@@ -32,6 +32,12 @@ export class CandidateValues {
   private readonly copies: Int32Array;
   /** By path position: its reads' values by local index (made once, not per evaluation). */
   readonly readers: Array<(local: number) => ResolvedValue>;
+  /**
+   * The events whose value (eventValue) may differ between candidates: the reads, and the
+   * writes of a computed value. The others' is the same for every candidate: an initial
+   * write's, a constant's (the same object each time), none (fences and the like).
+   */
+  readonly varying: readonly number[];
 
   constructor(private readonly space: CandidateSpace) {
     const n = space.size;
@@ -52,6 +58,12 @@ export class CandidateValues {
       if (k === 'W' && sym.k === 'r')
         this.copies[e.id] = space.globalId(space.pathOfEvent[e.id], sym.ev);
     }
+    const varying: number[] = [];
+    for (let id = 0; id < n; id++) {
+      const sym = this.stores[id];
+      if ((this.access[id] & 1) !== 0 || (sym !== null && sym.k !== 'c')) varying.push(id);
+    }
+    this.varying = varying;
     this.readers = space.paths.map((_, t) => {
       const base = space.base[t];
       return (local: number): ResolvedValue => this.readOf(base + local);
