@@ -20,12 +20,12 @@ import { isUndetermined, valueKey } from '../src/events/symbolic.js';
 import type { ModelInput } from '../src/cat/input.js';
 import type { LitmusTest } from '../src/program/ir.js';
 
-/** Final memory chosen among writers, a copy cycle (undetermined values), an xchg. */
+/** Final memory chosen among writers, a computed and a copied value, a copy cycle (undetermined values), an xchg. */
 const TESTS = [
   `C writers
 {}
 P0(int *x, int *y) { WRITE_ONCE(*x, 1); WRITE_ONCE(*y, 2); }
-P1(int *x, int *y) { int r0; r0 = xchg(x, 2); WRITE_ONCE(*y, r0); }
+P1(int *x, int *y) { int r0; r0 = xchg(x, 2); WRITE_ONCE(*y, r0 + 1); }
 P2(int *x, int *y) { int r1; int r2; r1 = READ_ONCE(*x); r2 = READ_ONCE(*y); }
 exists (x=1 /\\ y=2 /\\ 2:r1=2)
 `,

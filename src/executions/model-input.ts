@@ -239,12 +239,17 @@ export class CandidateInputs {
   private eventsNow(): ModelEvent[] {
     const { space, values } = this;
     const all = space.events;
-    const n = all.length;
     let events = this.events;
     // Whether `events` may be changed: this candidate's, or the last one's, not retained.
     let own = events === null || !this.retained;
-    if (events === null) events = new Array<ModelEvent>(n);
-    for (let i = 0; i < n; i++) {
+    // The first candidate's values are all looked at; after it, those that may change.
+    let varying: readonly number[] = values.varying;
+    if (events === null) {
+      events = new Array<ModelEvent>(all.length);
+      varying = all.map((e) => e.id);
+    }
+    for (let k = 0; k < varying.length; k++) {
+      const i = varying[k];
       const v = values.eventValue(i);
       const value = v === null || isUndetermined(v) ? null : v;
       const before = events[i];

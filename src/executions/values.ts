@@ -32,6 +32,14 @@ export class CandidateValues {
   private readonly copies: Int32Array;
   /** By path position: its reads' values by local index (made once, not per evaluation). */
   readonly readers: Array<(local: number) => ResolvedValue>;
+  /**
+   * The events whose value (eventValue) may differ between candidates: the reads, and the
+   * writes of a computed value. The others' is the same for every candidate: an initial
+   * write's, a constant's (the same object each time), none (fences and the like).
+   */
+  readonly varying: readonly number[];
+  /** writeState as every candidate starts it: known (2) for the writes whose value is fixed. */
+  private readonly fixedWrites: Uint8Array;
 
   constructor(private readonly space: CandidateSpace) {
     const n = space.size;
@@ -52,6 +60,17 @@ export class CandidateValues {
       if (k === 'W' && sym.k === 'r')
         this.copies[e.id] = space.globalId(space.pathOfEvent[e.id], sym.ev);
     }
+    const varying: number[] = [];
+    this.fixedWrites = new Uint8Array(n);
+    for (const e of space.events) {
+      const sym = this.stores[e.id];
+      if ((this.access[e.id] & 1) !== 0 || (sym !== null && sym.k !== 'c')) varying.push(e.id);
+      if ((this.access[e.id] & 2) === 0 || (sym !== null && sym.k !== 'c')) continue;
+      // An initial write's value, or a constant's: the same for every candidate.
+      this.writtenValues[e.id] = sym === null ? space.memory.get(e.loc!)! : sym.v;
+      this.fixedWrites[e.id] = 2;
+    }
+    this.varying = varying;
     this.readers = space.paths.map((_, t) => {
       const base = space.base[t];
       return (local: number): ResolvedValue => this.readOf(base + local);
@@ -65,12 +84,14 @@ export class CandidateValues {
    */
   resolve(): boolean {
     const { paths } = this.space;
-    const access = this.access;
+    const { access, varying } = this;
     this.readState.fill(0);
-    this.writeState.fill(0);
+    this.writeState.set(this.fixedWrites);
     try {
       this.markUndeterminedCycles();
-      for (let i = 0; i < access.length; i++) {
+      // The other events' values are fixed (see fixedWrites) or none.
+      for (let j = 0; j < varying.length; j++) {
+        const i = varying[j];
         const k = access[i];
         if ((k & 1) !== 0) this.readOf(i);
         if ((k & 2) !== 0) this.writtenOf(i);
