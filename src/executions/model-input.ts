@@ -129,52 +129,33 @@ export function staticRelations(arch: Architecture, space: CandidateSpace): Stat
   return { po, addr, data, ctrl, rmw, amo, loc, int, ext, id, sameAccess, sets };
 }
 
-/** The model's input for one candidate of the combination `stat` was computed for. */
+/**
+ * The model's input for one candidate of the combination `stat` was computed for, made
+ * from the Candidate alone: the reference that CandidateInputs (the enumerator's way,
+ * sharing what does not change from one candidate to the next) is tested against.
+ */
 export function buildModelInput(cand: Candidate, stat: StaticRelations): ModelInput {
   const n = cand.events.length;
-  const last = lastInputs.get(stat);
   const rf = new Relation(n);
   for (const [w, r] of cand.readsFrom) rf.add(w, r);
   const fw = new EventSet(n);
   for (const w of cand.finalWrites.values()) fw.add(w);
-  // An event whose value is the last candidate's is the same object (events are never
-  // changed once made): the enumerator changes a few reads' choices at a time.
-  const events = new Array<ModelEvent>(n);
-  for (let i = 0; i < n; i++) {
-    const e = cand.events[i];
+  const events = cand.events.map((e): ModelEvent => {
     const v = cand.values[e.id];
-    const value = v === null || isUndetermined(v) ? null : v;
-    const before = last?.events[i];
-    events[i] =
-      before !== undefined && before.value === value
-        ? before
-        : { id: e.id, thread: e.thread, loc: e.loc, value };
-  }
-  // The sets are the combination's and FW: the last candidate's map when FW is the same
-  // (maps are never changed once handed on; the RCU family's FW never changes).
-  let sets: Map<string, EventSet>;
-  let keptFw = fw;
-  if (last !== undefined && last.fw.equals(fw)) {
-    sets = last.sets;
-    keptFw = last.fw;
-  } else {
-    sets = new Map<string, EventSet>();
-    for (const [name, set] of stat.sets) sets.set(name, set);
-    sets.set('FW', fw);
-  }
-  // Made by set() from the combination's entries: twice as fast as copying a map.
+    return {
+      id: e.id,
+      thread: e.thread,
+      loc: e.loc,
+      value: v === null || isUndetermined(v) ? null : v,
+    };
+  });
+  const sets = new Map<string, EventSet>();
+  for (const [name, set] of stat.sets) sets.set(name, set);
+  sets.set('FW', fw);
   const { names, values } = staticInputRelations(stat);
   const relations = new Map<string, Relation>();
   for (let i = 0; i < names.length; i++) relations.set(names[i], values[i]);
   relations.set('rf', rf);
-  // One record per combination, brought up to date (a WeakMap entry set per candidate was
-  // 1 % of RCU-16's profile).
-  if (last === undefined) lastInputs.set(stat, { events, fw: keptFw, sets });
-  else {
-    last.events = events;
-    last.fw = keptFw;
-    last.sets = sets;
-  }
   return { events, sets, relations, fixedPart: stat };
 }
 
@@ -283,12 +264,6 @@ export class CandidateInputs {
     return (this.sets = sets);
   }
 }
-
-/** By combination: what the last candidate's input was made of (see buildModelInput). */
-const lastInputs = new WeakMap<
-  StaticRelations,
-  { events: ModelEvent[]; fw: EventSet; sets: Map<string, EventSet> }
->();
 
 /** By combination: its relations of the model's input, all but rf, by name. */
 const staticRelationEntries = new WeakMap<
