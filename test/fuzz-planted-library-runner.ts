@@ -8,22 +8,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunOptions, TestResult } from '../src/api/run.js';
+import { cannedResult } from './support/fake-runner.js';
 
 export function runOne(file: string, opts: RunOptions): TestResult {
   const herds = (opts.includeDirs ?? []).some((d) => existsSync(join(d, 'cross.cat')));
-  return {
-    name: 'planted',
-    file,
-    quantifier: 'exists',
-    columns: [],
-    states: [],
-    ok: true,
-    positive: herds ? 2 : 1,
-    negative: 0,
-    flags: [],
-    conditionText: '',
-    observation: 'Always',
-    seconds: 0,
-    hash: '',
-  };
+  return cannedResult(file, { positive: herds ? 2 : 1 });
 }

@@ -5,21 +5,8 @@
 // the deciding shortcut's bug, and not as pruning's.
 
 import type { RunOptions, TestResult } from '../src/api/run.js';
+import { cannedResult } from './support/fake-runner.js';
 
 export function runOne(file: string, opts: RunOptions): TestResult {
-  return {
-    name: 'planted',
-    file,
-    quantifier: 'exists',
-    columns: [],
-    states: [],
-    ok: true,
-    positive: 1,
-    negative: 0,
-    flags: opts.decideChecks === 'always' ? ['planted'] : [],
-    conditionText: '',
-    observation: 'Always',
-    seconds: 0,
-    hash: '',
-  };
+  return cannedResult(file, { flags: opts.decideChecks === 'always' ? ['planted'] : [] });
 }

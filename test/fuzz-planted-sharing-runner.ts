@@ -6,21 +6,8 @@
 // as that of a shortcut taken with sharing on.
 
 import type { RunOptions, TestResult } from '../src/api/run.js';
+import { cannedResult } from './support/fake-runner.js';
 
 export function runOne(file: string, opts: RunOptions): TestResult {
-  return {
-    name: 'planted',
-    file,
-    quantifier: 'exists',
-    columns: [],
-    states: [],
-    ok: true,
-    positive: 1,
-    negative: 0,
-    flags: opts.shareAcrossCandidates !== false ? ['planted'] : [],
-    conditionText: '',
-    observation: 'Always',
-    seconds: 0,
-    hash: '',
-  };
+  return cannedResult(file, { flags: opts.shareAcrossCandidates !== false ? ['planted'] : [] });
 }

@@ -58,6 +58,7 @@ import {
 import { rejectsEveryCandidate } from '../src/cat/candidate-bounds.js';
 import { OrdoError } from '../src/diagnostics.js';
 import { corpusPath, repoRoot } from './support/corpus.js';
+import { cannedResult } from './support/fake-runner.js';
 
 test('the generator is seeded: the same seed gives the same numbers', () => {
   const a = new Rng(42);
@@ -107,22 +108,8 @@ test('a case is written the same way from the same seed and index', () => {
   }
 });
 
-const result = (extra: Partial<TestResult> = {}): TestResult => ({
-  name: 't',
-  file: 't.litmus',
-  quantifier: 'exists',
-  columns: [],
-  states: [],
-  ok: true,
-  positive: 1,
-  negative: 0,
-  flags: [],
-  conditionText: '',
-  observation: 'Always',
-  seconds: 0,
-  hash: '',
-  ...extra,
-});
+const result = (extra: Partial<TestResult> = {}): TestResult =>
+  cannedResult('t.litmus', { name: 't', ...extra });
 
 test('outcomes are classified: clean errors name a place, crashes and kills are bugs', () => {
   const cases: Array<[TaskOutcome, string]> = [

@@ -100,3 +100,26 @@ export function runOne(file: string, _opts: RunOptions): TestResult {
     limit,
   };
 }
+
+/**
+ * The one answer of the fuzzer's planted runners (test/fuzz-planted-*-runner.ts) and of
+ * fuzz.test's canned outcomes: `Always 1 0`, no state, no flag, changed by `fields`.
+ */
+export function cannedResult(file: string, fields: Partial<TestResult> = {}): TestResult {
+  return {
+    name: 'planted',
+    file,
+    quantifier: 'exists',
+    columns: [],
+    states: [],
+    ok: true,
+    positive: 1,
+    negative: 0,
+    flags: [],
+    conditionText: '',
+    observation: 'Always',
+    seconds: 0,
+    hash: '',
+    ...fields,
+  };
+}
